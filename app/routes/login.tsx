@@ -1,0 +1,60 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { normalizeEmail, verifyCredentials } from "../domain.server.ts";
+import { Field } from "../components/field.tsx";
+import { requirePlatform, safeRedirectPath } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Log in · Bazaar" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePlatform(context);
+  if (context.user) throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/admin"));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requirePlatform(context);
+  const { auth, db } = context.services;
+  const form = await request.formData();
+  const email = normalizeEmail(String(form.get("email") ?? ""));
+  const password = String(form.get("password") ?? "");
+  if (!email || !password) return data({ error: "Enter your email and password.", email }, { status: 400 });
+
+  if (await auth.loginThrottled(email, context.clientAddress)) {
+    return data({ error: "Too many failed attempts. Please wait 15 minutes and try again.", email }, { status: 429 });
+  }
+  const user = await verifyCredentials(db, email, password);
+  if (!user) {
+    await auth.recordLoginFailure(email, context.clientAddress);
+    return data({ error: "That email and password don't match.", email }, { status: 400 });
+  }
+  await auth.clearLoginFailures(email);
+  const cookie = await auth.logIn(user.id);
+  const fallback = user.is_operator ? "/operator" : "/admin";
+  throw redirect(safeRedirectPath(form.get("redirectTo"), fallback), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const submitting = useNavigation().state === "submitting";
+  return (
+    <main className="narrow">
+      <p><Link className="brand" to="/">Bazaar</Link></p>
+      <h1>Log in</h1>
+      <Form method="post" className="stack">
+        {actionData?.error ? <p className="banner" role="alert">{actionData.error}</p> : null}
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <Field label="Email" name="email">
+          <input id="email" name="email" type="email" autoComplete="email" required defaultValue={actionData?.email} />
+        </Field>
+        <Field label="Password" name="password">
+          <input id="password" name="password" type="password" autoComplete="current-password" required />
+        </Field>
+        <button type="submit" disabled={submitting}>{submitting ? "Logging in…" : "Log in"}</button>
+      </Form>
+      <p className="muted">New to Bazaar? <Link to="/signup">Open a shop</Link></p>
+    </main>
+  );
+}

@@ -1,0 +1,83 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { shopOrigin } from "../../server/config.ts";
+import { PlatformHeader } from "../components/platform-header.tsx";
+import { requireOperator } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Operator console · Bazaar" }];
+
+const PAGE_SIZE = 100;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const operator = requireOperator(context, request);
+  const q = (new URL(request.url).searchParams.get("q") ?? "").trim().toLowerCase();
+  let query = context.services.db
+    .selectFrom("platform.shops")
+    .select(["id", "slug", "name", "status", "plan", "created_at"])
+    .orderBy("created_at", "desc")
+    .limit(PAGE_SIZE);
+  if (q) {
+    const pattern = `%${q.replace(/[%_\\]/g, "\\$&")}%`;
+    query = query.where((eb) => eb.or([eb("slug", "like", pattern), eb(eb.fn("lower", ["name"]), "like", pattern)]));
+  }
+  const shops = await query.execute();
+  return {
+    email: operator.email,
+    q,
+    shops: shops.map((s) => ({ ...s, url: shopOrigin(context.services.config, s.slug), created_at: s.created_at.toISOString().slice(0, 10) })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireOperator(context, request);
+  const form = await request.formData();
+  const shopId = String(form.get("shopId") ?? "");
+  const intent = form.get("intent");
+  if (!/^\d+$/.test(shopId) || (intent !== "suspend" && intent !== "reactivate")) {
+    return data({ error: "Unknown shop or action." }, { status: 400 });
+  }
+  await context.services.registry.setStatus(shopId, intent === "suspend" ? "suspended" : "active");
+  return { error: null };
+}
+
+export default function OperatorConsole() {
+  const { email, q, shops } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PlatformHeader email={email}><span>Operator console</span></PlatformHeader>
+      <main className="wide">
+        <h1>Shops</h1>
+        <Form method="get" role="search">
+          <label htmlFor="q">Find a shop</label>
+          <input id="q" name="q" type="search" defaultValue={q} placeholder="slug or name" />
+        </Form>
+        <table>
+          <thead>
+            <tr><th>Shop</th><th>Status</th><th>Plan</th><th>Created</th><th><span className="muted">Action</span></th></tr>
+          </thead>
+          <tbody>
+            {shops.map((shop) => (
+              <tr key={shop.id}>
+                <td><a href={shop.url}>{shop.name}</a><div className="muted">{shop.slug}</div></td>
+                <td><span className={`status ${shop.status}`}>{shop.status}</span></td>
+                <td>{shop.plan}</td>
+                <td>{shop.created_at}</td>
+                <td>
+                  <Form method="post">
+                    <input type="hidden" name="shopId" value={shop.id} />
+                    {shop.status === "active" ? (
+                      <button className="danger" name="intent" value="suspend">Suspend</button>
+                    ) : (
+                      <button name="intent" value="reactivate">Reactivate</button>
+                    )}
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { findMembership, type Membership } from "../../tenants/accounts.server.ts";
+
+function notFound(): Response {
+  return new Response("Not found", { status: 404 });
+}
+
+/** Storefront routes: the shop resolved by the server entry, with its handle. */
+export function requireShop(context: AppLoadContext) {
+  if (context.site.kind !== "shop") throw notFound();
+  return context.site;
+}
+
+/** Platform routes (landing, signup, admin, operator) exist only on the platform host. */
+export function requirePlatform(context: AppLoadContext): void {
+  if (context.site.kind !== "platform") throw notFound();
+}
+
+export function requireUser(context: AppLoadContext, request: Request) {
+  requirePlatform(context);
+  const { user, session } = context;
+  if (!user || !session) {
+    const url = new URL(request.url);
+    throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+  }
+  return { user, session };
+}
+
+/**
+ * The signed-in merchant's membership of the shop named in the URL. Anyone
+ * else gets a 404, the same as for a shop that doesn't exist.
+ */
+export async function requireMember(context: AppLoadContext, request: Request, slug: string | undefined): Promise<Membership> {
+  const { user } = requireUser(context, request);
+  const membership = slug ? await findMembership(context.services.db, user.id, slug) : null;
+  if (!membership) throw notFound();
+  return membership;
+}
+
+export function requireOperator(context: AppLoadContext, request: Request) {
+  const { user } = requireUser(context, request);
+  if (!user.isOperator) throw notFound();
+  return user;
+}
+
+/** Only same-site relative paths, so a login link can't bounce a merchant to another site. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null, fallback: string): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,22 @@
+import { Migrator, type Migration } from "kysely";
+import type { PlatformDb } from "./database.server.ts";
+import * as registry from "./migrations/0001_registry.ts";
+
+// Imported statically so the list is the same under tsx, the Remix build and tests.
+const migrations: Record<string, Migration> = {
+  "0001_registry": registry,
+};
+
+/** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */
+export async function migratePlatform(db: PlatformDb): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: "platform",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`platform migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,33 @@
+import { pathToFileURL } from "node:url";
+import { tenantMigrations } from "../tenants/migrations/index.ts";
+import { migrateTenants, type TenantMigration, type TenantMigrationReport } from "../tenants/migrator.server.ts";
+import { createDatabase, type PlatformDb } from "./database.server.ts";
+import { resolveDatabaseUrl } from "./embedded.server.ts";
+import { migratePlatform } from "./migrate-platform.server.ts";
+
+export const DEFAULT_MIGRATION_CONCURRENCY = 8;
+
+/** The platform schema first, then every shop's schema. Safe to rerun at any point. */
+export async function migrateAll(
+  db: PlatformDb,
+  { concurrency = DEFAULT_MIGRATION_CONCURRENCY, migrations = tenantMigrations }: { concurrency?: number; migrations?: readonly TenantMigration[] } = {},
+): Promise<TenantMigrationReport> {
+  await migratePlatform(db);
+  const shops = await db.selectFrom("platform.shops").select("schema_name").orderBy("id").execute();
+  return migrateTenants(db, shops.map((s) => s.schema_name), migrations, concurrency);
+}
+
+// `npm run db:migrate`
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const concurrency = Number(process.env.MIGRATE_CONCURRENCY ?? DEFAULT_MIGRATION_CONCURRENCY);
+  const database = await resolveDatabaseUrl(process.env.DATABASE_URL);
+  const db = createDatabase({ url: database.url, max: concurrency + 2 });
+  const started = performance.now();
+  const report = await migrateAll(db, { concurrency });
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  console.log(`platform migrated; shops: ${report.migrated.length} migrated, ${report.upToDate} up to date, ${report.failed.length} failed (${seconds} s)`);
+  for (const { schema, error } of report.failed) console.error(`  ${schema}: ${error}`);
+  await db.destroy();
+  await database.stop();
+  process.exitCode = report.failed.length ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+import {
+  createPostgresBackend,
+  createRedisBackend,
+  Queue,
+  Worker,
+  type BackendFactory,
+  type Processor,
+  type WorkerOptions,
+} from "bullmq";
+
+/** Where BullMQ keeps its state: Redis in production, or our own PostgreSQL when REDIS_URL is unset. */
+export interface JobStore {
+  kind: "redis" | "postgres";
+  factory: BackendFactory<any, any>;
+  connection: unknown;
+}
+
+export function jobStore({ redisUrl, databaseUrl }: { redisUrl?: string; databaseUrl: string }): JobStore {
+  if (redisUrl) {
+    const url = new URL(redisUrl);
+    return {
+      kind: "redis",
+      factory: createRedisBackend,
+      connection: {
+        host: url.hostname,
+        port: Number(url.port || 6379),
+        username: url.username || undefined,
+        password: url.password ? decodeURIComponent(url.password) : undefined,
+        db: Number(url.pathname.slice(1) || 0),
+        tls: url.protocol === "rediss:" ? {} : undefined,
+      },
+    };
+  }
+  // A schema of its own keeps BullMQ's tables apart from the registry and the shops.
+  return { kind: "postgres", factory: createPostgresBackend, connection: { connectionString: databaseUrl, schema: "bullmq", migrate: true } };
+}
+
+export function openQueue<Data>(store: JobStore, name: string): Queue<Data> {
+  return new Queue<Data>(name, { connection: store.connection } as never, store.factory);
+}
+
+export function startWorker<Data>(
+  store: JobStore,
+  name: string,
+  processor: Processor<Data>,
+  options: Omit<WorkerOptions, "connection"> = {},
+): Worker<Data> {
+  return new Worker<Data>(name, processor, { ...options, connection: store.connection } as never, store.factory);
+}

@@ -1,0 +1,32 @@
+import { pathToFileURL } from "node:url";
+import { createDatabase, type PlatformDb } from "../db/database.server.ts";
+import { resolveDatabaseUrl } from "../db/embedded.server.ts";
+import { readConfig } from "../server/config.ts";
+import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
+import { jobStore, type JobStore } from "./queues.server.ts";
+
+/** Starts every queue's worker and its schedules; returns a function that stops them. */
+export async function startWorkers(store: JobStore, db: PlatformDb): Promise<() => Promise<void>> {
+  await scheduleMaintenance(store);
+  const workers = [startMaintenanceWorker(store, db)];
+  for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));
+  return async () => void (await Promise.all(workers.map((w) => w.close())));
+}
+
+// `npm run worker`: the worker as its own process.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const config = readConfig();
+  const database = await resolveDatabaseUrl(config.databaseUrl);
+  const db = createDatabase({ url: database.url });
+  const store = jobStore({ redisUrl: config.redisUrl, databaseUrl: database.url });
+  const stop = await startWorkers(store, db);
+  console.log(`worker running on ${store.kind}`);
+  const shutdown = async () => {
+    await stop();
+    await db.destroy();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}

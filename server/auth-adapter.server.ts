@@ -1,0 +1,49 @@
+import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
+import type { PlatformDb } from "../db/database.server.ts";
+
+/** Lucia v3 is unmaintained upstream, so the adapter is ours: plain Kysely on platform.sessions/users. */
+export class KyselySessionAdapter implements Adapter {
+  constructor(private readonly db: PlatformDb) {}
+
+  async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = await this.db
+      .selectFrom("platform.sessions as s")
+      .innerJoin("platform.users as u", "u.id", "s.user_id")
+      .select(["s.id", "s.user_id", "s.expires_at", "u.email", "u.is_operator"])
+      .where("s.id", "=", sessionId)
+      .executeTakeFirst();
+    if (!row) return [null, null];
+    return [
+      { id: row.id, userId: row.user_id, expiresAt: row.expires_at, attributes: {} },
+      { id: row.user_id, attributes: { email: row.email, is_operator: row.is_operator } },
+    ];
+  }
+
+  async getUserSessions(userId: string): Promise<DatabaseSession[]> {
+    const rows = await this.db.selectFrom("platform.sessions").selectAll().where("user_id", "=", userId).execute();
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, expiresAt: r.expires_at, attributes: {} }));
+  }
+
+  async setSession(session: DatabaseSession): Promise<void> {
+    await this.db
+      .insertInto("platform.sessions")
+      .values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt })
+      .execute();
+  }
+
+  async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
+    await this.db.updateTable("platform.sessions").set({ expires_at: expiresAt }).where("id", "=", sessionId).execute();
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.db.deleteFrom("platform.sessions").where("id", "=", sessionId).execute();
+  }
+
+  async deleteUserSessions(userId: string): Promise<void> {
+    await this.db.deleteFrom("platform.sessions").where("user_id", "=", userId).execute();
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    await this.db.deleteFrom("platform.sessions").where("expires_at", "<=", new Date()).execute();
+  }
+}

@@ -1,0 +1,35 @@
+import type { HostConfig } from "../tenants/hosts.ts";
+
+export interface Config extends HostConfig {
+  port: number;
+  production: boolean;
+  /** Honour X-Forwarded-Host/-Proto only behind a proxy we control. */
+  trustProxy: boolean;
+  /** Unset: an embedded PostgreSQL is started (db/embedded.ts). */
+  databaseUrl: string | undefined;
+  /** Unset: BullMQ uses its PostgreSQL backend in the same database. */
+  redisUrl: string | undefined;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    production: env.NODE_ENV === "production",
+    trustProxy: ["1", "true", "yes"].includes((env.TRUST_PROXY ?? "").toLowerCase()),
+    platformHost: env.PLATFORM_HOST || `localhost:${port}`,
+    storeDomain: env.STORE_DOMAIN || `localhost:${port}`,
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+  };
+}
+
+/** The origin a browser uses for a shop, e.g. http://acme.localhost:3000. */
+export function shopOrigin(config: Config, slug: string): string {
+  return `${config.production ? "https" : "http"}://${slug}.${config.storeDomain}`;
+}
+
+export function platformOrigin(config: Config): string {
+  return `${config.production ? "https" : "http"}://${config.platformHost}`;
+}

@@ -1,0 +1,27 @@
+import type { Shop } from "../db/types.ts";
+import type { TenantDb } from "../tenants/handle.server.ts";
+import type { MerchantSession, MerchantUser } from "./auth.server.ts";
+import type { Services } from "./services.server.ts";
+
+/** Which site this request is for; resolved once, in the server entry, from the registry. */
+export type Site = { kind: "platform" } | { kind: "shop"; shop: Shop; db: TenantDb };
+
+/** The one request-scoped context every loader and action receives. */
+export type RequestContext = {
+  services: Services;
+  site: Site;
+  /** The exact origin of this request, e.g. http://acme.localhost:3000. */
+  origin: string;
+  /** Client address, for throttling (X-Forwarded-For only with TRUST_PROXY). */
+  clientAddress: string;
+  /** The merchant signed in on the platform host, if any. */
+  user: MerchantUser | null;
+  session: MerchantSession | null;
+};
+
+declare module "@remix-run/server-runtime" {
+  interface AppLoadContext extends RequestContext {}
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

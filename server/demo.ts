@@ -1,0 +1,42 @@
+import { createDatabase } from "../db/database.server.ts";
+import { resolveDatabaseUrl } from "../db/embedded.server.ts";
+import { migrateAll } from "../db/migrate.ts";
+import { startWorkers } from "../jobs/worker.ts";
+import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
+import { platformOrigin, readConfig, shopOrigin } from "./config.ts";
+import { startServer } from "./index.ts";
+import { createServices } from "./services.server.ts";
+
+// `npm run demo`: migrate, seed three shops, then serve the web app and a worker in one process.
+const config = readConfig();
+const database = await resolveDatabaseUrl(config.databaseUrl);
+const migrationDb = createDatabase({ url: database.url });
+const report = await migrateAll(migrationDb);
+if (report.failed.length) throw new Error(`migrations failed: ${JSON.stringify(report.failed)}`);
+await seedDemo(migrationDb);
+await migrationDb.destroy();
+
+const services = await createServices(config, database.url);
+const stopWorkers = await startWorkers(services.jobs, services.db);
+const server = await startServer(config, services);
+
+console.log(`
+Bazaar demo is running (jobs on ${services.jobs.kind}).
+
+  Platform:   ${platformOrigin(config)}/
+  Shops:
+${DEMO_SHOPS.map((s) => `    ${s.name.padEnd(24)} ${shopOrigin(config, s.slug)}/`).join("\n")}
+
+  Merchant login: ${DEMO_MERCHANT} / ${DEMO_PASSWORD}   (${platformOrigin(config)}/login)
+  Operator login: ${DEMO_OPERATOR} / ${DEMO_PASSWORD}   (${platformOrigin(config)}/operator)
+`);
+
+const shutdown = () =>
+  server.close(async () => {
+    await stopWorkers();
+    await services.close();
+    await database.stop();
+    process.exit(0);
+  });
+process.once("SIGINT", shutdown);
+process.once("SIGTERM", shutdown);

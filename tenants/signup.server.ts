@@ -1,0 +1,47 @@
+import type { PlatformDb } from "../db/database.server.ts";
+import type { Shop, User } from "../db/types.ts";
+import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
+import { provisionShopInTransaction, SlugUnavailableError } from "./provision.server.ts";
+import { SLUG_MESSAGES, slugProblem } from "./slugs.ts";
+
+export interface SignupInput {
+  email: string;
+  password: string;
+  shopName: string;
+  slug: string;
+}
+
+export type SignupErrors = Partial<Record<keyof SignupInput, string>>;
+
+export function validateSignup(input: SignupInput): SignupErrors {
+  const errors: SignupErrors = {};
+  const email = emailProblem(normalizeEmail(input.email));
+  if (email) errors.email = email;
+  const password = passwordProblem(input.password);
+  if (password) errors.password = password;
+  const name = input.shopName.trim();
+  if (!name) errors.shopName = "Give your shop a name.";
+  else if (name.length > 80) errors.shopName = "Use at most 80 characters.";
+  const slug = slugProblem(input.slug);
+  if (slug) errors.slug = SLUG_MESSAGES[slug];
+  return errors;
+}
+
+export type SignupResult = { ok: true; user: User; shop: Shop } | { ok: false; errors: SignupErrors };
+
+/** A new merchant and their first shop, together or not at all. */
+export async function signUpMerchant(db: PlatformDb, input: SignupInput): Promise<SignupResult> {
+  const errors = validateSignup(input);
+  if (Object.keys(errors).length) return { ok: false, errors };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const user = await createUser(trx, { email: input.email, password: input.password });
+      const shop = await provisionShopInTransaction(trx, { slug: input.slug, name: input.shopName.trim(), ownerId: user.id });
+      return { ok: true as const, user, shop };
+    });
+  } catch (error) {
+    if (error instanceof EmailTakenError) return { ok: false, errors: { email: "An account with this email already exists. Log in instead." } };
+    if (error instanceof SlugUnavailableError) return { ok: false, errors: { slug: SLUG_MESSAGES[error.problem] } };
+    throw error;
+  }
+}
