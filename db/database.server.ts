@@ -13,5 +13,10 @@ export interface DatabaseOptions {
 
 export function createDatabase({ url, max = 10 }: DatabaseOptions): PlatformDb {
   const pool = new pg.Pool({ connectionString: url, max });
+  // A connection that dies (server restart, terminated backend) must not crash the process: the query
+  // in flight fails, and the pool drops the connection and opens a new one on demand.
+  const logLost = (error: Error) => console.error("postgres: connection lost:", error.message);
+  pool.on("error", logLost);
+  pool.on("connect", (client) => client.on("error", logLost));
   return new Kysely<PlatformDatabase>({ dialect: new PostgresDialect({ pool }) });
 }

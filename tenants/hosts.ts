@@ -27,7 +27,9 @@ export function classifyHost(rawHost: string | undefined, config: HostConfig): H
   if (!rawHost) return { kind: "invalid" };
   const host = normalizeHost(rawHost);
   if (host === normalizeHost(config.platformHost)) return { kind: "platform" };
-  const suffix = "." + normalizeHost(config.storeDomain);
+  const storeDomain = normalizeHost(config.storeDomain);
+  if (host === storeDomain) return { kind: "invalid" };
+  const suffix = "." + storeDomain;
   if (host.endsWith(suffix)) {
     const label = host.slice(0, -suffix.length);
     if (label.includes(".") || slugProblem(label)) return { kind: "invalid" };

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findShopBySlug } from "../tenants/registry.server.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
+
+const PLATFORM = "bazaar.test";
+const ORIGIN = `http://${PLATFORM}`;
+
+let t: TestDatabase;
+let app: TestApp;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  app = await startTestApp(t.url);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.drop();
+});
+
+function signup(form: Record<string, string>, headers: Record<string, string> = { origin: ORIGIN }) {
+  return app.request(PLATFORM, "/signup", { method: "POST", form, headers });
+}
+
+function login(email: string, password: string, headers: Record<string, string> = {}) {
+  return app.request(PLATFORM, "/login", { method: "POST", form: { email, password }, headers: { origin: ORIGIN, ...headers } });
+}
+
+describe("merchant signup", () => {
+  it("creates the merchant and the shop, signs them in and lands them in the new shop's admin", async () => {
+    const res = await signup({ shopName: "Ada's Atelier", slug: "ada-atelier", email: "Ada@Example.com", password: "lovelace-1815" });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/admin/ada-atelier");
+
+    const setCookie = String(res.headers["set-cookie"]);
+    expect(setCookie).toMatch(/^bazaar_session=[^;]+;/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).not.toMatch(/Domain=/i); // host-only
+    expect(setCookie).not.toMatch(/Secure/i); // not in development
+
+    const admin = await app.request(PLATFORM, "/admin/ada-atelier", { headers: { cookie: cookiePair(res.headers["set-cookie"], "bazaar_session") } });
+    expect(admin.status).toBe(200);
+    expect(admin.body).toContain("Ada&#x27;s Atelier");
+    expect(admin.body).toContain("http://ada-atelier.shops.test");
+
+    const storefront = await app.request("ada-atelier.shops.test", "/");
+    expect(storefront.status).toBe(200);
+    expect(storefront.body).toContain("Ada&#x27;s Atelier");
+  });
+
+  it("shows what is wrong and creates nothing on bad input", async () => {
+    const res = await signup({ shopName: "", slug: "www", email: "not-an-email", password: "short" });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Give your shop a name.");
+    expect(res.body).toContain("That address is reserved.");
+    expect(res.body).toContain("Enter a valid email address.");
+    expect(res.body).toContain("Use at least 8 characters.");
+    expect(res.headers["set-cookie"]).toBeUndefined();
+    expect(await t.db.selectFrom("platform.users").select("id").where("email", "=", "not-an-email").execute()).toEqual([]);
+  });
+
+  it("refuses a taken slug or email without creating a user or a shop", async () => {
+    const takenSlug = await signup({ shopName: "Copycat", slug: "ada-atelier", email: "copycat@example.com", password: "long-enough-1" });
+    expect(takenSlug.status).toBe(400);
+    expect(takenSlug.body).toContain("That address is already taken.");
+    expect(await t.db.selectFrom("platform.users").select("id").where("email", "=", "copycat@example.com").execute()).toEqual([]);
+
+    const takenEmail = await signup({ shopName: "Second", slug: "second-shop", email: "ada@example.com", password: "long-enough-1" });
+    expect(takenEmail.status).toBe(400);
+    expect(takenEmail.body).toContain("An account with this email already exists.");
+    expect(await findShopBySlug(t.db, "second-shop")).toBeNull();
+  });
+
+  it("escapes what the merchant typed", async () => {
+    const res = await signup({ shopName: "<script>alert(1)</script>", slug: "xss-shop", email: "xss@example.com", password: "long-enough-1" });
+    expect(res.status).toBe(302);
+    const home = await app.request("xss-shop.shops.test", "/");
+    expect(home.body).not.toContain("<script>alert(1)</script>");
+    expect(home.body).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
+  it("checks a slug live", async () => {
+    const taken = JSON.parse((await app.request(PLATFORM, "/slug-availability?slug=ada-atelier")).body);
+    expect(taken).toMatchObject({ available: false, message: "That address is already taken." });
+    const free = JSON.parse((await app.request(PLATFORM, "/slug-availability?slug=brand-new")).body);
+    expect(free).toMatchObject({ available: true });
+    const reserved = JSON.parse((await app.request(PLATFORM, "/slug-availability?slug=admin")).body);
+    expect(reserved).toMatchObject({ available: false, message: "That address is reserved. Please pick another." });
+  });
+});
+
+describe("login and logout", () => {
+  it("logs in with the right password, reaches the admin, and logs out", async () => {
+    const res = await login("ADA@example.com", "lovelace-1815");
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/admin");
+    const cookie = cookiePair(res.headers["set-cookie"], "bazaar_session");
+
+    const shops = await app.request(PLATFORM, "/admin", { headers: { cookie } });
+    expect(shops.status).toBe(302);
+    expect(shops.headers.location).toBe("/admin/ada-atelier");
+
+    const out = await app.request(PLATFORM, "/logout", { method: "POST", headers: { cookie, origin: ORIGIN } });
+    expect(out.status).toBe(302);
+    expect(String(out.headers["set-cookie"])).toMatch(/bazaar_session=;.*Max-Age=0/i);
+
+    const after = await app.request(PLATFORM, "/admin/ada-atelier", { headers: { cookie } });
+    expect(after.status).toBe(302);
+    expect(after.headers.location).toBe("/login?redirectTo=%2Fadmin%2Fada-atelier");
+  });
+
+  it("refuses a wrong password with a clear message", async () => {
+    const res = await login("ada@example.com", "wrong-password");
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("That email and password don&#x27;t match.");
+    expect(res.headers["set-cookie"]).toBeUndefined();
+  });
+
+  it("throttles an account after repeated failures, even with the right password", async () => {
+    await signup({ shopName: "Target", slug: "target-shop", email: "target@example.com", password: "target-password" });
+    for (let i = 0; i < 5; i++) expect((await login("target@example.com", `guess-${i}`)).status).toBe(400);
+    const blocked = await login("target@example.com", "target-password");
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toContain("Too many failed attempts");
+  });
+
+  it("throttles an address that tries many accounts", async () => {
+    const headers = { "x-forwarded-for": "203.0.113.9" };
+    const proxied = await startTestApp(t.url, { TRUST_PROXY: "1" });
+    try {
+      const attempt = (i: number) =>
+        proxied.request(PLATFORM, "/login", { method: "POST", form: { email: `spray-${i}@example.com`, password: "x" }, headers: { origin: ORIGIN, ...headers } });
+      for (let i = 0; i < 20; i++) expect((await attempt(i)).status).toBe(400);
+      expect((await attempt(99)).status).toBe(429);
+      // Another address is not affected.
+      const other = await proxied.request(PLATFORM, "/login", {
+        method: "POST",
+        form: { email: "ada@example.com", password: "lovelace-1815" },
+        headers: { origin: ORIGIN, "x-forwarded-for": "198.51.100.7" },
+      });
+      expect(other.status).toBe(302);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it("marks the session cookie Secure in production", async () => {
+    const prod = await startTestApp(t.url, { NODE_ENV: "production" });
+    try {
+      const res = await prod.request(PLATFORM, "/login", { method: "POST", form: { email: "ada@example.com", password: "lovelace-1815" }, headers: { origin: ORIGIN } });
+      expect(res.status).toBe(302);
+      expect(String(res.headers["set-cookie"])).toMatch(/; Secure/i);
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
+describe("origin check", () => {
+  const form = { shopName: "Origin Test", slug: "origin-test", email: "origin@example.com", password: "long-enough-1" };
+
+  it("refuses a mutation with no Origin, a foreign Origin, or a sibling shop's origin", async () => {
+    for (const headers of [{}, { origin: "http://evil.example" }, { origin: "http://ada-atelier.shops.test" }, { origin: "https://bazaar.test" }]) {
+      const res = await signup(form, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+    }
+    expect(await findShopBySlug(t.db, "origin-test")).toBeNull();
+  });
+
+  it("refuses a cross-origin post on a shop host too", async () => {
+    const res = await app.request("ada-atelier.shops.test", "/", { method: "POST", headers: { origin: "http://xss-shop.shops.test" } });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("admin access", () => {
+  it("gives a member of shop A a 404 for shop B, and an anonymous visitor a login redirect", async () => {
+    const ada = cookiePair((await login("ada@example.com", "lovelace-1815")).headers["set-cookie"], "bazaar_session");
+    expect((await app.request(PLATFORM, "/admin/ada-atelier", { headers: { cookie: ada } })).status).toBe(200);
+    const other = await app.request(PLATFORM, "/admin/xss-shop", { headers: { cookie: ada } });
+    expect(other.status).toBe(404);
+    expect(other.body).not.toContain("xss-shop.shops.test");
+    expect((await app.request(PLATFORM, "/admin/no-such-shop", { headers: { cookie: ada } })).status).toBe(404);
+    expect((await app.request(PLATFORM, "/operator", { headers: { cookie: ada } })).status).toBe(404);
+  });
+
+  it("serves no admin on a shop host, even with a merchant cookie", async () => {
+    const res = await login("ada@example.com", "lovelace-1815");
+    const cookie = cookiePair(res.headers["set-cookie"], "bazaar_session");
+    const storefront = await app.request("ada-atelier.shops.test", "/admin/ada-atelier", { headers: { cookie } });
+    expect(storefront.status).toBe(404);
+  });
+});

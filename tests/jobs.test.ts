@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAINTENANCE_QUEUE, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
+import { jobStore, openQueue } from "../jobs/queues.server.ts";
+import { startWorkers } from "../jobs/worker.ts";
+import { createUser } from "../tenants/accounts.server.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+// The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
+if (process.env.CI && !process.env.REDIS_URL) throw new Error("CI must set REDIS_URL so the Redis backend is tested too");
+const backends = [{ kind: "postgres" }, ...(process.env.REDIS_URL ? [{ kind: "redis", redisUrl: process.env.REDIS_URL }] : [])];
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t?.drop());
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
+  it("purges expired sessions and stale login failures, keeping live ones", async () => {
+    const user = await createUser(t.db, { email: `worker-${Date.now()}@example.com`, password: "long-enough-1" });
+    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const stop = await startWorkers(store, t.db);
+    const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    try {
+      // The schedule's first run starts right away; let it finish so the rows below meet our own job.
+      await waitFor(async () => ((await queue.getCompletedCount()) > 0 ? true : undefined));
+      const hour = 3600_000;
+      await t.db
+        .insertInto("platform.sessions")
+        .values([
+          { id: `expired-${user.id}`, user_id: user.id, expires_at: new Date(Date.now() - hour) },
+          { id: `live-${user.id}`, user_id: user.id, expires_at: new Date(Date.now() + hour) },
+        ])
+        .execute();
+      await t.db
+        .insertInto("platform.login_attempts")
+        .values([{ throttle_key: `account:old-${user.id}`, attempted_at: new Date(Date.now() - 2 * hour) }, { throttle_key: `account:new-${user.id}` }])
+        .execute();
+
+      const job = await queue.add("purge-expired-auth", { task: "purge-expired-auth" });
+      const done = await waitFor(async () => {
+        const current = await queue.getJob(job.id!);
+        const state = await current?.getState();
+        if (state === "failed") throw new Error(current?.failedReason);
+        return state === "completed" ? current : undefined;
+      });
+      expect(done!.returnvalue).toEqual({ sessions: 1, loginAttempts: 1 });
+      const sessions = await t.db.selectFrom("platform.sessions").select("id").where("user_id", "=", user.id).execute();
+      expect(sessions.map((s) => s.id)).toEqual([`live-${user.id}`]);
+      const attempts = await t.db.selectFrom("platform.login_attempts").select("throttle_key").where("throttle_key", "like", `%${user.id}`).execute();
+      expect(attempts.map((a) => a.throttle_key)).toEqual([`account:new-${user.id}`]);
+
+      // The recurring schedule is registered once, however often workers start.
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers.map((s) => s.key)).toEqual(["purge-expired-auth"]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await stop();
+    }
+  });
+
+  it("fails a malformed job without touching the database", async () => {
+    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const stop = await startWorkers(store, t.db);
+    const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    try {
+      const before = await t.db.selectFrom("platform.sessions").select("id").execute();
+      const job = await queue.add("bogus", { task: "drop-everything" } as unknown as MaintenanceJob);
+      const failed = await waitFor(async () => {
+        const current = await queue.getJob(job.id!);
+        return (await current?.getState()) === "failed" ? current : undefined;
+      });
+      expect(failed!.failedReason).toContain("unknown maintenance task");
+      expect(await t.db.selectFrom("platform.sessions").select("id").execute()).toEqual(before);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await stop();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../tenants/accounts.server.ts";
+import { provisionShop } from "../tenants/provision.server.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
+
+const PLATFORM = "bazaar.test";
+const ORIGIN = `http://${PLATFORM}`;
+let t: TestDatabase;
+let app: TestApp;
+let operatorCookie: string;
+let shopIds: Record<string, string>;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await createUser(t.db, { email: "ops@example.com", password: "operator-pass", isOperator: true });
+  const owner = await createUser(t.db, { email: "owner@example.com", password: "owner-pass" });
+  const alpha = await provisionShop(t.db, { slug: "alpha", name: "Alpha Apparel", ownerId: owner.id });
+  const beta = await provisionShop(t.db, { slug: "beta", name: "Beta Books", ownerId: owner.id });
+  shopIds = { alpha: alpha.id, beta: beta.id };
+  app = await startTestApp(t.url);
+  const res = await app.request(PLATFORM, "/login", { method: "POST", form: { email: "ops@example.com", password: "operator-pass" }, headers: { origin: ORIGIN } });
+  expect(res.headers.location).toBe("/operator");
+  operatorCookie = cookiePair(res.headers["set-cookie"], "bazaar_session");
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.drop();
+});
+
+describe("operator console", () => {
+  it("lists and searches shops", async () => {
+    const all = await app.request(PLATFORM, "/operator", { headers: { cookie: operatorCookie } });
+    expect(all.status).toBe(200);
+    expect(all.body).toContain("Alpha Apparel");
+    expect(all.body).toContain("Beta Books");
+    const found = await app.request(PLATFORM, "/operator?q=book", { headers: { cookie: operatorCookie } });
+    expect(found.body).toContain("Beta Books");
+    expect(found.body).not.toContain("Alpha Apparel");
+  });
+
+  it("suspends a shop, whose storefront then answers 'unavailable' while the other stays up, and reactivates it", async () => {
+    const post = (intent: string, shopId: string) =>
+      app.request(PLATFORM, "/operator", { method: "POST", form: { intent, shopId }, headers: { cookie: operatorCookie, origin: ORIGIN } });
+    expect((await app.request("alpha.shops.test", "/")).status).toBe(200);
+    expect((await post("suspend", shopIds.alpha)).status).toBe(200);
+    expect((await app.request("alpha.shops.test", "/")).status).toBe(503);
+    expect((await app.request("beta.shops.test", "/")).status).toBe(200);
+    expect((await post("reactivate", shopIds.alpha)).status).toBe(200);
+    expect((await app.request("alpha.shops.test", "/")).status).toBe(200);
+  });
+
+  it("refuses an unknown action without changing anything", async () => {
+    const res = await app.request(PLATFORM, "/operator", { method: "POST", form: { intent: "delete", shopId: shopIds.beta }, headers: { cookie: operatorCookie, origin: ORIGIN } });
+    expect(res.status).toBe(400);
+    const beta = await t.db.selectFrom("platform.shops").select("status").where("id", "=", shopIds.beta).executeTakeFirstOrThrow();
+    expect(beta.status).toBe("active");
+  });
+});

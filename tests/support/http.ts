@@ -1,0 +1,78 @@
+import type { AddressInfo } from "node:net";
+import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { createApp } from "../../server/app.server.ts";
+import { readConfig, type Config } from "../../server/config.ts";
+import { createServices, type Services } from "../../server/services.server.ts";
+
+export interface TestResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface TestApp {
+  services: Services;
+  config: Config;
+  port: number;
+  /** Sends a request with an explicit Host header, as a browser at that host would. */
+  request(host: string, pathname: string, init?: { method?: string; headers?: Record<string, string>; form?: Record<string, string> }): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/** The real Express app and Remix build (built in global setup) on a random port. */
+export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const build: ServerBuild = await import(pathToFileURL(path.resolve("build/index.js")).href);
+  // Hosts are fixed strings; the port the server binds to doesn't matter because requests carry their own Host.
+  const config = readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test", ...env });
+  const services = await createServices(config, databaseUrl);
+  const server = createApp(services, build).listen(0);
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    services,
+    config,
+    port,
+    request(host, pathname, { method = "GET", headers = {}, form } = {}) {
+      const body = form ? new URLSearchParams(form).toString() : undefined;
+      return new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: pathname,
+            method,
+            headers: {
+              host,
+              ...(body ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } : {}),
+              ...headers,
+            },
+          },
+          (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk) => (text += chunk));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await services.close();
+    },
+  };
+}
+
+/** The `name=value` pair of a Set-Cookie header, for sending back as Cookie. */
+export function cookiePair(setCookie: string | string[] | undefined, name: string): string {
+  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const found = all.find((c) => c.startsWith(`${name}=`));
+  if (!found) throw new Error(`no ${name} cookie in ${JSON.stringify(all)}`);
+  return found.split(";")[0];
+}
