@@ -23,26 +23,26 @@ export interface TestApp {
 }
 
 /** The real Express app and Remix build (built in global setup) on a random port. */
-export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}, port = 0): Promise<TestApp> {
   const build: ServerBuild = await import(pathToFileURL(path.resolve("build/index.js")).href);
   // Hosts are fixed strings; the port the server binds to doesn't matter because requests carry their own Host.
   const config = readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test", ...env });
   const services = await createServices(config, databaseUrl);
-  const server = createApp(services, build).listen(0);
+  const server = createApp(services, build).listen(port, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const boundPort = (server.address() as AddressInfo).port;
 
   return {
     services,
     config,
-    port,
+    port: boundPort,
     request(host, pathname, { method = "GET", headers = {}, form } = {}) {
       const body = form ? new URLSearchParams(form).toString() : undefined;
       return new Promise((resolve, reject) => {
         const req = http.request(
           {
             host: "127.0.0.1",
-            port,
+            port: boundPort,
             path: pathname,
             method,
             headers: {

@@ -1,0 +1,85 @@
+import path from "node:path";
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
+import { startTestApp, type TestApp } from "../support/http.ts";
+
+let t: TestDatabase;
+let app: TestApp;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const port = await freePort();
+  // Chromium resolves *.localhost to loopback, so shops get real subdomains.
+  base = `localhost:${port}`;
+  app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  browser = await launchBrowser();
+  context = browser.context;
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await t?.drop();
+});
+
+describe("a merchant signs up in a browser", () => {
+  it("suggests and checks the address, lands in the admin, and the shop answers on its subdomain", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://${base}/`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "01-landing.png") });
+    await page.getByRole("link", { name: "Open your shop" }).click();
+    await page.waitForURL(`http://${base}/signup`);
+
+    await page.getByLabel("Shop name").pressSequentially("Lumen Candles");
+    await expect.poll(() => page.getByLabel("Shop address").inputValue()).toBe("lumen-candles");
+    await page.getByText(`lumen-candles.${base} is available.`).waitFor();
+    await page.getByLabel("Email").fill("maker@lumen.example");
+    await page.getByLabel("Password").fill("wax-and-wick-2026");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "02-signup-filled.png") });
+    await page.getByRole("button", { name: "Create my shop" }).click();
+
+    await page.waitForURL(`http://${base}/admin/lumen-candles`);
+    await page.getByRole("heading", { level: 1, name: "Lumen Candles" }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "03-admin.png") });
+
+    const cookies = await context.cookies(`http://${base}`);
+    const session = cookies.find((c) => c.name === "bazaar_session");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", domain: "localhost" });
+    // Host-only: the shop's subdomain never receives the merchant's session.
+    expect(await context.cookies(`http://lumen-candles.${base}`)).toEqual([]);
+
+    const [storefront] = await Promise.all([context.waitForEvent("page"), page.getByRole("link", { name: "View shop" }).click()]);
+    await storefront.waitForLoadState();
+    expect(storefront.url()).toBe(`http://lumen-candles.${base}/`);
+    await storefront.getByRole("heading", { level: 1, name: "Lumen Candles" }).waitFor();
+    await storefront.screenshot({ path: path.join(SCREENSHOTS, "04-storefront.png") });
+  });
+
+  it("shows what is wrong when the address is taken, and logs out and back in", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://${base}/admin/lumen-candles`);
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL(`http://${base}/`);
+
+    await page.goto(`http://${base}/signup`);
+    await page.getByLabel("Shop name").fill("Copy Cat");
+    await page.getByLabel("Shop address").fill("lumen-candles");
+    await page.getByText("That address is already taken.").waitFor();
+    await page.getByLabel("Email").fill("copy@cat.example");
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create my shop" }).click();
+    await page.getByText("Use at least 8 characters.").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "05-signup-errors.png") });
+    expect(page.url()).toBe(`http://${base}/signup`);
+
+    await page.goto(`http://${base}/login`);
+    await page.getByLabel("Email").fill("maker@lumen.example");
+    await page.getByLabel("Password").fill("wax-and-wick-2026");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`http://${base}/admin/lumen-candles`);
+  });
+});
