@@ -161,7 +161,8 @@ describe("origin check", () => {
   const form = { shopName: "Origin Test", slug: "origin-test", email: "origin@example.com", password: "long-enough-1" };
 
   it("refuses a mutation with no Origin, a foreign Origin, or a sibling shop's origin", async () => {
-    for (const headers of [{}, { origin: "http://evil.example" }, { origin: "http://ada-atelier.shops.test" }, { origin: "https://bazaar.test" }]) {
+    const attempts: Record<string, string>[] = [{}, { origin: "http://evil.example" }, { origin: "http://ada-atelier.shops.test" }, { origin: "https://bazaar.test" }];
+    for (const headers of attempts) {
       const res = await signup(form, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyCredentials } from "../tenants/accounts.server.ts";
+import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
+import { tenantDb } from "../tenants/handle.server.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t?.drop());
+
+describe("demo data", () => {
+  it("creates three distinct shops and two logins, and a second run changes nothing", async () => {
+    await seedDemo(t.db);
+    await seedDemo(t.db);
+    const shops = await t.db.selectFrom("platform.shops").selectAll().orderBy("id").execute();
+    expect(shops.map((s) => s.slug)).toEqual(DEMO_SHOPS.map((s) => s.slug));
+
+    const headlines = await Promise.all(
+      shops.map(async (shop) => (await tenantDb(t.db, shop.schema_name).selectFrom("storefront_settings").select("headline").executeTakeFirstOrThrow()).headline),
+    );
+    expect(headlines).toEqual(DEMO_SHOPS.map((s) => s.headline));
+
+    expect((await verifyCredentials(t.db, DEMO_MERCHANT, DEMO_PASSWORD))?.is_operator).toBe(false);
+    expect((await verifyCredentials(t.db, DEMO_OPERATOR, DEMO_PASSWORD))?.is_operator).toBe(true);
+    expect(await t.db.selectFrom("platform.users").select("id").execute()).toHaveLength(2);
+  });
+});
