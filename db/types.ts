@@ -3,7 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type ShopStatus = "active" | "suspended" | "closed";
-export type MemberRole = "owner" | "staff";
+export type MemberRole = "owner" | "admin" | "staff";
 
 /** The `platform` schema: the registry every request consults before touching a shop. */
 export interface PlatformDatabase {
@@ -13,6 +13,7 @@ export interface PlatformDatabase {
   "platform.memberships": MembershipsTable;
   "platform.sessions": SessionsTable;
   "platform.login_attempts": LoginAttemptsTable;
+  "platform.invitations": InvitationsTable;
 }
 
 export interface ShopsTable {
@@ -60,23 +61,306 @@ export interface LoginAttemptsTable {
   attempted_at: Generated<Date>;
 }
 
+export interface InvitationsTable {
+  id: Generated<string>;
+  shop_id: string;
+  email: string;
+  role: Exclude<MemberRole, "owner">;
+  /** SHA-256 of the token in the link; the token itself is never stored. */
+  token_hash: string;
+  invited_by: string;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
 export type Shop = Selectable<ShopsTable>;
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 
 /**
  * Tables inside every shop's own schema. Reached only through a handle bound
- * with `withSchema(shop.schema_name)`; see tenants/handle.ts.
+ * with `withSchema(shop.schema_name)`; see tenants/handle.server.ts.
+ * Money columns are integer minor units in the shop's `settings.currency`.
  */
 export interface TenantDatabase {
-  storefront_settings: StorefrontSettingsTable;
+  settings: SettingsTable;
+  policies: PoliciesTable;
+  shipping_zones: ShippingZonesTable;
+  shipping_rates: ShippingRatesTable;
+  products: ProductsTable;
+  product_handle_redirects: ProductHandleRedirectsTable;
+  product_options: ProductOptionsTable;
+  product_media: ProductMediaTable;
+  variants: VariantsTable;
+  collections: CollectionsTable;
+  collection_products: CollectionProductsTable;
+  customers: CustomersTable;
+  customer_addresses: CustomerAddressesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_events: OrderEventsTable;
+  discounts: DiscountsTable;
+  discount_redemptions: DiscountRedemptionsTable;
+  audit_events: AuditEventsTable;
+  catalogue_transfers: CatalogueTransfersTable;
 }
 
-export interface StorefrontSettingsTable {
+type Id = Generated<string>;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** bigint columns arrive as strings from pg; we write numbers or strings. */
+type Minor = ColumnType<string, number | string | bigint, number | string | bigint>;
+type MinorDefaulted = ColumnType<string, number | string | bigint | undefined, number | string | bigint>;
+
+export interface SettingsTable {
   /** Single-row table: the check constraint pins the key to true. */
   singleton: ColumnType<boolean, boolean | undefined, never>;
   headline: string;
-  welcome_text: ColumnType<string, string | undefined, string>;
-  currency: ColumnType<string, string | undefined, string>;
-  updated_at: Generated<Date>;
+  welcome_text: Defaulted<string>;
+  contact_email: Defaulted<string>;
+  logo_key: Defaulted<string | null>;
+  currency: Defaulted<string>;
+  /** Basis points: 2000 is 20 %. */
+  tax_rate_bp: Defaulted<number>;
+  prices_include_tax: Defaulted<boolean>;
+  storefront_password: Defaulted<string | null>;
+  launched_at: Defaulted<Date | null>;
+  updated_at: UpdatedAt;
+}
+
+export type PolicyHandle = "refund-policy" | "privacy-policy" | "terms-of-service" | "shipping-policy";
+
+export interface PoliciesTable {
+  handle: PolicyHandle;
+  title: string;
+  body_html: Defaulted<string>;
+  updated_at: UpdatedAt;
+}
+
+export interface ShippingZonesTable {
+  id: Id;
+  name: string;
+  countries: Defaulted<string[]>;
+}
+
+export interface ShippingRatesTable {
+  id: Id;
+  zone_id: string;
+  name: string;
+  price: Minor;
+  min_subtotal: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+}
+
+export type ProductStatus = "draft" | "active" | "archived";
+
+export interface ProductsTable {
+  id: Id;
+  handle: string;
+  title: string;
+  description_html: Defaulted<string>;
+  status: Defaulted<ProductStatus>;
+  vendor: Defaulted<string>;
+  product_type: Defaulted<string>;
+  tags: Defaulted<string[]>;
+  seo_title: Defaulted<string>;
+  seo_description: Defaulted<string>;
+  published_at: Defaulted<Date | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProductHandleRedirectsTable {
+  old_handle: string;
+  product_id: string;
+}
+
+export interface ProductOptionsTable {
+  id: Id;
+  product_id: string;
+  position: number;
+  name: string;
+  option_values: string[];
+}
+
+export interface ProductMediaTable {
+  id: Id;
+  product_id: string;
+  position: number;
+  storage_key: string;
+  source_url: Defaulted<string | null>;
+  alt: Defaulted<string>;
+  width: number;
+  height: number;
+  content_type: string;
+  byte_size: number;
+  created_at: CreatedAt;
+}
+
+export interface VariantsTable {
+  id: Id;
+  product_id: string;
+  position: number;
+  option_values: Defaulted<string[]>;
+  sku: Defaulted<string>;
+  price: Minor;
+  compare_at_price: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  inventory_quantity: Defaulted<number>;
+  continue_selling: Defaulted<boolean>;
+  weight_grams: Defaulted<number>;
+  image_id: Defaulted<string | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type CollectionRule = {
+  field: "tag" | "product_type" | "vendor" | "price" | "inventory";
+  relation: "equals" | "not_equals" | "contains" | "greater_than" | "less_than";
+  value: string;
+};
+
+export interface CollectionsTable {
+  id: Id;
+  handle: string;
+  title: string;
+  description_html: Defaulted<string>;
+  kind: "manual" | "automated";
+  rules: ColumnType<CollectionRule[], string | undefined, string>;
+  rules_match: Defaulted<"all" | "any">;
+  parent_id: Defaulted<string | null>;
+  seo_title: Defaulted<string>;
+  seo_description: Defaulted<string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CollectionProductsTable {
+  collection_id: string;
+  product_id: string;
+  position: number;
+}
+
+export interface CustomersTable {
+  id: Id;
+  email: string | null;
+  first_name: Defaulted<string>;
+  last_name: Defaulted<string>;
+  phone: Defaulted<string>;
+  password_hash: Defaulted<string | null>;
+  accepts_marketing: Defaulted<boolean>;
+  created_at: CreatedAt;
+  deleted_at: Defaulted<Date | null>;
+}
+
+export interface CustomerAddressesTable {
+  id: Id;
+  customer_id: string;
+  name: Defaulted<string>;
+  line1: string;
+  line2: Defaulted<string>;
+  city: string;
+  region: Defaulted<string>;
+  postal_code: Defaulted<string>;
+  country: string;
+  phone: Defaulted<string>;
+  is_default: Defaulted<boolean>;
+}
+
+export type FinancialStatus = "pending" | "paid" | "partially_refunded" | "refunded" | "voided";
+export type FulfillmentStatus = "unfulfilled" | "partial" | "fulfilled";
+
+export interface OrdersTable {
+  id: Id;
+  /** Shown to people: id + 1000, generated. */
+  number: ColumnType<string, never, never>;
+  customer_id: Defaulted<string | null>;
+  email: Defaulted<string>;
+  currency: string;
+  subtotal: Minor;
+  discount_total: MinorDefaulted;
+  shipping_total: MinorDefaulted;
+  tax_total: MinorDefaulted;
+  total: Minor;
+  discount_code: Defaulted<string | null>;
+  financial_status: Defaulted<FinancialStatus>;
+  fulfillment_status: Defaulted<FulfillmentStatus>;
+  shipping_address: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  paid_at: Defaulted<Date | null>;
+  cancelled_at: Defaulted<Date | null>;
+}
+
+export interface OrderLinesTable {
+  id: Id;
+  order_id: string;
+  product_id: string | null;
+  variant_id: string | null;
+  title: string;
+  variant_title: Defaulted<string>;
+  sku: Defaulted<string>;
+  quantity: number;
+  unit_price: Minor;
+  total: ColumnType<string, never, never>;
+}
+
+export interface OrderEventsTable {
+  id: Id;
+  order_id: string;
+  at: CreatedAt;
+  kind: string;
+  message: string;
+}
+
+export type DiscountKind = "percentage" | "fixed_amount" | "free_shipping";
+
+export interface DiscountsTable {
+  id: Id;
+  code: string;
+  kind: DiscountKind;
+  /** Basis points for percentage, minor units for fixed_amount, 0 for free_shipping. */
+  value: MinorDefaulted;
+  applies_to: Defaulted<"order" | "collections" | "products">;
+  collection_ids: Defaulted<string[]>;
+  product_ids: Defaulted<string[]>;
+  min_subtotal: MinorDefaulted;
+  starts_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  usage_limit: Defaulted<number | null>;
+  per_customer_limit: Defaulted<number | null>;
+  created_at: CreatedAt;
+}
+
+export interface DiscountRedemptionsTable {
+  id: Id;
+  discount_id: string;
+  order_id: string | null;
+  customer_email: string;
+  amount: Minor;
+  redeemed_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: Id;
+  at: CreatedAt;
+  actor_user_id: string | null;
+  actor_email: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  summary: Defaulted<string>;
+  ip: Defaulted<string>;
+}
+
+export interface CatalogueTransfersTable {
+  id: Id;
+  kind: "import" | "export";
+  status: Defaulted<"queued" | "running" | "done" | "failed">;
+  file_name: string;
+  total_rows: Defaulted<number>;
+  processed_rows: Defaulted<number>;
+  report: ColumnType<unknown, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: CreatedAt;
+  finished_at: Defaulted<Date | null>;
 }

@@ -23,6 +23,6 @@ export async function seedDemo(db: PlatformDb): Promise<void> {
   for (const demo of DEMO_SHOPS) {
     if (await findShopBySlug(db, demo.slug)) continue;
     const shop = await provisionShop(db, { slug: demo.slug, name: demo.name, ownerId: merchantId });
-    await tenantDb(db, shop.schema_name).updateTable("storefront_settings").set({ headline: demo.headline, welcome_text: demo.welcome }).execute();
+    await tenantDb(db, shop.schema_name).updateTable("settings").set({ headline: demo.headline, welcome_text: demo.welcome }).execute();
   }
 }

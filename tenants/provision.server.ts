@@ -40,7 +40,7 @@ export async function provisionShopInTransaction(
   }
   await sql`create schema ${sql.id(shop.schema_name)}`.execute(trx);
   await migrateSchemaInTransaction(trx, shop.schema_name, migrations);
-  await tenantDb(trx, shop.schema_name).insertInto("storefront_settings").values({ headline: name }).execute();
+  await tenantDb(trx, shop.schema_name).insertInto("settings").values({ headline: name }).execute();
   await trx.insertInto("platform.memberships").values({ user_id: ownerId, shop_id: shop.id, role: "owner" }).execute();
   return shop;
 }

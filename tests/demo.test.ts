@@ -18,7 +18,7 @@ describe("demo data", () => {
     expect(shops.map((s) => s.slug)).toEqual(DEMO_SHOPS.map((s) => s.slug));
 
     const headlines = await Promise.all(
-      shops.map(async (shop) => (await tenantDb(t.db, shop.schema_name).selectFrom("storefront_settings").select("headline").executeTakeFirstOrThrow()).headline),
+      shops.map(async (shop) => (await tenantDb(t.db, shop.schema_name).selectFrom("settings").select("headline").executeTakeFirstOrThrow()).headline),
     );
     expect(headlines).toEqual(DEMO_SHOPS.map((s) => s.headline));
 

@@ -18,8 +18,8 @@ beforeAll(async () => {
   const owner = await createUser(t.db, { email: "owner@example.com", password: "correct horse" });
   north = await provisionShop(t.db, { slug: "north", name: "North", ownerId: owner.id });
   south = await provisionShop(t.db, { slug: "south", name: "South", ownerId: owner.id });
-  await tenantDb(t.db, north.schema_name).updateTable("storefront_settings").set({ headline: "Cold brew from the north", currency: "NOK" }).execute();
-  await tenantDb(t.db, south.schema_name).updateTable("storefront_settings").set({ headline: "Espresso from the south", currency: "EUR" }).execute();
+  await tenantDb(t.db, north.schema_name).updateTable("settings").set({ headline: "Cold brew from the north", currency: "NOK" }).execute();
+  await tenantDb(t.db, south.schema_name).updateTable("settings").set({ headline: "Espresso from the south", currency: "EUR" }).execute();
   app = await startTestApp(t.url);
 });
 afterAll(async () => {
@@ -29,21 +29,21 @@ afterAll(async () => {
 
 describe("tenant isolation", () => {
   it("each handle reads and writes only its own shop's rows", async () => {
-    const northRows = await tenantDb(t.db, north.schema_name).selectFrom("storefront_settings").selectAll().execute();
-    const southRows = await tenantDb(t.db, south.schema_name).selectFrom("storefront_settings").selectAll().execute();
+    const northRows = await tenantDb(t.db, north.schema_name).selectFrom("settings").selectAll().execute();
+    const southRows = await tenantDb(t.db, south.schema_name).selectFrom("settings").selectAll().execute();
     expect(northRows).toHaveLength(1);
     expect(southRows).toHaveLength(1);
     expect(northRows[0]).toMatchObject({ headline: "Cold brew from the north", currency: "NOK" });
     expect(southRows[0]).toMatchObject({ headline: "Espresso from the south", currency: "EUR" });
 
-    await tenantDb(t.db, north.schema_name).updateTable("storefront_settings").set({ welcome_text: "north only" }).execute();
-    const south2 = await tenantDb(t.db, south.schema_name).selectFrom("storefront_settings").select("welcome_text").executeTakeFirstOrThrow();
+    await tenantDb(t.db, north.schema_name).updateTable("settings").set({ welcome_text: "north only" }).execute();
+    const south2 = await tenantDb(t.db, south.schema_name).selectFrom("settings").select("welcome_text").executeTakeFirstOrThrow();
     expect(south2.welcome_text).toBe("");
   });
 
   it("qualifies every tenant query with the shop's schema", () => {
-    const compiled = tenantDb(t.db, north.schema_name).selectFrom("storefront_settings").selectAll().compile();
-    expect(compiled.sql).toContain(`"${north.schema_name}"."storefront_settings"`);
+    const compiled = tenantDb(t.db, north.schema_name).selectFrom("settings").selectAll().compile();
+    expect(compiled.sql).toContain(`"${north.schema_name}"."settings"`);
   });
 
   it("never leaves a search_path on pooled connections", async () => {

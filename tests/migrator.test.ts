@@ -35,7 +35,7 @@ function addColumn(name: string, column: string, hook?: (db: Parameters<TenantMi
   return {
     name,
     async up(db, schema) {
-      await sql`alter table ${sql.id(schema, "storefront_settings")} add column ${sql.id(column)} text`.execute(db);
+      await sql`alter table ${sql.id(schema, "settings")} add column ${sql.id(column)} text`.execute(db);
       await hook?.(db, schema);
     },
   };
@@ -47,7 +47,7 @@ describe("tenant migration runner", () => {
     const first = await migrateAll(t.db, { concurrency: 8, migrations: [...tenantMigrations, extra] });
     expect(first.failed).toEqual([]);
     expect(first.migrated).toHaveLength(SHOPS);
-    for (const schema of schemas) expect(await hasColumn(schema, "storefront_settings", "tagline")).toBe(true);
+    for (const schema of schemas) expect(await hasColumn(schema, "settings", "tagline")).toBe(true);
 
     const second = await migrateAll(t.db, { concurrency: 8, migrations: [...tenantMigrations, extra] });
     expect(second).toEqual({ migrated: [], upToDate: SHOPS, failed: [] });
@@ -63,7 +63,7 @@ describe("tenant migration runner", () => {
     expect(report.failed.map((f) => f.schema).sort()).toEqual([...broken].sort());
     expect(report.migrated).toHaveLength(SHOPS - 2);
     for (const schema of broken) {
-      expect(await hasColumn(schema, "storefront_settings", "motto")).toBe(false);
+      expect(await hasColumn(schema, "settings", "motto")).toBe(false);
       expect(await applied(schema)).not.toContain("0101_add_motto");
     }
 
@@ -86,12 +86,12 @@ describe("tenant migration runner", () => {
     const migrations = [...tenantMigrations, addColumn("0100_add_tagline", "tagline"), addColumn("0101_add_motto", "motto"), crashing];
     const report = await migrateAll(t.db, { concurrency: 4, migrations });
     expect(report.failed.map((f) => f.schema)).toEqual([victim]);
-    expect(await hasColumn(victim, "storefront_settings", "banner")).toBe(false);
+    expect(await hasColumn(victim, "settings", "banner")).toBe(false);
 
     const rerun = await migrateAll(t.db, { concurrency: 4, migrations });
     expect(rerun.failed).toEqual([]);
     expect(rerun.migrated.map((m) => m.schema)).toEqual([victim]);
-    expect(await hasColumn(victim, "storefront_settings", "banner")).toBe(true);
+    expect(await hasColumn(victim, "settings", "banner")).toBe(true);
   });
 
   it("applies a migration once when two runners race on the same schema", async () => {

@@ -31,7 +31,7 @@ describe("provisionShop", () => {
 
     const { rows } = await sql<{ name: string }>`select name from ${sql.id(shop.schema_name, "_migrations")} order by name`.execute(t.db);
     expect(rows.map((r) => r.name)).toEqual(tenantMigrations.map((m) => m.name));
-    const settings = await tenantDb(t.db, shop.schema_name).selectFrom("storefront_settings").selectAll().executeTakeFirstOrThrow();
+    const settings = await tenantDb(t.db, shop.schema_name).selectFrom("settings").selectAll().executeTakeFirstOrThrow();
     expect(settings.headline).toBe("First Shop");
 
     const membership = await t.db.selectFrom("platform.memberships").selectAll().where("shop_id", "=", shop.id).executeTakeFirstOrThrow();

@@ -5,7 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 export async function loader({ context }: LoaderFunctionArgs) {
   const { site } = context;
   if (site.kind === "platform") return { kind: "platform" as const, signedIn: Boolean(context.user) };
-  const settings = await site.db.selectFrom("storefront_settings").select(["headline", "welcome_text"]).executeTakeFirstOrThrow();
+  const settings = await site.db.selectFrom("settings").select(["headline", "welcome_text"]).executeTakeFirstOrThrow();
   return { kind: "shop" as const, shopName: site.shop.name, headline: settings.headline, welcomeText: settings.welcome_text };
 }
 

@@ -8,7 +8,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // Every read of the shop's own data goes through its handle.
   const settings = await context.services
     .tenantDb(shop)
-    .selectFrom("storefront_settings")
+    .selectFrom("settings")
     .select(["headline", "currency"])
     .executeTakeFirstOrThrow();
   return { name: shop.name, status: shop.status, plan: shop.plan, storefrontUrl: shopOrigin(context.services.config, shop.slug), ...settings };

@@ -1,6 +1,10 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+import type { Shop, MemberRole } from "../../db/types.ts";
+import type { Actor } from "../../shop/audit.server.ts";
+import { can, type Capability } from "../../shop/permissions.ts";
 import { findMembership, type Membership } from "../../tenants/accounts.server.ts";
+import type { TenantDb } from "../../tenants/handle.server.ts";
 
 function notFound(): Response {
   return new Response("Not found", { status: 404 });
@@ -36,6 +40,32 @@ export async function requireMember(context: AppLoadContext, request: Request, s
   const membership = slug ? await findMembership(context.services.db, user.id, slug) : null;
   if (!membership) throw notFound();
   return membership;
+}
+
+export interface ShopAdmin {
+  shop: Shop;
+  role: MemberRole;
+  /** The shop's handle, from the registry row the membership points at. */
+  db: TenantDb;
+  /** For the audit log. */
+  actor: Actor;
+}
+
+/**
+ * Everything an admin loader or action needs: the member's shop, role and the
+ * shop's handle. Without the capability the page is forbidden (403); a
+ * non-member sees the same 404 as for a shop that doesn't exist.
+ */
+export async function requireShopAdmin(
+  context: AppLoadContext,
+  request: Request,
+  slug: string | undefined,
+  capability: Capability,
+): Promise<ShopAdmin> {
+  const { shop, role } = await requireMember(context, request, slug);
+  if (!can(role, capability)) throw new Response("You don't have permission to do this.", { status: 403 });
+  const user = context.user!;
+  return { shop, role, db: context.services.tenantDb(shop), actor: { userId: user.id, email: user.email, ip: context.clientAddress } };
 }
 
 export function requireOperator(context: AppLoadContext, request: Request) {

@@ -1,0 +1,34 @@
+import type { MemberRole } from "../db/types.ts";
+
+/**
+ * What each role may do in a shop's admin. Staff run the shop day to day;
+ * payouts, billing and staff management are for the owner (and admins, for staff).
+ */
+export type Capability =
+  | "catalogue"
+  | "orders"
+  | "customers"
+  | "discounts"
+  | "themes"
+  | "settings"
+  | "staff"
+  | "payouts"
+  | "billing"
+  | "audit";
+
+const GRANTS: Record<MemberRole, ReadonlySet<Capability>> = {
+  owner: new Set(["catalogue", "orders", "customers", "discounts", "themes", "settings", "staff", "payouts", "billing", "audit"]),
+  admin: new Set(["catalogue", "orders", "customers", "discounts", "themes", "settings", "staff"]),
+  staff: new Set(["catalogue", "orders", "customers", "discounts"]),
+};
+
+export function can(role: MemberRole, capability: Capability): boolean {
+  return GRANTS[role].has(capability);
+}
+
+/** Roles a member may give when inviting: nobody invites an owner; admins invite staff only. */
+export function invitableRoles(role: MemberRole): Exclude<MemberRole, "owner">[] {
+  if (role === "owner") return ["admin", "staff"];
+  if (role === "admin") return ["staff"];
+  return [];
+}

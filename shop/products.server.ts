@@ -1,0 +1,249 @@
+import type { ProductStatus } from "../db/types.ts";
+import type { TenantDb } from "../tenants/handle.server.ts";
+import { recordAudit, type Actor } from "./audit.server.ts";
+import { handleize, HANDLE_PATTERN } from "./handles.ts";
+import { sanitizeRichText } from "./html.server.ts";
+
+export interface OptionInput {
+  name: string;
+  values: string[];
+}
+
+export interface VariantInput {
+  /** One value per option, in option order; empty for a product without options. */
+  optionValues: string[];
+  sku: string;
+  /** Minor units. */
+  price: number;
+  compareAtPrice: number | null;
+  inventoryQuantity: number;
+  continueSelling: boolean;
+  weightGrams: number;
+  imageId?: string | null;
+}
+
+export interface ProductInput {
+  title: string;
+  /** Blank: made from the title. */
+  handle: string;
+  descriptionHtml: string;
+  status: ProductStatus;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  seoTitle: string;
+  seoDescription: string;
+  options: OptionInput[];
+  variants: VariantInput[];
+}
+
+/** Field path ("title", "variants.2.price") → message. */
+export type ProductErrors = Record<string, string>;
+
+export const PRODUCT_STATUSES: readonly ProductStatus[] = ["draft", "active", "archived"];
+const MAX_VARIANTS = 2000;
+const MAX_MINOR = 10 ** 13;
+
+export function normalizeTags(tags: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const tag of tags) {
+    const clean = tag.trim().replace(/\s+/g, " ");
+    if (clean && !seen.has(clean.toLowerCase())) seen.set(clean.toLowerCase(), clean.slice(0, 255));
+  }
+  return [...seen.values()];
+}
+
+/** "Red / Large", or "Default Title" for a product without options (Shopify's name for it). */
+export function variantTitle(optionValues: string[]): string {
+  return optionValues.length ? optionValues.join(" / ") : "Default Title";
+}
+
+/** Every combination of option values, in option order: the variants a product with these options has. */
+export function variantCombinations(options: OptionInput[]): string[][] {
+  return options.reduce<string[][]>((combos, option) => combos.flatMap((combo) => option.values.map((value) => [...combo, value])), [[]]);
+}
+
+export function validateProduct(input: ProductInput): ProductErrors {
+  const errors: ProductErrors = {};
+  if (!input.title.trim()) errors.title = "Give the product a title.";
+  else if (input.title.length > 255) errors.title = "Use at most 255 characters.";
+  const handle = input.handle.trim() || handleize(input.title);
+  if (!HANDLE_PATTERN.test(handle)) errors.handle = "Use lowercase letters, digits and single hyphens.";
+  if (!PRODUCT_STATUSES.includes(input.status)) errors.status = "Choose draft, active or archived.";
+  if (input.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters; use at most 70.";
+  if (input.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+
+  const optionNames = new Set<string>();
+  input.options.forEach((option, i) => {
+    const name = option.name.trim();
+    if (!name) errors[`options.${i}.name`] = "Name the option.";
+    else if (optionNames.has(name.toLowerCase())) errors[`options.${i}.name`] = "Each option needs its own name.";
+    optionNames.add(name.toLowerCase());
+    const values = option.values.map((v) => v.trim()).filter(Boolean);
+    if (!values.length) errors[`options.${i}.values`] = "Add at least one value.";
+    else if (new Set(values.map((v) => v.toLowerCase())).size !== values.length) errors[`options.${i}.values`] = "Values must differ.";
+  });
+
+  if (!input.variants.length) errors.variants = "A product needs at least one variant.";
+  if (input.variants.length > MAX_VARIANTS) errors.variants = `A product can have at most ${MAX_VARIANTS} variants.`;
+  const combos = new Set<string>();
+  input.variants.forEach((variant, i) => {
+    const key = JSON.stringify(variant.optionValues.map((v) => v.trim().toLowerCase()));
+    if (variant.optionValues.length !== input.options.length) {
+      errors[`variants.${i}.optionValues`] = "Give a value for every option.";
+    } else if (variant.optionValues.some((v, o) => !input.options[o].values.map((x) => x.trim()).includes(v.trim()))) {
+      errors[`variants.${i}.optionValues`] = "Use one of the option's values.";
+    } else if (combos.has(key)) {
+      errors[`variants.${i}.optionValues`] = "Two variants have the same option values.";
+    }
+    combos.add(key);
+    if (!Number.isSafeInteger(variant.price) || variant.price < 0 || variant.price > MAX_MINOR) errors[`variants.${i}.price`] = "Enter a price of zero or more.";
+    if (variant.compareAtPrice !== null && (!Number.isSafeInteger(variant.compareAtPrice) || variant.compareAtPrice < 0 || variant.compareAtPrice > MAX_MINOR)) {
+      errors[`variants.${i}.compareAtPrice`] = "Enter a compare-at price of zero or more, or leave it empty.";
+    }
+    if (!Number.isSafeInteger(variant.inventoryQuantity) || Math.abs(variant.inventoryQuantity) > 1e9) errors[`variants.${i}.inventoryQuantity`] = "Enter a whole number.";
+    if (!Number.isSafeInteger(variant.weightGrams) || variant.weightGrams < 0 || variant.weightGrams > 1e9) errors[`variants.${i}.weightGrams`] = "Enter a weight in grams, zero or more.";
+    if (variant.sku.length > 255) errors[`variants.${i}.sku`] = "Use at most 255 characters.";
+  });
+  return errors;
+}
+
+export class ProductValidationError extends Error {
+  constructor(readonly errors: ProductErrors) {
+    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+  }
+}
+
+/**
+ * Creates (no `productId`) or updates a product with its options and variants,
+ * in one transaction: a bad product never leaves half of itself behind.
+ * Variants are matched by their option values, so their ids (and anything
+ * pointing at them) survive edits. A changed handle keeps redirecting.
+ */
+export async function saveProduct(
+  db: TenantDb,
+  actor: Actor,
+  input: ProductInput,
+  productId?: string,
+): Promise<{ id: string; handle: string; created: boolean }> {
+  const errors = validateProduct(input);
+  const handle = input.handle.trim() || handleize(input.title);
+  if (!errors.handle && (await handleTaken(db, handle, productId))) errors.handle = "Another product uses this handle.";
+  if (Object.keys(errors).length) throw new ProductValidationError(errors);
+
+  const values = {
+    title: input.title.trim(),
+    handle,
+    description_html: sanitizeRichText(input.descriptionHtml),
+    status: input.status,
+    vendor: input.vendor.trim(),
+    product_type: input.productType.trim(),
+    tags: normalizeTags(input.tags),
+    seo_title: input.seoTitle.trim(),
+    seo_description: input.seoDescription.trim(),
+  };
+
+  return db.transaction().execute(async (trx) => {
+    let id: string;
+    let created = false;
+    if (productId) {
+      const before = await trx.selectFrom("products").select(["handle", "published_at"]).where("id", "=", productId).forUpdate().executeTakeFirst();
+      if (!before) throw new ProductValidationError({ product: "This product no longer exists." });
+      await trx
+        .updateTable("products")
+        .set({ ...values, updated_at: new Date(), published_at: before.published_at ?? (values.status === "active" ? new Date() : null) })
+        .where("id", "=", productId)
+        .execute();
+      id = productId;
+      if (before.handle !== handle) {
+        await trx
+          .insertInto("product_handle_redirects")
+          .values({ old_handle: before.handle, product_id: id })
+          .onConflict((oc) => oc.column("old_handle").doUpdateSet({ product_id: id }))
+          .execute();
+      }
+    } else {
+      const row = await trx
+        .insertInto("products")
+        .values({ ...values, published_at: values.status === "active" ? new Date() : null })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      id = row.id;
+      created = true;
+    }
+    // The new handle is live again, so it no longer redirects anywhere.
+    await trx.deleteFrom("product_handle_redirects").where("old_handle", "=", handle).execute();
+
+    await trx.deleteFrom("product_options").where("product_id", "=", id).execute();
+    if (input.options.length) {
+      await trx
+        .insertInto("product_options")
+        .values(input.options.map((o, position) => ({ product_id: id, position, name: o.name.trim(), option_values: o.values.map((v) => v.trim()).filter(Boolean) })))
+        .execute();
+    }
+    await replaceVariants(trx, id, input.variants);
+    await recordAudit(trx, actor, {
+      action: created ? "product.created" : "product.updated",
+      subjectType: "product",
+      subjectId: id,
+      summary: `${values.title} (${input.variants.length} variant${input.variants.length === 1 ? "" : "s"})`,
+    });
+    return { id, handle, created };
+  });
+}
+
+async function handleTaken(db: TenantDb, handle: string, productId?: string): Promise<boolean> {
+  let query = db.selectFrom("products").select("id").where("handle", "=", handle);
+  if (productId) query = query.where("id", "<>", productId);
+  return Boolean(await query.executeTakeFirst());
+}
+
+async function replaceVariants(trx: TenantDb, productId: string, variants: VariantInput[]): Promise<void> {
+  const existing = await trx.selectFrom("variants").select(["id", "option_values"]).where("product_id", "=", productId).execute();
+  const byKey = new Map(existing.map((v) => [JSON.stringify(v.option_values), v.id]));
+  const kept = new Set<string>();
+  for (const [position, variant] of variants.entries()) {
+    const optionValues = variant.optionValues.map((v) => v.trim());
+    const row = {
+      position,
+      sku: variant.sku.trim(),
+      price: variant.price,
+      compare_at_price: variant.compareAtPrice,
+      inventory_quantity: variant.inventoryQuantity,
+      continue_selling: variant.continueSelling,
+      weight_grams: variant.weightGrams,
+      ...(variant.imageId !== undefined ? { image_id: variant.imageId } : {}),
+    };
+    const id = byKey.get(JSON.stringify(optionValues));
+    if (id) {
+      kept.add(id);
+      await trx.updateTable("variants").set({ ...row, updated_at: new Date() }).where("id", "=", id).execute();
+    } else {
+      await trx.insertInto("variants").values({ ...row, product_id: productId, option_values: optionValues }).execute();
+    }
+  }
+  const removed = existing.filter((v) => !kept.has(v.id)).map((v) => v.id);
+  if (removed.length) await trx.deleteFrom("variants").where("id", "in", removed).execute();
+}
+
+/** The product a handle names now, following redirects left by renamed handles. */
+export async function resolveProductHandle(db: TenantDb, handle: string): Promise<{ id: string; handle: string; redirected: boolean } | null> {
+  const product = await db.selectFrom("products").select(["id", "handle"]).where("handle", "=", handle).executeTakeFirst();
+  if (product) return { ...product, redirected: false };
+  const redirect = await db
+    .selectFrom("product_handle_redirects as r")
+    .innerJoin("products as p", "p.id", "r.product_id")
+    .select(["p.id", "p.handle"])
+    .where("r.old_handle", "=", handle)
+    .executeTakeFirst();
+  return redirect ? { ...redirect, redirected: true } : null;
+}
+
+export async function deleteProducts(db: TenantDb, actor: Actor, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  return db.transaction().execute(async (trx) => {
+    const deleted = await trx.deleteFrom("products").where("id", "in", ids).returning(["id", "title"]).execute();
+    for (const p of deleted) await recordAudit(trx, actor, { action: "product.deleted", subjectType: "product", subjectId: p.id, summary: p.title });
+    return deleted.length;
+  });
+}
