@@ -1,6 +1,7 @@
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
 import { jobStore, type JobStore } from "../jobs/queues.server.ts";
+import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { ShopRegistry } from "../tenants/registry.server.ts";
 import { Auth } from "./auth.server.ts";
@@ -13,6 +14,8 @@ export interface Services {
   registry: ShopRegistry;
   auth: Auth;
   jobs: JobStore;
+  /** Product images and other files: local disk (MEDIA_DIR) or an S3-compatible bucket (S3_BUCKET). */
+  media: MediaStorage;
   /** The shop's handle; `shop` must come from the registry. */
   tenantDb(shop: Shop): TenantDb;
   close(): Promise<void>;
@@ -20,6 +23,7 @@ export interface Services {
 
 export async function createServices(config: Config, databaseUrl: string): Promise<Services> {
   const db = createDatabase({ url: databaseUrl, max: 20 });
+  const media = mediaStorageFromEnv(process.env);
   const registry = new ShopRegistry(db);
   await registry.listen(databaseUrl);
   return {
@@ -28,9 +32,11 @@ export async function createServices(config: Config, databaseUrl: string): Promi
     registry,
     auth: new Auth(db, { secureCookies: config.production }),
     jobs: jobStore({ redisUrl: config.redisUrl, databaseUrl }),
+    media,
     tenantDb: (shop) => tenantDb(db, shop.schema_name),
     async close() {
       await registry.close();
+      await media.close();
       await db.destroy();
     },
   };

@@ -33,6 +33,12 @@ export async function setShopStatus(db: PlatformDb, shopId: string, status: Shop
   await announceChange(db, shopId);
 }
 
+/** The shop's display name lives in the registry; cached copies (storefront headers) must hear about it. */
+export async function renameShop(db: PlatformDb, shopId: string, name: string): Promise<void> {
+  await db.updateTable("platform.shops").set({ name }).where("id", "=", shopId).execute();
+  await announceChange(db, shopId);
+}
+
 export async function addShopDomain(db: PlatformDb, shopId: string, hostname: string): Promise<void> {
   await db.insertInto("platform.shop_domains").values({ shop_id: shopId, hostname: hostname.toLowerCase(), verified_at: null }).execute();
   await announceChange(db, shopId);

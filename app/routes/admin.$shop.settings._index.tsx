@@ -1,0 +1,154 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CURRENCIES, minorUnitDigits } from "../../shop/money.ts";
+import { Field } from "../components/field.tsx";
+import {
+  currencyChangeBlockers,
+  getSettings,
+  ImageRejectedError,
+  logoPath,
+  MAX_IMAGE_BYTES,
+  removeLogo,
+  saveGeneralSettings,
+  saveLogo,
+  SettingsValidationError,
+  type SettingsErrors,
+} from "../domain.server.ts";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Settings · Bazaar admin" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db, shop } = await requireShopAdmin(context, request, params.shop, "settings");
+  const [settings, blockers] = await Promise.all([getSettings(db), currencyChangeBlockers(db)]);
+  const names = new Intl.DisplayNames(["en"], { type: "currency" });
+  return {
+    name: shop.name,
+    contactEmail: settings.contact_email,
+    currency: settings.currency,
+    currencyLocked: blockers.length > 0,
+    blockers,
+    currencies: CURRENCIES.map((code) => ({ code, label: `${code} · ${names.of(code) ?? code}`, decimals: minorUnitDigits(code) })),
+    logoUrl: logoPath(settings.logo_key, { adminSlug: shop.slug }),
+  };
+}
+
+type ActionResult = { form: "general" | "logo"; errors: SettingsErrors; values?: Record<string, string>; saved?: string };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "settings");
+
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMAGE_BYTES }));
+    } catch (error) {
+      if (!(error instanceof MaxPartSizeExceededError)) throw error;
+      return data<ActionResult>({ form: "logo", errors: { logo: `The file is too large; a logo can be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB.` } }, { status: 400 });
+    }
+    const file = form.get("logo");
+    if (!(file instanceof File) || file.size === 0) return data<ActionResult>({ form: "logo", errors: { logo: "Choose an image file to upload." } }, { status: 400 });
+    try {
+      await saveLogo(db, context.services.media, actor, shop.id, Buffer.from(await file.arrayBuffer()));
+    } catch (error) {
+      if (error instanceof ImageRejectedError) return data<ActionResult>({ form: "logo", errors: { logo: error.reason } }, { status: 400 });
+      throw error;
+    }
+    return { form: "logo", errors: {}, saved: "Logo saved." } satisfies ActionResult;
+  }
+
+  const form = await request.formData();
+  if (form.get("intent") === "remove-logo") {
+    await removeLogo(db, context.services.media, actor, shop.id);
+    return { form: "logo", errors: {}, saved: "Logo removed." } satisfies ActionResult;
+  }
+  const values = { name: String(form.get("name") ?? ""), contactEmail: String(form.get("contactEmail") ?? ""), currency: String(form.get("currency") ?? "") };
+  try {
+    const changes = await saveGeneralSettings(context.services.db, shop, actor, values);
+    return { form: "general", errors: {}, saved: changes.length ? "Settings saved." : "Nothing changed." } satisfies ActionResult;
+  } catch (error) {
+    if (error instanceof SettingsValidationError) return data<ActionResult>({ form: "general", errors: error.errors, values }, { status: 400 });
+    throw error;
+  }
+}
+
+function describedBy(field: string, errors: SettingsErrors, hint = false): string | undefined {
+  return errors[field] ? `${field}-error` : hint ? `${field}-hint` : undefined;
+}
+
+export default function GeneralSettings() {
+  const settings = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const general = result?.form === "general" ? result : undefined;
+  const logo = result?.form === "logo" ? result : undefined;
+  const errors = general?.errors ?? {};
+  const values = general?.values ?? { name: settings.name, contactEmail: settings.contactEmail, currency: settings.currency };
+  const currencyHint = settings.currencyLocked
+    ? `Locked: this shop already has ${settings.blockers.join(", ")}. Amounts are stored in minor units of ${settings.currency}, so they would change value in another currency.`
+    : "Prices are stored in the currency's smallest unit (cents, or whole yen for JPY). Choose it before adding products: it can't change afterwards.";
+
+  return (
+    <div className="settings-sections">
+      <section className="card">
+        <h2>Store details</h2>
+        {general?.saved ? <p className="flash" role="status">{general.saved}</p> : null}
+        {/* Keyed by the stored values, so the form shows them again once saved. */}
+        <Form method="post" className="stack" noValidate key={`${settings.name}|${settings.contactEmail}|${settings.currency}`}>
+          <input type="hidden" name="intent" value="general" />
+          <Field label="Shop name" name="name" error={errors.name}>
+            <input id="name" name="name" required maxLength={80} defaultValue={values.name} aria-invalid={Boolean(errors.name)} aria-describedby={describedBy("name", errors)} />
+          </Field>
+          <Field label="Contact email" name="contactEmail" error={errors.contactEmail} hint="Shown to customers and used as the reply address of shop emails.">
+            <input
+              id="contactEmail" name="contactEmail" type="email" autoComplete="email" defaultValue={values.contactEmail}
+              aria-invalid={Boolean(errors.contactEmail)} aria-describedby={describedBy("contactEmail", errors, true)}
+            />
+          </Field>
+          <Field label="Currency" name="currency" error={errors.currency} hint={currencyHint}>
+            <select id="currency" name="currency" defaultValue={values.currency} aria-invalid={Boolean(errors.currency)} aria-describedby={describedBy("currency", errors, true)}>
+              {settings.currencies.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.label}{c.decimals !== 2 ? ` (${c.decimals} decimals)` : ""}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div>
+            <button type="submit" disabled={busy}>Save</button>
+          </div>
+        </Form>
+      </section>
+
+      <section className="card">
+        <h2>Logo</h2>
+        {logo?.saved ? <p className="flash" role="status">{logo.saved}</p> : null}
+        <div className="logo-row">
+          <div className="logo-preview">
+            {settings.logoUrl ? <img src={settings.logoUrl} alt={`${settings.name} logo`} /> : <span className="muted">No logo yet</span>}
+          </div>
+          <div className="stack">
+            <Form method="post" encType="multipart/form-data" className="stack" key={settings.logoUrl ?? "no-logo"}>
+              <Field label="Upload a logo" name="logo" error={logo?.errors.logo} hint="A JPEG, PNG, WebP or AVIF image. Shown up to 480 pixels wide.">
+                <input
+                  id="logo" name="logo" type="file" accept="image/jpeg,image/png,image/webp,image/avif" required
+                  aria-invalid={Boolean(logo?.errors.logo)} aria-describedby={logo?.errors.logo ? "logo-error" : "logo-hint"}
+                />
+              </Field>
+              <div>
+                <button type="submit" disabled={busy}>Upload logo</button>
+              </div>
+            </Form>
+            {settings.logoUrl ? (
+              <Form method="post">
+                <button type="submit" name="intent" value="remove-logo" className="secondary" disabled={busy}>Remove logo</button>
+              </Form>
+            ) : null}
+          </div>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { PolicyHandle } from "../../db/types.ts";
+import { Field } from "../components/field.tsx";
+import { listPolicies, savePolicies, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Policies · Settings · Bazaar admin" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db } = await requireShopAdmin(context, request, params.shop, "settings");
+  return { policies: await listPolicies(db) };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
+  const form = await request.formData();
+  const policies = await listPolicies(db);
+  const bodies: Partial<Record<PolicyHandle, string>> = {};
+  for (const { handle } of policies) {
+    const value = form.get(handle);
+    if (typeof value === "string") bodies[handle] = value;
+  }
+  try {
+    const changed = await savePolicies(db, actor, bodies);
+    return { errors: {} as SettingsErrors, values: null, saved: changed.length ? `Saved: ${changed.map((h) => policies.find((p) => p.handle === h)!.title).join(", ")}.` : "Nothing changed." };
+  } catch (error) {
+    if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: bodies, saved: null }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function PolicySettings() {
+  const { policies } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: SettingsErrors = result?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="card">
+      <h2>Policies</h2>
+      <p className="hint">
+        Shown on your storefront and linked from checkout. You can use basic HTML: paragraphs, headings, bold and italic text, lists, links
+        and tables. Scripts, styles and anything else are removed when you save.
+      </p>
+      {result?.saved ? <p className="flash" role="status">{result.saved}</p> : null}
+      <Form method="post" className="stack">
+        {policies.map((policy) => (
+          // Keyed by the last save, so a saved (and sanitised) policy replaces what was typed.
+          <div key={`${policy.handle}@${policy.updatedAt ?? "never"}`} className="policy">
+            <Field label={policy.title} name={policy.handle} error={errors[policy.handle]}>
+              <textarea
+                id={policy.handle} name={policy.handle} rows={8} defaultValue={result?.values?.[policy.handle] ?? policy.bodyHtml}
+                aria-invalid={Boolean(errors[policy.handle])} aria-describedby={errors[policy.handle] ? `${policy.handle}-error` : undefined}
+              />
+            </Field>
+            {policy.bodyHtml ? (
+              <details>
+                <summary>Preview</summary>
+                {/* Sanitised with shop/html.server.ts when it was saved. */}
+                <div className="policy-preview" dangerouslySetInnerHTML={{ __html: policy.bodyHtml }} />
+              </details>
+            ) : null}
+          </div>
+        ))}
+        <div>
+          <button type="submit" disabled={busy}>Save policies</button>
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field } from "../components/field.tsx";
+import { formatTaxPercent, getSettings, saveTaxSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Taxes · Settings · Bazaar admin" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db } = await requireShopAdmin(context, request, params.shop, "settings");
+  const settings = await getSettings(db);
+  return { rate: formatTaxPercent(settings.tax_rate_bp), pricesIncludeTax: settings.prices_include_tax };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
+  const form = await request.formData();
+  const input = { rate: String(form.get("rate") ?? ""), pricesIncludeTax: form.get("pricesIncludeTax") === "on" };
+  try {
+    const changed = await saveTaxSettings(db, actor, input);
+    return { errors: {} as SettingsErrors, values: null, saved: changed ? "Tax settings saved." : "Nothing changed." };
+  } catch (error) {
+    if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: input, saved: null }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function TaxSettings() {
+  const settings = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: SettingsErrors = result?.errors ?? {};
+  const values = result?.values ?? settings;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="card">
+      <h2>Taxes</h2>
+      {result?.saved ? <p className="flash" role="status">{result.saved}</p> : null}
+      {/* Keyed by the stored values, so the form shows them again once saved. */}
+      <Form method="post" className="stack" noValidate key={`${settings.rate}|${settings.pricesIncludeTax}`}>
+        <Field label="Tax rate (%)" name="rate" error={errors.rate} hint="One rate for every order, with up to two decimals: 20, 7.25 or 0.">
+          <input
+            id="rate" name="rate" inputMode="decimal" className="short" defaultValue={values.rate}
+            aria-invalid={Boolean(errors.rate)} aria-describedby={errors.rate ? "rate-error" : "rate-hint"}
+          />
+        </Field>
+        <div>
+          <label className="checkbox" htmlFor="pricesIncludeTax">
+            <input id="pricesIncludeTax" name="pricesIncludeTax" type="checkbox" defaultChecked={values.pricesIncludeTax} aria-describedby="pricesIncludeTax-hint" />
+            Prices I enter include tax
+          </label>
+          <p className="hint" id="pricesIncludeTax-hint">
+            On: a 12.00 price with 20 % tax is 12.00 at checkout, 2.00 of it tax (usual in Europe). Off: tax is added on top, 14.40 at checkout.
+          </p>
+        </div>
+        <div>
+          <button type="submit" disabled={busy}>Save</button>
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,467 @@
+import type { PlatformDb } from "../db/database.server.ts";
+import type { PolicyHandle, Shop } from "../db/types.ts";
+import { emailProblem, normalizeEmail } from "../tenants/accounts.server.ts";
+import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
+import { renameShop } from "../tenants/registry.server.ts";
+import { recordAudit, type Actor } from "./audit.server.ts";
+import { isCountryCode } from "./countries.ts";
+import { sanitizeRichText } from "./html.server.ts";
+import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
+import { CURRENCIES, formatMoney, parseMoney } from "./money.ts";
+import type { MediaStorage } from "./storage.server.ts";
+
+/** Field → message, shown next to the field. */
+export type SettingsErrors = Record<string, string>;
+
+export class SettingsValidationError extends Error {
+  constructor(readonly errors: SettingsErrors) {
+    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+  }
+}
+
+/** The object named in the request isn't in this shop (another shop's id, or deleted). */
+export class SettingsNotFoundError extends Error {}
+
+export async function getSettings(db: TenantDb) {
+  return db.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
+}
+
+// ---------------------------------------------------------------- general
+
+export interface GeneralSettingsInput {
+  name: string;
+  contactEmail: string;
+  currency: string;
+}
+
+const MAX_NAME_LENGTH = 80;
+
+export function validateGeneralSettings(input: GeneralSettingsInput): SettingsErrors {
+  const errors: SettingsErrors = {};
+  const name = input.name.trim();
+  if (!name) errors.name = "Give your shop a name.";
+  else if (name.length > MAX_NAME_LENGTH) errors.name = `Use at most ${MAX_NAME_LENGTH} characters.`;
+  // The name goes into page titles and email subjects: one line of text.
+  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = "Use a single line of text, without control characters.";
+  const email = normalizeEmail(input.contactEmail);
+  if (email) {
+    const problem = emailProblem(email);
+    if (problem) errors.contactEmail = problem;
+  }
+  if (!(CURRENCIES as readonly string[]).includes(input.currency)) errors.currency = "Choose a currency from the list.";
+  return errors;
+}
+
+/**
+ * What already carries amounts in the shop's currency. Amounts are integer
+ * minor units, so they can't be reinterpreted in another currency.
+ */
+export async function currencyChangeBlockers(db: TenantDb): Promise<string[]> {
+  const [products, orders, rates, discounts] = await Promise.all([
+    db.selectFrom("products").select("id").limit(1).executeTakeFirst(),
+    db.selectFrom("orders").select("id").limit(1).executeTakeFirst(),
+    db.selectFrom("shipping_rates").select("id").limit(1).executeTakeFirst(),
+    db
+      .selectFrom("discounts")
+      .select("id")
+      .where((eb) => eb.or([eb("kind", "=", "fixed_amount"), eb("min_subtotal", ">", "0")]))
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  return [products && "products", orders && "orders", rates && "shipping rates", discounts && "discounts with amounts"].filter(
+    (x): x is string => Boolean(x),
+  );
+}
+
+export function currencyLockedMessage(current: string, wanted: string, blockers: string[]): string {
+  const list = blockers.length > 1 ? `${blockers.slice(0, -1).join(", ")} and ${blockers.at(-1)}` : blockers[0];
+  return (
+    `The currency can't change because this shop already has ${list}. Prices are stored in minor units of ${current}, ` +
+    `and the same number means something else in ${wanted}: 1000 is ${formatMoney(1000, current)} in ${current} but ${formatMoney(1000, wanted)} in ${wanted}.`
+  );
+}
+
+/**
+ * Saves the shop's name (in the registry, announced to every process's cache),
+ * contact email and currency in one transaction, with an audit event.
+ * The name lives in `platform.shops`, which is why this takes the platform
+ * database and the registry row rather than only the shop's handle.
+ */
+export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, actor: Actor, input: GeneralSettingsInput): Promise<string[]> {
+  const errors = validateGeneralSettings(input);
+  if (Object.keys(errors).length) throw new SettingsValidationError(errors);
+  const name = input.name.trim();
+  const contactEmail = normalizeEmail(input.contactEmail);
+
+  return platform.transaction().execute(async (trx) => {
+    const db = tenantDb(trx, shop.schema_name);
+    const registry = await trx.selectFrom("platform.shops").select("name").where("id", "=", shop.id).forUpdate().executeTakeFirstOrThrow();
+    const current = await db.selectFrom("settings").select(["contact_email", "currency"]).forUpdate().executeTakeFirstOrThrow();
+    if (input.currency !== current.currency) {
+      const blockers = await currencyChangeBlockers(db);
+      if (blockers.length) throw new SettingsValidationError({ currency: currencyLockedMessage(current.currency, input.currency, blockers) });
+    }
+
+    const changes: string[] = [];
+    if (registry.name !== name) {
+      await renameShop(trx, shop.id, name);
+      changes.push(`name: ${registry.name} → ${name}`);
+    }
+    if (current.contact_email !== contactEmail) changes.push(`contact email: ${contactEmail || "(none)"}`);
+    if (current.currency !== input.currency) changes.push(`currency: ${current.currency} → ${input.currency}`);
+    if (!changes.length) return changes;
+    await db.updateTable("settings").set({ contact_email: contactEmail, currency: input.currency, updated_at: new Date() }).execute();
+    await recordAudit(db, actor, { action: "settings.updated", subjectType: "shop", subjectId: shop.id, summary: changes.join("; ") });
+    return changes;
+  });
+}
+
+// ---------------------------------------------------------------- logo
+
+/** Logos show small (a header, an email); 480 pixels wide covers them on high-density screens. */
+const LOGO_WIDTH = 480;
+const LOGO_CONTENT_TYPES: Record<ImageFormat, string> = { avif: "image/avif", webp: "image/webp" };
+const LOGO_HASH = /^[0-9a-f]{32}$/;
+
+function logoFolder(shopId: string, hash: string): string {
+  if (!/^\d{1,19}$/.test(shopId) || !LOGO_HASH.test(hash)) throw new Error("Logo keys need a numeric shop id and a content hash.");
+  return `shops/${shopId}/logo/${hash}`;
+}
+
+/** The logo's URL path: `/logo/<hash>` on the shop's host, `/admin/<slug>/settings/logo/<hash>` in the admin. */
+export function logoPath(logoKey: string | null, options: { adminSlug?: string } = {}): string | null {
+  const hash = logoKey?.split("/").at(-1);
+  if (!hash || !LOGO_HASH.test(hash)) return null;
+  return options.adminSlug ? `/admin/${options.adminSlug}/settings/logo/${hash}` : `/logo/${hash}`;
+}
+
+/**
+ * Checks the upload the way product images are checked (decoded by sharp;
+ * JPEG, PNG, WebP or AVIF only; metadata dropped), stores a WebP and an AVIF
+ * copy under the shop's own storage prefix, and points the settings at them.
+ * Throws ImageRejectedError with a reason to show for anything else.
+ */
+export async function saveLogo(db: TenantDb, storage: MediaStorage, actor: Actor, shopId: string, bytes: Buffer): Promise<string> {
+  const image = await prepareImage(bytes);
+  const width = Math.max(...image.renditions.map((r) => r.width).filter((w) => w <= LOGO_WIDTH));
+  const folder = logoFolder(shopId, image.hash);
+  // Files first, so the settings never point at a logo that isn't stored.
+  await Promise.all(
+    image.renditions.filter((r) => r.width === width).map((r) => storage.put(`${folder}/logo.${r.format}`, r.body, LOGO_CONTENT_TYPES[r.format])),
+  );
+  const previous = await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("settings").select("logo_key").forUpdate().executeTakeFirstOrThrow();
+    await trx.updateTable("settings").set({ logo_key: folder, updated_at: new Date() }).execute();
+    await recordAudit(trx, actor, { action: "settings.logo_updated", subjectType: "shop", subjectId: shopId, summary: `New logo, ${image.width} × ${image.height} pixels` });
+    return before.logo_key;
+  });
+  // After the commit: a failure here only leaves an unused file behind.
+  if (previous && previous !== folder) await storage.delete(`${previous}/`);
+  return folder;
+}
+
+export async function removeLogo(db: TenantDb, storage: MediaStorage, actor: Actor, shopId: string): Promise<boolean> {
+  const previous = await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("settings").select("logo_key").forUpdate().executeTakeFirstOrThrow();
+    if (!before.logo_key) return null;
+    await trx.updateTable("settings").set({ logo_key: null, updated_at: new Date() }).execute();
+    await recordAudit(trx, actor, { action: "settings.logo_removed", subjectType: "shop", subjectId: shopId, summary: "Logo removed" });
+    return before.logo_key;
+  });
+  if (previous) await storage.delete(`${previous}/`);
+  return Boolean(previous);
+}
+
+/**
+ * Answers `/logo/<hash>` for the shop `shopId` (from the registry, never the
+ * URL), so one shop's path can't reach another's files. Content-addressed,
+ * hence cached for a year.
+ */
+export async function logoResponse(storage: MediaStorage, shopId: string, hash: string, request: Request, { cache }: { cache: "public" | "private" }): Promise<Response> {
+  if (!LOGO_HASH.test(hash)) return new Response("Not found", { status: 404 });
+  const format = preferredFormat(request.headers.get("accept"));
+  const body = await storage.get(`${logoFolder(shopId, hash)}/logo.${format}`);
+  if (!body) return new Response("Not found", { status: 404, headers: { "Cache-Control": "no-store" } });
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Cache-Control": `${cache}, max-age=31536000, immutable`,
+      "Content-Type": LOGO_CONTENT_TYPES[format],
+      "Content-Length": String(body.length),
+      "X-Content-Type-Options": "nosniff",
+      Vary: "Accept",
+    },
+  });
+}
+
+// ---------------------------------------------------------------- policies
+
+export const POLICY_TITLES: Record<PolicyHandle, string> = {
+  "refund-policy": "Refund policy",
+  "privacy-policy": "Privacy policy",
+  "terms-of-service": "Terms of service",
+  "shipping-policy": "Shipping policy",
+};
+export const POLICY_HANDLES = Object.keys(POLICY_TITLES) as PolicyHandle[];
+const MAX_POLICY_LENGTH = 100_000;
+
+export interface Policy {
+  handle: PolicyHandle;
+  title: string;
+  bodyHtml: string;
+  /** Null until first saved. */
+  updatedAt: Date | null;
+}
+
+/** All four policies, empty where the merchant hasn't written one. */
+export async function listPolicies(db: TenantDb): Promise<Policy[]> {
+  const rows = await db.selectFrom("policies").select(["handle", "title", "body_html", "updated_at"]).execute();
+  const byHandle = new Map(rows.map((r) => [r.handle, r]));
+  return POLICY_HANDLES.map((handle) => {
+    const row = byHandle.get(handle);
+    return { handle, title: row?.title ?? POLICY_TITLES[handle], bodyHtml: row?.body_html ?? "", updatedAt: row?.updated_at ?? null };
+  });
+}
+
+/** Sanitises and saves the policies given; returns the handles that changed. */
+export async function savePolicies(db: TenantDb, actor: Actor, bodies: Partial<Record<PolicyHandle, string>>): Promise<PolicyHandle[]> {
+  const errors: SettingsErrors = {};
+  for (const [handle, body] of Object.entries(bodies)) {
+    if (!POLICY_HANDLES.includes(handle as PolicyHandle)) errors[handle] = "Unknown policy.";
+    else if ((body ?? "").length > MAX_POLICY_LENGTH) errors[handle] = `Use at most ${MAX_POLICY_LENGTH.toLocaleString("en")} characters.`;
+  }
+  if (Object.keys(errors).length) throw new SettingsValidationError(errors);
+
+  return db.transaction().execute(async (trx) => {
+    const stored = new Map((await trx.selectFrom("policies").select(["handle", "body_html"]).forUpdate().execute()).map((r) => [r.handle, r.body_html]));
+    const changed: PolicyHandle[] = [];
+    for (const handle of POLICY_HANDLES) {
+      if (bodies[handle] === undefined) continue;
+      const bodyHtml = sanitizeRichText(bodies[handle]);
+      if ((stored.get(handle) ?? "") === bodyHtml) continue;
+      await trx
+        .insertInto("policies")
+        .values({ handle, title: POLICY_TITLES[handle], body_html: bodyHtml })
+        .onConflict((oc) => oc.column("handle").doUpdateSet({ body_html: bodyHtml, updated_at: new Date() }))
+        .execute();
+      await recordAudit(trx, actor, { action: "policy.updated", subjectType: "policy", subjectId: handle, summary: POLICY_TITLES[handle] });
+      changed.push(handle);
+    }
+    return changed;
+  });
+}
+
+// ---------------------------------------------------------------- shipping
+
+export interface ShippingRate {
+  id: string;
+  name: string;
+  /** Minor units. */
+  price: string;
+  minSubtotal: string | null;
+}
+
+export interface ShippingZone {
+  id: string;
+  name: string;
+  countries: string[];
+  rates: ShippingRate[];
+}
+
+export async function listShippingZones(db: TenantDb): Promise<ShippingZone[]> {
+  const [zones, rates] = await Promise.all([
+    db.selectFrom("shipping_zones").select(["id", "name", "countries"]).orderBy("name").orderBy("id").execute(),
+    db.selectFrom("shipping_rates").select(["id", "zone_id", "name", "price", "min_subtotal"]).orderBy("price").orderBy("id").execute(),
+  ]);
+  return zones.map((zone) => ({
+    ...zone,
+    rates: rates.filter((r) => r.zone_id === zone.id).map((r) => ({ id: r.id, name: r.name, price: r.price, minSubtotal: r.min_subtotal })),
+  }));
+}
+
+export interface ZoneInput {
+  name: string;
+  /** ISO 3166-1 alpha-2 codes separated by commas or spaces, e.g. "FR, DE, BE". */
+  countries: string;
+}
+
+/** "fr, de de" → ["DE", "FR"] plus any codes that aren't ISO 3166-1 alpha-2. */
+export function parseCountryList(text: string): { codes: string[]; unknown: string[] } {
+  const tokens = [...new Set(text.toUpperCase().split(/[\s,;]+/).filter(Boolean))];
+  return { codes: tokens.filter(isCountryCode).sort(), unknown: tokens.filter((t) => !isCountryCode(t)) };
+}
+
+const MAX_ZONE_NAME = 255;
+const MAX_MINOR = 10 ** 13;
+
+function isId(id: string): boolean {
+  return /^\d{1,18}$/.test(id);
+}
+
+async function validateZone(db: TenantDb, input: ZoneInput, zoneId?: string): Promise<{ name: string; countries: string[] }> {
+  const errors: SettingsErrors = {};
+  const name = input.name.trim();
+  if (!name) errors.name = "Name the zone, for example Europe.";
+  else if (name.length > MAX_ZONE_NAME) errors.name = `Use at most ${MAX_ZONE_NAME} characters.`;
+  const { codes, unknown } = parseCountryList(input.countries);
+  if (unknown.length) errors.countries = `Unknown country code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Use two-letter ISO codes such as FR or DE.`;
+  else if (!codes.length) errors.countries = "Add at least one country code, such as FR or DE.";
+  else {
+    // A country belongs to one zone, so checkout always knows which rates apply.
+    let query = db.selectFrom("shipping_zones").select(["name", "countries"]).where((eb) => eb("countries", "&&", eb.val(codes)));
+    if (zoneId) query = query.where("id", "<>", zoneId);
+    const overlapping = await query.execute();
+    if (overlapping.length) {
+      const clashes = overlapping.map((z) => `${codes.filter((c) => z.countries.includes(c)).join(", ")} (in ${z.name})`);
+      errors.countries = `Each country can be in one zone only: ${clashes.join("; ")}.`;
+    }
+  }
+  if (Object.keys(errors).length) throw new SettingsValidationError(errors);
+  return { name, countries: codes };
+}
+
+export async function createShippingZone(db: TenantDb, actor: Actor, input: ZoneInput): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    await lockShippingZones(trx);
+    const values = await validateZone(trx, input);
+    const { id } = await trx.insertInto("shipping_zones").values(values).returning("id").executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: "shipping_zone.created", subjectType: "shipping_zone", subjectId: id, summary: `${values.name}: ${values.countries.join(", ")}` });
+    return id;
+  });
+}
+
+export async function updateShippingZone(db: TenantDb, actor: Actor, zoneId: string, input: ZoneInput): Promise<void> {
+  if (!isId(zoneId)) throw new SettingsNotFoundError();
+  await db.transaction().execute(async (trx) => {
+    await lockShippingZones(trx);
+    const before = await trx.selectFrom("shipping_zones").select(["name", "countries"]).where("id", "=", zoneId).executeTakeFirst();
+    if (!before) throw new SettingsNotFoundError();
+    const values = await validateZone(trx, input, zoneId);
+    await trx.updateTable("shipping_zones").set(values).where("id", "=", zoneId).execute();
+    await recordAudit(trx, actor, {
+      action: "shipping_zone.updated",
+      subjectType: "shipping_zone",
+      subjectId: zoneId,
+      summary: `${values.name}: ${values.countries.join(", ")}${before.name !== values.name ? ` (was ${before.name})` : ""}`,
+    });
+  });
+}
+
+export async function deleteShippingZone(db: TenantDb, actor: Actor, zoneId: string): Promise<void> {
+  if (!isId(zoneId)) throw new SettingsNotFoundError();
+  await db.transaction().execute(async (trx) => {
+    const zone = await trx.deleteFrom("shipping_zones").where("id", "=", zoneId).returning(["id", "name"]).executeTakeFirst();
+    if (!zone) throw new SettingsNotFoundError();
+    await recordAudit(trx, actor, { action: "shipping_zone.deleted", subjectType: "shipping_zone", subjectId: zone.id, summary: zone.name });
+  });
+}
+
+/** Zone edits check every other zone's countries; one at a time per shop keeps two edits from both passing. */
+async function lockShippingZones(trx: TenantDb): Promise<void> {
+  await trx.selectFrom("settings").select("singleton").forUpdate().executeTakeFirstOrThrow();
+}
+
+export interface RateInput {
+  name: string;
+  /** Decimal in the shop's currency, e.g. "4.95" (or "500" in JPY). */
+  price: string;
+  /** Blank: the rate applies to any order. */
+  minSubtotal: string;
+}
+
+function parseAmount(text: string, currency: string): number | null {
+  const amount = parseMoney(text, currency);
+  return amount === null || amount > MAX_MINOR ? null : amount;
+}
+
+async function validateRate(db: TenantDb, input: RateInput): Promise<{ name: string; price: number; min_subtotal: number | null; currency: string }> {
+  // Shared lock: a concurrent currency change waits for this rate, then sees it and refuses.
+  const { currency } = await db.selectFrom("settings").select("currency").forShare().executeTakeFirstOrThrow();
+  const example = currency === "JPY" ? "500" : "4.95";
+  const errors: SettingsErrors = {};
+  const name = input.name.trim();
+  if (!name) errors.name = "Name the rate, for example Standard.";
+  else if (name.length > 255) errors.name = "Use at most 255 characters.";
+  const price = parseAmount(input.price, currency);
+  if (price === null) errors.price = `Enter a price of zero or more in ${currency}, like ${example}.`;
+  const minText = input.minSubtotal.trim();
+  const minSubtotal = minText ? parseAmount(minText, currency) : null;
+  if (minText && minSubtotal === null) errors.minSubtotal = `Enter an amount of zero or more in ${currency}, or leave it blank.`;
+  if (Object.keys(errors).length || price === null) throw new SettingsValidationError(errors);
+  return { name, price, min_subtotal: minSubtotal, currency };
+}
+
+function describeRate(rate: { name: string; price: number; min_subtotal: number | null; currency: string }): string {
+  const min = rate.min_subtotal === null ? "" : `, orders from ${formatMoney(rate.min_subtotal, rate.currency)}`;
+  return `${rate.name}: ${formatMoney(rate.price, rate.currency)}${min}`;
+}
+
+export async function createShippingRate(db: TenantDb, actor: Actor, zoneId: string, input: RateInput): Promise<string> {
+  if (!isId(zoneId)) throw new SettingsNotFoundError();
+  return db.transaction().execute(async (trx) => {
+    const zone = await trx.selectFrom("shipping_zones").select(["id", "name"]).where("id", "=", zoneId).forUpdate().executeTakeFirst();
+    if (!zone) throw new SettingsNotFoundError();
+    const { currency, ...values } = await validateRate(trx, input);
+    const { id } = await trx.insertInto("shipping_rates").values({ ...values, zone_id: zone.id }).returning("id").executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: "shipping_rate.created", subjectType: "shipping_rate", subjectId: id, summary: `${zone.name} · ${describeRate({ ...values, currency })}` });
+    return id;
+  });
+}
+
+export async function updateShippingRate(db: TenantDb, actor: Actor, rateId: string, input: RateInput): Promise<void> {
+  if (!isId(rateId)) throw new SettingsNotFoundError();
+  await db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("shipping_rates").select("id").where("id", "=", rateId).forUpdate().executeTakeFirst();
+    if (!existing) throw new SettingsNotFoundError();
+    const { currency, ...values } = await validateRate(trx, input);
+    await trx.updateTable("shipping_rates").set(values).where("id", "=", rateId).execute();
+    await recordAudit(trx, actor, { action: "shipping_rate.updated", subjectType: "shipping_rate", subjectId: rateId, summary: describeRate({ ...values, currency }) });
+  });
+}
+
+export async function deleteShippingRate(db: TenantDb, actor: Actor, rateId: string): Promise<void> {
+  if (!isId(rateId)) throw new SettingsNotFoundError();
+  await db.transaction().execute(async (trx) => {
+    const rate = await trx.deleteFrom("shipping_rates").where("id", "=", rateId).returning(["id", "name"]).executeTakeFirst();
+    if (!rate) throw new SettingsNotFoundError();
+    await recordAudit(trx, actor, { action: "shipping_rate.deleted", subjectType: "shipping_rate", subjectId: rate.id, summary: rate.name });
+  });
+}
+
+// ---------------------------------------------------------------- taxes
+
+/** "20" → 2000, "7.25" → 725, "7,5 %" → 750 basis points; null unless 0–100 with at most 2 decimals. */
+export function parseTaxPercent(text: string): number | null {
+  const match = /^(\d{1,3})(?:[.,](\d{1,2}))?\s*%?$/.exec(text.trim());
+  if (!match) return null;
+  const basisPoints = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  return basisPoints <= 10_000 ? basisPoints : null;
+}
+
+/** 2050 → "20.5", 725 → "7.25", 0 → "0". */
+export function formatTaxPercent(basisPoints: number): string {
+  const whole = Math.trunc(basisPoints / 100);
+  const fraction = String(basisPoints % 100).padStart(2, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
+
+export interface TaxInput {
+  /** Percent, e.g. "20" or "7.25". */
+  rate: string;
+  pricesIncludeTax: boolean;
+}
+
+export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInput): Promise<boolean> {
+  const basisPoints = parseTaxPercent(input.rate);
+  if (basisPoints === null) throw new SettingsValidationError({ rate: "Enter a rate from 0 to 100 with at most two decimals, like 20 or 7.25." });
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("settings").select(["tax_rate_bp", "prices_include_tax"]).forUpdate().executeTakeFirstOrThrow();
+    if (before.tax_rate_bp === basisPoints && before.prices_include_tax === input.pricesIncludeTax) return false;
+    await trx.updateTable("settings").set({ tax_rate_bp: basisPoints, prices_include_tax: input.pricesIncludeTax, updated_at: new Date() }).execute();
+    await recordAudit(trx, actor, {
+      action: "settings.taxes_updated",
+      subjectType: "shop",
+      summary: `Tax ${formatTaxPercent(before.tax_rate_bp)} % → ${formatTaxPercent(basisPoints)} %, prices ${input.pricesIncludeTax ? "include" : "exclude"} tax`,
+    });
+    return true;
+  });
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as bytes, for images and other binary answers. */
+  body: Buffer;
+  text(): string;
+}
+
+/**
+ * A request with an explicit Host header and a body of raw bytes (multipart
+ * uploads), answered as bytes. If the server answers before reading the whole
+ * body (an upload refused for its size), the answer still comes back.
+ */
+export function rawRequest(
+  port: number,
+  host: string,
+  pathname: string,
+  { method = "GET", headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: pathname,
+        method,
+        headers: { host, ...(body ? { "content-length": String(body.length) } : {}), ...headers },
+      },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes, text: () => bytes.toString("utf8") });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    req.end(body);
+  });
+}
+
+export interface FilePart {
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** A multipart/form-data body, as a browser builds it for a form with file inputs. */
+export function multipartBody(fields: Record<string, string>, files: FilePart[]): { body: Buffer; contentType: string } {
+  const boundary = `----bazaar-test-${randomBytes(8).toString("hex")}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const file of files) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`),
+      file.data,
+      Buffer.from("\r\n"),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
