@@ -2,13 +2,15 @@ import { pathToFileURL } from "node:url";
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { readConfig } from "../server/config.ts";
+import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
+import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
 import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
 import { jobStore, type JobStore } from "./queues.server.ts";
 
 /** Starts every queue's worker and its schedules; returns a function that stops them. */
-export async function startWorkers(store: JobStore, db: PlatformDb): Promise<() => Promise<void>> {
+export async function startWorkers(store: JobStore, db: PlatformDb, media: MediaStorage = mediaStorageFromEnv()): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
-  const workers = [startMaintenanceWorker(store, db)];
+  const workers = [startMaintenanceWorker(store, db), startCatalogueTransferWorker(store, db, media)];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));
   return async () => void (await Promise.all(workers.map((w) => w.close())));
 }

@@ -1,0 +1,78 @@
+import type { Job } from "bullmq";
+import type { PlatformDb } from "../../db/database.server.ts";
+import type { Actor } from "../../shop/audit.server.ts";
+import { bufferSource, type ImportReport } from "../../shop/csv/import.server.ts";
+import { failImport, getTransfer, runImport, transferFileKey } from "../../shop/csv/transfers.server.ts";
+import type { MediaStorage } from "../../shop/storage.server.ts";
+import { tenantDb } from "../../tenants/handle.server.ts";
+import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+
+export const CATALOGUE_TRANSFERS_QUEUE = "catalogue-transfers";
+
+/** Ids only: the shop (and so its schema) is looked up in the registry, never taken from the job. */
+export type CatalogueTransferJob = { shopId: string; transferId: string };
+
+export type CatalogueTransferProgress = { processedRows: number; totalRows: number };
+
+const RECORD_ID = /^[1-9]\d{0,17}$/;
+
+export async function enqueueCatalogueImport(store: JobStore, data: CatalogueTransferJob): Promise<void> {
+  const queue = openQueue<CatalogueTransferJob>(store, CATALOGUE_TRANSFERS_QUEUE);
+  try {
+    await queue.add("import", data, { removeOnComplete: 1000, removeOnFail: 1000 });
+  } finally {
+    await queue.close();
+  }
+}
+
+/** The merchant who uploaded the file, for the audit events the import records. */
+async function transferActor(db: PlatformDb, createdBy: string): Promise<Actor> {
+  const user = await db.selectFrom("platform.users").select(["id", "email"]).where("id", "=", createdBy).executeTakeFirst();
+  return user ? { userId: user.id, email: user.email, ip: "" } : { userId: null, email: createdBy, ip: "" };
+}
+
+/**
+ * Runs one queued import. Plain function so the worker and tests run the same
+ * thing. A transfer already finished (the job delivered twice) is left alone;
+ * one interrupted mid-way runs again, which is safe because rows are matched
+ * to products by handle.
+ */
+export async function runCatalogueTransfer(
+  db: PlatformDb,
+  storage: MediaStorage,
+  job: Pick<Job<CatalogueTransferJob>, "data" | "updateProgress">,
+): Promise<Pick<ImportReport, "created" | "updated" | "skipped"> | null> {
+  const { shopId, transferId } = job.data;
+  if (!RECORD_ID.test(String(shopId)) || !RECORD_ID.test(String(transferId))) throw new Error("malformed catalogue transfer job");
+  const shop = await db.selectFrom("platform.shops").selectAll().where("id", "=", shopId).executeTakeFirst();
+  if (!shop) throw new Error(`catalogue transfer for unknown shop ${shopId}`);
+  const shopDb = tenantDb(db, shop.schema_name);
+  const transfer = await getTransfer(shopDb, transferId);
+  if (!transfer || transfer.kind !== "import") throw new Error(`shop ${shopId} has no import ${transferId}`);
+  if (transfer.status === "done" || transfer.status === "failed") return null;
+
+  const actor = await transferActor(db, transfer.created_by);
+  const key = transferFileKey(shop.id, transfer);
+  const bytes = await storage.get(key);
+  if (!bytes) {
+    await failImport(shopDb, actor, transfer, "The uploaded file is no longer there: upload it again.");
+    throw new Error(`import ${transferId} of shop ${shopId}: file ${key} is missing`);
+  }
+  const { currency } = await shopDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  try {
+    const report = await runImport(shopDb, actor, transfer, bufferSource(bytes), {
+      shopId: shop.id,
+      currency,
+      storage,
+      onProgress: (processedRows, totalRows) => job.updateProgress({ processedRows, totalRows } satisfies CatalogueTransferProgress),
+    });
+    return { created: report.created, updated: report.updated, skipped: report.skipped };
+  } finally {
+    await storage.delete(key);
+  }
+}
+
+export function startCatalogueTransferWorker(store: JobStore, db: PlatformDb, storage: MediaStorage) {
+  // Two at once: one shop's 50,000-row import must not hold up every other shop's.
+  return startWorker<CatalogueTransferJob>(store, CATALOGUE_TRANSFERS_QUEUE, (job) => runCatalogueTransfer(db, storage, job), { concurrency: 2 });
+}

