@@ -1,3 +1,4 @@
+import { isUniqueViolation } from "../db/errors.ts";
 import type { ProductStatus } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
@@ -126,12 +127,13 @@ export async function saveProduct(
   input: ProductInput,
   productId?: string,
 ): Promise<{ id: string; handle: string; created: boolean }> {
+  if (productId !== undefined && !isRecordId(productId)) throw new ProductValidationError({ product: "This product no longer exists." });
   const errors = validateProduct(input);
   const handle = input.handle.trim() || handleize(input.title);
   if (!errors.handle && (await handleTaken(db, handle, productId))) errors.handle = "Another product uses this handle.";
   if (Object.keys(errors).length) throw new ProductValidationError(errors);
 
-  const values = {
+  const values: ProductValues = {
     title: input.title.trim(),
     handle,
     description_html: sanitizeRichText(input.descriptionHtml),
@@ -143,6 +145,29 @@ export async function saveProduct(
     seo_description: input.seoDescription.trim(),
   };
 
+  try {
+    return await writeProduct(db, actor, input, values, productId);
+  } catch (error) {
+    // Two saves racing for one handle: the loser hears about it like any other taken handle.
+    if (isUniqueViolation(error, "products_handle_key")) throw new ProductValidationError({ handle: "Another product uses this handle." });
+    throw error;
+  }
+}
+
+type ProductValues = {
+  title: string;
+  handle: string;
+  description_html: string;
+  status: ProductStatus;
+  vendor: string;
+  product_type: string;
+  tags: string[];
+  seo_title: string;
+  seo_description: string;
+};
+
+function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: ProductValues, productId?: string) {
+  const { handle } = values;
   return db.transaction().execute(async (trx) => {
     let id: string;
     let created = false;
@@ -241,9 +266,139 @@ export async function resolveProductHandle(db: TenantDb, handle: string): Promis
 
 export async function deleteProducts(db: TenantDb, actor: Actor, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
+  return db.transaction().execute((trx) => deleteProductsIn(trx, actor, ids));
+}
+
+async function deleteProductsIn(trx: TenantDb, actor: Actor, ids: string[]): Promise<number> {
+  const valid = ids.filter(isRecordId);
+  if (!valid.length) return 0;
+  const deleted = await trx.deleteFrom("products").where("id", "in", valid).returning(["id", "title"]).execute();
+  for (const p of deleted) await recordAudit(trx, actor, { action: "product.deleted", subjectType: "product", subjectId: p.id, summary: p.title });
+  return deleted.length;
+}
+
+/** Ids are bigint identities; anything else (from a URL or a form) names no row and must not reach a query. */
+export function isRecordId(value: unknown): value is string {
+  return typeof value === "string" && /^[1-9]\d{0,17}$/.test(value);
+}
+
+export interface ProductDetail {
+  id: string;
+  handle: string;
+  title: string;
+  descriptionHtml: string;
+  status: ProductStatus;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  seoTitle: string;
+  seoDescription: string;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  options: OptionInput[];
+  variants: (Omit<VariantInput, "imageId"> & { id: string; imageId: string | null })[];
+  /** Old handles that still lead here. */
+  redirects: string[];
+}
+
+/** A product with its options, variants (in position order) and old handles; null if this shop has no such product. */
+export async function getProduct(db: TenantDb, id: string): Promise<ProductDetail | null> {
+  if (!isRecordId(id)) return null;
+  const product = await db.selectFrom("products").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!product) return null;
+  const [options, variants, redirects] = await Promise.all([
+    db.selectFrom("product_options").select(["name", "option_values"]).where("product_id", "=", id).orderBy("position").execute(),
+    db.selectFrom("variants").selectAll().where("product_id", "=", id).orderBy("position").orderBy("id").execute(),
+    db.selectFrom("product_handle_redirects").select("old_handle").where("product_id", "=", id).orderBy("old_handle").execute(),
+  ]);
+  return {
+    id: product.id,
+    handle: product.handle,
+    title: product.title,
+    descriptionHtml: product.description_html,
+    status: product.status,
+    vendor: product.vendor,
+    productType: product.product_type,
+    tags: product.tags,
+    seoTitle: product.seo_title,
+    seoDescription: product.seo_description,
+    publishedAt: product.published_at,
+    createdAt: product.created_at,
+    updatedAt: product.updated_at,
+    options: options.map((o) => ({ name: o.name, values: o.option_values })),
+    variants: variants.map((v) => ({
+      id: v.id,
+      optionValues: v.option_values,
+      sku: v.sku,
+      price: Number(v.price),
+      compareAtPrice: v.compare_at_price === null ? null : Number(v.compare_at_price),
+      inventoryQuantity: v.inventory_quantity,
+      continueSelling: v.continue_selling,
+      weightGrams: v.weight_grams,
+      imageId: v.image_id,
+    })),
+    redirects: redirects.map((r) => r.old_handle),
+  };
+}
+
+export type ProductBulkAction =
+  | { kind: "publish" }
+  | { kind: "archive" }
+  | { kind: "add_tag"; tag: string }
+  | { kind: "remove_tag"; tag: string }
+  | { kind: "delete" };
+
+/** At most one page of a list is selected at a time; this bounds one transaction's work. */
+export const MAX_BULK_PRODUCTS = 500;
+
+/**
+ * Publishes, archives, tags, untags or deletes the given products in one
+ * transaction, with an audit event per product changed. Ids this shop doesn't
+ * have are ignored. Returns how many products changed.
+ */
+export async function applyProductBulkAction(db: TenantDb, actor: Actor, ids: string[], action: ProductBulkAction): Promise<number> {
+  const valid = [...new Set(ids.filter(isRecordId))].slice(0, MAX_BULK_PRODUCTS);
+  if (!valid.length) return 0;
+  if ((action.kind === "add_tag" || action.kind === "remove_tag") && !normalizeTags([action.tag]).length) {
+    throw new ProductValidationError({ tag: "Enter a tag." });
+  }
   return db.transaction().execute(async (trx) => {
-    const deleted = await trx.deleteFrom("products").where("id", "in", ids).returning(["id", "title"]).execute();
-    for (const p of deleted) await recordAudit(trx, actor, { action: "product.deleted", subjectType: "product", subjectId: p.id, summary: p.title });
-    return deleted.length;
+    if (action.kind === "delete") return deleteProductsIn(trx, actor, valid);
+    if (action.kind === "publish" || action.kind === "archive") {
+      const status: ProductStatus = action.kind === "publish" ? "active" : "archived";
+      const changed = await trx
+        .updateTable("products")
+        .set((eb) => ({
+          status,
+          updated_at: new Date(),
+          published_at: status === "active" ? eb.fn.coalesce("published_at", eb.val(new Date())) : eb.ref("published_at"),
+        }))
+        .where("id", "in", valid)
+        .where("status", "<>", status)
+        .returning(["id", "title"])
+        .execute();
+      for (const p of changed) {
+        await recordAudit(trx, actor, { action: status === "active" ? "product.published" : "product.archived", subjectType: "product", subjectId: p.id, summary: p.title });
+      }
+      return changed.length;
+    }
+    const [tag] = normalizeTags([action.tag]);
+    const rows = await trx.selectFrom("products").select(["id", "title", "tags"]).where("id", "in", valid).orderBy("id").forUpdate().execute();
+    let changed = 0;
+    for (const row of rows) {
+      const tags =
+        action.kind === "add_tag" ? normalizeTags([...row.tags, tag]) : row.tags.filter((t) => t.toLowerCase() !== tag.toLowerCase());
+      if (tags.length === row.tags.length) continue;
+      await trx.updateTable("products").set({ tags, updated_at: new Date() }).where("id", "=", row.id).execute();
+      await recordAudit(trx, actor, {
+        action: action.kind === "add_tag" ? "product.tagged" : "product.untagged",
+        subjectType: "product",
+        subjectId: row.id,
+        summary: `${row.title}: ${action.kind === "add_tag" ? "+" : "−"}${tag}`,
+      });
+      changed++;
+    }
+    return changed;
   });
 }

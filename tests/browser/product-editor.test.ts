@@ -1,0 +1,192 @@
+import path from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sanitizeRichText } from "../../shop/html.server.ts";
+import { getProduct } from "../../shop/products.server.ts";
+import { createUser } from "../../tenants/accounts.server.ts";
+import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
+import { provisionShop } from "../../tenants/provision.server.ts";
+import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { startTestApp, type TestApp } from "../support/http.ts";
+import { XSS_PAYLOADS } from "../support/xss-payloads.ts";
+
+let t: TestDatabase;
+let app: TestApp;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let base: string;
+let shopDb: TenantDb;
+
+const shot = (page: Page, n: string) => page.screenshot({ path: path.join(SCREENSHOTS, `catalogue-${n}.png`), fullPage: true });
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const owner = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
+  const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen Candles", ownerId: owner.id });
+  shopDb = tenantDb(t.db, shop.schema_name);
+  await shopDb.updateTable("settings").set({ currency: "EUR" }).execute();
+  const port = await freePort();
+  base = `localhost:${port}`;
+  app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  browser = await launchBrowser();
+  context = browser.context;
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await t?.drop();
+});
+
+describe("the product editor in a browser", () => {
+  it("creates a product with two options, generated variants and prices, and lists it", async () => {
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on("dialog", async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.accept();
+    });
+    await page.goto(`http://${base}/login`);
+    await page.getByLabel("Email").fill("maker@lumen.example");
+    await page.getByLabel("Password").fill("wax-and-wick-2026");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`http://${base}/admin/lumen`);
+
+    await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Products" }).click();
+    await page.waitForURL(`http://${base}/admin/lumen/products`);
+    await page.getByText("No products yet").waitFor();
+    await page.getByRole("link", { name: "Add product" }).click();
+    await page.waitForURL(`http://${base}/admin/lumen/products/new`);
+
+    await page.getByLabel("Title", { exact: true }).fill("Beeswax Pillar");
+    const description = page.getByLabel("Description", { exact: true });
+    await description.fill("Hand-poured ");
+    await description.press("End");
+    await page.getByRole("button", { name: "Bold" }).click();
+    await expect.poll(() => description.inputValue()).toBe("Hand-poured <strong>bold text</strong>");
+    await page.frameLocator("iframe[title='Description preview']").locator("strong").waitFor();
+    await page.getByLabel("Vendor").fill("Lumen Studio");
+    await page.getByLabel("Tags").fill("beeswax, gift");
+
+    await page.getByRole("button", { name: "Add option" }).click();
+    await page.getByLabel("Option 1 name").fill("Scent");
+    await page.getByLabel("Values").fill("Honey, Cedar");
+    await page.getByRole("button", { name: "Add option" }).click();
+    // The round trip kept what was typed in the first option.
+    await expect.poll(() => page.getByLabel("Option 1 name").inputValue()).toBe("Scent");
+    await page.getByLabel("Option 2 name").fill("Size");
+    await page.getByLabel("Values").nth(1).fill("Small, Medium, Large");
+    await page.getByRole("button", { name: "Generate variants" }).click();
+    await page.getByText("6 variants from the options. Set their prices and save.").waitFor();
+    await expect.poll(() => page.locator("table.variants-table tbody tr").count()).toBe(6);
+    expect(await page.getByLabel("Title", { exact: true }).inputValue()).toBe("Beeswax Pillar");
+
+    // Everything ticked, one price for all, then a different price for the large ones.
+    await page.getByLabel("Select all variants").check();
+    await page.getByLabel("With selected").selectOption("price");
+    await page.getByLabel("New value").fill("18.50");
+    await page.getByRole("button", { name: "Apply to selected" }).click();
+    await page.getByText("Changed 6 variants. Save to keep the change.").waitFor();
+    await expect.poll(() => page.getByLabel("Price for Cedar / Large", { exact: true }).inputValue()).toBe("18.50");
+    await page.getByLabel("Price for Honey / Large", { exact: true }).fill("24");
+    await page.getByLabel("Price for Cedar / Large", { exact: true }).fill("24");
+    await page.getByLabel("Inventory for Honey / Small", { exact: true }).fill("12");
+    await page.getByLabel("SKU for Honey / Small", { exact: true }).fill("PILLAR-HON-S");
+    await shot(page, "01-new-product-variants");
+
+    // A bad price stops the save and says where.
+    await page.getByLabel("Price for Cedar / Medium", { exact: true }).fill("18,5.0.1");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Enter an amount in EUR, like 12.50.").waitFor();
+    expect(await page.getByLabel("Price for Cedar / Medium", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    await shot(page, "02-price-error");
+    expect(await shopDb.selectFrom("products").select("id").execute()).toEqual([]);
+
+    await page.getByLabel("Price for Cedar / Medium", { exact: true }).fill("18.50");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.waitForURL(/\/admin\/lumen\/products\/\d+\?created=1$/);
+    await page.getByText("Product created.").waitFor();
+    await shot(page, "03-saved-product");
+    const id = /products\/(\d+)/.exec(page.url())![1];
+    const saved = (await getProduct(shopDb, id))!;
+    expect(saved).toMatchObject({ title: "Beeswax Pillar", vendor: "Lumen Studio", tags: ["beeswax", "gift"], descriptionHtml: "Hand-poured <strong>bold text</strong>" });
+    expect(saved.variants.map((v) => [v.optionValues.join(" / "), v.price])).toEqual([
+      ["Honey / Small", 1850], ["Honey / Medium", 1850], ["Honey / Large", 2400],
+      ["Cedar / Small", 1850], ["Cedar / Medium", 1850], ["Cedar / Large", 2400],
+    ]);
+    expect(saved.variants[0]).toMatchObject({ sku: "PILLAR-HON-S", inventoryQuantity: 12 });
+    await expect.poll(() => page.getByRole("link", { name: "Media" }).first().getAttribute("href")).toBe(`/admin/lumen/products/${id}/media`);
+
+    await page.getByRole("link", { name: "Products", exact: true }).first().click();
+    await page.waitForURL(`http://${base}/admin/lumen/products`);
+    const row = page.locator("table.list-table tbody tr", { hasText: "Beeswax Pillar" });
+    await row.waitFor();
+    expect(await row.innerText()).toContain("€18.50 – €24.00");
+    expect(await row.innerText()).toContain("12 in stock");
+    await shot(page, "04-product-list");
+    expect(dialogs).toEqual([]);
+  });
+
+  it("publishes from the list with a bulk action", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://${base}/admin/lumen/products`);
+    await page.getByLabel("Select Beeswax Pillar").check();
+    await page.getByLabel("With selected").selectOption("publish");
+    await page.getByRole("button", { name: "Apply" }).last().click();
+    await page.getByText("Published 1 product.").waitFor();
+    await page.locator("table.list-table .status.active").waitFor();
+    await shot(page, "05-bulk-published");
+  });
+
+  it("groups the product into a manual and an automated collection", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://${base}/admin/lumen/collections`);
+    await page.getByRole("link", { name: "Add collection" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Gifts");
+    await shot(page, "06-new-manual-collection");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.waitForURL(/\/admin\/lumen\/collections\/\d+\?created=1$/);
+    await page.getByRole("searchbox", { name: "Find products to add" }).fill("pillar");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByLabel("Beeswax Pillar").check();
+    await page.getByRole("button", { name: "Add selected" }).click();
+    await page.getByText("Added 1 product.").waitFor();
+    await page.locator(".collection-products td.title-cell", { hasText: "Beeswax Pillar" }).waitFor();
+    await shot(page, "07-manual-collection");
+
+    await page.goto(`http://${base}/admin/lumen/collections/new`);
+    await page.getByLabel("Title", { exact: true }).fill("Under €20");
+    await page.getByText("Automated", { exact: true }).click();
+    await page.getByLabel("Condition 1: field").selectOption("price");
+    await page.getByLabel("Condition 1: comparison").selectOption("less_than");
+    await page.getByLabel("Condition 1: value").fill("20");
+    await page.getByLabel("Parent collection").selectOption({ label: "Gifts" });
+    await shot(page, "08-new-automated-collection");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.waitForURL(/\/admin\/lumen\/collections\/\d+\?created=1$/);
+    await page.locator(".collection-products td.title-cell", { hasText: "Beeswax Pillar" }).waitFor();
+    await shot(page, "09-automated-collection");
+
+    await page.goto(`http://${base}/admin/lumen/collections`);
+    await page.locator("table.list-table tbody tr", { hasText: "Under €20" }).waitFor();
+    await shot(page, "10-collection-list");
+  });
+
+  it("runs no script from any sanitised payload when Chromium renders them", async () => {
+    const page = await context.newPage();
+    const fired: string[] = [];
+    page.on("dialog", async (dialog) => {
+      fired.push(dialog.message());
+      await dialog.dismiss();
+    });
+    // Rendered as the storefront will: the stored HTML, inside a page. Payloads that reach `alert` would show a dialog.
+    const body = XSS_PAYLOADS.map((p) => `<section data-payload="${p.name}">${sanitizeRichText(p.html)}</section>`).join("\n");
+    await page.setContent(`<!doctype html><html><body>${body}</body></html>`, { waitUntil: "load" });
+    await page.waitForTimeout(500);
+    // Clicking every link and button must not run anything either.
+    for (const element of await page.locator("a, button").all()) await element.click({ timeout: 1000, noWaitAfter: true }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    expect(fired).toEqual([]);
+    expect(await page.locator("script, iframe, object, embed, form, svg, math, style, meta, base").count()).toBe(0);
+  });
+});
