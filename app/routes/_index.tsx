@@ -1,30 +1,61 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { JsonLd } from "../components/store/json-ld.tsx";
+import { PasswordPage } from "../components/store/password-page.tsx";
+import { storeMeta } from "../components/store/seo.ts";
+import { HomeSections } from "../components/store/sections.tsx";
+import { StoreShell } from "../components/store/shell.tsx";
+import { homeSectionsData } from "../domain.server.ts";
+import { loadPasswordPage, loadStoreLayout, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // "/" is the one path both kinds of host share: the platform's landing page, or the shop's home.
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { site } = context;
   if (site.kind === "platform") return { kind: "platform" as const, signedIn: Boolean(context.user) };
-  const settings = await site.db.selectFrom("settings").select(["headline", "welcome_text"]).executeTakeFirstOrThrow();
-  return { kind: "shop" as const, shopName: site.shop.name, headline: settings.headline, welcomeText: settings.welcome_text };
+  const storefront = await readStorefront(context, request);
+  const headers = storefrontSecurityHeaders(context, storefront);
+  // Until launch, "/" itself is the "Opening soon" page (its form posts to /password).
+  if (!storefront.unlocked) return data({ kind: "locked" as const, page: await loadPasswordPage(context, storefront) }, { headers });
+  const store = await loadStoreLayout(context, request, storefront);
+  const sections = await homeSectionsData(storefront.db, store.settings.sections);
+  const description = storefront.settings.welcome_text || storefront.settings.headline || `Shop ${store.shop.name}.`;
+  return data(
+    {
+      kind: "shop" as const,
+      store,
+      sections,
+      seo: { title: store.shop.name, description, path: "/" },
+      jsonLd: {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        name: store.shop.name,
+        url: `${store.shop.origin}/`,
+        ...(store.shop.logo ? { logo: store.shop.origin + store.shop.logo.url } : {}),
+        ...(store.shop.contactEmail ? { email: store.shop.contactEmail } : {}),
+      },
+    },
+    { headers },
+  );
 }
 
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  if (data?.kind === "shop") return [{ title: data.shopName }, { name: "description", content: `${data.shopName}: opening soon.` }];
+  if (data?.kind === "shop") return storeMeta(data.seo, data.store);
+  if (data?.kind === "locked") return [{ title: `${data.page.shopName}: opening soon` }, { name: "description", content: `${data.page.shopName}: opening soon.` }];
   return [{ title: "Bazaar: your shop, your subdomain" }, { name: "description", content: "Open an online shop in a minute." }];
 };
 
 export default function Index() {
   const data = useLoaderData<typeof loader>();
+  if (data.kind === "locked") return <PasswordPage page={data.page} />;
   if (data.kind === "shop") {
     return (
-      <main className="storefront">
-        <div>
-          <p className="muted">Opening soon</p>
-          <h1>{data.headline || data.shopName}</h1>
-          <p>{data.welcomeText || `${data.shopName} is getting ready. Check back shortly.`}</p>
-        </div>
-      </main>
+      <StoreShell store={data.store}>
+        <JsonLd data={data.jsonLd} />
+        <HomeSections sections={data.sections} />
+      </StoreShell>
     );
   }
   return (

@@ -1,0 +1,65 @@
+import { Form } from "@remix-run/react";
+import type { AddressInput, FieldErrors, ShopperAddress } from "../../../shop/shopper-accounts.server.ts";
+import { CountryField, FormNotice, TextField } from "./account-fields.tsx";
+
+/** The address as it would go on a parcel. */
+export function AddressLines({ address }: { address: Pick<ShopperAddress, "name" | "line1" | "line2" | "city" | "region" | "postalCode" | "countryName" | "phone"> }) {
+  return (
+    <address className="address-lines">
+      {[address.name, address.line1, address.line2, [address.postalCode, address.city].filter(Boolean).join(" "), address.region, address.countryName, address.phone]
+        .filter(Boolean)
+        .map((line, i) => (
+          <span key={i}>
+            {line}
+            <br />
+          </span>
+        ))}
+    </address>
+  );
+}
+
+/**
+ * Add or edit an address. Without JavaScript it posts like any form; errors
+ * come back next to their fields.
+ */
+export function AddressForm({
+  values,
+  errors = {},
+  intent,
+  submitLabel,
+  showDefault,
+}: {
+  values?: Partial<AddressInput>;
+  errors?: FieldErrors;
+  intent: "create" | "update";
+  submitLabel: string;
+  showDefault: boolean;
+}) {
+  return (
+    <Form method="post" className="store-form address-form" noValidate>
+      <input type="hidden" name="intent" value={intent} />
+      {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
+      <TextField label="Full name" name="name" autoComplete="name" required maxLength={200} defaultValue={values?.name} error={errors.name} />
+      <TextField label="Street address" name="line1" autoComplete="address-line1" required maxLength={200} defaultValue={values?.line1} error={errors.line1} />
+      <TextField label="Apartment, suite, etc. (optional)" name="line2" autoComplete="address-line2" maxLength={200} defaultValue={values?.line2} error={errors.line2} />
+      <div className="form-row">
+        <TextField label="Postal code" name="postalCode" autoComplete="postal-code" maxLength={20} defaultValue={values?.postalCode} error={errors.postalCode} />
+        <TextField label="City" name="city" autoComplete="address-level2" required maxLength={100} defaultValue={values?.city} error={errors.city} />
+      </div>
+      <TextField label="State, province or region (optional)" name="region" autoComplete="address-level1" maxLength={100} defaultValue={values?.region} error={errors.region} />
+      <CountryField defaultValue={values?.country} error={errors.country} />
+      <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" maxLength={40} defaultValue={values?.phone} error={errors.phone} />
+      {showDefault ? (
+        <div className="form-field form-check">
+          <input type="checkbox" id="makeDefault" name="makeDefault" value="1" />
+          <label htmlFor="makeDefault">Use as my default address</label>
+        </div>
+      ) : null}
+      <p>
+        <button type="submit" className="button">
+          {submitLabel}
+        </button>
+      </p>
+    </Form>
+  );
+}

@@ -1,0 +1,90 @@
+import { Form, Link } from "@remix-run/react";
+import type { CartLineView } from "../../../shop/cart.server.ts";
+import { formatMoney } from "../../../shop/money.ts";
+import { StoreImage } from "./image.tsx";
+import { Price } from "./price.tsx";
+
+const STATE_TEXT = {
+  unavailable: "No longer available. Remove it to continue.",
+  sold_out: "Sold out. Remove it to continue.",
+} as const;
+
+/**
+ * One row of the cart table: what it is, today's price, a quantity form and a
+ * remove button (each a plain form, so the cart works without JavaScript).
+ * `error` is the message for this line's last change; `atLimit` says the last
+ * change reached the most that can be bought.
+ */
+export function CartLineRow({ line, currency, error, atLimit }: { line: CartLineView; currency: string; error?: string; atLimit: boolean }) {
+  const quantityId = `quantity-${line.id}`;
+  const messageId = `line-${line.id}-message`;
+  const message =
+    error ??
+    (line.state === "unavailable" || line.state === "sold_out"
+      ? STATE_TEXT[line.state]
+      : line.state === "limited"
+        ? `Only ${line.maxQuantity} left in stock; the total counts ${line.maxQuantity}.`
+        : atLimit
+          ? `You have the most we can sell (${line.maxQuantity}).`
+          : null);
+  const problem = Boolean(error) || line.state !== "ok";
+  const name = line.variantTitle ? `${line.title} (${line.variantTitle})` : line.title;
+  return (
+    <tr className={`cart-line cart-line-${line.state}`}>
+      <td className="cart-line-product">
+        <div className="cart-line-media">{line.image ? <StoreImage image={line.image} sizes="6rem" /> : null}</div>
+        <div>
+          {line.productHandle ? (
+            <Link to={`/products/${line.productHandle}${line.variantId ? `?variant=${line.variantId}` : ""}`} className="cart-line-title">
+              {line.title}
+            </Link>
+          ) : (
+            <span className="cart-line-title">{line.title}</span>
+          )}
+          {line.variantTitle ? <p className="muted cart-line-variant">{line.variantTitle}</p> : null}
+          {line.state === "unavailable" ? <span className="badge badge-soldout">Unavailable</span> : null}
+          {line.state === "sold_out" ? <span className="badge badge-soldout">Sold out</span> : null}
+        </div>
+      </td>
+      <td className="cart-line-price" data-label="Price">
+        {line.unitPrice ? <Price amount={line.unitPrice} compareAt={line.compareAtPrice} currency={currency} /> : <span className="muted">—</span>}
+      </td>
+      <td className="cart-line-quantity" data-label="Quantity">
+        {line.state === "unavailable" || line.state === "sold_out" ? (
+          <p className="cart-line-count">{line.quantity}</p>
+        ) : (
+          <Form method="post" action="/cart" className="cart-quantity-form" key={`${line.id}-${line.quantity}`} preventScrollReset>
+            <input type="hidden" name="intent" value="update" />
+            <input type="hidden" name="lineId" value={line.id} />
+            <label htmlFor={quantityId} className="visually-hidden">
+              Quantity of {name}
+            </label>
+            <input
+              id={quantityId} name="quantity" type="number" inputMode="numeric" min={1} max={line.maxQuantity ?? undefined}
+              defaultValue={line.quantity} className="quantity-input" required
+              aria-invalid={problem ? true : undefined} aria-describedby={message ? messageId : undefined}
+            />
+            <button type="submit" className="button-secondary">
+              Update<span className="visually-hidden"> quantity of {name}</span>
+            </button>
+          </Form>
+        )}
+        {message ? (
+          <p className={problem ? "field-error" : "field-hint"} id={messageId}>
+            {message}
+          </p>
+        ) : null}
+        <Form method="post" action="/cart" className="cart-remove-form" preventScrollReset>
+          <input type="hidden" name="intent" value="remove" />
+          <input type="hidden" name="lineId" value={line.id} />
+          <button type="submit" className="link-button">
+            Remove<span className="visually-hidden"> {name}</span>
+          </button>
+        </Form>
+      </td>
+      <td className="cart-line-total" data-label="Total">
+        {line.lineTotal ? formatMoney(line.lineTotal, currency) : <span className="muted">—</span>}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,90 @@
+import { Link, NavLink as RemixNavLink } from "@remix-run/react";
+import type { StoreLayoutData } from "./types.ts";
+
+/** Pieces each theme arranges in its own header. */
+
+export function AnnouncementBar({ store }: { store: StoreLayoutData }) {
+  const { announcement } = store.settings;
+  if (!announcement.enabled || !announcement.text) return null;
+  return (
+    <div className="announcement-bar">
+      {announcement.link ? <a href={announcement.link}>{announcement.text}</a> : <p>{announcement.text}</p>}
+    </div>
+  );
+}
+
+export function StoreLogo({ store }: { store: StoreLayoutData }) {
+  const { logo, name } = store.shop;
+  return (
+    <Link to="/" className="store-logo">
+      {logo ? <img src={logo.url} alt={name} width={store.settings.logoWidth} /> : <span>{name}</span>}
+    </Link>
+  );
+}
+
+export function MainNav({ store }: { store: StoreLayoutData }) {
+  return (
+    <nav className="main-nav" aria-label="Main">
+      <ul>
+        {store.nav.map((item) => (
+          <li key={item.url}>
+            <RemixNavLink to={item.url} end prefetch="intent">{item.title}</RemixNavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function CartLink({ store, label = "Cart" }: { store: StoreLayoutData; label?: string }) {
+  const count = store.cartCount;
+  return (
+    <Link to="/cart" className="cart-link" aria-label={`${label}, ${count} ${count === 1 ? "item" : "items"}`}>
+      <span aria-hidden="true">{label}</span>
+      <span className="cart-count" aria-hidden="true">{count}</span>
+    </Link>
+  );
+}
+
+export function SearchLink() {
+  return (
+    <Link to="/search" className="search-link">
+      Search
+    </Link>
+  );
+}
+
+/** A search box for headers that have room for one (GET /search?q=). */
+export function SearchForm({ id = "header-search" }: { id?: string }) {
+  return (
+    <form className="search-form" role="search" method="get" action="/search">
+      <label htmlFor={id} className="visually-hidden">Search products</label>
+      <input id={id} type="search" name="q" placeholder="Search products" autoComplete="off" />
+      <button type="submit" className="button">Search</button>
+    </form>
+  );
+}
+
+export function FooterLinks({ store }: { store: StoreLayoutData }) {
+  return (
+    <>
+      {store.policies.length ? (
+        <nav className="footer-nav" aria-label="Policies">
+          <ul>
+            {store.policies.map((p) => (
+              <li key={p.url}><Link to={p.url}>{p.title}</Link></li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      {store.shop.contactEmail ? (
+        <p className="footer-contact">
+          Questions? <a href={`mailto:${store.shop.contactEmail}`}>{store.shop.contactEmail}</a>
+        </p>
+      ) : null}
+      <p className="footer-copyright">
+        © {new Date().getFullYear()} {store.shop.name} · Powered by Bazaar
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+import { Form } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { Price } from "./price.tsx";
+import type { ProductPageData, ProductVariantData, StockState } from "./types.ts";
+
+export function findVariant(variants: ProductVariantData[], optionValues: string[]): ProductVariantData | undefined {
+  return variants.find((v) => v.optionValues.length === optionValues.length && v.optionValues.every((value, i) => value === optionValues[i]));
+}
+
+/**
+ * The shopper's choice of option values. With JavaScript a change applies at
+ * once and the address follows (?variant=); without it the picker form
+ * submits and the server answers with the matching variant's address.
+ */
+export function useVariantSelection(product: ProductPageData, variantId: string) {
+  const initial = product.variants.find((v) => v.id === variantId) ?? product.variants[0];
+  const [selected, setSelected] = useState<string[]>(initial.optionValues);
+  useEffect(() => setSelected(initial.optionValues), [initial]);
+  const variant = findVariant(product.variants, selected);
+  const select = (optionIndex: number, value: string) => {
+    const next = selected.map((v, i) => (i === optionIndex ? value : v));
+    setSelected(next);
+    const match = findVariant(product.variants, next);
+    if (match) {
+      const url = new URL(window.location.href);
+      url.searchParams.set("variant", match.id);
+      for (const key of [...url.searchParams.keys()]) if (/^option\d+$/.test(key)) url.searchParams.delete(key);
+      // Keep the router's state object so back/forward still work.
+      window.history.replaceState(window.history.state, "", url);
+    }
+  };
+  return { selected, variant, select };
+}
+
+const STOCK_TEXT: Record<StockState, string> = {
+  in_stock: "In stock",
+  sold_out: "Sold out",
+  continue_selling: "Available to order: ships when back in stock",
+};
+
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+export function ProductForm({
+  product,
+  currency,
+  selection,
+}: {
+  product: ProductPageData;
+  currency: string;
+  selection: ReturnType<typeof useVariantSelection>;
+}) {
+  const hydrated = useHydrated();
+  const { selected, variant, select } = selection;
+  const hasOptions = product.options.length > 0;
+  const buyable = variant && variant.stock !== "sold_out";
+
+  // A value is marked when choosing it (with the other choices kept) gives no buyable variant.
+  const unavailable = (optionIndex: number, value: string) => {
+    const candidate = findVariant(product.variants, selected.map((v, i) => (i === optionIndex ? value : v)));
+    return !candidate || candidate.stock === "sold_out";
+  };
+
+  return (
+    <div className="product-form">
+      <div className="product-price" aria-live="polite">
+        {variant ? <Price amount={variant.price} compareAt={variant.compareAtPrice} currency={currency} /> : <span className="price">Unavailable</span>}
+        <p className={`stock stock-${variant?.stock ?? "sold_out"}`}>{variant ? STOCK_TEXT[variant.stock] : "This combination isn't available."}</p>
+      </div>
+
+      {hasOptions ? (
+        <Form method="get" action={`/products/${product.handle}`} className="variant-picker" preventScrollReset replace>
+          {product.options.map((option, i) => (
+            <fieldset key={option.name} className="option-group">
+              <legend>
+                {option.name}: <span className="option-selected">{selected[i]}</span>
+              </legend>
+              <div className="option-values">
+                {option.values.map((value, j) => {
+                  const id = `option-${i}-${j}`;
+                  const off = unavailable(i, value);
+                  return (
+                    <span key={value} className={`option-value${off ? " is-unavailable" : ""}`}>
+                      <input type="radio" id={id} name={`option${i + 1}`} value={value} checked={selected[i] === value} onChange={() => select(i, value)} />
+                      <label htmlFor={id}>
+                        {value}
+                        {off ? <span className="visually-hidden"> (sold out or unavailable)</span> : null}
+                      </label>
+                    </span>
+                  );
+                })}
+              </div>
+            </fieldset>
+          ))}
+          {hydrated ? null : (
+            <button type="submit" className="button-secondary">
+              Show this option
+            </button>
+          )}
+        </Form>
+      ) : null}
+
+      <Form method="post" action="/cart" className="add-to-cart">
+        <input type="hidden" name="variantId" value={variant?.id ?? ""} />
+        <div className="form-field quantity-field">
+          <label htmlFor="quantity">Quantity</label>
+          <input id="quantity" name="quantity" type="number" inputMode="numeric" min={1} max={999} defaultValue={1} className="quantity-input" />
+        </div>
+        <button type="submit" className="button add-to-cart-button" disabled={!buyable}>
+          {!variant ? "Unavailable" : variant.stock === "sold_out" ? "Sold out" : variant.stock === "continue_selling" ? "Pre-order" : "Add to cart"}
+        </button>
+      </Form>
+      {variant?.sku ? <p className="muted product-sku">SKU: {variant.sku}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+import { Form, Link, useSubmit } from "@remix-run/react";
+import { useEffect, useId, useState } from "react";
+import { formatMoney, toDecimalString } from "../../../shop/money.ts";
+import {
+  activeFilterCount,
+  AVAILABILITY_PARAM_VALUES,
+  FILTER_PARAMS,
+  SEARCH_SORTS,
+  SORT_LABELS,
+  type FacetValue,
+  type SearchErrors,
+  type SearchFacets,
+  type SearchFilters,
+  type SearchSort,
+} from "../../../shop/search.ts";
+
+/** Facet values shown before "Show more". */
+const VISIBLE_VALUES = 8;
+
+/** True once React runs in the browser: the Apply buttons are only needed without JavaScript. */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+/** Submits the filter form (a GET to /search) as Remix navigation, keeping the scroll position. */
+function useApply(formId: string) {
+  const submit = useSubmit();
+  return () => {
+    const form = document.getElementById(formId);
+    if (form instanceof HTMLFormElement) submit(form, { preventScrollReset: true, replace: true });
+  };
+}
+
+interface FiltersProps {
+  formId: string;
+  query: string;
+  filters: SearchFilters;
+  facets: SearchFacets;
+  currency: string;
+  errors: SearchErrors;
+}
+
+/**
+ * The facets as one GET form: checkboxes with counts and a price range, applied with a button
+ * without JavaScript and on every change with it. The sort select outside joins it through its
+ * `form` attribute. Changing a filter starts again at page 1 (no page field).
+ */
+export function SearchFiltersForm({ formId, query, filters, facets, currency, errors }: FiltersProps) {
+  const hydrated = useHydrated();
+  const apply = useApply(formId);
+  const active = activeFilterCount(filters);
+  const clearParams = new URLSearchParams({ q: query });
+
+  return (
+    <Form
+      id={formId}
+      method="get"
+      action="/search"
+      className="search-filters"
+      preventScrollReset
+      onChange={(event) => {
+        // Checkboxes apply at once; price fields on blur or Enter (below), not on every keystroke.
+        const target = event.target as HTMLInputElement;
+        if (target.type === "checkbox") apply();
+      }}
+    >
+      <input type="hidden" name="q" value={query} />
+      <details className="search-filters-panel" open>
+        <summary>
+          <h2>Filters{active ? <span className="search-filters-count"> ({active} applied)</span> : null}</h2>
+        </summary>
+        {active ? (
+          <p className="search-filters-clear">
+            <Link to={`/search?${clearParams}`} preventScrollReset>Clear all filters</Link>
+          </p>
+        ) : null}
+
+        <FacetGroup
+          legend="Availability"
+          name={FILTER_PARAMS.availability}
+          values={[
+            { value: AVAILABILITY_PARAM_VALUES.in_stock, label: "In stock", count: facets.availability.in_stock },
+            { value: AVAILABILITY_PARAM_VALUES.out_of_stock, label: "Out of stock", count: facets.availability.out_of_stock },
+          ]}
+          selected={filters.availability.map((a) => AVAILABILITY_PARAM_VALUES[a])}
+        />
+        <PriceRange filters={filters} facets={facets} currency={currency} errors={errors} onCommit={hydrated ? apply : undefined} />
+        <FacetGroup legend="Product type" name={FILTER_PARAMS.productType} values={withSelected(facets.productTypes, filters.productTypes)} selected={filters.productTypes} />
+        <FacetGroup legend="Brand" name={FILTER_PARAMS.vendor} values={withSelected(facets.vendors, filters.vendors)} selected={filters.vendors} />
+        {mergeOptions(facets, filters).map((option) => (
+          <FacetGroup
+            key={option.name}
+            legend={option.name}
+            name={FILTER_PARAMS.optionPrefix + option.name}
+            values={option.values}
+            selected={filters.options.find((o) => o.name === option.name)?.values ?? []}
+          />
+        ))}
+        <FacetGroup legend="Tags" name={FILTER_PARAMS.tag} values={withSelected(facets.tags, filters.tags)} selected={filters.tags} />
+        <button type="submit" className="button" hidden={hydrated}>Apply filters</button>
+      </details>
+    </Form>
+  );
+}
+
+interface ShownValue {
+  value: string;
+  label?: string;
+  count: number;
+}
+
+/** Selected values the current results don't have any more still show (with 0), so they can be unticked. */
+function withSelected(values: FacetValue[], selected: string[]): ShownValue[] {
+  const missing = selected.filter((s) => !values.some((v) => v.value === s)).map((value) => ({ value, count: 0 }));
+  return [...values, ...missing];
+}
+
+function mergeOptions(facets: SearchFacets, filters: SearchFilters): { name: string; values: ShownValue[] }[] {
+  const merged = facets.options.map((o) => ({ name: o.name, values: withSelected(o.values, filters.options.find((f) => f.name === o.name)?.values ?? []) }));
+  for (const f of filters.options) {
+    if (!merged.some((o) => o.name === f.name)) merged.push({ name: f.name, values: withSelected([], f.values) });
+  }
+  return merged;
+}
+
+/** Mirrors what the URL says (after back/forward too), and shows a tick at once while the page loads. */
+function useSelection(selected: string[]) {
+  const key = selected.join("\u0000");
+  const [checked, setChecked] = useState(() => new Set(selected));
+  useEffect(() => setChecked(new Set(key ? key.split("\u0000") : [])), [key]);
+  const toggle = (value: string, on: boolean) =>
+    setChecked((current) => {
+      const next = new Set(current);
+      if (on) next.add(value);
+      else next.delete(value);
+      return next;
+    });
+  return { checked, toggle };
+}
+
+function FacetGroup({ legend, name, values, selected }: { legend: string; name: string; values: ShownValue[]; selected: string[] }) {
+  const id = useId();
+  const { checked, toggle } = useSelection(selected);
+  if (!values.length) return null;
+  const checkbox = (v: ShownValue, i: number) => (
+    <li key={v.value}>
+      <input
+        type="checkbox"
+        id={`${id}-${i}`}
+        name={name}
+        value={v.value}
+        checked={checked.has(v.value)}
+        onChange={(event) => toggle(v.value, event.currentTarget.checked)}
+        disabled={v.count === 0 && !selected.includes(v.value)}
+      />
+      <label htmlFor={`${id}-${i}`}>
+        {v.label ?? v.value} <span className="facet-count">({v.count}<span className="visually-hidden"> {v.count === 1 ? "product" : "products"}</span>)</span>
+      </label>
+    </li>
+  );
+  const shown = values.slice(0, VISIBLE_VALUES);
+  const more = values.slice(VISIBLE_VALUES);
+  // Keep a ticked value visible even when it sorts below the fold.
+  const moreOpen = more.some((v) => selected.includes(v.value));
+  return (
+    <fieldset className="search-facet">
+      <legend>{legend}</legend>
+      <ul>{shown.map(checkbox)}</ul>
+      {more.length ? (
+        <details className="search-facet-more" open={moreOpen}>
+          <summary>Show {more.length} more</summary>
+          <ul>{more.map((v, i) => checkbox(v, i + VISIBLE_VALUES))}</ul>
+        </details>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function PriceRange({
+  filters,
+  facets,
+  currency,
+  errors,
+  onCommit,
+}: {
+  filters: SearchFilters;
+  facets: SearchFacets;
+  currency: string;
+  errors: SearchErrors;
+  onCommit?: () => void;
+}) {
+  const id = useId();
+  const field = (bound: "min" | "max") => {
+    const name = bound === "min" ? FILTER_PARAMS.priceMin : FILTER_PARAMS.priceMax;
+    const current = bound === "min" ? filters.priceMin : filters.priceMax;
+    const placeholder = bound === "min" ? facets.price.min : facets.price.max;
+    const error = errors[name];
+    const inputId = `${id}-${bound}`;
+    return (
+      // Remounted when the URL's price changes, so back and forward show the right amount.
+      <div className="form-field" key={`${bound}-${current}`}>
+        <label htmlFor={inputId}>{bound === "min" ? "From" : "To"}</label>
+        <input
+          id={inputId}
+          name={name}
+          inputMode="decimal"
+          defaultValue={current === null ? "" : toDecimalString(current, currency)}
+          placeholder={placeholder === null ? undefined : toDecimalString(placeholder, currency)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${inputId}-error` : `${id}-range`}
+          onBlur={(event) => {
+            if (onCommit && event.currentTarget.value !== event.currentTarget.defaultValue) onCommit();
+          }}
+        />
+        {error ? <p className="field-error" id={`${inputId}-error`}>{error}</p> : null}
+      </div>
+    );
+  };
+  return (
+    <fieldset className="search-facet search-price">
+      <legend>Price ({currency})</legend>
+      <div className="search-price-fields">
+        {field("min")}
+        {field("max")}
+      </div>
+      <p className="field-hint" id={`${id}-range`}>
+        {facets.price.min !== null && facets.price.max !== null
+          ? `From ${formatMoney(facets.price.min, currency)} to ${formatMoney(facets.price.max, currency)}`
+          : "No prices to show."}
+      </p>
+    </fieldset>
+  );
+}
+
+/** The sort select; it belongs to the filter form through `form`, so sorting keeps the filters. */
+export function SearchSortSelect({ formId, sort }: { formId: string; sort: SearchSort }) {
+  const hydrated = useHydrated();
+  const apply = useApply(formId);
+  const id = useId();
+  const [value, setValue] = useState(sort);
+  useEffect(() => setValue(sort), [sort]);
+  return (
+    <div className="search-sort">
+      <label htmlFor={id}>Sort by</label>
+      <select
+        id={id}
+        name="sort_by"
+        form={formId}
+        value={value}
+        onChange={(event) => {
+          setValue(event.currentTarget.value as SearchSort);
+          apply();
+        }}
+      >
+        {SEARCH_SORTS.map((key) => (
+          <option key={key} value={key}>{SORT_LABELS[key]}</option>
+        ))}
+      </select>
+      <button type="submit" form={formId} className="button-secondary" hidden={hydrated}>Sort</button>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { useEffect, type CSSProperties } from "react";
+import { getTheme } from "../../../themes/index.ts";
+import { cssVariables } from "../../../themes/settings.ts";
+import storefrontStyles from "../../styles/storefront.css";
+import { StoreContext } from "./context.tsx";
+import type { StoreLayoutData } from "./types.ts";
+
+/**
+ * The storefront's frame around every page: the theme's stylesheet and
+ * variables, skip link, header, one <main>, footer.
+ */
+export function StoreShell({ store, children }: { store: StoreLayoutData; children: React.ReactNode }) {
+  const theme = getTheme(store.themeId);
+  const { Header, Footer } = theme.components;
+  usePreviewLinks(store.preview?.query);
+  return (
+    <StoreContext.Provider value={{ store, theme }}>
+      <link rel="stylesheet" href={storefrontStyles} />
+      <link rel="stylesheet" href={theme.stylesheet} />
+      {store.preview?.query ? <script dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
+      <div className={`store theme-${theme.id}`} style={cssVariables(store.settings) as CSSProperties}>
+        <a className="skip-link" href="#main">Skip to content</a>
+        {store.preview ? (
+          <p className="preview-bar">
+            {store.preview.draft ? "Previewing a theme draft." : "Previewing your shop."} Only you can see this.{" "}
+            {store.preview.query ? null : <a href="/password?exit_preview">Exit preview</a>}
+          </p>
+        ) : null}
+        <Header store={store} />
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <Footer store={store} />
+      </div>
+    </StoreContext.Provider>
+  );
+}
+
+/**
+ * In the editor's cross-site frame, browsers that block third-party storage
+ * throw on `sessionStorage`, which scroll restoration reads: give the frame an
+ * in-memory one instead, before Remix's scripts run.
+ */
+const FRAMED_STORAGE_FALLBACK = `try{window.sessionStorage.length}catch(e){var m=new Map();Object.defineProperty(window,"sessionStorage",{configurable:true,value:{getItem:function(k){return m.has(k)?m.get(k):null},setItem:function(k,v){m.set(k,String(v))},removeItem:function(k){m.delete(k)},clear:function(){m.clear()},key:function(i){return Array.from(m.keys())[i]??null},get length(){return m.size}}})}`;
+
+/**
+ * Inside the theme editor's frame the preview travels in the URL (a
+ * cross-site frame gets no SameSite=Lax cookie), so links within the shop keep
+ * the preview query.
+ */
+function usePreviewLinks(query: string | undefined) {
+  useEffect(() => {
+    if (!query) return;
+    const onClick = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const anchor = (event.target as Element | null)?.closest?.("a[href]") as HTMLAnchorElement | null;
+      if (!anchor || (anchor.target && anchor.target !== "_self")) return;
+      const url = new URL(anchor.href);
+      if (url.origin !== window.location.origin) return;
+      for (const [key, value] of new URLSearchParams(query)) url.searchParams.set(key, value);
+      event.preventDefault();
+      event.stopPropagation();
+      window.location.assign(url.href);
+    };
+    window.addEventListener("click", onClick, true);
+    return () => window.removeEventListener("click", onClick, true);
+  }, [query]);
+}

@@ -1,0 +1,32 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { PageHeader } from "../components/store/page-header.tsx";
+import { RichText } from "../components/store/rich-text.tsx";
+import { describe, storeFromMatches, storeMeta } from "../components/store/seo.ts";
+import { findPolicy } from "../domain.server.ts";
+import { requireStorefront } from "../utils/storefront.server.ts";
+
+// /policies/refund-policy, privacy-policy, terms-of-service, shipping-policy: written in the admin's settings.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db, shop } = await requireStorefront(context, request);
+  const policy = await findPolicy(db, params.handle ?? "");
+  if (!policy) throw new Response("Not found", { status: 404 });
+  return {
+    title: policy.title,
+    bodyHtml: policy.body_html,
+    updatedAt: policy.updated_at.toISOString().slice(0, 10),
+    seo: { title: policy.title, description: describe(policy.body_html, `${policy.title} of ${shop.name}.`), path: `/policies/${policy.handle}` },
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
+
+export default function Policy() {
+  const { title, bodyHtml, updatedAt } = useLoaderData<typeof loader>();
+  return (
+    <article className="store-page store-page-narrow policy-page">
+      <PageHeader title={title} description={`Last updated ${updatedAt}`} />
+      <RichText html={bodyHtml} />
+    </article>
+  );
+}

@@ -1,0 +1,383 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { shopOrigin } from "../../server/config.ts";
+import { FONTS } from "../../themes/fonts.ts";
+import { findThemeManifest } from "../../themes/manifest.ts";
+import {
+  COLOR_LABELS,
+  contrastWarnings,
+  LIMITS,
+  newSection,
+  SECTION_LABELS,
+  settingsFromForm,
+  type HomeSection,
+  type SectionType,
+  type SettingsErrors,
+  type ThemeColors,
+  type ThemeSettings,
+} from "../../themes/settings.ts";
+import { Field } from "../components/field.tsx";
+import {
+  collectionChoices,
+  createPreviewToken,
+  listThemes,
+  previewSecret,
+  productChoices,
+  publishTheme,
+  resetThemeDraft,
+  saveThemeDraft,
+  ThemeSettingsError,
+  themeDraft,
+} from "../domain.server.ts";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+import styles from "../styles/themes.css";
+
+export const links = () => [{ rel: "stylesheet", href: styles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.theme.name ?? "Theme"} · Themes · Bazaar admin` }];
+
+function manifestFor(themeId: string | undefined) {
+  const manifest = themeId ? findThemeManifest(themeId) : undefined;
+  if (!manifest) throw new Response("Not found", { status: 404 });
+  return manifest;
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db, shop } = await requireShopAdmin(context, request, params.shop, "themes");
+  const manifest = manifestFor(params.theme);
+  const [settings, themes, collections, products] = await Promise.all([themeDraft(db, manifest.id), listThemes(db), collectionChoices(db), productChoices(db)]);
+  const state = themes.find((t) => t.id === manifest.id)!;
+  // A fresh token on every load: the preview frame reloads with it after each save.
+  const previewQuery = new URLSearchParams({ preview_token: createPreviewToken(previewSecret(), shop.id, manifest.id), preview: "draft" }).toString();
+  return {
+    slug: shop.slug,
+    theme: { id: manifest.id, name: manifest.name, schema: manifest.schema, live: state.live, unpublishedChanges: state.unpublishedChanges },
+    settings,
+    previewOrigin: shopOrigin(context.services.config, shop.slug),
+    previewQuery,
+    previewPaths: [
+      { label: "Home page", path: "/" },
+      { label: "All products", path: "/collections/all" },
+      ...(products[0] ? [{ label: `Product: ${products[0].title}`, path: `/products/${products[0].handle}` }] : []),
+    ],
+    collections,
+    products,
+  };
+}
+
+type Intent = "save" | "publish" | "reset" | "add" | `remove:${number}` | `up:${number}` | `down:${number}`;
+
+/** Applies the editor's section buttons (add, remove, move) to the posted sections. */
+function applySectionIntent(input: Record<string, unknown>, intent: string, newType: string): void {
+  const sections = input.sections as Record<string, unknown>[];
+  const [action, indexText] = intent.split(":");
+  const index = Number(indexText);
+  if (action === "add" && newType in SECTION_LABELS) {
+    const ids = new Set(sections.map((s) => s.id));
+    let n = sections.length + 1;
+    while (ids.has(`${newType}-${n}`)) n++;
+    sections.push({ ...newSection(newType as SectionType, `${newType}-${n}`) });
+  } else if (action === "remove" && sections[index]) {
+    sections.splice(index, 1);
+  } else if ((action === "up" && index > 0) || (action === "down" && index < sections.length - 1)) {
+    const target = action === "up" ? index - 1 : index + 1;
+    [sections[index], sections[target]] = [sections[target], sections[index]];
+  }
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, actor, shop } = await requireShopAdmin(context, request, params.shop, "themes");
+  const manifest = manifestFor(params.theme);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "save") as Intent;
+  const editor = `/admin/${shop.slug}/themes/${manifest.id}`;
+
+  if (intent === "reset") {
+    await resetThemeDraft(db, actor, manifest.id);
+    throw redirect(`${editor}?done=reset&at=${Date.now()}`);
+  }
+  const input = settingsFromForm(form);
+  applySectionIntent(input, intent, String(form.get("newSectionType") ?? ""));
+  try {
+    await saveThemeDraft(db, actor, manifest.id, input);
+  } catch (error) {
+    if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values: input, savedAt: null }, { status: 400 });
+    throw error;
+  }
+  if (intent === "publish") await publishTheme(db, actor, manifest.id);
+  // Typing saves in the background (a fetcher): answer with data so the page stays put and only the preview reloads.
+  if (form.get("autosave") === "1") return { errors: {} as SettingsErrors, values: null, savedAt: Date.now() };
+  throw redirect(`${editor}?done=${intent === "publish" ? "publish" : "save"}&at=${Date.now()}`);
+}
+
+const DONE_MESSAGES: Record<string, string> = {
+  save: "Draft saved.",
+  publish: "Published: shoppers see these settings now.",
+  reset: "The draft is back to the theme's defaults. Publish to apply them to your shop.",
+};
+
+export default function ThemeEditor() {
+  const loaderData = useLoaderData<typeof loader>();
+  const { slug, theme, previewOrigin, previewQuery, previewPaths, collections, products } = loaderData;
+  const actionData = useActionData<typeof action>();
+  const autosave = useFetcher<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+
+  const invalid = autosave.data?.values ?? actionData?.values;
+  const errors: SettingsErrors = autosave.data?.errors ?? actionData?.errors ?? {};
+  const settings = (actionData?.values ?? loaderData.settings) as ThemeSettings;
+  const [colors, setColors] = useState<ThemeColors>(settings.colors);
+  useEffect(() => setColors(settings.colors), [settings.colors]);
+  const warnings = contrastWarnings(colors);
+
+  const [previewPath, setPreviewPath] = useState("/");
+  const previewSrc = `${previewOrigin}${previewPath}?${previewQuery}`;
+
+  // Save the draft half a second after the merchant stops typing; the new preview token then reloads the frame.
+  const scheduleSave = () => {
+    const form = formRef.current;
+    if (!form) return;
+    const colorValues = Object.fromEntries(
+      (Object.keys(COLOR_LABELS) as (keyof ThemeColors)[]).map((key) => [key, String(new FormData(form).get(`colors.${key}`) ?? "")]),
+    ) as unknown as ThemeColors;
+    setColors(colorValues);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const body = new FormData(form);
+      body.set("intent", "save");
+      body.set("autosave", "1");
+      autosave.submit(body, { method: "post" });
+    }, 500);
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const saving = autosave.state !== "idle";
+  const status = saving
+    ? "Saving draft…"
+    : autosave.data && invalid
+      ? "Fix the highlighted fields to update the preview."
+      : autosave.data?.savedAt
+        ? "Draft saved. Preview updated."
+        : "";
+  const done = searchParams.get("done");
+  const busy = navigation.state === "submitting";
+  const sectionsFull = settings.sections.length >= theme.schema.maxSections;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          {theme.name} {theme.live ? <span className="status">Live</span> : null}
+        </h1>
+        <Link to={`/admin/${slug}/themes`}>All themes</Link>
+      </div>
+      {done && DONE_MESSAGES[done] ? <p className="flash" role="status">{DONE_MESSAGES[done]}</p> : null}
+      {actionData?.errors && Object.keys(actionData.errors).length ? (
+        <p className="banner" role="alert">Some settings need fixing; nothing was saved.</p>
+      ) : null}
+      <div className="theme-editor">
+        <Form method="post" ref={formRef} className="theme-form stack" onChange={scheduleSave} onSubmit={() => clearTimeout(timer.current)} key={searchParams.get("at") ?? "initial"} noValidate>
+          <fieldset>
+            <legend>Colours</legend>
+            <div className="color-grid">
+              {(Object.keys(COLOR_LABELS) as (keyof ThemeColors)[]).map((key) => {
+                const name = `colors.${key}`;
+                return (
+                  <Field key={key} label={COLOR_LABELS[key]} name={name} error={errors[name]}>
+                    <input
+                      id={name} name={name} type="color" defaultValue={settings.colors[key]}
+                      aria-invalid={Boolean(errors[name])} aria-describedby={errors[name] ? `${name}-error` : undefined}
+                    />
+                  </Field>
+                );
+              })}
+            </div>
+            {warnings.length ? (
+              <ul className="contrast-warnings" aria-live="polite">
+                {warnings.map((w) => (
+                  <li key={w.message}>{w.message}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="hint" aria-live="polite">All colour pairs meet WCAG AA contrast (4.5:1).</p>
+            )}
+          </fieldset>
+
+          <fieldset>
+            <legend>Typography and logo</legend>
+            {(["headingFont", "bodyFont"] as const).map((name) => (
+              <Field key={name} label={name === "headingFont" ? "Heading font" : "Body font"} name={name} error={errors[name]}>
+                <select id={name} name={name} defaultValue={settings[name]} aria-describedby={errors[name] ? `${name}-error` : undefined}>
+                  {theme.schema.fonts.map((font) => (
+                    <option key={font} value={font}>{FONTS[font].label}</option>
+                  ))}
+                </select>
+              </Field>
+            ))}
+            <Field label="Logo width (pixels)" name="logoWidth" error={errors.logoWidth} hint="Used when you have uploaded a logo in Settings.">
+              <input
+                id="logoWidth" name="logoWidth" type="number" min={LIMITS.logoWidth.min} max={LIMITS.logoWidth.max} defaultValue={settings.logoWidth}
+                aria-invalid={Boolean(errors.logoWidth)} aria-describedby={errors.logoWidth ? "logoWidth-error" : "logoWidth-hint"}
+              />
+            </Field>
+          </fieldset>
+
+          <fieldset>
+            <legend>Announcement bar</legend>
+            <label className="checkbox">
+              <input type="checkbox" name="announcement.enabled" defaultChecked={settings.announcement.enabled} /> Show the announcement bar
+            </label>
+            <TextField name="announcement.text" label="Announcement" value={settings.announcement.text} max={LIMITS.announcement} errors={errors} />
+            <TextField name="announcement.link" label="Link (optional)" value={settings.announcement.link} max={LIMITS.link} errors={errors} hint="A page of your shop, like /collections/all" />
+          </fieldset>
+
+          <fieldset>
+            <legend>Home page sections</legend>
+            {errors.sections ? <p className="error" id="sections-error">{errors.sections}</p> : null}
+            <ol className="section-list">
+              {settings.sections.map((section, i) => (
+                <li key={section.id}>
+                  <SectionFields section={section} index={i} count={settings.sections.length} errors={errors} collections={collections} products={products} />
+                </li>
+              ))}
+            </ol>
+            <div className="toolbar">
+              <Field label="New section" name="newSectionType">
+                <select id="newSectionType" name="newSectionType" defaultValue="rich-text">
+                  {theme.schema.sectionTypes.map((type) => (
+                    <option key={type} value={type}>{SECTION_LABELS[type]}</option>
+                  ))}
+                </select>
+              </Field>
+              <button type="submit" name="intent" value="add" className="secondary" disabled={sectionsFull}>Add section</button>
+            </div>
+            {sectionsFull ? <p className="hint">This theme takes at most {theme.schema.maxSections} sections.</p> : null}
+          </fieldset>
+
+          <div className="theme-actions">
+            <p className="hint" role="status">{status}</p>
+            <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>Save draft</button>
+            <button type="submit" name="intent" value="publish" disabled={busy}>Publish</button>
+            <button type="submit" name="intent" value="reset" className="danger" formNoValidate disabled={busy}>Reset to defaults</button>
+          </div>
+        </Form>
+
+        <section className="theme-preview" aria-label="Preview">
+          <div className="toolbar">
+            <label htmlFor="previewPath">Preview page</label>
+            <select id="previewPath" value={previewPath} onChange={(e) => setPreviewPath(e.target.value)}>
+              {previewPaths.map((p) => (
+                <option key={p.path} value={p.path}>{p.label}</option>
+              ))}
+            </select>
+            <a href={previewSrc} target="_blank" rel="noreferrer">Open in a new tab</a>
+          </div>
+          <iframe key={previewSrc} src={previewSrc} title={`Preview of ${theme.name}`} className="preview-frame" />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function TextField({ name, label, value, max, errors, hint, multiline = false }: { name: string; label: string; value: string; max: number; errors: SettingsErrors; hint?: string; multiline?: boolean }) {
+  const describedBy = errors[name] ? `${name}-error` : hint ? `${name}-hint` : undefined;
+  return (
+    <Field label={label} name={name} error={errors[name]} hint={hint}>
+      {multiline ? (
+        <textarea id={name} name={name} defaultValue={value} maxLength={max} rows={4} aria-invalid={Boolean(errors[name])} aria-describedby={describedBy} />
+      ) : (
+        <input id={name} name={name} defaultValue={value} maxLength={max} aria-invalid={Boolean(errors[name])} aria-describedby={describedBy} />
+      )}
+    </Field>
+  );
+}
+
+function SectionFields({
+  section,
+  index,
+  count,
+  errors,
+  collections,
+  products,
+}: {
+  section: HomeSection;
+  index: number;
+  count: number;
+  errors: SettingsErrors;
+  collections: { handle: string; title: string }[];
+  products: { handle: string; title: string }[];
+}) {
+  const p = (field: string) => `sections.${index}.${field}`;
+  const label = SECTION_LABELS[section.type];
+  return (
+    <fieldset className="section-fields">
+      <legend>
+        {index + 1}. {label}
+      </legend>
+      <input type="hidden" name={p("id")} value={section.id} />
+      <input type="hidden" name={p("type")} value={section.type} />
+      {errors[p("type")] ? <p className="error">{errors[p("type")]}</p> : null}
+      <TextField name={p("heading")} label="Heading" value={section.heading} max={LIMITS.heading} errors={errors} />
+      {"text" in section ? (
+        <TextField name={p("text")} label="Text" value={section.text} max={section.type === "rich-text" ? LIMITS.text : LIMITS.shortText} errors={errors} multiline />
+      ) : null}
+      {section.type === "featured-collection" ? (
+        <Field label="Collection" name={p("collection")} error={errors[p("collection")]}>
+          <select id={p("collection")} name={p("collection")} defaultValue={section.collection}>
+            <option value="all">All products</option>
+            {collections.map((c) => (
+              <option key={c.handle} value={c.handle}>{c.title}</option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      {"limit" in section ? (
+        <Field label="Products shown" name={p("limit")} error={errors[p("limit")]}>
+          <input
+            id={p("limit")} name={p("limit")} type="number" min={LIMITS.productLimit.min} max={LIMITS.productLimit.max} defaultValue={section.limit}
+            aria-invalid={Boolean(errors[p("limit")])} aria-describedby={errors[p("limit")] ? `${p("limit")}-error` : undefined}
+          />
+        </Field>
+      ) : null}
+      {section.type === "image-with-text" ? (
+        <>
+          <Field label="Image from product" name={p("product")} error={errors[p("product")]}>
+            <select id={p("product")} name={p("product")} defaultValue={section.product}>
+              <option value="">A pattern in the theme's colours</option>
+              {products.map((product) => (
+                <option key={product.handle} value={product.handle}>{product.title}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Image position" name={p("imagePosition")} error={errors[p("imagePosition")]}>
+            <select id={p("imagePosition")} name={p("imagePosition")} defaultValue={section.imagePosition}>
+              <option value="left">Left</option>
+              <option value="right">Right</option>
+            </select>
+          </Field>
+        </>
+      ) : null}
+      {"buttonLabel" in section ? (
+        <>
+          <TextField name={p("buttonLabel")} label="Button label" value={section.buttonLabel} max={LIMITS.buttonLabel} errors={errors} />
+          <TextField name={p("buttonLink")} label="Button link" value={section.buttonLink} max={LIMITS.link} errors={errors} hint="A page of your shop, like /collections/all" />
+        </>
+      ) : null}
+      <div className="toolbar section-buttons">
+        <button type="submit" name="intent" value={`up:${index}`} className="secondary" disabled={index === 0}>
+          Move up<span className="visually-hidden"> {label} {index + 1}</span>
+        </button>
+        <button type="submit" name="intent" value={`down:${index}`} className="secondary" disabled={index === count - 1}>
+          Move down<span className="visually-hidden"> {label} {index + 1}</span>
+        </button>
+        <button type="submit" name="intent" value={`remove:${index}`} className="danger">
+          Remove<span className="visually-hidden"> {label} {index + 1}</span>
+        </button>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,51 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { PasswordPage } from "../components/store/password-page.tsx";
+import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret } from "../domain.server.ts";
+import { loadPasswordPage, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
+
+// /password on a shop's host: the "Opening soon" page and its password form, until the shop launches.
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.page.shopName}: opening soon` : "Opening soon" },
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // "Exit preview" from the preview bar: forget the preview (or password) grant on this host.
+  if (new URL(request.url).searchParams.has("exit_preview")) throw redirect("/", { headers: { "Set-Cookie": clearAccessCookie() } });
+  const storefront = await readStorefront(context, request);
+  if (storefront.unlocked) throw redirect("/");
+  return data({ page: await loadPasswordPage(context, storefront) }, { headers: storefrontSecurityHeaders(context, storefront) });
+}
+
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => (actionHeaders.has("Content-Security-Policy") ? actionHeaders : loaderHeaders);
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const storefront = await readStorefront(context, request);
+  if (storefront.unlocked) throw redirect("/");
+  const { shop, settings } = storefront;
+  const { auth } = context.services;
+  // Per visitor address and shop, so one guesser can't lock everyone else out.
+  const throttleKey = `storefront-${shop.id}-${context.clientAddress}`;
+  const headers = storefrontSecurityHeaders(context, storefront);
+  if (await auth.loginThrottled(throttleKey, context.clientAddress)) {
+    return data({ error: "Too many attempts. Wait a few minutes and try again." }, { status: 429, headers });
+  }
+  const form = await request.formData();
+  const typed = String(form.get("password") ?? "");
+  if (!passwordMatches(typed, settings.storefront_password)) {
+    await auth.recordLoginFailure(throttleKey, context.clientAddress);
+    return data({ error: typed ? "That password isn't right." : "Enter the password." }, { status: 400, headers });
+  }
+  await auth.clearLoginFailures(throttleKey);
+  throw redirect("/", {
+    headers: { "Set-Cookie": passwordCookie(previewSecret(), shop.id, settings.storefront_password!, context.services.config.production) },
+  });
+}
+
+export default function Password() {
+  const { page } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return <PasswordPage page={page} error={actionData?.error} />;
+}

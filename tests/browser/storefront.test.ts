@@ -1,0 +1,148 @@
+import path from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Shop } from "../../db/types.ts";
+import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
+import { publishTheme } from "../../shop/themes.server.ts";
+import { createUser } from "../../tenants/accounts.server.ts";
+import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
+import { provisionShop } from "../../tenants/provision.server.ts";
+import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { startTestApp, type TestApp } from "../support/http.ts";
+import { seedBrowserCatalogue } from "../support/storefront-catalogue.ts";
+
+let t: TestDatabase;
+let app: TestApp;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let shop: Shop;
+let db: TenantDb;
+let store: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const port = await freePort();
+  const base = `localhost:${port}`;
+  app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  const owner = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
+  shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen & Clay", ownerId: owner.id });
+  db = tenantDb(t.db, shop.schema_name);
+  await seedBrowserCatalogue(db, app.services.media, shop);
+  store = `http://lumen.${base}`;
+  browser = await launchBrowser();
+  context = browser.context;
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await t?.drop();
+});
+
+/** A full-page screenshot after scrolling through, so lazy images have loaded. */
+async function shot(page: Page, name: string) {
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += 600) {
+      window.scrollTo(0, y);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all([...document.images].map((img) => (img.complete ? null : new Promise((resolve) => img.addEventListener("load", resolve, { once: true })))));
+    window.scrollTo(0, 0);
+  });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `storefront-${name}.png`), fullPage: true });
+}
+
+describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => {
+  it("browses home → collection → product and picks a variant", async () => {
+    await publishTheme(db, SYSTEM_ACTOR, themeId);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : null));
+
+    await page.goto(`${store}/`);
+    await expect.poll(() => page.evaluate(() => document.querySelector(".store")?.className)).toBe(`store theme-${themeId}`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.getByRole("heading", { level: 1 }).count()).toBe(1);
+    await page.waitForLoadState("networkidle");
+    await shot(page, `${themeId}-home`);
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Kitchen" }).click();
+    await page.waitForURL(`${store}/collections/kitchen`);
+    await page.getByRole("heading", { level: 1, name: "Kitchen" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    await shot(page, `${themeId}-collection`);
+
+    await page.getByRole("link", { name: "Stoneware Mug" }).click();
+    await page.waitForURL(`${store}/products/stoneware-mug`);
+    await page.getByRole("heading", { level: 1, name: "Stoneware Mug" }).waitFor();
+    await expect.poll(() => page.locator(".product-price .price-current").textContent()).toBe("$24.00");
+    expect(await page.locator(".product-price .price-compare").textContent()).toBe("$28.00");
+
+    // With JavaScript the choice applies at once and the address follows.
+    await page.getByRole("radio", { name: /^Slate/ }).check();
+    await expect.poll(() => page.locator(".stock").textContent()).toBe("Sold out");
+    expect(await page.getByRole("button", { name: "Sold out" }).isDisabled()).toBe(true);
+    expect(page.url()).toMatch(/\?variant=\d+$/);
+    await page.getByRole("radio", { name: /^12 oz/ }).check();
+    await expect.poll(() => page.locator(".stock").textContent()).toMatch(/^Available to order/);
+    expect(await page.locator(".product-gallery img").first().getAttribute("alt")).toBe("Slate stoneware mug");
+    await page.getByText("You may also like").waitFor();
+    await page.waitForLoadState("networkidle");
+    await shot(page, `${themeId}-product`);
+    // Phones get a layout of their own.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${store}/`);
+    await shot(page, `${themeId}-home-phone`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("without JavaScript", () => {
+  it("the variant picker submits to the matching variant's address", async () => {
+    await publishTheme(db, SYSTEM_ACTOR, "minimal");
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+    await page.goto(`${store}/products/stoneware-mug`);
+    await page.getByRole("radio", { name: /^Slate/ }).check();
+    await page.getByRole("button", { name: "Show this option" }).click();
+    await page.waitForURL(/\/products\/stoneware-mug\?variant=\d+$/);
+    expect(await page.locator(".stock").textContent()).toBe("Sold out");
+    expect(await page.locator('input[name="option1"][value="Slate"]').isChecked()).toBe(true);
+    await page.close();
+  });
+
+  it("before launch, the password page lets a visitor with the password in", async () => {
+    await publishTheme(db, SYSTEM_ACTOR, "editorial");
+    await db.updateTable("settings").set({ launched_at: null, storefront_password: "first-look" }).execute();
+    const page = await context.newPage();
+    await page.goto(`${store}/products/stoneware-mug`);
+    await page.waitForURL(`${store}/password`);
+    await page.getByRole("heading", { level: 1, name: "Lumen & Clay" }).waitFor();
+    await page.getByLabel("Enter the shop password").fill("wrong");
+    await page.getByRole("button", { name: "Enter" }).click();
+    await page.getByText("That password isn't right.").waitFor();
+    await shot(page, "password");
+    await page.getByLabel("Enter the shop password").fill("first-look");
+    await page.getByRole("button", { name: "Enter" }).click();
+    await page.waitForURL(`${store}/`);
+    await page.getByRole("heading", { level: 1, name: "Made slowly. Meant to last." }).waitFor();
+    await page.goto(`${store}/products/stoneware-mug`);
+    await page.getByRole("heading", { level: 1, name: "Stoneware Mug" }).waitFor();
+    await db.updateTable("settings").set({ launched_at: new Date() }).execute();
+    await page.close();
+  });
+
+  it("a shopper tabs to the skip link first and sees where focus is", async () => {
+    const page = await context.newPage();
+    await page.goto(`${store}/collections/all`);
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, outline: getComputedStyle(document.activeElement!).outlineStyle }));
+    expect(focused).toEqual({ text: "Skip to content", outline: "solid" });
+    await shot(page, "skip-link");
+    await page.close();
+  });
+});

@@ -1,0 +1,61 @@
+import type { PolicyHandle } from "../../db/types.ts";
+import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
+import { saveProduct, type ProductInput, type VariantInput } from "../../shop/products.server.ts";
+import type { TenantDb } from "../../tenants/handle.server.ts";
+
+/** A product input with sensible defaults for storefront tests. */
+export function productInput(overrides: Partial<ProductInput> & Pick<ProductInput, "title">): ProductInput {
+  return {
+    handle: "",
+    descriptionHtml: "",
+    status: "active",
+    vendor: "",
+    productType: "",
+    tags: [],
+    seoTitle: "",
+    seoDescription: "",
+    options: [],
+    variants: [variant([], 1000)],
+    ...overrides,
+  };
+}
+
+export function variant(optionValues: string[], price: number, extra: Partial<VariantInput> = {}): VariantInput {
+  return { optionValues, sku: "", price, compareAtPrice: null, inventoryQuantity: 10, continueSelling: false, weightGrams: 0, ...extra };
+}
+
+export async function createProduct(db: TenantDb, input: Partial<ProductInput> & Pick<ProductInput, "title">) {
+  return saveProduct(db, SYSTEM_ACTOR, productInput(input));
+}
+
+export async function createCollection(db: TenantDb, handle: string, title: string, productIds: string[], descriptionHtml = ""): Promise<string> {
+  const { id } = await db.insertInto("collections").values({ handle, title, kind: "manual", description_html: descriptionHtml }).returning("id").executeTakeFirstOrThrow();
+  if (productIds.length) {
+    await db
+      .insertInto("collection_products")
+      .values(productIds.map((productId, position) => ({ collection_id: id, product_id: productId, position })))
+      .execute();
+  }
+  return id;
+}
+
+export async function setPolicy(db: TenantDb, handle: PolicyHandle, title: string, bodyHtml: string): Promise<void> {
+  await db
+    .insertInto("policies")
+    .values({ handle, title, body_html: bodyHtml })
+    .onConflict((oc) => oc.column("handle").doUpdateSet({ title, body_html: bodyHtml }))
+    .execute();
+}
+
+export async function createPage(db: TenantDb, handle: string, title: string, bodyHtml: string, published = true): Promise<void> {
+  await db.insertInto("pages").values({ handle, title, body_html: bodyHtml, published }).execute();
+}
+
+export async function launch(db: TenantDb): Promise<void> {
+  await db.updateTable("settings").set({ launched_at: new Date() }).execute();
+}
+
+/** Every `<script type="application/ld+json">` in a page, parsed. */
+export function jsonLdBlocks(html: string): unknown[] {
+  return [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]));
+}
