@@ -1,6 +1,12 @@
 import type { PlatformDb } from "../db/database.server.ts";
+import type { FinancialStatus } from "../db/types.ts";
+import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
+import { launchShop } from "../shop/dashboard.server.ts";
+import { applyDiscount, saveDiscount, toRule } from "../shop/discounts.server.ts";
+import { recordOrder } from "../shop/orders.server.ts";
+import { saveProduct } from "../shop/products.server.ts";
 import { createUser } from "./accounts.server.ts";
-import { tenantDb } from "./handle.server.ts";
+import { tenantDb, type TenantDb } from "./handle.server.ts";
 import { provisionShop } from "./provision.server.ts";
 import { findShopBySlug } from "./registry.server.ts";
 
@@ -20,9 +26,90 @@ export async function seedDemo(db: PlatformDb): Promise<void> {
   const byEmail = new Map(existing.map((u) => [u.email, u.id]));
   const merchantId = byEmail.get(DEMO_MERCHANT) ?? (await createUser(db, { email: DEMO_MERCHANT, password: DEMO_PASSWORD })).id;
   if (!byEmail.has(DEMO_OPERATOR)) await createUser(db, { email: DEMO_OPERATOR, password: DEMO_PASSWORD, isOperator: true });
-  for (const demo of DEMO_SHOPS) {
-    if (await findShopBySlug(db, demo.slug)) continue;
-    const shop = await provisionShop(db, { slug: demo.slug, name: demo.name, ownerId: merchantId });
-    await tenantDb(db, shop.schema_name).updateTable("settings").set({ headline: demo.headline, welcome_text: demo.welcome }).execute();
+  for (const [index, demo] of DEMO_SHOPS.entries()) {
+    let shop = await findShopBySlug(db, demo.slug);
+    if (!shop) {
+      shop = await provisionShop(db, { slug: demo.slug, name: demo.name, ownerId: merchantId });
+      await tenantDb(db, shop.schema_name).updateTable("settings").set({ headline: demo.headline, welcome_text: demo.welcome }).execute();
+    }
+    await seedDemoSales(tenantDb(db, shop.schema_name), index);
   }
+}
+
+const DEMO_CATALOGUES: { title: string; price: number }[][] = [
+  [
+    { title: "House Espresso Blend", price: 1_600 },
+    { title: "Ethiopia Guji", price: 1_950 },
+    { title: "Colombia Decaf", price: 1_700 },
+    { title: "Paper Filters (100)", price: 650 },
+  ],
+  [
+    { title: "A5 Dotted Notebook", price: 1_800 },
+    { title: "Pocket Notebook, Set of 3", price: 1_200 },
+    { title: "Fountain Pen Ink, Blue-Black", price: 1_400 },
+  ],
+  [
+    { title: "Monstera Deliciosa", price: 3_400 },
+    { title: "Snake Plant", price: 2_200 },
+    { title: "Hand-thrown Planter, Small", price: 2_800 },
+    { title: "Potting Mix, 5 L", price: 900 },
+  ],
+];
+const DEMO_SHOPPERS = ["ana", "ben", "chloe", "dev", "elif", "finn", "grace", "hugo", "ines", "jonas"];
+const DAY_MS = 86_400_000;
+
+/**
+ * A few products and a few dozen orders over the last 60 days, so the admin's orders,
+ * customers, discounts and dashboard have something to show. Runs once per shop: a shop that
+ * has orders is left alone. The first two shops are launched; the third still shows its
+ * onboarding checklist.
+ */
+async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
+  if (await db.selectFrom("orders").select("id").limit(1).executeTakeFirst()) return;
+  const now = Date.now();
+  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const products: { title: string; price: number; id: string }[] = [];
+  for (const item of DEMO_CATALOGUES[shopIndex]) {
+    const saved = await saveProduct(db, SYSTEM_ACTOR, {
+      title: item.title, handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "", options: [],
+      variants: [{ optionValues: [], sku: "", price: item.price, compareAtPrice: null, inventoryQuantity: 40, continueSelling: false, weightGrams: 250 }],
+    });
+    products.push({ ...item, id: saved.id });
+  }
+  const startsAt = new Date(now - 61 * DAY_MS).toISOString().slice(0, 16);
+  const saved = await saveDiscount(
+    db, SYSTEM_ACTOR,
+    { code: "WELCOME10", kind: "percentage", value: "10", appliesTo: "order", collectionIds: [], productIds: [], minSubtotal: "", startsAt, endsAt: "", usageLimit: "", perCustomerLimit: "1" },
+    currency,
+  );
+  const discount = saved.ok ? await db.selectFrom("discounts").selectAll().where("id", "=", saved.id).executeTakeFirstOrThrow() : null;
+
+  // A fixed pseudo-random sequence per shop: the same demo every time.
+  let seed = 7 + shopIndex * 31;
+  const next = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const count = 30 + shopIndex * 4;
+  for (let i = 0; i < count; i++) {
+    const placedAt = new Date(now - next(60) * DAY_MS - next(10 * 3_600_000));
+    const picked = [...new Set([next(products.length), next(products.length)])].map((p) => products[p]);
+    const lines = picked.map((p) => ({ productId: p.id, title: p.title, unitPrice: p.price, quantity: 1 + next(3) }));
+    const shopper = DEMO_SHOPPERS[next(DEMO_SHOPPERS.length)];
+    const email = `${shopper}@example.com`;
+    const financialStatus: FinancialStatus = i % 11 === 5 ? "pending" : i % 17 === 8 ? "refunded" : "paid";
+    const old = now - placedAt.getTime() > 5 * DAY_MS;
+    let applied = null;
+    if (discount && i % 5 === 0) {
+      const result = applyDiscount(toRule(discount), { lines, shipping: 500 });
+      const used = await db.selectFrom("discount_redemptions").select("id").where("customer_email", "=", email).executeTakeFirst();
+      if (result.ok && !used) applied = { id: discount.id, code: discount.code, amount: result.application.total };
+    }
+    await recordOrder(db, {
+      email, currency, lines, shippingTotal: 500, discount: applied, financialStatus, placedAt,
+      customerName: { firstName: shopper[0].toUpperCase() + shopper.slice(1), lastName: "Example" },
+      fulfillmentStatus: old && financialStatus === "paid" ? "fulfilled" : "unfulfilled",
+    });
+  }
+  if (shopIndex < 2) await launchShop(db, SYSTEM_ACTOR, new Date(now - 62 * DAY_MS));
 }

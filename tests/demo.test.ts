@@ -25,5 +25,21 @@ describe("demo data", () => {
     expect((await verifyCredentials(t.db, DEMO_MERCHANT, DEMO_PASSWORD))?.is_operator).toBe(false);
     expect((await verifyCredentials(t.db, DEMO_OPERATOR, DEMO_PASSWORD))?.is_operator).toBe(true);
     expect(await t.db.selectFrom("platform.users").select("id").execute()).toHaveLength(2);
+
+    // Each shop got its products and orders once (the second run added none); two are launched.
+    const sales = await Promise.all(
+      shops.map(async (shop) => {
+        const db = tenantDb(t.db, shop.schema_name);
+        const orders = await db.selectFrom("orders").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+        const products = await db.selectFrom("products").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+        const { launched_at } = await db.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow();
+        return { orders: Number(orders.n), products: Number(products.n), launched: launched_at !== null };
+      }),
+    );
+    expect(sales).toEqual([
+      { orders: 30, products: 4, launched: true },
+      { orders: 34, products: 3, launched: true },
+      { orders: 38, products: 4, launched: false },
+    ]);
   });
 });

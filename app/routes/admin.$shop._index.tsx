@@ -1,43 +1,187 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Await, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Suspense } from "react";
 import { shopOrigin } from "../../server/config.ts";
-import { requireMember } from "../utils/guards.server.ts";
+import { formatMoney } from "../../shop/money.ts";
+import { can } from "../../shop/permissions.ts";
+import { AdminErrorBoundary } from "../components/admin-error.tsx";
+import { SalesChart } from "../components/admin/sales-chart.tsx";
+import { formatUtcDate, formatUtcMonth } from "../components/admin/sales-format.ts";
+import { getDailySales, getOnboarding, getSalesSummary, launchShop } from "../domain.server.ts";
+import styles from "../styles/sales.css";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const links = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shop.name ?? "Shop"} · Bazaar admin` }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { shop } = await requireMember(context, request, params.shop);
-  // Every read of the shop's own data goes through its handle.
-  const settings = await context.services
-    .tenantDb(shop)
-    .selectFrom("settings")
-    .select(["headline", "currency"])
-    .executeTakeFirstOrThrow();
-  return { name: shop.name, status: shop.status, plan: shop.plan, storefrontUrl: shopOrigin(context.services.config, shop.slug), ...settings };
+  const { db, shop, role } = await requireShopAdmin(context, request, params.shop, "orders");
+  const now = new Date();
+  const [{ currency }, onboarding] = await Promise.all([
+    db.selectFrom("settings").select("currency").executeTakeFirstOrThrow(),
+    getOnboarding(db, { slug: shop.slug, role }),
+  ]);
+  const launched = onboarding.launchedAt !== null;
+  return {
+    shop: { name: shop.name, slug: shop.slug, storefrontUrl: shopOrigin(context.services.config, shop.slug) },
+    currency,
+    now,
+    canLaunch: can(role, "settings"),
+    onboarding,
+    // The figures a merchant opens the page for come with the page; the chart streams in after.
+    summary: launched ? await getSalesSummary(db, currency, now) : null,
+    daily: launched ? getDailySales(db, currency, now, 30) : null,
+  };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.name ?? "Shop"} · Bazaar admin` }];
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const intent = (await request.formData()).get("intent");
+  // Launching is a settings change: owners and admins only.
+  const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, intent === "launch" ? "settings" : "orders");
+  if (intent !== "launch") return data({ error: "Unknown action." }, { status: 400 });
+  await launchShop(db, actor);
+  throw redirect(`/admin/${shop.slug}?launched=1`);
+}
 
 export default function ShopAdminHome() {
-  const shop = useLoaderData<typeof loader>();
+  const { shop, onboarding, summary } = useLoaderData<typeof loader>();
+  const launchedNow = useSearchParams()[0].get("launched") === "1";
   return (
-    <main className="wide">
-      <h1>{shop.name}</h1>
-      <p>
-        Your storefront is live at <a href={shop.storefrontUrl}>{shop.storefrontUrl}</a>.
-      </p>
-      <div className="grid">
-        <section className="card">
-          <h2>Status</h2>
-          <p><span className={`status ${shop.status}`}>{shop.status}</span></p>
-        </section>
-        <section className="card">
-          <h2>Plan</h2>
-          <p>{shop.plan}</p>
-        </section>
-        <section className="card">
-          <h2>Currency</h2>
-          <p>{shop.currency}</p>
-        </section>
+    <main className="dashboard">
+      <div className="page-head">
+        <h1>{shop.name}</h1>
       </div>
+      {launchedNow && summary ? (
+        <p className="flash" role="status">
+          Your shop is open: shoppers can find it at <a href={shop.storefrontUrl}>{shop.storefrontUrl}</a>.
+        </p>
+      ) : null}
+      {summary ? <Dashboard /> : <Checklist steps={onboarding.steps} />}
     </main>
   );
 }
+
+function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof loader>>["onboarding"]["steps"] }) {
+  const { canLaunch } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const launching = useNavigation().formData?.get("intent") === "launch";
+  const done = steps.filter((s) => s.done).length;
+  return (
+    <section className="card onboarding" aria-labelledby="onboarding-title">
+      <h2 id="onboarding-title">Get your shop ready</h2>
+      <p className="muted">{`${done} of ${steps.length} steps done. Shoppers can find your shop once you launch it.`}</p>
+      <progress className="progress" max={steps.length} value={done} aria-label="Steps done" />
+      <ol className="checklist">
+        {steps.map((step) => (
+          <li key={step.key} className={step.done ? "done" : undefined}>
+            <span className="check" aria-hidden="true">{step.done ? "✓" : ""}</span>
+            <div>
+              <h3>
+                {step.href && !step.done ? <Link to={step.href}>{step.label}</Link> : step.label}
+                <span className="visually-hidden">{step.done ? " (done)" : " (to do)"}</span>
+              </h3>
+              <p className="muted">{step.description}</p>
+              {step.key === "launch" ? (
+                canLaunch ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="launch" />
+                    <button type="submit" disabled={launching}>{launching ? "Launching…" : "Launch my shop"}</button>
+                  </Form>
+                ) : (
+                  <p className="hint">The shop's owner or an admin can launch it.</p>
+                )
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ol>
+      {actionData?.error ? <p className="error" role="alert">{actionData.error}</p> : null}
+    </section>
+  );
+}
+
+function Dashboard() {
+  const { shop, currency, now, summary, daily, onboarding } = useLoaderData<typeof loader>();
+  if (!summary) return null;
+  const base = `/admin/${shop.slug}`;
+  return (
+    <>
+      {onboarding.launchedAt ? <p className="muted">Open to shoppers since {formatUtcDate(onboarding.launchedAt)}. Figures count paid orders, by UTC day.</p> : null}
+      <div className="grid kpis">
+        <section className="card kpi" aria-labelledby="kpi-today">
+          <h2 id="kpi-today">Today <span className="muted">(UTC)</span></h2>
+          <p className="figure">{formatMoney(summary.today.sales, currency)}</p>
+          <p className="muted">{paidOrders(summary.today.orders)}</p>
+        </section>
+        <section className="card kpi" aria-labelledby="kpi-month">
+          <h2 id="kpi-month">{formatUtcMonth(now)} <span className="muted">(UTC)</span></h2>
+          <p className="figure">{formatMoney(summary.month.sales, currency)}</p>
+          <p className="muted">{paidOrders(summary.month.orders)} · <Link to={`${base}/orders`}>All orders</Link></p>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="chart-title">
+        <h2 id="chart-title">Sales, last 30 days</h2>
+        <Suspense fallback={<p className="muted chart-placeholder">Loading the sales chart…</p>}>
+          <Await resolve={daily} errorElement={<p className="error">The sales chart couldn't be loaded. Reload the page to try again.</p>}>
+            {(points) => (points ? <SalesChart points={points} currency={currency} caption={`Sales per day in ${currency}, last 30 days`} /> : null)}
+          </Await>
+        </Suspense>
+      </section>
+
+      <div className="grid top-products">
+        <TopProducts title="Top products by units" rows={summary.topByUnits} currency={currency} base={base} />
+        <TopProducts title="Top products by revenue" rows={summary.topByRevenue} currency={currency} base={base} />
+      </div>
+    </>
+  );
+}
+
+function paidOrders(count: number): string {
+  return `${count} paid order${count === 1 ? "" : "s"}`;
+}
+
+function TopProducts({
+  title,
+  rows,
+  currency,
+  base,
+}: {
+  title: string;
+  rows: { productId: string | null; title: string; units: number; revenue: string }[];
+  currency: string;
+  base: string;
+}) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      <p className="muted">This month (UTC), before order discounts.</p>
+      {rows.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <th scope="col" className="num">Units</th>
+              <th scope="col" className="num">Revenue</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={`${row.productId ?? ""}:${row.title}`}>
+                <td>{row.productId ? <Link to={`${base}/products/${row.productId}`}>{row.title}</Link> : row.title}</td>
+                <td className="num">{row.units}</td>
+                <td className="num">{formatMoney(row.revenue, currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>No sales yet this month.</p>
+      )}
+    </section>
+  );
+}
+
+export const ErrorBoundary = AdminErrorBoundary;

@@ -13,6 +13,7 @@ const SECTIONS: { to: string; label: string; capability: Capability }[] = [
   { to: "orders", label: "Orders", capability: "orders" },
   { to: "customers", label: "Customers", capability: "customers" },
   { to: "discounts", label: "Discounts", capability: "discounts" },
+  { to: "themes", label: "Themes", capability: "themes" },
   { to: "settings", label: "Settings", capability: "settings" },
   { to: "staff", label: "Staff", capability: "staff" },
   { to: "audit", label: "Audit log", capability: "audit" },
