@@ -23,12 +23,14 @@ export function AddressLines({ address }: { address: Pick<ShopperAddress, "name"
  * come back next to their fields.
  */
 export function AddressForm({
+  countries,
   values,
   errors = {},
   intent,
   submitLabel,
   showDefault,
 }: {
+  countries: { code: string; name: string }[];
   values?: Partial<AddressInput>;
   errors?: FieldErrors;
   intent: "create" | "update";
@@ -43,11 +45,11 @@ export function AddressForm({
       <TextField label="Street address" name="line1" autoComplete="address-line1" required maxLength={200} defaultValue={values?.line1} error={errors.line1} />
       <TextField label="Apartment, suite, etc. (optional)" name="line2" autoComplete="address-line2" maxLength={200} defaultValue={values?.line2} error={errors.line2} />
       <div className="form-row">
-        <TextField label="Postal code" name="postalCode" autoComplete="postal-code" maxLength={20} defaultValue={values?.postalCode} error={errors.postalCode} />
+        <TextField label="Postal code (optional)" name="postalCode" autoComplete="postal-code" maxLength={20} defaultValue={values?.postalCode} error={errors.postalCode} />
         <TextField label="City" name="city" autoComplete="address-level2" required maxLength={100} defaultValue={values?.city} error={errors.city} />
       </div>
       <TextField label="State, province or region (optional)" name="region" autoComplete="address-level1" maxLength={100} defaultValue={values?.region} error={errors.region} />
-      <CountryField defaultValue={values?.country} error={errors.country} />
+      <CountryField countries={countries} defaultValue={values?.country} error={errors.country} />
       <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" maxLength={40} defaultValue={values?.phone} error={errors.phone} />
       {showDefault ? (
         <div className="form-field form-check">

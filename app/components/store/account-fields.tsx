@@ -1,5 +1,4 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
-import { COUNTRY_CODES, countryName } from "../../../shop/countries.ts";
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id"> & {
   label: string;
@@ -23,15 +22,20 @@ export function TextField({ label, name, id = name, error, hint, ...input }: Inp
   );
 }
 
-let countryOptions: { code: string; name: string }[] | null = null;
-
-function countries() {
-  countryOptions ??= [...COUNTRY_CODES].map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name, "en"));
-  return countryOptions;
-}
-
-/** A country menu: ISO 3166-1 alpha-2 codes, named in English. */
-export function CountryField({ label = "Country", name = "country", defaultValue, error }: { label?: string; name?: string; defaultValue?: string; error?: string }) {
+/** A country menu: ISO 3166-1 alpha-2 codes with names from the server (`countryOptions`). */
+export function CountryField({
+  countries,
+  label = "Country",
+  name = "country",
+  defaultValue,
+  error,
+}: {
+  countries: { code: string; name: string }[];
+  label?: string;
+  name?: string;
+  defaultValue?: string;
+  error?: string;
+}) {
   return (
     <div className="form-field">
       <label htmlFor={name}>{label}</label>
@@ -39,7 +43,7 @@ export function CountryField({ label = "Country", name = "country", defaultValue
         <option value="" disabled>
           Choose a country
         </option>
-        {countries().map((c) => (
+        {countries.map((c) => (
           <option key={c.code} value={c.code}>
             {c.name}
           </option>

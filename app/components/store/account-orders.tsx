@@ -52,10 +52,7 @@ export function AccountOrdersTable({ orders }: { orders: AccountOrderRow[] }) {
         {orders.map((order) => (
           <tr key={order.number}>
             <th scope="row">
-              <Link to={`/account/orders/${order.number}`}>
-                <span className="visually-hidden">Order </span>
-                {`#${order.number}`}
-              </Link>
+              <Link to={`/account/orders/${order.number}`} aria-label={`Order #${order.number}`}>{`#${order.number}`}</Link>
             </th>
             <td data-label="Date">
               <OrderDate date={order.createdAt} />

@@ -25,25 +25,27 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
       : line.state === "limited"
         ? `Only ${line.maxQuantity} left in stock; the total counts ${line.maxQuantity}.`
         : atLimit
-          ? `You have the most we can sell (${line.maxQuantity}).`
+          ? `Only ${line.maxQuantity} available, and they are all in your cart.`
           : null);
   const problem = Boolean(error) || line.state !== "ok";
   const name = line.variantTitle ? `${line.title} (${line.variantTitle})` : line.title;
   return (
     <tr className={`cart-line cart-line-${line.state}`}>
       <td className="cart-line-product">
-        <div className="cart-line-media">{line.image ? <StoreImage image={line.image} sizes="6rem" /> : null}</div>
-        <div>
-          {line.productHandle ? (
-            <Link to={`/products/${line.productHandle}${line.variantId ? `?variant=${line.variantId}` : ""}`} className="cart-line-title">
-              {line.title}
-            </Link>
-          ) : (
-            <span className="cart-line-title">{line.title}</span>
-          )}
-          {line.variantTitle ? <p className="muted cart-line-variant">{line.variantTitle}</p> : null}
-          {line.state === "unavailable" ? <span className="badge badge-soldout">Unavailable</span> : null}
-          {line.state === "sold_out" ? <span className="badge badge-soldout">Sold out</span> : null}
+        <div className="cart-line-item">
+          <div className="cart-line-media">{line.image ? <StoreImage image={line.image} sizes="6rem" /> : null}</div>
+          <div>
+            {line.productHandle ? (
+              <Link to={`/products/${line.productHandle}${line.variantId ? `?variant=${line.variantId}` : ""}`} className="cart-line-title">
+                {line.title}
+              </Link>
+            ) : (
+              <span className="cart-line-title">{line.title}</span>
+            )}
+            {line.variantTitle ? <p className="muted cart-line-variant">{line.variantTitle}</p> : null}
+            {line.state === "unavailable" ? <span className="badge badge-soldout">Unavailable</span> : null}
+            {line.state === "sold_out" ? <span className="badge badge-soldout">Sold out</span> : null}
+          </div>
         </div>
       </td>
       <td className="cart-line-price" data-label="Price">
@@ -53,7 +55,7 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
         {line.state === "unavailable" || line.state === "sold_out" ? (
           <p className="cart-line-count">{line.quantity}</p>
         ) : (
-          <Form method="post" action="/cart" className="cart-quantity-form" key={`${line.id}-${line.quantity}`} preventScrollReset>
+          <Form method="post" action="/cart" className="cart-quantity-form" key={`${line.id}-${line.quantity}`} preventScrollReset noValidate>
             <input type="hidden" name="intent" value="update" />
             <input type="hidden" name="lineId" value={line.id} />
             <label htmlFor={quantityId} className="visually-hidden">

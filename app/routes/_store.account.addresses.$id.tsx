@@ -1,0 +1,53 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AddressForm } from "../components/store/account-address.tsx";
+import { AccountNav } from "../components/store/account-nav.tsx";
+import { PageHeader } from "../components/store/page-header.tsx";
+import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
+import { addressFromForm, countryOptions, getAddress, saveAddress } from "../domain.server.ts";
+import shopperStyles from "../styles/shopper.css";
+import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
+
+// /account/addresses/:id: edit one of the shopper's own addresses; anyone else's is a 404.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db, shopper, headers } = await requireShopper(context, request);
+  const address = await getAddress(db, shopper.id, params.id);
+  if (!address) throw new Response("Not found", { status: 404, headers });
+  return data({ address, countries: countryOptions(), seo: { title: "Edit address", description: "Edit a saved address.", path: `/account/addresses/${address.id}`, noindex: true } }, { headers });
+}
+
+export const headers = privatePageHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, shopper } = await requireShopper(context, request);
+  const form = await request.formData();
+  const input = addressFromForm(form);
+  const result = await saveAddress(db, shopper.id, params.id ?? "", input, form.get("makeDefault") === "1");
+  if (!result.ok) {
+    if ("notFound" in result) throw new Response("Not found", { status: 404 });
+    return data({ errors: result.errors, values: input }, { status: 400 });
+  }
+  throw redirect("/account/addresses?done=updated", 303);
+}
+
+export default function EditAddress() {
+  const { address, countries } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="store-page account-page">
+      <PageHeader title="Edit address" />
+      <div className="account-layout">
+        <AccountNav />
+        <div className="account-main">
+          <p>
+            <Link to="/account/addresses">← All addresses</Link>
+          </p>
+          <AddressForm countries={countries} intent="update" submitLabel="Save address" values={actionData?.values ?? address} errors={actionData?.errors} showDefault={!address.isDefault} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { TextField } from "../components/store/account-fields.tsx";
+import { AccountNav } from "../components/store/account-nav.tsx";
+import { PageHeader } from "../components/store/page-header.tsx";
+import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
+import { clearCartCookie, deleteShopperAccount, endShopperSession, type FieldErrors } from "../domain.server.ts";
+import shopperStyles from "../styles/shopper.css";
+import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
+
+// /account/privacy: download your data, or delete your account (the shop keeps its order records without you).
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { shopper, shop, headers } = await requireShopper(context, request);
+  return data(
+    { email: shopper.email, shopName: shop.name, seo: { title: "Your data", description: "Download or delete your data.", path: "/account/privacy", noindex: true } },
+    { headers },
+  );
+}
+
+export const headers = privatePageHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { db, shopper, secure } = await requireShopper(context, request);
+  const form = await request.formData();
+  if (form.get("confirm") !== "delete") {
+    return data({ errors: { confirm: "Tick the box to confirm you want to delete your account." } as FieldErrors }, { status: 400 });
+  }
+  const result = await deleteShopperAccount(db, shopper, String(form.get("password") ?? ""));
+  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  const headers = new Headers();
+  headers.append("Set-Cookie", await endShopperSession(db, request.headers.get("cookie"), secure));
+  headers.append("Set-Cookie", clearCartCookie(secure));
+  throw redirect("/account/login?deleted=1", { status: 303, headers });
+}
+
+export default function Privacy() {
+  const { email, shopName } = useLoaderData<typeof loader>();
+  const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
+  return (
+    <div className="store-page account-page">
+      <PageHeader title="Your data" />
+      <div className="account-layout">
+        <AccountNav />
+        <div className="account-main">
+          <section aria-labelledby="download-heading" className="account-section">
+            <h2 id="download-heading">Download your data</h2>
+            <p>A JSON file with your profile, your addresses and your orders at {shopName}, with every item.</p>
+            <p>
+              <a href="/account/data" className="button-secondary" download>
+                Download my data
+              </a>
+            </p>
+          </section>
+          <section aria-labelledby="delete-heading" className="account-section">
+            <h2 id="delete-heading">Delete your account</h2>
+            <p>
+              This removes your name, email ({email}), password, saved addresses and cart. {shopName} keeps its records of orders you placed, with their
+              items and totals, but without your name, email or address.
+            </p>
+            <Form method="post" className="store-form" noValidate>
+              <TextField label="Your password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+              <div className="form-field form-check">
+                <input
+                  type="checkbox" id="confirm" name="confirm" value="delete" required
+                  aria-invalid={errors.confirm ? true : undefined} aria-describedby={errors.confirm ? "confirm-error" : undefined}
+                />
+                <label htmlFor="confirm">I understand this can't be undone</label>
+                {errors.confirm ? <p className="field-error" id="confirm-error">{errors.confirm}</p> : null}
+              </div>
+              <p>
+                <button type="submit" className="button button-danger">
+                  Delete my account
+                </button>
+              </p>
+            </Form>
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
