@@ -3,6 +3,8 @@ import { MAINTENANCE_QUEUE, type MaintenanceJob } from "../jobs/processors/maint
 import { jobStore, openQueue } from "../jobs/queues.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { createUser } from "../tenants/accounts.server.ts";
+import { tenantDb } from "../tenants/handle.server.ts";
+import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 // The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
@@ -62,7 +64,43 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
 
       // The recurring schedule is registered once, however often workers start.
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key)).toEqual(["purge-expired-auth"]);
+      expect(schedulers.map((s) => s.key).sort()).toEqual(["purge-expired-auth", "purge-expired-shopper-records"]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await stop();
+    }
+  });
+
+  it("purges expired carts and shopper sessions shop by shop, leaving live ones", async () => {
+    const owner = await createUser(t.db, { email: `shops-${Date.now()}@example.com`, password: "long-enough-1" });
+    const shops = [
+      await provisionShop(t.db, { slug: `purge-a-${Date.now()}`, name: "A", ownerId: owner.id }),
+      await provisionShop(t.db, { slug: `purge-b-${Date.now()}`, name: "B", ownerId: owner.id }),
+    ];
+    const hour = 3600_000;
+    for (const shop of shops) {
+      const db = tenantDb(t.db, shop.schema_name);
+      await db.insertInto("carts").values([
+        { token_hash: `expired-${shop.id}`, expires_at: new Date(Date.now() - hour) },
+        { token_hash: `live-${shop.id}`, expires_at: new Date(Date.now() + hour) },
+      ]).execute();
+    }
+    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const stop = await startWorkers(store, t.db);
+    const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    try {
+      const job = await queue.add("purge-expired-shopper-records", { task: "purge-expired-shopper-records" });
+      await waitFor(async () => {
+        const current = await queue.getJob(job.id!);
+        const state = await current?.getState();
+        if (state === "failed") throw new Error(current?.failedReason);
+        return state === "completed" ? true : undefined;
+      });
+      for (const shop of shops) {
+        const carts = await tenantDb(t.db, shop.schema_name).selectFrom("carts").select("token_hash").execute();
+        expect(carts.map((c) => c.token_hash)).toEqual([`live-${shop.id}`]);
+      }
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();

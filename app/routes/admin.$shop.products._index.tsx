@@ -5,6 +5,8 @@ import { useEffect, useRef, useState } from "react";
 import { formatMoney } from "../../shop/money.ts";
 import {
   applyProductBulkAction,
+  deleteProductImageFiles,
+  isRecordId,
   listProducts,
   productFacets,
   ProductValidationError,
@@ -80,7 +82,7 @@ function readBulkAction(form: FormData): ProductBulkAction | null {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { db, actor } = await requireShopAdmin(context, request, params.shop, "catalogue");
+  const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "catalogue");
   const form = await request.formData();
   const ids = form.getAll("ids").map(String);
   const bulk = readBulkAction(form);
@@ -88,6 +90,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!ids.length) return data({ errors: { ids: "Tick the products to change first." }, notice: null }, { status: 400 });
   try {
     const changed = await applyProductBulkAction(db, actor, ids, bulk);
+    if (bulk.kind === "delete") {
+      // After the commit: the rows are gone for good, so their stored files can go too.
+      for (const id of ids.filter(isRecordId)) await deleteProductImageFiles(context.services.media, shop.id, id);
+    }
     const done = BULK_ACTIONS.find((a) => a.value === bulk.kind)!.done;
     // A new revision clears the ticks once the change is done.
     return { errors: {} as Record<string, string>, notice: `${done} ${changed} product${changed === 1 ? "" : "s"}.`, revision: crypto.randomUUID() };

@@ -1,26 +1,53 @@
 import type { Job } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
+import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
+import { tenantDb } from "../../tenants/handle.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
-export type MaintenanceJob = { task: "purge-expired-auth" };
+export type MaintenanceTask = "purge-expired-auth" | "purge-expired-shopper-records";
+export type MaintenanceJob = { task: MaintenanceTask };
+
+const HOURLY = 60 * 60 * 1000;
+const SCHEDULES: Record<MaintenanceTask, number> = {
+  "purge-expired-auth": HOURLY,
+  "purge-expired-shopper-records": HOURLY,
+};
+
+/** Expired carts, shopper sessions and old login failures, one shop at a time (never a cross-shop query). */
+async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
+  const shops = await db.selectFrom("platform.shops").select("schema_name").where("status", "<>", "closed").orderBy("id").execute();
+  const totals = { shops: 0, sessions: 0, carts: 0, loginAttempts: 0 };
+  for (const shop of shops) {
+    const purged = await purgeExpiredShopperRecords(tenantDb(db, shop.schema_name));
+    totals.shops++;
+    totals.sessions += purged.sessions;
+    totals.carts += purged.carts;
+    totals.loginAttempts += purged.loginAttempts;
+  }
+  return totals;
+}
 
 /** Plain function so the worker and tests run the same thing. */
 export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">) {
   switch (job.data.task) {
     case "purge-expired-auth":
       return purgeExpiredAuthRecords(db);
+    case "purge-expired-shopper-records":
+      return purgeShopperRecordsInEveryShop(db);
     default:
       throw new Error(`unknown maintenance task: ${String((job.data as { task: unknown }).task)}`);
   }
 }
 
-/** Registers the recurring maintenance schedule (idempotent: upsert by id). */
+/** Registers the recurring maintenance schedules (idempotent: upsert by id). */
 export async function scheduleMaintenance(store: JobStore): Promise<void> {
   const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
   try {
-    await queue.upsertJobScheduler("purge-expired-auth", { every: 60 * 60 * 1000 }, { name: "purge-expired-auth", data: { task: "purge-expired-auth" } });
+    for (const [task, every] of Object.entries(SCHEDULES) as [MaintenanceTask, number][]) {
+      await queue.upsertJobScheduler(task, { every }, { name: task, data: { task } });
+    }
   } finally {
     await queue.close();
   }

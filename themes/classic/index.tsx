@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { AnnouncementBar, CartLink, FooterLinks, MainNav, SearchForm, StoreLogo } from "../../app/components/store/header-parts.tsx";
+import { AccountLink, AnnouncementBar, CartLink, FooterLinks, MainNav, SearchForm, StoreLogo } from "../../app/components/store/header-parts.tsx";
 import { StoreImage } from "../../app/components/store/image.tsx";
 import { Price } from "../../app/components/store/price.tsx";
 import { Paragraphs } from "../../app/components/store/rich-text.tsx";
@@ -15,6 +15,7 @@ const components: ThemeComponents = {
       <div className="header-inner">
         <StoreLogo store={store} />
         <SearchForm />
+        <AccountLink />
         <CartLink store={store} />
       </div>
       <div className="nav-bar">

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { AnnouncementBar, CartLink, FooterLinks, MainNav, SearchLink, StoreLogo } from "../../app/components/store/header-parts.tsx";
+import { AccountLink, AnnouncementBar, CartLink, FooterLinks, MainNav, SearchLink, StoreLogo } from "../../app/components/store/header-parts.tsx";
 import { StoreImage } from "../../app/components/store/image.tsx";
 import { Price } from "../../app/components/store/price.tsx";
 import { Paragraphs } from "../../app/components/store/rich-text.tsx";
@@ -16,6 +16,7 @@ const components: ThemeComponents = {
         <MainNav store={store} />
         <div className="header-actions">
           <SearchLink />
+          <AccountLink />
           <CartLink store={store} />
         </div>
       </div>

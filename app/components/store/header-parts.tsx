@@ -46,6 +46,14 @@ export function CartLink({ store, label = "Cart" }: { store: StoreLayoutData; la
   );
 }
 
+export function AccountLink() {
+  return (
+    <Link to="/account" className="account-link">
+      Account
+    </Link>
+  );
+}
+
 export function SearchLink() {
   return (
     <Link to="/search" className="search-link">
