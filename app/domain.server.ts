@@ -1,5 +1,194 @@
 // Route modules reach server-only code outside app/ through this file alone: Remix's
 // compiler swaps `*.server` modules for empty ones in the browser build only inside app/.
+export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.server.ts";
+export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
+export {
+  addToCart,
+  adoptCart,
+  cartCookie,
+  cartItemCount,
+  clearCartCookie,
+  loadCart,
+  readCartToken,
+  removeCartLine,
+  updateCartLine,
+  type CartErrors,
+  type CartOwner,
+} from "../shop/cart.server.ts";
+export {
+  addProductsToCollection,
+  CollectionValidationError,
+  deleteCollection,
+  getCollection,
+  listCollectionProducts,
+  listCollections,
+  moveProductInCollection,
+  parentChoices,
+  readCollectionListQuery,
+  removeProductFromCollection,
+  RULE_RELATIONS,
+  saveCollection,
+  type CollectionErrors,
+  type CollectionInput,
+} from "../shop/collections.server.ts";
+export { exportProductsCsv } from "../shop/csv/export.server.ts";
+export type { ImportReport } from "../shop/csv/import.server.ts";
+export {
+  ABANDONED_TRANSFER_MS,
+  failImport,
+  finishExport,
+  getTransfer,
+  ImportInProgressError,
+  listTransfers,
+  looksLikeProductCsv,
+  MAX_IMPORT_BYTES,
+  queueImport,
+  startExport,
+  type CatalogueTransfer,
+  type ExportReport,
+  type FailedReport,
+} from "../shop/csv/transfers.server.ts";
+export { getCustomer, listCustomers, parseCustomerFilters } from "../shop/customers.server.ts";
+export { getDailySales, getOnboarding, getSalesSummary, launchShop, type DailySales } from "../shop/dashboard.server.ts";
+export {
+  deleteDiscount,
+  describeValue,
+  discountFieldsFromForm,
+  discountTargets,
+  discountToFields,
+  getDiscount,
+  getDiscountReport,
+  listDiscounts,
+  saveDiscount,
+  type DiscountErrors,
+  type DiscountFields,
+} from "../shop/discounts.server.ts";
+export { sanitizeRichText } from "../shop/html.server.ts";
+export {
+  ACCEPTED_IMAGE_TYPES,
+  deleteImage,
+  deleteProductImageFiles,
+  ImageRejectedError,
+  listProductImages,
+  loadProductMedia,
+  MAX_IMAGE_BYTES,
+  MediaNotFoundError,
+  mediaResponse,
+  moveImage,
+  prepareImage,
+  productImageSrcSet,
+  productImageUrl,
+  reorderImages,
+  saveProductImages,
+  setVariantImages,
+  updateImageAlt,
+  type PreparedImage,
+} from "../shop/media.server.ts";
+export { getOrder, listOrders, markOrderFulfilled, parseOrderFilters } from "../shop/orders.server.ts";
+export {
+  applyVariantBulkEdit,
+  draftFromProduct,
+  draftToInput,
+  emptyProductDraft,
+  MAX_OPTIONS,
+  regenerateVariants,
+  type ProductDraft,
+  type VariantBulkEdit,
+} from "../shop/product-drafts.server.ts";
+export { findProducts, listProducts, productFacets, readProductListQuery } from "../shop/product-list.server.ts";
+export {
+  applyProductBulkAction,
+  deleteProducts,
+  getProduct,
+  isRecordId,
+  ProductValidationError,
+  saveProduct,
+  validateProduct,
+  type ProductBulkAction,
+  type ProductErrors,
+} from "../shop/products.server.ts";
+export { predictiveSearch, search } from "../shop/search.server.ts";
+export {
+  createShippingRate,
+  createShippingZone,
+  currencyChangeBlockers,
+  deleteShippingRate,
+  deleteShippingZone,
+  formatTaxPercent,
+  getSettings,
+  listPolicies,
+  listShippingZones,
+  logoPath,
+  logoResponse,
+  removeLogo,
+  saveGeneralSettings,
+  saveLogo,
+  savePolicies,
+  saveTaxSettings,
+  SettingsNotFoundError,
+  SettingsValidationError,
+  updateShippingRate,
+  updateShippingZone,
+  type SettingsErrors,
+} from "../shop/settings.server.ts";
+export {
+  addressFromForm,
+  countryOptions,
+  deleteAddress,
+  deleteShopperAccount,
+  endShopperSession,
+  exportShopperData,
+  getAddress,
+  getShopperOrder,
+  listAddresses,
+  listShopperOrders,
+  logInShopper,
+  readShopperSession,
+  registerShopper,
+  saveAddress,
+  setDefaultAddress,
+  startShopperSession,
+  type FieldErrors,
+} from "../shop/shopper-accounts.server.ts";
+export { parseSitemapName, platformRobots, shopLaunched, shopRobots, sitemapChild, sitemapIndex } from "../shop/sitemap.server.ts";
+export { clearAccessCookie, createPreviewToken, passwordCookie, passwordMatches, previewSecret } from "../shop/storefront-access.server.ts";
+export {
+  collectionChoices,
+  findCollectionByHandle,
+  findPolicy,
+  findProductPage,
+  findPublishedPage,
+  homeSectionsData,
+  listStoreProducts,
+  productCards,
+  productChoices,
+  relatedProducts,
+  selectVariant,
+} from "../shop/storefront.server.ts";
+export {
+  listThemes,
+  publishTheme,
+  resetThemeDraft,
+  saveThemeDraft,
+  ThemeSettingsError,
+  themeDraft,
+  UnknownThemeError,
+} from "../shop/themes.server.ts";
 export { listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
 export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";
+export {
+  acceptInvitation,
+  acceptInvitationWithNewAccount,
+  changeMemberRole,
+  findInvitation,
+  INVITATION_MESSAGES,
+  InvitationError,
+  inviteStaff,
+  listMembers,
+  listPendingInvitations,
+  removeMember,
+  revokeInvitation,
+  StaffError,
+  type StaffErrors,
+} from "../tenants/staff.server.ts";

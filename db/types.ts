@@ -104,6 +104,15 @@ export interface TenantDatabase {
   discount_redemptions: DiscountRedemptionsTable;
   audit_events: AuditEventsTable;
   catalogue_transfers: CatalogueTransfersTable;
+  pages: PagesTable;
+  theme_settings: ThemeSettingsTable;
+  search_words: SearchWordsTable;
+  product_sales: ProductSalesTable;
+  search_state: SearchStateTable;
+  carts: CartsTable;
+  cart_lines: CartLinesTable;
+  customer_sessions: CustomerSessionsTable;
+  customer_login_attempts: CustomerLoginAttemptsTable;
 }
 
 type Id = Generated<string>;
@@ -128,6 +137,8 @@ export interface SettingsTable {
   storefront_password: Defaulted<string | null>;
   launched_at: Defaulted<Date | null>;
   updated_at: UpdatedAt;
+  /** Bumped by every merchant change; the storefront page cache keys entries by it (0010_page_cache). */
+  cache_version: ColumnType<string, never, string | bigint | number>;
 }
 
 export type PolicyHandle = "refund-policy" | "privacy-policy" | "terms-of-service" | "shipping-policy";
@@ -169,6 +180,8 @@ export interface ProductsTable {
   published_at: Defaulted<Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Generated (0007_search): weighted full-text vector; title A, tags and type B, vendor C, description D. */
+  search_vector: ColumnType<string, never, never>;
 }
 
 export interface ProductHandleRedirectsTable {
@@ -251,6 +264,8 @@ export interface CustomersTable {
   accepts_marketing: Defaulted<boolean>;
   created_at: CreatedAt;
   deleted_at: Defaulted<Date | null>;
+  /** When the shopper chose a password (0009_carts); null for a guest checkout's customer. */
+  registered_at: Defaulted<Date | null>;
 }
 
 export interface CustomerAddressesTable {
@@ -363,4 +378,79 @@ export interface CatalogueTransfersTable {
   created_by: string;
   created_at: CreatedAt;
   finished_at: Defaulted<Date | null>;
+}
+
+/** The shop's vocabulary (lexemes of active products' search vectors), rebuilt by refreshSearchWords for typo tolerance. */
+export interface SearchWordsTable {
+  word: string;
+  products: number;
+}
+
+/** Units sold per product (orders not cancelled), recomputed by refreshProductSales for the "best selling" sort. */
+export interface ProductSalesTable {
+  product_id: string;
+  units_sold: ColumnType<string, number | string | bigint, number | string | bigint>;
+}
+
+export interface SearchStateTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  words_refreshed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  sales_refreshed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PagesTable {
+  id: Id;
+  handle: string;
+  title: string;
+  /** Sanitised on save (shop/html.server.ts). */
+  body_html: Defaulted<string>;
+  published: Defaulted<boolean>;
+  seo_title: Defaulted<string>;
+  seo_description: Defaulted<string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** One row per theme the merchant has touched; settings are JSON checked by the theme's schema. */
+export interface ThemeSettingsTable {
+  theme_id: string;
+  draft: ColumnType<unknown, string | null | undefined, string | null>;
+  published: ColumnType<unknown, string | null | undefined, string | null>;
+  is_live: Defaulted<boolean>;
+  published_at: Defaulted<Date | null>;
+  updated_at: UpdatedAt;
+}
+
+/** A visitor's cart (token_hash: SHA-256 of the cookie's token) or a customer's; prices are read from variants, never stored. */
+export interface CartsTable {
+  id: Id;
+  token_hash: string | null;
+  customer_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface CartLinesTable {
+  id: Id;
+  cart_id: string;
+  /** Null once the variant is deleted: the line shows as unavailable under its title. */
+  variant_id: string | null;
+  title: Defaulted<string>;
+  quantity: number;
+  added_at: CreatedAt;
+}
+
+/** A shopper's session on this shop's host; id_hash is the SHA-256 of the cookie's token. */
+export interface CustomerSessionsTable {
+  id_hash: string;
+  customer_id: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface CustomerLoginAttemptsTable {
+  id: Id;
+  throttle_key: string;
+  attempted_at: CreatedAt;
 }

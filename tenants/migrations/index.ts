@@ -4,6 +4,11 @@ import { catalogue } from "./0002_catalogue.ts";
 import { customersAndOrders } from "./0003_customers_orders.ts";
 import { discounts } from "./0004_discounts.ts";
 import { auditAndTransfers } from "./0005_audit_and_transfers.ts";
+import { storefront } from "./0006_storefront.ts";
+import { search } from "./0007_search.ts";
+import { auditFilters } from "./0008_audit_filters.ts";
+import { cartsAndShopperAccounts } from "./0009_carts.ts";
+import { pageCache } from "./0010_page_cache.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
-export const tenantMigrations: readonly TenantMigration[] = [settings, catalogue, customersAndOrders, discounts, auditAndTransfers];
+export const tenantMigrations: readonly TenantMigration[] = [settings, catalogue, customersAndOrders, discounts, auditAndTransfers, storefront, search, auditFilters, cartsAndShopperAccounts, pageCache];

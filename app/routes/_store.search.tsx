@@ -1,0 +1,101 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EmptyState } from "../components/store/empty-state.tsx";
+import { PageHeader } from "../components/store/page-header.tsx";
+import { Pagination } from "../components/store/pagination.tsx";
+import { ProductGrid } from "../components/store/product-grid.tsx";
+import { SearchBox } from "../components/store/search-box.tsx";
+import { SearchFiltersForm, SearchSortSelect } from "../components/store/search-filters.tsx";
+import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
+import { productCards, search } from "../domain.server.ts";
+import { activeFilterCount, parseSearchRequest } from "../../shop/search.ts";
+import styles from "../styles/search.css";
+import { requireStorefront } from "../utils/storefront.server.ts";
+
+export const links = () => [{ rel: "stylesheet", href: styles }];
+
+// /search?q=…&filter.…&sort_by=…&page=N (Shopify's parameters). Without a query nothing is searched.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { db, settings } = await requireStorefront(context, request);
+  const currency = settings.currency;
+  const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, currency);
+  const outcome = searchRequest.query ? await search(db, searchRequest) : null;
+  const products = outcome ? await productCards(db, outcome.results.products.map((p) => p.id)) : [];
+  const seo = {
+    title: searchRequest.query ? `Search: ${searchRequest.query}` : "Search",
+    description: "Search the shop's products.",
+    path: "/search",
+    noindex: true,
+  };
+  return data(
+    {
+      request: searchRequest,
+      currency,
+      errors,
+      results: outcome ? { ...outcome.results, products, facets: outcome.facets, correctedQuery: outcome.correctedQuery } : null,
+      seo,
+    },
+    // An unreadable price is reported next to its field; the search still runs without it.
+    { status: Object.keys(errors).length ? 400 : 200 },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
+
+const FILTER_FORM = "search-refine";
+
+export default function Search() {
+  const { request, currency, errors, results } = useLoaderData<typeof loader>();
+  const { query, filters, sort, page } = request;
+  const filtered = activeFilterCount(filters) > 0;
+  // Nothing found and nothing to remove: filters and sorting would only be noise.
+  const refinable = Boolean(results && (results.total || filtered));
+  const total = results?.total ?? 0;
+  const summary = `${total === 1 ? "1 result" : `${total.toLocaleString("en")} results`} for “${query}”`;
+
+  return (
+    <div className="store-page search-page">
+      <PageHeader title={query ? "Search results" : "Search"}>
+        <SearchBox defaultValue={query} />
+      </PageHeader>
+      {results ? (
+        <div className={refinable ? "search-layout" : "search-layout search-layout-plain"}>
+          {refinable ? <SearchFiltersForm formId={FILTER_FORM} query={query} filters={filters} facets={results.facets} currency={currency} errors={errors} /> : null}
+          <section className="search-results" aria-labelledby="search-results-heading">
+            <div className="search-toolbar">
+              <h2 id="search-results-heading" className="search-summary">{summary}</h2>
+              {refinable ? <SearchSortSelect formId={FILTER_FORM} sort={sort} /> : null}
+            </div>
+            {/* Announces the new count when a filter or the sort changes the results in place. */}
+            <p role="status" className="visually-hidden">{summary}</p>
+            {results.correctedQuery ? (
+              <p className="notice search-correction">
+                Including results for <strong>“{results.correctedQuery}”</strong>.
+              </p>
+            ) : null}
+            {results.products.length ? (
+              <>
+                <ProductGrid products={results.products} label={`Results for ${query}`} headingLevel={3} />
+                <Pagination page={page} hasNext={results.hasNext} />
+              </>
+            ) : (
+              <EmptyState title={page > 1 ? "No more results." : `No products match “${query}”${filtered ? " with these filters" : ""}.`}>
+                <p>{filtered ? "Try removing a filter." : "Check the spelling, or try a more general word."}</p>
+                <p>
+                  {filtered ? (
+                    <Link to={`/search?${new URLSearchParams({ q: query })}`}>Search again without filters</Link>
+                  ) : (
+                    <Link to="/collections/all">Browse all products</Link>
+                  )}
+                </p>
+              </EmptyState>
+            )}
+          </section>
+        </div>
+      ) : (
+        <p className="muted">Search by product name, brand, type, tag or SKU.</p>
+      )}
+    </div>
+  );
+}
