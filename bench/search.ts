@@ -16,6 +16,7 @@ import pg from "pg";
 import { createDatabase } from "../db/database.server.ts";
 import { startEmbeddedPostgres } from "../db/embedded.server.ts";
 import { migratePlatform } from "../db/migrate-platform.server.ts";
+import { refreshAllProductSummaries } from "../shop/product-summary.server.ts";
 import { emptyFilters, type SearchRequest } from "../shop/search.ts";
 import { predictiveSearch, refreshProductSales, refreshSearchWords, resolveQuery, search, searchFacets, searchResults } from "../shop/search.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
@@ -214,7 +215,11 @@ export async function benchSearch(databaseUrl: string, { products, rounds }: { p
     const shop = await provisionShop(db, { slug: "bench-search", name: "Bench Search", ownerId: owner.id });
     const shopDb = tenantDb(db, shop.schema_name);
 
-    const [generateMs] = await time(() => generateCatalogue(db, shop.schema_name, products));
+    const [generateMs] = await time(async () => {
+      await generateCatalogue(db, shop.schema_name, products);
+      // Bulk inserts bypass saveProduct, so the products' search summaries are computed here.
+      await refreshAllProductSummaries(shopDb);
+    });
     await refreshProductSales(shopDb);
     await refreshSearchWords(shopDb);
     const [analyzeMs] = await time(() => sql`vacuum analyze`.execute(db));

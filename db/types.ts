@@ -182,6 +182,13 @@ export interface ProductsTable {
   updated_at: UpdatedAt;
   /** Generated (0007_search): weighted full-text vector; title A, tags and type B, vendor C, description D. */
   search_vector: ColumnType<string, never, never>;
+  /** Summary of the variants and options (0011), kept by refreshProductSummary: lowest and highest variant price, null without variants. */
+  min_price: ColumnType<string | null, never, string | null>;
+  max_price: ColumnType<string | null, never, string | null>;
+  /** Some variant is in stock or sells when sold out. */
+  available: ColumnType<boolean, never, boolean>;
+  /** Every option value as JSON array text, `["Color","Red"]`, sorted. */
+  option_pairs: ColumnType<string[], never, string[]>;
 }
 
 export interface ProductHandleRedirectsTable {

@@ -1,8 +1,12 @@
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { createHash } from "node:crypto";
+import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import type { RequestContext, Site } from "./context.ts";
+import { PageCache, type CachedPage } from "./page-cache.ts";
+import { createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
 import { unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
@@ -23,6 +27,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Makes req.protocol and req.ip honour X-Forwarded-* only behind a trusted proxy.
   app.set("trust proxy", config.trustProxy);
 
+  // gzip or brotli for text (pages, scripts, styles, sitemaps), as the browser accepts.
+  app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
 
@@ -73,13 +79,77 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     }
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: config.production ? "production" : "development",
-      getLoadContext: (_req, res) => (res as Response<unknown, Locals>).locals.context,
-    }),
-  );
+  const handleRequest = createRequestHandler(build, config.production ? "production" : "development");
+  const pageCache = config.pageCache ? new PageCache() : null;
+
+  app.all("*", async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
+    try {
+      const { context, site } = res.locals;
+      if (site.kind === "shop" && req.method === "GET") return await serveStorefront(req, res, site, context);
+      const response = await handleRequest(createRemixRequest(req, res), context);
+      // The admin changed something a shopper may see: the shop's cached pages must not be served again.
+      const adminSlug = site.kind === "platform" && !SAFE_METHODS.has(req.method) ? /^\/admin\/([^/]+)/.exec(req.path)?.[1] : undefined;
+      if (adminSlug && context.user && response.status < 400) {
+        const shop = await registry.resolve({ kind: "subdomain", slug: adminSlug });
+        if (shop) await bumpStorefrontVersion(services.tenantDb(shop));
+      }
+      await sendRemixResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  /**
+   * Storefront GETs: rendered pages (documents and their `.data` twins) are buffered to get an ETag, so a browser
+   * revalidates with a cheap 304; visitor-independent ones are kept in the page cache.
+   */
+  async function serveStorefront(req: Request, res: Response<unknown, Locals>, site: Extract<Site, { kind: "shop" }>, context: RequestContext) {
+    // Anonymous only: no cookie means no cart, shopper session, password or preview, so the page is the same for all.
+    const anonymous = !req.get("cookie") && !("preview_token" in req.query);
+    const state = pageCache && anonymous ? await storefrontCacheState(site.db) : null;
+    const key = state?.launched ? PageCache.key(site.shop.id, state.version, res.locals.origin + req.originalUrl) : null;
+    const hit = key ? pageCache!.get(key) : undefined;
+    if (hit) return sendPage(req, res, hit, "hit");
+
+    const response = await handleRequest(createRemixRequest(req, res), context);
+    const type = response.headers.get("content-type") ?? "";
+    if (response.status !== 200 || !response.body || !/^text\/(html|x-script)/.test(type)) return sendRemixResponse(res, response);
+    const body = type.startsWith("text/html") ? closeDocument(Buffer.from(await response.arrayBuffer())) : Buffer.from(await response.arrayBuffer());
+    const headers = new Headers(response.headers);
+    // Pages show the visitor's cart and session: browsers may keep them but must ask first; shared caches must not.
+    if (!headers.has("cache-control")) headers.set("Cache-Control", "private, no-cache");
+    const page: CachedPage = { status: 200, headers: [...headers], body, etag: `W/"${createHash("sha1").update(body).digest("base64url")}"` };
+    const storable = key && !headers.has("set-cookie") && !/no-store/.test(headers.get("cache-control") ?? "");
+    if (storable) pageCache!.set(key, page);
+    sendPage(req, res, page, key ? "miss" : null);
+  }
   return app;
+}
+
+/**
+ * Remix renders its data-transfer script after the root element, i.e. after `</html>`. Parsers append such
+ * content to <body> anyway (with a parse error): moving it there ourselves gives the same page as valid HTML.
+ */
+function closeDocument(html: Buffer): Buffer {
+  const end = html.lastIndexOf("</body></html>");
+  if (end < 0 || end + 14 === html.length) return html;
+  return Buffer.concat([html.subarray(0, end), html.subarray(end + 14), Buffer.from("</body></html>")]);
+}
+
+const ETAG_LIST = /(?:W\/)?"[^"]*"/g;
+
+function sendPage(req: Request, res: Response, page: CachedPage, cacheStatus: "hit" | "miss" | null): void {
+  res.status(page.status);
+  for (const [name, value] of page.headers) res.append(name, value);
+  res.set("ETag", page.etag);
+  if (cacheStatus) res.set("X-Page-Cache", cacheStatus);
+  // Weak, because the same page goes out gzipped, brotli'd or plain; If-None-Match compares weakly anyway.
+  const tags = (req.get("if-none-match") ?? "").match(ETAG_LIST)?.map((tag) => tag.replace(/^W\//, "")) ?? [];
+  if (tags.includes(page.etag.slice(2)) || req.get("if-none-match")?.trim() === "*") {
+    res.removeHeader("Content-Length");
+    res.status(304).end();
+    return;
+  }
+  res.set("Content-Length", String(page.body.length));
+  res.end(page.body);
 }

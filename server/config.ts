@@ -9,6 +9,8 @@ export interface Config extends HostConfig {
   databaseUrl: string | undefined;
   /** Unset: BullMQ uses its PostgreSQL backend in the same database. */
   redisUrl: string | undefined;
+  /** Serve anonymous storefront pages from the in-process page cache (PAGE_CACHE=on|off; on in production). */
+  pageCache: boolean;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -22,6 +24,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     storeDomain: env.STORE_DOMAIN || `localhost:${port}`,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    pageCache: env.PAGE_CACHE ? ["1", "true", "on", "yes"].includes(env.PAGE_CACHE.toLowerCase()) : env.NODE_ENV === "production",
   };
 }
 

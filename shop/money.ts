@@ -51,10 +51,25 @@ export function toDecimalString(amount: number | string | bigint, currency: stri
   return (negative ? "-" : "") + (digits ? `${whole}.${abs.slice(-digits)}` : whole);
 }
 
+// Building an Intl.NumberFormat costs far more than using one, and a storefront page formats dozens of prices.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const digits = minorUnitDigits(currency);
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    // Locales and currencies come from a short list, but keep the map bounded whatever callers pass.
+    if (moneyFormats.size >= 200) moneyFormats.clear();
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
 /** 1250 EUR → "€12.50" (locale-aware symbol and grouping; the digits come from the integer). */
 export function formatMoney(amount: number | string | bigint, currency: string, locale = "en-US"): string {
-  const digits = minorUnitDigits(currency);
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const format = moneyFormat(locale, currency);
   // Intl accepts a decimal string exactly, so no float rounding is involved.
   return format.format(toDecimalString(amount, currency) as unknown as number);
 }

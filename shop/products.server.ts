@@ -4,6 +4,7 @@ import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
+import { refreshProductSummary } from "./product-summary.server.ts";
 
 export interface OptionInput {
   name: string;
@@ -207,6 +208,7 @@ function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: P
         .execute();
     }
     await replaceVariants(trx, id, input.variants);
+    await refreshProductSummary(trx, id);
     await recordAudit(trx, actor, {
       action: created ? "product.created" : "product.updated",
       subjectType: "product",

@@ -66,9 +66,15 @@ export interface FacetValue {
   count: number;
 }
 
-/** Counts per filter value; each facet applies every active filter except its own. */
+/**
+ * Counts per filter value; each facet applies every active filter except its own. A broad query
+ * has its facets counted over a sample, its first matches found (`exhaustive` false): the values
+ * are those the sample has, and the counts and price range are the sample's.
+ */
 export interface SearchFacets {
-  /** Products matching the query and every filter. */
+  /** Every match was counted. */
+  exhaustive: boolean;
+  /** Products matching the query and every filter: all of them, even when not exhaustive. */
   total: number;
   availability: Record<Availability, number>;
   /** Lowest and highest variant price (minor units) among products passing the other filters. */

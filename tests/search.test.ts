@@ -1,6 +1,8 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import type { Actor } from "../shop/audit.server.ts";
+import { refreshProductSummary } from "../shop/product-summary.server.ts";
 import { saveProduct, type ProductInput, type VariantInput } from "../shop/products.server.ts";
 import { emptyFilters, parseSearchRequest, SEARCH_PAGE_SIZE, type SearchFilters, type SearchRequest, type SearchSort } from "../shop/search.ts";
 import {
@@ -11,10 +13,13 @@ import {
   refreshSearchWords,
   resolveQuery,
   search,
+  searchFacets,
   searchResults,
 } from "../shop/search.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
+import { tenantMigrations } from "../tenants/migrations/index.ts";
+import { migrateSchemaInTransaction, migrateTenant } from "../tenants/migrator.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
@@ -534,5 +539,119 @@ describe("the /search page", () => {
     expect(JSON.parse((await get("alpha", "/search/suggest?q=zanz")).body).products).toEqual([]);
     // Search exists only on shop hosts.
     expect((await app.request("bazaar.test", "/search?q=wool")).status).toBe(404);
+  });
+});
+
+describe("product search summary", () => {
+  // Shops of their own, so the other tests' exact lists stay as they are.
+  let gammaDb: TenantDb;
+  let deltaDb: TenantDb;
+  const lantern = (variants: VariantInput[], options: ProductInput["options"]) =>
+    product({ title: "Brass Lantern", handle: "brass-lantern", vendor: "Lumen", productType: "Lamps", options, variants });
+
+  beforeAll(async () => {
+    const owner = await createUser(t.db, { email: "summary-owner@example.com", password: "correct horse" });
+    gammaDb = tenantDb(t.db, (await provisionShop(t.db, { slug: "gamma", name: "Gamma", ownerId: owner.id })).schema_name);
+    deltaDb = tenantDb(t.db, (await provisionShop(t.db, { slug: "delta", name: "Delta", ownerId: owner.id })).schema_name);
+    // Same handle and title in another shop, other prices and options.
+    await saveProduct(deltaDb, actor, lantern([variant({ optionValues: ["Gold"], price: 999 })], [{ name: "Color", values: ["Gold"] }]));
+  });
+
+  it("follows edits of a product's variants and options on the next search", async () => {
+    const { id } = await saveProduct(
+      gammaDb,
+      actor,
+      lantern(
+        [variant({ optionValues: ["Gold"], price: 2000, inventoryQuantity: 3 }), variant({ optionValues: ["Silver"], price: 2500, inventoryQuantity: 0 })],
+        [{ name: "Color", values: ["Gold", "Silver"] }],
+      ),
+    );
+    const before = await search(gammaDb, request("lantern"));
+    expect(before.facets.price).toEqual({ min: "2000", max: "2500" });
+    expect(before.facets.availability).toEqual({ in_stock: 1, out_of_stock: 0 });
+    expect(before.facets.options).toEqual([{ name: "Color", values: [{ value: "Gold", count: 1 }, { value: "Silver", count: 1 }] }]);
+    // A variant must be in the range, not just the product's lowest and highest prices around it.
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMin: 2100, priceMax: 2400 }) }))).toEqual([]);
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMin: 2400, priceMax: 2600 }) }))).toEqual(["Brass Lantern"]);
+
+    // New prices, no stock, and an option renamed (quotes and a comma in the name) with a new value.
+    const shade = 'Shade "A", B';
+    await saveProduct(
+      gammaDb,
+      actor,
+      lantern(
+        [variant({ optionValues: ["Gold"], price: 4000, inventoryQuantity: 0 }), variant({ optionValues: ["Bronze"], price: 4500, inventoryQuantity: 0 })],
+        [{ name: shade, values: ["Gold", "Bronze"] }],
+      ),
+      id,
+    );
+    const after = await search(gammaDb, request("lantern"));
+    expect(after.facets.price).toEqual({ min: "4000", max: "4500" });
+    expect(after.facets.availability).toEqual({ in_stock: 0, out_of_stock: 1 });
+    expect(after.facets.options).toEqual([{ name: shade, values: [{ value: "Bronze", count: 1 }, { value: "Gold", count: 1 }] }]);
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMax: 2600 }) }))).toEqual([]);
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMin: 4100, priceMax: 4600 }) }))).toEqual(["Brass Lantern"]);
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ availability: ["in_stock"] }) }))).toEqual([]);
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ options: [{ name: "Color", values: ["Gold"] }] }) }))).toEqual([]);
+    expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ options: [{ name: shade, values: ["Bronze"] }] }) }))).toEqual(["Brass Lantern"]);
+    expect(await titles(gammaDb, request("lantern", { sort: "price-ascending", filters: filtersWith({ options: [{ name: shade, values: ["Silver"] }] }) }))).toEqual([]);
+
+    // The other shop's lantern kept its own summary.
+    const inDelta = await search(deltaDb, request("lantern"));
+    expect(inDelta.facets.price).toEqual({ min: "999", max: "999" });
+    expect(inDelta.facets.options).toEqual([{ name: "Color", values: [{ value: "Gold", count: 1 }] }]);
+  });
+
+  it("is computed by its migration for products saved before it, as saving computes it", async () => {
+    const schema = "shop_summary_backfill";
+    await sql`create schema ${sql.id(schema)}`.execute(t.db);
+    const before = tenantMigrations.slice(0, tenantMigrations.findIndex((m) => m.name === "0011_product_search_summary"));
+    await t.db.transaction().execute((trx) => migrateSchemaInTransaction(trx, schema, before));
+    const db = tenantDb(t.db, schema);
+    const lamp = await db.insertInto("products").values({ handle: "lamp", title: "Lamp", status: "active" }).returning("id").executeTakeFirstOrThrow();
+    await db.insertInto("product_options").values({ product_id: lamp.id, position: 0, name: "Color", option_values: ["Red", "Blue"] }).execute();
+    await db
+      .insertInto("variants")
+      .values([
+        { product_id: lamp.id, position: 0, option_values: ["Red"], price: 500, inventory_quantity: 0 },
+        { product_id: lamp.id, position: 1, option_values: ["Blue"], price: 700, inventory_quantity: 2 },
+      ])
+      .execute();
+    const bare = await db.insertInto("products").values({ handle: "bare", title: "Bare" }).returning("id").executeTakeFirstOrThrow();
+
+    expect(await migrateTenant(t.db, schema, tenantMigrations)).toContain("0011_product_search_summary");
+    const summaries = () => db.selectFrom("products").select(["handle", "min_price", "max_price", "available", "option_pairs"]).orderBy("handle").execute();
+    const migrated = await summaries();
+    expect(migrated).toEqual([
+      { handle: "bare", min_price: null, max_price: null, available: false, option_pairs: [] },
+      { handle: "lamp", min_price: "500", max_price: "700", available: true, option_pairs: ['["Color","Blue"]', '["Color","Red"]'] },
+    ]);
+    await refreshProductSummary(db, lamp.id);
+    await refreshProductSummary(db, bare.id);
+    expect(await summaries()).toEqual(migrated);
+  });
+
+  it("counts a broad query's facets over a sample, and its total over every match", async () => {
+    for (let i = 1; i <= 5; i++) {
+      await saveProduct(gammaDb, actor, product({ title: `Paper Lantern ${i}`, vendor: `Folded ${i}`, variants: [variant({ price: 100 * i, inventoryQuantity: i % 2 })] }));
+    }
+    const query = await resolveQuery(gammaDb, "paper lantern");
+    const all = await searchFacets(gammaDb, query, emptyFilters());
+    expect(all.exhaustive).toBe(true);
+    expect(all.total).toBe(5);
+    expect(all.vendors).toHaveLength(5);
+
+    const sampled = await searchFacets(gammaDb, query, emptyFilters(), { sampleSize: 2 });
+    expect(sampled.exhaustive).toBe(false);
+    expect(sampled.total).toBe(5);
+    // One more than the sample is read to know there are more.
+    expect(sampled.vendors.reduce((n, v) => n + v.count, 0)).toBe(3);
+    const inStock = await searchFacets(gammaDb, query, filtersWith({ availability: ["in_stock"] }), { sampleSize: 2 });
+    expect(inStock.total).toBe(3);
+
+    // Exactly as many matches as the sample holds: every one counted.
+    expect((await searchFacets(gammaDb, query, emptyFilters(), { sampleSize: 5 })).exhaustive).toBe(true);
+    // Delta has no paper lanterns.
+    expect((await searchFacets(deltaDb, await resolveQuery(deltaDb, "paper lantern"), emptyFilters(), { sampleSize: 2 })).total).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import type { Selectable } from "kysely";
 import type { CatalogueTransfersTable } from "../../db/types.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "../audit.server.ts";
+import { bumpStorefrontVersion } from "../page-cache.server.ts";
 import type { MediaStorage } from "../storage.server.ts";
 import { CsvFileError, importProductsCsv, type ImportOptions, type ImportReport } from "./import.server.ts";
 
@@ -107,6 +108,8 @@ export async function runImport(
       onCounted: async (total) => void (await row.set({ total_rows: total }).execute()),
       onProgress: async (processed, total) => {
         await row.set({ processed_rows: processed }).execute();
+        // Rows written so far are committed: shoppers see them on their next request.
+        await bumpStorefrontVersion(db);
         await options.onProgress?.(processed, total);
       },
     });
@@ -114,9 +117,11 @@ export async function runImport(
     const message =
       error instanceof CsvFileError ? error.message : "The import stopped because of an unexpected error; products saved before it are kept. Try again.";
     await failImport(db, actor, transfer, message);
+    await bumpStorefrontVersion(db);
     throw error;
   }
   await db.transaction().execute(async (trx) => {
+    await bumpStorefrontVersion(trx);
     await trx.updateTable("catalogue_transfers").where("id", "=", transfer.id).set({ status: "done", report: JSON.stringify(report), finished_at: new Date() }).execute();
     await recordAudit(trx, actor, {
       action: "catalogue.import_finished",

@@ -9,6 +9,7 @@ import { search } from "./0007_search.ts";
 import { auditFilters } from "./0008_audit_filters.ts";
 import { cartsAndShopperAccounts } from "./0009_carts.ts";
 import { pageCache } from "./0010_page_cache.ts";
+import { productSearchSummary } from "./0011_product_search_summary.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
-export const tenantMigrations: readonly TenantMigration[] = [settings, catalogue, customersAndOrders, discounts, auditAndTransfers, storefront, search, auditFilters, cartsAndShopperAccounts, pageCache];
+export const tenantMigrations: readonly TenantMigration[] = [settings, catalogue, customersAndOrders, discounts, auditAndTransfers, storefront, search, auditFilters, cartsAndShopperAccounts, pageCache, productSearchSummary];

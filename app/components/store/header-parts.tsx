@@ -40,7 +40,8 @@ export function CartLink({ store, label = "Cart" }: { store: StoreLayoutData; la
   const count = store.cartCount;
   return (
     <Link to="/cart" className="cart-link" aria-label={`${label}, ${count} ${count === 1 ? "item" : "items"}`}>
-      <span aria-hidden="true">{label}</span>
+      {/* The space keeps the visible text ("Cart 2") inside the accessible name ("Cart, 2 items"). */}
+      <span aria-hidden="true">{label}</span>{" "}
       <span className="cart-count" aria-hidden="true">{count}</span>
     </Link>
   );
@@ -65,7 +66,8 @@ export function SearchLink() {
 /** A search box for headers that have room for one (GET /search?q=). */
 export function SearchForm({ id = "header-search" }: { id?: string }) {
   return (
-    <form className="search-form" role="search" method="get" action="/search">
+    // Named, so it stays a distinct landmark beside the search page's own form.
+    <form className="search-form" role="search" aria-label="Search the shop" method="get" action="/search">
       <label htmlFor={id} className="visually-hidden">Search products</label>
       <input id={id} type="search" name="q" placeholder="Search products" autoComplete="off" />
       <button type="submit" className="button">Search</button>

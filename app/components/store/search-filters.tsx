@@ -85,10 +85,11 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, er
             { value: AVAILABILITY_PARAM_VALUES.out_of_stock, label: "Out of stock", count: facets.availability.out_of_stock },
           ]}
           selected={filters.availability.map((a) => AVAILABILITY_PARAM_VALUES[a])}
+          counted={facets.exhaustive}
         />
         <PriceRange filters={filters} facets={facets} currency={currency} errors={errors} onCommit={hydrated ? apply : undefined} />
-        <FacetGroup legend="Product type" name={FILTER_PARAMS.productType} values={withSelected(facets.productTypes, filters.productTypes)} selected={filters.productTypes} />
-        <FacetGroup legend="Brand" name={FILTER_PARAMS.vendor} values={withSelected(facets.vendors, filters.vendors)} selected={filters.vendors} />
+        <FacetGroup legend="Product type" name={FILTER_PARAMS.productType} values={withSelected(facets.productTypes, filters.productTypes)} selected={filters.productTypes} counted={facets.exhaustive} />
+        <FacetGroup legend="Brand" name={FILTER_PARAMS.vendor} values={withSelected(facets.vendors, filters.vendors)} selected={filters.vendors} counted={facets.exhaustive} />
         {mergeOptions(facets, filters).map((option) => (
           <FacetGroup
             key={option.name}
@@ -96,9 +97,10 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, er
             name={FILTER_PARAMS.optionPrefix + option.name}
             values={option.values}
             selected={filters.options.find((o) => o.name === option.name)?.values ?? []}
+            counted={facets.exhaustive}
           />
         ))}
-        <FacetGroup legend="Tags" name={FILTER_PARAMS.tag} values={withSelected(facets.tags, filters.tags)} selected={filters.tags} />
+        <FacetGroup legend="Tags" name={FILTER_PARAMS.tag} values={withSelected(facets.tags, filters.tags)} selected={filters.tags} counted={facets.exhaustive} />
         <button type="submit" className="button" hidden={hydrated}>Apply filters</button>
       </details>
     </Form>
@@ -140,7 +142,8 @@ function useSelection(selected: string[]) {
   return { checked, toggle };
 }
 
-function FacetGroup({ legend, name, values, selected }: { legend: string; name: string; values: ShownValue[]; selected: string[] }) {
+/** `counted` false: the counts are a broad query's sample (SearchFacets.exhaustive), so none is shown or disables a value. */
+function FacetGroup({ legend, name, values, selected, counted }: { legend: string; name: string; values: ShownValue[]; selected: string[]; counted: boolean }) {
   const id = useId();
   const { checked, toggle } = useSelection(selected);
   if (!values.length) return null;
@@ -153,10 +156,16 @@ function FacetGroup({ legend, name, values, selected }: { legend: string; name: 
         value={v.value}
         checked={checked.has(v.value)}
         onChange={(event) => toggle(v.value, event.currentTarget.checked)}
-        disabled={v.count === 0 && !selected.includes(v.value)}
+        disabled={counted && v.count === 0 && !selected.includes(v.value)}
       />
       <label htmlFor={`${id}-${i}`}>
-        {v.label ?? v.value} <span className="facet-count">({v.count}<span className="visually-hidden"> {v.count === 1 ? "product" : "products"}</span>)</span>
+        {v.label ?? v.value}
+        {counted ? (
+          <>
+            {" "}
+            <span className="facet-count">({v.count}<span className="visually-hidden"> {v.count === 1 ? "product" : "products"}</span>)</span>
+          </>
+        ) : null}
       </label>
     </li>
   );
@@ -192,6 +201,8 @@ function PriceRange({
   onCommit?: () => void;
 }) {
   const id = useId();
+  // A broad query's range is its sample's (SearchFacets.exhaustive).
+  const about = facets.exhaustive ? "" : "about ";
   const field = (bound: "min" | "max") => {
     const name = bound === "min" ? FILTER_PARAMS.priceMin : FILTER_PARAMS.priceMax;
     const current = bound === "min" ? filters.priceMin : filters.priceMax;
@@ -227,7 +238,7 @@ function PriceRange({
       </div>
       <p className="field-hint" id={`${id}-range`}>
         {facets.price.min !== null && facets.price.max !== null
-          ? `From ${formatMoney(facets.price.min, currency)} to ${formatMoney(facets.price.max, currency)}`
+          ? `From ${about}${formatMoney(facets.price.min, currency)} to ${about}${formatMoney(facets.price.max, currency)}`
           : "No prices to show."}
       </p>
     </fieldset>
