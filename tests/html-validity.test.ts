@@ -19,9 +19,7 @@ import { seedBrowserCatalogue } from "./support/storefront-catalogue.ts";
 
 const VNU_JAR = createRequire(import.meta.url).resolve("vnu-jar/build/dist/vnu.jar");
 const THEMES = ["minimal", "editorial", "classic"];
-// /search is left out until its search box passes: vnu rejects role="combobox" and aria-expanded on
-// <input type="search"> (app/components/store/search-box.tsx).
-const PAGES = ["/", "/collections/kitchen", "/products/stoneware-mug", "/cart", "/pages/about", "/policies/refund-policy"];
+const PAGES = ["/", "/collections/kitchen", "/products/stoneware-mug", "/search?q=mug", "/cart", "/pages/about", "/policies/refund-policy"];
 
 interface VnuMessage {
   type: string;

@@ -107,7 +107,10 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
         <div className="search-box-field">
           <input
             id={inputId}
-            type="search"
+            // A combobox must be a text input (ARIA in HTML forbids role=combobox on type=search).
+            type="text"
+            inputMode="search"
+            enterKeyHint="search"
             name="q"
             value={value}
             maxLength={MAX_QUERY_LENGTH}
