@@ -1,17 +1,15 @@
 // Child process of bench/tenant-overhead.ts (argv: database URL, shop slug): serves one shop's home page twice, through the
 // real app and through a copy with the tenant hard-wired. It runs apart from autocannon so
 // the load generator never shares an event loop with the servers it measures.
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import type express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { findShopBySlug } from "../tenants/registry.server.ts";
+import { findShopBySlug, type ShopRegistry } from "../tenants/registry.server.ts";
 import { createApp } from "../server/app.server.ts";
 import { readConfig } from "../server/config.ts";
-import type { RequestContext } from "../server/context.ts";
 import { createServices } from "../server/services.server.ts";
 
 export interface TenantServerReady {
@@ -50,22 +48,11 @@ async function main(): Promise<void> {
   // A: the real app, resolving the tenant from the Host header on every request.
   const real = createApp(services, build);
 
-  // B: identical but for the tenant middleware. The static-file middlewares stay, so the
-  // difference between A and B is tenant resolution, the origin check and the context step.
-  const context: RequestContext = {
-    services,
-    site: { kind: "shop", shop, db: services.tenantDb(shop) },
-    origin: `http://${host}`,
-    clientAddress: "127.0.0.1",
-    user: null,
-    session: null,
-  };
-  const fixed = express();
-  fixed.disable("x-powered-by");
-  fixed.set("trust proxy", config.trustProxy);
-  fixed.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  fixed.use(express.static("public", { maxAge: "1h" }));
-  fixed.all("*", createRequestHandler({ build, mode: "production", getLoadContext: () => context }));
+  // B: the same app, with the registry replaced by one that returns this shop without looking at
+  // the Host header's shop or the cache: the difference between A and B is tenant resolution.
+  const hardWired = Object.create(services.registry) as ShopRegistry;
+  hardWired.resolve = async () => shop;
+  const fixed = createApp({ ...services, registry: hardWired }, build);
 
   const servers = [await listen(real), await listen(fixed)];
   const [realPort, fixedPort] = servers.map((s) => (s.address() as AddressInfo).port);

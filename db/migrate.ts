@@ -29,5 +29,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   for (const { schema, error } of report.failed) console.error(`  ${schema}: ${error}`);
   await db.destroy();
   await database.stop();
-  process.exitCode = report.failed.length ? 1 : 0;
+  // Explicit: with the embedded server loaded, its exit hook would otherwise turn every exit code into 0.
+  process.exit(report.failed.length ? 1 : 0);
 }

@@ -38,6 +38,8 @@ export async function startServer(config: Config, services: Services): Promise<S
 // `npm start` / `npm run dev`: the web app alone; run the worker with `npm run worker`.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const config = readConfig();
+  // Fail at startup, not on the first storefront request that needs it.
+  if (config.production && !process.env.PREVIEW_SECRET) throw new Error("PREVIEW_SECRET must be set in production.");
   const database = await resolveDatabaseUrl(config.databaseUrl);
   const services = await createServices(config, database.url);
   const server = await startServer(config, services);

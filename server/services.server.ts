@@ -25,6 +25,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
   const db = createDatabase({ url: databaseUrl, max: 20 });
   const media = mediaStorageFromEnv(process.env);
   const registry = new ShopRegistry(db);
+  const handles = new Map<string, TenantDb>();
   await registry.listen(databaseUrl);
   return {
     config,
@@ -33,7 +34,12 @@ export async function createServices(config: Config, databaseUrl: string): Promi
     auth: new Auth(db, { secureCookies: config.production }),
     jobs: jobStore({ redisUrl: config.redisUrl, databaseUrl }),
     media,
-    tenantDb: (shop) => tenantDb(db, shop.schema_name),
+    tenantDb: (shop) => {
+      // One handle per schema, built once: withSchema creates a new Kysely instance each call.
+      let handle = handles.get(shop.schema_name);
+      if (!handle) handles.set(shop.schema_name, (handle = tenantDb(db, shop.schema_name)));
+      return handle;
+    },
     async close() {
       await registry.close();
       await media.close();

@@ -468,7 +468,8 @@ describe("the /search page", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain("Search by product name");
     expect(page.body).not.toContain("Running Shoe");
-    expect(page.body).toMatch(/<meta name="robots" content="noindex"/);
+    const robots = await get("alpha", "/robots.txt");
+    expect(robots.body).toMatch(/^Disallow: \/(search\?\*)?$/m);
   });
 
   it("shows results with facets, corrections, sorting and pages", async () => {

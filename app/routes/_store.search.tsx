@@ -25,8 +25,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const seo = {
     title: searchRequest.query ? `Search: ${searchRequest.query}` : "Search",
     description: "Search the shop's products.",
+    // Crawlers are kept off result pages by robots.txt (`Disallow: /search?*`), as on Shopify.
     path: "/search",
-    noindex: true,
   };
   return data(
     {
