@@ -132,7 +132,10 @@ async function* fixedPages(db: TenantDb, origin: string): AsyncGenerator<string>
   for (const policy of policies) yield urlEntry(`${origin}/policies/${policy.handle}`, policy.updated_at);
 }
 
-/** robots.txt for a shop: everything shoppers browse, nothing per-visitor; a shop not yet open is closed to crawlers. */
+/**
+ * robots.txt for a shop: everything shoppers browse, nothing per-visitor; a shop not yet open is closed
+ * to crawlers. Search result pages stay crawlable and name `/search` as their canonical URL.
+ */
 export function shopRobots(origin: string, launched: boolean): string {
   if (!launched) return "User-agent: *\nDisallow: /\n";
   return [
@@ -140,7 +143,6 @@ export function shopRobots(origin: string, launched: boolean): string {
     "Allow: /",
     "Disallow: /cart",
     "Disallow: /account",
-    "Disallow: /search?*",
     "Disallow: /password",
     "Disallow: /*preview_token=",
     "",

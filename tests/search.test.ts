@@ -468,8 +468,8 @@ describe("the /search page", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain("Search by product name");
     expect(page.body).not.toContain("Running Shoe");
-    const robots = await get("alpha", "/robots.txt");
-    expect(robots.body).toMatch(/^Disallow: \/(search\?\*)?$/m);
+    // Every result page points crawlers at /search itself, so queries don't multiply indexed pages.
+    expect(page.body).toMatch(/<link rel="canonical" href="http:\/\/alpha\.shops\.test\/search"\/>/);
   });
 
   it("shows results with facets, corrections, sorting and pages", async () => {

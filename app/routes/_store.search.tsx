@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const seo = {
     title: searchRequest.query ? `Search: ${searchRequest.query}` : "Search",
     description: "Search the shop's products.",
-    // Crawlers are kept off result pages by robots.txt (`Disallow: /search?*`), as on Shopify.
+    // Every result page names /search as its canonical URL.
     path: "/search",
   };
   return data(
