@@ -329,6 +329,18 @@ export async function listCollectionProducts(
   return { products, total: Number(total) };
 }
 
+/** Which of `productIds` are in the collection: by hand for a manual one, by its rules for an automated one. */
+export async function collectionMembersAmong(
+  db: TenantDb,
+  collection: Pick<CollectionDetail, "id" | "kind" | "rules" | "rulesMatch">,
+  productIds: string[],
+): Promise<string[]> {
+  if (!productIds.length || (collection.kind === "automated" && !collection.rules.length)) return [];
+  const base = collection.kind === "manual" ? manualProducts(db, collection.id, undefined) : await automatedProducts(db, collection, undefined);
+  const rows = await base.select("p.id").where("p.id", "in", productIds).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function countCollectionProducts(
   db: TenantDb,
   collection: Pick<CollectionDetail, "id" | "kind" | "rules" | "rulesMatch">,

@@ -2,6 +2,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { DiscountKind } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
+import { collectionMembersAmong } from "./collections.server.ts";
 import { formatMoney, minorUnitDigits, parseMoney, toDecimalString } from "./money.ts";
 import { SALE_STATUSES } from "./orders.server.ts";
 
@@ -194,21 +195,15 @@ async function usageOf(db: TenantDb, discountId: string, customerEmail: string):
   return { total: Number(row.total), byCustomer: Number(row.by_customer), customerKnown: customerEmail !== "" };
 }
 
-/**
- * Which of the cart's products are in which of the given collections, from collection_products.
- * Codes can be scoped to manual collections only (saveDiscount refuses automated ones) until the
- * catalogue offers a way to test a few products against a collection's rules.
- */
+/** Which of the cart's products are in which of the given collections, manual or automated. */
 async function collectionMembership(db: TenantDb, collectionIds: string[], productIds: string[]): Promise<Map<string, string[]>> {
   const membership = new Map<string, string[]>();
   if (!collectionIds.length || !productIds.length) return membership;
-  const rows = await db
-    .selectFrom("collection_products")
-    .select(["product_id", "collection_id"])
-    .where("collection_id", "in", collectionIds)
-    .where("product_id", "in", productIds)
-    .execute();
-  for (const row of rows) membership.set(row.product_id, [...(membership.get(row.product_id) ?? []), row.collection_id]);
+  const collections = await db.selectFrom("collections").select(["id", "kind", "rules", "rules_match"]).where("id", "in", collectionIds).execute();
+  for (const collection of collections) {
+    const members = await collectionMembersAmong(db, { id: collection.id, kind: collection.kind, rules: collection.rules, rulesMatch: collection.rules_match }, productIds);
+    for (const productId of members) membership.set(productId, [...(membership.get(productId) ?? []), collection.id]);
+  }
   return membership;
 }
 
@@ -448,9 +443,8 @@ export async function saveDiscount(
   if (!discount) return { ok: false, errors };
 
   if (discount.collection_ids.length) {
-    const found = await db.selectFrom("collections").select(["id", "kind"]).where("id", "in", discount.collection_ids).execute();
+    const found = await db.selectFrom("collections").select("id").where("id", "in", discount.collection_ids).execute();
     if (found.length !== discount.collection_ids.length) return { ok: false, errors: { collectionIds: "Choose collections from the list." } };
-    if (found.some((c) => c.kind !== "manual")) return { ok: false, errors: { collectionIds: "Choose manual collections: codes can't follow an automated collection's rules yet." } };
   }
   if (discount.product_ids.length) {
     const found = await db.selectFrom("products").select("id").where("id", "in", discount.product_ids).execute();
@@ -602,7 +596,7 @@ export async function discountTargets(db: TenantDb, chosen: { collectionIds: str
     return missing.length ? [...listed, ...(await load(missing))] : listed;
   };
   const [collections, products] = await Promise.all([
-    db.selectFrom("collections").select(["id", "title"]).where("kind", "=", "manual").orderBy("title").limit(TARGET_LIST_LIMIT).execute(),
+    db.selectFrom("collections").select(["id", "title"]).orderBy("title").limit(TARGET_LIST_LIMIT).execute(),
     db.selectFrom("products").select(["id", "title"]).where("status", "<>", "archived").orderBy("title").limit(TARGET_LIST_LIMIT).execute(),
   ]);
   return {

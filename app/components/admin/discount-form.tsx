@@ -91,7 +91,7 @@ export function DiscountForm({
         </div>
         {errors.appliesTo ? <p className="error" id="appliesTo-error">{errors.appliesTo}</p> : null}
         {show(appliesTo === "collections") ? (
-          <Picker name="collectionIds" label="Collections (manual ones)" choices={collections} chosen={fields.collectionIds} error={errors.collectionIds} empty="This shop has no manual collections yet." />
+          <Picker name="collectionIds" label="Collections" choices={collections} chosen={fields.collectionIds} error={errors.collectionIds} empty="This shop has no collections yet." />
         ) : null}
         {show(appliesTo === "products") ? (
           <Picker name="productIds" label="Products" choices={products} chosen={fields.productIds} error={errors.productIds} empty="This shop has no products yet." />
