@@ -51,7 +51,8 @@ export async function addShopDomain(db: PlatformDb, shopId: string, hostname: st
  * staleness if a notification is ever missed.
  */
 export class ShopRegistry {
-  private cache = new Map<string, { shop: Shop | null; expires: number }>();
+  // Promises, so concurrent requests for a host whose entry expired share one registry query.
+  private cache = new Map<string, { shop: Promise<Shop | null>; expires: number }>();
   private listener: pg.Client | null = null;
 
   constructor(
@@ -92,13 +93,17 @@ export class ShopRegistry {
     this.listener = null;
   }
 
-  private async cached(key: string, load: () => Promise<Shop | null>): Promise<Shop | null> {
+  private cached(key: string, load: () => Promise<Shop | null>): Promise<Shop | null> {
     const hit = this.cache.get(key);
     const now = Date.now();
     if (hit && hit.expires > now) return hit.shop;
-    const shop = await load();
+    const shop = load();
     if (this.cache.size >= MAX_CACHED_HOSTS) this.cache.clear();
     this.cache.set(key, { shop, expires: now + this.ttlMs });
+    // A failed lookup must not be served from the cache.
+    shop.catch(() => {
+      if (this.cache.get(key)?.shop === shop) this.cache.delete(key);
+    });
     return shop;
   }
 }

@@ -5,40 +5,25 @@ import type { Shop } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { recordOrder } from "../../shop/orders.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
-import { createUser } from "../../tenants/accounts.server.ts";
-import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
-import { provisionShop } from "../../tenants/provision.server.ts";
-import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { startTestApp, type TestApp } from "../support/http.ts";
-import { seedBrowserCatalogue } from "../support/storefront-catalogue.ts";
+import type { TenantDb } from "../../tenants/handle.server.ts";
+import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import type { TestDatabase } from "../support/database.ts";
+import type { TestApp } from "../support/http.ts";
 
 let t: TestDatabase;
 let app: TestApp;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
 let shop: Shop;
 let db: TenantDb;
 let store: string;
 
+let storefront: SeededStorefront;
+
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const port = await freePort();
-  const base = `localhost:${port}`;
-  app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
-  const owner = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
-  shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen & Clay", ownerId: owner.id });
-  db = tenantDb(t.db, shop.schema_name);
-  await seedBrowserCatalogue(db, app.services.media, shop);
-  store = `http://lumen.${base}`;
-  browser = await launchBrowser();
-  context = browser.context;
+  storefront = await openSeededStorefront();
+  ({ t, app, context, shop, db, store } = storefront);
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await t?.drop();
-});
+afterAll(() => storefront?.close());
 
 let shotNumber = 0;
 async function shot(page: Page, name: string) {

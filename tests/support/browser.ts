@@ -3,6 +3,13 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
+import type { Shop } from "../../db/types.ts";
+import { createUser } from "../../tenants/accounts.server.ts";
+import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
+import { provisionShop } from "../../tenants/provision.server.ts";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { startTestApp, type TestApp } from "./http.ts";
+import { seedBrowserCatalogue } from "./storefront-catalogue.ts";
 
 export const SCREENSHOTS = path.resolve(".data/screenshots");
 
@@ -35,4 +42,41 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+export interface SeededStorefront {
+  t: TestDatabase;
+  app: TestApp;
+  context: BrowserContext;
+  shop: Shop;
+  db: TenantDb;
+  /** The shop's origin, e.g. http://lumen.localhost:41234 */
+  store: string;
+  close(): Promise<void>;
+}
+
+/** A database, the app on a real port, the seeded "Lumen & Clay" shop and Chromium: the storefront browser tests' setting. */
+export async function openSeededStorefront(): Promise<SeededStorefront> {
+  const t = await createTestDatabase();
+  const port = await freePort();
+  const base = `localhost:${port}`;
+  const app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  const owner = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
+  const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen & Clay", ownerId: owner.id });
+  const db = tenantDb(t.db, shop.schema_name);
+  await seedBrowserCatalogue(db, app.services.media, shop);
+  const browser = await launchBrowser();
+  return {
+    t,
+    app,
+    context: browser.context,
+    shop,
+    db,
+    store: `http://lumen.${base}`,
+    async close() {
+      await browser.close();
+      await app.close();
+      await t.drop();
+    },
+  };
 }
