@@ -1,6 +1,7 @@
 // Route modules reach server-only code outside app/ through this file alone: Remix's
 // compiler swaps `*.server` modules for empty ones in the browser build only inside app/.
 export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.server.ts";
+export { requestMaintenance } from "../jobs/processors/maintenance.server.ts";
 export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
 export {
   addToCart,
@@ -175,6 +176,7 @@ export {
   UnknownThemeError,
 } from "../shop/themes.server.ts";
 export { listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
+export { countSpareShops } from "../tenants/provision.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
 export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";
 export {

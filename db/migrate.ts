@@ -7,14 +7,20 @@ import { migratePlatform } from "./migrate-platform.server.ts";
 
 export const DEFAULT_MIGRATION_CONCURRENCY = 8;
 
-/** The platform schema first, then every shop's schema. Safe to rerun at any point. */
+/** The platform schema first, then every shop's schema, spares included. Safe to rerun at any point. */
 export async function migrateAll(
   db: PlatformDb,
   { concurrency = DEFAULT_MIGRATION_CONCURRENCY, migrations = tenantMigrations }: { concurrency?: number; migrations?: readonly TenantMigration[] } = {},
 ): Promise<TenantMigrationReport> {
   await migratePlatform(db);
-  const shops = await db.selectFrom("platform.shops").select("schema_name").orderBy("id").execute();
-  return migrateTenants(db, shops.map((s) => s.schema_name), migrations, concurrency);
+  // Spare shops too: a signup may claim any of them next.
+  const schemas = await db
+    .selectFrom("platform.shops")
+    .select(["id", "schema_name"])
+    .unionAll((eb) => eb.selectFrom("platform.spare_shops").select(["id", "schema_name"]))
+    .orderBy("id")
+    .execute();
+  return migrateTenants(db, schemas.map((s) => s.schema_name), migrations, concurrency);
 }
 
 // `npm run db:migrate`

@@ -8,6 +8,7 @@ export type MemberRole = "owner" | "admin" | "staff";
 /** The `platform` schema: the registry every request consults before touching a shop. */
 export interface PlatformDatabase {
   "platform.shops": ShopsTable;
+  "platform.spare_shops": SpareShopsTable;
   "platform.shop_domains": ShopDomainsTable;
   "platform.users": UsersTable;
   "platform.memberships": MembershipsTable;
@@ -17,6 +18,7 @@ export interface PlatformDatabase {
 }
 
 export interface ShopsTable {
+  /** Given explicitly only when a signup claims a spare shop (its id came from this sequence). */
   id: Generated<string>;
   slug: string;
   /** Generated from the id (`shop_<id>`), never from user text. */
@@ -24,6 +26,13 @@ export interface ShopsTable {
   name: string;
   status: ColumnType<ShopStatus, ShopStatus | undefined, ShopStatus>;
   plan: ColumnType<string, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+/** A shop schema provisioned ahead of signups; claiming it turns it into a `platform.shops` row with the same id. */
+export interface SpareShopsTable {
+  id: Generated<string>;
+  schema_name: ColumnType<string, never, never>;
   created_at: Generated<Date>;
 }
 

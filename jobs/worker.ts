@@ -4,13 +4,17 @@ import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { readConfig } from "../server/config.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
-import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
+import { scheduleMaintenance, startMaintenanceWorker, type MaintenanceOptions } from "./processors/maintenance.server.ts";
 import { jobStore, type JobStore } from "./queues.server.ts";
 
+export interface WorkerOptions extends MaintenanceOptions {
+  media?: MediaStorage;
+}
+
 /** Starts every queue's worker and its schedules; returns a function that stops them. */
-export async function startWorkers(store: JobStore, db: PlatformDb, media: MediaStorage = mediaStorageFromEnv()): Promise<() => Promise<void>> {
+export async function startWorkers(store: JobStore, db: PlatformDb, { media = mediaStorageFromEnv(), ...maintenance }: WorkerOptions): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
-  const workers = [startMaintenanceWorker(store, db), startCatalogueTransferWorker(store, db, media)];
+  const workers = [startMaintenanceWorker(store, db, maintenance), startCatalogueTransferWorker(store, db, media)];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));
   return async () => void (await Promise.all(workers.map((w) => w.close())));
 }
@@ -21,7 +25,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const database = await resolveDatabaseUrl(config.databaseUrl);
   const db = createDatabase({ url: database.url });
   const store = jobStore({ redisUrl: config.redisUrl, databaseUrl: database.url });
-  const stop = await startWorkers(store, db);
+  const stop = await startWorkers(store, db, { spareShops: config.spareShops });
   console.log(`worker running on ${store.kind}`);
   const shutdown = async () => {
     await stop();

@@ -11,11 +11,17 @@ export interface Config extends HostConfig {
   redisUrl: string | undefined;
   /** Serve anonymous storefront pages from the in-process page cache (PAGE_CACHE=on|off; on in production). */
   pageCache: boolean;
+  /** Provisioned shops the worker keeps ready so a signup claims one instead of waiting for its schema (SPARE_SHOPS). */
+  spareShops: number;
 }
+
+const DEFAULT_SPARE_SHOPS = 3;
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const spareShops = Number(env.SPARE_SHOPS || DEFAULT_SPARE_SHOPS);
+  if (!Number.isInteger(spareShops) || spareShops < 0 || spareShops > 1000) throw new Error(`SPARE_SHOPS must be a whole number from 0 to 1000, got ${env.SPARE_SHOPS}`);
   return {
     port,
     production: env.NODE_ENV === "production",
@@ -24,6 +30,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     storeDomain: env.STORE_DOMAIN || `localhost:${port}`,
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    spareShops,
     pageCache: env.PAGE_CACHE ? ["1", "true", "on", "yes"].includes(env.PAGE_CACHE.toLowerCase()) : env.NODE_ENV === "production",
   };
 }

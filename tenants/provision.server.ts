@@ -20,9 +20,24 @@ export interface NewShop {
 }
 
 /**
+ * Takes the oldest spare shop nobody else is claiming. Its row stays locked
+ * until the caller's transaction ends, and a rollback puts it back.
+ */
+async function claimSpareShop(trx: Transaction<PlatformDatabase>): Promise<string | null> {
+  const spare = await trx
+    .deleteFrom("platform.spare_shops")
+    .where("id", "=", (eb) => eb.selectFrom("platform.spare_shops").select("id").orderBy("id").limit(1).forUpdate().skipLocked())
+    .returning("id")
+    .executeTakeFirst();
+  return spare?.id ?? null;
+}
+
+/**
  * Creates the registry row, the shop's schema with every tenant migration, and
  * the owner's membership inside the caller's transaction: if anything fails,
- * none of it exists.
+ * none of it exists. A spare shop, when one is ready, supplies the schema; it
+ * is brought up to date in the same transaction (a spare made before a deploy
+ * may lack the newest migrations), so either way the shop is complete.
  */
 export async function provisionShopInTransaction(
   trx: Transaction<PlatformDatabase>,
@@ -31,14 +46,19 @@ export async function provisionShopInTransaction(
 ): Promise<Shop> {
   const problem = slugProblem(slug);
   if (problem) throw new SlugUnavailableError(problem);
+  const spareId = await claimSpareShop(trx);
   let shop: Shop;
   try {
-    shop = await trx.insertInto("platform.shops").values({ slug, name }).returningAll().executeTakeFirstOrThrow();
+    shop = await trx
+      .insertInto("platform.shops")
+      .values(spareId ? { id: spareId, slug, name } : { slug, name })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   } catch (error) {
     if (isUniqueViolation(error, "shops_slug_key")) throw new SlugUnavailableError("taken");
     throw error;
   }
-  await sql`create schema ${sql.id(shop.schema_name)}`.execute(trx);
+  if (!spareId) await sql`create schema ${sql.id(shop.schema_name)}`.execute(trx);
   await migrateSchemaInTransaction(trx, shop.schema_name, migrations);
   await tenantDb(trx, shop.schema_name).insertInto("settings").values({ headline: name }).execute();
   await trx.insertInto("platform.memberships").values({ user_id: ownerId, shop_id: shop.id, role: "owner" }).execute();
@@ -51,4 +71,35 @@ export function provisionShop(
   migrations: readonly TenantMigration[] = tenantMigrations,
 ): Promise<Shop> {
   return db.transaction().execute((trx) => provisionShopInTransaction(trx, input, migrations));
+}
+
+/**
+ * Adds one migrated spare shop if the pool holds fewer than `target`, all in
+ * one transaction. Refills take turns, so concurrent ones never overshoot.
+ */
+async function addSpareShopBelow(db: PlatformDb, target: number, migrations: readonly TenantMigration[]): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('platform.spare_shops')::bigint)`.execute(trx);
+    if ((await countSpareShops(trx)) >= target) return false;
+    const spare = await trx.insertInto("platform.spare_shops").defaultValues().returning("schema_name").executeTakeFirstOrThrow();
+    await sql`create schema ${sql.id(spare.schema_name)}`.execute(trx);
+    await migrateSchemaInTransaction(trx, spare.schema_name, migrations);
+    return true;
+  });
+}
+
+/** Tops the spare pool up to `target` shops; returns how many it added. Run by the worker. */
+export async function replenishSpareShops(
+  db: PlatformDb,
+  target: number,
+  migrations: readonly TenantMigration[] = tenantMigrations,
+): Promise<number> {
+  let added = 0;
+  while (await addSpareShopBelow(db, target, migrations)) added++;
+  return added;
+}
+
+export async function countSpareShops(db: PlatformDb): Promise<number> {
+  const { n } = await db.selectFrom("platform.spare_shops").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  return Number(n);
 }

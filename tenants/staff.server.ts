@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { MemberRole, PlatformDatabase, Shop, User } from "../db/types.ts";
 import { recordAudit, type Actor } from "../shop/audit.server.ts";
@@ -292,6 +292,18 @@ export async function revokeInvitation(db: PlatformDb, shop: Shop, by: StaffActo
       summary: `Revoked the invitation of ${invitation.email} as ${invitation.role}`,
     });
   });
+}
+
+// Expired invitations stay listed this long so the merchant can see them and send them again.
+const STALE_INVITATION_DAYS = 30;
+
+/** Housekeeping, run by the maintenance job: invitations that expired over a month ago, used or not. */
+export async function purgeStaleInvitations(db: PlatformDb): Promise<{ invitations: number }> {
+  const result = await db
+    .deleteFrom("platform.invitations")
+    .where("expires_at", "<=", sql<Date>`now() - make_interval(days => ${STALE_INVITATION_DAYS})`)
+    .executeTakeFirst();
+  return { invitations: Number(result.numDeletedRows) };
 }
 
 export type InvitationState = "pending" | "expired" | "used";

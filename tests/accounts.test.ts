@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAINTENANCE_QUEUE, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
+import { openQueue } from "../jobs/queues.server.ts";
+import { startWorkers } from "../jobs/worker.ts";
+import { countSpareShops, replenishSpareShops } from "../tenants/provision.server.ts";
 import { findShopBySlug } from "../tenants/registry.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
@@ -47,6 +51,30 @@ describe("merchant signup", () => {
     const storefront = await app.request("ada-atelier.shops.test", "/");
     expect(storefront.status).toBe(200);
     expect(storefront.body).toContain("Ada&#x27;s Atelier");
+  });
+
+  it("takes a ready spare shop and asks the worker to refill the pool", async () => {
+    await replenishSpareShops(t.db, 1);
+    const spare = await t.db.selectFrom("platform.spare_shops").select("schema_name").executeTakeFirstOrThrow();
+    const res = await signup({ shopName: "Spare Parts", slug: "spare-parts", email: "spare@example.com", password: "long-enough-1" });
+    expect(res.headers.location).toBe("/admin/spare-parts");
+    expect((await findShopBySlug(t.db, "spare-parts"))?.schema_name).toBe(spare.schema_name);
+    expect(await countSpareShops(t.db)).toBe(0);
+    expect((await app.request("spare-parts.shops.test", "/")).body).toContain("Spare Parts");
+
+    const queue = openQueue<MaintenanceJob>(app.services.jobs, MAINTENANCE_QUEUE);
+    const stop = await startWorkers(app.services.jobs, t.db, { spareShops: 1 });
+    try {
+      const deadline = Date.now() + 15_000;
+      while ((await countSpareShops(t.db)) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await countSpareShops(t.db)).toBe(1);
+      const requested = await queue.getJobs(["completed"]);
+      expect(requested.filter((j) => j.name === "replenish-spare-shops" && !j.repeatJobKey).length).toBeGreaterThan(0);
+    } finally {
+      await stop();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 
   it("shows what is wrong and creates nothing on bad input", async () => {

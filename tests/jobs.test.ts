@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAINTENANCE_QUEUE, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
+import { MAINTENANCE_QUEUE, requestMaintenance, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
 import { jobStore, openQueue } from "../jobs/queues.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
-import { provisionShop } from "../tenants/provision.server.ts";
+import { countSpareShops, provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 // The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
@@ -31,11 +31,12 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
   it("purges expired sessions and stale login failures, keeping live ones", async () => {
     const user = await createUser(t.db, { email: `worker-${Date.now()}@example.com`, password: "long-enough-1" });
     const store = jobStore({ redisUrl, databaseUrl: t.url });
-    const stop = await startWorkers(store, t.db);
+    const stop = await startWorkers(store, t.db, { spareShops: 0 });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     try {
-      // The schedule's first run starts right away; let it finish so the rows below meet our own job.
-      await waitFor(async () => ((await queue.getCompletedCount()) > 0 ? true : undefined));
+      // Each schedule's first run starts right away; let them finish so the rows below meet our own job.
+      const schedules = (await queue.getJobSchedulers()).length;
+      await waitFor(async () => ((await queue.getCompletedCount()) >= schedules ? true : undefined));
       const hour = 3600_000;
       await t.db
         .insertInto("platform.sessions")
@@ -64,7 +65,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
 
       // The recurring schedule is registered once, however often workers start.
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual(["purge-expired-auth", "purge-expired-shopper-records"]);
+      expect(schedulers.map((s) => s.key).sort()).toEqual(["purge-expired-auth", "purge-expired-shopper-records", "purge-stale-invitations", "replenish-spare-shops"]);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
@@ -87,7 +88,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
       ]).execute();
     }
     const store = jobStore({ redisUrl, databaseUrl: t.url });
-    const stop = await startWorkers(store, t.db);
+    const stop = await startWorkers(store, t.db, { spareShops: 0 });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     try {
       const job = await queue.add("purge-expired-shopper-records", { task: "purge-expired-shopper-records" });
@@ -108,9 +109,61 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
     }
   });
 
+  it("keeps the spare-shop pool at its target as signups draw on it", async () => {
+    const owner = await createUser(t.db, { email: `spares-${Date.now()}@example.com`, password: "long-enough-1" });
+    // Both backends share one database: aim two above whatever the other left.
+    const target = (await countSpareShops(t.db)) + 2;
+    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const stop = await startWorkers(store, t.db, { spareShops: target });
+    const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    const poolAt = (n: number) => waitFor(async () => ((await countSpareShops(t.db)) === n ? true : undefined));
+    try {
+      await poolAt(target); // the schedule's first run
+      const spares = await t.db.selectFrom("platform.spare_shops").select("schema_name").orderBy("id").execute();
+      const shop = await provisionShop(t.db, { slug: `spare-claim-${Date.now()}`, name: "Claimed", ownerId: owner.id });
+      expect(shop.schema_name).toBe(spares[0].schema_name);
+      expect(await countSpareShops(t.db)).toBe(target - 1);
+
+      await requestMaintenance(store, "replenish-spare-shops");
+      await poolAt(target);
+      // A refill request with the pool full adds nothing.
+      await requestMaintenance(store, "replenish-spare-shops");
+      await waitFor(async () => ((await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0 ? true : undefined));
+      expect(await countSpareShops(t.db)).toBe(target);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await stop();
+    }
+  });
+
+  it("purges invitations that expired over a month ago", async () => {
+    const owner = await createUser(t.db, { email: `inviter-${Date.now()}@example.com`, password: "long-enough-1" });
+    const shop = await provisionShop(t.db, { slug: `invites-${Date.now()}`, name: "Invites", ownerId: owner.id });
+    const day = 86_400_000;
+    const invite = (email: string, expiresAgoDays: number) => ({
+      shop_id: shop.id, email, role: "staff" as const, token_hash: `${email}-${shop.id}`, invited_by: owner.id, expires_at: new Date(Date.now() - expiresAgoDays * day),
+    });
+    await t.db.insertInto("platform.invitations").values([invite("stale@example.com", 31), invite("recent@example.com", 2), invite("pending@example.com", -2)]).execute();
+    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const stop = await startWorkers(store, t.db, { spareShops: 0 });
+    const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    try {
+      await requestMaintenance(store, "purge-stale-invitations");
+      await waitFor(async () => {
+        const left = await t.db.selectFrom("platform.invitations").select("email").where("shop_id", "=", shop.id).orderBy("email").execute();
+        return left.length === 2 ? left : undefined;
+      }).then((left) => expect(left.map((i) => i.email)).toEqual(["pending@example.com", "recent@example.com"]));
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await stop();
+    }
+  });
+
   it("fails a malformed job without touching the database", async () => {
     const store = jobStore({ redisUrl, databaseUrl: t.url });
-    const stop = await startWorkers(store, t.db);
+    const stop = await startWorkers(store, t.db, { spareShops: 0 });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     try {
       const before = await t.db.selectFrom("platform.sessions").select("id").execute();

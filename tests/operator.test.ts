@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../tenants/accounts.server.ts";
-import { provisionShop } from "../tenants/provision.server.ts";
+import { provisionShop, replenishSpareShops } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   const alpha = await provisionShop(t.db, { slug: "alpha", name: "Alpha Apparel", ownerId: owner.id });
   const beta = await provisionShop(t.db, { slug: "beta", name: "Beta Books", ownerId: owner.id });
   shopIds = { alpha: alpha.id, beta: beta.id };
-  app = await startTestApp(t.url);
+  app = await startTestApp(t.url, { SPARE_SHOPS: "2" });
   const res = await app.request(PLATFORM, "/login", { method: "POST", form: { email: "ops@example.com", password: "operator-pass" }, headers: { origin: ORIGIN } });
   expect(res.headers.location).toBe("/operator");
   operatorCookie = cookiePair(res.headers["set-cookie"], "bazaar_session");
@@ -34,9 +34,17 @@ describe("operator console", () => {
     expect(all.status).toBe(200);
     expect(all.body).toContain("Alpha Apparel");
     expect(all.body).toContain("Beta Books");
+    expect(all.body).toContain("Spare shops ready for signups: 0 of 2.");
     const found = await app.request(PLATFORM, "/operator?q=book", { headers: { cookie: operatorCookie } });
     expect(found.body).toContain("Beta Books");
     expect(found.body).not.toContain("Alpha Apparel");
+  });
+
+  it("shows the spare-shop pool, whose schemas never appear as shops", async () => {
+    await replenishSpareShops(t.db, 2);
+    const page = await app.request(PLATFORM, "/operator", { headers: { cookie: operatorCookie } });
+    expect(page.body).toContain("Spare shops ready for signups: 2 of 2.");
+    expect(page.body.match(/name="shopId"/g)).toHaveLength(2);
   });
 
   it("suspends a shop, whose storefront then answers 'unavailable' while the other stays up, and reactivates it", async () => {

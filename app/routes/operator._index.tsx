@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { shopOrigin } from "../../server/config.ts";
 import { PlatformHeader } from "../components/platform-header.tsx";
+import { countSpareShops } from "../domain.server.ts";
 import { requireOperator } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Operator console · Bazaar" }];
@@ -21,10 +22,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const pattern = `%${q.replace(/[%_\\]/g, "\\$&")}%`;
     query = query.where((eb) => eb.or([eb("slug", "like", pattern), eb(eb.fn("lower", ["name"]), "like", pattern)]));
   }
-  const shops = await query.execute();
+  const [shops, spareShops] = await Promise.all([query.execute(), countSpareShops(context.services.db)]);
   return {
     email: operator.email,
     q,
+    spareShops,
+    spareTarget: context.services.config.spareShops,
     shops: shops.map((s) => ({ ...s, url: shopOrigin(context.services.config, s.slug), created_at: s.created_at.toISOString().slice(0, 10) })),
   };
 }
@@ -42,12 +45,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OperatorConsole() {
-  const { email, q, shops } = useLoaderData<typeof loader>();
+  const { email, q, shops, spareShops, spareTarget } = useLoaderData<typeof loader>();
   return (
     <>
       <PlatformHeader email={email}><span>Operator console</span></PlatformHeader>
       <main className="wide">
         <h1>Shops</h1>
+        <p className="muted">
+          {`Spare shops ready for signups: ${spareShops} of ${spareTarget}.`} The worker provisions them ahead, so a signup takes one instead
+          of waiting for its schema.
+        </p>
         <Form method="get" role="search">
           <label htmlFor="q">Find a shop</label>
           <input id="q" name="q" type="search" defaultValue={q} placeholder="slug or name" />
