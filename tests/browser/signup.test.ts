@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replenishSpareShops } from "../../tenants/provision.server.ts";
+import { findShopBySlug } from "../../tenants/registry.server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { startTestApp, type TestApp } from "../support/http.ts";
@@ -10,6 +12,7 @@ let app: TestApp;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
 let base: string;
+let spareSchema: string;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -17,6 +20,9 @@ beforeAll(async () => {
   // Chromium resolves *.localhost to loopback, so shops get real subdomains.
   base = `localhost:${port}`;
   app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  // One spare shop ready, as the worker keeps in production: the signup below claims it.
+  await replenishSpareShops(t.db, 1);
+  spareSchema = (await t.db.selectFrom("platform.spare_shops").select("schema_name").executeTakeFirstOrThrow()).schema_name;
   browser = await launchBrowser();
   context = browser.context;
 });
@@ -45,6 +51,7 @@ describe("a merchant signs up in a browser", () => {
     await page.waitForURL(`http://${base}/admin/lumen-candles`);
     await page.getByRole("heading", { level: 1, name: "Lumen Candles" }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "03-admin.png") });
+    expect((await findShopBySlug(t.db, "lumen-candles"))?.schema_name).toBe(spareSchema);
 
     const cookies = await context.cookies(`http://${base}`);
     const session = cookies.find((c) => c.name === "bazaar_session");
