@@ -2,6 +2,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import type { RequestContext, Site } from "./context.ts";
@@ -29,8 +30,12 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
 
   // gzip or brotli for text (pages, scripts, styles, sitemaps), as the browser accepts.
   app.use(compression());
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false, redirect: false }));
+  // Only the top-level files public/ held at startup: a catch-all static handler would stat the disk
+  // on every page request.
+  const publicFiles = new Set(readdirSync("public", { withFileTypes: true }).filter((f) => f.isFile()).map((f) => `/${f.name}`));
+  const servePublic = express.static("public", { maxAge: "1h", index: false });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
   // Resolve the tenant before anything can read shop data.
   app.use(async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {

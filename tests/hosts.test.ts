@@ -69,6 +69,16 @@ describe("host resolution over HTTP", () => {
     }
   });
 
+  it("serves public/ files on every host, and nothing else from that folder's path", async () => {
+    for (const host of ["bazaar.test", "acme.shops.test"]) {
+      const icon = await app.request(host, "/favicon.svg");
+      expect(icon.status, host).toBe(200);
+      expect(icon.headers["content-type"]).toContain("image/svg+xml");
+    }
+    expect((await app.request("acme.shops.test", "/build")).status).toBe(404);
+    expect((await app.request("acme.shops.test", "/favicon.svg.bak")).status).toBe(404);
+  });
+
   it("answers 404 for an unknown shop and for a reserved subdomain", async () => {
     for (const host of ["nobody.shops.test", "www.shops.test", "admin.shops.test", "unknown-domain.example"]) {
       const res = await app.request(host, "/");
