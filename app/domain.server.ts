@@ -96,6 +96,16 @@ export {
   type ProductDraft,
   type VariantBulkEdit,
 } from "../shop/product-drafts.server.ts";
+export {
+  deletePage,
+  getPage,
+  listPages,
+  PageValidationError,
+  savePage,
+  type PageErrors,
+  type PageInput,
+  type PageVisibility,
+} from "../shop/pages.server.ts";
 export { findProducts, listProducts, productFacets, readProductListQuery } from "../shop/product-list.server.ts";
 export {
   applyProductBulkAction,

@@ -1,20 +1,30 @@
 import type { LinksFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import styles from "./styles/app.css";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError } from "@remix-run/react";
+import type { StylesheetsHandle } from "./components/store/stylesheets.ts";
+import platformStyles from "./styles/app.css";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: styles },
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-];
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+
+/** The stylesheets the matched routes ask for (a storefront page: its base and theme), or none for a platform page. */
+function useThemedStylesheets(): string[] {
+  const hrefs = useMatches().flatMap((match) => (match.handle as Partial<StylesheetsHandle> | undefined)?.stylesheets?.(match.data) ?? []);
+  return [...new Set(hrefs)];
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const themed = useThemedStylesheets();
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {/* The platform's base goes first, for its pages' own stylesheets to refine. */}
+        {themed.length ? null : <link rel="stylesheet" href={platformStyles} />}
         <Links />
+        {/* A storefront's base and theme go last: the theme has the final say over the shared pages' styles. Rendered
+            here, in the layout that stays, they stay linked across client-side navigation, so nothing flashes unstyled. */}
+        {themed.map((href) => <link key={href} rel="stylesheet" href={href} />)}
       </head>
       <body>
         {children}

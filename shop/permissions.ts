@@ -3,6 +3,7 @@ import type { MemberRole } from "../db/types.ts";
 /**
  * What each role may do in a shop's admin. Staff run the shop day to day;
  * payouts, billing and staff management are for the owner (and admins, for staff).
+ * Content pages speak for the shop as a whole, like its theme and policies: owners and admins.
  */
 export type Capability =
   | "catalogue"
@@ -10,6 +11,7 @@ export type Capability =
   | "customers"
   | "discounts"
   | "themes"
+  | "pages"
   | "settings"
   | "staff"
   | "payouts"
@@ -17,8 +19,8 @@ export type Capability =
   | "audit";
 
 const GRANTS: Record<MemberRole, ReadonlySet<Capability>> = {
-  owner: new Set(["catalogue", "orders", "customers", "discounts", "themes", "settings", "staff", "payouts", "billing", "audit"]),
-  admin: new Set(["catalogue", "orders", "customers", "discounts", "themes", "settings", "staff"]),
+  owner: new Set(["catalogue", "orders", "customers", "discounts", "themes", "pages", "settings", "staff", "payouts", "billing", "audit"]),
+  admin: new Set(["catalogue", "orders", "customers", "discounts", "themes", "pages", "settings", "staff"]),
   staff: new Set(["catalogue", "orders", "customers", "discounts"]),
 };
 

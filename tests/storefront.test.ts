@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
 import { createPreviewToken, previewSecret, PREVIEW_TOKEN_SECONDS } from "../shop/storefront-access.server.ts";
+import { publishTheme } from "../shop/themes.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
@@ -387,5 +390,66 @@ describe("the password page before launch", () => {
     const password = await soon("/password");
     expect(password.status).toBe(302);
     expect(password.headers.location).toBe("/");
+  });
+});
+
+describe("stylesheets", () => {
+  let soonDb: TenantDb;
+  let soon: Shop;
+  beforeAll(async () => {
+    await publishTheme(northDb, SYSTEM_ACTOR, "classic");
+    await publishTheme(southDb, SYSTEM_ACTOR, "editorial");
+    const owner = await createUser(t.db, { email: "later@example.com", password: "correct horse" });
+    soon = await provisionShop(t.db, { slug: "later", name: "Later", ownerId: owner.id });
+    soonDb = tenantDb(t.db, soon.schema_name);
+    await publishTheme(soonDb, SYSTEM_ACTOR, "classic");
+  });
+  afterAll(async () => {
+    await publishTheme(northDb, SYSTEM_ACTOR, "minimal");
+    await publishTheme(southDb, SYSTEM_ACTOR, "minimal");
+  });
+
+  /** What each stylesheet a page links is, told apart by the rules inside it. */
+  function linkedStylesheets(html: string): string[] {
+    const hrefs = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]);
+    return hrefs.map((href) => {
+      const css = readFileSync(path.join("public", href), "utf8");
+      const theme = /\.theme-(minimal|editorial|classic)\b/.exec(css)?.[1];
+      if (theme) return `theme:${theme}`;
+      if (css.includes(".admin-nav")) return "platform";
+      if (css.includes(".product-grid")) return "storefront";
+      return path.basename(href).replace(/-[A-Z0-9]+\.css$/, "");
+    });
+  }
+
+  const STORE_PAGES = ["/", "/products/mug", "/collections/featured", "/pages/about", "/policies/refund-policy", "/search?q=mug", "/cart", "/account/login", "/products/missing"];
+
+  it("a storefront page links its shop's live theme and the storefront base, never another theme or the admin's", async () => {
+    for (const [shop, theme] of [["north", "classic"], ["south", "editorial"]]) {
+      for (const pathname of STORE_PAGES) {
+        const sheets = linkedStylesheets((await get(shop, pathname)).body);
+        const extra = pathname.startsWith("/search") ? ["search"] : pathname === "/cart" || pathname.startsWith("/account") ? ["shopper"] : [];
+        expect(sheets.sort(), `${shop}${pathname}`).toEqual(["storefront", `theme:${theme}`, ...extra].sort());
+      }
+    }
+  });
+
+  it("a preview of a theme's draft links that theme instead; the password page links the live one", async () => {
+    const token = createPreviewToken(previewSecret(), north.id, "editorial");
+    const framed = await get("north", `/products/mug?preview_token=${token}&preview=draft`, { "sec-fetch-dest": "iframe" });
+    expect(framed.body).toContain("Previewing a theme draft.");
+    expect(linkedStylesheets(framed.body).sort()).toEqual(["storefront", "theme:editorial"]);
+    for (const pathname of ["/", "/password"]) {
+      expect(linkedStylesheets((await get("later", pathname)).body).sort(), pathname).toEqual(["storefront", "theme:classic"]);
+    }
+  });
+
+  it("platform pages keep the admin's stylesheet and link no theme", async () => {
+    for (const pathname of ["/", "/login", "/signup", "/no-such-page"]) {
+      expect(linkedStylesheets((await app.request("bazaar.test", pathname)).body), pathname).toEqual(["platform"]);
+    }
+    const login = await app.request("bazaar.test", "/login", { method: "POST", form: { email: "owner@example.com", password: "correct horse" }, headers: { origin: "http://bazaar.test" } });
+    const cookie = cookiePair(login.headers["set-cookie"], "bazaar_session");
+    expect(linkedStylesheets((await app.request("bazaar.test", "/admin/north/products", { headers: { cookie } })).body)).toEqual(["platform", "catalogue"]);
   });
 });

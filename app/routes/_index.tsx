@@ -1,4 +1,4 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { JsonLd } from "../components/store/json-ld.tsx";
@@ -6,6 +6,7 @@ import { PasswordPage } from "../components/store/password-page.tsx";
 import { storeMeta } from "../components/store/seo.ts";
 import { HomeSections } from "../components/store/sections.tsx";
 import { StoreShell } from "../components/store/shell.tsx";
+import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
 import { homeSectionsData } from "../domain.server.ts";
 import { loadPasswordPage, loadStoreLayout, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
@@ -40,6 +41,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
+
+export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
+  stylesheets: (data) =>
+    data?.kind === "shop" ? storefrontStylesheets(data.store.themeId) : data?.kind === "locked" ? storefrontStylesheets(data.page.themeId) : [],
+};
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.kind === "shop") return storeMeta(data.seo, data.store);

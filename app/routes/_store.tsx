@@ -1,16 +1,15 @@
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { THEMES } from "../../themes/index.ts";
 import { StoreShell } from "../components/store/shell.tsx";
-import storefrontStyles from "../styles/storefront.css";
+import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
 import { loadStoreLayout, requireStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // The storefront layout (pathless): every shop page but "/" renders inside it. See themes/README.md.
 
-// The shell links its own theme's stylesheet too; declaring them here lets Remix load them before a client-side
-// navigation from "/" (which has its own shell) renders, so nothing flashes unstyled.
-export const links = () => [storefrontStyles, ...THEMES.map((t) => t.stylesheet)].map((href) => ({ rel: "stylesheet", href }));
+export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
+  stylesheets: (data) => (data ? storefrontStylesheets(data.store.themeId) : []),
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const storefront = await requireStorefront(context, request);

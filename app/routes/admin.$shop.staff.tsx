@@ -24,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Staff · Bazaar admin" }];
 const ROLE_DESCRIPTIONS = {
   owner: "Everything, including payouts, billing, staff and the audit log.",
   admin: "Everything except payouts, billing and the audit log; can invite and remove staff.",
-  staff: "Products, orders, customers and discounts. No settings, staff, payouts or billing.",
+  staff: "Products, orders, customers and discounts. No themes, pages, settings, staff, payouts or billing.",
 } as const;
 
 function dateOnly(date: Date): string {

@@ -14,6 +14,7 @@ const SECTIONS: { to: string; label: string; capability: Capability }[] = [
   { to: "customers", label: "Customers", capability: "customers" },
   { to: "discounts", label: "Discounts", capability: "discounts" },
   { to: "themes", label: "Themes", capability: "themes" },
+  { to: "pages", label: "Pages", capability: "pages" },
   { to: "settings", label: "Settings", capability: "settings" },
   { to: "staff", label: "Staff", capability: "staff" },
   { to: "audit", label: "Audit log", capability: "audit" },

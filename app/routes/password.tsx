@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { PasswordPage } from "../components/store/password-page.tsx";
+import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
 import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret } from "../domain.server.ts";
 import { loadPasswordPage, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
@@ -18,6 +19,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (storefront.unlocked) throw redirect("/");
   return data({ page: await loadPasswordPage(context, storefront) }, { headers: storefrontSecurityHeaders(context, storefront) });
 }
+
+export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
+  stylesheets: (data) => (data ? storefrontStylesheets(data.page.themeId) : []),
+};
 
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => (actionHeaders.has("Content-Security-Policy") ? actionHeaders : loaderHeaders);
 

@@ -1,32 +1,22 @@
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { refreshSearchWords } from "../../shop/search.server.ts";
-import { createUser } from "../../tenants/accounts.server.ts";
-import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
-import { provisionShop } from "../../tenants/provision.server.ts";
-import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { startTestApp, type TestApp } from "../support/http.ts";
+import { publishTheme } from "../../shop/themes.server.ts";
+import type { TenantDb } from "../../tenants/handle.server.ts";
+import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
 import { createProduct, variant } from "../support/storefront.ts";
-import { seedBrowserCatalogue } from "../support/storefront-catalogue.ts";
 
-let t: TestDatabase;
-let app: TestApp;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
 let db: TenantDb;
 let store: string;
 
+let storefront: SeededStorefront;
+
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const port = await freePort();
-  const base = `localhost:${port}`;
-  app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
-  const owner = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
-  const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen & Clay", ownerId: owner.id });
-  db = tenantDb(t.db, shop.schema_name);
-  await seedBrowserCatalogue(db, app.services.media, shop);
+  storefront = await openSeededStorefront();
+  ({ context, db, store } = storefront);
   // A few more stoneware pieces from other makers, so the facets have something to offer.
   const colours = [{ name: "Colour", values: ["Sand", "Slate"] }];
   await createProduct(db, {
@@ -41,20 +31,15 @@ beforeAll(async () => {
   await createProduct(db, { title: "Stoneware Planter", vendor: "Fern House", productType: "Garden", tags: ["stoneware", "plants"], variants: [variant([], 3600, { inventoryQuantity: 0 })] });
   await createProduct(db, { title: "Stoneware Jug", vendor: "Fern House", productType: "Tableware", descriptionHtml: "<p>Pours without a drip.</p>", variants: [variant([], 4100)] });
   await refreshSearchWords(db);
-  store = `http://lumen.${base}`;
-  browser = await launchBrowser();
-  context = browser.context;
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await t?.drop();
-});
+afterAll(() => storefront?.close());
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `search-${name}.png`), fullPage: true });
+const shot = (page: Page, themeId: string, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `search-${themeId}-${name}.png`), fullPage: true });
 const cardTitles = (page: Page) => page.locator(".search-results .product-grid > li").evaluateAll((items) => items.map((li) => li.querySelector("h3")?.textContent?.trim() ?? ""));
 
-describe("searching the storefront", () => {
+describe.each(["minimal", "editorial", "classic"])("searching the storefront in the %s theme", (themeId) => {
+  beforeAll(() => publishTheme(db, SYSTEM_ACTOR, themeId));
+
   it("suggests as the shopper types, forgives a typo, filters and sorts", async () => {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -62,6 +47,7 @@ describe("searching the storefront", () => {
     page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : null));
 
     await page.goto(`${store}/search`);
+    await expect.poll(() => page.evaluate(() => document.querySelector(".store")?.className)).toBe(`store theme-${themeId}`);
     await page.getByRole("heading", { level: 1, name: "Search" }).waitFor();
     await page.waitForLoadState("networkidle");
 
@@ -78,7 +64,7 @@ describe("searching the storefront", () => {
     const first = await options.first().getAttribute("id");
     expect(await box.getAttribute("aria-activedescendant")).toBe(first);
     expect(await options.first().getAttribute("aria-selected")).toBe("true");
-    await shot(page, "01-suggestions");
+    await shot(page, themeId, "01-suggestions");
     await box.press("Escape");
     await expect.poll(() => box.getAttribute("aria-expanded")).toBe("false");
 
@@ -90,7 +76,7 @@ describe("searching the storefront", () => {
     await expect.poll(() => page.locator(".search-summary").textContent()).toBe("5 results for “stonware”");
     expect((await cardTitles(page)).sort()).toEqual(["Stoneware Bowl Set", "Stoneware Jug", "Stoneware Mug", "Stoneware Planter", "Stoneware Plate"]);
     await page.waitForLoadState("networkidle");
-    await shot(page, "02-typo");
+    await shot(page, themeId, "02-typo");
 
     // A filter applies as soon as it is ticked; the counts stay those of the other filters.
     const brands = page.getByRole("group", { name: "Brand" });
@@ -106,7 +92,7 @@ describe("searching the storefront", () => {
     expect(await brands.getByRole("checkbox", { name: /Kiln & Co/ }).isChecked()).toBe(true);
     expect(await page.getByRole("group", { name: "Availability" }).textContent()).toContain("In stock (2 products)");
     await page.waitForLoadState("networkidle");
-    await shot(page, "03-filtered");
+    await shot(page, themeId, "03-filtered");
 
     // Sorting keeps the filter.
     await page.getByLabel("Sort by").selectOption("price-ascending");
@@ -116,7 +102,7 @@ describe("searching the storefront", () => {
     await page.getByLabel("Sort by").selectOption("price-descending");
     await expect.poll(() => cardTitles(page)).toEqual(["Stoneware Bowl Set", "Stoneware Plate"]);
     await page.waitForLoadState("networkidle");
-    await shot(page, "04-sorted");
+    await shot(page, themeId, "04-sorted");
 
     // One h1, every control labelled.
     expect(await page.getByRole("heading", { level: 1 }).count()).toBe(1);
@@ -132,6 +118,7 @@ describe("searching the storefront", () => {
     // Without scripts the page stays the server-rendered HTML.
     await page.route("**/*", (route) => (route.request().resourceType() === "script" ? route.abort() : route.continue()));
     await page.goto(`${store}/search?q=stoneware`);
+    expect(await page.locator(".store").getAttribute("class")).toBe(`store theme-${themeId}`);
     await page.getByRole("group", { name: "Brand" }).getByRole("checkbox", { name: /Fern House/ }).check();
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(/filter\.p\.vendor=Fern\+House/);
@@ -144,6 +131,6 @@ describe("searching the storefront", () => {
 
     await page.goto(`${store}/search?q=teapot`);
     await page.getByText("No products match “teapot”.").waitFor();
-    await shot(page, "05-no-results");
+    await shot(page, themeId, "05-no-results");
   });
 });

@@ -75,6 +75,12 @@ describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => 
     await page.getByText("You may also like").waitFor();
     await page.waitForLoadState("networkidle");
     await shot(page, `${themeId}-product`);
+    // On a desktop the header's Account and Cart links share one row.
+    const middle = async (selector: string) => {
+      const box = (await page.locator(`.site-header ${selector}`).boundingBox())!;
+      return box.y + box.height / 2;
+    };
+    expect(Math.abs((await middle(".account-link")) - (await middle(".cart-link")))).toBeLessThan(4);
     // Phones get a layout of their own.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${store}/`);

@@ -1,13 +1,13 @@
 import { useEffect, type CSSProperties } from "react";
 import { getTheme } from "../../../themes/index.ts";
 import { cssVariables } from "../../../themes/settings.ts";
-import storefrontStyles from "../../styles/storefront.css";
 import { StoreContext } from "./context.tsx";
 import type { StoreLayoutData } from "./types.ts";
 
 /**
- * The storefront's frame around every page: the theme's stylesheet and
- * variables, skip link, header, one <main>, footer.
+ * The storefront's frame around every page: the theme's variables, skip link,
+ * header, one <main>, footer. (Its stylesheets come from the route's `handle`:
+ * see stylesheets.ts.)
  */
 export function StoreShell({ store, children }: { store: StoreLayoutData; children: React.ReactNode }) {
   const theme = getTheme(store.themeId);
@@ -15,8 +15,6 @@ export function StoreShell({ store, children }: { store: StoreLayoutData; childr
   usePreviewLinks(store.preview?.query);
   return (
     <StoreContext.Provider value={{ store, theme }}>
-      <link rel="stylesheet" href={storefrontStyles} />
-      <link rel="stylesheet" href={theme.stylesheet} />
       {store.preview?.query ? <script dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
       <div className={`store theme-${theme.id}`} style={cssVariables(store.settings) as CSSProperties}>
         <a className="skip-link" href="#main">Skip to content</a>

@@ -1,0 +1,15 @@
+import { getTheme } from "../../../themes/index.ts";
+import storefrontStyles from "../../styles/storefront.css";
+
+/**
+ * Routes that draw a page in a shop's theme export this as `handle`: the root layout links the stylesheets it
+ * names for the loader data, and only those. Pages without one are the platform's and get its app.css.
+ */
+export interface StylesheetsHandle<Data = unknown> {
+  stylesheets(data: Data | undefined): string[];
+}
+
+/** A storefront page's stylesheets: the shared base, then the theme's (the previewed theme's in a preview). */
+export function storefrontStylesheets(themeId: string): string[] {
+  return [storefrontStyles, getTheme(themeId).stylesheet];
+}

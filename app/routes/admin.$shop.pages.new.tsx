@@ -1,0 +1,43 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { PageValidationError, savePage } from "../domain.server.ts";
+import { AdminErrorBoundary } from "../components/admin-error.tsx";
+import { PageForm, type PageFormDraft } from "../components/admin/page-form.tsx";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+import { pageInput, readPageDraft, refusedPage } from "../utils/page-editor.server.ts";
+import styles from "../styles/catalogue.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: "Add page · Pages · Bazaar admin" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { shop } = await requireShopAdmin(context, request, params.shop, "pages");
+  const draft: PageFormDraft = { title: "", handle: "", bodyHtml: "", visibility: "visible", seoTitle: "", seoDescription: "" };
+  return { shopSlug: shop.slug, draft };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "pages");
+  const draft = readPageDraft(await request.formData());
+  try {
+    const saved = await savePage(db, actor, pageInput(draft));
+    throw redirect(`/admin/${shop.slug}/pages/${saved.id}?created=1`);
+  } catch (error) {
+    if (error instanceof PageValidationError) return refusedPage(draft, error.errors);
+    throw error;
+  }
+}
+
+export default function NewPage() {
+  const loaded = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>();
+  return (
+    <main className="catalogue">
+      <PageForm shopSlug={loaded.shopSlug} draft={refused?.draft ?? loaded.draft} errors={refused?.errors ?? {}} notice={null} revision={refused?.revision ?? "new"} />
+    </main>
+  );
+}
+
+export const ErrorBoundary = AdminErrorBoundary;
