@@ -1,7 +1,6 @@
 // Route modules reach server-only code outside app/ through this file alone: Remix's
 // compiler swaps `*.server` modules for empty ones in the browser build only inside app/.
 export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.server.ts";
-export { requestMaintenance } from "../jobs/processors/maintenance.server.ts";
 export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
 export {
   addToCart,

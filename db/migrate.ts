@@ -31,7 +31,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const started = performance.now();
   const report = await migrateAll(db, { concurrency });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.log(`platform migrated; shops: ${report.migrated.length} migrated, ${report.upToDate} up to date, ${report.failed.length} failed (${seconds} s)`);
+  console.log(`platform migrated; shop schemas (spares included): ${report.migrated.length} migrated, ${report.upToDate} up to date, ${report.failed.length} failed (${seconds} s)`);
   for (const { schema, error } of report.failed) console.error(`  ${schema}: ${error}`);
   await db.destroy();
   await database.stop();

@@ -18,7 +18,6 @@ export interface PlatformDatabase {
 }
 
 export interface ShopsTable {
-  /** Given explicitly only when a signup claims a spare shop (its id came from this sequence). */
   id: Generated<string>;
   slug: string;
   /** Generated from the id (`shop_<id>`), never from user text. */

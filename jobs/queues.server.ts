@@ -13,14 +13,17 @@ export interface JobStore {
   kind: "redis" | "postgres";
   factory: BackendFactory<any, any>;
   connection: unknown;
+  /** Namespace of the Redis keys (BullMQ's default "bull"), so runs sharing one Redis keep apart. */
+  prefix?: string;
 }
 
-export function jobStore({ redisUrl, databaseUrl }: { redisUrl?: string; databaseUrl: string }): JobStore {
+export function jobStore({ redisUrl, databaseUrl, prefix }: { redisUrl?: string; databaseUrl: string; prefix?: string }): JobStore {
   if (redisUrl) {
     const url = new URL(redisUrl);
     return {
       kind: "redis",
       factory: createRedisBackend,
+      prefix,
       connection: {
         host: url.hostname,
         port: Number(url.port || 6379),
@@ -36,7 +39,7 @@ export function jobStore({ redisUrl, databaseUrl }: { redisUrl?: string; databas
 }
 
 export function openQueue<Data>(store: JobStore, name: string): Queue<Data> {
-  return new Queue<Data>(name, { connection: store.connection } as never, store.factory);
+  return new Queue<Data>(name, { connection: store.connection, prefix: store.prefix } as never, store.factory);
 }
 
 export function startWorker<Data>(
@@ -45,5 +48,5 @@ export function startWorker<Data>(
   processor: Processor<Data>,
   options: Omit<WorkerOptions, "connection"> = {},
 ): Worker<Data> {
-  return new Worker<Data>(name, processor, { ...options, connection: store.connection } as never, store.factory);
+  return new Worker<Data>(name, processor, { ...options, connection: store.connection, prefix: store.prefix } as never, store.factory);
 }

@@ -4,17 +4,21 @@ import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { readConfig } from "../server/config.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
-import { scheduleMaintenance, startMaintenanceWorker, type MaintenanceOptions } from "./processors/maintenance.server.ts";
+import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
+import { scheduleSpareShopRefills, startSpareShopWorker } from "./processors/spare-shops.server.ts";
 import { jobStore, type JobStore } from "./queues.server.ts";
 
-export interface WorkerOptions extends MaintenanceOptions {
+export interface StartWorkersOptions {
+  /** How many provisioned spare shops to keep ready for signups (SPARE_SHOPS). */
+  spareShops: number;
   media?: MediaStorage;
 }
 
 /** Starts every queue's worker and its schedules; returns a function that stops them. */
-export async function startWorkers(store: JobStore, db: PlatformDb, { media = mediaStorageFromEnv(), ...maintenance }: WorkerOptions): Promise<() => Promise<void>> {
+export async function startWorkers(store: JobStore, db: PlatformDb, { spareShops, media = mediaStorageFromEnv() }: StartWorkersOptions): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
-  const workers = [startMaintenanceWorker(store, db, maintenance), startCatalogueTransferWorker(store, db, media)];
+  await scheduleSpareShopRefills(store);
+  const workers = [startMaintenanceWorker(store, db), startCatalogueTransferWorker(store, db, media), startSpareShopWorker(store, db, spareShops)];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));
   return async () => void (await Promise.all(workers.map((w) => w.close())));
 }

@@ -2,7 +2,8 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import type { RequestContext, Site } from "./context.ts";
@@ -31,9 +32,11 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // gzip or brotli for text (pages, scripts, styles, sitemaps), as the browser accepts.
   app.use(compression());
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false, redirect: false }));
-  // Only the top-level files public/ held at startup: a catch-all static handler would stat the disk
-  // on every page request.
-  const publicFiles = new Set(readdirSync("public", { withFileTypes: true }).filter((f) => f.isFile()).map((f) => `/${f.name}`));
+  // Only the top-level files public/ held at startup (a file added later needs a restart): a catch-all
+  // static handler would stat the disk on every page request. Paths arrive URL-encoded, so the names are too.
+  const publicFiles = new Set(
+    (existsSync("public") ? readdirSync("public") : []).filter((name) => statSync(path.join("public", name)).isFile()).map((name) => `/${encodeURIComponent(name)}`),
+  );
   const servePublic = express.static("public", { maxAge: "1h", index: false });
   app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 

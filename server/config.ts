@@ -20,8 +20,9 @@ const DEFAULT_SPARE_SHOPS = 3;
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  const spareShops = Number(env.SPARE_SHOPS || DEFAULT_SPARE_SHOPS);
-  if (!Number.isInteger(spareShops) || spareShops < 0 || spareShops > 1000) throw new Error(`SPARE_SHOPS must be a whole number from 0 to 1000, got ${env.SPARE_SHOPS}`);
+  const spareShopsText = env.SPARE_SHOPS || String(DEFAULT_SPARE_SHOPS);
+  const spareShops = Number(spareShopsText);
+  if (!/^\d{1,4}$/.test(spareShopsText) || spareShops > 1000) throw new Error(`SPARE_SHOPS must be a whole number from 0 to 1000, got ${env.SPARE_SHOPS}`);
   return {
     port,
     production: env.NODE_ENV === "production",

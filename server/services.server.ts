@@ -1,6 +1,8 @@
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
-import { jobStore, type JobStore } from "../jobs/queues.server.ts";
+import type { Queue } from "bullmq";
+import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
+import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { ShopRegistry } from "../tenants/registry.server.ts";
@@ -18,6 +20,11 @@ export interface Services {
   media: MediaStorage;
   /** The shop's handle; `shop` must come from the registry. */
   tenantDb(shop: Shop): TenantDb;
+  /**
+   * Asks the worker to top up the spare-shop pool after a signup. Never fails
+   * and never makes the caller wait on the job store: the signup has committed.
+   */
+  requestSpareShopRefill(): void;
   close(): Promise<void>;
 }
 
@@ -26,13 +33,16 @@ export async function createServices(config: Config, databaseUrl: string): Promi
   const media = mediaStorageFromEnv(process.env);
   const registry = new ShopRegistry(db);
   const handles = new Map<string, TenantDb>();
+  const jobs = jobStore({ redisUrl: config.redisUrl, databaseUrl });
+  // Opened on first use and kept: opening a queue per request costs a connection (and, on PostgreSQL, BullMQ's migration check).
+  let spareShopsQueue: Queue<SpareShopsJob> | undefined;
   await registry.listen(databaseUrl);
   return {
     config,
     db,
     registry,
     auth: new Auth(db, { secureCookies: config.production }),
-    jobs: jobStore({ redisUrl: config.redisUrl, databaseUrl }),
+    jobs,
     media,
     tenantDb: (shop) => {
       // One handle per schema, built once: withSchema creates a new Kysely instance each call.
@@ -40,7 +50,12 @@ export async function createServices(config: Config, databaseUrl: string): Promi
       if (!handle) handles.set(shop.schema_name, (handle = tenantDb(db, shop.schema_name)));
       return handle;
     },
+    requestSpareShopRefill() {
+      spareShopsQueue ??= openQueue<SpareShopsJob>(jobs, SPARE_SHOPS_QUEUE);
+      requestSpareShopRefill(spareShopsQueue).catch((error) => console.error("could not request a spare-shop refill:", error));
+    },
     async close() {
+      await spareShopsQueue?.close();
       await registry.close();
       await media.close();
       await db.destroy();

@@ -49,11 +49,10 @@ export async function provisionShopInTransaction(
   const spareId = await claimSpareShop(trx);
   let shop: Shop;
   try {
-    shop = await trx
-      .insertInto("platform.shops")
-      .values(spareId ? { id: spareId, slug, name } : { slug, name })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    shop = spareId
+      ? // Kysely has no builder for OVERRIDING SYSTEM VALUE; the spare's id came from this column's own sequence.
+        (await sql<Shop>`insert into platform.shops (id, slug, name) overriding system value values (${spareId}, ${slug}, ${name}) returning *`.execute(trx)).rows[0]
+      : await trx.insertInto("platform.shops").values({ slug, name }).returningAll().executeTakeFirstOrThrow();
   } catch (error) {
     if (isUniqueViolation(error, "shops_slug_key")) throw new SlugUnavailableError("taken");
     throw error;
@@ -73,13 +72,17 @@ export function provisionShop(
   return db.transaction().execute((trx) => provisionShopInTransaction(trx, input, migrations));
 }
 
+// First key of the two-int advisory lock that serialises refills; its own class, apart from the
+// migrator's ("bazr", keyed by schema) and from BullMQ's single-key locks in the same database.
+const SPARE_POOL_LOCK_NAMESPACE = 0x6261_7a73; // "bazs"
+
 /**
  * Adds one migrated spare shop if the pool holds fewer than `target`, all in
  * one transaction. Refills take turns, so concurrent ones never overshoot.
  */
-async function addSpareShopBelow(db: PlatformDb, target: number, migrations: readonly TenantMigration[]): Promise<boolean> {
+async function addSpareShopIfBelow(db: PlatformDb, target: number, migrations: readonly TenantMigration[]): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('platform.spare_shops')::bigint)`.execute(trx);
+    await sql`select pg_advisory_xact_lock(${SPARE_POOL_LOCK_NAMESPACE}, 0)`.execute(trx);
     if ((await countSpareShops(trx)) >= target) return false;
     const spare = await trx.insertInto("platform.spare_shops").defaultValues().returning("schema_name").executeTakeFirstOrThrow();
     await sql`create schema ${sql.id(spare.schema_name)}`.execute(trx);
@@ -95,7 +98,7 @@ export async function replenishSpareShops(
   migrations: readonly TenantMigration[] = tenantMigrations,
 ): Promise<number> {
   let added = 0;
-  while (await addSpareShopBelow(db, target, migrations)) added++;
+  while (await addSpareShopIfBelow(db, target, migrations)) added++;
   return added;
 }
 

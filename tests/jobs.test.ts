@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAINTENANCE_QUEUE, requestMaintenance, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
+import { MAINTENANCE_QUEUE, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
+import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { jobStore, openQueue } from "../jobs/queues.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { createUser } from "../tenants/accounts.server.ts";
@@ -10,6 +11,9 @@ import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 // The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
 if (process.env.CI && !process.env.REDIS_URL) throw new Error("CI must set REDIS_URL so the Redis backend is tested too");
 const backends = [{ kind: "postgres" }, ...(process.env.REDIS_URL ? [{ kind: "redis", redisUrl: process.env.REDIS_URL }] : [])];
+
+// Redis keys of this run's own, so another run or a local worker on the same Redis never shares these queues.
+const REDIS_PREFIX = `bazaar-test-${process.pid}`;
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -30,9 +34,11 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_00
 describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
   it("purges expired sessions and stale login failures, keeping live ones", async () => {
     const user = await createUser(t.db, { email: `worker-${Date.now()}@example.com`, password: "long-enough-1" });
-    const store = jobStore({ redisUrl, databaseUrl: t.url });
-    const stop = await startWorkers(store, t.db, { spareShops: 0 });
+    const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    // A schedule an earlier version registered, for a task this one no longer has.
+    await queue.upsertJobScheduler("retired-task", { every: 3600_000, startDate: Date.now() + 3600_000 }, { name: "retired-task", data: { task: "retired-task" } as never });
+    const stop = await startWorkers(store, t.db, { spareShops: 0 });
     try {
       // Each schedule's first run starts right away; let them finish so the rows below meet our own job.
       const schedules = (await queue.getJobSchedulers()).length;
@@ -63,9 +69,9 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
       const attempts = await t.db.selectFrom("platform.login_attempts").select("throttle_key").where("throttle_key", "like", `%${user.id}`).execute();
       expect(attempts.map((a) => a.throttle_key)).toEqual([`account:new-${user.id}`]);
 
-      // The recurring schedule is registered once, however often workers start.
+      // The recurring schedules are registered once, however often workers start, and retired ones are dropped.
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual(["purge-expired-auth", "purge-expired-shopper-records", "purge-stale-invitations", "replenish-spare-shops"]);
+      expect(schedulers.map((s) => s.key).sort()).toEqual(["purge-expired-auth", "purge-expired-shopper-records", "purge-stale-invitations"]);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
@@ -87,7 +93,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         { token_hash: `live-${shop.id}`, expires_at: new Date(Date.now() + hour) },
       ]).execute();
     }
-    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const stop = await startWorkers(store, t.db, { spareShops: 0 });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     try {
@@ -113,9 +119,9 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
     const owner = await createUser(t.db, { email: `spares-${Date.now()}@example.com`, password: "long-enough-1" });
     // Both backends share one database: aim two above whatever the other left.
     const target = (await countSpareShops(t.db)) + 2;
-    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const stop = await startWorkers(store, t.db, { spareShops: target });
-    const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
+    const queue = openQueue<SpareShopsJob>(store, SPARE_SHOPS_QUEUE);
     const poolAt = (n: number) => waitFor(async () => ((await countSpareShops(t.db)) === n ? true : undefined));
     try {
       await poolAt(target); // the schedule's first run
@@ -124,12 +130,18 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
       expect(shop.schema_name).toBe(spares[0].schema_name);
       expect(await countSpareShops(t.db)).toBe(target - 1);
 
-      await requestMaintenance(store, "replenish-spare-shops");
+      // A burst of signups asking at once queues at most one refill behind a running one.
+      const idle = () => waitFor(async () => ((await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0 ? true : undefined));
+      const requestedRefills = async () => (await queue.getJobs(["completed"])).filter((job) => !job.repeatJobKey).length;
+      await idle();
+      const before = await requestedRefills();
+      await Promise.all(Array.from({ length: 5 }, () => requestSpareShopRefill(queue)));
       await poolAt(target);
-      // A refill request with the pool full adds nothing.
-      await requestMaintenance(store, "replenish-spare-shops");
-      await waitFor(async () => ((await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0 ? true : undefined));
+      await idle();
       expect(await countSpareShops(t.db)).toBe(target);
+      const ran = (await requestedRefills()) - before;
+      expect(ran).toBeGreaterThanOrEqual(1);
+      expect(ran).toBeLessThanOrEqual(2);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
@@ -140,20 +152,29 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
   it("purges invitations that expired over a month ago", async () => {
     const owner = await createUser(t.db, { email: `inviter-${Date.now()}@example.com`, password: "long-enough-1" });
     const shop = await provisionShop(t.db, { slug: `invites-${Date.now()}`, name: "Invites", ownerId: owner.id });
-    const day = 86_400_000;
-    const invite = (email: string, expiresAgoDays: number) => ({
-      shop_id: shop.id, email, role: "staff" as const, token_hash: `${email}-${shop.id}`, invited_by: owner.id, expires_at: new Date(Date.now() - expiresAgoDays * day),
-    });
-    await t.db.insertInto("platform.invitations").values([invite("stale@example.com", 31), invite("recent@example.com", 2), invite("pending@example.com", -2)]).execute();
-    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const stop = await startWorkers(store, t.db, { spareShops: 0 });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     try {
-      await requestMaintenance(store, "purge-stale-invitations");
-      await waitFor(async () => {
-        const left = await t.db.selectFrom("platform.invitations").select("email").where("shop_id", "=", shop.id).orderBy("email").execute();
-        return left.length === 2 ? left : undefined;
-      }).then((left) => expect(left.map((i) => i.email)).toEqual(["pending@example.com", "recent@example.com"]));
+      // Let the schedules' first runs finish, so only our own job meets the rows below.
+      const schedules = (await queue.getJobSchedulers()).length;
+      await waitFor(async () => ((await queue.getCompletedCount()) >= schedules ? true : undefined));
+      const day = 86_400_000;
+      const invite = (email: string, expiredDaysAgo: number) => ({
+        shop_id: shop.id, email, role: "staff" as const, token_hash: `${email}-${shop.id}`, invited_by: owner.id, expires_at: new Date(Date.now() - expiredDaysAgo * day),
+      });
+      await t.db.insertInto("platform.invitations").values([invite("stale@example.com", 31), invite("recent@example.com", 2), invite("pending@example.com", -2)]).execute();
+
+      const job = await queue.add("purge-stale-invitations", { task: "purge-stale-invitations" });
+      const done = await waitFor(async () => {
+        const current = await queue.getJob(job.id!);
+        const state = await current?.getState();
+        if (state === "failed") throw new Error(current?.failedReason);
+        return state === "completed" ? current : undefined;
+      });
+      expect(done!.returnvalue).toEqual({ invitations: 1 });
+      const left = await t.db.selectFrom("platform.invitations").select("email").where("shop_id", "=", shop.id).orderBy("email").execute();
+      expect(left.map((i) => i.email)).toEqual(["pending@example.com", "recent@example.com"]);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
@@ -162,7 +183,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
   });
 
   it("fails a malformed job without touching the database", async () => {
-    const store = jobStore({ redisUrl, databaseUrl: t.url });
+    const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const stop = await startWorkers(store, t.db, { spareShops: 0 });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     try {

@@ -40,7 +40,7 @@ describe("operator console", () => {
     expect(found.body).not.toContain("Alpha Apparel");
   });
 
-  it("shows the spare-shop pool, whose schemas never appear as shops", async () => {
+  it("shows how many spare shops are ready, and lists only real shops", async () => {
     await replenishSpareShops(t.db, 2);
     const page = await app.request(PLATFORM, "/operator", { headers: { cookie: operatorCookie } });
     expect(page.body).toContain("Spare shops ready for signups: 2 of 2.");

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { suggestSlug } from "../../tenants/slugs.ts";
-import { requestMaintenance, signUpMerchant, type SignupErrors } from "../domain.server.ts";
+import { signUpMerchant, type SignupErrors } from "../domain.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform } from "../utils/guards.server.ts";
 
@@ -28,8 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     return data({ errors: result.errors, values: { email: input.email, shopName: input.shopName, slug: input.slug } }, { status: 400 });
   }
-  // The shop is made; a refill of the spare pool it may have drawn on must not fail the signup.
-  await requestMaintenance(context.services.jobs, "replenish-spare-shops").catch((error) => console.error("could not request a spare-shop refill:", error));
+  context.services.requestSpareShopRefill();
   const cookie = await context.services.auth.logIn(result.user.id);
   throw redirect(`/admin/${result.shop.slug}`, { headers: { "Set-Cookie": cookie } });
 }

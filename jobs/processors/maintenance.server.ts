@@ -3,27 +3,18 @@ import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
-import { replenishSpareShops } from "../../tenants/provision.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
-export type MaintenanceTask = "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations" | "replenish-spare-shops";
+export type MaintenanceTask = "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations";
 export type MaintenanceJob = { task: MaintenanceTask };
 
-export interface MaintenanceOptions {
-  /** How many provisioned spare shops to keep ready for signups (SPARE_SHOPS). */
-  spareShops: number;
-}
-
-const MINUTE = 60 * 1000;
-const HOURLY = 60 * MINUTE;
+const HOURLY = 60 * 60 * 1000;
 const SCHEDULES: Record<MaintenanceTask, number> = {
   "purge-expired-auth": HOURLY,
   "purge-expired-shopper-records": HOURLY,
   "purge-stale-invitations": 24 * HOURLY,
-  // Signups also ask for a refill as they claim spares; this catches anything missed.
-  "replenish-spare-shops": MINUTE,
 };
 
 /** Expired carts, shopper sessions and old login failures, one shop at a time (never a cross-shop query). */
@@ -41,7 +32,7 @@ async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
 }
 
 /** Plain function so the worker and tests run the same thing. */
-export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">, options: MaintenanceOptions) {
+export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">) {
   switch (job.data.task) {
     case "purge-expired-auth":
       return purgeExpiredAuthRecords(db);
@@ -49,35 +40,29 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return purgeShopperRecordsInEveryShop(db);
     case "purge-stale-invitations":
       return purgeStaleInvitations(db);
-    case "replenish-spare-shops":
-      return { added: await replenishSpareShops(db, options.spareShops) };
     default:
       throw new Error(`unknown maintenance task: ${String((job.data as { task: unknown }).task)}`);
   }
 }
 
-/** Registers the recurring maintenance schedules (idempotent: upsert by id). */
+/**
+ * Registers the recurring maintenance schedules (idempotent: upsert by id) and
+ * drops schedules for tasks this version no longer has.
+ */
 export async function scheduleMaintenance(store: JobStore): Promise<void> {
   const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
   try {
     for (const [task, every] of Object.entries(SCHEDULES) as [MaintenanceTask, number][]) {
-      await queue.upsertJobScheduler(task, { every }, { name: task, data: { task } });
+      await queue.upsertJobScheduler(task, { every }, { name: task, data: { task }, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    }
+    for (const scheduler of await queue.getJobSchedulers()) {
+      if (!(scheduler.key in SCHEDULES)) await queue.removeJobScheduler(scheduler.key);
     }
   } finally {
     await queue.close();
   }
 }
 
-/** Asks the worker to run one maintenance task soon, e.g. a refill after a signup took a spare shop. */
-export async function requestMaintenance(store: JobStore, task: MaintenanceTask): Promise<void> {
-  const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
-  try {
-    await queue.add(task, { task }, { removeOnComplete: 100, removeOnFail: 100 });
-  } finally {
-    await queue.close();
-  }
-}
-
-export function startMaintenanceWorker(store: JobStore, db: PlatformDb, options: MaintenanceOptions) {
-  return startWorker<MaintenanceJob>(store, MAINTENANCE_QUEUE, (job) => runMaintenance(db, job, options), { concurrency: 1 });
+export function startMaintenanceWorker(store: JobStore, db: PlatformDb) {
+  return startWorker<MaintenanceJob>(store, MAINTENANCE_QUEUE, (job) => runMaintenance(db, job), { concurrency: 1 });
 }
