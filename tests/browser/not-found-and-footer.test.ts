@@ -5,8 +5,9 @@ import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { createPage } from "../support/storefront.ts";
 
-// A shopper on a mistyped address, in each theme of the seeded "Lumen & Clay" shop.
+// A shopper on a mistyped address and in the footer, in each theme of the seeded "Lumen & Clay" shop.
 let context: BrowserContext;
 let db: TenantDb;
 let store: string;
@@ -15,6 +16,10 @@ let storefront: SeededStorefront;
 beforeAll(async () => {
   storefront = await openSeededStorefront();
   ({ context, db, store } = storefront);
+  // Beside the seeded "About us": two more visible pages and a hidden one.
+  await createPage(db, "faq", "FAQ", "<p>Answers.</p>");
+  await createPage(db, "care-guide", "Care guide", "<p>Wash by hand.</p>");
+  await createPage(db, "wholesale", "Wholesale", "<p>Not yet.</p>", false);
 }, 120_000);
 afterAll(() => storefront?.close());
 
@@ -54,6 +59,27 @@ describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => 
     expect(await page.evaluate(() => document.querySelector(".store")?.className)).toBe(`store theme-${themeId}`);
     await page.getByRole("link", { name: "Go to the home page" }).click();
     await page.waitForURL(`${store}/`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("links the shop's visible content pages in the footer", async () => {
+    await publishTheme(db, SYSTEM_ACTOR, themeId);
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${store}/collections/all`);
+    const pages = page.getByRole("navigation", { name: "About the shop" });
+    expect(await pages.getByRole("link").allTextContents()).toEqual(["About us", "Care guide", "FAQ"]);
+    expect(await page.getByRole("navigation", { name: "Policies" }).getByRole("link").allTextContents()).toEqual(["Refund policy", "Shipping policy"]);
+    await page.waitForLoadState("networkidle");
+    await page.locator(".site-footer").screenshot({ path: path.join(SCREENSHOTS, `footer-${themeId}.png`) });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator(".site-footer").screenshot({ path: path.join(SCREENSHOTS, `footer-${themeId}-phone.png`) });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await pages.getByRole("link", { name: "Care guide" }).click();
+    await page.waitForURL(`${store}/pages/care-guide`);
+    await page.getByRole("heading", { level: 1, name: "Care guide" }).waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -90,6 +90,15 @@ export function SearchForm({
 export function FooterLinks({ store }: { store: StoreLayoutData }) {
   return (
     <>
+      {store.pages.length ? (
+        <nav className="footer-nav footer-pages" aria-label="About the shop">
+          <ul>
+            {store.pages.map((p) => (
+              <li key={p.url}><Link to={p.url}>{p.title}</Link></li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       {store.policies.length ? (
         <nav className="footer-nav" aria-label="Policies">
           <ul>
