@@ -7,6 +7,7 @@ import path from "node:path";
 import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import type { RequestContext, Site } from "./context.ts";
+import { buildForHost } from "./host-routes.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
 import { unavailableShopPage, unknownShopPage } from "./pages.ts";
@@ -87,14 +88,16 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     }
   });
 
-  const handleRequest = createRequestHandler(build, config.production ? "production" : "development");
+  const mode = config.production ? "production" : "development";
+  // Each kind of host answers only its own routes (server/host-routes.ts).
+  const handlers = { platform: createRequestHandler(buildForHost(build, "platform"), mode), shop: createRequestHandler(buildForHost(build, "shop"), mode) };
   const pageCache = config.pageCache ? new PageCache() : null;
 
   app.all("*", async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
     try {
       const { context, site } = res.locals;
       if (site.kind === "shop" && req.method === "GET") return await serveStorefront(req, res, site, context);
-      const response = await handleRequest(createRemixRequest(req, res), context);
+      const response = await handlers[site.kind](createRemixRequest(req, res), context);
       // The admin changed something a shopper may see: the shop's cached pages must not be served again.
       const adminSlug = site.kind === "platform" && !SAFE_METHODS.has(req.method) ? /^\/admin\/([^/]+)/.exec(req.path)?.[1] : undefined;
       if (adminSlug && context.user && response.status < 400) {
@@ -108,8 +111,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   });
 
   /**
-   * Storefront GETs: rendered pages (documents and their `.data` twins) are buffered to get an ETag, so a browser
-   * revalidates with a cheap 304; visitor-independent ones are kept in the page cache.
+   * Storefront GETs: rendered pages (documents and their `.data` twins) are buffered; a 200 gets an ETag, so a
+   * browser revalidates with a cheap 304, and visitor-independent ones are kept in the page cache.
    */
   async function serveStorefront(req: Request, res: Response<unknown, Locals>, site: Extract<Site, { kind: "shop" }>, context: RequestContext) {
     // Anonymous only: no cookie means no cart, shopper session, password or preview, so the page is the same for all.
@@ -119,13 +122,21 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     const hit = key ? pageCache!.get(key) : undefined;
     if (hit) return sendPage(req, res, hit, "hit");
 
-    const response = await handleRequest(createRemixRequest(req, res), context);
+    const response = await handlers.shop(createRemixRequest(req, res), context);
     const type = response.headers.get("content-type") ?? "";
-    if (response.status !== 200 || !response.body || !/^text\/(html|x-script)/.test(type)) return sendRemixResponse(res, response);
+    if (!response.body || !/^text\/(html|x-script)/.test(type)) return sendRemixResponse(res, response);
     const body = type.startsWith("text/html") ? closeDocument(Buffer.from(await response.arrayBuffer())) : Buffer.from(await response.arrayBuffer());
     const headers = new Headers(response.headers);
-    // Pages show the visitor's cart and session: browsers may keep them but must ask first; shared caches must not.
+    // Pages, "Page not found" too, show the visitor's cart and session: browsers may keep them but must ask first;
+    // shared caches must not.
     if (!headers.has("cache-control")) headers.set("Cache-Control", "private, no-cache");
+    // Only a 200: made-up addresses would otherwise flood the page cache with 404s.
+    if (response.status !== 200) {
+      res.status(response.status);
+      for (const [name, value] of headers) res.append(name, value);
+      res.end(body);
+      return;
+    }
     const page: CachedPage = { status: 200, headers: [...headers], body, etag: `W/"${createHash("sha1").update(body).digest("base64url")}"` };
     const storable = key && !headers.has("set-cookie") && !/no-store/.test(headers.get("cache-control") ?? "");
     if (storable) pageCache!.set(key, page);

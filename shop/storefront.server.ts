@@ -1,5 +1,5 @@
 import type { PolicyHandle, ProductMediaTable } from "../db/types.ts";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type {
   HomeSectionData,
   NavLink,
@@ -262,18 +262,47 @@ export async function findPolicy(db: TenantDb, handle: string) {
   );
 }
 
-/** The header's navigation and the footer's policy links. */
-export async function storeNavigation(db: TenantDb): Promise<{ nav: NavLink[]; policies: NavLink[] }> {
-  const [collections, policies] = await Promise.all([
+/** The footer links this many visible content pages at most, the first by title, so a shop with many keeps a footer. */
+export const FOOTER_PAGE_LIMIT = 10;
+
+/** The header's navigation and the footer's links. */
+export async function storeNavigation(db: TenantDb): Promise<{ nav: NavLink[]; policies: NavLink[]; pages: NavLink[] }> {
+  const [collections, footer] = await Promise.all([
     db.selectFrom("collections").select(["handle", "title"]).where("parent_id", "is", null).orderBy("title").limit(5).execute(),
-    db.selectFrom("policies").select(["handle", "title"]).where("body_html", "<>", "").execute(),
+    footerLinks(db),
   ]);
   return {
     nav: [{ title: "Shop all", url: "/collections/all" }, ...collections.map((c) => ({ title: c.title, url: `/collections/${c.handle}` }))],
-    policies: policies
-      .sort((a, b) => POLICY_ORDER.indexOf(a.handle) - POLICY_ORDER.indexOf(b.handle))
-      .map((p) => ({ title: p.title, url: `/policies/${p.handle}` })),
+    ...footer,
   };
+}
+
+/**
+ * The footer's links in one query, as every storefront page renders them: the policies the merchant has written, in
+ * the usual order, and the visible content pages by title (hidden ones are the merchant's drafts).
+ */
+async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: NavLink[] }> {
+  const visiblePages = db
+    .selectFrom("pages")
+    .select(["handle", "title", sql<number>`row_number() over (order by lower(title), id)`.as("position")])
+    .where("published", "=", true)
+    .orderBy("position")
+    .limit(FOOTER_PAGE_LIMIT);
+  const rows = await db
+    .selectFrom("policies")
+    .select((eb) => [
+      sql<"policy" | "page">`'policy'`.as("kind"),
+      eb.ref("handle").$castTo<string>().as("handle"),
+      "title",
+      sql<number>`array_position(${POLICY_ORDER}::text[], handle)`.as("position"),
+    ])
+    .where("body_html", "<>", "")
+    .unionAll(db.selectFrom(visiblePages.as("p")).select([sql<"policy" | "page">`'page'`.as("kind"), "p.handle", "p.title", "p.position"]))
+    .orderBy("position")
+    .execute();
+  const links = (kind: "policy" | "page", base: string) =>
+    rows.filter((row) => row.kind === kind).map((row) => ({ title: row.title, url: `${base}/${row.handle}` }));
+  return { policies: links("policy", "/policies"), pages: links("page", "/pages") };
 }
 
 /** The home page's sections with the products and images they show. */

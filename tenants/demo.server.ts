@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { launchShop } from "../shop/dashboard.server.ts";
 import { applyDiscount, saveDiscount, toRule } from "../shop/discounts.server.ts";
 import { recordOrder } from "../shop/orders.server.ts";
+import { savePage } from "../shop/pages.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
 import { createUser } from "./accounts.server.ts";
 import { tenantDb, type TenantDb } from "./handle.server.ts";
@@ -15,9 +16,18 @@ export const DEMO_MERCHANT = "merchant@demo.bazaar.test";
 export const DEMO_OPERATOR = "operator@demo.bazaar.test";
 
 export const DEMO_SHOPS = [
-  { slug: "north-coffee", name: "North Coffee Roasters", headline: "Small-batch coffee, roasted on Mondays.", welcome: "Single origins and house blends, shipped the week they are roasted." },
-  { slug: "paper-and-ink", name: "Paper & Ink", headline: "Notebooks for people who still write by hand.", welcome: "Stitched notebooks, fountain-pen-friendly paper and refills." },
-  { slug: "fern-and-clay", name: "Fern & Clay", headline: "House plants and the pots they deserve.", welcome: "Hardy plants, hand-thrown planters and advice that keeps them alive." },
+  {
+    slug: "north-coffee", name: "North Coffee Roasters", headline: "Small-batch coffee, roasted on Mondays.", welcome: "Single origins and house blends, shipped the week they are roasted.",
+    about: "<p>North Coffee Roasters started with a second-hand five-kilo roaster in a harbour shed. We still roast every Monday, in small batches, and ship each bag within the week.</p><p>We buy green coffee from the same handful of farms every year and pay well above the market price for it.</p>",
+  },
+  {
+    slug: "paper-and-ink", name: "Paper & Ink", headline: "Notebooks for people who still write by hand.", welcome: "Stitched notebooks, fountain-pen-friendly paper and refills.",
+    about: "<p>Paper &amp; Ink is two bookbinders and a long table. Every notebook is folded, stitched and trimmed by hand, on paper we test with our own fountain pens first.</p><p>If a page feathers or bleeds through, we don't sell it.</p>",
+  },
+  {
+    slug: "fern-and-clay", name: "Fern & Clay", headline: "House plants and the pots they deserve.", welcome: "Hardy plants, hand-thrown planters and advice that keeps them alive.",
+    about: "<p>Fern &amp; Clay is a plant nursery with a pottery wheel in the back. We grow hardy house plants and throw the planters they go home in.</p><p>Every plant comes with a care card, and we answer watering questions for as long as you have it.</p>",
+  },
 ] as const;
 
 /** Creates the demo logins and shops once; a second run finds them and changes nothing. */
@@ -33,7 +43,14 @@ export async function seedDemo(db: PlatformDb): Promise<void> {
       await tenantDb(db, shop.schema_name).updateTable("settings").set({ headline: demo.headline, welcome_text: demo.welcome }).execute();
     }
     await seedDemoSales(tenantDb(db, shop.schema_name), index);
+    await seedAboutPage(tenantDb(db, shop.schema_name), demo.about);
   }
+}
+
+/** An "About us" page, linked from the storefront's footer; only for a shop without content pages yet. */
+async function seedAboutPage(db: TenantDb, bodyHtml: string): Promise<void> {
+  if (await db.selectFrom("pages").select("id").limit(1).executeTakeFirst()) return;
+  await savePage(db, SYSTEM_ACTOR, { title: "About us", handle: "about-us", bodyHtml, visibility: "visible", seoTitle: "", seoDescription: "" });
 }
 
 const DEMO_CATALOGUES: { title: string; price: number }[][] = [

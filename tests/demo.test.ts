@@ -41,5 +41,14 @@ describe("demo data", () => {
       { orders: 34, products: 3, launched: true },
       { orders: 38, products: 4, launched: false },
     ]);
+
+    // Each shop has one visible "About us" page of its own (the second run added no other).
+    const pages = await Promise.all(
+      shops.map((shop) => tenantDb(t.db, shop.schema_name).selectFrom("pages").select(["handle", "title", "published", "body_html"]).execute()),
+    );
+    expect(pages.map((rows) => rows.map(({ handle, title, published }) => ({ handle, title, published })))).toEqual(
+      shops.map(() => [{ handle: "about-us", title: "About us", published: true }]),
+    );
+    expect(new Set(pages.map((rows) => rows[0].body_html)).size).toBe(3);
   });
 });

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../tenants/accounts.server.ts";
+import { tenantDb } from "../tenants/handle.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { addShopDomain } from "../tenants/registry.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
+import { launch } from "./support/storefront.ts";
 
 const hosts = { platformHost: "bazaar.test", storeDomain: "shops.test" };
 
@@ -42,6 +44,8 @@ describe("host resolution over HTTP", () => {
     const acme = await provisionShop(t.db, { slug: "acme", name: "Acme Goods", ownerId: owner.id });
     await provisionShop(t.db, { slug: "shut", name: "Shut Shop", ownerId: owner.id });
     await addShopDomain(t.db, acme.id, "www.acme-goods.example");
+    // Launched: an unlaunched shop answers every address but "/" with its password page.
+    await launch(tenantDb(t.db, acme.schema_name));
     app = await startTestApp(t.url);
     proxied = await startTestApp(t.url, { TRUST_PROXY: "1" });
     const shut = await app.services.registry.resolve({ kind: "subdomain", slug: "shut" });

@@ -20,6 +20,7 @@ import { seedBrowserCatalogue } from "./support/storefront-catalogue.ts";
 const VNU_JAR = createRequire(import.meta.url).resolve("vnu-jar/build/dist/vnu.jar");
 const THEMES = ["minimal", "editorial", "classic"];
 const PAGES = ["/", "/collections/kitchen", "/products/stoneware-mug", "/search?q=mug", "/cart", "/pages/about", "/policies/refund-policy"];
+const NOT_FOUND = "/no-such-page";
 
 interface VnuMessage {
   type: string;
@@ -51,13 +52,13 @@ afterAll(async () => {
 });
 
 describe("storefront HTML", () => {
-  it("has no Nu HTML Checker errors on any theme's home, collection, product, cart, content and policy pages", async () => {
+  it("has no Nu HTML Checker errors on any theme's home, collection, product, cart, content, policy and not-found pages", async () => {
     const files = new Map<string, string>();
     for (const themeId of THEMES) {
       await publishTheme(db, SYSTEM_ACTOR, themeId);
-      for (const [i, pathname] of PAGES.entries()) {
+      for (const [i, pathname] of [...PAGES, NOT_FOUND].entries()) {
         const res = await app.request("lumen.shops.test", pathname);
-        expect(res.status, pathname).toBe(200);
+        expect(res.status, pathname).toBe(pathname === NOT_FOUND ? 404 : 200);
         const file = path.join(dir, `${themeId}-${i}.html`);
         writeFileSync(file, res.body);
         files.set(`file:${file}`, `${themeId} ${pathname}`);

@@ -204,8 +204,9 @@ describe("staff invitations over HTTP", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toContain("This invitation link isn&#x27;t valid.");
     expect((await get("/invitations/garbage")).status).toBe(404);
-    // Only on the platform host.
-    expect((await app.request("north.shops.test", `/invitations/${expired.token}`)).status).toBe(404);
+    // Only on the platform host: the shop's address (not launched yet) leads to its password page instead.
+    const onShop = await app.request("north.shops.test", `/invitations/${expired.token}`);
+    expect([onShop.status, onShop.headers.location]).toEqual([302, "/password"]);
 
     // Sending again replaces the old link.
     await post("/admin/north/staff", { intent: "invite", email: "gus@staff.example", role: "staff" }, ownerCookie);

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
@@ -11,7 +9,7 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
-import { createCollection, createPage, createProduct, jsonLdBlocks, launch, productInput, setPolicy, variant } from "./support/storefront.ts";
+import { createCollection, createPage, createProduct, jsonLdBlocks, launch, linkedStylesheets, productInput, setPolicy, variant } from "./support/storefront.ts";
 
 // Two shops with the same handles everywhere (products, collections, pages, policies) and different data.
 let t: TestDatabase;
@@ -409,20 +407,7 @@ describe("stylesheets", () => {
     await publishTheme(southDb, SYSTEM_ACTOR, "minimal");
   });
 
-  /** What each stylesheet a page links is, told apart by the rules inside it. */
-  function linkedStylesheets(html: string): string[] {
-    const hrefs = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]);
-    return hrefs.map((href) => {
-      const css = readFileSync(path.join("public", href), "utf8");
-      const theme = /\.theme-(minimal|editorial|classic)\b/.exec(css)?.[1];
-      if (theme) return `theme:${theme}`;
-      if (css.includes(".admin-nav")) return "platform";
-      if (css.includes(".product-grid")) return "storefront";
-      return path.basename(href).replace(/-[A-Z0-9]+\.css$/, "");
-    });
-  }
-
-  const STORE_PAGES = ["/", "/products/mug", "/collections/featured", "/pages/about", "/policies/refund-policy", "/search?q=mug", "/cart", "/account/login", "/products/missing"];
+  const STORE_PAGES = ["/", "/products/mug", "/collections/featured", "/pages/about", "/policies/refund-policy", "/search?q=mug", "/cart", "/account/login", "/products/missing", "/no-such-page"];
 
   it("a storefront page links its shop's live theme and the storefront base, never another theme or the admin's", async () => {
     for (const [shop, theme] of [["north", "classic"], ["south", "editorial"]]) {

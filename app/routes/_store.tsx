@@ -1,6 +1,8 @@
-import type { HeadersFunction, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { storeErrorMeta, StoreNotFound } from "../components/store/not-found.tsx";
+import { PageHeader } from "../components/store/page-header.tsx";
 import { StoreShell } from "../components/store/shell.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
 import { loadStoreLayout, requireStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
@@ -19,6 +21,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
+// Pages name themselves (their meta replaces this one); the layout only names the error pages it draws.
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
+  error ? storeErrorMeta(isNotFound(error) ? "Page not found" : "Something went wrong", data?.store) : [];
+
+const isNotFound = (error: unknown) => isRouteErrorResponse(error) && error.status === 404;
+
 export default function StoreLayout() {
   const { store } = useLoaderData<typeof loader>();
   return (
@@ -32,15 +40,11 @@ export default function StoreLayout() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const layout = useRouteLoaderData<typeof loader>("routes/_store");
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const message = (
+  const message = isNotFound(error) ? (
+    <StoreNotFound />
+  ) : (
     <div className="store-page store-page-narrow store-error">
-      <title>{notFound ? "Page not found" : "Something went wrong"}</title>
-      <h1>{notFound ? "Page not found" : "Something went wrong"}</h1>
-      <p>{notFound ? "There's nothing at this address. It may have moved or sold out for good." : "Please try again in a moment."}</p>
-      <p>
-        <Link to="/collections/all" className="button">Continue shopping</Link>
-      </p>
+      <PageHeader title="Something went wrong" description="Please try again in a moment." />
     </div>
   );
   return layout ? <StoreShell store={layout.store}>{message}</StoreShell> : <main id="main">{message}</main>;

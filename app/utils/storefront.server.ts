@@ -85,7 +85,7 @@ export async function requireStorefront(context: AppLoadContext, request: Reques
   return storefront;
 }
 
-/** The layout's data: shop, theme settings, navigation, cart count. */
+/** The layout's data: shop, theme settings, navigation, footer links, cart count. */
 export async function loadStoreLayout(context: AppLoadContext, request: Request, storefront: Storefront): Promise<StoreLayoutData> {
   const { shop, db, settings, preview } = storefront;
   const [theme, navigation, cartCount] = await Promise.all([storefrontTheme(db, preview), storeNavigation(db), cartItemCount(db, request)]);
@@ -102,6 +102,7 @@ export async function loadStoreLayout(context: AppLoadContext, request: Request,
     settings: theme.settings,
     nav: navigation.nav,
     policies: navigation.policies,
+    pages: navigation.pages,
     cartCount,
     preview: preview ? { draft: preview.draft, query: preview.query ?? "" } : null,
   };

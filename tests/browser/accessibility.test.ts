@@ -13,6 +13,7 @@ import type { TestApp } from "../support/http.ts";
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PAGES = ["/", "/collections/kitchen", "/products/stoneware-mug", "/search?q=mug", "/cart", "/pages/about", "/policies/refund-policy"];
+const NOT_FOUND = "/no-such-page";
 
 interface AxeViolation {
   id: string;
@@ -40,7 +41,7 @@ async function violations(path: string): Promise<string[]> {
   const page = await context.newPage();
   try {
     const res = await page.goto(`${store}${path}`);
-    expect(res?.status()).toBeLessThan(400);
+    expect(res?.status()).toBe(path === NOT_FOUND ? 404 : 200);
     await page.waitForLoadState("networkidle");
     await page.addScriptTag({ path: AXE_SOURCE });
     const found = await page.evaluate(async () => {
@@ -55,10 +56,10 @@ async function violations(path: string): Promise<string[]> {
 }
 
 describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => {
-  it("has no axe violations on home, collection, product, search, cart, content and policy pages", async () => {
+  it("has no axe violations on home, collection, product, search, cart, content, policy and not-found pages", async () => {
     await publishTheme(db, SYSTEM_ACTOR, themeId);
     const found: string[] = [];
-    for (const path of PAGES) found.push(...(await violations(path)));
+    for (const path of [...PAGES, NOT_FOUND]) found.push(...(await violations(path)));
     expect(found).toEqual([]);
   });
 });

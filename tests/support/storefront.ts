@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { PolicyHandle } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { saveProduct, type ProductInput, type VariantInput } from "../../shop/products.server.ts";
@@ -58,4 +60,17 @@ export async function launch(db: TenantDb): Promise<void> {
 /** Every `<script type="application/ld+json">` in a page, parsed. */
 export function jsonLdBlocks(html: string): unknown[] {
   return [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]));
+}
+
+/** What each stylesheet a served page links is, told apart by the rules inside it: "platform", "storefront", "theme:<id>"… */
+export function linkedStylesheets(html: string): string[] {
+  const hrefs = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]);
+  return hrefs.map((href) => {
+    const css = readFileSync(path.join("public", href), "utf8");
+    const theme = /\.theme-(minimal|editorial|classic)\b/.exec(css)?.[1];
+    if (theme) return `theme:${theme}`;
+    if (css.includes(".admin-nav")) return "platform";
+    if (css.includes(".product-grid")) return "storefront";
+    return path.basename(href).replace(/-[A-Z0-9]+\.css$/, "");
+  });
 }

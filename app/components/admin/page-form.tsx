@@ -67,7 +67,7 @@ export function PageForm({ shopSlug, draft, errors, notice, revision, saved }: {
               <legend>Visibility</legend>
               <label>
                 <input type="radio" name="visibility" value="visible" defaultChecked={draft.visibility !== "hidden"} aria-invalid={Boolean(errors.visibility)} />
-                <span><strong>Visible</strong> On your shop at its address and in the sitemap.</span>
+                <span><strong>Visible</strong> On your shop at its address, linked from its footer and in the sitemap.</span>
               </label>
               <label>
                 <input type="radio" name="visibility" value="hidden" defaultChecked={draft.visibility === "hidden"} aria-invalid={Boolean(errors.visibility)} />

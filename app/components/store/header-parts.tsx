@@ -63,13 +63,25 @@ export function SearchLink() {
   );
 }
 
-/** A search box for headers that have room for one (GET /search?q=). */
-export function SearchForm({ id = "header-search" }: { id?: string }) {
+/**
+ * A plain search box (GET /search?q=): in headers that have room for one (label hidden), and on pages that offer a
+ * search (label shown). `landmark` names the form, so each stays a distinct landmark beside the others on the page.
+ */
+export function SearchForm({
+  id = "header-search",
+  landmark = "Search the shop",
+  defaultValue,
+  showLabel = false,
+}: {
+  id?: string;
+  landmark?: string;
+  defaultValue?: string;
+  showLabel?: boolean;
+}) {
   return (
-    // Named, so it stays a distinct landmark beside the search page's own form.
-    <form className="search-form" role="search" aria-label="Search the shop" method="get" action="/search">
-      <label htmlFor={id} className="visually-hidden">Search products</label>
-      <input id={id} type="search" name="q" placeholder="Search products" autoComplete="off" />
+    <form className="search-form" role="search" aria-label={landmark} method="get" action="/search">
+      <label htmlFor={id} className={showLabel ? "search-form-label" : "visually-hidden"}>Search products</label>
+      <input id={id} type="search" name="q" placeholder="Search products" autoComplete="off" defaultValue={defaultValue} />
       <button type="submit" className="button">Search</button>
     </form>
   );
@@ -78,6 +90,15 @@ export function SearchForm({ id = "header-search" }: { id?: string }) {
 export function FooterLinks({ store }: { store: StoreLayoutData }) {
   return (
     <>
+      {store.pages.length ? (
+        <nav className="footer-nav footer-pages" aria-label="About the shop">
+          <ul>
+            {store.pages.map((p) => (
+              <li key={p.url}><Link to={p.url}>{p.title}</Link></li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       {store.policies.length ? (
         <nav className="footer-nav" aria-label="Policies">
           <ul>

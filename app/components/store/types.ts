@@ -43,6 +43,8 @@ export interface StoreLayoutData {
   settings: ThemeSettings;
   nav: NavLink[];
   policies: NavLink[];
+  /** The footer's links to visible content pages (the first few by title). */
+  pages: NavLink[];
   cartCount: number;
   /** Set while the merchant previews: the query string that keeps the preview on every link. */
   preview: { draft: boolean; query: string } | null;
