@@ -27,8 +27,14 @@ export async function startServer(config: Config, services: Services): Promise<S
   });
   if (!config.production) {
     watch(BUILD_PATH, async () => {
-      build = await importBuild();
-      void broadcastDevReady(build);
+      try {
+        build = await importBuild();
+        // Only `remix dev` listens for this; a production build (`npm run demo`) has no dev server to tell.
+        if (build.mode === "development") await broadcastDevReady(build);
+      } catch (error) {
+        // A rebuild caught half-written; the next change event loads the finished one.
+        console.error("could not reload the Remix build:", error instanceof Error ? error.message : error);
+      }
     });
   }
   await new Promise<void>((resolve) => server.once("listening", resolve));
