@@ -32,7 +32,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
 
   // gzip or brotli for text (pages, scripts, styles, sitemaps), as the browser accepts.
   app.use(compression());
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false, redirect: false }));
+  // A missing asset (a stale chunk after a deploy) answers a plain 404 here, not a rendered shop page.
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false, redirect: false, fallthrough: false }));
   // Only the top-level files public/ held at startup (a file added later needs a restart): a catch-all
   // static handler would stat the disk on every page request. Paths arrive URL-encoded, so the names are too.
   const publicFiles = new Set(

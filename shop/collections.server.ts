@@ -8,6 +8,7 @@ import { sanitizeRichText } from "./html.server.ts";
 import { parseMoney } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
+import { singleLineProblem } from "./text.ts";
 
 export type CollectionKind = "manual" | "automated";
 export type RuleField = CollectionRule["field"];
@@ -52,12 +53,15 @@ export function validateCollection(input: CollectionInput, currency: string): Co
   const errors: CollectionErrors = {};
   if (!input.title.trim()) errors.title = "Give the collection a title.";
   else if (input.title.length > 255) errors.title = "Use at most 255 characters.";
+  else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
   if (!HANDLE_PATTERN.test(input.handle.trim() || handleize(input.title))) errors.handle = "Use lowercase letters, digits and single hyphens.";
   if (input.kind !== "manual" && input.kind !== "automated") errors.kind = "Choose manual or automated.";
   if (input.rulesMatch !== "all" && input.rulesMatch !== "any") errors.rulesMatch = "Choose all or any.";
   if (input.parentId !== null && !isRecordId(input.parentId)) errors.parentId = "Choose a collection from the list.";
   if (input.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters; use at most 70.";
+  else if (singleLineProblem(input.seoTitle)) errors.seoTitle = singleLineProblem(input.seoTitle)!;
   if (input.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+  else if (singleLineProblem(input.seoDescription)) errors.seoDescription = singleLineProblem(input.seoDescription)!;
   if (input.kind === "automated") {
     if (!input.rules.length) errors.rules = "Add at least one condition.";
     if (input.rules.length > MAX_RULES) errors.rules = `Use at most ${MAX_RULES} conditions.`;

@@ -23,5 +23,6 @@ const OPTIONS: sanitize.IOptions = {
 
 /** Sanitises merchant HTML on save, so what a shopper sees can never run script. */
 export function sanitizeRichText(html: string): string {
-  return sanitize(html, OPTIONS).trim();
+  // NUL can't be stored in PostgreSQL text, and no HTML needs it.
+  return sanitize(html.replaceAll("\0", ""), OPTIONS).trim();
 }

@@ -5,6 +5,7 @@ import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { PAGE_SIZE, readPage } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
+import { singleLineProblem } from "./text.ts";
 
 // Content pages (about, FAQ, contact…): written in the admin, shown at /pages/<handle> while published.
 
@@ -37,6 +38,7 @@ export function validatePage(input: PageInput): PageErrors {
   const errors: PageErrors = {};
   if (!input.title.trim()) errors.title = "Give the page a title.";
   else if (input.title.trim().length > 255) errors.title = "Use at most 255 characters.";
+  else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
   const handle = input.handle.trim() || handleize(input.title);
   if (!handle) errors.handle = "Enter a handle, or a title with letters or digits to make one from.";
   else if (handle.length > 255) errors.handle = "Use at most 255 characters.";
@@ -44,7 +46,9 @@ export function validatePage(input: PageInput): PageErrors {
   if (input.bodyHtml.length > MAX_BODY_LENGTH) errors.bodyHtml = `Use at most ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`;
   if (input.visibility !== "visible" && input.visibility !== "hidden") errors.visibility = "Choose visible or hidden.";
   if (input.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters; use at most 70.";
+  else if (singleLineProblem(input.seoTitle)) errors.seoTitle = singleLineProblem(input.seoTitle)!;
   if (input.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+  else if (singleLineProblem(input.seoDescription)) errors.seoDescription = singleLineProblem(input.seoDescription)!;
   return errors;
 }
 

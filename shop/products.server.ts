@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
+import { singleLineProblem } from "./text.ts";
 
 export interface OptionInput {
   name: string;
@@ -69,11 +70,14 @@ export function validateProduct(input: ProductInput): ProductErrors {
   const errors: ProductErrors = {};
   if (!input.title.trim()) errors.title = "Give the product a title.";
   else if (input.title.length > 255) errors.title = "Use at most 255 characters.";
+  else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
   const handle = input.handle.trim() || handleize(input.title);
   if (!HANDLE_PATTERN.test(handle)) errors.handle = "Use lowercase letters, digits and single hyphens.";
   if (!PRODUCT_STATUSES.includes(input.status)) errors.status = "Choose draft, active or archived.";
   if (input.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters; use at most 70.";
+  else if (singleLineProblem(input.seoTitle)) errors.seoTitle = singleLineProblem(input.seoTitle)!;
   if (input.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+  else if (singleLineProblem(input.seoDescription)) errors.seoDescription = singleLineProblem(input.seoDescription)!;
 
   const optionNames = new Set<string>();
   input.options.forEach((option, i) => {

@@ -9,6 +9,7 @@ import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
 import { CURRENCIES, formatMoney, parseMoney } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
+import { singleLineProblem } from "./text.ts";
 
 /** Field → message, shown next to the field. */
 export type SettingsErrors = Record<string, string>;
@@ -42,7 +43,7 @@ export function validateGeneralSettings(input: GeneralSettingsInput): SettingsEr
   if (!name) errors.name = "Give your shop a name.";
   else if (name.length > MAX_NAME_LENGTH) errors.name = `Use at most ${MAX_NAME_LENGTH} characters.`;
   // The name goes into page titles and email subjects: one line of text.
-  else if (/[\u0000-\u001f\u007f]/.test(name)) errors.name = "Use a single line of text, without control characters.";
+  else if (singleLineProblem(name)) errors.name = singleLineProblem(name)!;
   const email = normalizeEmail(input.contactEmail);
   if (email) {
     const problem = emailProblem(email);

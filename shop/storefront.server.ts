@@ -282,11 +282,13 @@ export async function storeNavigation(db: TenantDb): Promise<{ nav: NavLink[]; p
  * the usual order, and the visible content pages by title (hidden ones are the merchant's drafts).
  */
 async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: NavLink[] }> {
+  // The first pages by title, then numbered: numbering all visible pages first would sort every one of them.
   const visiblePages = db
     .selectFrom("pages")
-    .select(["handle", "title", sql<number>`row_number() over (order by lower(title), id)`.as("position")])
+    .select(["id", "handle", "title"])
     .where("published", "=", true)
-    .orderBy("position")
+    .orderBy(sql`lower(title)`)
+    .orderBy("id")
     .limit(FOOTER_PAGE_LIMIT);
   const rows = await db
     .selectFrom("policies")
@@ -297,7 +299,11 @@ async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: 
       sql<number>`array_position(${POLICY_ORDER}::text[], handle)`.as("position"),
     ])
     .where("body_html", "<>", "")
-    .unionAll(db.selectFrom(visiblePages.as("p")).select([sql<"policy" | "page">`'page'`.as("kind"), "p.handle", "p.title", "p.position"]))
+    .unionAll(
+      db
+        .selectFrom(visiblePages.as("p"))
+        .select([sql<"policy" | "page">`'page'`.as("kind"), "p.handle", "p.title", sql<number>`row_number() over (order by lower(p.title), p.id)`.as("position")]),
+    )
     .orderBy("position")
     .execute();
   const links = (kind: "policy" | "page", base: string) =>

@@ -184,6 +184,13 @@ describe("product editor", () => {
     expect(inputValue(res.body, "variants.0.price")).toBe("abc");
     expect(await snapshot(alphaDb)).toEqual(before);
     expect(await auditCount(alphaDb)).toBe(audits);
+
+    // PostgreSQL can't store NUL: a title or search text holding one gets a message, not a failed query.
+    const nul = await adminPost(app, alice, `/admin/alpha/products/${ids.alphaTee}`, productForm({ title: "Tee\u0000", seoDescription: "a\u0000b", variants: [{ price: "19.99" }] }));
+    expect(nul.status).toBe(400);
+    expect(nul.body).toContain('id="title-error">Use a single line of text, without control characters.');
+    expect(nul.body).toContain('id="seoDescription-error">Use a single line of text, without control characters.');
+    expect(await snapshot(alphaDb)).toEqual(before);
   });
 
   it("renames a handle, keeps the old one redirecting, and refuses a handle another product has", async () => {

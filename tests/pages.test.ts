@@ -221,6 +221,10 @@ describe("refused input", () => {
       [{ title: "Contact", seoTitle: "s".repeat(71) }, "seoTitle", "Search engines show about 70 characters; use at most 70."],
       [{ title: "Contact", seoDescription: "d".repeat(321) }, "seoDescription", "Use at most 320 characters."],
       [{ title: "Contact", bodyHtml: "<p>".repeat(33_334) }, "bodyHtml", "Use at most 100,000 characters."],
+      // PostgreSQL can't store NUL: a clear message, not a failed query.
+      [{ title: "Con\u0000tact" }, "title", "Use a single line of text, without control characters."],
+      [{ title: "Contact", seoTitle: "Line one\nline two" }, "seoTitle", "Use a single line of text, without control characters."],
+      [{ title: "Contact", seoDescription: "Null\u0000byte" }, "seoDescription", "Use a single line of text, without control characters."],
     ];
     for (const [fields, field, message] of cases) {
       const res = await adminPost(app, nora, "/admin/north/pages/new", pageForm(fields));

@@ -77,6 +77,10 @@ describe("sanitising merchant rich text", () => {
     expect(sanitizeRichText(once)).toBe(once);
   });
 
+  it("drops NUL characters, which PostgreSQL text can't hold", () => {
+    expect(sanitizeRichText("<p>Hand\u0000made</p>\u0000")).toBe("<p>Handmade</p>");
+  });
+
   it("keeps harmless formatting, links and images", () => {
     const html = [
       "<h2>Care</h2>",

@@ -10,7 +10,7 @@ import { loadStoreLayout, requireStorefront, storefrontSecurityHeaders } from ".
 // The storefront layout (pathless): every shop page but "/" renders inside it. See themes/README.md.
 
 export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
-  stylesheets: (data) => (data ? storefrontStylesheets(data.store.themeId) : []),
+  stylesheets: (data) => storefrontStylesheets(data?.store.themeId),
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

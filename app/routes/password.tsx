@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
-  stylesheets: (data) => (data ? storefrontStylesheets(data.page.themeId) : []),
+  stylesheets: (data) => storefrontStylesheets(data?.page.themeId),
 };
 
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => (actionHeaders.has("Content-Security-Policy") ? actionHeaders : loaderHeaders);

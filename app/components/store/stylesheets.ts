@@ -9,7 +9,10 @@ export interface StylesheetsHandle<Data = unknown> {
   stylesheets(data: Data | undefined): string[];
 }
 
-/** A storefront page's stylesheets: the shared base, then the theme's (the previewed theme's in a preview). */
-export function storefrontStylesheets(themeId: string): string[] {
-  return [storefrontStyles, getTheme(themeId).stylesheet];
+/**
+ * A storefront page's stylesheets: the shared base, then the theme's (the previewed theme's in a preview). With no
+ * theme known (the layout's own loader failed) the base alone, so the error page still looks like a shop's.
+ */
+export function storefrontStylesheets(themeId: string | undefined): string[] {
+  return themeId ? [storefrontStyles, getTheme(themeId).stylesheet] : [storefrontStyles];
 }
