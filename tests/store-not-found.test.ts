@@ -76,7 +76,7 @@ const SOUTH = { name: "South Goods", theme: "editorial", other: "North" };
 describe("a shop's Page not found", () => {
   const UNKNOWN = ["/no-such-page", "/deeply/nested/address", "/products/no-such-handle", "/collections/nope", "/pages/nope", "/policies/cookie-policy", "/cart/extra"];
   // The platform's pages don't exist on a shop's address either.
-  const PLATFORM_PAGES = ["/login", "/signup", "/logout", "/admin", "/admin/north/products", "/operator", "/invitations/abc123", "/slug-availability?slug=x"];
+  const PLATFORM_PAGES = ["/login", "/signup", "/logout", "/administrator", "/operator", "/invitations/abc123", "/slug-availability?slug=x"];
 
   it("is in each shop's own theme, with its name, header and footer, for every unknown address", async () => {
     for (const path of [...UNKNOWN, ...PLATFORM_PAGES]) {
@@ -87,6 +87,16 @@ describe("a shop's Page not found", () => {
 
   it("is the same on the shop's custom domain", async () => {
     expectStoreNotFound(await get("www.north-wares.example", "/no-such-page"), NORTH, "custom domain");
+  });
+
+  it("sends /admin on a shop's address to that shop's admin on the platform host, launched or not", async () => {
+    for (const [host, slug] of [["north.shops.test", "north"], ["south.shops.test", "south"], ["www.north-wares.example", "north"], ["soon.shops.test", "soon"]]) {
+      for (const path of ["/admin", "/admin/", "/admin/south/products"]) {
+        const res = await get(host, path);
+        expect(res.status, `${host}${path}`).toBe(302);
+        expect(res.headers.location, `${host}${path}`).toBe(`http://bazaar.test/admin/${slug}`);
+      }
+    }
   });
 
   it("fills the search box with the words of the address, and only with those", async () => {
@@ -115,7 +125,7 @@ describe("a shop's Page not found", () => {
   });
 
   it("doesn't exist for a shop behind its password page: every address leads to the password page", async () => {
-    for (const path of ["/no-such-page", "/products/nope", "/login", "/admin"]) {
+    for (const path of ["/no-such-page", "/products/nope", "/login"]) {
       const res = await get("soon.shops.test", path);
       expect(res.status, path).toBe(302);
       expect(res.headers.location, path).toBe("/password");

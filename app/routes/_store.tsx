@@ -1,10 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { platformOrigin } from "../../server/config.ts";
 import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { storeErrorMeta, StoreNotFound } from "../components/store/not-found.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { StoreShell } from "../components/store/shell.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
+import { requireShop } from "../utils/guards.server.ts";
 import { loadStoreLayout, requireStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // The storefront layout (pathless): every shop page but "/" renders inside it. See themes/README.md.
@@ -14,6 +16,11 @@ export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  // A merchant typing /admin on their shop's address means their admin, on the platform host. Here, before the
+  // password gate, because the merchant of a shop not yet launched needs it most; only the catch-all matches it.
+  if (/^\/admin(\/|$)/.test(new URL(request.url).pathname)) {
+    throw redirect(`${platformOrigin(context.services.config)}/admin/${requireShop(context).shop.slug}`);
+  }
   const storefront = await requireStorefront(context, request);
   const store = await loadStoreLayout(context, request, storefront);
   return data({ store }, { headers: storefrontSecurityHeaders(context, storefront) });
