@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { listCollections, readCollectionListQuery } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { ListPagination } from "../components/admin/product-list-parts.tsx";
+import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import styles from "../styles/catalogue.css";
 

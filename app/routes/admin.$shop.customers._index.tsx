@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatMoney } from "../../shop/money.ts";
+import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { CUSTOMER_SORT_LABELS, formatUtcDate, withParam } from "../components/admin/sales-format.ts";
+import { CUSTOMER_SORT_LABELS, formatUtcDate } from "../components/admin/sales-format.ts";
 import { listCustomers, parseCustomerFilters } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -20,7 +21,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function CustomersIndex() {
   const { slug, currency, filters, customers, total, page, pageCount } = useLoaderData<typeof loader>();
-  const { search } = useLocation();
   return (
     <main>
       <div className="page-head">
@@ -79,13 +79,7 @@ export default function CustomersIndex() {
         <p className="empty card">{filters.q ? "No customers match this search." : "No customers yet. Shoppers appear here when they order or sign up."}</p>
       )}
 
-      {pageCount > 1 ? (
-        <nav className="pagination" aria-label="Pages">
-          {page > 1 ? <Link to={withParam(search, "page", String(page - 1))} rel="prev">Previous</Link> : null}
-          <span>Page {page} of {pageCount}</span>
-          {page < pageCount ? <Link to={withParam(search, "page", String(page + 1))} rel="next">Next</Link> : null}
-        </nav>
-      ) : null}
+      <ListPagination page={page} pageCount={pageCount} total={total} noun="customer" />
     </main>
   );
 }

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { DISCOUNT_SCOPE_LABELS, DISCOUNT_STATUS_LABELS, formatUtcDateTime, withParam } from "../components/admin/sales-format.ts";
+import { DISCOUNT_SCOPE_LABELS, DISCOUNT_STATUS_LABELS, formatUtcDateTime } from "../components/admin/sales-format.ts";
 import { describeValue, listDiscounts } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -38,7 +39,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function DiscountsIndex() {
   const { slug, q, discounts, total, page, pageCount } = useLoaderData<typeof loader>();
-  const { search } = useLocation();
   const deleted = useSearchParams()[0].get("deleted");
   return (
     <main>
@@ -96,13 +96,7 @@ export default function DiscountsIndex() {
         <p className="empty card">{q ? "No codes match this search." : "No discount codes yet. Create one to run a sale or thank regulars."}</p>
       )}
 
-      {pageCount > 1 ? (
-        <nav className="pagination" aria-label="Pages">
-          {page > 1 ? <Link to={withParam(search, "page", String(page - 1))} rel="prev">Previous</Link> : null}
-          <span>Page {page} of {pageCount}</span>
-          {page < pageCount ? <Link to={withParam(search, "page", String(page + 1))} rel="next">Next</Link> : null}
-        </nav>
-      ) : null}
+      <ListPagination page={page} pageCount={pageCount} total={total} noun="discount code" />
     </main>
   );
 }

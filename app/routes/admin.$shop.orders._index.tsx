@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { FinancialStatus, FulfillmentStatus } from "../../db/types.ts";
 import { formatMoney } from "../../shop/money.ts";
+import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { FINANCIAL_LABELS, formatUtcDateTime, FULFILLMENT_LABELS, ORDER_SORT_LABELS, withParam } from "../components/admin/sales-format.ts";
+import { FINANCIAL_LABELS, formatUtcDateTime, FULFILLMENT_LABELS, ORDER_SORT_LABELS } from "../components/admin/sales-format.ts";
 import { listOrders, parseOrderFilters } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -20,7 +21,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function OrdersIndex() {
   const { slug, filters, orders, total, page, pageCount } = useLoaderData<typeof loader>();
-  const { search } = useLocation();
   const filtered = Boolean(filters.q || filters.financialStatus || filters.fulfillmentStatus || filters.from || filters.to);
   return (
     <main>
@@ -106,13 +106,7 @@ export default function OrdersIndex() {
         <p className="empty card">{filtered ? "No orders match these filters." : "No orders yet. They appear here as soon as shoppers check out."}</p>
       )}
 
-      {pageCount > 1 ? (
-        <nav className="pagination" aria-label="Pages">
-          {page > 1 ? <Link to={withParam(search, "page", String(page - 1))} rel="prev">Previous</Link> : null}
-          <span>Page {page} of {pageCount}</span>
-          {page < pageCount ? <Link to={withParam(search, "page", String(page + 1))} rel="next">Next</Link> : null}
-        </nav>
-      ) : null}
+      <ListPagination page={page} pageCount={pageCount} total={total} noun="order" />
     </main>
   );
 }

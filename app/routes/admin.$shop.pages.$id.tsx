@@ -3,9 +3,9 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { deletePage, getPage, PageValidationError, savePage } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { PageForm, type PageFormDraft } from "../components/admin/page-form.tsx";
+import { PageForm } from "../components/admin/page-form.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { pageInput, readPageDraft, refusedPage } from "../utils/page-editor.server.ts";
+import { pageInput, readPageDraft, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
 import type { loader as shopAdminLoader } from "./admin.$shop.tsx";
 import styles from "../styles/catalogue.css";
 
@@ -19,7 +19,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const page = await getPage(db, params.id ?? "");
   if (!page) throw new Response("Not found", { status: 404 });
   const search = new URL(request.url).searchParams;
-  const draft: PageFormDraft = {
+  const draft: PageDraft = {
     title: page.title,
     handle: page.handle,
     bodyHtml: page.bodyHtml,

@@ -3,9 +3,9 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { PageValidationError, savePage } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { PageForm, type PageFormDraft } from "../components/admin/page-form.tsx";
+import { PageForm } from "../components/admin/page-form.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { pageInput, readPageDraft, refusedPage } from "../utils/page-editor.server.ts";
+import { pageInput, readPageDraft, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
 import styles from "../styles/catalogue.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Add page · Pages · Bazaar a
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { shop } = await requireShopAdmin(context, request, params.shop, "pages");
-  const draft: PageFormDraft = { title: "", handle: "", bodyHtml: "", visibility: "visible", seoTitle: "", seoDescription: "" };
+  const draft: PageDraft = { title: "", handle: "", bodyHtml: "", visibility: "visible", seoTitle: "", seoDescription: "" };
   return { shopSlug: shop.slug, draft };
 }
 

@@ -14,7 +14,7 @@ import {
   type ProductBulkAction,
 } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
-import { ListPagination } from "../components/admin/product-list-parts.tsx";
+import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { shopCurrency } from "../utils/product-editor.server.ts";
 import styles from "../styles/catalogue.css";

@@ -1,19 +1,8 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { Field } from "../field.tsx";
+import { Field, fieldAria } from "../field.tsx";
+import type { CollectionDraft } from "../../utils/collection-editor.server.ts";
 import { RichTextField } from "./product-rich-text.tsx";
-
-export interface CollectionFormDraft {
-  title: string;
-  handle: string;
-  descriptionHtml: string;
-  kind: string;
-  rulesMatch: string;
-  parentId: string;
-  seoTitle: string;
-  seoDescription: string;
-  rules: { field: string; relation: string; value: string }[];
-}
 
 const FIELD_LABELS: Record<string, string> = {
   tag: "Product tag",
@@ -31,15 +20,10 @@ const RELATION_LABELS: Record<string, string> = {
   less_than: "is less than",
 };
 
-/** Ties a control to its error, or to its hint when the Field shows one. */
-function aria(name: string, error?: string, hasHint = false) {
-  return { "aria-invalid": Boolean(error), "aria-describedby": error ? `${name}-error` : hasHint ? `${name}-hint` : undefined };
-}
-
 /** One condition; with JavaScript, the comparisons follow the chosen field. */
 function RuleRow({ index, rule, relations, errors, currency }: {
   index: number;
-  rule: CollectionFormDraft["rules"][number];
+  rule: CollectionDraft["rules"][number];
   relations: Record<string, string[]>;
   errors: Record<string, string>;
   currency: string;
@@ -73,7 +57,7 @@ function RuleRow({ index, rule, relations, errors, currency }: {
 
 export function CollectionForm({ shopSlug, draft, errors, notice, revision, parents, relations, currency, collectionId }: {
   shopSlug: string;
-  draft: CollectionFormDraft;
+  draft: CollectionDraft;
   errors: Record<string, string>;
   notice: string | null;
   revision: string;
@@ -109,7 +93,7 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
         <div className="editor-main">
           <section className="card stack">
             <Field label="Title" name="title" error={errors.title}>
-              <input id="title" name="title" defaultValue={draft.title} maxLength={255} placeholder="Summer collection" {...aria("title", errors.title)} />
+              <input id="title" name="title" defaultValue={draft.title} maxLength={255} placeholder="Summer collection" {...fieldAria("title", errors.title)} />
             </Field>
             <RichTextField name="descriptionHtml" label="Description" defaultValue={draft.descriptionHtml} error={errors.descriptionHtml} />
           </section>
@@ -159,7 +143,7 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
         <aside className="editor-side">
           <section className="card stack">
             <Field label="Parent collection" name="parentId" error={errors.parentId} hint="Nest this collection inside another one.">
-              <select id="parentId" name="parentId" defaultValue={draft.parentId} {...aria("parentId", errors.parentId, true)}>
+              <select id="parentId" name="parentId" defaultValue={draft.parentId} {...fieldAria("parentId", errors.parentId, true)}>
                 <option value="">None (top level)</option>
                 {parents.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
               </select>
@@ -168,13 +152,13 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
           <section className="card stack" aria-labelledby="seo-heading">
             <h2 id="seo-heading">Search engines</h2>
             <Field label="Handle" name="handle" error={errors.handle} hint="Part of the collection's address; blank uses the title.">
-              <input id="handle" name="handle" defaultValue={draft.handle} autoCapitalize="none" spellCheck={false} {...aria("handle", errors.handle, true)} />
+              <input id="handle" name="handle" defaultValue={draft.handle} autoCapitalize="none" spellCheck={false} {...fieldAria("handle", errors.handle, true)} />
             </Field>
             <Field label="Page title" name="seoTitle" error={errors.seoTitle}>
-              <input id="seoTitle" name="seoTitle" defaultValue={draft.seoTitle} maxLength={70} {...aria("seoTitle", errors.seoTitle)} />
+              <input id="seoTitle" name="seoTitle" defaultValue={draft.seoTitle} maxLength={70} {...fieldAria("seoTitle", errors.seoTitle)} />
             </Field>
             <Field label="Meta description" name="seoDescription" error={errors.seoDescription}>
-              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320} {...aria("seoDescription", errors.seoDescription)} />
+              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320} {...fieldAria("seoDescription", errors.seoDescription)} />
             </Field>
           </section>
           {collectionId ? (

@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import { ListPagination } from "./product-list-parts.tsx";
+import { ListPagination } from "./list-pagination.tsx";
 
 type Row = { id: string; title: string; handle: string; status: string; vendor: string };
 

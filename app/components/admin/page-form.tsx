@@ -1,24 +1,11 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { Field } from "../field.tsx";
+import { Field, fieldAria } from "../field.tsx";
+import type { PageDraft } from "../../utils/page-editor.server.ts";
 import { RichTextField } from "./product-rich-text.tsx";
-
-export interface PageFormDraft {
-  title: string;
-  handle: string;
-  bodyHtml: string;
-  visibility: string;
-  seoTitle: string;
-  seoDescription: string;
-}
-
-/** Ties a control to its error, or to its hint when the Field shows one. */
-function aria(name: string, error?: string, hasHint = false) {
-  return { "aria-invalid": Boolean(error), "aria-describedby": error ? `${name}-error` : hasHint ? `${name}-hint` : undefined };
-}
 
 export function PageForm({ shopSlug, draft, errors, notice, revision, saved }: {
   shopSlug: string;
-  draft: PageFormDraft;
+  draft: PageDraft;
   errors: Record<string, string>;
   notice: string | null;
   revision: string;
@@ -52,7 +39,7 @@ export function PageForm({ shopSlug, draft, errors, notice, revision, saved }: {
         <div className="editor-main">
           <section className="card stack">
             <Field label="Title" name="title" error={errors.title}>
-              <input id="title" name="title" defaultValue={draft.title} maxLength={255} placeholder="About us" {...aria("title", errors.title)} />
+              <input id="title" name="title" defaultValue={draft.title} maxLength={255} placeholder="About us" {...fieldAria("title", errors.title)} />
             </Field>
             <RichTextField
               name="bodyHtml" label="Content" defaultValue={draft.bodyHtml} error={errors.bodyHtml}
@@ -79,13 +66,13 @@ export function PageForm({ shopSlug, draft, errors, notice, revision, saved }: {
           <section className="card stack" aria-labelledby="seo-heading">
             <h2 id="seo-heading">Search engines</h2>
             <Field label="Handle" name="handle" error={errors.handle} hint="The page's address is /pages/ and its handle; blank uses the title.">
-              <input id="handle" name="handle" defaultValue={draft.handle} maxLength={255} autoCapitalize="none" spellCheck={false} {...aria("handle", errors.handle, true)} />
+              <input id="handle" name="handle" defaultValue={draft.handle} maxLength={255} autoCapitalize="none" spellCheck={false} {...fieldAria("handle", errors.handle, true)} />
             </Field>
             <Field label="Page title" name="seoTitle" error={errors.seoTitle} hint="Blank uses the title.">
-              <input id="seoTitle" name="seoTitle" defaultValue={draft.seoTitle} maxLength={70} {...aria("seoTitle", errors.seoTitle, true)} />
+              <input id="seoTitle" name="seoTitle" defaultValue={draft.seoTitle} maxLength={70} {...fieldAria("seoTitle", errors.seoTitle, true)} />
             </Field>
             <Field label="Meta description" name="seoDescription" error={errors.seoDescription} hint="Blank uses the start of the content.">
-              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320} {...aria("seoDescription", errors.seoDescription, true)} />
+              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320} {...fieldAria("seoDescription", errors.seoDescription, true)} />
             </Field>
           </section>
           {saved ? (

@@ -75,12 +75,3 @@ export function formatDayMonth(day: string): string {
 export function formatUtcMonth(date: Date | string): string {
   return MONTH.format(new Date(date));
 }
-
-/** A query string with one value changed (or removed), for pagination and sort links. */
-export function withParam(search: string, name: string, value: string | null): string {
-  const params = new URLSearchParams(search);
-  if (value === null) params.delete(name);
-  else params.set(name, value);
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
