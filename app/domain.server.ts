@@ -95,16 +95,7 @@ export {
   type ProductDraft,
   type VariantBulkEdit,
 } from "../shop/product-drafts.server.ts";
-export {
-  deletePage,
-  getPage,
-  listPages,
-  PageValidationError,
-  savePage,
-  type PageErrors,
-  type PageInput,
-  type PageVisibility,
-} from "../shop/pages.server.ts";
+export { deletePage, getPage, listPages, PageValidationError, savePage, type PageErrors, type PageInput, type PageVisibility } from "../shop/pages.server.ts";
 export { findProducts, listProducts, productFacets, readProductListQuery } from "../shop/product-list.server.ts";
 export {
   applyProductBulkAction,
@@ -175,15 +166,7 @@ export {
   relatedProducts,
   selectVariant,
 } from "../shop/storefront.server.ts";
-export {
-  listThemes,
-  publishTheme,
-  resetThemeDraft,
-  saveThemeDraft,
-  ThemeSettingsError,
-  themeDraft,
-  UnknownThemeError,
-} from "../shop/themes.server.ts";
+export { listThemes, publishTheme, resetThemeDraft, saveThemeDraft, ThemeSettingsError, themeDraft, UnknownThemeError } from "../shop/themes.server.ts";
 export { listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
 export { countSpareShops } from "../tenants/provision.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";

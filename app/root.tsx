@@ -24,7 +24,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
         {/* A storefront's base and theme go last: the theme has the final say over the shared pages' styles. Rendered
             here, in the layout that stays, they stay linked across client-side navigation, so nothing flashes unstyled. */}
-        {themed.map((href) => <link key={href} rel="stylesheet" href={href} />)}
+        {themed.map((href) => (
+          <link key={href} rel="stylesheet" href={href} />
+        ))}
       </head>
       <body>
         {children}

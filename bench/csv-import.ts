@@ -23,7 +23,12 @@ import { provisionShop } from "../tenants/provision.server.ts";
 import { envInt, heading, printFigures, seconds } from "./support.ts";
 
 const ROWS = envInt("BENCH_CSV_ROWS", 50_000);
-const VARIANTS = [["Red", "S"], ["Red", "M"], ["Blue", "S"], ["Blue", "M"]];
+const VARIANTS = [
+  ["Red", "S"],
+  ["Red", "M"],
+  ["Blue", "S"],
+  ["Blue", "M"],
+];
 const MB = 1024 * 1024;
 
 /** Writes the file row by row, so the generator itself never holds it. */
@@ -129,9 +134,21 @@ try {
   clearInterval(sampler);
   process.stdout.write("\n");
   const maxRss = process.resourceUsage().maxRSS * 1024;
-  const products = (await shopDb.selectFrom("products").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n;
-  const variants = (await shopDb.selectFrom("variants").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n;
-  console.log(`report: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errors.length} errors; ${products} products, ${variants} variants in the shop`);
+  const products = (
+    await shopDb
+      .selectFrom("products")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow()
+  ).n;
+  const variants = (
+    await shopDb
+      .selectFrom("variants")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow()
+  ).n;
+  console.log(
+    `report: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errors.length} errors; ${products} products, ${variants} variants in the shop`,
+  );
   await db.destroy();
 
   printFigures([

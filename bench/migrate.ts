@@ -66,7 +66,12 @@ export async function benchMigrate(
     const label = `${shops} shops, concurrency ${concurrency}`;
     return {
       figures: [
-        { benchmark: `migrate: nothing to do (${label})`, measured: seconds(noop.elapsedMs), goal: `< ${GOAL_NOOP_MS / 1000} s`, met: noop.elapsedMs < GOAL_NOOP_MS },
+        {
+          benchmark: `migrate: nothing to do (${label})`,
+          measured: seconds(noop.elapsedMs),
+          goal: `< ${GOAL_NOOP_MS / 1000} s`,
+          met: noop.elapsedMs < GOAL_NOOP_MS,
+        },
         {
           benchmark: `migrate: one additive migration (${label})`,
           measured: seconds(additive.elapsedMs),

@@ -93,11 +93,27 @@ async function seed(databaseUrl: string): Promise<void> {
       ids.push(saved.id);
       await db
         .insertInto("product_media")
-        .values({ product_id: saved.id, position: 0, storage_key: `shops/${shop.id}/products/${saved.id}/${"a".repeat(32)}`, alt: `Speed Product ${i}`, width: 1200, height: 1200, content_type: "image/webp", byte_size: 1000 })
+        .values({
+          product_id: saved.id,
+          position: 0,
+          storage_key: `shops/${shop.id}/products/${saved.id}/${"a".repeat(32)}`,
+          alt: `Speed Product ${i}`,
+          width: 1200,
+          height: 1200,
+          content_type: "image/webp",
+          byte_size: 1000,
+        })
         .execute();
     }
-    const { id } = await db.insertInto("collections").values({ handle: "featured", title: "Featured", kind: "manual", description_html: "<p>Our favourites.</p>" }).returningAll().executeTakeFirstOrThrow();
-    await db.insertInto("collection_products").values(ids.slice(0, 24).map((productId, position) => ({ collection_id: id, product_id: productId, position }))).execute();
+    const { id } = await db
+      .insertInto("collections")
+      .values({ handle: "featured", title: "Featured", kind: "manual", description_html: "<p>Our favourites.</p>" })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("collection_products")
+      .values(ids.slice(0, 24).map((productId, position) => ({ collection_id: id, product_id: productId, position })))
+      .execute();
     await db.updateTable("settings").set({ launched_at: new Date() }).execute();
   } finally {
     await platform.destroy();
@@ -122,8 +138,14 @@ function bareServer(pool: pg.Pool, schema: string): http.Server {
   async function cards(ids: string[]) {
     const [products, variants, images] = await Promise.all([
       pool.query(`select id, handle, title, vendor from ${t("products")} where id = any($1) and status = 'active'`, [ids]),
-      pool.query(`select product_id, price, compare_at_price, inventory_quantity, continue_selling from ${t("variants")} where product_id = any($1) order by product_id, position`, [ids]),
-      pool.query(`select distinct on (product_id) product_id, storage_key, width, height, alt from ${t("product_media")} where product_id = any($1) order by product_id, position, id`, [ids]),
+      pool.query(
+        `select product_id, price, compare_at_price, inventory_quantity, continue_selling from ${t("variants")} where product_id = any($1) order by product_id, position`,
+        [ids],
+      ),
+      pool.query(
+        `select distinct on (product_id) product_id, storage_key, width, height, alt from ${t("product_media")} where product_id = any($1) order by product_id, position, id`,
+        [ids],
+      ),
     ]);
     const byId = new Map(products.rows.map((p) => [p.id, p]));
     const price = new Map<string, string>();
@@ -135,7 +157,10 @@ function bareServer(pool: pg.Pool, schema: string): http.Server {
     });
   }
   async function collectionPage(handle: string): Promise<string | null> {
-    const [[settings], found] = await Promise.all([layout(), pool.query(`select id, title, description_html from ${t("collections")} where handle = $1`, [handle])]);
+    const [[settings], found] = await Promise.all([
+      layout(),
+      pool.query(`select id, title, description_html from ${t("collections")} where handle = $1`, [handle]),
+    ]);
     const collection = found.rows[0];
     if (!collection) return null;
     const rows = await pool.query(
@@ -144,25 +169,41 @@ function bareServer(pool: pg.Pool, schema: string): http.Server {
     );
     const list = await cards(rows.rows.slice(0, 24).map((r) => r.id));
     return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(collection.title)} · Speed Shop</title></head><body><main><h1>${escapeHtml(collection.title)}</h1>${collection.description_html}<ul class="product-grid">${list
-      .map((p) => `<li class="product-card"><a href="/products/${p.handle}"><img src="/media/${p.image?.storage_key}?width=480" alt="${escapeHtml(p.image?.alt ?? p.title)}" width="${p.image?.width}" height="${p.image?.height}"><h2>${escapeHtml(p.title)}</h2></a><p>${escapeHtml(p.vendor)}</p><p class="price">${money(p.price)} ${settings.rows[0].currency}</p></li>`)
+      .map(
+        (p) =>
+          `<li class="product-card"><a href="/products/${p.handle}"><img src="/media/${p.image?.storage_key}?width=480" alt="${escapeHtml(p.image?.alt ?? p.title)}" width="${p.image?.width}" height="${p.image?.height}"><h2>${escapeHtml(p.title)}</h2></a><p>${escapeHtml(p.vendor)}</p><p class="price">${money(p.price)} ${settings.rows[0].currency}</p></li>`,
+      )
       .join("")}</ul></main></body></html>`;
   }
   async function productPage(handle: string): Promise<string | null> {
-    const [, found] = await Promise.all([layout(), pool.query(`select id, handle, title, vendor, product_type, description_html from ${t("products")} where handle = $1 and status = 'active'`, [handle])]);
+    const [, found] = await Promise.all([
+      layout(),
+      pool.query(`select id, handle, title, vendor, product_type, description_html from ${t("products")} where handle = $1 and status = 'active'`, [handle]),
+    ]);
     const product = found.rows[0];
     if (!product) return null;
     const [options, variants, media] = await Promise.all([
       pool.query(`select name, option_values from ${t("product_options")} where product_id = $1 order by position`, [product.id]),
-      pool.query(`select id, option_values, sku, price, compare_at_price, inventory_quantity, continue_selling, image_id from ${t("variants")} where product_id = $1 order by position, id`, [product.id]),
+      pool.query(
+        `select id, option_values, sku, price, compare_at_price, inventory_quantity, continue_selling, image_id from ${t("variants")} where product_id = $1 order by position, id`,
+        [product.id],
+      ),
       pool.query(`select id, storage_key, width, height, alt from ${t("product_media")} where product_id = $1 order by position, id`, [product.id]),
     ]);
-    const related = await pool.query(`select id from ${t("products")} where status = 'active' and id <> $1 order by published_at desc nulls last, id desc limit 4`, [product.id]);
+    const related = await pool.query(
+      `select id from ${t("products")} where status = 'active' and id <> $1 order by published_at desc nulls last, id desc limit 4`,
+      [product.id],
+    );
     const relatedCards = await cards(related.rows.map((r) => r.id));
     return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(product.title)} · Speed Shop</title></head><body><main><h1>${escapeHtml(product.title)}</h1>${media.rows
       .map((m) => `<img src="/media/${m.storage_key}?width=960" alt="${escapeHtml(m.alt)}" width="${m.width}" height="${m.height}">`)
-      .join("")}<form method="post" action="/cart">${options.rows.map((o) => `<fieldset><legend>${escapeHtml(o.name)}</legend>${o.option_values.map((v: string) => `<label><input type="radio" name="option1" value="${escapeHtml(v)}">${escapeHtml(v)}</label>`).join("")}</fieldset>`).join("")}<select name="variantId">${variants.rows
+      .join(
+        "",
+      )}<form method="post" action="/cart">${options.rows.map((o) => `<fieldset><legend>${escapeHtml(o.name)}</legend>${o.option_values.map((v: string) => `<label><input type="radio" name="option1" value="${escapeHtml(v)}">${escapeHtml(v)}</label>`).join("")}</fieldset>`).join("")}<select name="variantId">${variants.rows
       .map((v) => `<option value="${v.id}">${escapeHtml(v.option_values.join(" / "))} ${money(v.price)}</option>`)
-      .join("")}</select><button>Add to cart</button></form>${product.description_html}<ul>${relatedCards.map((p) => `<li><a href="/products/${p.handle}">${escapeHtml(p.title)}</a> ${money(p.price)}</li>`).join("")}</ul></main></body></html>`;
+      .join(
+        "",
+      )}</select><button>Add to cart</button></form>${product.description_html}<ul>${relatedCards.map((p) => `<li><a href="/products/${p.handle}">${escapeHtml(p.title)}</a> ${money(p.price)}</li>`).join("")}</ul></main></body></html>`;
   }
   return http.createServer(async (req, res) => {
     try {
@@ -222,7 +263,8 @@ async function load(port: number, pathname: string, duration: number): Promise<a
   // A short warm-up: JIT, connection pools, the page cache's first miss.
   await autocannon({ url: `http://127.0.0.1:${port}${pathname}`, connections: CONNECTIONS, duration: 2, headers: { host: HOST } });
   const result = await autocannon({ url: `http://127.0.0.1:${port}${pathname}`, connections: CONNECTIONS, duration, headers: { host: HOST } });
-  if (result.errors || result.timeouts || result.non2xx) throw new Error(`${pathname} on port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  if (result.errors || result.timeouts || result.non2xx)
+    throw new Error(`${pathname} on port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
   return result;
 }
 
@@ -239,7 +281,12 @@ async function main(): Promise<void> {
   try {
     await admin.query(`create database ${name}`);
     const version = (await admin.query<{ server_version: string }>("show server_version")).rows[0]!.server_version;
-    console.log(`Bazaar storefront speed: ${new Date().toISOString()}, Node ${process.version}, PostgreSQL ${version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    console.log(
+      `Bazaar storefront speed: ${new Date().toISOString()}, Node ${process.version}, PostgreSQL ${version}, ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
     productionBuild();
     await seed(databaseUrl.href);
     const spawned = fork(fileURLToPath(import.meta.url), ["serve", databaseUrl.href], {
@@ -249,16 +296,21 @@ async function main(): Promise<void> {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     child = spawned;
-    const ports = await new Promise<Ports>((resolve, reject) => spawned.once("message", (m) => resolve(m as Ports)).once("exit", (code) => reject(new Error(`server exited with ${code}`))));
+    const ports = await new Promise<Ports>((resolve, reject) =>
+      spawned.once("message", (m) => resolve(m as Ports)).once("exit", (code) => reject(new Error(`server exited with ${code}`))),
+    );
 
     // Same content everywhere, and the cache really answers.
     for (const pathname of Object.values(PAGES)) {
       const [bare, fresh] = await Promise.all([get(ports.bare, pathname), get(ports.fresh, pathname)]);
       await get(ports.cached, pathname);
       const cached = await get(ports.cached, pathname);
-      if (bare.status !== 200 || fresh.status !== 200 || cached.cache !== "hit") throw new Error(`${pathname}: bare ${bare.status}, fresh ${fresh.status}, cache ${cached.cache}`);
+      if (bare.status !== 200 || fresh.status !== 200 || cached.cache !== "hit")
+        throw new Error(`${pathname}: bare ${bare.status}, fresh ${fresh.status}, cache ${cached.cache}`);
       const cardsIn = (html: string) => (html.match(/Speed Product \d+/g) ?? []).length;
-      console.log(`${pathname}: bare ${bare.body.length} bytes, Bazaar ${fresh.body.length} bytes; product titles bare ${cardsIn(bare.body)}, Bazaar ${cardsIn(fresh.body)}`);
+      console.log(
+        `${pathname}: bare ${bare.body.length} bytes, Bazaar ${fresh.body.length} bytes; product titles bare ${cardsIn(bare.body)}, Bazaar ${cardsIn(fresh.body)}`,
+      );
     }
 
     const rows: string[][] = [];
@@ -269,12 +321,33 @@ async function main(): Promise<void> {
       const fresh = await load(ports.fresh, pathname, duration);
       const cached = await load(ports.cached, pathname, duration);
       const base = bare.requests.average;
-      for (const [label, r] of [["bare node:http + pg", bare], ["Bazaar, rendered", fresh], ["Bazaar, page cache", cached]] as const) {
-        rows.push([page, label, r.requests.average.toFixed(0), ms(r.latency.p50, 0), ms(r.latency.p99, 0), `${((r.requests.average / base) * 100).toFixed(1)} %`]);
+      for (const [label, r] of [
+        ["bare node:http + pg", bare],
+        ["Bazaar, rendered", fresh],
+        ["Bazaar, page cache", cached],
+      ] as const) {
+        rows.push([
+          page,
+          label,
+          r.requests.average.toFixed(0),
+          ms(r.latency.p50, 0),
+          ms(r.latency.p99, 0),
+          `${((r.requests.average / base) * 100).toFixed(1)} %`,
+        ]);
       }
       figures.push(
-        { benchmark: `${page}: rendered vs bare`, measured: `${((fresh.requests.average / base) * 100).toFixed(1)} %`, goal: "≥ 10 %", met: fresh.requests.average >= base * 0.1 },
-        { benchmark: `${page}: page cache vs bare`, measured: `${((cached.requests.average / base) * 100).toFixed(1)} %`, goal: "≥ 50 %", met: cached.requests.average >= base * 0.5 },
+        {
+          benchmark: `${page}: rendered vs bare`,
+          measured: `${((fresh.requests.average / base) * 100).toFixed(1)} %`,
+          goal: "≥ 10 %",
+          met: fresh.requests.average >= base * 0.1,
+        },
+        {
+          benchmark: `${page}: page cache vs bare`,
+          measured: `${((cached.requests.average / base) * 100).toFixed(1)} %`,
+          goal: "≥ 50 %",
+          met: cached.requests.average >= base * 0.5,
+        },
       );
     }
     heading("results");

@@ -95,7 +95,10 @@ function get(port: number, host: string): Promise<{ status: number; body: string
 async function checkSamePage(ready: TenantServerReady): Promise<void> {
   const expectedText = ready.shopName;
   const [real, fixed] = await Promise.all([get(ready.realPort, ready.host), get(ready.fixedPort, ready.host)]);
-  for (const [label, res] of [["real", real], ["fixed", fixed]] as const) {
+  for (const [label, res] of [
+    ["real", real],
+    ["fixed", fixed],
+  ] as const) {
     if (res.status !== 200 || !res.body.includes(expectedText)) {
       throw new Error(`${label} app: expected 200 with "${expectedText}", got ${res.status}: ${res.body.slice(0, 300)}`);
     }
@@ -175,15 +178,7 @@ export async function benchTenantOverhead(databaseUrl: string, { slug, durationS
         const run = await load(child, variant === "real" ? ready.realPort : ready.fixedPort, ready.host, durationSeconds);
         runs[variant].push(run);
         const { latency } = run.result;
-        rows.push([
-          `${round}`,
-          LABELS[variant],
-          rps(run).toFixed(0),
-          ms(latency.p50, 2),
-          ms(latency.p99, 2),
-          us(cpuPerRequest(run)),
-          cores(run.otherCores),
-        ]);
+        rows.push([`${round}`, LABELS[variant], rps(run).toFixed(0), ms(latency.p50, 2), ms(latency.p99, 2), us(cpuPerRequest(run)), cores(run.otherCores)]);
       }
       const [a, b] = [runs.real[round - 1], runs.fixed[round - 1]];
       rows.push([`${round}`, "A vs B", percent(gap(rps(a), rps(b))), "", "", percent(gap(cpuPerRequest(a), cpuPerRequest(b))), ""]);
@@ -218,7 +213,9 @@ export async function benchTenantOverhead(databaseUrl: string, { slug, durationS
     const roundGaps = runs.real.map((r, i) => gap(rps(r), rps(runs.fixed[i])));
     const bRates = runs.fixed.map(rps);
     const bSpread = ((Math.max(...bRates) - Math.min(...bRates)) / 2 / mean(bRates)) * 100;
-    console.log(`A vs B req/s: ${percent(rpsGap)} over all rounds; median round ${percent(median(roundGaps))}, rounds ranged ${percent(Math.min(...roundGaps))} to ${percent(Math.max(...roundGaps))}`);
+    console.log(
+      `A vs B req/s: ${percent(rpsGap)} over all rounds; median round ${percent(median(roundGaps))}, rounds ranged ${percent(Math.min(...roundGaps))} to ${percent(Math.max(...roundGaps))}`,
+    );
     console.log(`noise: B alone ranged ${Math.min(...bRates).toFixed(0)}-${Math.max(...bRates).toFixed(0)} req/s across rounds (±${bSpread.toFixed(1)} %)`);
     console.log(`A vs B p50: ${percent(p50Gap)} (autocannon records latency in whole milliseconds)`);
     console.log(`A vs B server CPU per request: ${percent(cpuGap)} (${us(a.cpu - b.cpu)} per request)`);

@@ -20,7 +20,12 @@ export async function migrateAll(
     .unionAll((eb) => eb.selectFrom("platform.spare_shops").select(["id", "schema_name"]))
     .orderBy("id")
     .execute();
-  return migrateTenants(db, schemas.map((s) => s.schema_name), migrations, concurrency);
+  return migrateTenants(
+    db,
+    schemas.map((s) => s.schema_name),
+    migrations,
+    concurrency,
+  );
 }
 
 // `npm run db:migrate`
@@ -31,7 +36,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const started = performance.now();
   const report = await migrateAll(db, { concurrency });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  console.log(`platform migrated; shop schemas (spares included): ${report.migrated.length} migrated, ${report.upToDate} up to date, ${report.failed.length} failed (${seconds} s)`);
+  console.log(
+    `platform migrated; shop schemas (spares included): ${report.migrated.length} migrated, ${report.upToDate} up to date, ${report.failed.length} failed (${seconds} s)`,
+  );
   for (const { schema, error } of report.failed) console.error(`  ${schema}: ${error}`);
   await db.destroy();
   await database.stop();

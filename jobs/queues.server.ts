@@ -1,16 +1,9 @@
-import {
-  createPostgresBackend,
-  createRedisBackend,
-  Queue,
-  Worker,
-  type BackendFactory,
-  type Processor,
-  type WorkerOptions,
-} from "bullmq";
+import { createPostgresBackend, createRedisBackend, Queue, Worker, type BackendFactory, type Processor, type WorkerOptions } from "bullmq";
 
 /** Where BullMQ keeps its state: Redis in production, or our own PostgreSQL when REDIS_URL is unset. */
 export interface JobStore {
   kind: "redis" | "postgres";
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one field holds either backend's factory
   factory: BackendFactory<any, any>;
   connection: unknown;
   /** Namespace of the Redis keys (BullMQ's default "bull"), so runs sharing one Redis keep apart. */
@@ -42,11 +35,6 @@ export function openQueue<Data>(store: JobStore, name: string): Queue<Data> {
   return new Queue<Data>(name, { connection: store.connection, prefix: store.prefix } as never, store.factory);
 }
 
-export function startWorker<Data>(
-  store: JobStore,
-  name: string,
-  processor: Processor<Data>,
-  options: Omit<WorkerOptions, "connection"> = {},
-): Worker<Data> {
+export function startWorker<Data>(store: JobStore, name: string, processor: Processor<Data>, options: Omit<WorkerOptions, "connection"> = {}): Worker<Data> {
   return new Worker<Data>(name, processor, { ...options, connection: store.connection, prefix: store.prefix } as never, store.factory);
 }

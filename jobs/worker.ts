@@ -15,7 +15,11 @@ export interface StartWorkersOptions {
 }
 
 /** Starts every queue's worker and its schedules; returns a function that stops them. */
-export async function startWorkers(store: JobStore, db: PlatformDb, { spareShops, media = mediaStorageFromEnv() }: StartWorkersOptions): Promise<() => Promise<void>> {
+export async function startWorkers(
+  store: JobStore,
+  db: PlatformDb,
+  { spareShops, media = mediaStorageFromEnv() }: StartWorkersOptions,
+): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
   await scheduleSpareShopRefills(store);
   const workers = [startMaintenanceWorker(store, db), startCatalogueTransferWorker(store, db, media), startSpareShopWorker(store, db, spareShops)];

@@ -37,7 +37,9 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Only the top-level files public/ held at startup (a file added later needs a restart): a catch-all
   // static handler would stat the disk on every page request. Paths arrive URL-encoded, so the names are too.
   const publicFiles = new Set(
-    (existsSync("public") ? readdirSync("public") : []).filter((name) => statSync(path.join("public", name)).isFile()).map((name) => `/${encodeURIComponent(name)}`),
+    (existsSync("public") ? readdirSync("public") : [])
+      .filter((name) => statSync(path.join("public", name)).isFile())
+      .map((name) => `/${encodeURIComponent(name)}`),
   );
   const servePublic = express.static("public", { maxAge: "1h", index: false });
   app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));

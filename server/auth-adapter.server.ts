@@ -25,10 +25,7 @@ export class KyselySessionAdapter implements Adapter {
   }
 
   async setSession(session: DatabaseSession): Promise<void> {
-    await this.db
-      .insertInto("platform.sessions")
-      .values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt })
-      .execute();
+    await this.db.insertInto("platform.sessions").values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt }).execute();
   }
 
   async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {

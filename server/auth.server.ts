@@ -69,9 +69,7 @@ export class Auth {
       .where("attempted_at", ">", sql<Date>`now() - ${THROTTLE_WINDOW}::interval`)
       .groupBy("throttle_key")
       .execute();
-    return rows.some((r) =>
-      Number(r.failures) >= (r.throttle_key.startsWith("account:") ? MAX_FAILURES_PER_ACCOUNT : MAX_FAILURES_PER_ADDRESS),
-    );
+    return rows.some((r) => Number(r.failures) >= (r.throttle_key.startsWith("account:") ? MAX_FAILURES_PER_ACCOUNT : MAX_FAILURES_PER_ADDRESS));
   }
 
   async recordLoginFailure(email: string, address: string): Promise<void> {

@@ -20,6 +20,7 @@ export type RequestContext = {
 };
 
 declare module "@remix-run/server-runtime" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation needs an interface
   interface AppLoadContext extends RequestContext {}
   interface Future {
     v3_singleFetch: true;

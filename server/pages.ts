@@ -12,5 +12,4 @@ function page(title: string, message: string, config: Config): string {
 export const unknownShopPage = (config: Config) =>
   page("Shop not found", "There is no shop at this address. Check the spelling, or open your own shop on Bazaar.", config);
 
-export const unavailableShopPage = (config: Config) =>
-  page("Shop unavailable", "This shop is not available right now. Please come back later.", config);
+export const unavailableShopPage = (config: Config) => page("Shop unavailable", "This shop is not available right now. Please come back later.", config);

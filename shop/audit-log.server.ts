@@ -84,7 +84,13 @@ async function distinctValues(db: TenantDb, column: "action" | "actor_email"): P
         .unionAll((qb) =>
           qb
             .selectFrom("found")
-            .select((eb) => eb.selectFrom("audit_events").select((eb) => eb.fn.min(column).as("next")).whereRef(column, ">", "found.value").as("value"))
+            .select((eb) =>
+              eb
+                .selectFrom("audit_events")
+                .select((eb) => eb.fn.min(column).as("next"))
+                .whereRef(column, ">", "found.value")
+                .as("value"),
+            )
             .where("found.value", "is not", null),
         ),
     )

@@ -76,7 +76,11 @@ async function ensureCart(db: TenantDb, owner: CartOwner): Promise<{ cartId: str
     return { cartId: cart.id, newToken: null };
   }
   const token = randomToken();
-  const cart = await db.insertInto("carts").values({ token_hash: sha256(token), expires_at: expiry() }).returning("id").executeTakeFirstOrThrow();
+  const cart = await db
+    .insertInto("carts")
+    .values({ token_hash: sha256(token), expires_at: expiry() })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   return { cartId: cart.id, newToken: token };
 }
 
@@ -186,16 +190,17 @@ export async function updateCartLine(
   const lineId = parseId(input.lineId);
   const parsed = parseQuantity(input.quantity);
   const cartId = lineId ? await findCartId(db, owner) : null;
-  const line = cartId && lineId
-    ? await db
-        .selectFrom("cart_lines as l")
-        .leftJoin("variants as v", "v.id", "l.variant_id")
-        .leftJoin("products as p", "p.id", "v.product_id")
-        .select(["l.id", "v.inventory_quantity", "v.continue_selling", "p.status"])
-        .where("l.id", "=", lineId)
-        .where("l.cart_id", "=", cartId)
-        .executeTakeFirst()
-    : undefined;
+  const line =
+    cartId && lineId
+      ? await db
+          .selectFrom("cart_lines as l")
+          .leftJoin("variants as v", "v.id", "l.variant_id")
+          .leftJoin("products as p", "p.id", "v.product_id")
+          .select(["l.id", "v.inventory_quantity", "v.continue_selling", "p.status"])
+          .where("l.id", "=", lineId)
+          .where("l.cart_id", "=", cartId)
+          .executeTakeFirst()
+      : undefined;
   if (!line || !cartId) return { ok: false, errors: { lineId: "That item isn't in your cart any more." } };
   if ("error" in parsed) return { ok: false, errors: { quantity: parsed.error } };
   if (line.status !== "active" || line.inventory_quantity === null || line.continue_selling === null) {
@@ -209,7 +214,11 @@ export async function updateCartLine(
   return { ok: true, newToken: null, lineId: line.id, quantity, atLimit: quantity >= limit };
 }
 
-export async function removeCartLine(db: TenantDb, owner: CartOwner, input: { lineId: FormDataEntryValue | null }): Promise<{ ok: true } | { ok: false; errors: CartErrors }> {
+export async function removeCartLine(
+  db: TenantDb,
+  owner: CartOwner,
+  input: { lineId: FormDataEntryValue | null },
+): Promise<{ ok: true } | { ok: false; errors: CartErrors }> {
   const lineId = parseId(input.lineId);
   const cartId = lineId ? await findCartId(db, owner) : null;
   if (!lineId || !cartId) return { ok: false, errors: { lineId: "That item isn't in your cart any more." } };
@@ -233,7 +242,11 @@ export async function adoptCart(db: TenantDb, token: string | null, customerId: 
     const own = await findCartId(trx, { customerId, token: null });
     if (!own) {
       await trx.deleteFrom("carts").where("customer_id", "=", customerId).execute();
-      await trx.updateTable("carts").set({ customer_id: customerId, token_hash: null, updated_at: new Date(), expires_at: expiry() }).where("id", "=", visitorCart).execute();
+      await trx
+        .updateTable("carts")
+        .set({ customer_id: customerId, token_hash: null, updated_at: new Date(), expires_at: expiry() })
+        .where("id", "=", visitorCart)
+        .execute();
       return;
     }
     const lines = await trx
@@ -311,9 +324,21 @@ export async function loadCart(db: TenantDb, owner: CartOwner): Promise<CartView
     .leftJoin("variants as v", "v.id", "l.variant_id")
     .leftJoin("products as p", "p.id", "v.product_id")
     .select([
-      "l.id", "l.variant_id", "l.title as line_title", "l.quantity",
-      "v.option_values", "v.sku", "v.price", "v.compare_at_price", "v.inventory_quantity", "v.continue_selling", "v.image_id",
-      "p.id as product_id", "p.title as product_title", "p.handle", "p.status",
+      "l.id",
+      "l.variant_id",
+      "l.title as line_title",
+      "l.quantity",
+      "v.option_values",
+      "v.sku",
+      "v.price",
+      "v.compare_at_price",
+      "v.inventory_quantity",
+      "v.continue_selling",
+      "v.image_id",
+      "p.id as product_id",
+      "p.title as product_title",
+      "p.handle",
+      "p.status",
     ])
     .where("l.cart_id", "=", cartId)
     .orderBy("l.added_at")
@@ -322,15 +347,31 @@ export async function loadCart(db: TenantDb, owner: CartOwner): Promise<CartView
 
   const productIds = [...new Set(rows.flatMap((r) => (r.product_id && r.status === "active" ? [r.product_id] : [])))];
   const media = productIds.length
-    ? await db.selectFrom("product_media").select(["id", "product_id", "position", "storage_key", "width", "height", "alt"]).where("product_id", "in", productIds).orderBy("position").execute()
+    ? await db
+        .selectFrom("product_media")
+        .select(["id", "product_id", "position", "storage_key", "width", "height", "alt"])
+        .where("product_id", "in", productIds)
+        .orderBy("position")
+        .execute()
     : [];
 
   const lines = rows.map((row): CartLineView => {
     const active = row.status === "active" && row.price !== null && row.inventory_quantity !== null && row.continue_selling !== null;
     if (!active) {
       return {
-        id: row.id, variantId: row.variant_id, title: row.product_title ?? row.line_title, variantTitle: "", productHandle: null, sku: "", image: null,
-        quantity: row.quantity, unitPrice: null, compareAtPrice: null, lineTotal: null, maxQuantity: null, state: "unavailable",
+        id: row.id,
+        variantId: row.variant_id,
+        title: row.product_title ?? row.line_title,
+        variantTitle: "",
+        productHandle: null,
+        sku: "",
+        image: null,
+        quantity: row.quantity,
+        unitPrice: null,
+        compareAtPrice: null,
+        lineTotal: null,
+        maxQuantity: null,
+        state: "unavailable",
       };
     }
     const limit = purchasableLimit({ inventory_quantity: row.inventory_quantity!, continue_selling: row.continue_selling! });

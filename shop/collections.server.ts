@@ -45,7 +45,11 @@ export type CollectionErrors = Record<string, string>;
 
 export class CollectionValidationError extends Error {
   constructor(readonly errors: CollectionErrors) {
-    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join("; "),
+    );
   }
 }
 
@@ -114,7 +118,14 @@ export async function saveCollection(
             kind = before.kind;
           }
           const problems: CollectionErrors = {};
-          if (await trx.selectFrom("collections").select("id").where("handle", "=", handle).$if(Boolean(collectionId), (q) => q.where("id", "<>", collectionId!)).executeTakeFirst()) {
+          if (
+            await trx
+              .selectFrom("collections")
+              .select("id")
+              .where("handle", "=", handle)
+              .$if(Boolean(collectionId), (q) => q.where("id", "<>", collectionId!))
+              .executeTakeFirst()
+          ) {
             problems.handle = "Another collection uses this handle.";
           }
           if (input.parentId) {
@@ -135,10 +146,18 @@ export async function saveCollection(
           };
           let id: string;
           if (collectionId) {
-            await trx.updateTable("collections").set({ ...values, updated_at: new Date() }).where("id", "=", collectionId).execute();
+            await trx
+              .updateTable("collections")
+              .set({ ...values, updated_at: new Date() })
+              .where("id", "=", collectionId)
+              .execute();
             id = collectionId;
           } else {
-            ({ id } = await trx.insertInto("collections").values({ ...values, kind }).returning("id").executeTakeFirstOrThrow());
+            ({ id } = await trx
+              .insertInto("collections")
+              .values({ ...values, kind })
+              .returning("id")
+              .executeTakeFirstOrThrow());
           }
           await recordAudit(trx, actor, {
             action: collectionId ? "collection.updated" : "collection.created",
@@ -386,7 +405,17 @@ export async function addProductsToCollection(db: TenantDb, actor: Actor, collec
       .selectFrom("products")
       .select(["id", "title"])
       .where("id", "in", ids)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("collection_products as cp").select("cp.product_id").where("cp.collection_id", "=", collectionId).whereRef("cp.product_id", "=", "products.id"))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("collection_products as cp")
+              .select("cp.product_id")
+              .where("cp.collection_id", "=", collectionId)
+              .whereRef("cp.product_id", "=", "products.id"),
+          ),
+        ),
+      )
       .execute();
     if (!products.length) return 0;
     const order = new Map(ids.map((id, i) => [id, i]));
@@ -414,9 +443,18 @@ export async function removeProductFromCollection(db: TenantDb, actor: Actor, co
   if (!isRecordId(collectionId) || !isRecordId(productId)) return false;
   return db.transaction().execute(async (trx) => {
     const collection = await manualCollectionForUpdate(trx, collectionId);
-    const removed = await trx.deleteFrom("collection_products").where("collection_id", "=", collectionId).where("product_id", "=", productId).executeTakeFirst();
+    const removed = await trx
+      .deleteFrom("collection_products")
+      .where("collection_id", "=", collectionId)
+      .where("product_id", "=", productId)
+      .executeTakeFirst();
     if (!removed.numDeletedRows) return false;
-    await recordAudit(trx, actor, { action: "collection.product_removed", subjectType: "collection", subjectId: collectionId, summary: `${collection.title}: product ${productId}` });
+    await recordAudit(trx, actor, {
+      action: "collection.product_removed",
+      subjectType: "collection",
+      subjectId: collectionId,
+      summary: `${collection.title}: product ${productId}`,
+    });
     return true;
   });
 }
@@ -426,7 +464,12 @@ export async function moveProductInCollection(db: TenantDb, actor: Actor, collec
   if (!isRecordId(collectionId) || !isRecordId(productId)) return false;
   return db.transaction().execute(async (trx) => {
     const collection = await manualCollectionForUpdate(trx, collectionId);
-    const current = await trx.selectFrom("collection_products").select("position").where("collection_id", "=", collectionId).where("product_id", "=", productId).executeTakeFirst();
+    const current = await trx
+      .selectFrom("collection_products")
+      .select("position")
+      .where("collection_id", "=", collectionId)
+      .where("product_id", "=", productId)
+      .executeTakeFirst();
     if (!current) return false;
     const neighbour = await trx
       .selectFrom("collection_products")
@@ -437,9 +480,24 @@ export async function moveProductInCollection(db: TenantDb, actor: Actor, collec
       .limit(1)
       .executeTakeFirst();
     if (!neighbour) return false;
-    await trx.updateTable("collection_products").set({ position: neighbour.position }).where("collection_id", "=", collectionId).where("product_id", "=", productId).execute();
-    await trx.updateTable("collection_products").set({ position: current.position }).where("collection_id", "=", collectionId).where("product_id", "=", neighbour.product_id).execute();
-    await recordAudit(trx, actor, { action: "collection.product_moved", subjectType: "collection", subjectId: collectionId, summary: `${collection.title}: product ${productId} ${direction}` });
+    await trx
+      .updateTable("collection_products")
+      .set({ position: neighbour.position })
+      .where("collection_id", "=", collectionId)
+      .where("product_id", "=", productId)
+      .execute();
+    await trx
+      .updateTable("collection_products")
+      .set({ position: current.position })
+      .where("collection_id", "=", collectionId)
+      .where("product_id", "=", neighbour.product_id)
+      .execute();
+    await recordAudit(trx, actor, {
+      action: "collection.product_moved",
+      subjectType: "collection",
+      subjectId: collectionId,
+      summary: `${collection.title}: product ${productId} ${direction}`,
+    });
     return true;
   });
 }
@@ -482,7 +540,10 @@ export interface CollectionListRow {
   updatedAt: Date;
 }
 
-export async function listCollections(db: TenantDb, query: CollectionListQuery): Promise<{ collections: CollectionListRow[]; total: number; pageCount: number }> {
+export async function listCollections(
+  db: TenantDb,
+  query: CollectionListQuery,
+): Promise<{ collections: CollectionListRow[]; total: number; pageCount: number }> {
   const filtered = db.selectFrom("collections as c").where((eb) => {
     const conditions = [];
     if (query.q) conditions.push(eb.or([eb("c.title", "ilike", containsPattern(query.q)), eb("c.handle", "ilike", containsPattern(query.q))]));

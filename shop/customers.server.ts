@@ -32,7 +32,10 @@ function orderStats(db: TenantDb, currency: string) {
       "customer_id",
       eb.fn.countAll<string>().as("order_count"),
       eb.fn
-        .coalesce(eb.fn.sum<string>("total").filterWhere((f) => f.and([f("financial_status", "in", SALE_STATUSES), f("currency", "=", currency)])), eb.val("0"))
+        .coalesce(
+          eb.fn.sum<string>("total").filterWhere((f) => f.and([f("financial_status", "in", SALE_STATUSES), f("currency", "=", currency)])),
+          eb.val("0"),
+        )
         .as("spend"),
     ])
     .where("customer_id", "is not", null)
@@ -72,11 +75,16 @@ export async function listCustomers(
   const page = Math.min(filters.page, pageCount);
   const orderCount = sql<string>`coalesce(s.order_count, 0)`;
   const spend = sql<string>`coalesce(s.spend, 0)`;
-  let sorted = query.select(["c.id", "c.email", "c.first_name", "c.last_name", "c.deleted_at", "c.created_at"]).select([orderCount.as("order_count"), spend.as("spend")]);
+  let sorted = query
+    .select(["c.id", "c.email", "c.first_name", "c.last_name", "c.deleted_at", "c.created_at"])
+    .select([orderCount.as("order_count"), spend.as("spend")]);
   if (filters.sort === "orders") sorted = sorted.orderBy(orderCount, "desc").orderBy("c.id", "desc");
   else if (filters.sort === "spend") sorted = sorted.orderBy(spend, "desc").orderBy("c.id", "desc");
   else sorted = sorted.orderBy("c.created_at", filters.sort === "oldest" ? "asc" : "desc").orderBy("c.id", filters.sort === "oldest" ? "asc" : "desc");
-  const rows = await sorted.limit(perPage).offset((page - 1) * perPage).execute();
+  const rows = await sorted
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
   return {
     customers: rows.map((row) => ({
       id: row.id,
@@ -108,7 +116,9 @@ export async function getCustomer(db: TenantDb, id: string, currency: string) {
       .orderBy("id", "desc")
       .limit(100)
       .execute(),
-    deleted ? Promise.resolve([]) : db.selectFrom("customer_addresses").selectAll().where("customer_id", "=", id).orderBy("is_default", "desc").orderBy("id").execute(),
+    deleted
+      ? Promise.resolve([])
+      : db.selectFrom("customer_addresses").selectAll().where("customer_id", "=", id).orderBy("is_default", "desc").orderBy("id").execute(),
   ]);
   return {
     customer: {

@@ -19,15 +19,29 @@ export interface OnboardingStep {
   href: string | null;
 }
 
-export async function getOnboarding(db: TenantDb, { slug, role }: { slug: string; role: MemberRole }): Promise<{ launchedAt: Date | null; steps: OnboardingStep[] }> {
+export async function getOnboarding(
+  db: TenantDb,
+  { slug, role }: { slug: string; role: MemberRole },
+): Promise<{ launchedAt: Date | null; steps: OnboardingStep[] }> {
   const [settings, product, policy] = await Promise.all([
     db.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow(),
     db.selectFrom("products").select("id").limit(1).executeTakeFirst(),
-    db.selectFrom("policies").select("handle").where(sql<string>`btrim(body_html)`, "<>", "").limit(1).executeTakeFirst(),
+    db
+      .selectFrom("policies")
+      .select("handle")
+      .where(sql<string>`btrim(body_html)`, "<>", "")
+      .limit(1)
+      .executeTakeFirst(),
   ]);
   const admin = `/admin/${slug}`;
   const steps: OnboardingStep[] = [
-    { key: "product", label: "Add a product", description: "Put something on sale: a title, a price and a photo are enough.", done: Boolean(product), href: `${admin}/products/new` },
+    {
+      key: "product",
+      label: "Add a product",
+      description: "Put something on sale: a title, a price and a photo are enough.",
+      done: Boolean(product),
+      href: `${admin}/products/new`,
+    },
     // Themes arrive with their own issue; until a theme can be chosen this stays open.
     { key: "theme", label: "Pick a theme", description: "Choose how your storefront looks.", done: false, href: `${admin}/themes` },
   ];
@@ -36,7 +50,13 @@ export async function getOnboarding(db: TenantDb, { slug, role }: { slug: string
     steps.push({ key: "payouts", label: "Connect payouts", description: "Tell us where to send the money you make.", done: false, href: `${admin}/payouts` });
   }
   steps.push(
-    { key: "policies", label: "Set your policies", description: "Refunds, privacy, terms and shipping: shoppers look for them before they buy.", done: Boolean(policy), href: `${admin}/settings` },
+    {
+      key: "policies",
+      label: "Set your policies",
+      description: "Refunds, privacy, terms and shipping: shoppers look for them before they buy.",
+      done: Boolean(policy),
+      href: `${admin}/settings`,
+    },
     { key: "launch", label: "Launch your shop", description: "Open your storefront to shoppers.", done: Boolean(settings.launched_at), href: null },
   );
   return { launchedAt: settings.launched_at, steps };
@@ -45,7 +65,12 @@ export async function getOnboarding(db: TenantDb, { slug, role }: { slug: string
 /** Sets launched_at once; launching a launched shop changes nothing. */
 export async function launchShop(db: TenantDb, actor: Actor, now = new Date()): Promise<{ launched: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const updated = await trx.updateTable("settings").set({ launched_at: now, updated_at: now }).where("launched_at", "is", null).returning("launched_at").executeTakeFirst();
+    const updated = await trx
+      .updateTable("settings")
+      .set({ launched_at: now, updated_at: now })
+      .where("launched_at", "is", null)
+      .returning("launched_at")
+      .executeTakeFirst();
     if (!updated) return { launched: false };
     await recordAudit(trx, actor, { action: "shop.launched", subjectType: "settings", summary: "Launched the shop" });
     return { launched: true };
@@ -109,7 +134,12 @@ async function topProducts(db: TenantDb, currency: string, from: Date, to: Date,
     .orderBy(sql`min(l.title)`)
     .limit(limit)
     .execute();
-  return rows.map((row) => ({ productId: row.product_id === null ? null : String(row.product_id), title: row.title, units: Number(row.units), revenue: String(row.revenue) }));
+  return rows.map((row) => ({
+    productId: row.product_id === null ? null : String(row.product_id),
+    title: row.title,
+    units: Number(row.units),
+    revenue: String(row.revenue),
+  }));
 }
 
 export interface SalesSummary {

@@ -100,7 +100,10 @@ export function allocate(amount: bigint, weights: bigint[]): bigint[] {
  * The cart-dependent rules (scope, minimum subtotal) and the amounts. Pure: dates and usage
  * limits are checked by discountAvailability.
  */
-export function applyDiscount(rule: DiscountRule, cart: DiscountCart): { ok: true; application: DiscountApplication } | { ok: false; reason: DiscountRejection } {
+export function applyDiscount(
+  rule: DiscountRule,
+  cart: DiscountCart,
+): { ok: true; application: DiscountApplication } | { ok: false; reason: DiscountRejection } {
   const eligible = cart.lines.map((line) => (lineEligible(rule, line) ? lineTotal(line) : 0n));
   const eligibleSubtotal = eligible.reduce((a, b) => a + b, 0n);
   const hasEligibleLine = cart.lines.some((line) => lineEligible(rule, line));
@@ -186,10 +189,7 @@ export function toRule(row: NonNullable<DiscountRow>): DiscountRule & DiscountWi
 async function usageOf(db: TenantDb, discountId: string, customerEmail: string): Promise<{ total: number; byCustomer: number; customerKnown: boolean }> {
   const row = await db
     .selectFrom("discount_redemptions")
-    .select((eb) => [
-      eb.fn.countAll<string>().as("total"),
-      eb.fn.count<string>("id").filterWhere("customer_email", "=", customerEmail).as("by_customer"),
-    ])
+    .select((eb) => [eb.fn.countAll<string>().as("total"), eb.fn.count<string>("id").filterWhere("customer_email", "=", customerEmail).as("by_customer")])
     .where("discount_id", "=", discountId)
     .executeTakeFirstOrThrow();
   return { total: Number(row.total), byCustomer: Number(row.by_customer), customerKnown: customerEmail !== "" };
@@ -201,7 +201,11 @@ async function collectionMembership(db: TenantDb, collectionIds: string[], produ
   if (!collectionIds.length || !productIds.length) return membership;
   const collections = await db.selectFrom("collections").select(["id", "kind", "rules", "rules_match"]).where("id", "in", collectionIds).execute();
   for (const collection of collections) {
-    const members = await collectionMembersAmong(db, { id: collection.id, kind: collection.kind, rules: collection.rules, rulesMatch: collection.rules_match }, productIds);
+    const members = await collectionMembersAmong(
+      db,
+      { id: collection.id, kind: collection.kind, rules: collection.rules, rulesMatch: collection.rules_match },
+      productIds,
+    );
     for (const productId of members) membership.set(productId, [...(membership.get(productId) ?? []), collection.id]);
   }
   return membership;
@@ -317,7 +321,9 @@ export function parsePercentage(text: string): number | null {
 /** 1250 → "12.5" */
 export function formatPercentage(basisPoints: number): string {
   const whole = Math.floor(basisPoints / 100);
-  const fraction = String(basisPoints % 100).padStart(2, "0").replace(/0+$/, "");
+  const fraction = String(basisPoints % 100)
+    .padStart(2, "0")
+    .replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
 
@@ -370,7 +376,8 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
     else value = basisPoints;
   } else if (kind === "fixed_amount") {
     const amount = parseMoney(fields.value, currency);
-    if (amount === null || amount > MAX_MINOR) errors.value = `Enter an amount in ${currency}, like ${toDecimalString(5 * 10 ** minorUnitDigits(currency), currency)}.`;
+    if (amount === null || amount > MAX_MINOR)
+      errors.value = `Enter an amount in ${currency}, like ${toDecimalString(5 * 10 ** minorUnitDigits(currency), currency)}.`;
     else if (amount === 0) errors.value = "Enter an amount greater than zero.";
     else value = amount;
   }
@@ -423,7 +430,11 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
 
 function auditSummary(discount: ValidDiscount, currency: string): string {
   const amount =
-    discount.kind === "percentage" ? `${formatPercentage(discount.value)} % off` : discount.kind === "fixed_amount" ? `${formatMoney(discount.value, currency)} off` : "free shipping";
+    discount.kind === "percentage"
+      ? `${formatPercentage(discount.value)} % off`
+      : discount.kind === "fixed_amount"
+        ? `${formatMoney(discount.value, currency)} off`
+        : "free shipping";
   return `${discount.code}: ${amount}`;
 }
 
@@ -453,7 +464,12 @@ export async function saveDiscount(
 
   try {
     return await db.transaction().execute(async (trx) => {
-      const clash = await trx.selectFrom("discounts").select("id").where("code", "=", discount.code).$if(Boolean(id), (q) => q.where("id", "<>", id!)).executeTakeFirst();
+      const clash = await trx
+        .selectFrom("discounts")
+        .select("id")
+        .where("code", "=", discount.code)
+        .$if(Boolean(id), (q) => q.where("id", "<>", id!))
+        .executeTakeFirst();
       if (clash) return { ok: false, errors: { code: "Another discount uses this code." } } as const;
       let savedId: string;
       if (id) {
@@ -463,7 +479,12 @@ export async function saveDiscount(
       } else {
         savedId = (await trx.insertInto("discounts").values(discount).returning("id").executeTakeFirstOrThrow()).id;
       }
-      await recordAudit(trx, actor, { action: id ? "discount.updated" : "discount.created", subjectType: "discount", subjectId: savedId, summary: auditSummary(discount, currency) });
+      await recordAudit(trx, actor, {
+        action: id ? "discount.updated" : "discount.created",
+        subjectType: "discount",
+        subjectId: savedId,
+        summary: auditSummary(discount, currency),
+      });
       return { ok: true, id: savedId } as const;
     });
   } catch (error) {
@@ -512,7 +533,13 @@ export async function listDiscounts(db: TenantDb, { q, page }: { q: string; page
   const current = Math.min(page, pageCount);
   const rows = await query
     .selectAll("d")
-    .select((eb) => eb.selectFrom("discount_redemptions as r").whereRef("r.discount_id", "=", "d.id").select((e) => e.fn.countAll<string>().as("n")).as("times_used"))
+    .select((eb) =>
+      eb
+        .selectFrom("discount_redemptions as r")
+        .whereRef("r.discount_id", "=", "d.id")
+        .select((e) => e.fn.countAll<string>().as("n"))
+        .as("times_used"),
+    )
     .orderBy("d.created_at", "desc")
     .orderBy("d.id", "desc")
     .limit(DISCOUNTS_PER_PAGE)
@@ -600,7 +627,9 @@ export async function discountTargets(db: TenantDb, chosen: { collectionIds: str
     db.selectFrom("products").select(["id", "title"]).where("status", "<>", "archived").orderBy("title").limit(TARGET_LIST_LIMIT).execute(),
   ]);
   return {
-    collections: await withChosen(collections, chosen.collectionIds, (ids) => db.selectFrom("collections").select(["id", "title"]).where("id", "in", ids).execute()),
+    collections: await withChosen(collections, chosen.collectionIds, (ids) =>
+      db.selectFrom("collections").select(["id", "title"]).where("id", "in", ids).execute(),
+    ),
     products: await withChosen(products, chosen.productIds, (ids) => db.selectFrom("products").select(["id", "title"]).where("id", "in", ids).execute()),
   };
 }

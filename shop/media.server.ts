@@ -89,7 +89,11 @@ function sniffFormat(bytes: Buffer): SourceFormat {
     }
   }
   if (ascii(bytes, 0, 4) === "GIF8") throw new ImageRejectedError(`GIF images aren't supported: upload ${ACCEPTED_NAMES}.`);
-  const text = bytes.subarray(0, 512).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+  const text = bytes
+    .subarray(0, 512)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
   if (text.startsWith("<")) {
     throw new ImageRejectedError(`This file is text (HTML, SVG or XML), not a picture: upload ${ACCEPTED_NAMES}.`);
   }
@@ -272,7 +276,13 @@ export async function loadProductMedia(db: TenantDb, productId: string) {
   if (!product) return null;
   const [images, variants] = await Promise.all([
     listProductImages(db, productId),
-    db.selectFrom("variants").select(["id", "option_values", "sku", "image_id"]).where("product_id", "=", productId).orderBy("position").orderBy("id").execute(),
+    db
+      .selectFrom("variants")
+      .select(["id", "option_values", "sku", "image_id"])
+      .where("product_id", "=", productId)
+      .orderBy("position")
+      .orderBy("id")
+      .execute(),
   ]);
   return { product, images, variants };
 }
@@ -292,7 +302,9 @@ async function lockProduct(trx: TenantDb, productId: string): Promise<{ id: stri
 }
 
 async function writePositions(trx: TenantDb, productId: string, orderedIds: string[]): Promise<void> {
-  const current = new Map((await trx.selectFrom("product_media").select(["id", "position"]).where("product_id", "=", productId).execute()).map((r) => [r.id, r.position]));
+  const current = new Map(
+    (await trx.selectFrom("product_media").select(["id", "position"]).where("product_id", "=", productId).execute()).map((r) => [r.id, r.position]),
+  );
   for (const [position, id] of orderedIds.entries()) {
     if (current.get(id) !== position) await trx.updateTable("product_media").set({ position }).where("id", "=", id).execute();
   }
@@ -332,7 +344,13 @@ export async function saveProductImages(
   try {
     return await db.transaction().execute(async (trx) => {
       const product = await lockProduct(trx, productId);
-      const existing = await trx.selectFrom("product_media").select(["id", "storage_key"]).where("product_id", "=", productId).orderBy("position").orderBy("id").execute();
+      const existing = await trx
+        .selectFrom("product_media")
+        .select(["id", "storage_key"])
+        .where("product_id", "=", productId)
+        .orderBy("position")
+        .orderBy("id")
+        .execute();
       const byKey = new Map(existing.map((row) => [row.storage_key, row.id]));
       const order = existing.map((row) => row.id);
       const results: { id: string; duplicate: boolean }[] = [];
@@ -425,7 +443,12 @@ export async function reorderImages(db: TenantDb, actor: Actor, productId: strin
     const same = orderedIds.length === current.length && new Set(orderedIds).size === current.length && orderedIds.every((id) => current.includes(id));
     if (!same) throw new ImageRejectedError("The images changed while you were reordering them: reload the page and try again.", "order");
     await writePositions(trx, productId, orderedIds);
-    await recordAudit(trx, actor, { action: "product.images_reordered", subjectType: "product", subjectId: productId, summary: `${product.title}: images reordered` });
+    await recordAudit(trx, actor, {
+      action: "product.images_reordered",
+      subjectType: "product",
+      subjectId: productId,
+      summary: `${product.title}: images reordered`,
+    });
   });
 }
 
@@ -456,8 +479,17 @@ export async function deleteImage(db: TenantDb, storage: MediaStorage, actor: Ac
     if (!ID.test(imageId)) throw new MediaNotFoundError("Image");
     const row = await trx.deleteFrom("product_media").where("id", "=", imageId).where("product_id", "=", productId).returning("storage_key").executeTakeFirst();
     if (!row) throw new MediaNotFoundError("Image");
-    await writePositions(trx, productId, (await listProductImages(trx, productId)).map((r) => r.id));
-    await recordAudit(trx, actor, { action: "product.image_deleted", subjectType: "product", subjectId: productId, summary: `${product.title}: image ${imageId} deleted` });
+    await writePositions(
+      trx,
+      productId,
+      (await listProductImages(trx, productId)).map((r) => r.id),
+    );
+    await recordAudit(trx, actor, {
+      action: "product.image_deleted",
+      subjectType: "product",
+      subjectId: productId,
+      summary: `${product.title}: image ${imageId} deleted`,
+    });
     return row.storage_key;
   });
   // After the commit: if this fails, the files are orphaned, never a row left without files.
@@ -509,11 +541,27 @@ export async function setVariantImages(
 // Loopback, private, link-local (cloud metadata), carrier-grade NAT, multicast and reserved ranges.
 const PRIVATE_NETWORKS = new net.BlockList();
 for (const [address, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 3],
-] as const) PRIVATE_NETWORKS.addSubnet(address, prefix, "ipv4");
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 3],
+] as const)
+  PRIVATE_NETWORKS.addSubnet(address, prefix, "ipv4");
 // IPv4-mapped and NAT64 forms would smuggle any IPv4 address past the list above.
-for (const [address, prefix] of [["::", 127], ["::ffff:0:0", 96], ["64:ff9b::", 96], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) {
+for (const [address, prefix] of [
+  ["::", 127],
+  ["::ffff:0:0", 96],
+  ["64:ff9b::", 96],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+] as const) {
   PRIVATE_NETWORKS.addSubnet(address, prefix, "ipv6");
 }
 

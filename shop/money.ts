@@ -13,8 +13,33 @@ const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
 
 /** Common ISO 4217 codes offered in the settings form. */
 export const CURRENCIES = [
-  "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "JPY", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
-  "ISK", "KRW", "SGD", "HKD", "INR", "BRL", "MXN", "CLP", "ZAR", "AED", "KWD", "BHD", "JOD",
+  "USD",
+  "EUR",
+  "GBP",
+  "CAD",
+  "AUD",
+  "NZD",
+  "JPY",
+  "CHF",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "CZK",
+  "HUF",
+  "ISK",
+  "KRW",
+  "SGD",
+  "HKD",
+  "INR",
+  "BRL",
+  "MXN",
+  "CLP",
+  "ZAR",
+  "AED",
+  "KWD",
+  "BHD",
+  "JOD",
 ] as const;
 
 export function isCurrencyCode(code: string): boolean {

@@ -66,7 +66,11 @@ export type OrderErrors = Record<string, string>;
 
 export class OrderValidationError extends Error {
   constructor(readonly errors: OrderErrors) {
-    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join("; "),
+    );
   }
 }
 
@@ -98,10 +102,15 @@ export function validateOrder(input: OrderInput): OrderErrors {
   if (!input.lines.length) errors.lines = "An order needs at least one line.";
   input.lines.forEach((line, i) => {
     if (!line.title.trim()) errors[`lines.${i}.title`] = "Every line needs a title.";
-    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > 1_000_000) errors[`lines.${i}.quantity`] = "Enter a quantity of one or more.";
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > 1_000_000)
+      errors[`lines.${i}.quantity`] = "Enter a quantity of one or more.";
     if (!isMinor(line.unitPrice)) errors[`lines.${i}.unitPrice`] = "Enter a price of zero or more.";
   });
-  for (const [field, value] of [["shippingTotal", input.shippingTotal], ["taxTotal", input.taxTotal], ["discount", input.discount?.amount]] as const) {
+  for (const [field, value] of [
+    ["shippingTotal", input.shippingTotal],
+    ["taxTotal", input.taxTotal],
+    ["discount", input.discount?.amount],
+  ] as const) {
     if (value !== undefined && !isMinor(value)) errors[field] = "Enter an amount of zero or more.";
   }
   if (!Object.keys(errors).length) {
@@ -337,14 +346,20 @@ export async function getOrder(db: TenantDb, number: string) {
     db.selectFrom("order_lines").selectAll().where("order_id", "=", order.id).orderBy("id").execute(),
     db.selectFrom("order_events").selectAll().where("order_id", "=", order.id).orderBy("at").orderBy("id").execute(),
     order.customer_id
-      ? db.selectFrom("customers").select(["id", "email", "first_name", "last_name", "phone", "deleted_at"]).where("id", "=", order.customer_id).executeTakeFirst()
+      ? db
+          .selectFrom("customers")
+          .select(["id", "email", "first_name", "last_name", "phone", "deleted_at"])
+          .where("id", "=", order.customer_id)
+          .executeTakeFirst()
       : undefined,
   ]);
   return {
     order,
     lines,
     events,
-    customer: customer ? { id: customer.id, name: customerDisplayName(customer), email: customer.deleted_at ? null : customer.email, deleted: Boolean(customer.deleted_at) } : null,
+    customer: customer
+      ? { id: customer.id, name: customerDisplayName(customer), email: customer.deleted_at ? null : customer.email, deleted: Boolean(customer.deleted_at) }
+      : null,
   };
 }
 
@@ -354,13 +369,26 @@ export type FulfilResult = { ok: true } | { ok: false; error: "not_found" | "alr
 export async function markOrderFulfilled(db: TenantDb, actor: Actor, number: string, now = new Date()): Promise<FulfilResult> {
   if (!parseOrderNumber(number)) return { ok: false, error: "not_found" };
   return db.transaction().execute(async (trx) => {
-    const order = await trx.selectFrom("orders").select(["id", "number", "fulfillment_status", "cancelled_at"]).where("number", "=", number).forUpdate().executeTakeFirst();
+    const order = await trx
+      .selectFrom("orders")
+      .select(["id", "number", "fulfillment_status", "cancelled_at"])
+      .where("number", "=", number)
+      .forUpdate()
+      .executeTakeFirst();
     if (!order) return { ok: false, error: "not_found" } as const;
     if (order.cancelled_at) return { ok: false, error: "cancelled" } as const;
     if (order.fulfillment_status === "fulfilled") return { ok: false, error: "already_fulfilled" } as const;
     await trx.updateTable("orders").set({ fulfillment_status: "fulfilled" }).where("id", "=", order.id).execute();
-    await trx.insertInto("order_events").values({ order_id: order.id, at: now, kind: "fulfilled", message: `Marked as fulfilled by ${actor.email}.` }).execute();
-    await recordAudit(trx, actor, { action: "order.fulfilled", subjectType: "order", subjectId: order.id, summary: `Order #${order.number} marked as fulfilled` });
+    await trx
+      .insertInto("order_events")
+      .values({ order_id: order.id, at: now, kind: "fulfilled", message: `Marked as fulfilled by ${actor.email}.` })
+      .execute();
+    await recordAudit(trx, actor, {
+      action: "order.fulfilled",
+      subjectType: "order",
+      subjectId: order.id,
+      summary: `Order #${order.number} marked as fulfilled`,
+    });
     return { ok: true } as const;
   });
 }

@@ -9,7 +9,10 @@ import type { TenantDb } from "../tenants/handle.server.ts";
  */
 
 export async function bumpStorefrontVersion(db: TenantDb): Promise<void> {
-  await db.updateTable("settings").set({ cache_version: sql<string>`cache_version + 1` }).execute();
+  await db
+    .updateTable("settings")
+    .set({ cache_version: sql<string>`cache_version + 1` })
+    .execute();
 }
 
 /** What the cache needs to know before serving a stored page: one single-row read. */

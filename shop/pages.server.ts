@@ -30,7 +30,11 @@ export type PageErrors = Record<string, string>;
 
 export class PageValidationError extends Error {
   constructor(readonly errors: PageErrors) {
-    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join("; "),
+    );
   }
 }
 
@@ -78,7 +82,12 @@ export async function savePage(db: TenantDb, actor: Actor, input: PageInput, pag
       if (taken) throw new PageValidationError({ handle: HANDLE_TAKEN });
       let id: string;
       if (pageId) {
-        const updated = await trx.updateTable("pages").set({ ...values, updated_at: new Date() }).where("id", "=", pageId).returning("id").executeTakeFirst();
+        const updated = await trx
+          .updateTable("pages")
+          .set({ ...values, updated_at: new Date() })
+          .where("id", "=", pageId)
+          .returning("id")
+          .executeTakeFirst();
         if (!updated) throw new PageValidationError({ page: "This page no longer exists." });
         id = updated.id;
       } else {
@@ -147,7 +156,10 @@ export interface PageListRow {
 export async function listPages(db: TenantDb, params: URLSearchParams): Promise<{ pages: PageListRow[]; page: number; total: number; pageCount: number }> {
   const page = readPage(params.get("page"));
   const [{ total }, rows] = await Promise.all([
-    db.selectFrom("pages").select((eb) => eb.fn.countAll<string>().as("total")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("pages")
+      .select((eb) => eb.fn.countAll<string>().as("total"))
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom("pages")
       .select(["id", "title", "handle", "published", "updated_at as updatedAt"])

@@ -5,18 +5,7 @@ import type { MemberRole } from "../db/types.ts";
  * payouts, billing and staff management are for the owner (and admins, for staff).
  * Content pages speak for the shop as a whole, like its theme and policies: owners and admins.
  */
-export type Capability =
-  | "catalogue"
-  | "orders"
-  | "customers"
-  | "discounts"
-  | "themes"
-  | "pages"
-  | "settings"
-  | "staff"
-  | "payouts"
-  | "billing"
-  | "audit";
+export type Capability = "catalogue" | "orders" | "customers" | "discounts" | "themes" | "pages" | "settings" | "staff" | "payouts" | "billing" | "audit";
 
 const GRANTS: Record<MemberRole, ReadonlySet<Capability>> = {
   owner: new Set(["catalogue", "orders", "customers", "discounts", "themes", "pages", "settings", "staff", "payouts", "billing", "audit"]),

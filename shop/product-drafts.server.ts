@@ -55,7 +55,10 @@ const MAX_VARIANTS = 2000;
 export const MAX_OPTIONS = 20;
 
 export function splitList(text: string): string[] {
-  return text.split(",").map((part) => part.trim()).filter(Boolean);
+  return text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 function sameText(a: string, b: string): boolean {
@@ -72,8 +75,18 @@ function blankVariant(optionValues: string[]): VariantDraft {
 
 export function emptyProductDraft(): ProductDraft {
   return {
-    title: "", handle: "", descriptionHtml: "", status: "draft", vendor: "", productType: "", tags: "", seoTitle: "", seoDescription: "",
-    options: [], builtFrom: [], variants: [blankVariant([])],
+    title: "",
+    handle: "",
+    descriptionHtml: "",
+    status: "draft",
+    vendor: "",
+    productType: "",
+    tags: "",
+    seoTitle: "",
+    seoDescription: "",
+    options: [],
+    builtFrom: [],
+    variants: [blankVariant([])],
   };
 }
 
@@ -223,13 +236,19 @@ export function regenerateVariants(draft: ProductDraft): { draft: ProductDraft; 
     const row = blankVariant(combo);
     // A brand-new value (Green, where only Red and Blue existed) starts from the first variant's price.
     const template = best ?? draft.variants[0];
-    return template ? { ...row, price: template.price, compareAtPrice: template.compareAtPrice, weightGrams: template.weightGrams, continueSelling: template.continueSelling } : row;
+    return template
+      ? { ...row, price: template.price, compareAtPrice: template.compareAtPrice, weightGrams: template.weightGrams, continueSelling: template.continueSelling }
+      : row;
   });
   return { draft: { ...draft, builtFrom: options, variants } };
 }
 
 /** Applies one change to every ticked variant row; the draft still has to be saved. */
-export function applyVariantBulkEdit(draft: ProductDraft, edit: VariantBulkEdit, currency: string): { draft: ProductDraft; errors: ProductErrors; changed: number } {
+export function applyVariantBulkEdit(
+  draft: ProductDraft,
+  edit: VariantBulkEdit,
+  currency: string,
+): { draft: ProductDraft; errors: ProductErrors; changed: number } {
   const selected = draft.variants.filter((v) => v.selected).length;
   if (!selected) return { draft, errors: { bulk: "Tick the variants to change first." }, changed: 0 };
   if (edit.kind === "delete") {

@@ -109,7 +109,20 @@ export async function listProducts(db: TenantDb, query: ProductListQuery): Promi
           .as("v"),
       (join) => join.onTrue(),
     )
-    .select(["p.id", "p.title", "p.handle", "p.status", "p.vendor", "p.product_type", "p.tags", "p.updated_at", "v.inventory", "v.variant_count", "v.min_price", "v.max_price"])
+    .select([
+      "p.id",
+      "p.title",
+      "p.handle",
+      "p.status",
+      "p.vendor",
+      "p.product_type",
+      "p.tags",
+      "p.updated_at",
+      "v.inventory",
+      "v.variant_count",
+      "v.min_price",
+      "v.max_price",
+    ])
     .orderBy(sortColumn[query.sort], query.direction)
     .orderBy("p.id", query.direction)
     .limit(PAGE_SIZE)

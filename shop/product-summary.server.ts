@@ -9,8 +9,14 @@ import type { TenantDb } from "../tenants/handle.server.ts";
 
 function summarise(db: TenantDb) {
   return db.updateTable("products as p").set((eb) => ({
-    min_price: eb.selectFrom("variants as v").select((v) => v.fn.min("v.price").as("min_price")).whereRef("v.product_id", "=", "p.id"),
-    max_price: eb.selectFrom("variants as v").select((v) => v.fn.max("v.price").as("max_price")).whereRef("v.product_id", "=", "p.id"),
+    min_price: eb
+      .selectFrom("variants as v")
+      .select((v) => v.fn.min("v.price").as("min_price"))
+      .whereRef("v.product_id", "=", "p.id"),
+    max_price: eb
+      .selectFrom("variants as v")
+      .select((v) => v.fn.max("v.price").as("max_price"))
+      .whereRef("v.product_id", "=", "p.id"),
     available: eb
       .exists(
         eb

@@ -103,12 +103,18 @@ export function validateProduct(input: ProductInput): ProductErrors {
       errors[`variants.${i}.optionValues`] = "Two variants have the same option values.";
     }
     combos.add(key);
-    if (!Number.isSafeInteger(variant.price) || variant.price < 0 || variant.price > MAX_MINOR) errors[`variants.${i}.price`] = "Enter a price of zero or more.";
-    if (variant.compareAtPrice !== null && (!Number.isSafeInteger(variant.compareAtPrice) || variant.compareAtPrice < 0 || variant.compareAtPrice > MAX_MINOR)) {
+    if (!Number.isSafeInteger(variant.price) || variant.price < 0 || variant.price > MAX_MINOR)
+      errors[`variants.${i}.price`] = "Enter a price of zero or more.";
+    if (
+      variant.compareAtPrice !== null &&
+      (!Number.isSafeInteger(variant.compareAtPrice) || variant.compareAtPrice < 0 || variant.compareAtPrice > MAX_MINOR)
+    ) {
       errors[`variants.${i}.compareAtPrice`] = "Enter a compare-at price of zero or more, or leave it empty.";
     }
-    if (!Number.isSafeInteger(variant.inventoryQuantity) || Math.abs(variant.inventoryQuantity) > 1e9) errors[`variants.${i}.inventoryQuantity`] = "Enter a whole number.";
-    if (!Number.isSafeInteger(variant.weightGrams) || variant.weightGrams < 0 || variant.weightGrams > 1e9) errors[`variants.${i}.weightGrams`] = "Enter a weight in grams, zero or more.";
+    if (!Number.isSafeInteger(variant.inventoryQuantity) || Math.abs(variant.inventoryQuantity) > 1e9)
+      errors[`variants.${i}.inventoryQuantity`] = "Enter a whole number.";
+    if (!Number.isSafeInteger(variant.weightGrams) || variant.weightGrams < 0 || variant.weightGrams > 1e9)
+      errors[`variants.${i}.weightGrams`] = "Enter a weight in grams, zero or more.";
     if (variant.sku.length > 255) errors[`variants.${i}.sku`] = "Use at most 255 characters.";
   });
   return errors;
@@ -116,7 +122,11 @@ export function validateProduct(input: ProductInput): ProductErrors {
 
 export class ProductValidationError extends Error {
   constructor(readonly errors: ProductErrors) {
-    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join("; "),
+    );
   }
 }
 
@@ -208,7 +218,9 @@ function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: P
     if (input.options.length) {
       await trx
         .insertInto("product_options")
-        .values(input.options.map((o, position) => ({ product_id: id, position, name: o.name.trim(), option_values: o.values.map((v) => v.trim()).filter(Boolean) })))
+        .values(
+          input.options.map((o, position) => ({ product_id: id, position, name: o.name.trim(), option_values: o.values.map((v) => v.trim()).filter(Boolean) })),
+        )
         .execute();
     }
     await replaceVariants(trx, id, input.variants);
@@ -248,9 +260,16 @@ async function replaceVariants(trx: TenantDb, productId: string, variants: Varia
     const id = byKey.get(JSON.stringify(optionValues));
     if (id) {
       kept.add(id);
-      await trx.updateTable("variants").set({ ...row, updated_at: new Date() }).where("id", "=", id).execute();
+      await trx
+        .updateTable("variants")
+        .set({ ...row, updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
     } else {
-      await trx.insertInto("variants").values({ ...row, product_id: productId, option_values: optionValues }).execute();
+      await trx
+        .insertInto("variants")
+        .values({ ...row, product_id: productId, option_values: optionValues })
+        .execute();
     }
   }
   const removed = existing.filter((v) => !kept.has(v.id)).map((v) => v.id);
@@ -349,11 +368,7 @@ export async function getProduct(db: TenantDb, id: string): Promise<ProductDetai
 }
 
 export type ProductBulkAction =
-  | { kind: "publish" }
-  | { kind: "archive" }
-  | { kind: "add_tag"; tag: string }
-  | { kind: "remove_tag"; tag: string }
-  | { kind: "delete" };
+  { kind: "publish" } | { kind: "archive" } | { kind: "add_tag"; tag: string } | { kind: "remove_tag"; tag: string } | { kind: "delete" };
 
 /** At most one page of a list is selected at a time; this bounds one transaction's work. */
 export const MAX_BULK_PRODUCTS = 500;
@@ -385,7 +400,12 @@ export async function applyProductBulkAction(db: TenantDb, actor: Actor, ids: st
         .returning(["id", "title"])
         .execute();
       for (const p of changed) {
-        await recordAudit(trx, actor, { action: status === "active" ? "product.published" : "product.archived", subjectType: "product", subjectId: p.id, summary: p.title });
+        await recordAudit(trx, actor, {
+          action: status === "active" ? "product.published" : "product.archived",
+          subjectType: "product",
+          subjectId: p.id,
+          summary: p.title,
+        });
       }
       return changed.length;
     }
@@ -393,8 +413,7 @@ export async function applyProductBulkAction(db: TenantDb, actor: Actor, ids: st
     const rows = await trx.selectFrom("products").select(["id", "title", "tags"]).where("id", "in", valid).orderBy("id").forUpdate().execute();
     let changed = 0;
     for (const row of rows) {
-      const tags =
-        action.kind === "add_tag" ? normalizeTags([...row.tags, tag]) : row.tags.filter((t) => t.toLowerCase() !== tag.toLowerCase());
+      const tags = action.kind === "add_tag" ? normalizeTags([...row.tags, tag]) : row.tags.filter((t) => t.toLowerCase() !== tag.toLowerCase());
       if (tags.length === row.tags.length) continue;
       await trx.updateTable("products").set({ tags, updated_at: new Date() }).where("id", "=", row.id).execute();
       await recordAudit(trx, actor, {

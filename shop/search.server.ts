@@ -182,7 +182,10 @@ export async function resolveQuery(db: TenantDb, text: string, { prefix = false 
       eb(
         "st.words_refreshed_at",
         "<",
-        eb.selectFrom("products as p").select((e) => e.fn.max("p.updated_at").as("updated_at")).where("p.status", "=", "active"),
+        eb
+          .selectFrom("products as p")
+          .select((e) => e.fn.max("p.updated_at").as("updated_at"))
+          .where("p.status", "=", "active"),
       ).as("words_stale"),
       sql<boolean>`st.sales_refreshed_at < now() - make_interval(secs => ${PRODUCT_SALES_MAX_AGE_MS / 1000})`.as("sales_stale"),
       ...terms.map((term, i) =>
@@ -383,7 +386,10 @@ export async function searchResults(
       break;
     case "best-selling":
       select = select
-        .orderBy((eb) => eb.fn.coalesce(eb.selectFrom("product_sales as ps").select("ps.units_sold").whereRef("ps.product_id", "=", "p.id"), sql.lit(0)), "desc")
+        .orderBy(
+          (eb) => eb.fn.coalesce(eb.selectFrom("product_sales as ps").select("ps.units_sold").whereRef("ps.product_id", "=", "p.id"), sql.lit(0)),
+          "desc",
+        )
         .orderBy("p.id", "asc");
       break;
     case "price-ascending":
@@ -403,12 +409,23 @@ export async function searchResults(
       break;
   }
 
-  const rows = await select.limit(pageSize + 1).offset(offset).execute();
+  const rows = await select
+    .limit(pageSize + 1)
+    .offset(offset)
+    .execute();
   let total: number | null = null;
   if (count && rows.length) total = Number(rows[0].total);
   else if (count) {
     // No row to carry the window count (past the last page, or nothing matches).
-    total = offset ? Number((await filtered().select(sql<string>`count(*)`.as("n")).executeTakeFirstOrThrow()).n) : 0;
+    total = offset
+      ? Number(
+          (
+            await filtered()
+              .select(sql<string>`count(*)`.as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
+      : 0;
   }
   return {
     products: rows.slice(0, pageSize).map((r) => ({ id: r.id, handle: r.handle, title: r.title })),
@@ -429,12 +446,7 @@ export async function searchResults(
  * in a big catalogue) is counted over its first `sampleSize` matches found and reported as not
  * exhaustive: the filters a shopper sees stay representative, the time stays bounded.
  */
-export async function searchFacets(
-  db: TenantDb,
-  query: ResolvedQuery,
-  filters: SearchFilters,
-  { sampleSize = FACET_SAMPLE_SIZE } = {},
-): Promise<SearchFacets> {
+export async function searchFacets(db: TenantDb, query: ResolvedQuery, filters: SearchFilters, { sampleSize = FACET_SAMPLE_SIZE } = {}): Promise<SearchFacets> {
   const rows = await facetRows(db, query, filters, sampleSize);
 
   const facets: SearchFacets = {
@@ -478,16 +490,16 @@ export async function searchFacets(
 
 /** The facet query's rows: one per counted value, plus the sample's size and the total. */
 function facetRows(db: TenantDb, query: ResolvedQuery, filters: SearchFilters, sampleSize: number) {
-  return db
-    // Materialized, the matches are planned as if all were read (the full-text index); the sample
-    // then stops reading after its rows. A LIMIT on the scan itself would make the planner read the
-    // table in order testing every row, as it prices a full-text test far below its cost: 25 ms
-    // instead of 8 for 2,000 of "coffee"'s matches.
-    .with(
-      (cte) => cte("matches").materialized(),
-      () =>
-        matching(db, query)
-          .select((eb) => {
+  return (
+    db
+      // Materialized, the matches are planned as if all were read (the full-text index); the sample
+      // then stops reading after its rows. A LIMIT on the scan itself would make the planner read the
+      // table in order testing every row, as it prices a full-text test far below its cost: 25 ms
+      // instead of 8 for 2,000 of "coffee"'s matches.
+      .with(
+        (cte) => cte("matches").materialized(),
+        () =>
+          matching(db, query).select((eb) => {
             const flags = filterFlags(eb, filters);
             const flag = (e: Expression<SqlBool> | null) => (e ? sql<boolean>`${e}` : sql<boolean>`true`);
             return [
@@ -506,72 +518,88 @@ function facetRows(db: TenantDb, query: ResolvedQuery, filters: SearchFilters, s
               sql<boolean[]>`array[${sql.join([sql`true`, ...flags.options])}]`.as("f_options"),
             ];
           }),
-    )
-    // One more than the sample tells whether there were more matches.
-    .with("m", (qb) => qb.selectFrom("matches").selectAll().limit(sampleSize + 1))
-    .selectFrom("m")
-    .select([sql<string>`'sampled'`.as("facet"), sql<string>`''`.as("name"), sql<string>`''`.as("value"), sql<string>`count(*)`.as("count")])
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .select([sql<string>`'total'`.as("facet"), sql<string>`''`.as("name"), sql<string>`''`.as("value"), sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${facetCondition(filters, null)}`),
-    )
-    .unionAll(
-      // The sample was not every match: the total comes from all of them. The database runs
-      // this part only then (otherwise it answers 0 at once); counting reads no more than it must.
-      matching(db, query)
-        .select([sql<string>`'total of all'`.as("facet"), sql<string>`''`.as("name"), sql<string>`''`.as("value"), sql<string>`count(*)`.as("count")])
-        .where((eb) => eb.and(allFlags(filterFlags(eb, filters))))
-        .where(sql<SqlBool>`(select count(*) from ${sql.table("m")}) > ${sampleSize}`),
-    )
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .select([sql<string>`'availability'`.as("facet"), sql<string>`''`.as("name"), sql<string>`case when m.available then 'in_stock' else 'out_of_stock' end`.as("value"), sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${facetCondition(filters, "availability")}`)
-        .groupBy("m.available"),
-    )
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .select([sql<string>`'price'`.as("facet"), sql<string>`min(m.min_price)::text`.as("name"), sql<string>`max(m.max_price)::text`.as("value"), sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${facetCondition(filters, "price")}`)
-        .where("m.min_price", "is not", null),
-    )
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .select([sql<string>`'productType'`.as("facet"), sql<string>`''`.as("name"), "m.product_type as value", sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${facetCondition(filters, "productType")}`)
-        .where("m.product_type", "<>", "")
-        .groupBy("m.product_type"),
-    )
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .select([sql<string>`'vendor'`.as("facet"), sql<string>`''`.as("name"), "m.vendor as value", sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${facetCondition(filters, "vendor")}`)
-        .where("m.vendor", "<>", "")
-        .groupBy("m.vendor"),
-    )
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .crossJoin(sql<{ tag: string }>`unnest(m.tags)`.as<"t">(sql`t(tag)`))
-        .select([sql<string>`'tags'`.as("facet"), sql<string>`''`.as("name"), "t.tag as value", sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${facetCondition(filters, "tags")}`)
-        .groupBy("t.tag"),
-    )
-    .unionAll((qb) =>
-      qb
-        .selectFrom("m")
-        .crossJoin(sql<{ pair: string }>`unnest(m.option_pairs)`.as<"o">(sql`o(pair)`))
-        .select([sql<string>`'option'`.as("facet"), sql<string>`''`.as("name"), "o.pair as value", sql<string>`count(*)`.as("count")])
-        .where(sql<SqlBool>`${optionFacetCondition(filters)}`)
-        .groupBy("o.pair"),
-    )
-    .execute();
+      )
+      // One more than the sample tells whether there were more matches.
+      .with("m", (qb) =>
+        qb
+          .selectFrom("matches")
+          .selectAll()
+          .limit(sampleSize + 1),
+      )
+      .selectFrom("m")
+      .select([sql<string>`'sampled'`.as("facet"), sql<string>`''`.as("name"), sql<string>`''`.as("value"), sql<string>`count(*)`.as("count")])
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .select([sql<string>`'total'`.as("facet"), sql<string>`''`.as("name"), sql<string>`''`.as("value"), sql<string>`count(*)`.as("count")])
+          .where(sql<SqlBool>`${facetCondition(filters, null)}`),
+      )
+      .unionAll(
+        // The sample was not every match: the total comes from all of them. The database runs
+        // this part only then (otherwise it answers 0 at once); counting reads no more than it must.
+        matching(db, query)
+          .select([sql<string>`'total of all'`.as("facet"), sql<string>`''`.as("name"), sql<string>`''`.as("value"), sql<string>`count(*)`.as("count")])
+          .where((eb) => eb.and(allFlags(filterFlags(eb, filters))))
+          .where(sql<SqlBool>`(select count(*) from ${sql.table("m")}) > ${sampleSize}`),
+      )
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .select([
+            sql<string>`'availability'`.as("facet"),
+            sql<string>`''`.as("name"),
+            sql<string>`case when m.available then 'in_stock' else 'out_of_stock' end`.as("value"),
+            sql<string>`count(*)`.as("count"),
+          ])
+          .where(sql<SqlBool>`${facetCondition(filters, "availability")}`)
+          .groupBy("m.available"),
+      )
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .select([
+            sql<string>`'price'`.as("facet"),
+            sql<string>`min(m.min_price)::text`.as("name"),
+            sql<string>`max(m.max_price)::text`.as("value"),
+            sql<string>`count(*)`.as("count"),
+          ])
+          .where(sql<SqlBool>`${facetCondition(filters, "price")}`)
+          .where("m.min_price", "is not", null),
+      )
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .select([sql<string>`'productType'`.as("facet"), sql<string>`''`.as("name"), "m.product_type as value", sql<string>`count(*)`.as("count")])
+          .where(sql<SqlBool>`${facetCondition(filters, "productType")}`)
+          .where("m.product_type", "<>", "")
+          .groupBy("m.product_type"),
+      )
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .select([sql<string>`'vendor'`.as("facet"), sql<string>`''`.as("name"), "m.vendor as value", sql<string>`count(*)`.as("count")])
+          .where(sql<SqlBool>`${facetCondition(filters, "vendor")}`)
+          .where("m.vendor", "<>", "")
+          .groupBy("m.vendor"),
+      )
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .crossJoin(sql<{ tag: string }>`unnest(m.tags)`.as<"t">(sql`t(tag)`))
+          .select([sql<string>`'tags'`.as("facet"), sql<string>`''`.as("name"), "t.tag as value", sql<string>`count(*)`.as("count")])
+          .where(sql<SqlBool>`${facetCondition(filters, "tags")}`)
+          .groupBy("t.tag"),
+      )
+      .unionAll((qb) =>
+        qb
+          .selectFrom("m")
+          .crossJoin(sql<{ pair: string }>`unnest(m.option_pairs)`.as<"o">(sql`o(pair)`))
+          .select([sql<string>`'option'`.as("facet"), sql<string>`''`.as("name"), "o.pair as value", sql<string>`count(*)`.as("count")])
+          .where(sql<SqlBool>`${optionFacetCondition(filters)}`)
+          .groupBy("o.pair"),
+      )
+      .execute()
+  );
 }
 
 const FLAG_COLUMNS = { availability: "f_availability", price: "f_price", productType: "f_product_type", vendor: "f_vendor", tags: "f_tags" } as const;
@@ -648,7 +676,10 @@ export async function refreshProductSales(db: TenantDb, { maxAgeMs = 0 } = {}): 
           .$narrowType<{ product_id: string }>(),
       )
       .execute();
-    await trx.updateTable("search_state").set({ sales_refreshed_at: sql`now()` }).execute();
+    await trx
+      .updateTable("search_state")
+      .set({ sales_refreshed_at: sql`now()` })
+      .execute();
     return true;
   });
 }
@@ -682,7 +713,10 @@ export async function refreshSearchWords(db: TenantDb, { minIntervalMs = 0 } = {
       )
       .execute();
     // now() is when this transaction began: a product saved while it ran makes the next search rebuild again.
-    await trx.updateTable("search_state").set({ words_refreshed_at: sql`now()` }).execute();
+    await trx
+      .updateTable("search_state")
+      .set({ words_refreshed_at: sql`now()` })
+      .execute();
     return true;
   });
 }

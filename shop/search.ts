@@ -104,7 +104,9 @@ export function emptyFilters(): SearchFilters {
 export function activeFilterCount(filters: SearchFilters): number {
   const availability = filters.availability.length === 1 ? 1 : 0;
   const price = (filters.priceMin !== null ? 1 : 0) + (filters.priceMax !== null ? 1 : 0);
-  return availability + price + filters.productTypes.length + filters.vendors.length + filters.tags.length + filters.options.reduce((n, o) => n + o.values.length, 0);
+  return (
+    availability + price + filters.productTypes.length + filters.vendors.length + filters.tags.length + filters.options.reduce((n, o) => n + o.values.length, 0)
+  );
 }
 
 /** Field name → message, for the filter form. */
@@ -183,6 +185,10 @@ export function parseSearchRequest(params: URLSearchParams, currency: string): {
  * to_tsquery as lexemes. At most 10, of at most 50 characters each.
  */
 export function searchTerms(query: string): string[] {
-  const words = query.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    query
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(words.map((w) => w.slice(0, 50)))].slice(0, 10);
 }

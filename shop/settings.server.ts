@@ -16,7 +16,11 @@ export type SettingsErrors = Record<string, string>;
 
 export class SettingsValidationError extends Error {
   constructor(readonly errors: SettingsErrors) {
-    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join("; "),
+    );
   }
 }
 
@@ -69,9 +73,7 @@ export async function currencyChangeBlockers(db: TenantDb): Promise<string[]> {
       .limit(1)
       .executeTakeFirst(),
   ]);
-  return [products && "products", orders && "orders", rates && "shipping rates", discounts && "discounts with amounts"].filter(
-    (x): x is string => Boolean(x),
-  );
+  return [products && "products", orders && "orders", rates && "shipping rates", discounts && "discounts with amounts"].filter((x): x is string => Boolean(x));
 }
 
 export function currencyLockedMessage(current: string, wanted: string, blockers: string[]): string {
@@ -153,7 +155,12 @@ export async function saveLogo(db: TenantDb, storage: MediaStorage, actor: Actor
   const previous = await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("settings").select("logo_key").forUpdate().executeTakeFirstOrThrow();
     await trx.updateTable("settings").set({ logo_key: folder, updated_at: new Date() }).execute();
-    await recordAudit(trx, actor, { action: "settings.logo_updated", subjectType: "shop", subjectId: shopId, summary: `New logo, ${image.width} × ${image.height} pixels` });
+    await recordAudit(trx, actor, {
+      action: "settings.logo_updated",
+      subjectType: "shop",
+      subjectId: shopId,
+      summary: `New logo, ${image.width} × ${image.height} pixels`,
+    });
     return before.logo_key;
   });
   // After the commit: a failure here only leaves an unused file behind.
@@ -178,7 +185,13 @@ export async function removeLogo(db: TenantDb, storage: MediaStorage, actor: Act
  * URL), so one shop's path can't reach another's files. Content-addressed,
  * hence cached for a year.
  */
-export async function logoResponse(storage: MediaStorage, shopId: string, hash: string, request: Request, { cache }: { cache: "public" | "private" }): Promise<Response> {
+export async function logoResponse(
+  storage: MediaStorage,
+  shopId: string,
+  hash: string,
+  request: Request,
+  { cache }: { cache: "public" | "private" },
+): Promise<Response> {
   if (!LOGO_HASH.test(hash)) return new Response("Not found", { status: 404 });
   const format = preferredFormat(request.headers.get("accept"));
   const body = await storage.get(`${logoFolder(shopId, hash)}/logo.${format}`);
@@ -287,7 +300,14 @@ export interface ZoneInput {
 
 /** "fr, de de" → ["DE", "FR"] plus any codes that aren't ISO 3166-1 alpha-2. */
 export function parseCountryList(text: string): { codes: string[]; unknown: string[] } {
-  const tokens = [...new Set(text.toUpperCase().split(/[\s,;]+/).filter(Boolean))];
+  const tokens = [
+    ...new Set(
+      text
+        .toUpperCase()
+        .split(/[\s,;]+/)
+        .filter(Boolean),
+    ),
+  ];
   return { codes: tokens.filter(isCountryCode).sort(), unknown: tokens.filter((t) => !isCountryCode(t)) };
 }
 
@@ -304,11 +324,15 @@ async function validateZone(db: TenantDb, input: ZoneInput, zoneId?: string): Pr
   if (!name) errors.name = "Name the zone, for example Europe.";
   else if (name.length > MAX_ZONE_NAME) errors.name = `Use at most ${MAX_ZONE_NAME} characters.`;
   const { codes, unknown } = parseCountryList(input.countries);
-  if (unknown.length) errors.countries = `Unknown country code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Use two-letter ISO codes such as FR or DE.`;
+  if (unknown.length)
+    errors.countries = `Unknown country code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Use two-letter ISO codes such as FR or DE.`;
   else if (!codes.length) errors.countries = "Add at least one country code, such as FR or DE.";
   else {
     // A country belongs to one zone, so checkout always knows which rates apply.
-    let query = db.selectFrom("shipping_zones").select(["name", "countries"]).where((eb) => eb("countries", "&&", eb.val(codes)));
+    let query = db
+      .selectFrom("shipping_zones")
+      .select(["name", "countries"])
+      .where((eb) => eb("countries", "&&", eb.val(codes)));
     if (zoneId) query = query.where("id", "<>", zoneId);
     const overlapping = await query.execute();
     if (overlapping.length) {
@@ -325,7 +349,12 @@ export async function createShippingZone(db: TenantDb, actor: Actor, input: Zone
     await lockShippingZones(trx);
     const values = await validateZone(trx, input);
     const { id } = await trx.insertInto("shipping_zones").values(values).returning("id").executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, { action: "shipping_zone.created", subjectType: "shipping_zone", subjectId: id, summary: `${values.name}: ${values.countries.join(", ")}` });
+    await recordAudit(trx, actor, {
+      action: "shipping_zone.created",
+      subjectType: "shipping_zone",
+      subjectId: id,
+      summary: `${values.name}: ${values.countries.join(", ")}`,
+    });
     return id;
   });
 }
@@ -402,8 +431,17 @@ export async function createShippingRate(db: TenantDb, actor: Actor, zoneId: str
     const zone = await trx.selectFrom("shipping_zones").select(["id", "name"]).where("id", "=", zoneId).forUpdate().executeTakeFirst();
     if (!zone) throw new SettingsNotFoundError();
     const { currency, ...values } = await validateRate(trx, input);
-    const { id } = await trx.insertInto("shipping_rates").values({ ...values, zone_id: zone.id }).returning("id").executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, { action: "shipping_rate.created", subjectType: "shipping_rate", subjectId: id, summary: `${zone.name} · ${describeRate({ ...values, currency })}` });
+    const { id } = await trx
+      .insertInto("shipping_rates")
+      .values({ ...values, zone_id: zone.id })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, {
+      action: "shipping_rate.created",
+      subjectType: "shipping_rate",
+      subjectId: id,
+      summary: `${zone.name} · ${describeRate({ ...values, currency })}`,
+    });
     return id;
   });
 }
@@ -415,7 +453,12 @@ export async function updateShippingRate(db: TenantDb, actor: Actor, rateId: str
     if (!existing) throw new SettingsNotFoundError();
     const { currency, ...values } = await validateRate(trx, input);
     await trx.updateTable("shipping_rates").set(values).where("id", "=", rateId).execute();
-    await recordAudit(trx, actor, { action: "shipping_rate.updated", subjectType: "shipping_rate", subjectId: rateId, summary: describeRate({ ...values, currency }) });
+    await recordAudit(trx, actor, {
+      action: "shipping_rate.updated",
+      subjectType: "shipping_rate",
+      subjectId: rateId,
+      summary: describeRate({ ...values, currency }),
+    });
   });
 }
 
@@ -441,7 +484,9 @@ export function parseTaxPercent(text: string): number | null {
 /** 2050 → "20.5", 725 → "7.25", 0 → "0". */
 export function formatTaxPercent(basisPoints: number): string {
   const whole = Math.trunc(basisPoints / 100);
-  const fraction = String(basisPoints % 100).padStart(2, "0").replace(/0+$/, "");
+  const fraction = String(basisPoints % 100)
+    .padStart(2, "0")
+    .replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
 

@@ -99,7 +99,11 @@ export async function readShopperSession(
 
   let setCookie: string | null = null;
   if (renew && row.expires_at.getTime() - Date.now() < RENEW_WITHIN_DAYS * DAY_MS) {
-    await db.updateTable("customer_sessions").set({ expires_at: new Date(Date.now() + SESSION_DAYS * DAY_MS) }).where("id_hash", "=", idHash).execute();
+    await db
+      .updateTable("customer_sessions")
+      .set({ expires_at: new Date(Date.now() + SESSION_DAYS * DAY_MS) })
+      .where("id_hash", "=", idHash)
+      .execute();
     setCookie = sessionCookie(token, secure);
   }
   return {
@@ -157,7 +161,7 @@ function nameProblem(name: string, required: boolean): string | undefined {
 export function validateRegistration(input: RegistrationInput): FieldErrors {
   const errors: FieldErrors = {};
   const email = normalizeEmail(input.email);
-  errors.email = email ? emailProblem(email) ?? undefined : "Enter your email address.";
+  errors.email = email ? (emailProblem(email) ?? undefined) : "Enter your email address.";
   errors.password = passwordProblem(input.password) ?? undefined;
   errors.firstName = nameProblem(input.firstName.trim(), true);
   errors.lastName = nameProblem(input.lastName.trim(), false);
@@ -187,11 +191,19 @@ export async function registerShopper(db: TenantDb, input: RegistrationInput): P
       const existing = await trx.selectFrom("customers").select(["id", "password_hash"]).where("email", "=", email).forUpdate().executeTakeFirst();
       if (existing?.password_hash) return { ok: false as const, errors: { email: EMAIL_TAKEN } };
       if (existing) {
-        await trx.updateTable("customers").set({ ...profile, phone: "" }).where("id", "=", existing.id).execute();
+        await trx
+          .updateTable("customers")
+          .set({ ...profile, phone: "" })
+          .where("id", "=", existing.id)
+          .execute();
         await trx.deleteFrom("customer_addresses").where("customer_id", "=", existing.id).execute();
         return { ok: true as const, customerId: existing.id };
       }
-      const created = await trx.insertInto("customers").values({ email, ...profile }).returning("id").executeTakeFirstOrThrow();
+      const created = await trx
+        .insertInto("customers")
+        .values({ email, ...profile })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       return { ok: true as const, customerId: created.id };
     });
   } catch (error) {
@@ -332,8 +344,19 @@ export async function getShopperOrder(db: TenantDb, shopper: Pick<Shopper, "id" 
     fulfillmentStatus: order.fulfillment_status,
     cancelledAt: order.cancelled_at,
     shippingAddress: order.shipping_address,
-    shippingCountry: order.shipping_address?.country && isCountryCode(order.shipping_address.country) ? countryName(order.shipping_address.country) : (order.shipping_address?.country ?? null),
-    lines: lines.map((l) => ({ id: l.id, title: l.title, variantTitle: l.variant_title, sku: l.sku, quantity: l.quantity, unitPrice: l.unit_price, total: l.total })),
+    shippingCountry:
+      order.shipping_address?.country && isCountryCode(order.shipping_address.country)
+        ? countryName(order.shipping_address.country)
+        : (order.shipping_address?.country ?? null),
+    lines: lines.map((l) => ({
+      id: l.id,
+      title: l.title,
+      variantTitle: l.variant_title,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unit_price,
+      total: l.total,
+    })),
   };
 }
 
@@ -389,7 +412,16 @@ export function validateAddress(input: AddressInput): FieldErrors {
 }
 
 function toAddress(row: {
-  id: string; name: string; line1: string; line2: string; city: string; region: string; postal_code: string; country: string; phone: string; is_default: boolean;
+  id: string;
+  name: string;
+  line1: string;
+  line2: string;
+  city: string;
+  region: string;
+  postal_code: string;
+  country: string;
+  phone: string;
+  is_default: boolean;
 }): ShopperAddress {
   return {
     id: row.id,
@@ -407,7 +439,13 @@ function toAddress(row: {
 }
 
 export async function listAddresses(db: TenantDb, customerId: string): Promise<ShopperAddress[]> {
-  const rows = await db.selectFrom("customer_addresses").selectAll().where("customer_id", "=", customerId).orderBy("is_default", "desc").orderBy("id").execute();
+  const rows = await db
+    .selectFrom("customer_addresses")
+    .selectAll()
+    .where("customer_id", "=", customerId)
+    .orderBy("is_default", "desc")
+    .orderBy("id")
+    .execute();
   return rows.map(toAddress);
 }
 
@@ -521,9 +559,21 @@ export async function deleteAddress(db: TenantDb, customerId: string, addressId:
 /** Everything the shop holds about the account, as a JSON-ready object (money as decimal strings and minor units). */
 export async function exportShopperData(db: TenantDb, shopper: Shopper) {
   const customer = await db.selectFrom("customers").select(["created_at"]).where("id", "=", shopper.id).executeTakeFirstOrThrow();
-  const [addresses, orders] = await Promise.all([listAddresses(db, shopper.id), accountOrders(db, shopper).selectAll().orderBy("created_at").orderBy("id").execute()]);
+  const [addresses, orders] = await Promise.all([
+    listAddresses(db, shopper.id),
+    accountOrders(db, shopper).selectAll().orderBy("created_at").orderBy("id").execute(),
+  ]);
   const lines = orders.length
-    ? await db.selectFrom("order_lines").selectAll().where("order_id", "in", orders.map((o) => o.id)).orderBy("id").execute()
+    ? await db
+        .selectFrom("order_lines")
+        .selectAll()
+        .where(
+          "order_id",
+          "in",
+          orders.map((o) => o.id),
+        )
+        .orderBy("id")
+        .execute()
     : [];
   const money = (minor: string, currency: string) => ({ amount: toDecimalString(minor, currency), minorUnits: minor });
   return {
@@ -555,7 +605,14 @@ export async function exportShopperData(db: TenantDb, shopper: Shopper) {
       shippingAddress: o.shipping_address,
       lines: lines
         .filter((l) => l.order_id === o.id)
-        .map((l) => ({ title: l.title, variantTitle: l.variant_title, sku: l.sku, quantity: l.quantity, unitPrice: money(l.unit_price, o.currency), total: money(l.total, o.currency) })),
+        .map((l) => ({
+          title: l.title,
+          variantTitle: l.variant_title,
+          sku: l.sku,
+          quantity: l.quantity,
+          unitPrice: money(l.unit_price, o.currency),
+          total: money(l.total, o.currency),
+        })),
     })),
   };
 }
@@ -578,12 +635,7 @@ export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, passw
   await db.transaction().execute(async (trx) => {
     await lockCustomer(trx, shopper.id);
     const orders = await accountOrders(trx, shopper).select(["id", "shipping_address"]).execute();
-    await trx
-      .updateTable("orders")
-      .set({ customer_id: null })
-      .where("customer_id", "=", shopper.id)
-      .where("created_at", "<", shopper.registeredAt)
-      .execute();
+    await trx.updateTable("orders").set({ customer_id: null }).where("customer_id", "=", shopper.id).where("created_at", "<", shopper.registeredAt).execute();
     for (const order of orders) {
       const country = order.shipping_address?.country;
       await trx
@@ -597,7 +649,9 @@ export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, passw
       await trx.updateTable("discount_redemptions").set({ customer_email: "" }).where("order_id", "in", ids).execute();
       await trx
         .insertInto("order_events")
-        .values(ids.map((id) => ({ order_id: id, kind: "customer_deleted", message: "The customer deleted their account; their personal details were removed." })))
+        .values(
+          ids.map((id) => ({ order_id: id, kind: "customer_deleted", message: "The customer deleted their account; their personal details were removed." })),
+        )
         .execute();
     }
     await trx.deleteFrom("customer_addresses").where("customer_id", "=", shopper.id).execute();
@@ -606,7 +660,16 @@ export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, passw
     await trx.deleteFrom("customer_login_attempts").where("throttle_key", "=", `account:${shopper.email}`).execute();
     await trx
       .updateTable("customers")
-      .set({ email: null, first_name: "", last_name: "", phone: "", password_hash: null, accepts_marketing: false, registered_at: null, deleted_at: new Date() })
+      .set({
+        email: null,
+        first_name: "",
+        last_name: "",
+        phone: "",
+        password_hash: null,
+        accepts_marketing: false,
+        registered_at: null,
+        deleted_at: new Date(),
+      })
       .where("id", "=", shopper.id)
       .execute();
   });

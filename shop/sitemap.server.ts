@@ -31,12 +31,19 @@ function urlEntry(loc: string, lastmod?: Date | null): string {
 }
 
 async function activeProductCount(db: TenantDb): Promise<number> {
-  const row = await db.selectFrom("products").select((eb) => eb.fn.countAll<string>().as("n")).where("status", "=", "active").executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("products")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function collectionCount(db: TenantDb): Promise<number> {
-  const row = await db.selectFrom("collections").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("collections")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -80,7 +87,12 @@ export async function sitemapChild(db: TenantDb, origin: string, kind: SitemapKi
     const table = kind;
     const prefix = kind === "products" ? "/products/" : "/collections/";
     // The page's first id: an index-only skip over ids, then keyset batches from there.
-    let start = db.selectFrom(table).select("id").orderBy("id").offset((page - 1) * SITEMAP_PAGE_SIZE).limit(1);
+    let start = db
+      .selectFrom(table)
+      .select("id")
+      .orderBy("id")
+      .offset((page - 1) * SITEMAP_PAGE_SIZE)
+      .limit(1);
     if (table === "products") start = start.where("status", "=", "active");
     const first = await start.executeTakeFirst();
     if (!first) return null;
@@ -123,7 +135,13 @@ export async function sitemapChild(db: TenantDb, origin: string, kind: SitemapKi
 async function* fixedPages(db: TenantDb, origin: string): AsyncGenerator<string> {
   const [settings, pages, policies] = await Promise.all([
     db.selectFrom("settings").select("updated_at").executeTakeFirstOrThrow(),
-    db.selectFrom("pages").select(["handle", "updated_at"]).where("published", "=", true).orderBy("id").limit(SITEMAP_PAGE_SIZE - 2).execute(),
+    db
+      .selectFrom("pages")
+      .select(["handle", "updated_at"])
+      .where("published", "=", true)
+      .orderBy("id")
+      .limit(SITEMAP_PAGE_SIZE - 2)
+      .execute(),
     db.selectFrom("policies").select(["handle", "updated_at"]).where("body_html", "<>", "").orderBy("handle").execute(),
   ]);
   yield urlEntry(`${origin}/`, settings.updated_at);

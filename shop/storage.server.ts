@@ -119,8 +119,7 @@ export class S3Storage implements ClosableMediaStorage {
       endpoint: options.endpoint,
       region: options.region ?? "us-east-1",
       forcePathStyle: options.forcePathStyle ?? false,
-      credentials:
-        options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
+      credentials: options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
       // Several S3-compatible stores reject the newer default checksum headers on uploads.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",

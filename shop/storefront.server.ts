@@ -156,7 +156,13 @@ export async function findProductPage(db: TenantDb, handle: string): Promise<Pro
       .orderBy("position")
       .orderBy("id")
       .execute(),
-    db.selectFrom("product_media").select(["id", "storage_key", "width", "height", "alt"]).where("product_id", "=", product.id).orderBy("position").orderBy("id").execute(),
+    db
+      .selectFrom("product_media")
+      .select(["id", "storage_key", "width", "height", "alt"])
+      .where("product_id", "=", product.id)
+      .orderBy("position")
+      .orderBy("id")
+      .execute(),
   ]);
   if (!variants.length) return { kind: "missing" };
   const imageIndex = new Map(media.map((m, i) => [m.id, i]));
@@ -172,18 +178,16 @@ export async function findProductPage(db: TenantDb, handle: string): Promise<Pro
       seoTitle: product.seo_title,
       seoDescription: product.seo_description,
       options: options.map((o) => ({ name: o.name, values: o.option_values })),
-      variants: variants.map(
-        (v): ProductVariantData => ({
-          id: v.id,
-          title: v.option_values.length ? v.option_values.join(" / ") : "Default Title",
-          optionValues: v.option_values,
-          sku: v.sku,
-          price: v.price,
-          compareAtPrice: v.compare_at_price,
-          stock: stockState(v),
-          imageIndex: v.image_id ? (imageIndex.get(v.image_id) ?? null) : null,
-        }),
-      ),
+      variants: variants.map((v): ProductVariantData => ({
+        id: v.id,
+        title: v.option_values.length ? v.option_values.join(" / ") : "Default Title",
+        optionValues: v.option_values,
+        sku: v.sku,
+        price: v.price,
+        compareAtPrice: v.compare_at_price,
+        stock: stockState(v),
+        imageIndex: v.image_id ? (imageIndex.get(v.image_id) ?? null) : null,
+      })),
       images: media.map((m) => storeImage(m, product.title)),
     },
   };
@@ -302,7 +306,12 @@ async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: 
     .unionAll(
       db
         .selectFrom(visiblePages.as("p"))
-        .select([sql<"policy" | "page">`'page'`.as("kind"), "p.handle", "p.title", sql<number>`row_number() over (order by lower(p.title), p.id)`.as("position")]),
+        .select([
+          sql<"policy" | "page">`'page'`.as("kind"),
+          "p.handle",
+          "p.title",
+          sql<number>`row_number() over (order by lower(p.title), p.id)`.as("position"),
+        ]),
     )
     .orderBy("position")
     .execute();

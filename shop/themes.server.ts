@@ -12,7 +12,11 @@ import { recordAudit, type Actor } from "./audit.server.ts";
 
 export class ThemeSettingsError extends Error {
   constructor(readonly errors: SettingsErrors) {
-    super(Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join("; "));
+    super(
+      Object.entries(errors)
+        .map(([field, message]) => `${field}: ${message}`)
+        .join("; "),
+    );
   }
 }
 
@@ -25,7 +29,10 @@ function manifestOrThrow(themeId: string) {
 }
 
 /** What a storefront request renders: the live theme's published settings, or (previewing) a theme's draft. */
-export async function storefrontTheme(db: TenantDb, preview: { themeId: string | null; draft: boolean } | null): Promise<{ themeId: string; settings: ThemeSettings }> {
+export async function storefrontTheme(
+  db: TenantDb,
+  preview: { themeId: string | null; draft: boolean } | null,
+): Promise<{ themeId: string; settings: ThemeSettings }> {
   const live = await db.selectFrom("theme_settings").select(["theme_id", "published"]).where("is_live", "=", true).executeTakeFirst();
   const liveId = live && findThemeManifest(live.theme_id) ? live.theme_id : DEFAULT_THEME_ID;
   if (preview?.draft) {

@@ -17,16 +17,28 @@ export const DEMO_OPERATOR = "operator@demo.bazaar.test";
 
 export const DEMO_SHOPS = [
   {
-    slug: "north-coffee", name: "North Coffee Roasters", headline: "Small-batch coffee, roasted on Mondays.", welcome: "Single origins and house blends, shipped the week they are roasted.",
-    about: "<p>North Coffee Roasters started with a second-hand five-kilo roaster in a harbour shed. We still roast every Monday, in small batches, and ship each bag within the week.</p><p>We buy green coffee from the same handful of farms every year and pay well above the market price for it.</p>",
+    slug: "north-coffee",
+    name: "North Coffee Roasters",
+    headline: "Small-batch coffee, roasted on Mondays.",
+    welcome: "Single origins and house blends, shipped the week they are roasted.",
+    about:
+      "<p>North Coffee Roasters started with a second-hand five-kilo roaster in a harbour shed. We still roast every Monday, in small batches, and ship each bag within the week.</p><p>We buy green coffee from the same handful of farms every year and pay well above the market price for it.</p>",
   },
   {
-    slug: "paper-and-ink", name: "Paper & Ink", headline: "Notebooks for people who still write by hand.", welcome: "Stitched notebooks, fountain-pen-friendly paper and refills.",
-    about: "<p>Paper &amp; Ink is two bookbinders and a long table. Every notebook is folded, stitched and trimmed by hand, on paper we test with our own fountain pens first.</p><p>If a page feathers or bleeds through, we don't sell it.</p>",
+    slug: "paper-and-ink",
+    name: "Paper & Ink",
+    headline: "Notebooks for people who still write by hand.",
+    welcome: "Stitched notebooks, fountain-pen-friendly paper and refills.",
+    about:
+      "<p>Paper &amp; Ink is two bookbinders and a long table. Every notebook is folded, stitched and trimmed by hand, on paper we test with our own fountain pens first.</p><p>If a page feathers or bleeds through, we don't sell it.</p>",
   },
   {
-    slug: "fern-and-clay", name: "Fern & Clay", headline: "House plants and the pots they deserve.", welcome: "Hardy plants, hand-thrown planters and advice that keeps them alive.",
-    about: "<p>Fern &amp; Clay is a plant nursery with a pottery wheel in the back. We grow hardy house plants and throw the planters they go home in.</p><p>Every plant comes with a care card, and we answer watering questions for as long as you have it.</p>",
+    slug: "fern-and-clay",
+    name: "Fern & Clay",
+    headline: "House plants and the pots they deserve.",
+    welcome: "Hardy plants, hand-thrown planters and advice that keeps them alive.",
+    about:
+      "<p>Fern &amp; Clay is a plant nursery with a pottery wheel in the back. We grow hardy house plants and throw the planters they go home in.</p><p>Every plant comes with a care card, and we answer watering questions for as long as you have it.</p>",
   },
 ] as const;
 
@@ -88,15 +100,37 @@ async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
   const products: { title: string; price: number; id: string }[] = [];
   for (const item of DEMO_CATALOGUES[shopIndex]) {
     const saved = await saveProduct(db, SYSTEM_ACTOR, {
-      title: item.title, handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "", options: [],
+      title: item.title,
+      handle: "",
+      descriptionHtml: "",
+      status: "active",
+      vendor: "",
+      productType: "",
+      tags: [],
+      seoTitle: "",
+      seoDescription: "",
+      options: [],
       variants: [{ optionValues: [], sku: "", price: item.price, compareAtPrice: null, inventoryQuantity: 40, continueSelling: false, weightGrams: 250 }],
     });
     products.push({ ...item, id: saved.id });
   }
   const startsAt = new Date(now - 61 * DAY_MS).toISOString().slice(0, 16);
   const saved = await saveDiscount(
-    db, SYSTEM_ACTOR,
-    { code: "WELCOME10", kind: "percentage", value: "10", appliesTo: "order", collectionIds: [], productIds: [], minSubtotal: "", startsAt, endsAt: "", usageLimit: "", perCustomerLimit: "1" },
+    db,
+    SYSTEM_ACTOR,
+    {
+      code: "WELCOME10",
+      kind: "percentage",
+      value: "10",
+      appliesTo: "order",
+      collectionIds: [],
+      productIds: [],
+      minSubtotal: "",
+      startsAt,
+      endsAt: "",
+      usageLimit: "",
+      perCustomerLimit: "1",
+    },
     currency,
   );
   const discount = saved.ok ? await db.selectFrom("discounts").selectAll().where("id", "=", saved.id).executeTakeFirstOrThrow() : null;
@@ -123,7 +157,13 @@ async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
       if (result.ok && !used) applied = { id: discount.id, code: discount.code, amount: result.application.total };
     }
     await recordOrder(db, {
-      email, currency, lines, shippingTotal: 500, discount: applied, financialStatus, placedAt,
+      email,
+      currency,
+      lines,
+      shippingTotal: 500,
+      discount: applied,
+      financialStatus,
+      placedAt,
       customerName: { firstName: shopper[0].toUpperCase() + shopper.slice(1), lastName: "Example" },
       fulfillmentStatus: old && financialStatus === "paid" ? "fulfilled" : "unfulfilled",
     });

@@ -7,15 +7,14 @@ export interface HostConfig {
   storeDomain: string;
 }
 
-export type HostTarget =
-  | { kind: "platform" }
-  | { kind: "subdomain"; slug: string }
-  | { kind: "custom-domain"; hostname: string }
-  | { kind: "invalid" };
+export type HostTarget = { kind: "platform" } | { kind: "subdomain"; slug: string } | { kind: "custom-domain"; hostname: string } | { kind: "invalid" };
 
 /** Lowercases and drops a trailing dot; keeps the port, which is part of the host. */
 export function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/\.(?=:|$)/, "");
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/\.(?=:|$)/, "");
 }
 
 /**

@@ -30,11 +30,7 @@ function pending(applied: Set<string> | null, migrations: readonly TenantMigrati
  * holding a per-schema advisory lock until it ends. The schema must exist.
  * Returns the names applied.
  */
-export async function migrateSchemaInTransaction(
-  trx: Transaction<any>,
-  schema: string,
-  migrations: readonly TenantMigration[],
-): Promise<string[]> {
+export async function migrateSchemaInTransaction(trx: Transaction<any>, schema: string, migrations: readonly TenantMigration[]): Promise<string[]> {
   await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_NAMESPACE}, hashtext(${schema}))`.execute(trx);
   await sql`
     create table if not exists ${sql.id(schema, LEDGER)} (
@@ -53,11 +49,7 @@ export async function migrateSchemaInTransaction(
  * Brings one existing shop schema up to date: all pending migrations commit
  * together or not at all. A schema with nothing to do costs one read and no lock.
  */
-export async function migrateTenant(
-  db: PlatformDb,
-  schema: string,
-  migrations: readonly TenantMigration[],
-): Promise<string[]> {
+export async function migrateTenant(db: PlatformDb, schema: string, migrations: readonly TenantMigration[]): Promise<string[]> {
   if (pending(await appliedMigrations(db, schema), migrations).length === 0) return [];
   return db.transaction().execute((trx) => migrateSchemaInTransaction(trx, schema, migrations));
 }

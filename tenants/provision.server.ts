@@ -51,7 +51,8 @@ export async function provisionShopInTransaction(
   try {
     shop = spareId
       ? // Kysely has no builder for OVERRIDING SYSTEM VALUE; the spare's id came from this column's own sequence.
-        (await sql<Shop>`insert into platform.shops (id, slug, name) overriding system value values (${spareId}, ${slug}, ${name}) returning *`.execute(trx)).rows[0]
+        (await sql<Shop>`insert into platform.shops (id, slug, name) overriding system value values (${spareId}, ${slug}, ${name}) returning *`.execute(trx))
+          .rows[0]
       : await trx.insertInto("platform.shops").values({ slug, name }).returningAll().executeTakeFirstOrThrow();
   } catch (error) {
     if (isUniqueViolation(error, "shops_slug_key")) throw new SlugUnavailableError("taken");
@@ -64,11 +65,7 @@ export async function provisionShopInTransaction(
   return shop;
 }
 
-export function provisionShop(
-  db: PlatformDb,
-  input: NewShop,
-  migrations: readonly TenantMigration[] = tenantMigrations,
-): Promise<Shop> {
+export function provisionShop(db: PlatformDb, input: NewShop, migrations: readonly TenantMigration[] = tenantMigrations): Promise<Shop> {
   return db.transaction().execute((trx) => provisionShopInTransaction(trx, input, migrations));
 }
 
@@ -92,17 +89,16 @@ async function addSpareShopIfBelow(db: PlatformDb, target: number, migrations: r
 }
 
 /** Tops the spare pool up to `target` shops; returns how many it added. Run by the worker. */
-export async function replenishSpareShops(
-  db: PlatformDb,
-  target: number,
-  migrations: readonly TenantMigration[] = tenantMigrations,
-): Promise<number> {
+export async function replenishSpareShops(db: PlatformDb, target: number, migrations: readonly TenantMigration[] = tenantMigrations): Promise<number> {
   let added = 0;
   while (await addSpareShopIfBelow(db, target, migrations)) added++;
   return added;
 }
 
 export async function countSpareShops(db: PlatformDb): Promise<number> {
-  const { n } = await db.selectFrom("platform.spare_shops").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom("platform.spare_shops")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }

@@ -201,7 +201,15 @@ export async function inviteStaff(
     if (pending.some((p) => !allowed.includes(p.role))) {
       throw new StaffError({ email: `An owner has already invited ${email} as admin; only an owner can change that invitation.` });
     }
-    if (pending.length) await trx.deleteFrom("platform.invitations").where("id", "in", pending.map((p) => p.id)).execute();
+    if (pending.length)
+      await trx
+        .deleteFrom("platform.invitations")
+        .where(
+          "id",
+          "in",
+          pending.map((p) => p.id),
+        )
+        .execute();
 
     const { id } = await trx
       .insertInto("platform.invitations")
@@ -376,12 +384,16 @@ async function claimInvitation(trx: PlatformTrx, token: string, user: { id: stri
     .returning("role")
     .executeTakeFirst();
   await trx.updateTable("platform.invitations").set({ accepted_at: new Date() }).where("id", "=", invitation.id).execute();
-  await recordAudit(tenantDb(trx, shop.schema_name), { userId: user.id, email: user.email, ip }, {
-    action: "invitation.accepted",
-    subjectType: "member",
-    subjectId: user.id,
-    summary: joined ? `${user.email} joined as ${invitation.role}` : `${user.email} was already a member`,
-  });
+  await recordAudit(
+    tenantDb(trx, shop.schema_name),
+    { userId: user.id, email: user.email, ip },
+    {
+      action: "invitation.accepted",
+      subjectType: "member",
+      subjectId: user.id,
+      summary: joined ? `${user.email} joined as ${invitation.role}` : `${user.email} was already a member`,
+    },
+  );
   return { shopSlug: shop.slug };
 }
 

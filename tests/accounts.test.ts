@@ -160,7 +160,11 @@ describe("login and logout", () => {
     const proxied = await startTestApp(t.url, { TRUST_PROXY: "1" });
     try {
       const attempt = (i: number) =>
-        proxied.request(PLATFORM, "/login", { method: "POST", form: { email: `spray-${i}@example.com`, password: "x" }, headers: { origin: ORIGIN, ...headers } });
+        proxied.request(PLATFORM, "/login", {
+          method: "POST",
+          form: { email: `spray-${i}@example.com`, password: "x" },
+          headers: { origin: ORIGIN, ...headers },
+        });
       for (let i = 0; i < 20; i++) expect((await attempt(i)).status).toBe(400);
       expect((await attempt(99)).status).toBe(429);
       // Another address is not affected.
@@ -178,7 +182,11 @@ describe("login and logout", () => {
   it("marks the session cookie Secure in production", async () => {
     const prod = await startTestApp(t.url, { NODE_ENV: "production" });
     try {
-      const res = await prod.request(PLATFORM, "/login", { method: "POST", form: { email: "ada@example.com", password: "lovelace-1815" }, headers: { origin: ORIGIN } });
+      const res = await prod.request(PLATFORM, "/login", {
+        method: "POST",
+        form: { email: "ada@example.com", password: "lovelace-1815" },
+        headers: { origin: ORIGIN },
+      });
       expect(res.status).toBe(302);
       expect(String(res.headers["set-cookie"])).toMatch(/; Secure/i);
     } finally {
@@ -191,7 +199,12 @@ describe("origin check", () => {
   const form = { shopName: "Origin Test", slug: "origin-test", email: "origin@example.com", password: "long-enough-1" };
 
   it("refuses a mutation with no Origin, a foreign Origin, or a sibling shop's origin", async () => {
-    const attempts: Record<string, string>[] = [{}, { origin: "http://evil.example" }, { origin: "http://ada-atelier.shops.test" }, { origin: "https://bazaar.test" }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { origin: "http://evil.example" },
+      { origin: "http://ada-atelier.shops.test" },
+      { origin: "https://bazaar.test" },
+    ];
     for (const headers of attempts) {
       const res = await signup(form, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);

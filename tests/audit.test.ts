@@ -44,7 +44,10 @@ beforeAll(async () => {
   const southOwner = await createUser(t.db, { email: "owner@south.example", password: PASSWORD });
   north = await provisionShop(t.db, { slug: "north", name: "North", ownerId: northOwner.id });
   south = await provisionShop(t.db, { slug: "south", name: "South", ownerId: southOwner.id });
-  for (const [email, role] of [["admin@north.example", "admin"], ["staff@north.example", "staff"]] as const) {
+  for (const [email, role] of [
+    ["admin@north.example", "admin"],
+    ["staff@north.example", "staff"],
+  ] as const) {
     const user = await createUser(t.db, { email, password: PASSWORD });
     await t.db.insertInto("platform.memberships").values({ user_id: user.id, shop_id: north.id, role }).execute();
   }
@@ -69,7 +72,11 @@ describe("audit log page", () => {
   });
 
   it("shows who did what to which object, when and from where, for admin actions over HTTP", async () => {
-    const res = await app.request(PLATFORM, "/admin/north/settings/taxes", { method: "POST", form: { rate: "19" }, headers: { origin: ORIGIN, cookie: northCookie } });
+    const res = await app.request(PLATFORM, "/admin/north/settings/taxes", {
+      method: "POST",
+      form: { rate: "19" },
+      headers: { origin: ORIGIN, cookie: northCookie },
+    });
     expect(res.status).toBe(200);
     await app.request(PLATFORM, "/admin/north/staff", {
       method: "POST",
@@ -95,7 +102,12 @@ describe("audit log page", () => {
     const db = tenantDb(t.db, north.schema_name);
     for (let i = 0; i < 120; i++) {
       const actor = { userId: null, email: i % 3 === 0 ? "robot@north.example" : "clerk@north.example", ip: "192.0.2.7" };
-      await recordAudit(db, actor, { action: i % 2 ? "product.updated" : "order.fulfilled", subjectType: "thing", subjectId: String(i), summary: `event ${i}` });
+      await recordAudit(db, actor, {
+        action: i % 2 ? "product.updated" : "order.fulfilled",
+        subjectType: "thing",
+        subjectId: String(i),
+        summary: `event ${i}`,
+      });
     }
     const total = 122;
 

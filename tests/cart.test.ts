@@ -24,8 +24,13 @@ let ids: { north: Catalogue; south: Catalogue };
 async function seed(db: TenantDb, currency: string, price: number, idShift: number) {
   await db.updateTable("settings").set({ currency }).execute();
   // Shift this shop's ids so the two shops' variant ids never coincide.
-  for (let i = 0; i < idShift; i++) await db.deleteFrom("products").where("id", "=", (await createProduct(db, { title: "Filler", status: "draft" })).id).execute();
-  const variantOf = async (productId: string) => (await db.selectFrom("variants").select("id").where("product_id", "=", productId).orderBy("position").execute()).map((v) => v.id);
+  for (let i = 0; i < idShift; i++)
+    await db
+      .deleteFrom("products")
+      .where("id", "=", (await createProduct(db, { title: "Filler", status: "draft" })).id)
+      .execute();
+  const variantOf = async (productId: string) =>
+    (await db.selectFrom("variants").select("id").where("product_id", "=", productId).orderBy("position").execute()).map((v) => v.id);
   const mug = await createProduct(db, {
     title: "Mug",
     handle: "mug",
@@ -33,7 +38,11 @@ async function seed(db: TenantDb, currency: string, price: number, idShift: numb
     variants: [variant(["Small"], price, { inventoryQuantity: 100 }), variant(["Large"], price + 200, { inventoryQuantity: 3 })],
   });
   const [mugSmall, mugLarge] = await variantOf(mug.id);
-  const preorder = await createProduct(db, { title: "Preorder Lamp", handle: "lamp", variants: [variant([], 5000, { inventoryQuantity: 0, continueSelling: true })] });
+  const preorder = await createProduct(db, {
+    title: "Preorder Lamp",
+    handle: "lamp",
+    variants: [variant([], 5000, { inventoryQuantity: 0, continueSelling: true })],
+  });
   const soldOut = await createProduct(db, { title: "Sold Out Vase", handle: "vase", variants: [variant([], 3000, { inventoryQuantity: 0 })] });
   const draft = await createProduct(db, { title: "Draft Poster", handle: "poster", status: "draft" });
   const archived = await createProduct(db, { title: "Archived Bowl", handle: "bowl", status: "archived" });
@@ -70,9 +79,13 @@ afterAll(async () => {
 
 // Each test starts with no carts and the stock as seeded.
 beforeEach(async () => {
-  for (const [db, catalogue] of [[northDb, ids.north], [southDb, ids.south]] as const) {
+  for (const [db, catalogue] of [
+    [northDb, ids.north],
+    [southDb, ids.south],
+  ] as const) {
     await db.deleteFrom("carts").execute();
-    const stock = async (variantId: string, quantity: number) => db.updateTable("variants").set({ inventory_quantity: quantity }).where("id", "=", variantId).execute();
+    const stock = async (variantId: string, quantity: number) =>
+      db.updateTable("variants").set({ inventory_quantity: quantity }).where("id", "=", variantId).execute();
     await stock(catalogue.mugSmall, 100);
     await stock(catalogue.mugLarge, 3);
     await stock(catalogue.tote, 10);

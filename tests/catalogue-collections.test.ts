@@ -30,26 +30,78 @@ type Seed = { title: string; handle: string; tags: string[]; type: string; vendo
 function productInput(seed: Seed): ProductInput {
   const many = seed.prices.length > 1;
   return {
-    title: seed.title, handle: seed.handle, descriptionHtml: "", status: seed.status ?? "active", vendor: seed.vendor, productType: seed.type,
-    tags: seed.tags, seoTitle: "", seoDescription: "",
+    title: seed.title,
+    handle: seed.handle,
+    descriptionHtml: "",
+    status: seed.status ?? "active",
+    vendor: seed.vendor,
+    productType: seed.type,
+    tags: seed.tags,
+    seoTitle: "",
+    seoDescription: "",
     options: many ? [{ name: "Size", values: seed.prices.map((_, i) => `S${i}`) }] : [],
     variants: seed.prices.map((price, i) => ({
-      optionValues: many ? [`S${i}`] : [], sku: `${seed.handle}-${i}`, price, compareAtPrice: null, inventoryQuantity: seed.stock[i], continueSelling: false, weightGrams: 0,
+      optionValues: many ? [`S${i}`] : [],
+      sku: `${seed.handle}-${i}`,
+      price,
+      compareAtPrice: null,
+      inventoryQuantity: seed.stock[i],
+      continueSelling: false,
+      weightGrams: 0,
     })),
   };
 }
 
 function collectionInput(overrides: Partial<CollectionInput>): CollectionInput {
-  return { title: "Collection", handle: "", descriptionHtml: "", kind: "manual", rules: [], rulesMatch: "all", parentId: null, seoTitle: "", seoDescription: "", ...overrides };
+  return {
+    title: "Collection",
+    handle: "",
+    descriptionHtml: "",
+    kind: "manual",
+    rules: [],
+    rulesMatch: "all",
+    parentId: null,
+    seoTitle: "",
+    seoDescription: "",
+    ...overrides,
+  };
 }
 
-function collectionForm({ intent = "save", title, handle = "", kind = "manual", rulesMatch = "all", parentId = "", rules = [], extra = [] }: {
-  intent?: string; title: string; handle?: string; kind?: string; rulesMatch?: string; parentId?: string; rules?: [string, string, string][]; extra?: [string, string][];
+function collectionForm({
+  intent = "save",
+  title,
+  handle = "",
+  kind = "manual",
+  rulesMatch = "all",
+  parentId = "",
+  rules = [],
+  extra = [],
+}: {
+  intent?: string;
+  title: string;
+  handle?: string;
+  kind?: string;
+  rulesMatch?: string;
+  parentId?: string;
+  rules?: [string, string, string][];
+  extra?: [string, string][];
 }): [string, string][] {
   return [
-    ["intent", intent], ["title", title], ["handle", handle], ["kind", kind], ["rulesMatch", rulesMatch], ["parentId", parentId],
-    ["descriptionHtml", ""], ["seoTitle", ""], ["seoDescription", ""], ["ruleCount", String(rules.length)],
-    ...rules.flatMap(([field, relation, value], i): [string, string][] => [[`rules.${i}.field`, field], [`rules.${i}.relation`, relation], [`rules.${i}.value`, value]]),
+    ["intent", intent],
+    ["title", title],
+    ["handle", handle],
+    ["kind", kind],
+    ["rulesMatch", rulesMatch],
+    ["parentId", parentId],
+    ["descriptionHtml", ""],
+    ["seoTitle", ""],
+    ["seoDescription", ""],
+    ["ruleCount", String(rules.length)],
+    ...rules.flatMap(([field, relation, value], i): [string, string][] => [
+      [`rules.${i}.field`, field],
+      [`rules.${i}.relation`, relation],
+      [`rules.${i}.value`, value],
+    ]),
     ...extra,
   ];
 }
@@ -62,7 +114,9 @@ async function snapshot(db: TenantDb) {
 }
 
 async function auditActions(db: TenantDb, subjectId: string): Promise<string[]> {
-  return (await db.selectFrom("audit_events").select("action").where("subject_type", "=", "collection").where("subject_id", "=", subjectId).orderBy("id").execute()).map((r) => r.action);
+  return (
+    await db.selectFrom("audit_events").select("action").where("subject_type", "=", "collection").where("subject_id", "=", subjectId).orderBy("id").execute()
+  ).map((r) => r.action);
 }
 
 const titles = (html: string) => [...html.matchAll(/<td class="title-cell"><a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
@@ -92,7 +146,9 @@ beforeAll(async () => {
     betaProducts[seed.handle] = (await saveProduct(betaDb, SEED, productInput({ ...seed, title: `Beta ${seed.title}`, tags: ["Summer"], vendor: "Acme" }))).id;
   }
   await sql`alter table ${sql.id(beta.schema_name, "products")} alter column id restart with 900000`.execute(t.db);
-  betaProducts.only = (await saveProduct(betaDb, SEED, productInput({ title: "Beta Only", handle: "beta-only", tags: [], type: "", vendor: "", prices: [1], stock: [1] }))).id;
+  betaProducts.only = (
+    await saveProduct(betaDb, SEED, productInput({ title: "Beta Only", handle: "beta-only", tags: [], type: "", vendor: "", prices: [1], stock: [1] }))
+  ).id;
 
   app = await startTestApp(t.url);
   alice = await logIn(app, "alice@example.com", "alice-password");
@@ -141,8 +197,12 @@ describe("manual collections", () => {
     expect(titles(page.body)).toEqual(["Wool Hat", "Red Shirt", "Scarf"]);
     expect(page.body).not.toContain("Beta ");
     expect(await auditActions(alphaDb, id)).toEqual([
-      "collection.created", "collection.products_added", "collection.products_added",
-      "collection.product_moved", "collection.product_moved", "collection.product_removed",
+      "collection.created",
+      "collection.products_added",
+      "collection.products_added",
+      "collection.product_moved",
+      "collection.product_moved",
+      "collection.product_removed",
     ]);
   });
 
@@ -157,8 +217,16 @@ describe("manual collections", () => {
 
 describe("automated collections", () => {
   const match = async (rules: [CollectionRule["field"], CollectionRule["relation"], string][], rulesMatch: "all" | "any" = "all") =>
-    (await listCollectionProducts(alphaDb, { id: "0", kind: "automated", rulesMatch, rules: rules.map(([field, relation, value]) => ({ field, relation, value })) }))
-      .products.map((p) => p.title).sort();
+    (
+      await listCollectionProducts(alphaDb, {
+        id: "0",
+        kind: "automated",
+        rulesMatch,
+        rules: rules.map(([field, relation, value]) => ({ field, relation, value })),
+      })
+    ).products
+      .map((p) => p.title)
+      .sort();
 
   it("matches tags, product types and vendors, ignoring case", async () => {
     expect(await match([["tag", "equals", "summer"]])).toEqual(["Blue Shirt", "Red Shirt"]);
@@ -181,28 +249,59 @@ describe("automated collections", () => {
   });
 
   it("combines conditions with all or any, and binds every value as a parameter", async () => {
-    expect(await match([["tag", "equals", "Summer"], ["inventory", "greater_than", "0"]])).toEqual(["Red Shirt"]);
-    expect(await match([["vendor", "equals", "Bolt"], ["product_type", "equals", "Hats"]], "any")).toEqual(["Blue Shirt", "Wool Hat"]);
+    expect(
+      await match([
+        ["tag", "equals", "Summer"],
+        ["inventory", "greater_than", "0"],
+      ]),
+    ).toEqual(["Red Shirt"]);
+    expect(
+      await match(
+        [
+          ["vendor", "equals", "Bolt"],
+          ["product_type", "equals", "Hats"],
+        ],
+        "any",
+      ),
+    ).toEqual(["Blue Shirt", "Wool Hat"]);
     expect(await match([["tag", "equals", "x' or '1'='1"]])).toEqual([]);
     expect(await match([["vendor", "contains", "%"]])).toEqual([]);
     expect(await match([["tag", "contains", "_"]])).toEqual([]);
-    const active = await listCollectionProducts(alphaDb, { id: "0", kind: "automated", rulesMatch: "all", rules: [{ field: "price", relation: "less_than", value: "100" }] }, { status: "active" });
+    const active = await listCollectionProducts(
+      alphaDb,
+      { id: "0", kind: "automated", rulesMatch: "all", rules: [{ field: "price", relation: "less_than", value: "100" }] },
+      { status: "active" },
+    );
     expect(active.products.map((p) => p.title).sort()).toEqual(["Blue Shirt", "Red Shirt", "Wool Hat"]);
   });
 
   it("saves an automated collection over HTTP and shows the products its conditions match in this shop", async () => {
-    const res = await adminPost(app, alice, "/admin/alpha/collections/new", collectionForm({
-      title: "Summer", kind: "automated", rules: [["tag", "equals", "Summer"]],
-    }));
+    const res = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/collections/new",
+      collectionForm({
+        title: "Summer",
+        kind: "automated",
+        rules: [["tag", "equals", "Summer"]],
+      }),
+    );
     expect(res.status).toBe(302);
     const id = /collections\/(\d+)\?created=1$/.exec(res.headers.location!)![1];
-    expect(await getCollection(alphaDb, id)).toMatchObject({ kind: "automated", rulesMatch: "all", rules: [{ field: "tag", relation: "equals", value: "Summer" }] });
+    expect(await getCollection(alphaDb, id)).toMatchObject({
+      kind: "automated",
+      rulesMatch: "all",
+      rules: [{ field: "tag", relation: "equals", value: "Summer" }],
+    });
     const page = await adminGet(app, alice, `/admin/alpha/collections/${id}`);
     expect(titles(page.body).sort()).toEqual(["Blue Shirt", "Red Shirt"]);
     expect(page.body).not.toContain("Beta Red Shirt");
 
     // Products join an automated collection only through its conditions.
-    const added = await adminPost(app, alice, `/admin/alpha/collections/${id}`, [["intent", "add-products"], ["ids", products.scarf]]);
+    const added = await adminPost(app, alice, `/admin/alpha/collections/${id}`, [
+      ["intent", "add-products"],
+      ["ids", products.scarf],
+    ]);
     expect(added.status).toBe(400);
     expect(added.body).toContain("Products join an automated collection through its conditions.");
     expect(await alphaDb.selectFrom("collection_products").selectAll().where("collection_id", "=", id).execute()).toEqual([]);
@@ -214,22 +313,56 @@ describe("automated collections", () => {
   it("adds and removes condition rows without saving, and refuses bad conditions field by field", async () => {
     const before = await snapshot(alphaDb);
     const audits = await alphaDb.selectFrom("audit_events").select("id").execute();
-    const added = await adminPost(app, alice, "/admin/alpha/collections/new", collectionForm({ intent: "add-rule", title: "Deals", kind: "automated", rules: [["tag", "equals", "Sale"]] }));
+    const added = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/collections/new",
+      collectionForm({ intent: "add-rule", title: "Deals", kind: "automated", rules: [["tag", "equals", "Sale"]] }),
+    );
     expect(added.status).toBe(200);
     expect(inputValue(added.body, "ruleCount")).toBe("2");
     expect(inputValue(added.body, "rules.0.value")).toBe("Sale");
-    const removed = await adminPost(app, alice, "/admin/alpha/collections/new", collectionForm({
-      intent: "remove-rule:0", title: "Deals", kind: "automated", rules: [["tag", "equals", "Sale"], ["vendor", "equals", "Acme"]],
-    }));
+    const removed = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/collections/new",
+      collectionForm({
+        intent: "remove-rule:0",
+        title: "Deals",
+        kind: "automated",
+        rules: [
+          ["tag", "equals", "Sale"],
+          ["vendor", "equals", "Acme"],
+        ],
+      }),
+    );
     expect(inputValue(removed.body, "ruleCount")).toBe("1");
     expect(inputValue(removed.body, "rules.0.value")).toBe("Acme");
 
-    const bad = await adminPost(app, alice, "/admin/alpha/collections/new", collectionForm({
-      title: "Deals", kind: "automated",
-      rules: [["price", "greater_than", "abc"], ["inventory", "equals", "1.5"], ["tag", "greater_than", "x"], ["vendor", "equals", " "], ["colour", "equals", "red"]],
-    }));
+    const bad = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/collections/new",
+      collectionForm({
+        title: "Deals",
+        kind: "automated",
+        rules: [
+          ["price", "greater_than", "abc"],
+          ["inventory", "equals", "1.5"],
+          ["tag", "greater_than", "x"],
+          ["vendor", "equals", " "],
+          ["colour", "equals", "red"],
+        ],
+      }),
+    );
     expect(bad.status).toBe(400);
-    for (const [i, message] of [[0, "Enter an amount in EUR."], [1, "Enter a whole number."], [2, "This comparison doesn&#x27;t fit that field."], [3, "Enter a value."], [4, "Choose what to compare."]] as const) {
+    for (const [i, message] of [
+      [0, "Enter an amount in EUR."],
+      [1, "Enter a whole number."],
+      [2, "This comparison doesn&#x27;t fit that field."],
+      [3, "Enter a value."],
+      [4, "Choose what to compare."],
+    ] as const) {
       expect(bad.body).toContain(`id="rules.${i}-error">${message}`);
     }
     const noRules = await adminPost(app, alice, "/admin/alpha/collections/new", collectionForm({ title: "Deals", kind: "automated" }));
@@ -322,7 +455,14 @@ describe("who may reach a shop's collections", () => {
     const betaBefore = await snapshot(betaDb);
     expect((await adminGet(app, alice, `/admin/beta/collections/${betaCollection.id}`)).status).toBe(404);
     expect((await adminPost(app, alice, `/admin/beta/collections/${betaCollection.id}`, collectionForm({ title: "Hijacked" }))).status).toBe(404);
-    expect((await adminPost(app, alice, `/admin/beta/collections/${betaCollection.id}`, [["intent", "add-products"], ["ids", betaProducts.only]])).status).toBe(404);
+    expect(
+      (
+        await adminPost(app, alice, `/admin/beta/collections/${betaCollection.id}`, [
+          ["intent", "add-products"],
+          ["ids", betaProducts.only],
+        ])
+      ).status,
+    ).toBe(404);
     expect((await adminPost(app, alice, "/admin/beta/collections/new", collectionForm({ title: "Planted" }))).status).toBe(404);
 
     // Beta's collection id in alpha's URL: alpha's own collection with that id, or nothing.
@@ -343,7 +483,14 @@ describe("who may reach a shop's collections", () => {
     const created = await adminPost(app, stan, "/admin/alpha/collections/new", collectionForm({ title: "Staff picks" }));
     expect(created.status).toBe(302);
     const id = /collections\/(\d+)/.exec(created.headers.location!)![1];
-    expect((await adminPost(app, stan, `/admin/alpha/collections/${id}`, [["intent", "add-products"], ["ids", products.scarf]])).status).toBe(200);
+    expect(
+      (
+        await adminPost(app, stan, `/admin/alpha/collections/${id}`, [
+          ["intent", "add-products"],
+          ["ids", products.scarf],
+        ])
+      ).status,
+    ).toBe(200);
     const before = await snapshot(alphaDb);
     expect((await adminGet(app, bob, "/admin/alpha/collections")).status).toBe(404);
     expect((await adminGet(app, bob, `/admin/alpha/collections/${id}`)).status).toBe(404);

@@ -31,8 +31,18 @@ function variant(overrides: Partial<VariantInput> = {}): VariantInput {
 
 function product(overrides: Partial<ProductInput> = {}): ProductInput {
   return {
-    title: "Product", handle: "", descriptionHtml: "", status: "draft", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "",
-    options: [], variants: [variant()], ...overrides,
+    title: "Product",
+    handle: "",
+    descriptionHtml: "",
+    status: "draft",
+    vendor: "",
+    productType: "",
+    tags: [],
+    seoTitle: "",
+    seoDescription: "",
+    options: [],
+    variants: [variant()],
+    ...overrides,
   };
 }
 
@@ -64,8 +74,34 @@ beforeAll(async () => {
   await betaDb.updateTable("settings").set({ currency: "JPY" }).execute();
 
   // Same handle in both shops, and the same id (1): only the contents differ.
-  ids.alphaTee = (await saveProduct(alphaDb, SEED, product({ title: "Alpha Classic Tee", handle: "classic-tee", vendor: "Alpha Mills", status: "active", tags: ["cotton"], variants: [variant({ sku: "ALPHA-TEE", price: 1999 })] }))).id;
-  ids.betaTee = (await saveProduct(betaDb, SEED, product({ title: "Beta Classic Tee", handle: "classic-tee", vendor: "Beta Works", status: "active", tags: ["linen"], variants: [variant({ sku: "BETA-TEE", price: 2500 })] }))).id;
+  ids.alphaTee = (
+    await saveProduct(
+      alphaDb,
+      SEED,
+      product({
+        title: "Alpha Classic Tee",
+        handle: "classic-tee",
+        vendor: "Alpha Mills",
+        status: "active",
+        tags: ["cotton"],
+        variants: [variant({ sku: "ALPHA-TEE", price: 1999 })],
+      }),
+    )
+  ).id;
+  ids.betaTee = (
+    await saveProduct(
+      betaDb,
+      SEED,
+      product({
+        title: "Beta Classic Tee",
+        handle: "classic-tee",
+        vendor: "Beta Works",
+        status: "active",
+        tags: ["linen"],
+        variants: [variant({ sku: "BETA-TEE", price: 2500 })],
+      }),
+    )
+  ).id;
   ids.betaSecond = (await saveProduct(betaDb, SEED, product({ title: "Beta Second", handle: "second" }))).id;
   // An id alpha will never reach in this test.
   await sql`alter table ${sql.id(beta.schema_name, "products")} alter column id restart with 900000`.execute(t.db);
@@ -88,13 +124,28 @@ describe("product editor", () => {
     expect(page.body).toContain("Add product");
     const before = await snapshot(alphaDb);
 
-    const options: [string, string][] = [["Color", "Red, Blue"], ["Size", "S, M, L"]];
-    const generated = await adminPost(app, alice, "/admin/alpha/products/new", productForm({
-      intent: "generate", title: "Hoodie", options, builtFrom: [], variants: [{ price: "45" }],
-    }));
+    const options: [string, string][] = [
+      ["Color", "Red, Blue"],
+      ["Size", "S, M, L"],
+    ];
+    const generated = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/products/new",
+      productForm({
+        intent: "generate",
+        title: "Hoodie",
+        options,
+        builtFrom: [],
+        variants: [{ price: "45" }],
+      }),
+    );
     expect(generated.status).toBe(200);
     expect(inputValue(generated.body, "variantCount")).toBe("6");
-    expect(JSON.parse(inputValue(generated.body, "builtFrom")!)).toEqual([{ name: "Color", values: ["Red", "Blue"] }, { name: "Size", values: ["S", "M", "L"] }]);
+    expect(JSON.parse(inputValue(generated.body, "builtFrom")!)).toEqual([
+      { name: "Color", values: ["Red", "Blue"] },
+      { name: "Size", values: ["S", "M", "L"] },
+    ]);
     expect(inputValue(generated.body, "variants.0.option.0")).toBe("Red");
     expect(inputValue(generated.body, "variants.5.option.0")).toBe("Blue");
     expect(inputValue(generated.body, "variants.5.option.1")).toBe("L");
@@ -104,23 +155,57 @@ describe("product editor", () => {
     expect(generated.body).toContain("Blue / M");
     expect(await snapshot(alphaDb)).toEqual(before);
 
-    const combos = [["Red", "S"], ["Red", "M"], ["Red", "L"], ["Blue", "S"], ["Blue", "M"], ["Blue", "L"]];
-    const saved = await adminPost(app, alice, "/admin/alpha/products/new", productForm({
-      title: "Hoodie", status: "active", vendor: "Alpha Mills", productType: "Sweaters", tags: "warm, Winter, warm",
-      description: '<p>Soft <strong>fleece</strong></p><img src=x onerror="alert(1)">',
-      options,
-      variants: combos.map((c, i) => ({ options: c, sku: `HOOD-${c.join("-")}`, price: i < 3 ? "12.5" : "1,200.99", compareAtPrice: i === 0 ? "15" : "", inventory: String(i), continueSelling: i === 5, weight: "450" })),
-    }));
+    const combos = [
+      ["Red", "S"],
+      ["Red", "M"],
+      ["Red", "L"],
+      ["Blue", "S"],
+      ["Blue", "M"],
+      ["Blue", "L"],
+    ];
+    const saved = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/products/new",
+      productForm({
+        title: "Hoodie",
+        status: "active",
+        vendor: "Alpha Mills",
+        productType: "Sweaters",
+        tags: "warm, Winter, warm",
+        description: '<p>Soft <strong>fleece</strong></p><img src=x onerror="alert(1)">',
+        options,
+        variants: combos.map((c, i) => ({
+          options: c,
+          sku: `HOOD-${c.join("-")}`,
+          price: i < 3 ? "12.5" : "1,200.99",
+          compareAtPrice: i === 0 ? "15" : "",
+          inventory: String(i),
+          continueSelling: i === 5,
+          weight: "450",
+        })),
+      }),
+    );
     expect(saved.status).toBe(302);
     const match = /^\/admin\/alpha\/products\/(\d+)\?created=1$/.exec(saved.headers.location ?? "");
     expect(match).not.toBeNull();
     ids.hoodie = match![1];
 
     const hoodie = (await getProduct(alphaDb, ids.hoodie))!;
-    expect(hoodie).toMatchObject({ title: "Hoodie", handle: "hoodie", status: "active", vendor: "Alpha Mills", productType: "Sweaters", tags: ["warm", "Winter"] });
+    expect(hoodie).toMatchObject({
+      title: "Hoodie",
+      handle: "hoodie",
+      status: "active",
+      vendor: "Alpha Mills",
+      productType: "Sweaters",
+      tags: ["warm", "Winter"],
+    });
     expect(hoodie.descriptionHtml).toBe('<p>Soft <strong>fleece</strong></p><img src="x" />');
     expect(hoodie.publishedAt).not.toBeNull();
-    expect(hoodie.options).toEqual([{ name: "Color", values: ["Red", "Blue"] }, { name: "Size", values: ["S", "M", "L"] }]);
+    expect(hoodie.options).toEqual([
+      { name: "Color", values: ["Red", "Blue"] },
+      { name: "Size", values: ["S", "M", "L"] },
+    ]);
     expect(hoodie.variants.map((v) => v.optionValues)).toEqual(combos);
     expect(hoodie.variants.map((v) => v.price)).toEqual([1250, 1250, 1250, 120099, 120099, 120099]);
     expect(hoodie.variants[0]).toMatchObject({ sku: "HOOD-Red-S", compareAtPrice: 1500, inventoryQuantity: 0, weightGrams: 450, continueSelling: false });
@@ -138,9 +223,19 @@ describe("product editor", () => {
 
   it("shows the product's images from the media section as thumbnails", async () => {
     const key = `shops/${alpha.id}/products/${ids.hoodie}/${"ab".repeat(16)}`;
-    await alphaDb.insertInto("product_media").values({
-      product_id: ids.hoodie, position: 0, storage_key: key, alt: "Red hoodie, front", width: 1200, height: 1200, content_type: "image/jpeg", byte_size: 1000,
-    }).execute();
+    await alphaDb
+      .insertInto("product_media")
+      .values({
+        product_id: ids.hoodie,
+        position: 0,
+        storage_key: key,
+        alt: "Red hoodie, front",
+        width: 1200,
+        height: 1200,
+        content_type: "image/jpeg",
+        byte_size: 1000,
+      })
+      .execute();
     const editor = await adminGet(app, alice, `/admin/alpha/products/${ids.hoodie}`);
     expect(editor.body).toContain(`<img src="/admin/alpha/media/products/${ids.hoodie}/${"ab".repeat(16)}/160" alt="Red hoodie, front"`);
     expect(editor.body).toContain("Manage media");
@@ -152,19 +247,37 @@ describe("product editor", () => {
     expect(bad.body).toContain("Enter a whole amount in JPY, like 1200.");
     expect(await betaDb.selectFrom("products").select("id").where("title", "=", "Tenugui").execute()).toEqual([]);
 
-    const good = await adminPost(app, bob, "/admin/beta/products/new", productForm({ title: "Tenugui", variants: [{ price: "1,200", compareAtPrice: "1500" }] }));
+    const good = await adminPost(
+      app,
+      bob,
+      "/admin/beta/products/new",
+      productForm({ title: "Tenugui", variants: [{ price: "1,200", compareAtPrice: "1500" }] }),
+    );
     expect(good.status).toBe(302);
-    const row = await betaDb.selectFrom("variants as v").innerJoin("products as p", "p.id", "v.product_id").select(["v.price", "v.compare_at_price"]).where("p.title", "=", "Tenugui").executeTakeFirstOrThrow();
+    const row = await betaDb
+      .selectFrom("variants as v")
+      .innerJoin("products as p", "p.id", "v.product_id")
+      .select(["v.price", "v.compare_at_price"])
+      .where("p.title", "=", "Tenugui")
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ price: "1200", compare_at_price: "1500" });
   });
 
   it("shows each validation error next to its field and changes nothing", async () => {
     const before = await snapshot(alphaDb);
     const audits = await auditCount(alphaDb);
-    const res = await adminPost(app, alice, `/admin/alpha/products/${ids.alphaTee}`, productForm({
-      title: "  ", handle: "Bad Handle!", status: "sold", seoTitle: "x".repeat(71),
-      variants: [{ price: "abc", compareAtPrice: "-1", inventory: "1.5", weight: "-2" }],
-    }));
+    const res = await adminPost(
+      app,
+      alice,
+      `/admin/alpha/products/${ids.alphaTee}`,
+      productForm({
+        title: "  ",
+        handle: "Bad Handle!",
+        status: "sold",
+        seoTitle: "x".repeat(71),
+        variants: [{ price: "abc", compareAtPrice: "-1", inventory: "1.5", weight: "-2" }],
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body).toContain("Nothing was saved");
     for (const [field, message] of [
@@ -186,7 +299,12 @@ describe("product editor", () => {
     expect(await auditCount(alphaDb)).toBe(audits);
 
     // PostgreSQL can't store NUL: a title or search text holding one gets a message, not a failed query.
-    const nul = await adminPost(app, alice, `/admin/alpha/products/${ids.alphaTee}`, productForm({ title: "Tee\u0000", seoDescription: "a\u0000b", variants: [{ price: "19.99" }] }));
+    const nul = await adminPost(
+      app,
+      alice,
+      `/admin/alpha/products/${ids.alphaTee}`,
+      productForm({ title: "Tee\u0000", seoDescription: "a\u0000b", variants: [{ price: "19.99" }] }),
+    );
     expect(nul.status).toBe(400);
     expect(nul.body).toContain('id="title-error">Use a single line of text, without control characters.');
     expect(nul.body).toContain('id="seoDescription-error">Use a single line of text, without control characters.');
@@ -218,59 +336,169 @@ describe("product editor", () => {
     const hoodie = (await getProduct(alphaDb, ids.hoodie))!;
     const before = await snapshot(alphaDb);
     const rows = (select: number[]) =>
-      hoodie.variants.map((v, i) => ({ options: v.optionValues, sku: v.sku, price: i < 3 ? "12.50" : "1200.99", inventory: String(v.inventoryQuantity), weight: "450", selected: select.includes(i) }));
-    const base = { title: "Hoodie", status: "active", vendor: "Alpha Mills", productType: "Sweaters", tags: "warm, Winter", options: [["Color", "Red, Blue"], ["Size", "S, M, L"]] as [string, string][] };
+      hoodie.variants.map((v, i) => ({
+        options: v.optionValues,
+        sku: v.sku,
+        price: i < 3 ? "12.50" : "1200.99",
+        inventory: String(v.inventoryQuantity),
+        weight: "450",
+        selected: select.includes(i),
+      }));
+    const base = {
+      title: "Hoodie",
+      status: "active",
+      vendor: "Alpha Mills",
+      productType: "Sweaters",
+      tags: "warm, Winter",
+      options: [
+        ["Color", "Red, Blue"],
+        ["Size", "S, M, L"],
+      ] as [string, string][],
+    };
     const path = `/admin/alpha/products/${ids.hoodie}`;
 
-    const none = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([]), extra: [["bulkAction", "price"], ["bulkValue", "30"]] }));
+    const none = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({
+        ...base,
+        intent: "bulk",
+        variants: rows([]),
+        extra: [
+          ["bulkAction", "price"],
+          ["bulkValue", "30"],
+        ],
+      }),
+    );
     expect(none.status).toBe(400);
     expect(none.body).toContain("Tick the variants to change first.");
-    const badValue = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([0]), extra: [["bulkAction", "inventoryQuantity"], ["bulkValue", "lots"]] }));
+    const badValue = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({
+        ...base,
+        intent: "bulk",
+        variants: rows([0]),
+        extra: [
+          ["bulkAction", "inventoryQuantity"],
+          ["bulkValue", "lots"],
+        ],
+      }),
+    );
     expect(badValue.status).toBe(400);
     expect(badValue.body).toContain("Enter a whole number.");
 
-    const priced = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([0, 4]), extra: [["bulkAction", "price"], ["bulkValue", "30"]] }));
+    const priced = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({
+        ...base,
+        intent: "bulk",
+        variants: rows([0, 4]),
+        extra: [
+          ["bulkAction", "price"],
+          ["bulkValue", "30"],
+        ],
+      }),
+    );
     expect(priced.status).toBe(200);
     expect(priced.body).toContain("Changed 2 variants. Save to keep the change.");
     expect([0, 1, 4].map((i) => inputValue(priced.body, `variants.${i}.price`))).toEqual(["30", "12.50", "30"]);
-    const stocked = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([1, 2]), extra: [["bulkAction", "inventoryQuantity"], ["bulkValue", "7"]] }));
+    const stocked = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({
+        ...base,
+        intent: "bulk",
+        variants: rows([1, 2]),
+        extra: [
+          ["bulkAction", "inventoryQuantity"],
+          ["bulkValue", "7"],
+        ],
+      }),
+    );
     expect([1, 2, 3].map((i) => inputValue(stocked.body, `variants.${i}.inventoryQuantity`))).toEqual(["7", "7", "3"]);
     const deleted = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([2, 5]), extra: [["bulkAction", "delete"]] }));
     expect(deleted.status).toBe(200);
     expect(inputValue(deleted.body, "variantCount")).toBe("4");
     expect(deleted.body).not.toContain("Red / L");
-    const all = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([0, 1, 2, 3, 4, 5]), extra: [["bulkAction", "delete"]] }));
+    const all = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({ ...base, intent: "bulk", variants: rows([0, 1, 2, 3, 4, 5]), extra: [["bulkAction", "delete"]] }),
+    );
     expect(all.status).toBe(400);
     expect(all.body).toContain("A product needs at least one variant");
     // None of that touched the database.
     expect(await snapshot(alphaDb)).toEqual(before);
 
     const keptIds = [0, 1, 3, 4].map((i) => hoodie.variants[i].id);
-    const saved = await adminPost(app, alice, path, productForm({
-      ...base,
-      variants: [0, 1, 3, 4].map((i) => ({ ...rows([])[i], price: i === 0 || i === 4 ? "30" : rows([])[i].price, inventory: i === 1 ? "7" : rows([])[i].inventory })),
-    }));
+    const saved = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({
+        ...base,
+        variants: [0, 1, 3, 4].map((i) => ({
+          ...rows([])[i],
+          price: i === 0 || i === 4 ? "30" : rows([])[i].price,
+          inventory: i === 1 ? "7" : rows([])[i].inventory,
+        })),
+      }),
+    );
     expect(saved.status).toBe(302);
     const after = (await getProduct(alphaDb, ids.hoodie))!;
     expect(after.variants.map((v) => v.id)).toEqual(keptIds);
     expect(after.variants.map((v) => [v.optionValues.join("/"), v.price, v.inventoryQuantity])).toEqual([
-      ["Red/S", 3000, 0], ["Red/M", 1250, 7], ["Blue/S", 120099, 3], ["Blue/M", 3000, 4],
+      ["Red/S", 3000, 0],
+      ["Red/M", 1250, 7],
+      ["Blue/S", 120099, 3],
+      ["Blue/M", 3000, 4],
     ]);
   });
 
   it("rebuilds variants when options change, keeping the data of matching combinations", async () => {
-    const created = await saveProduct(alphaDb, SEED, product({
-      title: "Mug", options: [{ name: "Color", values: ["Red", "Blue"] }],
-      variants: [variant({ optionValues: ["Red"], sku: "MUG-R", price: 900, inventoryQuantity: 5 }), variant({ optionValues: ["Blue"], sku: "MUG-B", price: 950, inventoryQuantity: 2 })],
-    }));
+    const created = await saveProduct(
+      alphaDb,
+      SEED,
+      product({
+        title: "Mug",
+        options: [{ name: "Color", values: ["Red", "Blue"] }],
+        variants: [
+          variant({ optionValues: ["Red"], sku: "MUG-R", price: 900, inventoryQuantity: 5 }),
+          variant({ optionValues: ["Blue"], sku: "MUG-B", price: 950, inventoryQuantity: 2 }),
+        ],
+      }),
+    );
     // Saving with a changed option list rebuilds the rows first: no separate "Generate" needed.
-    const res = await adminPost(app, alice, `/admin/alpha/products/${created.id}`, productForm({
-      title: "Mug", options: [["Colour", "Red, Blue, Green"], ["Size", "Small, Large"]], builtFrom: [{ name: "Color", values: ["Red", "Blue"] }],
-      variants: [{ options: ["Red"], sku: "MUG-R", price: "9.00", inventory: "5" }, { options: ["Blue"], sku: "MUG-B", price: "9.50", inventory: "2" }],
-    }));
+    const res = await adminPost(
+      app,
+      alice,
+      `/admin/alpha/products/${created.id}`,
+      productForm({
+        title: "Mug",
+        options: [
+          ["Colour", "Red, Blue, Green"],
+          ["Size", "Small, Large"],
+        ],
+        builtFrom: [{ name: "Color", values: ["Red", "Blue"] }],
+        variants: [
+          { options: ["Red"], sku: "MUG-R", price: "9.00", inventory: "5" },
+          { options: ["Blue"], sku: "MUG-B", price: "9.50", inventory: "2" },
+        ],
+      }),
+    );
     expect(res.status).toBe(302);
     const mug = (await getProduct(alphaDb, created.id))!;
-    expect(mug.options).toEqual([{ name: "Colour", values: ["Red", "Blue", "Green"] }, { name: "Size", values: ["Small", "Large"] }]);
+    expect(mug.options).toEqual([
+      { name: "Colour", values: ["Red", "Blue", "Green"] },
+      { name: "Size", values: ["Small", "Large"] },
+    ]);
     expect(mug.variants.map((v) => [v.optionValues.join("/"), v.sku, v.price, v.inventoryQuantity])).toEqual([
       ["Red/Small", "MUG-R", 900, 5],
       ["Red/Large", "", 900, 0],
@@ -288,10 +516,25 @@ describe("product editor", () => {
     expect(inputValue(added.body, "optionCount")).toBe("1");
     expect(inputValue(added.body, "options.0.name")).toBe("");
 
-    const removed = await adminPost(app, alice, path, productForm({
-      intent: "remove-option:0", title: "Cap", options: [["Size", "S, M"], ["Color", "Red, Blue"]],
-      variants: [["S", "Red"], ["S", "Blue"], ["M", "Red"], ["M", "Blue"]].map((o, i) => ({ options: o, price: String(10 + i) })),
-    }));
+    const removed = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({
+        intent: "remove-option:0",
+        title: "Cap",
+        options: [
+          ["Size", "S, M"],
+          ["Color", "Red, Blue"],
+        ],
+        variants: [
+          ["S", "Red"],
+          ["S", "Blue"],
+          ["M", "Red"],
+          ["M", "Blue"],
+        ].map((o, i) => ({ options: o, price: String(10 + i) })),
+      }),
+    );
     expect(removed.status).toBe(200);
     expect(inputValue(removed.body, "optionCount")).toBe("1");
     expect(inputValue(removed.body, "options.0.name")).toBe("Color");
@@ -300,7 +543,12 @@ describe("product editor", () => {
 
     // 13 options of two values each: 8192 combinations, refused before any are built.
     const many = Array.from({ length: 13 }, (_, i): [string, string] => [`O${i}`, "a, b"]);
-    const tooMany = await adminPost(app, alice, path, productForm({ intent: "generate", title: "Cap", options: many, builtFrom: [], variants: [{ price: "1" }] }));
+    const tooMany = await adminPost(
+      app,
+      alice,
+      path,
+      productForm({ intent: "generate", title: "Cap", options: many, builtFrom: [], variants: [{ price: "1" }] }),
+    );
     expect(tooMany.status).toBe(400);
     expect(tooMany.body).toContain("These options make 8192 combinations; a product can have at most 2000 variants.");
     // Any number of options within that limit is fine: here four.
@@ -312,7 +560,12 @@ describe("product editor", () => {
 
   it("deletes a product from its editor", async () => {
     const doomed = await saveProduct(alphaDb, SEED, product({ title: "Doomed" }));
-    const res = await adminPost(app, alice, `/admin/alpha/products/${doomed.id}`, productForm({ intent: "delete", title: "Doomed", variants: [{ price: "1" }] }));
+    const res = await adminPost(
+      app,
+      alice,
+      `/admin/alpha/products/${doomed.id}`,
+      productForm({ intent: "delete", title: "Doomed", variants: [{ price: "1" }] }),
+    );
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/admin/alpha/products?deleted=1");
     expect(await getProduct(alphaDb, doomed.id)).toBeNull();
@@ -322,33 +575,79 @@ describe("product editor", () => {
 
 describe("regenerating variants (domain)", () => {
   const draft = (over: Partial<ProductDraft>): ProductDraft => ({
-    title: "", handle: "", descriptionHtml: "", status: "draft", vendor: "", productType: "", tags: "", seoTitle: "", seoDescription: "",
-    options: [], builtFrom: [], variants: [], ...over,
+    title: "",
+    handle: "",
+    descriptionHtml: "",
+    status: "draft",
+    vendor: "",
+    productType: "",
+    tags: "",
+    seoTitle: "",
+    seoDescription: "",
+    options: [],
+    builtFrom: [],
+    variants: [],
+    ...over,
   });
-  const row = (optionValues: string[], sku: string, price: string) =>
-    ({ optionValues, sku, price, compareAtPrice: "", inventoryQuantity: "3", continueSelling: false, weightGrams: "0", selected: true });
+  const row = (optionValues: string[], sku: string, price: string) => ({
+    optionValues,
+    sku,
+    price,
+    compareAtPrice: "",
+    inventoryQuantity: "3",
+    continueSelling: false,
+    weightGrams: "0",
+    selected: true,
+  });
 
   it("keeps rows when an option is renamed or reordered by name", () => {
-    const result = regenerateVariants(draft({
-      options: [{ name: "Size", values: "S, M" }, { name: "Colour", values: "Red" }],
-      builtFrom: [{ name: "Colour", values: ["Red"] }, { name: "Size", values: ["S", "M"] }],
-      variants: [row(["Red", "S"], "RS", "1"), row(["Red", "M"], "RM", "2")],
-    }));
-    expect(result.draft.variants.map((v) => [v.optionValues, v.sku, v.price, v.selected])).toEqual([[["S", "Red"], "RS", "1", false], [["M", "Red"], "RM", "2", false]]);
+    const result = regenerateVariants(
+      draft({
+        options: [
+          { name: "Size", values: "S, M" },
+          { name: "Colour", values: "Red" },
+        ],
+        builtFrom: [
+          { name: "Colour", values: ["Red"] },
+          { name: "Size", values: ["S", "M"] },
+        ],
+        variants: [row(["Red", "S"], "RS", "1"), row(["Red", "M"], "RM", "2")],
+      }),
+    );
+    expect(result.draft.variants.map((v) => [v.optionValues, v.sku, v.price, v.selected])).toEqual([
+      [["S", "Red"], "RS", "1", false],
+      [["M", "Red"], "RM", "2", false],
+    ]);
   });
 
   it("keeps the first of several rows when an option is removed", () => {
-    const result = regenerateVariants(draft({
-      options: [{ name: "Colour", values: "Red" }],
-      builtFrom: [{ name: "Colour", values: ["Red"] }, { name: "Size", values: ["S", "M"] }],
-      variants: [row(["Red", "S"], "RS", "1"), row(["Red", "M"], "RM", "2")],
-    }));
+    const result = regenerateVariants(
+      draft({
+        options: [{ name: "Colour", values: "Red" }],
+        builtFrom: [
+          { name: "Colour", values: ["Red"] },
+          { name: "Size", values: ["S", "M"] },
+        ],
+        variants: [row(["Red", "S"], "RS", "1"), row(["Red", "M"], "RM", "2")],
+      }),
+    );
     expect(result.draft.variants.map((v) => [v.optionValues, v.sku])).toEqual([[["Red"], "RS"]]);
   });
 
   it("explains incomplete options instead of building nothing", () => {
-    expect(regenerateVariants(draft({ options: [{ name: "Size", values: " , " }] })).error).toBe("Give every option a distinct name and at least one value first.");
-    expect(regenerateVariants(draft({ options: [{ name: "Size", values: "S" }, { name: "size", values: "M" }] })).error).toMatch(/distinct name/);
+    expect(regenerateVariants(draft({ options: [{ name: "Size", values: " , " }] })).error).toBe(
+      "Give every option a distinct name and at least one value first.",
+    );
+    expect(
+      regenerateVariants(
+        draft({
+          options: [
+            { name: "Size", values: "S" },
+            { name: "size", values: "M" },
+          ],
+        }),
+      ).error,
+    ).toMatch(/distinct name/);
   });
 });
 
@@ -356,10 +655,18 @@ describe("product list", () => {
   beforeAll(async () => {
     for (let i = 1; i <= 55; i++) {
       const n = String(i).padStart(2, "0");
-      await saveProduct(alphaDb, SEED, product({
-        title: `Bulk item ${n}`, vendor: i % 2 ? "Odd Works" : "Even Co", productType: i % 5 ? "Filler" : "Special", tags: i % 3 ? [] : ["Third"],
-        status: i % 4 ? "active" : "draft", variants: [variant({ sku: `SKU-ALPHA-${n}`, inventoryQuantity: i * 10, price: 100 * i })],
-      }));
+      await saveProduct(
+        alphaDb,
+        SEED,
+        product({
+          title: `Bulk item ${n}`,
+          vendor: i % 2 ? "Odd Works" : "Even Co",
+          productType: i % 5 ? "Filler" : "Special",
+          tags: i % 3 ? [] : ["Third"],
+          status: i % 4 ? "active" : "draft",
+          variants: [variant({ sku: `SKU-ALPHA-${n}`, inventoryQuantity: i * 10, price: 100 * i })],
+        }),
+      );
     }
     await saveProduct(alphaDb, SEED, product({ title: "100% Linen Towel", handle: "linen-towel", variants: [variant({ inventoryQuantity: 1000 })] }));
   });
@@ -408,9 +715,15 @@ describe("product list", () => {
 
   it("publishes, archives, tags, untags and deletes selected products, each in one go with an audit event per product", async () => {
     const betaBefore = await snapshot(betaDb);
-    const picked = await alphaDb.selectFrom("products").select("id").where("title", "in", ["Bulk item 04", "Bulk item 08", "Bulk item 12"]).orderBy("id").execute();
+    const picked = await alphaDb
+      .selectFrom("products")
+      .select("id")
+      .where("title", "in", ["Bulk item 04", "Bulk item 08", "Bulk item 12"])
+      .orderBy("id")
+      .execute();
     const pickedIds = picked.map((p) => p.id);
-    const post = (fields: [string, string][]) => adminPost(app, alice, "/admin/alpha/products?index", [...pickedIds.map((id): [string, string] => ["ids", id]), ...fields]);
+    const post = (fields: [string, string][]) =>
+      adminPost(app, alice, "/admin/alpha/products?index", [...pickedIds.map((id): [string, string] => ["ids", id]), ...fields]);
     const rows = () => alphaDb.selectFrom("products").select(["status", "tags", "published_at"]).where("id", "in", pickedIds).orderBy("id").execute();
 
     const published = await post([["bulkAction", "publish"]]);
@@ -419,14 +732,38 @@ describe("product list", () => {
     expect((await rows()).every((r) => r.status === "active" && r.published_at !== null)).toBe(true);
     expect(await auditCount(alphaDb, "product.published")).toBe(3);
 
-    expect((await post([["bulkAction", "add_tag"], ["tag", "Sale"]])).body).toContain("Tagged 3 products.");
+    expect(
+      (
+        await post([
+          ["bulkAction", "add_tag"],
+          ["tag", "Sale"],
+        ])
+      ).body,
+    ).toContain("Tagged 3 products.");
     expect((await rows()).map((r) => r.tags)).toEqual([["Sale"], ["Sale"], ["Third", "Sale"]]);
-    expect((await post([["bulkAction", "add_tag"], ["tag", "sale"]])).body).toContain("Tagged 0 products.");
-    expect((await post([["bulkAction", "remove_tag"], ["tag", "THIRD"]])).body).toContain("Untagged 1 product.");
+    expect(
+      (
+        await post([
+          ["bulkAction", "add_tag"],
+          ["tag", "sale"],
+        ])
+      ).body,
+    ).toContain("Tagged 0 products.");
+    expect(
+      (
+        await post([
+          ["bulkAction", "remove_tag"],
+          ["tag", "THIRD"],
+        ])
+      ).body,
+    ).toContain("Untagged 1 product.");
     expect((await rows()).map((r) => r.tags)).toEqual([["Sale"], ["Sale"], ["Sale"]]);
 
     const auditsBefore = await auditCount(alphaDb);
-    const noTag = await post([["bulkAction", "add_tag"], ["tag", "  "]]);
+    const noTag = await post([
+      ["bulkAction", "add_tag"],
+      ["tag", "  "],
+    ]);
     expect(noTag.status).toBe(400);
     expect(noTag.body).toContain("Enter a tag.");
     const noneTicked = await adminPost(app, alice, "/admin/alpha/products?index", [["bulkAction", "archive"]]);
@@ -453,7 +790,10 @@ describe("who may reach a shop's catalogue", () => {
     }
     const save = await adminPost(app, alice, `/admin/beta/products/${ids.betaTee}`, productForm({ title: "Hijacked", variants: [{ price: "1" }] }));
     expect(save.status).toBe(404);
-    const bulk = await adminPost(app, alice, "/admin/beta/products?index", [["ids", ids.betaTee], ["bulkAction", "delete"]]);
+    const bulk = await adminPost(app, alice, "/admin/beta/products?index", [
+      ["ids", ids.betaTee],
+      ["bulkAction", "delete"],
+    ]);
     expect(bulk.status).toBe(404);
     expect(await snapshot(betaDb)).toEqual(betaBefore);
   });
@@ -482,14 +822,26 @@ describe("who may reach a shop's catalogue", () => {
     expect((await adminGet(app, stan, "/admin/alpha/products")).status).toBe(200);
     const created = await adminPost(app, stan, "/admin/alpha/products/new", productForm({ title: "Staff pick", variants: [{ price: "5" }] }));
     expect(created.status).toBe(302);
-    const audit = await alphaDb.selectFrom("audit_events").select(["actor_email", "action"]).where("action", "=", "product.created").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const audit = await alphaDb
+      .selectFrom("audit_events")
+      .select(["actor_email", "action"])
+      .where("action", "=", "product.created")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(audit).toEqual({ actor_email: "stan@example.com", action: "product.created" });
 
     const alphaBefore = await snapshot(alphaDb);
     expect((await adminGet(app, bob, "/admin/alpha/products")).status).toBe(404);
     expect((await adminGet(app, bob, `/admin/alpha/products/${ids.alphaTee}`)).status).toBe(404);
     expect((await adminPost(app, bob, "/admin/alpha/products/new", productForm({ title: "Intruder", variants: [{ price: "5" }] }))).status).toBe(404);
-    expect((await adminPost(app, bob, "/admin/alpha/products?index", [["ids", ids.alphaTee], ["bulkAction", "delete"]])).status).toBe(404);
+    expect(
+      (
+        await adminPost(app, bob, "/admin/alpha/products?index", [
+          ["ids", ids.alphaTee],
+          ["bulkAction", "delete"],
+        ])
+      ).status,
+    ).toBe(404);
     expect(await snapshot(alphaDb)).toEqual(alphaBefore);
 
     const visitor = await app.request("bazaar.test", "/admin/alpha/products");

@@ -60,13 +60,23 @@ describe("npm run bazaar", () => {
     expect(run.stdout.trim().split("\n")).toHaveLength(1);
     expect(report).toMatchObject({ created: 3, updated: 0, skipped: 6 });
     expect(report.errors.map((e: { line: number; handle: string }) => [e.line, e.handle])).toEqual([
-      [3, "no-title"], [5, "bad-price"], [6, "bad-status"], [9, "dup-options"], [13, ""], [14, "long-seo"], [15, "bad-qty"],
+      [3, "no-title"],
+      [5, "bad-price"],
+      [6, "bad-status"],
+      [9, "dup-options"],
+      [13, ""],
+      [14, "long-seo"],
+      [15, "bad-qty"],
     ]);
     expect(report.errors[1].message).toContain('"12,34.5"');
     // Diagnostics went to standard error.
     expect(run.stderr).toContain("of 14 rows");
 
-    expect((await northDb.selectFrom("products").select("handle").orderBy("handle").execute()).map((p) => p.handle)).toEqual(["good-hat", "good-socks", "split-scarf"]);
+    expect((await northDb.selectFrom("products").select("handle").orderBy("handle").execute()).map((p) => p.handle)).toEqual([
+      "good-hat",
+      "good-socks",
+      "split-scarf",
+    ]);
     expect(await southDb.selectFrom("products").select("id").execute()).toEqual([]);
     const transfer = await northDb.selectFrom("catalogue_transfers").selectAll().executeTakeFirstOrThrow();
     expect(transfer).toMatchObject({ kind: "import", status: "done", file_name: "shopify-bad-rows.csv", total_rows: 14, processed_rows: 14 });
@@ -90,8 +100,12 @@ describe("npm run bazaar", () => {
     expect(records.filter((r) => r.Handle === "split-scarf").map((r) => r["Variant Price"])).toEqual(["20.00", "22.00"]);
     const southRecords: Record<string, string>[] = parse(southRun.stdout, { columns: true });
     expect(southRecords.map((r) => [r.Handle, r["Variant Price"]])).toEqual([["yen-bowl", "1200"]]);
-    expect(await northDb.selectFrom("catalogue_transfers").select(["kind", "status"]).where("kind", "=", "export").execute()).toEqual([{ kind: "export", status: "done" }]);
-    expect(await southDb.selectFrom("catalogue_transfers").select(["kind", "status"]).where("kind", "=", "export").execute()).toEqual([{ kind: "export", status: "done" }]);
+    expect(await northDb.selectFrom("catalogue_transfers").select(["kind", "status"]).where("kind", "=", "export").execute()).toEqual([
+      { kind: "export", status: "done" },
+    ]);
+    expect(await southDb.selectFrom("catalogue_transfers").select(["kind", "status"]).where("kind", "=", "export").execute()).toEqual([
+      { kind: "export", status: "done" },
+    ]);
   });
 
   it("fails with exit code 1 and nothing on standard output for an unknown shop, a missing file or a non-CSV", async () => {

@@ -12,7 +12,17 @@ import { LocalDiskStorage } from "../shop/storage.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { catalogueSnapshot, logIn, ORIGIN, PLATFORM, startHostProxy, startImageServer, UNREACHABLE_IMAGES, waitFor, type LocalServer } from "./support/catalogue-csv.ts";
+import {
+  catalogueSnapshot,
+  logIn,
+  ORIGIN,
+  PLATFORM,
+  startHostProxy,
+  startImageServer,
+  UNREACHABLE_IMAGES,
+  waitFor,
+  type LocalServer,
+} from "./support/catalogue-csv.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 
@@ -153,12 +163,19 @@ describe("exporting the catalogue", () => {
     expect(tampered.status).toBe(404);
     expect(await southDb.selectFrom("catalogue_transfers").select("id").where("kind", "=", "export").execute()).toHaveLength(1);
     // Mutations need this exact origin.
-    const crossOrigin = await app.request(PLATFORM, "/admin/north/transfers/export", { method: "POST", headers: { cookie: ownerCookie, origin: "http://north.shops.test" } });
+    const crossOrigin = await app.request(PLATFORM, "/admin/north/transfers/export", {
+      method: "POST",
+      headers: { cookie: ownerCookie, origin: "http://north.shops.test" },
+    });
     expect(crossOrigin.status).toBe(403);
   });
 
   it("writes an empty catalogue as the header alone", async () => {
-    const shop = await provisionShop(t.db, { slug: "empty", name: "Empty", ownerId: (await t.db.selectFrom("platform.users").select("id").where("email", "=", "owner@example.com").executeTakeFirstOrThrow()).id });
+    const shop = await provisionShop(t.db, {
+      slug: "empty",
+      name: "Empty",
+      ownerId: (await t.db.selectFrom("platform.users").select("id").where("email", "=", "owner@example.com").executeTakeFirstOrThrow()).id,
+    });
     const res = await exportOf("empty", ownerCookie);
     expect(res.body).toBe(`${SHOPIFY_COLUMNS.join(",")}\n`);
     const finished = await waitFor(async () => {

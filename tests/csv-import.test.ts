@@ -103,17 +103,60 @@ describe("importing a Shopify product CSV", () => {
       tags: ["cotton", "summer", "basics"],
       seoTitle: "Classic Tee in organic cotton",
       seoDescription: "A soft tee for every day.",
-      options: [{ name: "Color", values: ["Red", "Blue"] }, { name: "Size", values: ["S", "M"] }],
+      options: [
+        { name: "Color", values: ["Red", "Blue"] },
+        { name: "Size", values: ["S", "M"] },
+      ],
     });
     expect(tee!.variants).toEqual([
-      { optionValues: ["Red", "S"], sku: "TEE-RED-S", price: "2500", compareAtPrice: "3000", inventoryQuantity: 10, continueSelling: false, weightGrams: 180, image: null },
-      { optionValues: ["Red", "M"], sku: "TEE-RED-M", price: "2500", compareAtPrice: "3000", inventoryQuantity: 5, continueSelling: false, weightGrams: 190, image: null },
-      { optionValues: ["Blue", "S"], sku: "TEE-BLU-S", price: "2650", compareAtPrice: null, inventoryQuantity: 0, continueSelling: true, weightGrams: 180, image: null },
-      { optionValues: ["Blue", "M"], sku: "TEE-BLU-M", price: "2650", compareAtPrice: null, inventoryQuantity: 3, continueSelling: false, weightGrams: 190, image: null },
+      {
+        optionValues: ["Red", "S"],
+        sku: "TEE-RED-S",
+        price: "2500",
+        compareAtPrice: "3000",
+        inventoryQuantity: 10,
+        continueSelling: false,
+        weightGrams: 180,
+        image: null,
+      },
+      {
+        optionValues: ["Red", "M"],
+        sku: "TEE-RED-M",
+        price: "2500",
+        compareAtPrice: "3000",
+        inventoryQuantity: 5,
+        continueSelling: false,
+        weightGrams: 190,
+        image: null,
+      },
+      {
+        optionValues: ["Blue", "S"],
+        sku: "TEE-BLU-S",
+        price: "2650",
+        compareAtPrice: null,
+        inventoryQuantity: 0,
+        continueSelling: true,
+        weightGrams: 180,
+        image: null,
+      },
+      {
+        optionValues: ["Blue", "M"],
+        sku: "TEE-BLU-M",
+        price: "2650",
+        compareAtPrice: null,
+        inventoryQuantity: 3,
+        continueSelling: false,
+        weightGrams: 190,
+        image: null,
+      },
     ]);
     const tote = await productByHandle(northDb, "canvas-tote");
     expect(tote).toMatchObject({ status: "draft", options: [], variants: [{ optionValues: [], sku: "TOTE-1", price: "1800", inventoryQuantity: 12 }] });
-    expect(await productByHandle(northDb, "gift-mug")).toMatchObject({ status: "archived", tags: [], variants: [{ price: "1250" }, { price: "1400", continueSelling: false }] });
+    expect(await productByHandle(northDb, "gift-mug")).toMatchObject({
+      status: "archived",
+      tags: [],
+      variants: [{ price: "1250" }, { price: "1400", continueSelling: false }],
+    });
     // An empty Variant Inventory Tracker is Shopify's "don't track": such a variant never sells out.
     expect(await productByHandle(northDb, "art-poster")).toMatchObject({ variants: [{ price: "999", inventoryQuantity: 0, continueSelling: true }] });
   });
@@ -124,7 +167,12 @@ describe("importing a Shopify product CSV", () => {
     expect(report.errors).toEqual([]);
     // The Body cell of line 2 spans two lines, so the second row of the file starts on line 4.
     expect(report.warnings.map((w) => [w.line, w.handle])).toEqual([
-      [2, "classic-tee"], [4, "classic-tee"], [5, "classic-tee"], [7, "classic-tee"], [8, "canvas-tote"], [9, "canvas-tote"],
+      [2, "classic-tee"],
+      [4, "classic-tee"],
+      [5, "classic-tee"],
+      [7, "classic-tee"],
+      [8, "canvas-tote"],
+      [9, "canvas-tote"],
     ]);
     expect(report.warnings[0].message).toMatch(/^Image not added: could not download http:\/\/127\.0\.0\.1:9\/images\/tee-front\.png: /);
     // After three failures in a row the host is given up on rather than waited for.
@@ -133,7 +181,11 @@ describe("importing a Shopify product CSV", () => {
   });
 
   it("downloads images from Image Src, in Position order with their alt text, and links Variant Image", async () => {
-    const shop = await provisionShop(t.db, { slug: "pictures", name: "Pictures", ownerId: (await t.db.selectFrom("platform.users").select("id").executeTakeFirstOrThrow()).id });
+    const shop = await provisionShop(t.db, {
+      slug: "pictures",
+      name: "Pictures",
+      ownerId: (await t.db.selectFrom("platform.users").select("id").executeTakeFirstOrThrow()).id,
+    });
     const db = tenantDb(t.db, shop.schema_name);
     const csv = withImagesFrom("shopify-products.csv", images.origin);
     const report = await importProductsCsv(db, actor, fromText(csv), options(shop, "USD"));
@@ -161,7 +213,11 @@ describe("importing a Shopify product CSV", () => {
   });
 
   it("skips every product with a bad row, naming each line, and imports the rest", async () => {
-    const shop = await provisionShop(t.db, { slug: "mixed", name: "Mixed", ownerId: (await t.db.selectFrom("platform.users").select("id").executeTakeFirstOrThrow()).id });
+    const shop = await provisionShop(t.db, {
+      slug: "mixed",
+      name: "Mixed",
+      ownerId: (await t.db.selectFrom("platform.users").select("id").executeTakeFirstOrThrow()).id,
+    });
     const db = tenantDb(t.db, shop.schema_name);
     const report = await importProductsCsv(db, actor, fromFile("shopify-bad-rows.csv"), options(shop, "EUR"));
     expect(report).toMatchObject({ created: 3, updated: 0, skipped: 6, warnings: [] });
@@ -177,7 +233,10 @@ describe("importing a Shopify product CSV", () => {
     // Nothing of a skipped product exists; a handle whose rows are apart in the file still makes one product.
     const products = await catalogueSnapshot(db);
     expect(products.map((p) => p.handle)).toEqual(["good-hat", "good-socks", "split-scarf"]);
-    expect(products.find((p) => p.handle === "split-scarf")!.variants.map((v) => [v.optionValues, v.price])).toEqual([[["Grey"], "2000"], [["Navy"], "2200"]]);
+    expect(products.find((p) => p.handle === "split-scarf")!.variants.map((v) => [v.optionValues, v.price])).toEqual([
+      [["Grey"], "2000"],
+      [["Navy"], "2200"],
+    ]);
     expect(await db.selectFrom("variants").select("id").execute()).toHaveLength(4);
   });
 
@@ -203,13 +262,29 @@ describe("importing a Shopify product CSV", () => {
       .orderBy("v.position")
       .execute();
     // Stock levels only: no Title, no prices, no option names.
-    const stock = ["Handle,Option1 Value,Option2 Value,Variant Inventory Qty", "classic-tee,Red,S,41", "classic-tee,Red,M,42", "classic-tee,Blue,S,43", "classic-tee,Blue,M,44"].join("\n");
+    const stock = [
+      "Handle,Option1 Value,Option2 Value,Variant Inventory Qty",
+      "classic-tee,Red,S,41",
+      "classic-tee,Red,M,42",
+      "classic-tee,Blue,S,43",
+      "classic-tee,Blue,M,44",
+    ].join("\n");
     const report = await importProductsCsv(northDb, actor, fromText(stock), options(north, "EUR"));
     expect(report).toMatchObject({ created: 0, updated: 1, skipped: 0, errors: [] });
     const tee = await productByHandle(northDb, "classic-tee");
     expect(tee).toMatchObject({ title: "Classic Tee", tags: ["cotton", "summer", "basics"], status: "active" });
-    expect(tee!.variants.map((v) => [v.inventoryQuantity, v.price, v.sku])).toEqual([[41, "2500", "TEE-RED-S"], [42, "2500", "TEE-RED-M"], [43, "2650", "TEE-BLU-S"], [44, "2650", "TEE-BLU-M"]]);
-    const after = await northDb.selectFrom("variants").select(["id", "option_values"]).where("product_id", "=", (await northDb.selectFrom("products").select("id").where("handle", "=", "classic-tee").executeTakeFirstOrThrow()).id).orderBy("position").execute();
+    expect(tee!.variants.map((v) => [v.inventoryQuantity, v.price, v.sku])).toEqual([
+      [41, "2500", "TEE-RED-S"],
+      [42, "2500", "TEE-RED-M"],
+      [43, "2650", "TEE-BLU-S"],
+      [44, "2650", "TEE-BLU-M"],
+    ]);
+    const after = await northDb
+      .selectFrom("variants")
+      .select(["id", "option_values"])
+      .where("product_id", "=", (await northDb.selectFrom("products").select("id").where("handle", "=", "classic-tee").executeTakeFirstOrThrow()).id)
+      .orderBy("position")
+      .execute();
     expect(after).toEqual(before);
   });
 
@@ -225,7 +300,11 @@ describe("importing a Shopify product CSV", () => {
   });
 
   it("refuses a file that isn't a product CSV before writing anything", async () => {
-    const shop = await provisionShop(t.db, { slug: "refused", name: "Refused", ownerId: (await t.db.selectFrom("platform.users").select("id").executeTakeFirstOrThrow()).id });
+    const shop = await provisionShop(t.db, {
+      slug: "refused",
+      name: "Refused",
+      ownerId: (await t.db.selectFrom("platform.users").select("id").executeTakeFirstOrThrow()).id,
+    });
     const db = tenantDb(t.db, shop.schema_name);
     await expect(importProductsCsv(db, actor, fromText("Name,Price\nShirt,10\n"), options(shop, "EUR"))).rejects.toThrow(/no Handle column/);
     const broken = `Handle,Title,Variant Price\nfine-product,Fine,5.00\nbroken,"Unclosed quote,5.00\n`;
@@ -237,11 +316,19 @@ describe("importing a Shopify product CSV", () => {
 describe("importing through the admin, as a job", () => {
   const upload = (slug: string, csv: string, cookie = ownerCookie, fileName = "catalogue.csv") => {
     const { body, contentType } = multipartBody({}, [{ field: "file", filename: fileName, contentType: "text/csv", data: Buffer.from(csv) }]);
-    return rawRequest(app.port, PLATFORM, `/admin/${slug}/transfers?index`, { method: "POST", body, headers: { cookie, origin: ORIGIN, "content-type": contentType } });
+    return rawRequest(app.port, PLATFORM, `/admin/${slug}/transfers?index`, {
+      method: "POST",
+      body,
+      headers: { cookie, origin: ORIGIN, "content-type": contentType },
+    });
   };
 
   it("uploads a file, runs it on the worker with a growing progress count, and shows the report", async () => {
-    const shop = await provisionShop(t.db, { slug: "jobshop", name: "Job Shop", ownerId: (await t.db.selectFrom("platform.users").select("id").where("email", "=", "owner@example.com").executeTakeFirstOrThrow()).id });
+    const shop = await provisionShop(t.db, {
+      slug: "jobshop",
+      name: "Job Shop",
+      ownerId: (await t.db.selectFrom("platform.users").select("id").where("email", "=", "owner@example.com").executeTakeFirstOrThrow()).id,
+    });
     const db = tenantDb(t.db, shop.schema_name);
     const csv = generatedCsv(500, { badPriceEvery: 125 });
     const res = await upload("jobshop", csv, ownerCookie, "big-catalogue.csv");
@@ -265,14 +352,18 @@ describe("importing through the admin, as a job", () => {
     try {
       const seen: number[] = [];
       let runningPage = "";
-      const done = await waitFor(async () => {
-        const row = await db.selectFrom("catalogue_transfers").selectAll().where("id", "=", transfer.id).executeTakeFirstOrThrow();
-        if (row.status === "running" && row.processed_rows > 0 && !runningPage) {
-          runningPage = (await app.request(PLATFORM, "/admin/jobshop/transfers", { headers: { cookie: ownerCookie } })).body;
-        }
-        if (seen.at(-1) !== row.processed_rows) seen.push(row.processed_rows);
-        return row.status === "done" || row.status === "failed" ? row : undefined;
-      }, 60_000, 20);
+      const done = await waitFor(
+        async () => {
+          const row = await db.selectFrom("catalogue_transfers").selectAll().where("id", "=", transfer.id).executeTakeFirstOrThrow();
+          if (row.status === "running" && row.processed_rows > 0 && !runningPage) {
+            runningPage = (await app.request(PLATFORM, "/admin/jobshop/transfers", { headers: { cookie: ownerCookie } })).body;
+          }
+          if (seen.at(-1) !== row.processed_rows) seen.push(row.processed_rows);
+          return row.status === "done" || row.status === "failed" ? row : undefined;
+        },
+        60_000,
+        20,
+      );
       expect(done.status).toBe("done");
       expect(done.total_rows).toBe(2000);
       expect(done.processed_rows).toBe(2000);
@@ -287,7 +378,12 @@ describe("importing through the admin, as a job", () => {
       expect(report.created).toBe(496);
       expect(report.skipped).toBe(4);
       // Product 125's fourth variant is on line 1 + 124 * 4 + 4.
-      expect(report.errors.map((e) => [e.line, e.handle])).toEqual([[501, "generated-125"], [1001, "generated-250"], [1501, "generated-375"], [2001, "generated-500"]]);
+      expect(report.errors.map((e) => [e.line, e.handle])).toEqual([
+        [501, "generated-125"],
+        [1001, "generated-250"],
+        [1501, "generated-375"],
+        [2001, "generated-500"],
+      ]);
       expect(await db.selectFrom("products").select("id").execute()).toHaveLength(496);
 
       // The job completes just after it has written the report.
@@ -301,7 +397,12 @@ describe("importing through the admin, as a job", () => {
       expect(page.body).toMatch(/<td>501<\/td><td>generated-125<\/td><td>Variant Price &quot;12,34.5&quot;/);
       expect(page.body).not.toContain('http-equiv="refresh"');
 
-      const audit = await db.selectFrom("audit_events").select(["action", "actor_email", "summary"]).where("subject_type", "=", "catalogue_transfer").orderBy("id").execute();
+      const audit = await db
+        .selectFrom("audit_events")
+        .select(["action", "actor_email", "summary"])
+        .where("subject_type", "=", "catalogue_transfer")
+        .orderBy("id")
+        .execute();
       expect(audit).toEqual([
         { action: "catalogue.import_started", actor_email: "owner@example.com", summary: "Import of big-catalogue.csv" },
         { action: "catalogue.import_finished", actor_email: "owner@example.com", summary: "big-catalogue.csv: 496 created, 0 updated, 4 skipped" },
@@ -327,11 +428,14 @@ describe("importing through the admin, as a job", () => {
   });
 
   it("keeps each shop's imports to its members: other shops' pages and transfer ids are 404", async () => {
-    await southDb.insertInto("catalogue_transfers").values([
-      { kind: "import", file_name: "south-1.csv", created_by: "x" },
-      { kind: "import", file_name: "south-2.csv", created_by: "x", status: "done" },
-      { kind: "import", file_name: "south-secret.csv", created_by: "x", status: "done" },
-    ]).execute();
+    await southDb
+      .insertInto("catalogue_transfers")
+      .values([
+        { kind: "import", file_name: "south-1.csv", created_by: "x" },
+        { kind: "import", file_name: "south-2.csv", created_by: "x", status: "done" },
+        { kind: "import", file_name: "south-secret.csv", created_by: "x", status: "done" },
+      ])
+      .execute();
     const southIds = (await southDb.selectFrom("catalogue_transfers").select("id").orderBy("id").execute()).map((r) => r.id);
     // North's owner is not a member of South.
     expect((await app.request(PLATFORM, "/admin/south/transfers", { headers: { cookie: ownerCookie } })).status).toBe(404);

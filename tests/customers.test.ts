@@ -21,9 +21,19 @@ let staff: ReturnType<typeof merchant>;
 const ids: Record<string, string> = {};
 
 const filters = (over: Partial<CustomerFilters> = {}): CustomerFilters => ({ q: "", sort: "newest", page: 1, ...over });
-const order = (db: TenantDb, email: string, total: number, financialStatus: "paid" | "pending" | "refunded" | "partially_refunded", currency = "GBP", name?: [string, string]) =>
+const order = (
+  db: TenantDb,
+  email: string,
+  total: number,
+  financialStatus: "paid" | "pending" | "refunded" | "partially_refunded",
+  currency = "GBP",
+  name?: [string, string],
+) =>
   recordOrder(db, {
-    email, currency, financialStatus, lines: [{ title: "Thing", unitPrice: total, quantity: 1 }],
+    email,
+    currency,
+    financialStatus,
+    lines: [{ title: "Thing", unitPrice: total, quantity: 1 }],
     customerName: name ? { firstName: name[0], lastName: name[1] } : undefined,
   });
 
@@ -46,10 +56,20 @@ beforeAll(async () => {
   await order(northDb, "ada@example.com", 7_000, "refunded");
   await order(northDb, "ada@example.com", 50_000, "paid", "EUR");
   ids.bo = (await order(northDb, "bo@example.com", 40_000, "paid", "GBP", ["Bo", "Diddley"])).customerId!;
-  ids.cy = (await northDb.insertInto("customers").values({ email: "cy@example.com", first_name: "Cy", last_name: "Twombly", phone: "+44 20 7946 0000" }).returning("id").executeTakeFirstOrThrow()).id;
+  ids.cy = (
+    await northDb
+      .insertInto("customers")
+      .values({ email: "cy@example.com", first_name: "Cy", last_name: "Twombly", phone: "+44 20 7946 0000" })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
   ids.dee = (await order(northDb, "dee@example.com", 1_000, "paid", "GBP", ["Dee", "Dee"])).customerId!;
   // Deletion anonymises the customer; the order stays.
-  await northDb.updateTable("customers").set({ email: null, first_name: "", last_name: "", phone: "", deleted_at: new Date("2025-05-01T00:00:00Z") }).where("id", "=", ids.dee).execute();
+  await northDb
+    .updateTable("customers")
+    .set({ email: null, first_name: "", last_name: "", phone: "", deleted_at: new Date("2025-05-01T00:00:00Z") })
+    .where("id", "=", ids.dee)
+    .execute();
 
   // South: different people, more of them, so ids overlap and go beyond north's.
   for (const [i, name] of ["Eve", "Fay", "Gus", "Hal", "Ivy", "Jo"].entries()) {
@@ -79,7 +99,8 @@ describe("customer queries", () => {
   });
 
   it("searches, sorts by created, orders and spend, and pages", async () => {
-    const names = async (f: Partial<CustomerFilters>, perPage?: number) => (await listCustomers(northDb, filters(f), "GBP", perPage)).customers.map((c) => c.name);
+    const names = async (f: Partial<CustomerFilters>, perPage?: number) =>
+      (await listCustomers(northDb, filters(f), "GBP", perPage)).customers.map((c) => c.name);
     expect(await names({})).toEqual(["Deleted customer", "Cy Twombly", "Bo Diddley", "Ada Lovelace"]);
     expect(await names({ sort: "oldest" })).toEqual(["Ada Lovelace", "Bo Diddley", "Cy Twombly", "Deleted customer"]);
     expect(await names({ sort: "orders" })).toEqual(["Ada Lovelace", "Deleted customer", "Bo Diddley", "Cy Twombly"]);
@@ -102,7 +123,8 @@ describe("customers in the admin", () => {
   it("lists this shop's customers with their figures", async () => {
     const res = await owner.get("/admin/north/customers?sort=spend");
     expect(res.status).toBe(200);
-    for (const text of ["Ada Lovelace", "Bo Diddley", "Cy Twombly", "Deleted customer", formatMoney(40_000, "GBP"), formatMoney(5_000, "GBP")]) expect(res.body).toContain(html(text));
+    for (const text of ["Ada Lovelace", "Bo Diddley", "Cy Twombly", "Deleted customer", formatMoney(40_000, "GBP"), formatMoney(5_000, "GBP")])
+      expect(res.body).toContain(html(text));
     expect(res.body).not.toContain("Southern");
     expect(res.body).not.toContain("dee@example.com");
   });

@@ -29,12 +29,26 @@ const NOW = new Date("2021-06-15T12:00:00Z");
 
 function product(title: string, price: number): ProductInput {
   return {
-    title, handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "", options: [],
+    title,
+    handle: "",
+    descriptionHtml: "",
+    status: "active",
+    vendor: "",
+    productType: "",
+    tags: [],
+    seoTitle: "",
+    seoDescription: "",
+    options: [],
     variants: [{ optionValues: [], sku: "", price, compareAtPrice: null, inventoryQuantity: 10, continueSelling: false, weightGrams: 0 }],
   };
 }
 
-function sale(db: TenantDb, at: string, lines: [productId: string | null, title: string, unitPrice: number, quantity: number][], over: Partial<OrderInput> = {}) {
+function sale(
+  db: TenantDb,
+  at: string,
+  lines: [productId: string | null, title: string, unitPrice: number, quantity: number][],
+  over: Partial<OrderInput> = {},
+) {
   return recordOrder(db, {
     email: "shopper@example.com",
     currency: "USD",
@@ -114,14 +128,27 @@ describe("sales figures", () => {
     expect(days[0]).toEqual({ date: "2021-05-17", sales: "800", orders: 1 });
     expect(days[29]).toEqual({ date: "2021-06-15", sales: "8500", orders: 2 });
     const nonEmpty = Object.fromEntries(days.filter((d) => d.orders).map((d) => [d.date, d.sales]));
-    expect(nonEmpty).toEqual({ "2021-05-17": "800", "2021-05-31": "10000", "2021-06-01": "4000", "2021-06-10": "2500", "2021-06-14": "1000", "2021-06-15": "8500" });
+    expect(nonEmpty).toEqual({
+      "2021-05-17": "800",
+      "2021-05-31": "10000",
+      "2021-06-01": "4000",
+      "2021-06-10": "2500",
+      "2021-06-14": "1000",
+      "2021-06-15": "8500",
+    });
   });
 });
 
 describe("onboarding", () => {
   it("ticks steps off from the shop's data; payouts are for owners only", async () => {
     const before = await getOnboarding(southDb, { slug: "south", role: "owner" });
-    expect(before.steps.map((s) => [s.key, s.done])).toEqual([["product", false], ["theme", false], ["payouts", false], ["policies", false], ["launch", false]]);
+    expect(before.steps.map((s) => [s.key, s.done])).toEqual([
+      ["product", false],
+      ["theme", false],
+      ["payouts", false],
+      ["policies", false],
+      ["launch", false],
+    ]);
     expect(before.steps.find((s) => s.key === "theme")?.href).toBe("/admin/south/themes");
     expect(before.steps.find((s) => s.key === "payouts")?.href).toBe("/admin/south/payouts");
 
@@ -129,8 +156,18 @@ describe("onboarding", () => {
     expect((await getOnboarding(southDb, { slug: "south", role: "owner" })).steps.find((s) => s.key === "policies")?.done).toBe(false);
     await southDb.updateTable("policies").set({ body_html: "<p>30 days.</p>" }).execute();
     const north = await getOnboarding(northDb, { slug: "north", role: "admin" });
-    expect(north.steps.map((s) => [s.key, s.done])).toEqual([["product", true], ["theme", false], ["policies", false], ["launch", false]]);
-    expect((await getOnboarding(southDb, { slug: "south", role: "staff" })).steps.map((s) => [s.key, s.done])).toEqual([["product", false], ["theme", false], ["policies", true], ["launch", false]]);
+    expect(north.steps.map((s) => [s.key, s.done])).toEqual([
+      ["product", true],
+      ["theme", false],
+      ["policies", false],
+      ["launch", false],
+    ]);
+    expect((await getOnboarding(southDb, { slug: "south", role: "staff" })).steps.map((s) => [s.key, s.done])).toEqual([
+      ["product", false],
+      ["theme", false],
+      ["policies", true],
+      ["launch", false],
+    ]);
   });
 });
 
@@ -138,7 +175,8 @@ describe("the admin home", () => {
   it("shows the checklist before launch, with the launch button only for owners and admins", async () => {
     const res = await owner.get("/admin/north");
     expect(res.status).toBe(200);
-    for (const text of ["Get your shop ready", "Add a product", "Pick a theme", "Connect payouts", "Set your policies", "Launch my shop"]) expect(res.body).toContain(text);
+    for (const text of ["Get your shop ready", "Add a product", "Pick a theme", "Connect payouts", "Set your policies", "Launch my shop"])
+      expect(res.body).toContain(text);
     expect(res.body).toContain('href="/admin/north/themes"');
     expect(res.body).toContain('href="/admin/north/payouts"');
     expect(res.body).not.toContain("Sales, last 30 days");
@@ -182,7 +220,7 @@ describe("the admin home", () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain("Your shop is open");
     expect(home.body).not.toContain("Get your shop ready");
-    expect(home.body).toContain("Today <span class=\"muted\">(UTC)</span>");
+    expect(home.body).toContain('Today <span class="muted">(UTC)</span>');
     expect(home.body).toContain(`<p class="figure">${formatMoney(1_234, "USD")}</p>`);
     expect(home.body).toContain("1 paid order<");
     // The chart streams in after the figures, in the same response.

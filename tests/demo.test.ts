@@ -30,8 +30,14 @@ describe("demo data", () => {
     const sales = await Promise.all(
       shops.map(async (shop) => {
         const db = tenantDb(t.db, shop.schema_name);
-        const orders = await db.selectFrom("orders").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
-        const products = await db.selectFrom("products").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+        const orders = await db
+          .selectFrom("orders")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow();
+        const products = await db
+          .selectFrom("products")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow();
         const { launched_at } = await db.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow();
         return { orders: Number(orders.n), products: Number(products.n), launched: launched_at !== null };
       }),

@@ -24,7 +24,15 @@ import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { addMember, logIn, merchant, PASSWORD } from "./support/sales.ts";
 
-const rule = (over: Partial<DiscountRule> = {}): DiscountRule => ({ kind: "percentage", value: 1000, appliesTo: "order", collectionIds: [], productIds: [], minSubtotal: 0, ...over });
+const rule = (over: Partial<DiscountRule> = {}): DiscountRule => ({
+  kind: "percentage",
+  value: 1000,
+  appliesTo: "order",
+  collectionIds: [],
+  productIds: [],
+  minSubtotal: 0,
+  ...over,
+});
 const cartOf = (lines: [productId: string | null, unitPrice: number, quantity: number, collectionIds?: string[]][], shipping = 0) => ({
   lines: lines.map(([productId, unitPrice, quantity, collectionIds]) => ({ productId, unitPrice, quantity, collectionIds })),
   shipping,
@@ -38,7 +46,14 @@ describe("discount arithmetic (pure)", () => {
     expect(percentageOf(5000n, 1)).toBe(1n); // 0.5 → 1
     expect(percentageOf(10n ** 13n, 10_000)).toBe(10n ** 13n); // no float overflow
     // Three lines of 3.35 at 10 %: per line it would be 3 × 0.34 = 1.02; on the subtotal 10.05 × 10 % = 1.005 → 1.01.
-    const applied = applyDiscount(rule(), cartOf([["1", 335, 1], ["2", 335, 1], ["3", 335, 1]]));
+    const applied = applyDiscount(
+      rule(),
+      cartOf([
+        ["1", 335, 1],
+        ["2", 335, 1],
+        ["3", 335, 1],
+      ]),
+    );
     expect(applied).toMatchObject({ ok: true, application: { eligibleSubtotal: 1005, merchandiseDiscount: 101, shippingDiscount: 0, total: 101 } });
   });
 
@@ -50,13 +65,26 @@ describe("discount arithmetic (pure)", () => {
   });
 
   it("caps a fixed amount at what it applies to, and gives free shipping only off shipping", () => {
-    expect(applyDiscount(rule({ kind: "fixed_amount", value: 500 }), cartOf([[null, 1200, 1]], 300))).toMatchObject({ ok: true, application: { merchandiseDiscount: 500, shippingDiscount: 0, total: 500 } });
-    expect(applyDiscount(rule({ kind: "fixed_amount", value: 5000 }), cartOf([[null, 1200, 1]], 300))).toMatchObject({ ok: true, application: { merchandiseDiscount: 1200, total: 1200 } });
-    expect(applyDiscount(rule({ kind: "free_shipping", value: 0 }), cartOf([[null, 1200, 1]], 450))).toMatchObject({ ok: true, application: { merchandiseDiscount: 0, shippingDiscount: 450, total: 450 } });
+    expect(applyDiscount(rule({ kind: "fixed_amount", value: 500 }), cartOf([[null, 1200, 1]], 300))).toMatchObject({
+      ok: true,
+      application: { merchandiseDiscount: 500, shippingDiscount: 0, total: 500 },
+    });
+    expect(applyDiscount(rule({ kind: "fixed_amount", value: 5000 }), cartOf([[null, 1200, 1]], 300))).toMatchObject({
+      ok: true,
+      application: { merchandiseDiscount: 1200, total: 1200 },
+    });
+    expect(applyDiscount(rule({ kind: "free_shipping", value: 0 }), cartOf([[null, 1200, 1]], 450))).toMatchObject({
+      ok: true,
+      application: { merchandiseDiscount: 0, shippingDiscount: 450, total: 450 },
+    });
   });
 
   it("applies to chosen products or collections only, and needs one of them in the cart", () => {
-    const cart = cartOf([["1", 1000, 2, ["10"]], ["2", 3000, 1, ["20"]], ["3", 500, 1, []]]);
+    const cart = cartOf([
+      ["1", 1000, 2, ["10"]],
+      ["2", 3000, 1, ["20"]],
+      ["3", 500, 1, []],
+    ]);
     const products = applyDiscount(rule({ appliesTo: "products", productIds: ["2"], value: 5000 }), cart);
     expect(products).toMatchObject({ ok: true, application: { eligibleSubtotal: 3000, merchandiseDiscount: 1500, lineAllocations: [0, 1500, 0] } });
     const collections = applyDiscount(rule({ appliesTo: "collections", collectionIds: ["10", "99"], kind: "fixed_amount", value: 700 }), cart);
@@ -66,7 +94,10 @@ describe("discount arithmetic (pure)", () => {
   });
 
   it("checks the minimum against the subtotal of what the code applies to", () => {
-    const cart = cartOf([["1", 1000, 2], ["2", 3000, 1]]);
+    const cart = cartOf([
+      ["1", 1000, 2],
+      ["2", 3000, 1],
+    ]);
     expect(applyDiscount(rule({ minSubtotal: 5000 }), cart).ok).toBe(true);
     expect(applyDiscount(rule({ minSubtotal: 5001 }), cart)).toEqual({ ok: false, reason: "minimum_subtotal" });
     expect(applyDiscount(rule({ minSubtotal: 3000, appliesTo: "products", productIds: ["2"] }), cart).ok).toBe(true);
@@ -93,7 +124,13 @@ describe("discount arithmetic (pure)", () => {
     expect(discountAvailability(window, now, { total: 3, byCustomer: 1, customerKnown: true })).toBe("customer_limit");
     // Before checkout knows the email, only the total limit applies.
     expect(discountAvailability(window, now, { total: 3, byCustomer: 0, customerKnown: false })).toBeNull();
-    expect(discountAvailability({ ...window, endsAt: null, usageLimit: null, perCustomerLimit: null }, new Date("2099-01-01T00:00:00Z"), { total: 10 ** 6, byCustomer: 10 ** 6, customerKnown: true })).toBeNull();
+    expect(
+      discountAvailability({ ...window, endsAt: null, usageLimit: null, perCustomerLimit: null }, new Date("2099-01-01T00:00:00Z"), {
+        total: 10 ** 6,
+        byCustomer: 10 ** 6,
+        customerKnown: true,
+      }),
+    ).toBeNull();
   });
 });
 
@@ -118,7 +155,10 @@ describe("discount validation (pure)", () => {
   it("normalises the code and stores percentages in basis points and amounts in minor units", () => {
     const { discount } = validateDiscountFields({ ...FIELDS, code: "  spring-10 ", value: "12.5" }, "EUR", NOW);
     expect(discount).toMatchObject({ code: "SPRING-10", value: 1250, starts_at: new Date("2025-06-15T12:00:00Z"), ends_at: null, usage_limit: null });
-    expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "5.50", minSubtotal: "20" }, "EUR", NOW).discount).toMatchObject({ value: 550, min_subtotal: 2000 });
+    expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "5.50", minSubtotal: "20" }, "EUR", NOW).discount).toMatchObject({
+      value: 550,
+      min_subtotal: 2000,
+    });
     expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "500" }, "JPY", NOW).discount).toMatchObject({ value: 500 });
     expect(validateDiscountFields({ ...FIELDS, value: "0.01" }, "EUR", NOW).discount?.value).toBe(1);
     expect(validateDiscountFields({ ...FIELDS, value: "100" }, "EUR", NOW).discount?.value).toBe(10_000);
@@ -169,7 +209,16 @@ const ids: Record<string, string> = {};
 
 function product(title: string, price: number): ProductInput {
   return {
-    title, handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "", options: [],
+    title,
+    handle: "",
+    descriptionHtml: "",
+    status: "active",
+    vendor: "",
+    productType: "",
+    tags: [],
+    seoTitle: "",
+    seoDescription: "",
+    options: [],
     variants: [{ optionValues: [], sku: "", price, compareAtPrice: null, inventoryQuantity: 10, continueSelling: false, weightGrams: 0 }],
   };
 }
@@ -196,7 +245,11 @@ beforeAll(async () => {
   ids.mug = (await saveProduct(northDb, actor, product("Mug", 1_500))).id;
   ids.beans = (await saveProduct(northDb, actor, product("Beans", 2_000))).id;
   ids.poster = (await saveProduct(northDb, actor, product("Poster", 3_000))).id;
-  const kitchen = await northDb.insertInto("collections").values({ handle: "kitchen", title: "Kitchen", kind: "manual" }).returning("id").executeTakeFirstOrThrow();
+  const kitchen = await northDb
+    .insertInto("collections")
+    .values({ handle: "kitchen", title: "Kitchen", kind: "manual" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   ids.kitchen = kitchen.id;
   await northDb.insertInto("collection_products").values({ collection_id: kitchen.id, product_id: ids.mug, position: 0 }).execute();
   // South's ids are numbers too: its first ids are also north's, its fourth is south's alone.
@@ -226,13 +279,25 @@ describe("evaluateDiscountCode", () => {
     await create(northDb, { code: "KITCHEN20", value: "20", appliesTo: "collections", collectionIds: [ids.kitchen] });
     const result = await evaluateDiscountCode(northDb, "  kitchen20 ", cart(), "ada@example.com", NOW);
     if (!result.ok) throw new Error(result.reason);
-    expect(result).toMatchObject({ ok: true, discount: { code: "KITCHEN20", kind: "percentage" }, application: { eligibleSubtotal: 3_000, merchandiseDiscount: 600, lineAllocations: [600, 0] } });
+    expect(result).toMatchObject({
+      ok: true,
+      discount: { code: "KITCHEN20", kind: "percentage" },
+      application: { eligibleSubtotal: 3_000, merchandiseDiscount: 600, lineAllocations: [600, 0] },
+    });
     const noMugs = await evaluateDiscountCode(northDb, "KITCHEN20", { lines: [{ productId: ids.beans, unitPrice: 2_000, quantity: 1 }], shipping: 0 }, "", NOW);
     expect(noMugs).toMatchObject({ ok: false, reason: "no_eligible_items" });
-    expect(await evaluateDiscountCode(northDb, "NOPE", cart(), "", NOW)).toMatchObject({ ok: false, reason: "not_found", message: "This discount code doesn't exist." });
+    expect(await evaluateDiscountCode(northDb, "NOPE", cart(), "", NOW)).toMatchObject({
+      ok: false,
+      reason: "not_found",
+      message: "This discount code doesn't exist.",
+    });
     expect(await evaluateDiscountCode(northDb, "%", cart(), "", NOW)).toMatchObject({ ok: false, reason: "not_found" });
     // An automated collection's rules decide: "Cheap" is every product under €20, so the mug and not the beans.
-    const cheap = await northDb.insertInto("collections").values({ handle: "cheap", title: "Cheap", kind: "automated", rules: JSON.stringify([{ field: "price", relation: "less_than", value: "20" }]) }).returning("id").executeTakeFirstOrThrow();
+    const cheap = await northDb
+      .insertInto("collections")
+      .values({ handle: "cheap", title: "Cheap", kind: "automated", rules: JSON.stringify([{ field: "price", relation: "less_than", value: "20" }]) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await create(northDb, { code: "CHEAP10", value: "10", appliesTo: "collections", collectionIds: [cheap.id] });
     const byRules = await evaluateDiscountCode(northDb, "CHEAP10", cart(), "", NOW);
     expect(byRules).toMatchObject({ ok: true, application: { eligibleSubtotal: 3_000, merchandiseDiscount: 300, lineAllocations: [300, 0] } });
@@ -250,8 +315,14 @@ describe("evaluateDiscountCode", () => {
 
   it("checks the minimum subtotal and gives free shipping", async () => {
     await create(northDb, { code: "SHIPFREE", kind: "free_shipping", minSubtotal: "50.00", startsAt: "2025-01-01T00:00" });
-    expect(await evaluateDiscountCode(northDb, "SHIPFREE", cart(), "", NOW)).toMatchObject({ ok: true, application: { shippingDiscount: 490, merchandiseDiscount: 0, total: 490 } });
-    expect(await evaluateDiscountCode(northDb, "SHIPFREE", { ...cart(), lines: cart().lines.slice(1) }, "", NOW)).toMatchObject({ ok: false, reason: "minimum_subtotal" });
+    expect(await evaluateDiscountCode(northDb, "SHIPFREE", cart(), "", NOW)).toMatchObject({
+      ok: true,
+      application: { shippingDiscount: 490, merchandiseDiscount: 0, total: 490 },
+    });
+    expect(await evaluateDiscountCode(northDb, "SHIPFREE", { ...cart(), lines: cart().lines.slice(1) }, "", NOW)).toMatchObject({
+      ok: false,
+      reason: "minimum_subtotal",
+    });
   });
 
   it("counts total and per-customer uses from redemptions, and recordOrder enforces them under a lock", async () => {
@@ -260,8 +331,13 @@ describe("evaluateDiscountCode", () => {
       const evaluation = await evaluateDiscountCode(northDb, "twice", cart(), email, NOW);
       if (!evaluation.ok) return evaluation.reason;
       await recordOrder(northDb, {
-        email, currency: "EUR", lines: [{ title: "Mug", productId: ids.mug, unitPrice: 1_500, quantity: 2 }], shippingTotal: 490,
-        discount: { id: evaluation.discount.id, code: evaluation.discount.code, amount: evaluation.application.total }, financialStatus: "paid", placedAt: NOW,
+        email,
+        currency: "EUR",
+        lines: [{ title: "Mug", productId: ids.mug, unitPrice: 1_500, quantity: 2 }],
+        shippingTotal: 490,
+        discount: { id: evaluation.discount.id, code: evaluation.discount.code, amount: evaluation.application.total },
+        financialStatus: "paid",
+        placedAt: NOW,
       });
       return "ok";
     };
@@ -271,11 +347,22 @@ describe("evaluateDiscountCode", () => {
     expect(await order("cy@example.com")).toBe("usage_limit");
 
     // A checkout that evaluated before the last use was taken is refused when it writes, and writes nothing.
-    const before = await northDb.selectFrom("orders").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const before = await northDb
+      .selectFrom("orders")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     await expect(
-      recordOrder(northDb, { email: "dee@example.com", currency: "EUR", lines: [{ title: "Mug", unitPrice: 1_500, quantity: 1 }], discount: { id, code: "TWICE", amount: 500 } }),
+      recordOrder(northDb, {
+        email: "dee@example.com",
+        currency: "EUR",
+        lines: [{ title: "Mug", unitPrice: 1_500, quantity: 1 }],
+        discount: { id, code: "TWICE", amount: 500 },
+      }),
     ).rejects.toBeInstanceOf(OrderValidationError);
-    const after = await northDb.selectFrom("orders").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const after = await northDb
+      .selectFrom("orders")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
 
     const report = await getDiscountReport(northDb, id, "EUR");
@@ -289,7 +376,13 @@ describe("evaluateDiscountCode", () => {
 
   it("rounds yen discounts to whole yen", async () => {
     await create(southDb, { code: "MATCHA15", value: "15", appliesTo: "products", productIds: [ids.southProduct], startsAt: "2025-01-01T00:00" }, "JPY");
-    const result = await evaluateDiscountCode(southDb, "MATCHA15", { lines: [{ productId: ids.southProduct, unitPrice: 999, quantity: 1 }], shipping: 0 }, "", NOW);
+    const result = await evaluateDiscountCode(
+      southDb,
+      "MATCHA15",
+      { lines: [{ productId: ids.southProduct, unitPrice: 999, quantity: 1 }], shipping: 0 },
+      "",
+      NOW,
+    );
     expect(result).toMatchObject({ ok: true, application: { merchandiseDiscount: 150 } });
   });
 });
@@ -297,7 +390,10 @@ describe("evaluateDiscountCode", () => {
 describe("saving discounts", () => {
   it("keeps codes unique per shop, whatever their case", async () => {
     await create(northDb, { code: "WELCOME" });
-    expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "welcome" }, "EUR")).toEqual({ ok: false, errors: { code: "Another discount uses this code." } });
+    expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "welcome" }, "EUR")).toEqual({
+      ok: false,
+      errors: { code: "Another discount uses this code." },
+    });
     // Another shop may use the same code.
     expect((await saveDiscount(southDb, actor, { ...FIELDS, code: "welcome" }, "JPY")).ok).toBe(true);
   });
@@ -313,8 +409,18 @@ describe("saving discounts", () => {
   it("updates, records audit events, and deletes only unused codes", async () => {
     const id = await create(northDb, { code: "EDITME" });
     expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "edited", kind: "fixed_amount", value: "2.50" }, "EUR", id)).toEqual({ ok: true, id });
-    expect(await northDb.selectFrom("discounts").select(["code", "kind", "value"]).where("id", "=", id).executeTakeFirst()).toEqual({ code: "EDITED", kind: "fixed_amount", value: "250" });
-    const audit = await northDb.selectFrom("audit_events").select(["action", "summary"]).where("subject_id", "=", id).where("subject_type", "=", "discount").orderBy("id").execute();
+    expect(await northDb.selectFrom("discounts").select(["code", "kind", "value"]).where("id", "=", id).executeTakeFirst()).toEqual({
+      code: "EDITED",
+      kind: "fixed_amount",
+      value: "250",
+    });
+    const audit = await northDb
+      .selectFrom("audit_events")
+      .select(["action", "summary"])
+      .where("subject_id", "=", id)
+      .where("subject_type", "=", "discount")
+      .orderBy("id")
+      .execute();
     expect(audit).toEqual([
       { action: "discount.created", summary: "EDITME: 10 % off" },
       { action: "discount.updated", summary: "EDITED: €2.50 off" },
@@ -328,11 +434,27 @@ describe("saving discounts", () => {
 
 describe("discounts in the admin", () => {
   it("creates a code from the form and shows it in the list", async () => {
-    const res = await owner.post("/admin/north/discounts/new", { code: "summer", kind: "percentage", value: "12.5", appliesTo: "products", productIds: ids.beans, minSubtotal: "", startsAt: "2025-06-01T00:00", endsAt: "", usageLimit: "100", perCustomerLimit: "" });
+    const res = await owner.post("/admin/north/discounts/new", {
+      code: "summer",
+      kind: "percentage",
+      value: "12.5",
+      appliesTo: "products",
+      productIds: ids.beans,
+      minSubtotal: "",
+      startsAt: "2025-06-01T00:00",
+      endsAt: "",
+      usageLimit: "100",
+      perCustomerLimit: "",
+    });
     expect(res.status).toBe(302);
     const id = /\/admin\/north\/discounts\/(\d+)\?saved=created$/.exec(res.headers.location ?? "")?.[1];
     expect(id).toBeDefined();
-    expect(await northDb.selectFrom("discounts").select(["code", "value", "product_ids", "usage_limit"]).where("id", "=", id!).executeTakeFirst()).toEqual({ code: "SUMMER", value: "1250", product_ids: [ids.beans], usage_limit: 100 });
+    expect(await northDb.selectFrom("discounts").select(["code", "value", "product_ids", "usage_limit"]).where("id", "=", id!).executeTakeFirst()).toEqual({
+      code: "SUMMER",
+      value: "1250",
+      product_ids: [ids.beans],
+      usage_limit: 100,
+    });
     const list = await owner.get("/admin/north/discounts");
     expect(list.body).toContain("SUMMER");
     expect(list.body).toContain("12.5 % off");
@@ -342,7 +464,17 @@ describe("discounts in the admin", () => {
   });
 
   it("answers 400 with the errors next to the fields and saves nothing", async () => {
-    const res = await owner.post("/admin/north/discounts/new", { code: "bad code", kind: "percentage", value: "150", appliesTo: "order", minSubtotal: "", startsAt: "", endsAt: "", usageLimit: "0", perCustomerLimit: "" });
+    const res = await owner.post("/admin/north/discounts/new", {
+      code: "bad code",
+      kind: "percentage",
+      value: "150",
+      appliesTo: "order",
+      minSubtotal: "",
+      startsAt: "",
+      endsAt: "",
+      usageLimit: "0",
+      perCustomerLimit: "",
+    });
     expect(res.status).toBe(400);
     expect(res.body).toContain('id="code-error"');
     expect(res.body).toContain("Enter a percentage from 0.01 to 100");
@@ -364,13 +496,25 @@ describe("discounts in the admin", () => {
 
   it("edits and deletes through the form, and lets staff manage discounts", async () => {
     const id = await create(northDb, { code: "STAFFPICK" });
-    const edit = await staff.post(`/admin/north/discounts/${id}`, { intent: "save", ...FIELDS, code: "staffpick", value: "15", collectionIds: "", productIds: "" });
+    const edit = await staff.post(`/admin/north/discounts/${id}`, {
+      intent: "save",
+      ...FIELDS,
+      code: "staffpick",
+      value: "15",
+      collectionIds: "",
+      productIds: "",
+    });
     expect(edit.status).toBe(302);
     expect((await northDb.selectFrom("discounts").select("value").where("id", "=", id).executeTakeFirstOrThrow()).value).toBe("1500");
     const del = await staff.post(`/admin/north/discounts/${id}`, { intent: "delete" });
     expect(del.status).toBe(302);
     expect(del.headers.location).toBe("/admin/north/discounts?deleted=STAFFPICK");
-    const audit = await northDb.selectFrom("audit_events").select("actor_email").where("action", "=", "discount.deleted").where("subject_id", "=", id).executeTakeFirstOrThrow();
+    const audit = await northDb
+      .selectFrom("audit_events")
+      .select("actor_email")
+      .where("action", "=", "discount.deleted")
+      .where("subject_id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(audit.actor_email).toBe("staff@north.test");
   });
 
@@ -390,7 +534,13 @@ describe("discounts in the admin", () => {
 
     // A south product id typed into north's form is refused, and north's form lists no south product.
     expect(await northDb.selectFrom("products").select("id").where("id", "=", ids.southOnly).execute()).toEqual([]);
-    const res = await owner.post("/admin/north/discounts/new", { ...FIELDS, code: "SNEAKY", appliesTo: "products", productIds: ids.southOnly, collectionIds: "" });
+    const res = await owner.post("/admin/north/discounts/new", {
+      ...FIELDS,
+      code: "SNEAKY",
+      appliesTo: "products",
+      productIds: ids.southOnly,
+      collectionIds: "",
+    });
     expect(res.status).toBe(400);
     expect(res.body).toContain("Choose products from the list.");
     const form = await owner.get("/admin/north/discounts/new");

@@ -20,7 +20,18 @@ describe("classifyHost", () => {
   });
 
   it("rejects reserved, malformed and nested subdomains without a lookup", () => {
-    for (const host of ["www.shops.test", "admin.shops.test", "api.shops.test", "ab.shops.test", "a.b.shops.test", "-x-.shops.test", "shops.test", "", "localhost", "bad_host.example"]) {
+    for (const host of [
+      "www.shops.test",
+      "admin.shops.test",
+      "api.shops.test",
+      "ab.shops.test",
+      "a.b.shops.test",
+      "-x-.shops.test",
+      "shops.test",
+      "",
+      "localhost",
+      "bad_host.example",
+    ]) {
       expect(classifyHost(host, hosts), host).toEqual({ kind: "invalid" });
     }
   });

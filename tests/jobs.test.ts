@@ -37,7 +37,11 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
     const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const queue = openQueue<MaintenanceJob>(store, MAINTENANCE_QUEUE);
     // A schedule an earlier version registered, for a task this one no longer has.
-    await queue.upsertJobScheduler("retired-task", { every: 3600_000, startDate: Date.now() + 3600_000 }, { name: "retired-task", data: { task: "retired-task" } as never });
+    await queue.upsertJobScheduler(
+      "retired-task",
+      { every: 3600_000, startDate: Date.now() + 3600_000 },
+      { name: "retired-task", data: { task: "retired-task" } as never },
+    );
     const stop = await startWorkers(store, t.db, { spareShops: 0 });
     try {
       // Each schedule's first run starts right away; let them finish so the rows below meet our own job.
@@ -88,10 +92,13 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
     const hour = 3600_000;
     for (const shop of shops) {
       const db = tenantDb(t.db, shop.schema_name);
-      await db.insertInto("carts").values([
-        { token_hash: `expired-${shop.id}`, expires_at: new Date(Date.now() - hour) },
-        { token_hash: `live-${shop.id}`, expires_at: new Date(Date.now() + hour) },
-      ]).execute();
+      await db
+        .insertInto("carts")
+        .values([
+          { token_hash: `expired-${shop.id}`, expires_at: new Date(Date.now() - hour) },
+          { token_hash: `live-${shop.id}`, expires_at: new Date(Date.now() + hour) },
+        ])
+        .execute();
     }
     const store = jobStore({ redisUrl, databaseUrl: t.url, prefix: REDIS_PREFIX });
     const stop = await startWorkers(store, t.db, { spareShops: 0 });
@@ -161,9 +168,17 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
       await waitFor(async () => ((await queue.getCompletedCount()) >= schedules ? true : undefined));
       const day = 86_400_000;
       const invite = (email: string, expiredDaysAgo: number) => ({
-        shop_id: shop.id, email, role: "staff" as const, token_hash: `${email}-${shop.id}`, invited_by: owner.id, expires_at: new Date(Date.now() - expiredDaysAgo * day),
+        shop_id: shop.id,
+        email,
+        role: "staff" as const,
+        token_hash: `${email}-${shop.id}`,
+        invited_by: owner.id,
+        expires_at: new Date(Date.now() - expiredDaysAgo * day),
       });
-      await t.db.insertInto("platform.invitations").values([invite("stale@example.com", 31), invite("recent@example.com", 2), invite("pending@example.com", -2)]).execute();
+      await t.db
+        .insertInto("platform.invitations")
+        .values([invite("stale@example.com", 31), invite("recent@example.com", 2), invite("pending@example.com", -2)])
+        .execute();
 
       const job = await queue.add("purge-stale-invitations", { task: "purge-stale-invitations" });
       const done = await waitFor(async () => {

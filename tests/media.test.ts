@@ -53,10 +53,24 @@ let southPlate: string;
 
 function productInput(title: string, colours: string[]): ProductInput {
   return {
-    title, handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "",
+    title,
+    handle: "",
+    descriptionHtml: "",
+    status: "active",
+    vendor: "",
+    productType: "",
+    tags: [],
+    seoTitle: "",
+    seoDescription: "",
     options: colours.length ? [{ name: "Colour", values: colours }] : [],
     variants: (colours.length ? colours.map((c) => [c]) : [[]]).map((optionValues) => ({
-      optionValues, sku: `SKU-${optionValues.join("") || "X"}`, price: 1200, compareAtPrice: null, inventoryQuantity: 3, continueSelling: false, weightGrams: 300,
+      optionValues,
+      sku: `SKU-${optionValues.join("") || "X"}`,
+      price: 1200,
+      compareAtPrice: null,
+      inventoryQuantity: 3,
+      continueSelling: false,
+      weightGrams: 300,
     })),
   };
 }
@@ -209,7 +223,9 @@ describe("checking and resizing images", () => {
 
   it("refuses images with too many pixels before decoding them", async () => {
     // 8,000 × 8,000 of one colour compresses to a few kilobytes but would decode to 256 MB.
-    const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: "#fff" } }).png().toBuffer();
+    const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: "#fff" } })
+      .png()
+      .toBuffer();
     expect(bomb.length).toBeLessThan(MAX_IMAGE_BYTES);
     await expect(prepareImage(bomb)).rejects.toThrow(/8000 × 8000 pixels; images can have at most 50 megapixels/);
   });
@@ -232,7 +248,10 @@ describe("uploading in the admin", () => {
     ]);
     expect(res.status).toBe(200);
     const images = await listProductImages(northDb, northMug);
-    expect(images.map((i) => [i.position, i.content_type, i.width])).toEqual([[0, "image/png", 900], [1, "image/jpeg", 1200]]);
+    expect(images.map((i) => [i.position, i.content_type, i.width])).toEqual([
+      [0, "image/png", 900],
+      [1, "image/jpeg", 1200],
+    ]);
     expect(await auditActions(northDb)).toContain("product.image_added");
     const page = await app.request(PLATFORM, `/admin/north/products/${northMug}/media`, { headers: { cookie: aliceCookie } });
     expect(page.status).toBe(200);
@@ -268,7 +287,9 @@ describe("uploading in the admin", () => {
   });
 
   it("asks for a file when none was chosen", async () => {
-    const res = await upload(aliceCookie, "north", northMug, [{ field: "images", filename: "", contentType: "application/octet-stream", data: Buffer.alloc(0) }]);
+    const res = await upload(aliceCookie, "north", northMug, [
+      { field: "images", filename: "", contentType: "application/octet-stream", data: Buffer.alloc(0) },
+    ]);
     expect(res.status).toBe(400);
     expect(res.text()).toContain("Choose one or more images to upload.");
   });
@@ -413,7 +434,11 @@ describe("alt text, order and variant images", () => {
     await post(aliceCookie, "north", northMug, { intent: "move", imageId: ids[0], direction: "down" });
     expect((await listProductImages(northDb, northMug)).map((i) => i.id)).toEqual([ids[1], ids[0], ids[2]]);
     await post(aliceCookie, "north", northMug, { intent: "move", imageId: ids[2], direction: "up" });
-    expect((await listProductImages(northDb, northMug)).map((i) => [i.id, i.position])).toEqual([[ids[1], 0], [ids[2], 1], [ids[0], 2]]);
+    expect((await listProductImages(northDb, northMug)).map((i) => [i.id, i.position])).toEqual([
+      [ids[1], 0],
+      [ids[2], 1],
+      [ids[0], 2],
+    ]);
 
     const res = await post(aliceCookie, "north", northMug, { intent: "reorder", order: [ids[0], ids[1], ids[2]].join(",") });
     expect(res.status).toBe(200);
@@ -448,7 +473,10 @@ describe("alt text, order and variant images", () => {
     const del = await post(aliceCookie, "north", northMug, { intent: "delete", imageId: images[2].id });
     expect(del.status).toBe(200);
     expect(await imageOf()).toEqual([images[1].id, null]);
-    expect((await listProductImages(northDb, northMug)).map((i) => [i.id, i.position])).toEqual([[images[0].id, 0], [images[1].id, 1]]);
+    expect((await listProductImages(northDb, northMug)).map((i) => [i.id, i.position])).toEqual([
+      [images[0].id, 0],
+      [images[1].id, 1],
+    ]);
     expect(await storage.get(`${images[2].storage_key}/160.webp`)).toBeNull();
     expect((await get("north.shops.test", productImageUrl(images[2], { width: 160, format: "webp" }))).status).toBe(404);
   });
@@ -507,13 +535,23 @@ describe("downloading images by URL", () => {
   });
 
   const allow = { allowPrivateNetwork: true };
-  const reason = (p: Promise<unknown>) => p.then(() => "no error", (e: unknown) => (e instanceof ImageRejectedError ? e.reason : `other error: ${e}`));
+  const reason = (p: Promise<unknown>) =>
+    p.then(
+      () => "no error",
+      (e: unknown) => (e instanceof ImageRejectedError ? e.reason : `other error: ${e}`),
+    );
 
   it("downloads an image, following redirects, and adds it with its source URL", async () => {
     expect((await fetchImageFromUrl(`${base}/photo.png`, allow)).equals(png)).toBe(true);
     const bytes = await fetchImageFromUrl(`${base}/moved`, allow);
     expect(bytes.equals(png)).toBe(true);
-    const { id } = await addProductImage(southDb, storage, bobActor, southPlate, { bytes, sourceUrl: `${base}/moved`, alt: "From the web", position: 0, shopId: south.id });
+    const { id } = await addProductImage(southDb, storage, bobActor, southPlate, {
+      bytes,
+      sourceUrl: `${base}/moved`,
+      alt: "From the web",
+      position: 0,
+      shopId: south.id,
+    });
     const images = await listProductImages(southDb, southPlate);
     expect(images[0]).toMatchObject({ id, source_url: `${base}/moved`, alt: "From the web", position: 0 });
     expect(images).toHaveLength(2);
@@ -525,7 +563,9 @@ describe("downloading images by URL", () => {
     expect(await reason(fetchImageFromUrl(`${base}/streamed-big`, { ...allow, maxBytes: 20_000 }))).toMatch(/: the file is larger than/);
     expect(await reason(fetchImageFromUrl(`${base}/slow`, { ...allow, timeoutMs: 300 }))).toMatch(/^could not download .*\/slow: no answer within 300 ms$/);
     expect(await reason(fetchImageFromUrl(`${base}/loop`, allow))).toMatch(/: too many redirects$/);
-    expect(await reason(fetchImageFromUrl("ftp://example.com/a.jpg", allow))).toBe("could not download ftp://example.com/a.jpg: only http and https addresses can be downloaded");
+    expect(await reason(fetchImageFromUrl("ftp://example.com/a.jpg", allow))).toBe(
+      "could not download ftp://example.com/a.jpg: only http and https addresses can be downloaded",
+    );
     expect(await reason(fetchImageFromUrl("not a url", allow))).toBe("could not download not a url: it is not a web address");
   });
 

@@ -27,7 +27,8 @@ async function applied(schema: string): Promise<string[]> {
 }
 
 async function hasColumn(schema: string, table: string, column: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from information_schema.columns where table_schema = ${schema} and table_name = ${table} and column_name = ${column}`.execute(t.db);
+  const { rows } =
+    await sql`select 1 from information_schema.columns where table_schema = ${schema} and table_name = ${table} and column_name = ${column}`.execute(t.db);
   return rows.length === 1;
 }
 
@@ -104,7 +105,13 @@ describe("tenant migration runner", () => {
         await sql`create table ${sql.id(schema, "slow_table")} (id int)`.execute(db);
       },
     };
-    const all = [...tenantMigrations, addColumn("0100_add_tagline", "tagline"), addColumn("0101_add_motto", "motto"), addColumn("0102_add_banner", "banner"), slow];
+    const all = [
+      ...tenantMigrations,
+      addColumn("0100_add_tagline", "tagline"),
+      addColumn("0101_add_motto", "motto"),
+      addColumn("0102_add_banner", "banner"),
+      slow,
+    ];
     const results = await Promise.all([migrateTenant(t.db, schemas[0], all), migrateTenant(t.db, schemas[0], all)]);
     expect(runs).toBe(1);
     expect(results.map((r) => r.length).sort()).toEqual([0, 1]);

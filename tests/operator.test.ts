@@ -19,7 +19,11 @@ beforeAll(async () => {
   const beta = await provisionShop(t.db, { slug: "beta", name: "Beta Books", ownerId: owner.id });
   shopIds = { alpha: alpha.id, beta: beta.id };
   app = await startTestApp(t.url, { SPARE_SHOPS: "2" });
-  const res = await app.request(PLATFORM, "/login", { method: "POST", form: { email: "ops@example.com", password: "operator-pass" }, headers: { origin: ORIGIN } });
+  const res = await app.request(PLATFORM, "/login", {
+    method: "POST",
+    form: { email: "ops@example.com", password: "operator-pass" },
+    headers: { origin: ORIGIN },
+  });
   expect(res.headers.location).toBe("/operator");
   operatorCookie = cookiePair(res.headers["set-cookie"], "bazaar_session");
 });
@@ -59,7 +63,11 @@ describe("operator console", () => {
   });
 
   it("refuses an unknown action without changing anything", async () => {
-    const res = await app.request(PLATFORM, "/operator", { method: "POST", form: { intent: "delete", shopId: shopIds.beta }, headers: { cookie: operatorCookie, origin: ORIGIN } });
+    const res = await app.request(PLATFORM, "/operator", {
+      method: "POST",
+      form: { intent: "delete", shopId: shopIds.beta },
+      headers: { cookie: operatorCookie, origin: ORIGIN },
+    });
     expect(res.status).toBe(400);
     const beta = await t.db.selectFrom("platform.shops").select("status").where("id", "=", shopIds.beta).executeTakeFirstOrThrow();
     expect(beta.status).toBe("active");

@@ -20,7 +20,16 @@ let owner: ReturnType<typeof merchant>;
 let staff: ReturnType<typeof merchant>;
 
 const line = (title: string, unitPrice: number, quantity = 1) => ({ title, unitPrice, quantity });
-const filters = (over: Partial<OrderFilters> = {}): OrderFilters => ({ q: "", financialStatus: null, fulfillmentStatus: null, from: null, to: null, sort: "newest", page: 1, ...over });
+const filters = (over: Partial<OrderFilters> = {}): OrderFilters => ({
+  q: "",
+  financialStatus: null,
+  fulfillmentStatus: null,
+  from: null,
+  to: null,
+  sort: "newest",
+  page: 1,
+  ...over,
+});
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -36,16 +45,38 @@ beforeAll(async () => {
 
   // North: #1001–#1003. South: #1001–#1005 — the same numbers, other orders.
   await recordOrder(northDb, {
-    email: "Ada@Example.com", currency: "NOK", customerName: { firstName: "Ada", lastName: "Lovelace" },
-    lines: [line("Cold brew", 12_500, 2), line("Filter papers", 4_900)], shippingTotal: 5_000, taxTotal: 7_350,
-    financialStatus: "paid", placedAt: new Date("2025-03-01T10:00:00Z"),
+    email: "Ada@Example.com",
+    currency: "NOK",
+    customerName: { firstName: "Ada", lastName: "Lovelace" },
+    lines: [line("Cold brew", 12_500, 2), line("Filter papers", 4_900)],
+    shippingTotal: 5_000,
+    taxTotal: 7_350,
+    financialStatus: "paid",
+    placedAt: new Date("2025-03-01T10:00:00Z"),
   });
-  await recordOrder(northDb, { email: "bo@example.com", currency: "NOK", lines: [line("Grinder", 150_000)], financialStatus: "pending", placedAt: new Date("2025-03-05T10:00:00Z") });
   await recordOrder(northDb, {
-    email: "ada@example.com", currency: "NOK", lines: [line("Kettle", 60_000)], financialStatus: "refunded", fulfillmentStatus: "fulfilled", placedAt: new Date("2025-03-09T23:30:00Z"),
+    email: "bo@example.com",
+    currency: "NOK",
+    lines: [line("Grinder", 150_000)],
+    financialStatus: "pending",
+    placedAt: new Date("2025-03-05T10:00:00Z"),
+  });
+  await recordOrder(northDb, {
+    email: "ada@example.com",
+    currency: "NOK",
+    lines: [line("Kettle", 60_000)],
+    financialStatus: "refunded",
+    fulfillmentStatus: "fulfilled",
+    placedAt: new Date("2025-03-09T23:30:00Z"),
   });
   for (let i = 1; i <= 5; i++) {
-    await recordOrder(southDb, { email: `southern${i}@example.com`, currency: "EUR", lines: [line(`Espresso ${i}`, 900 * i)], financialStatus: "paid", placedAt: new Date(`2025-03-0${i}T08:00:00Z`) });
+    await recordOrder(southDb, {
+      email: `southern${i}@example.com`,
+      currency: "EUR",
+      lines: [line(`Espresso ${i}`, 900 * i)],
+      financialStatus: "paid",
+      placedAt: new Date(`2025-03-0${i}T08:00:00Z`),
+    });
   }
   app = await startTestApp(t.url);
   owner = merchant(app, await logIn(app, "owner@north.test"));
@@ -59,9 +90,22 @@ afterAll(async () => {
 describe("recordOrder", () => {
   it("writes the order, its lines, customer and timeline with integer totals", async () => {
     const order = await northDb.selectFrom("orders").selectAll().where("number", "=", "1001").executeTakeFirstOrThrow();
-    expect(order).toMatchObject({ email: "ada@example.com", currency: "NOK", subtotal: "29900", shipping_total: "5000", tax_total: "7350", total: "42250", financial_status: "paid" });
+    expect(order).toMatchObject({
+      email: "ada@example.com",
+      currency: "NOK",
+      subtotal: "29900",
+      shipping_total: "5000",
+      tax_total: "7350",
+      total: "42250",
+      financial_status: "paid",
+    });
     expect(order.paid_at?.toISOString()).toBe("2025-03-01T10:00:00.000Z");
-    const lines = await northDb.selectFrom("order_lines").select(["title", "quantity", "unit_price", "total"]).where("order_id", "=", order.id).orderBy("id").execute();
+    const lines = await northDb
+      .selectFrom("order_lines")
+      .select(["title", "quantity", "unit_price", "total"])
+      .where("order_id", "=", order.id)
+      .orderBy("id")
+      .execute();
     expect(lines).toEqual([
       { title: "Cold brew", quantity: 2, unit_price: "12500", total: "25000" },
       { title: "Filter papers", quantity: 1, unit_price: "4900", total: "4900" },
@@ -77,13 +121,23 @@ describe("recordOrder", () => {
   });
 
   it("leaves tax out of the total when prices include it", async () => {
-    const { number } = await recordOrder(southDb, { email: "", currency: "EUR", lines: [line("Tin", 1_200)], taxTotal: 200, taxIncluded: true, placedAt: new Date("2025-02-01T00:00:00Z") });
+    const { number } = await recordOrder(southDb, {
+      email: "",
+      currency: "EUR",
+      lines: [line("Tin", 1_200)],
+      taxTotal: 200,
+      taxIncluded: true,
+      placedAt: new Date("2025-02-01T00:00:00Z"),
+    });
     const order = await southDb.selectFrom("orders").select(["total", "tax_total", "customer_id"]).where("number", "=", number).executeTakeFirstOrThrow();
     expect(order).toEqual({ total: "1200", tax_total: "200", customer_id: null });
   });
 
   it("refuses bad input and writes nothing", async () => {
-    const before = await northDb.selectFrom("orders").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const before = await northDb
+      .selectFrom("orders")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     const attempts = [
       { email: "x@example.com", currency: "NOK", lines: [] },
       { email: "x@example.com", currency: "NOK", lines: [line("A", 100, 0)] },
@@ -94,8 +148,13 @@ describe("recordOrder", () => {
       { email: "x@example.com", currency: "NOK", lines: [line("A", 100)], discount: { id: "1", code: "X", amount: 101 } },
     ];
     for (const input of attempts) await expect(recordOrder(northDb, input)).rejects.toBeInstanceOf(OrderValidationError);
-    await expect(recordOrder(northDb, { email: "x@example.com", currency: "NOK", lines: [line("A", 100)], customerId: "999999" })).rejects.toBeInstanceOf(OrderValidationError);
-    const after = await northDb.selectFrom("orders").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    await expect(recordOrder(northDb, { email: "x@example.com", currency: "NOK", lines: [line("A", 100)], customerId: "999999" })).rejects.toBeInstanceOf(
+      OrderValidationError,
+    );
+    const after = await northDb
+      .selectFrom("orders")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     expect(await northDb.selectFrom("customers").select("id").where("email", "=", "x@example.com").execute()).toEqual([]);
   });
@@ -142,7 +201,8 @@ describe("orders in the admin", () => {
   it("shows an order's lines, totals in its currency, customer and timeline", async () => {
     const res = await owner.get("/admin/north/orders/1001");
     expect(res.status).toBe(200);
-    for (const text of ["Cold brew", "Filter papers", "Ada Lovelace", "ada@example.com", "Order placed by ada@example.com."]) expect(res.body).toContain(html(text));
+    for (const text of ["Cold brew", "Filter papers", "Ada Lovelace", "ada@example.com", "Order placed by ada@example.com."])
+      expect(res.body).toContain(html(text));
     for (const amount of [29_900, 5_000, 7_350, 42_250]) expect(res.body).toContain(formatMoney(amount, "NOK"));
     expect(res.body).not.toContain("Espresso");
   });
@@ -153,7 +213,12 @@ describe("orders in the admin", () => {
     expect(res.body).toContain("Order marked as fulfilled.");
     const order = await northDb.selectFrom("orders").select(["id", "fulfillment_status"]).where("number", "=", "1002").executeTakeFirstOrThrow();
     expect(order.fulfillment_status).toBe("fulfilled");
-    const events = await northDb.selectFrom("order_events").select(["kind", "message"]).where("order_id", "=", order.id).where("kind", "=", "fulfilled").execute();
+    const events = await northDb
+      .selectFrom("order_events")
+      .select(["kind", "message"])
+      .where("order_id", "=", order.id)
+      .where("kind", "=", "fulfilled")
+      .execute();
     expect(events).toEqual([{ kind: "fulfilled", message: "Marked as fulfilled by owner@north.test." }]);
     const audit = await northDb.selectFrom("audit_events").selectAll().where("action", "=", "order.fulfilled").execute();
     expect(audit).toHaveLength(1);

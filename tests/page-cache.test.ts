@@ -138,7 +138,12 @@ describe("page cache", () => {
   it("a merchant's change in the admin shows on the very next request", async () => {
     await get("north", "/collections/all");
     expect(cacheStatus(await get("north", "/collections/all"))).toBe("hit");
-    const saved = await adminPost(app, owner, "/admin/north/products/new", productForm({ title: "Fresh Teapot", status: "active", variants: [{ price: "30" }] }));
+    const saved = await adminPost(
+      app,
+      owner,
+      "/admin/north/products/new",
+      productForm({ title: "Fresh Teapot", status: "active", variants: [{ price: "30" }] }),
+    );
     expect(saved.status).toBe(302);
     const next = await get("north", "/collections/all");
     expect(cacheStatus(next)).toBe("miss");

@@ -25,7 +25,9 @@ let stu: string; // staff in north
 
 const PASSWORD = "a-long-password";
 
-function pageForm(fields: Partial<Record<"intent" | "title" | "handle" | "bodyHtml" | "visibility" | "seoTitle" | "seoDescription", string>>): [string, string][] {
+function pageForm(
+  fields: Partial<Record<"intent" | "title" | "handle" | "bodyHtml" | "visibility" | "seoTitle" | "seoDescription", string>>,
+): [string, string][] {
   return Object.entries({ intent: "save", title: "", handle: "", bodyHtml: "", visibility: "visible", seoTitle: "", seoDescription: "", ...fields });
 }
 
@@ -64,7 +66,8 @@ function executableVectors(html: string): string[] {
           if (value.includes("evil.example")) found.push(`${name}[${attribute}] loads from evil.example`);
           if (attribute === "style" && /url\(|expression\(/i.test(value)) found.push(`${name}[style]`);
           const url = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, "").toLowerCase();
-          if (/^(javascript|vbscript|data):/.test(url) || (/(href|src|action)$/.test(attribute) && url.startsWith("//"))) found.push(`${name}[${attribute}=${url.slice(0, 20)}]`);
+          if (/^(javascript|vbscript|data):/.test(url) || (/(href|src|action)$/.test(attribute) && url.startsWith("//")))
+            found.push(`${name}[${attribute}=${url.slice(0, 20)}]`);
         }
       },
       ontext(text) {
@@ -90,7 +93,10 @@ beforeAll(async () => {
   const samUser = await createUser(t.db, { email: "sam@south.example", password: PASSWORD });
   north = await provisionShop(t.db, { slug: "north", name: "North", ownerId: noraUser.id });
   south = await provisionShop(t.db, { slug: "south", name: "South", ownerId: samUser.id });
-  for (const [email, role] of [["ada@north.example", "admin"], ["stu@north.example", "staff"]] as const) {
+  for (const [email, role] of [
+    ["ada@north.example", "admin"],
+    ["stu@north.example", "staff"],
+  ] as const) {
     const user = await createUser(t.db, { email, password: PASSWORD });
     await t.db.insertInto("platform.memberships").values({ user_id: user.id, shop_id: north.id, role }).execute();
   }
@@ -146,7 +152,12 @@ describe("writing content pages", () => {
 
   it("shows an edit to anonymous shoppers on the next request, although the page was cached", async () => {
     expect((await storefront("north", "/pages/about-us")).headers["x-page-cache"]).toBe("hit");
-    const saved = await adminPost(app, nora, `/admin/north/pages/${northAbout}`, pageForm({ title: "About North", handle: "about-us", bodyHtml: "<p>Hats, since 1990.</p>" }));
+    const saved = await adminPost(
+      app,
+      nora,
+      `/admin/north/pages/${northAbout}`,
+      pageForm({ title: "About North", handle: "about-us", bodyHtml: "<p>Hats, since 1990.</p>" }),
+    );
     expect(saved.status).toBe(302);
     expect(saved.headers.location).toBe(`/admin/north/pages/${northAbout}?saved=1`);
     const fresh = await storefront("north", "/pages/about-us");
@@ -161,7 +172,12 @@ describe("writing content pages", () => {
     const sitemap = async (shop: string) => (await storefront(shop, "/sitemap-pages-1.xml")).body;
     expect(await sitemap("north")).toContain("<loc>http://north.shops.test/pages/about-us</loc>");
 
-    await adminPost(app, nora, `/admin/north/pages/${northAbout}`, pageForm({ title: "About North", handle: "about-us", bodyHtml: "<p>Hats.</p>", visibility: "hidden" }));
+    await adminPost(
+      app,
+      nora,
+      `/admin/north/pages/${northAbout}`,
+      pageForm({ title: "About North", handle: "about-us", bodyHtml: "<p>Hats.</p>", visibility: "hidden" }),
+    );
     expect((await storefront("north", "/pages/about-us")).status).toBe(404);
     expect(await sitemap("north")).not.toContain("/pages/");
     expect((await adminGet(app, nora, "/admin/north/pages")).body).toContain('<span class="status hidden">Hidden</span>');
@@ -241,7 +257,12 @@ describe("refused input", () => {
     // Editing: the same rules, and the stored page stays as it was.
     const story = pagesBefore.find((p) => p.handle === "our-story")!;
     const wholesale = pagesBefore.find((p) => p.handle === "wholesale")!;
-    const taken = await adminPost(app, nora, `/admin/north/pages/${wholesale.id}`, pageForm({ title: "Wholesale", handle: "our-story", bodyHtml: "<p>Changed</p>" }));
+    const taken = await adminPost(
+      app,
+      nora,
+      `/admin/north/pages/${wholesale.id}`,
+      pageForm({ title: "Wholesale", handle: "our-story", bodyHtml: "<p>Changed</p>" }),
+    );
     expect(taken.status).toBe(400);
     expect(taken.body).toContain('<p class="error" id="handle-error">Another page uses this handle.</p>');
     const untitled = await adminPost(app, nora, `/admin/north/pages/${story.id}`, pageForm({ title: "", handle: "our-story", bodyHtml: "<p>Changed</p>" }));
@@ -260,9 +281,11 @@ describe("refused input", () => {
 describe("merchant HTML and text", () => {
   it(`renders none of ${XSS_PAYLOADS.length} XSS payloads unescaped, in the admin or on the storefront`, async () => {
     // The checker itself notices each kind of vector.
-    expect(executableVectors('<p onclick="x">a</p><a href=" javascript:x">b</a><script src="https://evil.example/x.js"></script><script>alert(1)</script><svg></svg>')).toEqual([
-      "p[onclick]", "a[href=javascript:x]", "script[src] loads from evil.example", "script: alert(1)", "<svg>",
-    ]);
+    expect(
+      executableVectors(
+        '<p onclick="x">a</p><a href=" javascript:x">b</a><script src="https://evil.example/x.js"></script><script>alert(1)</script><svg></svg>',
+      ),
+    ).toEqual(["p[onclick]", "a[href=javascript:x]", "script[src] loads from evil.example", "script: alert(1)", "<svg>"]);
     expect(executableVectors('<script>window.__remixContext.streamController.enqueue("\\u003cscript>alert(1)");</script>')).toEqual([]);
     expect(executableVectors('<script>window.__remixContext.streamController.enqueue("a");alert(1);("");</script>')).toHaveLength(1);
     const body = XSS_PAYLOADS.map((p) => `<p>${p.name}</p>${p.html}`).join("\n");

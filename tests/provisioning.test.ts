@@ -57,7 +57,12 @@ describe("provisionShop", () => {
   });
 
   it("refuses reserved, malformed and taken slugs", async () => {
-    for (const [slug, problem] of [["www", "reserved"], ["ab", "length"], ["Has Spaces", "characters"], ["first-shop", "taken"]] as const) {
+    for (const [slug, problem] of [
+      ["www", "reserved"],
+      ["ab", "length"],
+      ["Has Spaces", "characters"],
+      ["first-shop", "taken"],
+    ] as const) {
       const attempt = provisionShop(t.db, { slug, name: "X", ownerId });
       await expect(attempt).rejects.toBeInstanceOf(SlugUnavailableError);
       await expect(attempt).rejects.toMatchObject({ problem });
@@ -117,13 +122,18 @@ describe("spare shops", () => {
     expect([north.schema_name, south.schema_name].sort()).toEqual(before);
     expect(await countSpareShops(t.db)).toBe(0);
 
-    for (const [shop, handle] of [[north, "north-lamp"], [south, "south-mug"]] as const) {
+    for (const [shop, handle] of [
+      [north, "north-lamp"],
+      [south, "south-mug"],
+    ] as const) {
       await tenantDb(t.db, shop.schema_name).insertInto("products").values({ handle, title: handle }).execute();
     }
     const titles = async (schema: string) => (await tenantDb(t.db, schema).selectFrom("products").select("handle").execute()).map((p) => p.handle);
     expect(await titles(north.schema_name)).toEqual(["north-lamp"]);
     expect(await titles(south.schema_name)).toEqual(["south-mug"]);
-    const headlines = await Promise.all([north, south].map((s) => tenantDb(t.db, s.schema_name).selectFrom("settings").select("headline").executeTakeFirstOrThrow()));
+    const headlines = await Promise.all(
+      [north, south].map((s) => tenantDb(t.db, s.schema_name).selectFrom("settings").select("headline").executeTakeFirstOrThrow()),
+    );
     expect(headlines.map((h) => h.headline)).toEqual(["North", "South"]);
   });
 

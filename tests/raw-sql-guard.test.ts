@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
  * without `${sql.id(schema, ...)}` (or an explicit `platform.`/catalog
  * prefix) would hit whatever the search_path says. This guard finds them.
  */
-const TABLE_POSITION = /\b(from|join|into|update|table|references)\s+(?!\$\{)(?:if\s+(?:not\s+)?exists\s+|only\s+)?("?[a-z_][a-z0-9_]*"?)(\s*\.\s*"?[a-z_][a-z0-9_]*"?)?/gi;
+const TABLE_POSITION =
+  /\b(from|join|into|update|table|references)\s+(?!\$\{)(?:if\s+(?:not\s+)?exists\s+|only\s+)?("?[a-z_][a-z0-9_]*"?)(\s*\.\s*"?[a-z_][a-z0-9_]*"?)?/gi;
 const ALLOWED_SCHEMAS = new Set(["platform", "pg_catalog", "information_schema"]);
 // Words that follow FROM etc. but are not tables. "if" is what's left when `if not exists` precedes `${...}`.
 const NOT_TABLES = new Set(["if", "select", "lateral", "values"]);

@@ -5,8 +5,38 @@ import { XSS_PAYLOADS } from "./support/xss-payloads.ts";
 
 // What merchant HTML may contain after sanitising. Anything else in the output is a failure.
 const ALLOWED_TAGS = new Set([
-  "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup", "blockquote",
-  "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "code", "pre",
+  "p",
+  "br",
+  "hr",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "strong",
+  "b",
+  "em",
+  "i",
+  "u",
+  "s",
+  "sub",
+  "sup",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "a",
+  "img",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "span",
+  "div",
+  "code",
+  "pre",
 ]);
 const ALLOWED_ATTRIBUTES: Record<string, Set<string>> = {
   a: new Set(["href", "title", "target", "rel"]),
@@ -120,7 +150,9 @@ describe("sanitising merchant rich text", () => {
   });
 
   it("makes links that open a new tab unable to reach back into the shop", () => {
-    expect(sanitizeRichText('<a href="https://example.com" target="_blank">x</a>')).toBe('<a href="https://example.com" target="_blank" rel="noopener noreferrer">x</a>');
+    expect(sanitizeRichText('<a href="https://example.com" target="_blank">x</a>')).toBe(
+      '<a href="https://example.com" target="_blank" rel="noopener noreferrer">x</a>',
+    );
     expect(sanitizeRichText('<a href="https://example.com" target="_blank" rel="opener">x</a>')).toContain('rel="noopener noreferrer"');
   });
 });

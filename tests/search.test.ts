@@ -76,54 +76,87 @@ beforeAll(async () => {
   alphaDb = tenantDb(t.db, alpha.schema_name);
   betaDb = tenantDb(t.db, beta.schema_name);
 
-  await add("alpha", product({
-    title: "Running Shoe",
-    vendor: "Fleet",
-    productType: "Shoes",
-    tags: ["sport"],
-    options: [{ name: "Size", values: ["8", "9"] }],
-    variants: [variant({ optionValues: ["8"], sku: "RUN-001-8", price: 5000 }), variant({ optionValues: ["9"], sku: "RUN-001-9", price: 5200, inventoryQuantity: 0 })],
-  }));
-  await add("alpha", product({
-    title: "Trail Sneaker",
-    vendor: "Fleet",
-    productType: "Shoes",
-    descriptionHtml: "<p>Made for <strong>running</strong> on trails, for people who run every day.</p>",
-    variants: [variant({ sku: "TRL-1", price: 6000 })],
-  }));
-  await add("alpha", product({
-    title: "Wool Sweater",
-    vendor: "Nordic",
-    productType: "Sweaters",
-    tags: ["winter", "gift"],
-    options: [{ name: "Color", values: ["Red", "Blue"] }],
-    variants: [
-      variant({ optionValues: ["Red"], sku: "SWT-RED", price: 8000, inventoryQuantity: 0 }),
-      variant({ optionValues: ["Blue"], sku: "SWT-BLUE", price: 8000, inventoryQuantity: 0 }),
-    ],
-  }));
-  await add("alpha", product({
-    title: "Cotton Sweater",
-    vendor: "Nordic",
-    productType: "Sweaters",
-    tags: ["summer"],
-    options: [{ name: "Color", values: ["Red", "Green"] }],
-    variants: [variant({ optionValues: ["Red"], sku: "CSW-RED", price: 3000 }), variant({ optionValues: ["Green"], sku: "CSW-GREEN", price: 3500 })],
-  }));
-  await add("alpha", product({ title: "Coffee Mug", vendor: "Kiln", productType: "Mugs", tags: ["coffee", "gift"], variants: [variant({ sku: "MUG-1", price: 1500 })] }));
-  await add("alpha", product({
-    title: "Espresso Beans",
-    vendor: "Roastery",
-    productType: "Coffee",
-    descriptionHtml: "<p>Dark roast coffee.</p>",
-    // Sold out but still sold: counts as available.
-    variants: [variant({ sku: "ESP-250", price: 1200, inventoryQuantity: 0, continueSelling: true })],
-  }));
-  await add("alpha", product({ title: "Secret Sweater", status: "draft", vendor: "Nordic", productType: "Sweaters", variants: [variant({ sku: "SWT-SECRET" })] }));
+  await add(
+    "alpha",
+    product({
+      title: "Running Shoe",
+      vendor: "Fleet",
+      productType: "Shoes",
+      tags: ["sport"],
+      options: [{ name: "Size", values: ["8", "9"] }],
+      variants: [
+        variant({ optionValues: ["8"], sku: "RUN-001-8", price: 5000 }),
+        variant({ optionValues: ["9"], sku: "RUN-001-9", price: 5200, inventoryQuantity: 0 }),
+      ],
+    }),
+  );
+  await add(
+    "alpha",
+    product({
+      title: "Trail Sneaker",
+      vendor: "Fleet",
+      productType: "Shoes",
+      descriptionHtml: "<p>Made for <strong>running</strong> on trails, for people who run every day.</p>",
+      variants: [variant({ sku: "TRL-1", price: 6000 })],
+    }),
+  );
+  await add(
+    "alpha",
+    product({
+      title: "Wool Sweater",
+      vendor: "Nordic",
+      productType: "Sweaters",
+      tags: ["winter", "gift"],
+      options: [{ name: "Color", values: ["Red", "Blue"] }],
+      variants: [
+        variant({ optionValues: ["Red"], sku: "SWT-RED", price: 8000, inventoryQuantity: 0 }),
+        variant({ optionValues: ["Blue"], sku: "SWT-BLUE", price: 8000, inventoryQuantity: 0 }),
+      ],
+    }),
+  );
+  await add(
+    "alpha",
+    product({
+      title: "Cotton Sweater",
+      vendor: "Nordic",
+      productType: "Sweaters",
+      tags: ["summer"],
+      options: [{ name: "Color", values: ["Red", "Green"] }],
+      variants: [variant({ optionValues: ["Red"], sku: "CSW-RED", price: 3000 }), variant({ optionValues: ["Green"], sku: "CSW-GREEN", price: 3500 })],
+    }),
+  );
+  await add(
+    "alpha",
+    product({ title: "Coffee Mug", vendor: "Kiln", productType: "Mugs", tags: ["coffee", "gift"], variants: [variant({ sku: "MUG-1", price: 1500 })] }),
+  );
+  await add(
+    "alpha",
+    product({
+      title: "Espresso Beans",
+      vendor: "Roastery",
+      productType: "Coffee",
+      descriptionHtml: "<p>Dark roast coffee.</p>",
+      // Sold out but still sold: counts as available.
+      variants: [variant({ sku: "ESP-250", price: 1200, inventoryQuantity: 0, continueSelling: true })],
+    }),
+  );
+  await add(
+    "alpha",
+    product({ title: "Secret Sweater", status: "draft", vendor: "Nordic", productType: "Sweaters", variants: [variant({ sku: "SWT-SECRET" })] }),
+  );
   await add("alpha", product({ title: "Retired Sweater", status: "archived", vendor: "Nordic", productType: "Sweaters" }));
 
   // Beta: the same titles with different data, and a word only beta has.
-  await add("beta", product({ title: "Wool Sweater", vendor: "Beta Knits", productType: "Knitwear", tags: ["beta-only"], variants: [variant({ sku: "SWT-RED", price: 9900 })] }));
+  await add(
+    "beta",
+    product({
+      title: "Wool Sweater",
+      vendor: "Beta Knits",
+      productType: "Knitwear",
+      tags: ["beta-only"],
+      variants: [variant({ sku: "SWT-RED", price: 9900 })],
+    }),
+  );
   await add("beta", product({ title: "Running Shoe", vendor: "Beta Feet", productType: "Footwear", variants: [variant({ sku: "B-RUN", price: 7700 })] }));
   await add("beta", product({ title: "Zanzibar Tea", vendor: "Beta Leaves", productType: "Tea" }));
 
@@ -213,7 +246,12 @@ describe("typo rules", () => {
       { word: "swimsuit", products: 5, similarity: 0.3 },
     ];
     expect(chooseCorrections("sweatr", words)).toEqual(["sweater", "sweat"]);
-    expect(chooseCorrections("cofee", [{ word: "coffe", products: 4, similarity: 0.33 }, { word: "coffee", products: 4, similarity: 0.62 }])).toEqual(["coffee"]);
+    expect(
+      chooseCorrections("cofee", [
+        { word: "coffe", products: 4, similarity: 0.33 },
+        { word: "coffee", products: 4, similarity: 0.62 },
+      ]),
+    ).toEqual(["coffee"]);
     expect(chooseCorrections("xyzzy", words)).toEqual([]);
   });
 });
@@ -232,7 +270,16 @@ describe("facets", () => {
       { value: "summer", count: 1 },
       { value: "winter", count: 1 },
     ]);
-    expect(facets.options).toEqual([{ name: "Color", values: [{ value: "Red", count: 2 }, { value: "Blue", count: 1 }, { value: "Green", count: 1 }] }]);
+    expect(facets.options).toEqual([
+      {
+        name: "Color",
+        values: [
+          { value: "Red", count: 2 },
+          { value: "Blue", count: 1 },
+          { value: "Green", count: 1 },
+        ],
+      },
+    ]);
   });
 
   it("applies every filter but a facet's own to its counts", async () => {
@@ -240,15 +287,35 @@ describe("facets", () => {
     expect(blue.results.products.map((p) => p.title)).toEqual(["Wool Sweater"]);
     expect(blue.results.total).toBe(1);
     // Color ignores its own filter, so Red and Green can still be added.
-    expect(blue.facets.options).toEqual([{ name: "Color", values: [{ value: "Red", count: 2 }, { value: "Blue", count: 1 }, { value: "Green", count: 1 }] }]);
+    expect(blue.facets.options).toEqual([
+      {
+        name: "Color",
+        values: [
+          { value: "Red", count: 2 },
+          { value: "Blue", count: 1 },
+          { value: "Green", count: 1 },
+        ],
+      },
+    ]);
     expect(blue.facets.availability).toEqual({ in_stock: 0, out_of_stock: 1 });
     expect(blue.facets.tags.map((f) => f.value)).toEqual(["gift", "winter"]);
 
-    const inStockBlue = await search(alphaDb, request("sweater", { filters: filtersWith({ availability: ["in_stock"], options: [{ name: "Color", values: ["Blue"] }] }) }));
+    const inStockBlue = await search(
+      alphaDb,
+      request("sweater", { filters: filtersWith({ availability: ["in_stock"], options: [{ name: "Color", values: ["Blue"] }] }) }),
+    );
     expect(inStockBlue.results.products).toEqual([]);
     expect(inStockBlue.results.total).toBe(0);
     expect(inStockBlue.facets.availability).toEqual({ in_stock: 0, out_of_stock: 1 });
-    expect(inStockBlue.facets.options).toEqual([{ name: "Color", values: [{ value: "Green", count: 1 }, { value: "Red", count: 1 }] }]);
+    expect(inStockBlue.facets.options).toEqual([
+      {
+        name: "Color",
+        values: [
+          { value: "Green", count: 1 },
+          { value: "Red", count: 1 },
+        ],
+      },
+    ]);
   });
 
   it("filters by price (any variant in range), type, vendor and tag, OR within a facet", async () => {
@@ -262,12 +329,21 @@ describe("facets", () => {
 
     const gifts = await search(alphaDb, request("", { filters: filtersWith({ tags: ["gift", "summer"] }), sort: "title-ascending" }));
     expect(gifts.results.products.map((p) => p.title)).toEqual(["Coffee Mug", "Cotton Sweater", "Wool Sweater"]);
-    expect(await titles(alphaDb, request("", { filters: filtersWith({ vendors: ["Kiln", "Roastery"] }), sort: "title-ascending" }))).toEqual(["Coffee Mug", "Espresso Beans"]);
+    expect(await titles(alphaDb, request("", { filters: filtersWith({ vendors: ["Kiln", "Roastery"] }), sort: "title-ascending" }))).toEqual([
+      "Coffee Mug",
+      "Espresso Beans",
+    ]);
     const coffee = await search(alphaDb, request("coffee", { filters: filtersWith({ productTypes: ["Coffee"] }) }));
     expect(coffee.results.products.map((p) => p.title)).toEqual(["Espresso Beans"]);
-    expect(coffee.facets.productTypes).toEqual([{ value: "Coffee", count: 1 }, { value: "Mugs", count: 1 }]);
+    expect(coffee.facets.productTypes).toEqual([
+      { value: "Coffee", count: 1 },
+      { value: "Mugs", count: 1 },
+    ]);
     // continue_selling makes a sold-out variant available.
-    expect(await titles(alphaDb, request("coffee", { filters: filtersWith({ availability: ["in_stock"] }), sort: "title-ascending" }))).toEqual(["Coffee Mug", "Espresso Beans"]);
+    expect(await titles(alphaDb, request("coffee", { filters: filtersWith({ availability: ["in_stock"] }), sort: "title-ascending" }))).toEqual([
+      "Coffee Mug",
+      "Espresso Beans",
+    ]);
     expect(await titles(alphaDb, request("", { filters: filtersWith({ availability: ["out_of_stock"] }) }))).toEqual(["Wool Sweater"]);
   });
 });
@@ -280,10 +356,19 @@ describe("sorting and pagination", () => {
   beforeAll(async () => {
     // Ties on purpose: three prices, two titles, the same publication time for pairs.
     for (let i = 0; i < TEES; i++) {
-      teeIds.push(await add("alpha", product({ title: i % 2 ? "Basic Tee" : "Organic Tee", handle: `tee-${i}`, variants: [variant({ sku: `TEE-${i}`, price: price(i) })] })));
+      teeIds.push(
+        await add(
+          "alpha",
+          product({ title: i % 2 ? "Basic Tee" : "Organic Tee", handle: `tee-${i}`, variants: [variant({ sku: `TEE-${i}`, price: price(i) })] }),
+        ),
+      );
     }
     for (const [i, id] of teeIds.entries()) {
-      await alphaDb.updateTable("products").set({ published_at: new Date(Date.UTC(2026, 0, 1 + Math.floor(i / 2))) }).where("id", "=", id).execute();
+      await alphaDb
+        .updateTable("products")
+        .set({ published_at: new Date(Date.UTC(2026, 0, 1 + Math.floor(i / 2))) })
+        .where("id", "=", id)
+        .execute();
     }
     // Units sold: tee 5 sells 7, tee 9 sells 3 (plus 2 in a cancelled order that doesn't count), tee 0 sells 3.
     const sold = async (lines: [number, number][], cancelled = false) => {
@@ -297,8 +382,15 @@ describe("sorting and pagination", () => {
         .values(lines.map(([tee, quantity]) => ({ order_id: order.id, product_id: teeIds[tee], title: "Tee", quantity, unit_price: price(tee) })))
         .execute();
     };
-    await sold([[5, 4], [9, 1]]);
-    await sold([[5, 3], [9, 2], [0, 3]]);
+    await sold([
+      [5, 4],
+      [9, 1],
+    ]);
+    await sold([
+      [5, 3],
+      [9, 2],
+      [0, 3],
+    ]);
     await sold([[9, 2]], true);
     expect(await refreshProductSales(alphaDb)).toBe(true);
   });
@@ -367,7 +459,8 @@ describe("sorting and pagination", () => {
   it("pages with a smaller page size too, through the domain function", async () => {
     const query = await resolveQuery(alphaDb, "tee");
     const pages = [];
-    for (let page = 1; page <= 4; page++) pages.push(await searchResults(alphaDb, query, { filters: emptyFilters(), sort: "price-ascending", page }, { pageSize: 8 }));
+    for (let page = 1; page <= 4; page++)
+      pages.push(await searchResults(alphaDb, query, { filters: emptyFilters(), sort: "price-ascending", page }, { pageSize: 8 }));
     expect(pages.map((p) => p.products.length)).toEqual([8, 8, 8, 6]);
     expect(pages.map((p) => p.hasNext)).toEqual([true, true, true, false]);
     expect(new Set(pages.flatMap((p) => p.products.map((x) => x.id))).size).toBe(TEES);
@@ -405,7 +498,12 @@ describe("the vocabulary", () => {
     expect(await refreshSearchWords(alphaDb)).toBe(true);
     expect(await refreshSearchWords(alphaDb, { minIntervalMs: 60_000 })).toBe(false);
     expect((await search(alphaDb, request("quokkas plsh"))).results.products.map((p) => p.title)).toEqual(["Quokka Plush"]);
-    const words = await alphaDb.selectFrom("search_words").select(["word", "products"]).where("word", "in", ["quokka", "sweater", "secret"]).orderBy("word").execute();
+    const words = await alphaDb
+      .selectFrom("search_words")
+      .select(["word", "products"])
+      .where("word", "in", ["quokka", "sweater", "secret"])
+      .orderBy("word")
+      .execute();
     // Draft products lend no words.
     expect(words).toEqual([
       { word: "quokka", products: 1 },
@@ -570,7 +668,15 @@ describe("product search summary", () => {
     const before = await search(gammaDb, request("lantern"));
     expect(before.facets.price).toEqual({ min: "2000", max: "2500" });
     expect(before.facets.availability).toEqual({ in_stock: 1, out_of_stock: 0 });
-    expect(before.facets.options).toEqual([{ name: "Color", values: [{ value: "Gold", count: 1 }, { value: "Silver", count: 1 }] }]);
+    expect(before.facets.options).toEqual([
+      {
+        name: "Color",
+        values: [
+          { value: "Gold", count: 1 },
+          { value: "Silver", count: 1 },
+        ],
+      },
+    ]);
     // A variant must be in the range, not just the product's lowest and highest prices around it.
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMin: 2100, priceMax: 2400 }) }))).toEqual([]);
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMin: 2400, priceMax: 2600 }) }))).toEqual(["Brass Lantern"]);
@@ -589,13 +695,23 @@ describe("product search summary", () => {
     const after = await search(gammaDb, request("lantern"));
     expect(after.facets.price).toEqual({ min: "4000", max: "4500" });
     expect(after.facets.availability).toEqual({ in_stock: 0, out_of_stock: 1 });
-    expect(after.facets.options).toEqual([{ name: shade, values: [{ value: "Bronze", count: 1 }, { value: "Gold", count: 1 }] }]);
+    expect(after.facets.options).toEqual([
+      {
+        name: shade,
+        values: [
+          { value: "Bronze", count: 1 },
+          { value: "Gold", count: 1 },
+        ],
+      },
+    ]);
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMax: 2600 }) }))).toEqual([]);
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ priceMin: 4100, priceMax: 4600 }) }))).toEqual(["Brass Lantern"]);
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ availability: ["in_stock"] }) }))).toEqual([]);
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ options: [{ name: "Color", values: ["Gold"] }] }) }))).toEqual([]);
     expect(await titles(gammaDb, request("lantern", { filters: filtersWith({ options: [{ name: shade, values: ["Bronze"] }] }) }))).toEqual(["Brass Lantern"]);
-    expect(await titles(gammaDb, request("lantern", { sort: "price-ascending", filters: filtersWith({ options: [{ name: shade, values: ["Silver"] }] }) }))).toEqual([]);
+    expect(
+      await titles(gammaDb, request("lantern", { sort: "price-ascending", filters: filtersWith({ options: [{ name: shade, values: ["Silver"] }] }) })),
+    ).toEqual([]);
 
     // The other shop's lantern kept its own summary.
     const inDelta = await search(deltaDb, request("lantern"));
@@ -606,11 +722,17 @@ describe("product search summary", () => {
   it("is computed by its migration for products saved before it, as saving computes it", async () => {
     const schema = "shop_summary_backfill";
     await sql`create schema ${sql.id(schema)}`.execute(t.db);
-    const before = tenantMigrations.slice(0, tenantMigrations.findIndex((m) => m.name === "0011_product_search_summary"));
+    const before = tenantMigrations.slice(
+      0,
+      tenantMigrations.findIndex((m) => m.name === "0011_product_search_summary"),
+    );
     await t.db.transaction().execute((trx) => migrateSchemaInTransaction(trx, schema, before));
     const db = tenantDb(t.db, schema);
     const lamp = await db.insertInto("products").values({ handle: "lamp", title: "Lamp", status: "active" }).returning("id").executeTakeFirstOrThrow();
-    await db.insertInto("product_options").values({ product_id: lamp.id, position: 0, name: "Color", option_values: ["Red", "Blue"] }).execute();
+    await db
+      .insertInto("product_options")
+      .values({ product_id: lamp.id, position: 0, name: "Color", option_values: ["Red", "Blue"] })
+      .execute();
     await db
       .insertInto("variants")
       .values([
@@ -634,7 +756,11 @@ describe("product search summary", () => {
 
   it("counts a broad query's facets over a sample, and its total over every match", async () => {
     for (let i = 1; i <= 5; i++) {
-      await saveProduct(gammaDb, actor, product({ title: `Paper Lantern ${i}`, vendor: `Folded ${i}`, variants: [variant({ price: 100 * i, inventoryQuantity: i % 2 })] }));
+      await saveProduct(
+        gammaDb,
+        actor,
+        product({ title: `Paper Lantern ${i}`, vendor: `Folded ${i}`, variants: [variant({ price: 100 * i, inventoryQuantity: i % 2 })] }),
+      );
     }
     const query = await resolveQuery(gammaDb, "paper lantern");
     const all = await searchFacets(gammaDb, query, emptyFilters());

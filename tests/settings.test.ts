@@ -92,7 +92,11 @@ describe("general settings", () => {
 
   it("renames the shop in the registry, so the storefront shows the new name, and records who did it", async () => {
     expect((await app.request("north.shops.test", "/")).body).toContain("North");
-    const res = await post("/admin/north/settings?index", { intent: "general", name: "North Outfitters", contactEmail: "Hello@North.example", currency: "USD" }, northCookie);
+    const res = await post(
+      "/admin/north/settings?index",
+      { intent: "general", name: "North Outfitters", contactEmail: "Hello@North.example", currency: "USD" },
+      northCookie,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toContain("Settings saved.");
     expect(await shopName(north)).toBe("North Outfitters");
@@ -109,8 +113,17 @@ describe("general settings", () => {
 
   it("refuses a currency change once the shop has products, explaining minor units, and allows it before", async () => {
     await saveProduct(tenantDb(t.db, north.schema_name), SYSTEM_ACTOR, {
-      title: "Rain jacket", handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "",
-      options: [], variants: [{ optionValues: [], sku: "", price: 1000, compareAtPrice: null, inventoryQuantity: 1, continueSelling: false, weightGrams: 0 }],
+      title: "Rain jacket",
+      handle: "",
+      descriptionHtml: "",
+      status: "active",
+      vendor: "",
+      productType: "",
+      tags: [],
+      seoTitle: "",
+      seoDescription: "",
+      options: [],
+      variants: [{ optionValues: [], sku: "", price: 1000, compareAtPrice: null, inventoryQuantity: 1, continueSelling: false, weightGrams: 0 }],
     });
     const refused = await post("/admin/north/settings?index", { intent: "general", name: "North Outfitters", contactEmail: "", currency: "JPY" }, northCookie);
     expect(refused.status).toBe(400);
@@ -130,7 +143,11 @@ describe("general settings", () => {
   it("takes a logo only if it is really an image, stores it per shop, and serves it only for that shop", async () => {
     const upload = async (slug: string, cookie: string, data: Buffer, filename: string, contentType: string) => {
       const { body, contentType: type } = multipartBody({}, [{ field: "logo", filename, contentType, data }]);
-      return rawRequest(app.port, PLATFORM, `/admin/${slug}/settings?index`, { method: "POST", body, headers: { "content-type": type, origin: ORIGIN, cookie } });
+      return rawRequest(app.port, PLATFORM, `/admin/${slug}/settings?index`, {
+        method: "POST",
+        body,
+        headers: { "content-type": type, origin: ORIGIN, cookie },
+      });
     };
     const fake = await upload("north", northCookie, Buffer.from("<svg onload=alert(1)></svg>"), "logo.png", "image/png");
     expect(fake.status).toBe(400);
@@ -169,7 +186,7 @@ describe("policies", () => {
       "/admin/north/settings/policies",
       {
         "refund-policy": `<p onclick="steal()">Returns within <strong>30 days</strong>.<script>alert("x")</script> <a href="javascript:alert(1)">terms</a> <a href="https://north.example/returns" target="_blank">form</a></p>`,
-        "privacy-policy": "<h2>Privacy</h2><iframe src=\"https://evil.example\"></iframe><p>We keep your data safe.</p>",
+        "privacy-policy": '<h2>Privacy</h2><iframe src="https://evil.example"></iframe><p>We keep your data safe.</p>',
         "terms-of-service": "",
         "shipping-policy": "",
       },
@@ -259,8 +276,12 @@ describe("shipping zones and rates", () => {
     expect(await db.selectFrom("shipping_rates").selectAll().execute()).toEqual([]);
     expect((await auditOf(north)).map((e) => e.action)).toEqual(
       expect.arrayContaining([
-        "shipping_zone.created", "shipping_zone.updated", "shipping_zone.deleted",
-        "shipping_rate.created", "shipping_rate.updated", "shipping_rate.deleted",
+        "shipping_zone.created",
+        "shipping_zone.updated",
+        "shipping_zone.deleted",
+        "shipping_rate.created",
+        "shipping_rate.updated",
+        "shipping_rate.deleted",
       ]),
     );
   });
@@ -274,7 +295,9 @@ describe("shipping zones and rates", () => {
     }
     const southZone = (await listShippingZones(southDb)).find((z) => z.name === "Americas")!;
     const southRate = await createShippingRate(southDb, SYSTEM_ACTOR, southZone.id, { name: "Yamato", price: "1200", minSubtotal: "" });
-    await expect(createShippingRate(southDb, SYSTEM_ACTOR, southZone.id, { name: "Cents", price: "4.95", minSubtotal: "" })).rejects.toBeInstanceOf(SettingsValidationError);
+    await expect(createShippingRate(southDb, SYSTEM_ACTOR, southZone.id, { name: "Cents", price: "4.95", minSubtotal: "" })).rejects.toBeInstanceOf(
+      SettingsValidationError,
+    );
     const northZoneId = await createShippingZone(northDb, SYSTEM_ACTOR, { name: "Americas", countries: "US CA" });
     await createShippingRate(northDb, SYSTEM_ACTOR, northZoneId, { name: "Ground", price: "12.00", minSubtotal: "" });
     expect(Number(southZone.id)).toBeGreaterThan(Number(northZoneId));
@@ -347,7 +370,9 @@ describe("settings permissions", () => {
       expect((await get(`/admin/north/${page}`, staffCookie)).status, page).toBe(403);
     }
     const before = await settingsOf(north);
-    expect((await post("/admin/north/settings?index", { intent: "general", name: "Staff was here", contactEmail: "", currency: "USD" }, staffCookie)).status).toBe(403);
+    expect(
+      (await post("/admin/north/settings?index", { intent: "general", name: "Staff was here", contactEmail: "", currency: "USD" }, staffCookie)).status,
+    ).toBe(403);
     expect((await post("/admin/north/settings/taxes", { rate: "50" }, staffCookie)).status).toBe(403);
     expect((await post("/admin/north/settings/shipping", { intent: "create-zone", name: "Staff zone", countries: "IT" }, staffCookie)).status).toBe(403);
     expect(await settingsOf(north)).toEqual(before);

@@ -101,7 +101,12 @@ describe("registering", () => {
 
   it("refuses an email that already has an account at this shop", async () => {
     await registered("north", "taken@example.com");
-    const res = await shopper("north").post("/account/register", { firstName: "Other", lastName: "", email: "TAKEN@example.com", password: "another-password" });
+    const res = await shopper("north").post("/account/register", {
+      firstName: "Other",
+      lastName: "",
+      email: "TAKEN@example.com",
+      password: "another-password",
+    });
     expect(res.status).toBe(400);
     expect(res.body).toContain("An account with this email already exists. Log in instead.");
     expect(await northDb.selectFrom("customers").select("id").where("email", "=", "taken@example.com").execute()).toHaveLength(1);
@@ -150,7 +155,10 @@ describe("accounts belong to one shop", () => {
     const northOrder = await recordOrder(northDb, order(await customerId(northDb, "numbers@example.com"), "numbers@example.com", 2500));
     const southOrder = await recordOrder(
       southDb,
-      order(await customerId(southDb, "numbers@example.com"), "numbers@example.com", 3000, { currency: "JPY", lines: [{ title: "South Kettle", quantity: 1, unitPrice: 3000 }] }),
+      order(await customerId(southDb, "numbers@example.com"), "numbers@example.com", 3000, {
+        currency: "JPY",
+        lines: [{ title: "South Kettle", quantity: 1, unitPrice: 3000 }],
+      }),
     );
     const northPage = await northBrowser.get(`/account/orders/${northOrder.number}`);
     expect(northPage.body).toContain("Mug");
@@ -195,14 +203,22 @@ describe("logging in and out", () => {
     const idHash = sha256(browser.cookie("bazaar_customer")!);
     expect(setCookieHeader(await browser.get("/account"), "bazaar_customer")).toBeUndefined();
 
-    await northDb.updateTable("customer_sessions").set({ expires_at: new Date(Date.now() + 5 * 86_400_000) }).where("id_hash", "=", idHash).execute();
+    await northDb
+      .updateTable("customer_sessions")
+      .set({ expires_at: new Date(Date.now() + 5 * 86_400_000) })
+      .where("id_hash", "=", idHash)
+      .execute();
     const renewed = await browser.get("/account");
     expect(renewed.status).toBe(200);
     expect(setCookieHeader(renewed, "bazaar_customer")).toMatch(/Max-Age=2592000/);
     const session = await northDb.selectFrom("customer_sessions").select("expires_at").where("id_hash", "=", idHash).executeTakeFirstOrThrow();
     expect(session.expires_at.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
 
-    await northDb.updateTable("customer_sessions").set({ expires_at: new Date(Date.now() - 1000) }).where("id_hash", "=", idHash).execute();
+    await northDb
+      .updateTable("customer_sessions")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("id_hash", "=", idHash)
+      .execute();
     const expired = await browser.get("/account");
     expect(expired.status).toBe(302);
     expect(expired.headers.location).toBe("/account/login?redirectTo=%2Faccount");
@@ -212,7 +228,10 @@ describe("logging in and out", () => {
     await registered("north", "throttled@example.com", "right-password");
     // Five failures from anywhere lock the account for a while, even with the right password.
     for (let i = 0; i < 5; i++) {
-      expect(await logInShopper(northDb, { email: "throttled@example.com", password: "wrong", address: `198.51.100.${i}` })).toEqual({ ok: false, error: "invalid" });
+      expect(await logInShopper(northDb, { email: "throttled@example.com", password: "wrong", address: `198.51.100.${i}` })).toEqual({
+        ok: false,
+        error: "invalid",
+      });
     }
     const locked = await shopper("north").post("/account/login", { email: "throttled@example.com", password: "right-password" });
     expect(locked.status).toBe(429);
@@ -224,7 +243,10 @@ describe("logging in and out", () => {
     // Twenty failures from one address lock that address for every account.
     await registered("north", "bystander@example.com", "bystander-pass");
     for (let i = 0; i < 20; i++) await logInShopper(northDb, { email: `guess${i}@example.com`, password: "x", address: "203.0.113.7" });
-    expect(await logInShopper(northDb, { email: "bystander@example.com", password: "bystander-pass", address: "203.0.113.7" })).toEqual({ ok: false, error: "throttled" });
+    expect(await logInShopper(northDb, { email: "bystander@example.com", password: "bystander-pass", address: "203.0.113.7" })).toEqual({
+      ok: false,
+      error: "throttled",
+    });
     expect((await logInShopper(northDb, { email: "bystander@example.com", password: "bystander-pass", address: "203.0.113.8" })).ok).toBe(true);
   });
 });
@@ -233,14 +255,30 @@ describe("housekeeping", () => {
   it("purges expired sessions and carts and failures outside the window, and nothing else", async () => {
     const browser = await registered("south", "tidy@example.com");
     const me = await customerId(southDb, "tidy@example.com");
-    await southDb.insertInto("customer_sessions").values({ id_hash: "expired-session", customer_id: me, expires_at: new Date(Date.now() - 1000) }).execute();
-    await southDb.insertInto("carts").values([{ token_hash: "expired-cart", expires_at: new Date(Date.now() - 1000) }, { token_hash: "live-cart", expires_at: new Date(Date.now() + 86_400_000) }]).execute();
-    await southDb.insertInto("customer_login_attempts").values([{ throttle_key: "address:old", attempted_at: new Date(Date.now() - 3_600_000) }, { throttle_key: "address:recent" }]).execute();
+    await southDb
+      .insertInto("customer_sessions")
+      .values({ id_hash: "expired-session", customer_id: me, expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    await southDb
+      .insertInto("carts")
+      .values([
+        { token_hash: "expired-cart", expires_at: new Date(Date.now() - 1000) },
+        { token_hash: "live-cart", expires_at: new Date(Date.now() + 86_400_000) },
+      ])
+      .execute();
+    await southDb
+      .insertInto("customer_login_attempts")
+      .values([{ throttle_key: "address:old", attempted_at: new Date(Date.now() - 3_600_000) }, { throttle_key: "address:recent" }])
+      .execute();
     const northSessions = await northDb.selectFrom("customer_sessions").select("id_hash").execute();
 
     expect(await purgeExpiredShopperRecords(southDb)).toMatchObject({ sessions: 1, carts: 1 });
-    expect(await southDb.selectFrom("carts").select("token_hash").where("token_hash", "in", ["expired-cart", "live-cart"]).execute()).toEqual([{ token_hash: "live-cart" }]);
-    expect(await southDb.selectFrom("customer_login_attempts").select("throttle_key").where("throttle_key", "in", ["address:old", "address:recent"]).execute()).toEqual([{ throttle_key: "address:recent" }]);
+    expect(await southDb.selectFrom("carts").select("token_hash").where("token_hash", "in", ["expired-cart", "live-cart"]).execute()).toEqual([
+      { token_hash: "live-cart" },
+    ]);
+    expect(
+      await southDb.selectFrom("customer_login_attempts").select("throttle_key").where("throttle_key", "in", ["address:old", "address:recent"]).execute(),
+    ).toEqual([{ throttle_key: "address:recent" }]);
     expect((await browser.get("/account")).status).toBe(200);
     expect(await northDb.selectFrom("customer_sessions").select("id_hash").execute()).toEqual(northSessions);
   });
@@ -253,7 +291,14 @@ describe("order history", () => {
     const me = await customerId(northDb, "history@example.com");
     const neighbour = await customerId(northDb, "neighbour@example.com");
     const first = await recordOrder(northDb, order(me, "history@example.com", 2500, { placedAt: new Date("2030-03-05T10:00:00Z"), financialStatus: "paid" }));
-    const second = await recordOrder(northDb, order(me, "history@example.com", 1999, { currency: "USD", lines: [{ title: "Lamp", quantity: 1, unitPrice: 1999 }], placedAt: new Date("2030-04-01T10:00:00Z") }));
+    const second = await recordOrder(
+      northDb,
+      order(me, "history@example.com", 1999, {
+        currency: "USD",
+        lines: [{ title: "Lamp", quantity: 1, unitPrice: 1999 }],
+        placedAt: new Date("2030-04-01T10:00:00Z"),
+      }),
+    );
     const theirs = await recordOrder(northDb, order(neighbour, "neighbour@example.com", 8800));
 
     const page = await browser.get("/account");
@@ -282,7 +327,17 @@ describe("order history", () => {
 });
 
 describe("addresses", () => {
-  const valid = { intent: "create", name: "Ann Lee", line1: "1 Quay Street", line2: "", city: "Cork", region: "", postalCode: "T12 X1", country: "ie", phone: "+353 1 234" };
+  const valid = {
+    intent: "create",
+    name: "Ann Lee",
+    line1: "1 Quay Street",
+    line2: "",
+    city: "Cork",
+    region: "",
+    postalCode: "T12 X1",
+    country: "ie",
+    phone: "+353 1 234",
+  };
 
   it("adds, validates, edits, moves the default and deletes, only for their owner", async () => {
     const browser = await registered("north", "addresses@example.com");
@@ -301,7 +356,10 @@ describe("addresses", () => {
     expect((await browser.post("/account/addresses", valid)).headers.location).toBe("/account/addresses?done=created");
     await browser.post("/account/addresses", { ...valid, name: "Work", line1: "2 Dock Road", country: "GB" });
     let rows = await northDb.selectFrom("customer_addresses").selectAll().where("customer_id", "=", me).orderBy("id").execute();
-    expect(rows.map((r) => [r.name, r.country, r.is_default])).toEqual([["Ann Lee", "IE", true], ["Work", "GB", false]]);
+    expect(rows.map((r) => [r.name, r.country, r.is_default])).toEqual([
+      ["Ann Lee", "IE", true],
+      ["Work", "GB", false],
+    ]);
     const list = await browser.get("/account/addresses?done=created");
     expect(list.body).toContain("Address added.");
     expect(list.body).toContain("United Kingdom");
@@ -325,7 +383,10 @@ describe("addresses", () => {
     // Deleting the default hands the role to the oldest remaining address.
     expect((await browser.post("/account/addresses", { intent: "delete", addressId: rows[1].id })).status).toBe(303);
     rows = await northDb.selectFrom("customer_addresses").selectAll().where("customer_id", "=", me).orderBy("id").execute();
-    expect(rows.map((r) => [r.name, r.is_default])).toEqual([["Ann Lee", true], ["Holiday", false]]);
+    expect(rows.map((r) => [r.name, r.is_default])).toEqual([
+      ["Ann Lee", true],
+      ["Holiday", false],
+    ]);
 
     // Someone else's address: 404 everywhere, nothing changes.
     const other = await registered("north", "other-addresses@example.com");
@@ -366,7 +427,16 @@ describe("your data", () => {
       number: placed.number,
       currency: "EUR",
       total: { amount: "30.00", minorUnits: "3000" },
-      lines: [{ title: "Mug", variantTitle: "Large", sku: "MUG-L", quantity: 2, unitPrice: { amount: "15.00", minorUnits: "1500" }, total: { amount: "30.00", minorUnits: "3000" } }],
+      lines: [
+        {
+          title: "Mug",
+          variantTitle: "Large",
+          sku: "MUG-L",
+          quantity: 2,
+          unitPrice: { amount: "15.00", minorUnits: "1500" },
+          total: { amount: "30.00", minorUnits: "3000" },
+        },
+      ],
     });
     expect(res.body).not.toContain("stranger");
     expect(res.body).not.toContain("password");
@@ -380,7 +450,12 @@ describe("your data", () => {
     const me = await customerId(northDb, "leaving@example.com");
     await browser.post("/account/addresses", { intent: "create", name: "Leo Ving", line1: "5 Exit Way", city: "Paris", country: "FR" });
     const placed = await recordOrder(northDb, order(me, "leaving@example.com", 4200));
-    const guestOrder = await northDb.selectFrom("orders").select(["id", "email"]).where("customer_id", "=", me).where("id", "!=", placed.id).executeTakeFirstOrThrow();
+    const guestOrder = await northDb
+      .selectFrom("orders")
+      .select(["id", "email"])
+      .where("customer_id", "=", me)
+      .where("id", "!=", placed.id)
+      .executeTakeFirstOrThrow();
 
     const noConfirm = await browser.post("/account/privacy", { password: "leaving-password" });
     expect(noConfirm.status).toBe(400);
@@ -407,7 +482,9 @@ describe("your data", () => {
     expect(await northDb.selectFrom("order_lines").select(["title", "quantity", "unit_price"]).where("order_id", "=", placed.id).execute()).toEqual([
       { title: "Mug", quantity: 2, unit_price: "2100" },
     ]);
-    expect(await northDb.selectFrom("order_events").select("kind").where("order_id", "=", placed.id).where("kind", "=", "customer_deleted").execute()).toHaveLength(1);
+    expect(
+      await northDb.selectFrom("order_events").select("kind").where("order_id", "=", placed.id).where("kind", "=", "customer_deleted").execute(),
+    ).toHaveLength(1);
     // The guest order placed with the address before it had an account is left as it was, detached.
     expect(await northDb.selectFrom("orders").select(["customer_id", "email"]).where("id", "=", guestOrder.id).executeTakeFirstOrThrow()).toEqual({
       customer_id: null,

@@ -18,7 +18,6 @@ let t: TestDatabase;
 let app: TestApp;
 let north: Shop;
 let south: Shop;
-let closed: Shop;
 
 /** Many products in one statement: every tenth one a draft, which the sitemap must leave out. */
 async function bulkProducts(shop: Shop, active: number) {
@@ -27,7 +26,11 @@ async function bulkProducts(shop: Shop, active: number) {
     insert into ${sql.id(shop.schema_name, "products")} (handle, title, status)
     select 'bulk-' || g, 'Bulk ' || g, case when g % 10 = 0 then 'draft' else 'active' end
     from generate_series(1, ${total}) g`.execute(t.db);
-  const row = await tenantDb(t.db, shop.schema_name).selectFrom("products").select((eb) => eb.fn.countAll<string>().as("n")).where("status", "=", "active").executeTakeFirstOrThrow();
+  const row = await tenantDb(t.db, shop.schema_name)
+    .selectFrom("products")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -48,7 +51,7 @@ beforeAll(async () => {
   const owner = await createUser(t.db, { email: "owner@example.com", password: "correct horse" });
   north = await provisionShop(t.db, { slug: "north", name: "North", ownerId: owner.id });
   south = await provisionShop(t.db, { slug: "south", name: "South", ownerId: owner.id });
-  closed = await provisionShop(t.db, { slug: "closed", name: "Closed", ownerId: owner.id });
+  await provisionShop(t.db, { slug: "closed", name: "Closed", ownerId: owner.id });
   const northDb = tenantDb(t.db, north.schema_name);
   const southDb = tenantDb(t.db, south.schema_name);
   await seed(northDb, "North");
@@ -146,7 +149,9 @@ describe("sitemap.xml", () => {
   it("escapes XML special characters in URLs", () => {
     expect(escapeXml("http://a.test/search?q=a&page=2")).toBe("http://a.test/search?q=a&amp;page=2");
     expect(escapeXml(`<"'>`)).toBe("&lt;&quot;&apos;&gt;");
-    const doc = parseXml(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="${SITEMAP_NS}"><url><loc>${escapeXml("http://a.test/?a=1&b=2")}</loc></url></urlset>`);
+    const doc = parseXml(
+      `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="${SITEMAP_NS}"><url><loc>${escapeXml("http://a.test/?a=1&b=2")}</loc></url></urlset>`,
+    );
     expect(doc.urlset.url.loc).toBe("http://a.test/?a=1&amp;b=2");
   });
 

@@ -141,7 +141,10 @@ describe("staff invitations over HTTP", () => {
     const accepted = audit.find((e) => e.action === "invitation.accepted");
     expect(accepted).toMatchObject({ actor_email: "casey@staff.example", subject_type: "member", summary: "casey@staff.example joined as staff" });
     expect(accepted!.ip).toMatch(/127\.0\.0\.1/);
-    expect(audit.find((e) => e.action === "invitation.created")).toMatchObject({ actor_email: "owner@north.example", summary: "Invited casey@staff.example as staff" });
+    expect(audit.find((e) => e.action === "invitation.created")).toMatchObject({
+      actor_email: "owner@north.example",
+      summary: "Invited casey@staff.example as staff",
+    });
     // The other shop's log knows nothing of it.
     expect(await auditActions(south)).toEqual([]);
   });
@@ -192,7 +195,11 @@ describe("staff invitations over HTTP", () => {
   it("refuses expired, unknown, revoked and replaced links with a clear message", async () => {
     await post("/admin/north/staff", { intent: "invite", email: "gus@staff.example", role: "staff" }, ownerCookie);
     const expired = invitationLinkFor(mailDir, "gus@staff.example");
-    await t.db.updateTable("platform.invitations").set({ expires_at: new Date(Date.now() - 1000) }).where("email", "=", "gus@staff.example").execute();
+    await t.db
+      .updateTable("platform.invitations")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("email", "=", "gus@staff.example")
+      .execute();
     const page = await get(expired.url.pathname);
     expect(page.status).toBe(410);
     expect(page.body).toContain("This invitation has expired.");
@@ -275,7 +282,9 @@ describe("roles", () => {
     const downgrade = await post("/admin/north/staff", { intent: "invite", email: "ivy@example.com", role: "staff" }, adminCookie);
     expect(downgrade.status).toBe(400);
     expect(downgrade.body).toContain("only an owner can change that invitation");
-    expect(await t.db.selectFrom("platform.invitations").select(["id", "role"]).where("email", "=", "ivy@example.com").execute()).toEqual([{ id: ivy.id, role: "admin" }]);
+    expect(await t.db.selectFrom("platform.invitations").select(["id", "role"]).where("email", "=", "ivy@example.com").execute()).toEqual([
+      { id: ivy.id, role: "admin" },
+    ]);
     const hal = await t.db.selectFrom("platform.invitations").select("id").where("email", "=", "hal@example.com").executeTakeFirstOrThrow();
     expect((await post("/admin/north/staff", { intent: "revoke", invitationId: hal.id }, adminCookie)).status).toBe(200);
 
@@ -363,12 +372,18 @@ describe("staff domain functions", () => {
 
   it("saves nothing when the invitation email can't be sent", async () => {
     const before = (await auditActions(north)).length;
-    const failing = inviteStaff(t.db, north, owner(), { email: "kim@example.com", role: "staff" }, {
-      platformOrigin: ORIGIN,
-      send: async () => {
-        throw new Error("SMTP down");
+    const failing = inviteStaff(
+      t.db,
+      north,
+      owner(),
+      { email: "kim@example.com", role: "staff" },
+      {
+        platformOrigin: ORIGIN,
+        send: async () => {
+          throw new Error("SMTP down");
+        },
       },
-    });
+    );
     await expect(failing).rejects.toMatchObject({ status: 503 });
     await expect(failing).rejects.toBeInstanceOf(StaffError);
     expect(await t.db.selectFrom("platform.invitations").select("id").where("email", "=", "kim@example.com").execute()).toEqual([]);
@@ -377,11 +392,17 @@ describe("staff domain functions", () => {
 
   it("honours the lifetime and lets a link be used exactly once even when opened twice at once", async () => {
     const sent: string[] = [];
-    const invitation = await inviteStaff(t.db, north, owner(), { email: "lee@example.com", role: "staff" }, {
-      platformOrigin: ORIGIN,
-      ttlHours: 1,
-      send: async (m) => void sent.push(m.text),
-    });
+    const invitation = await inviteStaff(
+      t.db,
+      north,
+      owner(),
+      { email: "lee@example.com", role: "staff" },
+      {
+        platformOrigin: ORIGIN,
+        ttlHours: 1,
+        send: async (m) => void sent.push(m.text),
+      },
+    );
     expect(sent[0]).toContain(`${ORIGIN}/invitations/${invitation.token}`);
     expect(invitation.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);
     expect(invitation.expiresAt.getTime() - Date.now()).toBeGreaterThan(3_590_000);

@@ -150,7 +150,12 @@ describe("choosing storage from the environment", () => {
 
   it("uses the S3-compatible bucket the S3_* variables describe", async () => {
     const chosen = mediaStorageFromEnv({
-      S3_BUCKET: BUCKET, S3_ENDPOINT: endpoint, S3_REGION: "eu-west-1", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", S3_FORCE_PATH_STYLE: "true",
+      S3_BUCKET: BUCKET,
+      S3_ENDPOINT: endpoint,
+      S3_REGION: "eu-west-1",
+      S3_ACCESS_KEY_ID: "S3RVER",
+      S3_SECRET_ACCESS_KEY: "S3RVER",
+      S3_FORCE_PATH_STYLE: "true",
     });
     expect(chosen).toBeInstanceOf(S3Storage);
     await chosen.put("env/check", Buffer.from("via env"), "text/plain");
@@ -166,7 +171,11 @@ describe("the app on S3-compatible storage", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     Object.assign(process.env, {
-      S3_BUCKET: BUCKET, S3_ENDPOINT: endpoint, S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", S3_FORCE_PATH_STYLE: "1",
+      S3_BUCKET: BUCKET,
+      S3_ENDPOINT: endpoint,
+      S3_ACCESS_KEY_ID: "S3RVER",
+      S3_SECRET_ACCESS_KEY: "S3RVER",
+      S3_FORCE_PATH_STYLE: "1",
     });
     app = await startTestApp(t.url);
   });
@@ -185,15 +194,32 @@ describe("the app on S3-compatible storage", () => {
     const db = tenantDb(t.db, shop.schema_name);
     const actor = { userId: owner.id, email: owner.email, ip: "" };
     const { id } = await saveProduct(db, actor, {
-      title: "Umbrella", handle: "", descriptionHtml: "", status: "active", vendor: "", productType: "", tags: [], seoTitle: "", seoDescription: "",
-      options: [], variants: [{ optionValues: [], sku: "", price: 2500, compareAtPrice: null, inventoryQuantity: 1, continueSelling: false, weightGrams: 0 }],
+      title: "Umbrella",
+      handle: "",
+      descriptionHtml: "",
+      status: "active",
+      vendor: "",
+      productType: "",
+      tags: [],
+      seoTitle: "",
+      seoDescription: "",
+      options: [],
+      variants: [{ optionValues: [], sku: "", price: 2500, compareAtPrice: null, inventoryQuantity: 1, continueSelling: false, weightGrams: 0 }],
     });
-    const login = await app.request("bazaar.test", "/login", { method: "POST", form: { email: "owner@s3.example", password: "bucket-pass-1" }, headers: { origin: "http://bazaar.test" } });
+    const login = await app.request("bazaar.test", "/login", {
+      method: "POST",
+      form: { email: "owner@s3.example", password: "bucket-pass-1" },
+      headers: { origin: "http://bazaar.test" },
+    });
     const cookie = cookiePair(login.headers["set-cookie"], "bazaar_session");
 
-    const { body, contentType } = multipartBody({}, [{ field: "images", filename: "umbrella.jpg", contentType: "image/jpeg", data: await makeImage("jpeg", 700, 500, 5) }]);
+    const { body, contentType } = multipartBody({}, [
+      { field: "images", filename: "umbrella.jpg", contentType: "image/jpeg", data: await makeImage("jpeg", 700, 500, 5) },
+    ]);
     const res = await rawRequest(app.port, "bazaar.test", `/admin/cloudy/products/${id}/media`, {
-      method: "POST", body, headers: { cookie, origin: "http://bazaar.test", "content-type": contentType },
+      method: "POST",
+      body,
+      headers: { cookie, origin: "http://bazaar.test", "content-type": contentType },
     });
     expect(res.status).toBe(200);
     const [image] = await listProductImages(db, id);

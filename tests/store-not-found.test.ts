@@ -74,7 +74,15 @@ const NORTH = { name: "North Wares", theme: "classic", other: "South" };
 const SOUTH = { name: "South Goods", theme: "editorial", other: "North" };
 
 describe("a shop's Page not found", () => {
-  const UNKNOWN = ["/no-such-page", "/deeply/nested/address", "/products/no-such-handle", "/collections/nope", "/pages/nope", "/policies/cookie-policy", "/cart/extra"];
+  const UNKNOWN = [
+    "/no-such-page",
+    "/deeply/nested/address",
+    "/products/no-such-handle",
+    "/collections/nope",
+    "/pages/nope",
+    "/policies/cookie-policy",
+    "/cart/extra",
+  ];
   // The platform's pages don't exist on a shop's address either.
   const PLATFORM_PAGES = ["/login", "/signup", "/logout", "/administrator", "/operator", "/invitations/abc123", "/slug-availability?slug=x"];
 
@@ -90,7 +98,12 @@ describe("a shop's Page not found", () => {
   });
 
   it("sends /admin on a shop's address to that shop's admin on the platform host, launched or not", async () => {
-    for (const [host, slug] of [["north.shops.test", "north"], ["south.shops.test", "south"], ["www.north-wares.example", "north"], ["soon.shops.test", "soon"]]) {
+    for (const [host, slug] of [
+      ["north.shops.test", "north"],
+      ["south.shops.test", "south"],
+      ["www.north-wares.example", "north"],
+      ["soon.shops.test", "soon"],
+    ]) {
       for (const path of ["/admin", "/admin/", "/admin/south/products"]) {
         const res = await get(host, path);
         expect(res.status, `${host}${path}`).toBe(302);
@@ -107,7 +120,12 @@ describe("a shop's Page not found", () => {
   });
 
   it("never echoes markup from the address", async () => {
-    for (const path of ["/<script>alert(1)</script>", '/products/"><img%20src=x%20onerror=alert(1)>', "/%3Cscript%3Ealert(1)%3C/script%3E", "/pages/<svg%20onload=alert(1)>"]) {
+    for (const path of [
+      "/<script>alert(1)</script>",
+      '/products/"><img%20src=x%20onerror=alert(1)>',
+      "/%3Cscript%3Ealert(1)%3C/script%3E",
+      "/pages/<svg%20onload=alert(1)>",
+    ]) {
       const res = await get("south.shops.test", path);
       expectStoreNotFound(res, SOUTH, path);
       expect(res.body, path).not.toMatch(/<script>alert|<img src=x|<svg onload/i);

@@ -73,7 +73,9 @@ describe("content pages in the storefront footer", () => {
           ["care guide", "/pages/care"],
           ["FAQ", "/pages/faq"],
         ]);
-        expect(northPage.body, `${theme} north ${path}`).toMatch(/<nav class="footer-nav" aria-label="Policies"><ul><li><a [^>]*href="\/policies\/refund-policy">Refund policy<\/a>/);
+        expect(northPage.body, `${theme} north ${path}`).toMatch(
+          /<nav class="footer-nav" aria-label="Policies"><ul><li><a [^>]*href="\/policies\/refund-policy">Refund policy<\/a>/,
+        );
         expect(northPage.body).not.toContain("Wholesale for North");
         expect(northPage.body).not.toMatch(/About South|Stockists/);
 
@@ -105,11 +107,15 @@ describe("content pages in the storefront footer", () => {
     expect(footerPages(afterCreate).map(([title]) => title)).toEqual(["About North", "care guide", "Contact", "FAQ"]);
 
     await cached();
-    expect((await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", bodyHtml: "<p>Hi.</p>" }))).status).toBe(302);
+    expect(
+      (await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", bodyHtml: "<p>Hi.</p>" }))).status,
+    ).toBe(302);
     expect(footerPages(await get("north", "/collections/all"))).toContainEqual(["Get in touch", "/pages/contact"]);
 
     await cached();
-    expect((await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", visibility: "hidden" }))).status).toBe(302);
+    expect((await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", visibility: "hidden" }))).status).toBe(
+      302,
+    );
     expect(footerPages(await get("north", "/collections/all")).map(([title]) => title)).toEqual(["About North", "care guide", "FAQ"]);
 
     await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact" }));
@@ -127,7 +133,11 @@ describe("content pages in the storefront footer", () => {
     const res = await get("south", "/", { cookie: "seen=1" });
     // As React escapes text.
     const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
-    expect(footerPages(res).map(([title]) => title).sort()).toEqual(payloads.map((p) => escape(p.html)).sort());
+    expect(
+      footerPages(res)
+        .map(([title]) => title)
+        .sort(),
+    ).toEqual(payloads.map((p) => escape(p.html)).sort());
     expect(res.body).not.toMatch(/<script>alert|<img src=x|<svg onload|<iframe|<object|<embed|<body onload/i);
   });
 

@@ -9,7 +9,17 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
-import { createCollection, createPage, createProduct, jsonLdBlocks, launch, linkedStylesheets, productInput, setPolicy, variant } from "./support/storefront.ts";
+import {
+  createCollection,
+  createPage,
+  createProduct,
+  jsonLdBlocks,
+  launch,
+  linkedStylesheets,
+  productInput,
+  setPolicy,
+  variant,
+} from "./support/storefront.ts";
 
 // Two shops with the same handles everywhere (products, collections, pages, policies) and different data.
 let t: TestDatabase;
@@ -21,9 +31,16 @@ let southDb: TenantDb;
 const ids: Record<string, Record<string, string>> = { north: {}, south: {} };
 
 async function seedShop(db: TenantDb, shop: Shop, label: string, currency: string, idShift: number) {
-  await db.updateTable("settings").set({ currency, contact_email: `${label.toLowerCase()}@example.com` }).execute();
+  await db
+    .updateTable("settings")
+    .set({ currency, contact_email: `${label.toLowerCase()}@example.com` })
+    .execute();
   // Shift this shop's ids so the two shops' variant ids differ.
-  for (let i = 0; i < idShift; i++) await db.deleteFrom("products").where("id", "=", (await createProduct(db, { title: "Filler", status: "draft" })).id).execute();
+  for (let i = 0; i < idShift; i++)
+    await db
+      .deleteFrom("products")
+      .where("id", "=", (await createProduct(db, { title: "Filler", status: "draft" })).id)
+      .execute();
   const mug = await createProduct(db, {
     title: `${label} Mug`,
     handle: "mug",
@@ -51,15 +68,25 @@ async function seedShop(db: TenantDb, shop: Shop, label: string, currency: strin
       db
         .insertInto("product_media")
         .values({
-          product_id: mug.id, position, storage_key: `shops/${shop.id}/products/${mug.id}/${name.padEnd(32, "0").replace(/[^0-9a-f]/g, "a")}`,
-          alt: `${label} mug ${name}`, width: 1200, height: 1200, content_type: "image/webp", byte_size: 1000,
+          product_id: mug.id,
+          position,
+          storage_key: `shops/${shop.id}/products/${mug.id}/${name.padEnd(32, "0").replace(/[^0-9a-f]/g, "a")}`,
+          alt: `${label} mug ${name}`,
+          width: 1200,
+          height: 1200,
+          content_type: "image/webp",
+          byte_size: 1000,
         })
         .returning("id")
         .executeTakeFirstOrThrow(),
     ),
   );
   void front;
-  await db.updateTable("variants").set({ image_id: back.id }).where("id", "in", [variantId(["Blue", "Small"]), variantId(["Blue", "Large"])]).execute();
+  await db
+    .updateTable("variants")
+    .set({ image_id: back.id })
+    .where("id", "in", [variantId(["Blue", "Small"]), variantId(["Blue", "Large"])])
+    .execute();
   await createCollection(db, "featured", `${label} Favourites`, [poster.id, mug.id], `<p>${label} picks.</p>`);
   await createPage(db, "about", `About ${label}`, `<p>${label} story.</p>`);
   await createPage(db, "secret", `${label} Secret`, "<p>Not yet.</p>", false);
@@ -255,7 +282,11 @@ describe("SEO and JSON-LD", () => {
     const northOffers = (north.find((b) => b["@type"] === "Product") as { offers: Record<string, string>[] }).offers;
     expect(northOffers[0]).toMatchObject({ price: "12.50", priceCurrency: "EUR" });
     const crumbs = blocks.find((b) => b["@type"] === "BreadcrumbList") as { itemListElement: { item: string }[] };
-    expect(crumbs.itemListElement.map((i) => i.item)).toEqual(["http://south.shops.test/", "http://south.shops.test/collections/all", "http://south.shops.test/products/mug"]);
+    expect(crumbs.itemListElement.map((i) => i.item)).toEqual([
+      "http://south.shops.test/",
+      "http://south.shops.test/collections/all",
+      "http://south.shops.test/products/mug",
+    ]);
   });
 
   it("a product title containing </script> can't break out of the JSON-LD", async () => {
@@ -407,10 +438,24 @@ describe("stylesheets", () => {
     await publishTheme(southDb, SYSTEM_ACTOR, "minimal");
   });
 
-  const STORE_PAGES = ["/", "/products/mug", "/collections/featured", "/pages/about", "/policies/refund-policy", "/search?q=mug", "/cart", "/account/login", "/products/missing", "/no-such-page"];
+  const STORE_PAGES = [
+    "/",
+    "/products/mug",
+    "/collections/featured",
+    "/pages/about",
+    "/policies/refund-policy",
+    "/search?q=mug",
+    "/cart",
+    "/account/login",
+    "/products/missing",
+    "/no-such-page",
+  ];
 
   it("a storefront page links its shop's live theme and the storefront base, never another theme or the admin's", async () => {
-    for (const [shop, theme] of [["north", "classic"], ["south", "editorial"]]) {
+    for (const [shop, theme] of [
+      ["north", "classic"],
+      ["south", "editorial"],
+    ]) {
       for (const pathname of STORE_PAGES) {
         const sheets = linkedStylesheets((await get(shop, pathname)).body);
         const extra = pathname.startsWith("/search") ? ["search"] : pathname === "/cart" || pathname.startsWith("/account") ? ["shopper"] : [];
@@ -433,7 +478,11 @@ describe("stylesheets", () => {
     for (const pathname of ["/", "/login", "/signup", "/no-such-page"]) {
       expect(linkedStylesheets((await app.request("bazaar.test", pathname)).body), pathname).toEqual(["platform"]);
     }
-    const login = await app.request("bazaar.test", "/login", { method: "POST", form: { email: "owner@example.com", password: "correct horse" }, headers: { origin: "http://bazaar.test" } });
+    const login = await app.request("bazaar.test", "/login", {
+      method: "POST",
+      form: { email: "owner@example.com", password: "correct horse" },
+      headers: { origin: "http://bazaar.test" },
+    });
     const cookie = cookiePair(login.headers["set-cookie"], "bazaar_session");
     expect(linkedStylesheets((await app.request("bazaar.test", "/admin/north/products", { headers: { cookie } })).body)).toEqual(["platform", "catalogue"]);
   });

@@ -201,7 +201,10 @@ describe("the theme editor", () => {
 
   it("saves a draft that only the preview shows, until it is published", async () => {
     const draft = { ...editorial.defaults, colors: { ...editorial.defaults.colors, accent: "#0b5394" } };
-    draft.sections = [{ ...editorial.defaults.sections[0], heading: "Draft headline for north" } as ThemeSettings["sections"][number], ...editorial.defaults.sections.slice(1)];
+    draft.sections = [
+      { ...editorial.defaults.sections[0], heading: "Draft headline for north" } as ThemeSettings["sections"][number],
+      ...editorial.defaults.sections.slice(1),
+    ];
     const saved = await post(owner, "/admin/north/themes/editorial", formOf(draft, { intent: "save" }));
     expect(saved.status).toBe(302);
     expect(saved.headers.location).toMatch(/^\/admin\/north\/themes\/editorial\?done=save/);
@@ -221,7 +224,9 @@ describe("the theme editor", () => {
     expect(preview.body).toContain("Draft headline for north");
     expect(preview.body).toContain("--color-accent:#0b5394");
     // Links inside the frame keep the preview (the script rewrites them), and nobody else's token works here.
-    expect((await app.request("south.shops.test", url.pathname + url.search, { headers: { "sec-fetch-dest": "iframe" } })).body).not.toContain("Draft headline");
+    expect((await app.request("south.shops.test", url.pathname + url.search, { headers: { "sec-fetch-dest": "iframe" } })).body).not.toContain(
+      "Draft headline",
+    );
 
     const published = await post(owner, "/admin/north/themes/editorial", formOf(draft, { intent: "publish" }));
     expect(published.status).toBe(302);
@@ -238,7 +243,11 @@ describe("the theme editor", () => {
   });
 
   it("autosaves (as the editor does while typing) and answers with data, not a redirect", async () => {
-    const res = await post(owner, "/admin/north/themes/editorial", formOf(editorial.defaults, { intent: "save", autosave: "1", "announcement.text": "Typed just now" }));
+    const res = await post(
+      owner,
+      "/admin/north/themes/editorial",
+      formOf(editorial.defaults, { intent: "save", autosave: "1", "announcement.text": "Typed just now" }),
+    );
     expect(res.status).toBe(200);
     const row = await northDb.selectFrom("theme_settings").select(["draft", "published"]).where("theme_id", "=", "editorial").executeTakeFirstOrThrow();
     expect((row.draft as ThemeSettings).announcement.text).toBe("Typed just now");
@@ -247,7 +256,11 @@ describe("the theme editor", () => {
 
   it("refuses invalid settings with field errors and changes nothing", async () => {
     const before = await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow();
-    const res = await post(owner, "/admin/north/themes/editorial", formOf(editorial.defaults, { intent: "save", "colors.accent": "blue", "sections.0.heading": "y".repeat(200) }));
+    const res = await post(
+      owner,
+      "/admin/north/themes/editorial",
+      formOf(editorial.defaults, { intent: "save", "colors.accent": "blue", "sections.0.heading": "y".repeat(200) }),
+    );
     expect(res.status).toBe(400);
     expect(res.body).toContain('<p class="error" id="colors.accent-error">Use a hex colour like #1a2b3c.</p>');
     expect(res.body).toContain('<p class="error" id="sections.0.heading-error">Use at most 80 characters.</p>');
@@ -258,7 +271,8 @@ describe("the theme editor", () => {
   it("adds, moves and removes home sections", async () => {
     const base = formOf(editorial.defaults);
     await post(owner, "/admin/north/themes/editorial", { ...base, intent: "add", newSectionType: "featured-collection" });
-    let draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings;
+    let draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow())
+      .draft as ThemeSettings;
     expect(draft.sections.map((s) => s.type)).toEqual(["hero", "image-with-text", "product-grid", "rich-text", "featured-collection"]);
 
     await post(owner, "/admin/north/themes/editorial", { ...formOf(draft), intent: "up:4" });
@@ -273,7 +287,11 @@ describe("the theme editor", () => {
   it("resets the draft to the theme's defaults without touching what is published", async () => {
     const res = await post(owner, "/admin/north/themes/editorial", { intent: "reset" });
     expect(res.status).toBe(302);
-    const row = await northDb.selectFrom("theme_settings").select(["draft", "published", "is_live"]).where("theme_id", "=", "editorial").executeTakeFirstOrThrow();
+    const row = await northDb
+      .selectFrom("theme_settings")
+      .select(["draft", "published", "is_live"])
+      .where("theme_id", "=", "editorial")
+      .executeTakeFirstOrThrow();
     expect(row.draft).toEqual(editorial.defaults);
     expect((row.published as ThemeSettings).sections[0]).toMatchObject({ heading: "Draft headline for north" });
     expect(row.is_live).toBe(true);

@@ -5,7 +5,11 @@
 export const FONTS = {
   "system-sans": { label: "System sans-serif", stack: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Liberation Sans", Arial, sans-serif' },
   humanist: { label: "Humanist sans-serif", stack: 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", source-sans-pro, sans-serif' },
-  condensed: { label: "Condensed grotesque", stack: 'Bahnschrift, "DIN Alternate", "Franklin Gothic Medium", "Nimbus Sans Narrow", "Liberation Sans Narrow", "DejaVu Sans Condensed", sans-serif-condensed, sans-serif' },
+  condensed: {
+    label: "Condensed grotesque",
+    stack:
+      'Bahnschrift, "DIN Alternate", "Franklin Gothic Medium", "Nimbus Sans Narrow", "Liberation Sans Narrow", "DejaVu Sans Condensed", sans-serif-condensed, sans-serif',
+  },
   "transitional-serif": { label: "Transitional serif", stack: 'Charter, "Bitstream Charter", "Sitka Text", Cambria, "DejaVu Serif", serif' },
   "old-style-serif": { label: "Old-style serif", stack: '"Iowan Old Style", "Palatino Linotype", "URW Palladio L", P052, "Liberation Serif", serif' },
   didone: { label: "Didone display serif", stack: 'Didot, "Bodoni MT", "Noto Serif Display", "URW Palladio L", P052, Sylfaen, "Liberation Serif", serif' },

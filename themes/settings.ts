@@ -130,16 +130,20 @@ export type SettingsErrors = Record<string, string>;
 
 type FieldCheck<T> = (value: unknown) => { ok: true; value: T } | { ok: false; message: string };
 
-const text = (max: number, required = false): FieldCheck<string> => (value) => {
-  if (typeof value !== "string") return { ok: false, message: "Enter text." };
-  const trimmed = value.trim();
-  if (required && !trimmed) return { ok: false, message: "This can't be empty." };
-  if (trimmed.length > max) return { ok: false, message: `Use at most ${max} characters.` };
-  return { ok: true, value: trimmed };
-};
+const text =
+  (max: number, required = false): FieldCheck<string> =>
+  (value) => {
+    if (typeof value !== "string") return { ok: false, message: "Enter text." };
+    const trimmed = value.trim();
+    if (required && !trimmed) return { ok: false, message: "This can't be empty." };
+    if (trimmed.length > max) return { ok: false, message: `Use at most ${max} characters.` };
+    return { ok: true, value: trimmed };
+  };
 
 const color: FieldCheck<string> = (value) =>
-  typeof value === "string" && HEX.test(value.trim()) ? { ok: true, value: value.trim().toLowerCase() } : { ok: false, message: "Use a hex colour like #1a2b3c." };
+  typeof value === "string" && HEX.test(value.trim())
+    ? { ok: true, value: value.trim().toLowerCase() }
+    : { ok: false, message: "Use a hex colour like #1a2b3c." };
 
 const link: FieldCheck<string> = (value) => {
   const checked = text(LIMITS.link)(value);
@@ -153,16 +157,28 @@ const handle: FieldCheck<string> = (value) => {
   return checked.value === "" || HANDLE.test(checked.value) ? checked : { ok: false, message: "Use a handle: lowercase letters, digits and hyphens." };
 };
 
-const integer = (min: number, max: number): FieldCheck<number> => (value) => {
-  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  return Number.isInteger(number) && number >= min && number <= max ? { ok: true, value: number } : { ok: false, message: `Enter a whole number from ${min} to ${max}.` };
-};
+const integer =
+  (min: number, max: number): FieldCheck<number> =>
+  (value) => {
+    const number = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    return Number.isInteger(number) && number >= min && number <= max
+      ? { ok: true, value: number }
+      : { ok: false, message: `Enter a whole number from ${min} to ${max}.` };
+  };
 
-const oneOf = <T extends string>(values: readonly T[], message: string): FieldCheck<T> => (value) =>
-  typeof value === "string" && (values as readonly string[]).includes(value) ? { ok: true, value: value as T } : { ok: false, message };
+const oneOf =
+  <T extends string>(values: readonly T[], message: string): FieldCheck<T> =>
+  (value) =>
+    typeof value === "string" && (values as readonly string[]).includes(value) ? { ok: true, value: value as T } : { ok: false, message };
 
 const bool: FieldCheck<boolean> = (value) =>
-  typeof value === "boolean" ? { ok: true, value } : value === "on" || value === "true" ? { ok: true, value: true } : value === "false" || value === "" || value === undefined ? { ok: true, value: false } : { ok: false, message: "Choose yes or no." };
+  typeof value === "boolean"
+    ? { ok: true, value }
+    : value === "on" || value === "true"
+      ? { ok: true, value: true }
+      : value === "false" || value === "" || value === undefined
+        ? { ok: true, value: false }
+        : { ok: false, message: "Choose yes or no." };
 
 type Shape<T> = { [K in keyof T]: FieldCheck<T[K]> };
 
@@ -185,7 +201,14 @@ const SECTION_SHAPES: { [K in SectionType]: Shape<Omit<Extract<HomeSection, { ty
 export function newSection(type: SectionType, id: string): HomeSection {
   switch (type) {
     case "hero":
-      return { id, type, heading: "A headline for your shop", text: "Say what makes your products worth a look.", buttonLabel: "Shop now", buttonLink: "/collections/all" };
+      return {
+        id,
+        type,
+        heading: "A headline for your shop",
+        text: "Say what makes your products worth a look.",
+        buttonLabel: "Shop now",
+        buttonLink: "/collections/all",
+      };
     case "featured-collection":
       return { id, type, heading: "Featured", collection: "all", limit: 4 };
     case "product-grid":
@@ -193,7 +216,16 @@ export function newSection(type: SectionType, id: string): HomeSection {
     case "rich-text":
       return { id, type, heading: "About us", text: "Tell shoppers who you are and how you make what you sell." };
     case "image-with-text":
-      return { id, type, heading: "Made with care", text: "Pair a picture with a few words.", product: "", imagePosition: "left", buttonLabel: "", buttonLink: "" };
+      return {
+        id,
+        type,
+        heading: "Made with care",
+        text: "Pair a picture with a few words.",
+        product: "",
+        imagePosition: "left",
+        buttonLabel: "",
+        buttonLink: "",
+      };
   }
 }
 
@@ -214,7 +246,7 @@ interface Checked {
 function check(schema: ThemeSchema, defaults: ThemeSettings, input: unknown): Checked {
   const errors: SettingsErrors = {};
   const raw = record(input);
-  const field = <T,>(path: string, checker: FieldCheck<T>, value: unknown, fallback: T): T => {
+  const field = <T>(path: string, checker: FieldCheck<T>, value: unknown, fallback: T): T => {
     const result = checker(value);
     if (result.ok) return result.value;
     errors[path] = result.message;
@@ -333,7 +365,10 @@ function rgb(hex: string): [number, number, number] {
 function mix(a: string, b: string, weight: number): string {
   const [ar, ag, ab] = rgb(a);
   const [br, bg, bb] = rgb(b);
-  const channel = (x: number, y: number) => Math.round(x * weight + y * (1 - weight)).toString(16).padStart(2, "0");
+  const channel = (x: number, y: number) =>
+    Math.round(x * weight + y * (1 - weight))
+      .toString(16)
+      .padStart(2, "0");
   return `#${channel(ar, br)}${channel(ag, bg)}${channel(ab, bb)}`;
 }
 

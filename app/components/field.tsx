@@ -9,7 +9,15 @@ export function Field({ label, name, error, hint, children }: { label: string; n
     <div>
       <label htmlFor={name}>{label}</label>
       {children}
-      {error ? <p className="error" id={`${name}-error`}>{error}</p> : hint ? <p className="hint" id={`${name}-hint`}>{hint}</p> : null}
+      {error ? (
+        <p className="error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -4,13 +4,17 @@ export function PlatformHeader({ email, children }: { email: string; children?: 
   return (
     <header className="topbar">
       <nav>
-        <Link className="brand" to="/">Bazaar</Link>
+        <Link className="brand" to="/">
+          Bazaar
+        </Link>
         {children}
       </nav>
       <nav>
         <span className="muted">{email}</span>
         <Form method="post" action="/logout">
-          <button type="submit" className="secondary">Log out</button>
+          <button type="submit" className="secondary">
+            Log out
+          </button>
         </Form>
       </nav>
     </header>

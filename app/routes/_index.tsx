@@ -49,7 +49,8 @@ export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.kind === "shop") return storeMeta(data.seo, data.store);
-  if (data?.kind === "locked") return [{ title: `${data.page.shopName}: opening soon` }, { name: "description", content: `${data.page.shopName}: opening soon.` }];
+  if (data?.kind === "locked")
+    return [{ title: `${data.page.shopName}: opening soon` }, { name: "description", content: `${data.page.shopName}: opening soon.` }];
   return [{ title: "Bazaar: your shop, your subdomain" }, { name: "description", content: "Open an online shop in a minute." }];
 };
 
@@ -67,17 +68,23 @@ export default function Index() {
   return (
     <>
       <header className="topbar">
-        <Link className="brand" to="/">Bazaar</Link>
+        <Link className="brand" to="/">
+          Bazaar
+        </Link>
         <nav>
           {data.signedIn ? <Link to="/admin">Your shops</Link> : <Link to="/login">Log in</Link>}
-          <Link className="button" to="/signup">Open a shop</Link>
+          <Link className="button" to="/signup">
+            Open a shop
+          </Link>
         </nav>
       </header>
       <main>
         <section className="hero">
           <h1>Your shop, on its own address, in a minute.</h1>
           <p>Bazaar gives every merchant a storefront at their own subdomain, backed by a database of its own. Sign up, name your shop, and start selling.</p>
-          <Link className="button" to="/signup">Open your shop</Link>
+          <Link className="button" to="/signup">
+            Open your shop
+          </Link>
         </section>
       </main>
     </>

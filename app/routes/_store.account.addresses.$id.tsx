@@ -14,7 +14,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shopper, headers } = await requireShopper(context, request);
   const address = await getAddress(db, shopper.id, params.id);
   if (!address) throw new Response("Not found", { status: 404, headers });
-  return data({ address, countries: countryOptions(), seo: { title: "Edit address", description: "Edit a saved address.", path: `/account/addresses/${address.id}`, noindex: true } }, { headers });
+  return data(
+    {
+      address,
+      countries: countryOptions(),
+      seo: { title: "Edit address", description: "Edit a saved address.", path: `/account/addresses/${address.id}`, noindex: true },
+    },
+    { headers },
+  );
 }
 
 export const headers = privatePageHeaders;
@@ -45,7 +52,14 @@ export default function EditAddress() {
           <p>
             <Link to="/account/addresses">← All addresses</Link>
           </p>
-          <AddressForm countries={countries} intent="update" submitLabel="Save address" values={actionData?.values ?? address} errors={actionData?.errors} showDefault={!address.isDefault} />
+          <AddressForm
+            countries={countries}
+            intent="update"
+            submitLabel="Save address"
+            values={actionData?.values ?? address}
+            errors={actionData?.errors}
+            showDefault={!address.isDefault}
+          />
         </div>
       </div>
     </div>

@@ -14,7 +14,10 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, shopper, headers } = await requireShopper(context, request);
   const addresses = await listAddresses(db, shopper.id);
-  return data({ addresses, countries: countryOptions(), seo: { title: "Addresses", description: "Your saved addresses.", path: "/account/addresses", noindex: true } }, { headers });
+  return data(
+    { addresses, countries: countryOptions(), seo: { title: "Addresses", description: "Your saved addresses.", path: "/account/addresses", noindex: true } },
+    { headers },
+  );
 }
 
 export const headers = privatePageHeaders;
@@ -63,20 +66,31 @@ export default function Addresses() {
                   <AddressLines address={address} />
                   <div className="address-actions">
                     <Link to={`/account/addresses/${address.id}`} className="button-secondary">
-                      Edit<span className="visually-hidden"> address of {address.name}, {address.line1}</span>
+                      Edit
+                      <span className="visually-hidden">
+                        {" "}
+                        address of {address.name}, {address.line1}
+                      </span>
                     </Link>
                     {address.isDefault ? null : (
                       <Form method="post">
                         <input type="hidden" name="addressId" value={address.id} />
                         <button type="submit" name="intent" value="default" className="link-button">
-                          Make default<span className="visually-hidden">: {address.name}, {address.line1}</span>
+                          Make default
+                          <span className="visually-hidden">
+                            : {address.name}, {address.line1}
+                          </span>
                         </button>
                       </Form>
                     )}
                     <Form method="post">
                       <input type="hidden" name="addressId" value={address.id} />
                       <button type="submit" name="intent" value="delete" className="link-button">
-                        Delete<span className="visually-hidden"> address of {address.name}, {address.line1}</span>
+                        Delete
+                        <span className="visually-hidden">
+                          {" "}
+                          address of {address.name}, {address.line1}
+                        </span>
                       </button>
                     </Form>
                   </div>

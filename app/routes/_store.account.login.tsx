@@ -37,7 +37,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const result = await logInShopper(db, { email, password, address: context.clientAddress });
   if (!result.ok) {
-    const message = result.error === "throttled" ? "Too many failed attempts. Try again in 15 minutes." : "That email and password don't match an account at this shop.";
+    const message =
+      result.error === "throttled" ? "Too many failed attempts. Try again in 15 minutes." : "That email and password don't match an account at this shop.";
     return data({ errors: { form: message } as LoginErrors, email }, { status: result.error === "throttled" ? 429 : 400 });
   }
   const cookies = request.headers.get("cookie");

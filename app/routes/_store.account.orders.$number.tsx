@@ -81,27 +81,37 @@ export default function AccountOrder() {
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={3}>Subtotal</th>
+                <th scope="row" colSpan={3}>
+                  Subtotal
+                </th>
                 <td>{money(order.subtotal)}</td>
               </tr>
               {BigInt(order.discountTotal) > 0n ? (
                 <tr>
-                  <th scope="row" colSpan={3}>Discount{order.discountCode ? ` (${order.discountCode})` : ""}</th>
+                  <th scope="row" colSpan={3}>
+                    Discount{order.discountCode ? ` (${order.discountCode})` : ""}
+                  </th>
                   <td>−{money(order.discountTotal)}</td>
                 </tr>
               ) : null}
               <tr>
-                <th scope="row" colSpan={3}>Shipping</th>
+                <th scope="row" colSpan={3}>
+                  Shipping
+                </th>
                 <td>{money(order.shippingTotal)}</td>
               </tr>
               {BigInt(order.taxTotal) > 0n ? (
                 <tr>
-                  <th scope="row" colSpan={3}>Tax</th>
+                  <th scope="row" colSpan={3}>
+                    Tax
+                  </th>
                   <td>{money(order.taxTotal)}</td>
                 </tr>
               ) : null}
               <tr className="order-total">
-                <th scope="row" colSpan={3}>Total</th>
+                <th scope="row" colSpan={3}>
+                  Total
+                </th>
                 <td>
                   <strong>{money(order.total)}</strong>
                 </td>
@@ -112,7 +122,14 @@ export default function AccountOrder() {
             <section className="order-address" aria-labelledby="shipping-heading">
               <h2 id="shipping-heading">Shipping address</h2>
               <address className="address-lines">
-                {ADDRESS_KEYS.map((key) => (address[key] ? <span key={key}>{address[key]}<br /></span> : null))}
+                {ADDRESS_KEYS.map((key) =>
+                  address[key] ? (
+                    <span key={key}>
+                      {address[key]}
+                      <br />
+                    </span>
+                  ) : null,
+                )}
                 {order.shippingCountry}
               </address>
             </section>

@@ -13,7 +13,11 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { shopper, shop, headers } = await requireShopper(context, request);
   return data(
-    { email: shopper.email, shopName: shop.name, seo: { title: "Your data", description: "Download or delete your data.", path: "/account/privacy", noindex: true } },
+    {
+      email: shopper.email,
+      shopName: shop.name,
+      seo: { title: "Your data", description: "Download or delete your data.", path: "/account/privacy", noindex: true },
+    },
     { headers },
   );
 }
@@ -57,18 +61,27 @@ export default function Privacy() {
           <section aria-labelledby="delete-heading" className="account-section">
             <h2 id="delete-heading">Delete your account</h2>
             <p>
-              This removes your name, email ({email}), password, saved addresses and cart. {shopName} keeps its records of orders you placed, with their
-              items and totals, but without your name, email or address.
+              This removes your name, email ({email}), password, saved addresses and cart. {shopName} keeps its records of orders you placed, with their items
+              and totals, but without your name, email or address.
             </p>
             <Form method="post" className="store-form" noValidate>
               <TextField label="Your password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
               <div className="form-field form-check">
                 <input
-                  type="checkbox" id="confirm" name="confirm" value="delete" required
-                  aria-invalid={errors.confirm ? true : undefined} aria-describedby={errors.confirm ? "confirm-error" : undefined}
+                  type="checkbox"
+                  id="confirm"
+                  name="confirm"
+                  value="delete"
+                  required
+                  aria-invalid={errors.confirm ? true : undefined}
+                  aria-describedby={errors.confirm ? "confirm-error" : undefined}
                 />
                 <label htmlFor="confirm">I understand this can't be undone</label>
-                {errors.confirm ? <p className="field-error" id="confirm-error">{errors.confirm}</p> : null}
+                {errors.confirm ? (
+                  <p className="field-error" id="confirm-error">
+                    {errors.confirm}
+                  </p>
+                ) : null}
               </div>
               <p>
                 <button type="submit" className="button button-danger">

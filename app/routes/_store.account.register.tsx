@@ -15,7 +15,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/account");
   if (shopper) throw redirect(redirectTo, { headers });
   return data(
-    { redirectTo, shopName: shop.name, seo: { title: "Create an account", description: `Create an account at ${shop.name}.`, path: "/account/register", noindex: true } },
+    {
+      redirectTo,
+      shopName: shop.name,
+      seo: { title: "Create an account", description: `Create an account at ${shop.name}.`, path: "/account/register", noindex: true },
+    },
     { headers },
   );
 }
@@ -37,7 +41,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirectPath(form.get("redirectTo"), "/account");
   const result = await registerShopper(db, input);
   if (!result.ok) {
-    return data({ errors: result.errors, values: { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing } }, { status: 400 });
+    return data(
+      { errors: result.errors, values: { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing } },
+      { status: 400 },
+    );
   }
   const headers = new Headers();
   await endShopperSession(db, request.headers.get("cookie"), secure);
@@ -58,11 +65,35 @@ export default function Register() {
       <Form method="post" className="store-form" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <div className="form-row">
-          <TextField label="First name" name="firstName" autoComplete="given-name" required maxLength={100} defaultValue={values?.firstName} error={errors.firstName} />
-          <TextField label="Last name (optional)" name="lastName" autoComplete="family-name" maxLength={100} defaultValue={values?.lastName} error={errors.lastName} />
+          <TextField
+            label="First name"
+            name="firstName"
+            autoComplete="given-name"
+            required
+            maxLength={100}
+            defaultValue={values?.firstName}
+            error={errors.firstName}
+          />
+          <TextField
+            label="Last name (optional)"
+            name="lastName"
+            autoComplete="family-name"
+            maxLength={100}
+            defaultValue={values?.lastName}
+            error={errors.lastName}
+          />
         </div>
         <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={values?.email} error={errors.email} />
-        <TextField label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} hint="At least 8 characters." error={errors.password} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint="At least 8 characters."
+          error={errors.password}
+        />
         <div className="form-field form-check">
           <input type="checkbox" id="acceptsMarketing" name="acceptsMarketing" value="1" defaultChecked={values?.acceptsMarketing} />
           <label htmlFor="acceptsMarketing">Email me news and offers</label>

@@ -67,7 +67,11 @@ export default function Cart() {
   const lineError = (id: string) => (actionData?.lineId === id ? (actionData.errors.quantity ?? actionData.errors.lineId) : undefined);
   // Errors that belong to no line on this page: a bad add, or a line that has gone.
   const pageErrors = actionData
-    ? [actionData.errors.variantId, actionData.errors.form, !cart.lines.some((l) => l.id === actionData.lineId) ? (actionData.errors.lineId ?? actionData.errors.quantity) : undefined].filter(Boolean)
+    ? [
+        actionData.errors.variantId,
+        actionData.errors.form,
+        !cart.lines.some((l) => l.id === actionData.lineId) ? (actionData.errors.lineId ?? actionData.errors.quantity) : undefined,
+      ].filter(Boolean)
     : [];
 
   return (
@@ -123,7 +127,8 @@ export default function Cart() {
             </p>
             {signedIn ? null : (
               <p className="muted">
-                <Link to="/account/login?redirectTo=/cart">Log in</Link> or <Link to="/account/register?redirectTo=/cart">create an account</Link> to keep your cart on every device.
+                <Link to="/account/login?redirectTo=/cart">Log in</Link> or <Link to="/account/register?redirectTo=/cart">create an account</Link> to keep your
+                cart on every device.
               </p>
             )}
           </section>

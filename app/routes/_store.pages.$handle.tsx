@@ -14,7 +14,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     title: page.title,
     bodyHtml: page.body_html,
-    seo: { title: page.seo_title || page.title, description: page.seo_description || describe(page.body_html, `${page.title} · ${shop.name}`), path: `/pages/${page.handle}`, type: "article" as const },
+    seo: {
+      title: page.seo_title || page.title,
+      description: page.seo_description || describe(page.body_html, `${page.title} · ${shop.name}`),
+      path: `/pages/${page.handle}`,
+      type: "article" as const,
+    },
   };
 }
 

@@ -9,7 +9,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db } = await requireStorefront(context, request);
   const query = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
   const found = query ? await predictiveSearch(db, query) : { products: [], correctedQuery: null };
-  const body: SuggestResponse = { query, products: await productCards(db, found.products.map((p) => p.id)), correctedQuery: found.correctedQuery };
+  const body: SuggestResponse = {
+    query,
+    products: await productCards(
+      db,
+      found.products.map((p) => p.id),
+    ),
+    correctedQuery: found.correctedQuery,
+  };
   // Never in a shared cache: a shop behind its password page answers only those let in.
   return Response.json(body, { headers: { "Cache-Control": "private, no-store" } });
 }

@@ -21,7 +21,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const currency = settings.currency;
   const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, currency);
   const outcome = searchRequest.query ? await search(db, searchRequest) : null;
-  const products = outcome ? await productCards(db, outcome.results.products.map((p) => p.id)) : [];
+  const products = outcome
+    ? await productCards(
+        db,
+        outcome.results.products.map((p) => p.id),
+      )
+    : [];
   const seo = {
     title: searchRequest.query ? `Search: ${searchRequest.query}` : "Search",
     description: "Search the shop's products.",
@@ -61,14 +66,20 @@ export default function Search() {
       </PageHeader>
       {results ? (
         <div className={refinable ? "search-layout" : "search-layout search-layout-plain"}>
-          {refinable ? <SearchFiltersForm formId={FILTER_FORM} query={query} filters={filters} facets={results.facets} currency={currency} errors={errors} /> : null}
+          {refinable ? (
+            <SearchFiltersForm formId={FILTER_FORM} query={query} filters={filters} facets={results.facets} currency={currency} errors={errors} />
+          ) : null}
           <section className="search-results" aria-labelledby="search-results-heading">
             <div className="search-toolbar">
-              <h2 id="search-results-heading" className="search-summary">{summary}</h2>
+              <h2 id="search-results-heading" className="search-summary">
+                {summary}
+              </h2>
               {refinable ? <SearchSortSelect formId={FILTER_FORM} sort={sort} /> : null}
             </div>
             {/* Announces the new count when a filter or the sort changes the results in place. */}
-            <p role="status" className="visually-hidden">{summary}</p>
+            <p role="status" className="visually-hidden">
+              {summary}
+            </p>
             {results.correctedQuery ? (
               <p className="notice search-correction">
                 Including results for <strong>“{results.correctedQuery}”</strong>.

@@ -76,7 +76,9 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
       <ol className="checklist">
         {steps.map((step) => (
           <li key={step.key} className={step.done ? "done" : undefined}>
-            <span className="check" aria-hidden="true">{step.done ? "✓" : ""}</span>
+            <span className="check" aria-hidden="true">
+              {step.done ? "✓" : ""}
+            </span>
             <div>
               <h3>
                 {step.href && !step.done ? <Link to={step.href}>{step.label}</Link> : step.label}
@@ -87,7 +89,9 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
                 canLaunch ? (
                   <Form method="post">
                     <input type="hidden" name="intent" value="launch" />
-                    <button type="submit" disabled={launching}>{launching ? "Launching…" : "Launch my shop"}</button>
+                    <button type="submit" disabled={launching}>
+                      {launching ? "Launching…" : "Launch my shop"}
+                    </button>
                   </Form>
                 ) : (
                   <p className="hint">The shop's owner or an admin can launch it.</p>
@@ -97,7 +101,11 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
           </li>
         ))}
       </ol>
-      {actionData?.error ? <p className="error" role="alert">{actionData.error}</p> : null}
+      {actionData?.error ? (
+        <p className="error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -108,17 +116,25 @@ function Dashboard() {
   const base = `/admin/${shop.slug}`;
   return (
     <>
-      {onboarding.launchedAt ? <p className="muted">Open to shoppers since {formatUtcDate(onboarding.launchedAt)}. Figures count paid orders, by UTC day.</p> : null}
+      {onboarding.launchedAt ? (
+        <p className="muted">Open to shoppers since {formatUtcDate(onboarding.launchedAt)}. Figures count paid orders, by UTC day.</p>
+      ) : null}
       <div className="grid kpis">
         <section className="card kpi" aria-labelledby="kpi-today">
-          <h2 id="kpi-today">Today <span className="muted">(UTC)</span></h2>
+          <h2 id="kpi-today">
+            Today <span className="muted">(UTC)</span>
+          </h2>
           <p className="figure">{formatMoney(summary.today.sales, currency)}</p>
           <p className="muted">{paidOrders(summary.today.orders)}</p>
         </section>
         <section className="card kpi" aria-labelledby="kpi-month">
-          <h2 id="kpi-month">{formatUtcMonth(now)} <span className="muted">(UTC)</span></h2>
+          <h2 id="kpi-month">
+            {formatUtcMonth(now)} <span className="muted">(UTC)</span>
+          </h2>
           <p className="figure">{formatMoney(summary.month.sales, currency)}</p>
-          <p className="muted">{paidOrders(summary.month.orders)} · <Link to={`${base}/orders`}>All orders</Link></p>
+          <p className="muted">
+            {paidOrders(summary.month.orders)} · <Link to={`${base}/orders`}>All orders</Link>
+          </p>
         </section>
       </div>
 
@@ -163,8 +179,12 @@ function TopProducts({
           <thead>
             <tr>
               <th scope="col">Product</th>
-              <th scope="col" className="num">Units</th>
-              <th scope="col" className="num">Revenue</th>
+              <th scope="col" className="num">
+                Units
+              </th>
+              <th scope="col" className="num">
+                Revenue
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -21,7 +21,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }),
     auditFilterOptions(db),
   ]);
-  const link = (cursor: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), ...cursor })}`;
+  const link = (cursor: Record<string, string>) =>
+    `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), ...cursor })}`;
   return {
     filters,
     options,
@@ -50,17 +51,27 @@ export default function AuditLog() {
           Action
           <select name="action" defaultValue={filters.action}>
             <option value="">All actions</option>
-            {options.actions.map((a) => <option key={a} value={a}>{a}</option>)}
+            {options.actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Who
           <select name="actor" defaultValue={filters.actor}>
             <option value="">Everyone</option>
-            {options.actors.map((a) => <option key={a} value={a}>{a}</option>)}
+            {options.actors.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="secondary">Filter</button>
+        <button type="submit" className="secondary">
+          Filter
+        </button>
         {filtered ? <Link to="?">Clear filters</Link> : null}
       </Form>
 
@@ -69,15 +80,29 @@ export default function AuditLog() {
       ) : (
         <table className="audit-table">
           <thead>
-            <tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Object</th><th scope="col">Details</th><th scope="col">From</th></tr>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Object</th>
+              <th scope="col">Details</th>
+              <th scope="col">From</th>
+            </tr>
           </thead>
           <tbody>
             {events.map((e) => (
               <tr key={e.id}>
-                <td className="nowrap"><time dateTime={e.at}>{when(e.at)}</time></td>
+                <td className="nowrap">
+                  <time dateTime={e.at}>{when(e.at)}</time>
+                </td>
                 <td>{e.actorEmail}</td>
-                <td><code>{e.action}</code></td>
-                <td>{e.subjectType}{e.subjectId ? <span className="muted"> {e.subjectId}</span> : null}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>
+                  {e.subjectType}
+                  {e.subjectId ? <span className="muted"> {e.subjectId}</span> : null}
+                </td>
                 <td>{e.summary}</td>
                 <td className="nowrap">{e.ip || <span className="muted">–</span>}</td>
               </tr>
@@ -87,8 +112,16 @@ export default function AuditLog() {
       )}
 
       <nav className="pagination" aria-label="Pages">
-        {newerUrl ? <Link to={newerUrl} rel="prev">← Newer</Link> : null}
-        {olderUrl ? <Link to={olderUrl} rel="next">Older →</Link> : null}
+        {newerUrl ? (
+          <Link to={newerUrl} rel="prev">
+            ← Newer
+          </Link>
+        ) : null}
+        {olderUrl ? (
+          <Link to={olderUrl} rel="next">
+            Older →
+          </Link>
+        ) : null}
       </nav>
     </main>
   );

@@ -47,9 +47,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const found = await findProducts(db, find, 30);
     const members = found.length
       ? new Set(
-          (await db.selectFrom("collection_products").select("product_id").where("collection_id", "=", collection.id).where("product_id", "in", found.map((p) => p.id)).execute()).map(
-            (r) => r.product_id,
-          ),
+          (
+            await db
+              .selectFrom("collection_products")
+              .select("product_id")
+              .where("collection_id", "=", collection.id)
+              .where(
+                "product_id",
+                "in",
+                found.map((p) => p.id),
+              )
+              .execute()
+          ).map((r) => r.product_id),
         )
       : new Set<string>();
     candidates = found.map((p) => ({ ...p, inCollection: members.has(p.id) }));

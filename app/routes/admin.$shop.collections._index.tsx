@@ -42,9 +42,15 @@ export default function CollectionList() {
     <main className="catalogue">
       <div className="page-head">
         <h1>Collections</h1>
-        <Link className="button" to={`${base}/new`}>Add collection</Link>
+        <Link className="button" to={`${base}/new`}>
+          Add collection
+        </Link>
       </div>
-      {notice ? <p className="flash" role="status">{notice}</p> : null}
+      {notice ? (
+        <p className="flash" role="status">
+          {notice}
+        </p>
+      ) : null}
       <Form method="get" className="list-filters" role="search" aria-label="Find collections">
         <div>
           <label htmlFor="q">Search</label>
@@ -61,10 +67,16 @@ export default function CollectionList() {
         <div>
           <label htmlFor="sort">Sort by</label>
           <select id="sort" name="sort" defaultValue={query.sortValue}>
-            {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </div>
-        <button type="submit" className="secondary">Apply</button>
+        <button type="submit" className="secondary">
+          Apply
+        </button>
         {filtered ? <Link to={base}>Clear</Link> : null}
       </Form>
       {collections.length ? (
@@ -74,14 +86,19 @@ export default function CollectionList() {
               <th scope="col">Collection</th>
               <th scope="col">Type</th>
               <th scope="col">Inside</th>
-              <th scope="col" className="num">Products</th>
+              <th scope="col" className="num">
+                Products
+              </th>
               <th scope="col">Updated</th>
             </tr>
           </thead>
           <tbody>
             {collections.map((c) => (
               <tr key={c.id}>
-                <td className="title-cell"><Link to={`${base}/${c.id}`}>{c.title}</Link><span className="sub">{c.handle}</span></td>
+                <td className="title-cell">
+                  <Link to={`${base}/${c.id}`}>{c.title}</Link>
+                  <span className="sub">{c.handle}</span>
+                </td>
                 <td>{c.kind === "manual" ? "Manual" : "Automated"}</td>
                 <td>{c.parentTitle ?? <span className="muted">—</span>}</td>
                 <td className="num">{c.productCount}</td>

@@ -16,7 +16,15 @@ export const meta: MetaFunction = () => [{ title: "Add collection · Bazaar admi
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop } = await requireShopAdmin(context, request, params.shop, "catalogue");
   const draft: CollectionDraft = {
-    title: "", handle: "", descriptionHtml: "", kind: "manual", rulesMatch: "all", parentId: "", seoTitle: "", seoDescription: "", rules: [emptyRule()],
+    title: "",
+    handle: "",
+    descriptionHtml: "",
+    kind: "manual",
+    rulesMatch: "all",
+    parentId: "",
+    seoTitle: "",
+    seoDescription: "",
+    rules: [emptyRule()],
   };
   return { shopSlug: shop.slug, draft, parents: await parentChoices(db), relations: RULE_RELATIONS, currency: await shopCurrency(db) };
 }

@@ -22,7 +22,9 @@ export default function CustomerDetail() {
   const { slug, currency, customer, orderCount, lifetimeSpend, orders, addresses } = useLoaderData<typeof loader>();
   return (
     <main>
-      <Link className="back" to={`/admin/${slug}/customers`}>← Customers</Link>
+      <Link className="back" to={`/admin/${slug}/customers`}>
+        ← Customers
+      </Link>
       <div className="page-head">
         <h1>{customer.name}</h1>
         {customer.deleted ? <span className="status deleted">Deleted</span> : null}
@@ -58,16 +60,24 @@ export default function CustomerDetail() {
                       <th scope="col">Date</th>
                       <th scope="col">Payment</th>
                       <th scope="col">Fulfilment</th>
-                      <th scope="col" className="num">Total</th>
+                      <th scope="col" className="num">
+                        Total
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
                     {orders.map((order) => (
                       <tr key={order.id}>
-                        <th scope="row"><Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link></th>
+                        <th scope="row">
+                          <Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link>
+                        </th>
                         <td>{formatUtcDateTime(order.created_at)}</td>
-                        <td><span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span></td>
-                        <td><span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span></td>
+                        <td>
+                          <span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span>
+                        </td>
+                        <td>
+                          <span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span>
+                        </td>
                         <td className="num">{formatMoney(order.total, order.currency)}</td>
                       </tr>
                     ))}
@@ -87,7 +97,15 @@ export default function CustomerDetail() {
               <p className="muted">Not kept after deletion.</p>
             ) : (
               <>
-                <p>{customer.email ?? "No email"}{customer.phone ? <><br />{customer.phone}</> : null}</p>
+                <p>
+                  {customer.email ?? "No email"}
+                  {customer.phone ? (
+                    <>
+                      <br />
+                      {customer.phone}
+                    </>
+                  ) : null}
+                </p>
                 <p className="muted">{customer.acceptsMarketing ? "Subscribed to marketing emails." : "Not subscribed to marketing emails."}</p>
               </>
             )}
@@ -97,7 +115,12 @@ export default function CustomerDetail() {
               <h2 id="addresses-title">Addresses</h2>
               {addresses.map((a) => (
                 <address key={a.id}>
-                  {a.is_default ? <strong>Default<br /></strong> : null}
+                  {a.is_default ? (
+                    <strong>
+                      Default
+                      <br />
+                    </strong>
+                  ) : null}
                   {[a.name, a.line1, a.line2, `${a.postal_code} ${a.city}`.trim(), a.region, a.country].filter(Boolean).map((part, i) => (
                     <div key={i}>{part}</div>
                   ))}

@@ -25,7 +25,10 @@ export default function CustomersIndex() {
     <main>
       <div className="page-head">
         <h1>
-          Customers <span className="count">{total} {filters.q ? "found" : "in total"}</span>
+          Customers{" "}
+          <span className="count">
+            {total} {filters.q ? "found" : "in total"}
+          </span>
         </h1>
       </div>
 
@@ -38,7 +41,9 @@ export default function CustomersIndex() {
           <label htmlFor="sort">Sort</label>
           <select id="sort" name="sort" defaultValue={filters.sort}>
             {Object.entries(CUSTOMER_SORT_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </div>
@@ -55,8 +60,12 @@ export default function CustomersIndex() {
               <tr>
                 <th scope="col">Customer</th>
                 <th scope="col">Email</th>
-                <th scope="col" className="num">Orders</th>
-                <th scope="col" className="num">Spent</th>
+                <th scope="col" className="num">
+                  Orders
+                </th>
+                <th scope="col" className="num">
+                  Spent
+                </th>
                 <th scope="col">Customer since</th>
               </tr>
             </thead>
@@ -64,7 +73,9 @@ export default function CustomersIndex() {
               {customers.map((customer) => (
                 <tr key={customer.id}>
                   <th scope="row">
-                    <Link to={`/admin/${slug}/customers/${customer.id}`} className={customer.deleted ? "muted" : undefined}>{customer.name}</Link>
+                    <Link to={`/admin/${slug}/customers/${customer.id}`} className={customer.deleted ? "muted" : undefined}>
+                      {customer.name}
+                    </Link>
                   </th>
                   <td>{customer.email ?? ""}</td>
                   <td className="num">{customer.orderCount}</td>

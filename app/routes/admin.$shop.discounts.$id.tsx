@@ -60,12 +60,20 @@ export default function EditDiscount() {
   const money = (amount: string) => formatMoney(amount, currency);
   return (
     <main>
-      <Link className="back" to={`/admin/${slug}/discounts`}>← Discounts</Link>
+      <Link className="back" to={`/admin/${slug}/discounts`}>
+        ← Discounts
+      </Link>
       <div className="page-head">
-        <h1><span className="code">{code}</span></h1>
+        <h1>
+          <span className="code">{code}</span>
+        </h1>
         <span className="muted">{summary}</span>
       </div>
-      {saved && !actionData ? <p className="flash" role="status">{saved === "created" ? "Discount code created." : "Changes saved."}</p> : null}
+      {saved && !actionData ? (
+        <p className="flash" role="status">
+          {saved === "created" ? "Discount code created." : "Changes saved."}
+        </p>
+      ) : null}
 
       <section className="card" aria-labelledby="report-title">
         <h2 id="report-title">Performance</h2>
@@ -81,7 +89,9 @@ export default function EditDiscount() {
           <div>
             <h3>Revenue</h3>
             <p className="figure">{money(report.revenue)}</p>
-            <p className="hint">From {report.paidOrders} paid order{report.paidOrders === 1 ? "" : "s"} that used the code.</p>
+            <p className="hint">
+              From {report.paidOrders} paid order{report.paidOrders === 1 ? "" : "s"} that used the code.
+            </p>
           </div>
         </div>
         {report.recent.length ? (
@@ -92,8 +102,12 @@ export default function EditDiscount() {
                 <tr>
                   <th scope="col">Used</th>
                   <th scope="col">Order</th>
-                  <th scope="col" className="num">Discount</th>
-                  <th scope="col" className="num">Order total</th>
+                  <th scope="col" className="num">
+                    Discount
+                  </th>
+                  <th scope="col" className="num">
+                    Order total
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -131,7 +145,9 @@ export default function EditDiscount() {
         ) : (
           <Form method="post">
             <input type="hidden" name="intent" value="delete" />
-            <button type="submit" className="danger">Delete {code}</button>
+            <button type="submit" className="danger">
+              Delete {code}
+            </button>
           </Form>
         )}
       </section>

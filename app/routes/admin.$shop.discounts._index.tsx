@@ -44,12 +44,21 @@ export default function DiscountsIndex() {
     <main>
       <div className="page-head">
         <h1>
-          Discounts <span className="count">{total} code{total === 1 ? "" : "s"}</span>
+          Discounts{" "}
+          <span className="count">
+            {total} code{total === 1 ? "" : "s"}
+          </span>
         </h1>
-        <Link className="button" to={`/admin/${slug}/discounts/new`}>Create discount</Link>
+        <Link className="button" to={`/admin/${slug}/discounts/new`}>
+          Create discount
+        </Link>
       </div>
 
-      {deleted ? <p className="flash" role="status">Deleted the code {deleted}.</p> : null}
+      {deleted ? (
+        <p className="flash" role="status">
+          Deleted the code {deleted}.
+        </p>
+      ) : null}
 
       <Form method="get" className="filters" role="search" aria-label="Find discount codes">
         <div>
@@ -71,18 +80,29 @@ export default function DiscountsIndex() {
                 <th scope="col">Discount</th>
                 <th scope="col">Applies to</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Used</th>
+                <th scope="col" className="num">
+                  Used
+                </th>
                 <th scope="col">Active (UTC)</th>
               </tr>
             </thead>
             <tbody>
               {discounts.map((d) => (
                 <tr key={d.id}>
-                  <th scope="row"><Link className="code" to={`/admin/${slug}/discounts/${d.id}`}>{d.code}</Link></th>
+                  <th scope="row">
+                    <Link className="code" to={`/admin/${slug}/discounts/${d.id}`}>
+                      {d.code}
+                    </Link>
+                  </th>
                   <td>{d.value}</td>
                   <td>{DISCOUNT_SCOPE_LABELS[d.appliesTo]}</td>
-                  <td><span className={`status ${d.status}`}>{DISCOUNT_STATUS_LABELS[d.status]}</span></td>
-                  <td className="num">{d.timesUsed}{d.usageLimit !== null ? ` / ${d.usageLimit}` : ""}</td>
+                  <td>
+                    <span className={`status ${d.status}`}>{DISCOUNT_STATUS_LABELS[d.status]}</span>
+                  </td>
+                  <td className="num">
+                    {d.timesUsed}
+                    {d.usageLimit !== null ? ` / ${d.usageLimit}` : ""}
+                  </td>
                   <td>
                     {formatUtcDateTime(d.startsAt)}
                     {d.endsAt ? <> – {formatUtcDateTime(d.endsAt)}</> : null}

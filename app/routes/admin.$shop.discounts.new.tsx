@@ -45,7 +45,9 @@ export default function NewDiscount() {
   const actionData = useActionData<typeof action>();
   return (
     <main>
-      <Link className="back" to={`/admin/${slug}/discounts`}>← Discounts</Link>
+      <Link className="back" to={`/admin/${slug}/discounts`}>
+        ← Discounts
+      </Link>
       <div className="page-head">
         <h1>New discount code</h1>
       </div>

@@ -48,7 +48,9 @@ export default function OrderDetail() {
   const address = order.shipping_address;
   return (
     <main>
-      <Link className="back" to={`/admin/${slug}/orders`}>← Orders</Link>
+      <Link className="back" to={`/admin/${slug}/orders`}>
+        ← Orders
+      </Link>
       <div className="page-head">
         <h1>{`Order #${order.number}`}</h1>
         <div className="badges">
@@ -59,7 +61,9 @@ export default function OrderDetail() {
       </div>
       <p className="muted">Placed {formatUtcDateTime(order.created_at)}</p>
       {actionData ? (
-        <p className={actionData.ok ? "flash" : "banner"} role={actionData.ok ? "status" : "alert"}>{actionData.message}</p>
+        <p className={actionData.ok ? "flash" : "banner"} role={actionData.ok ? "status" : "alert"}>
+          {actionData.message}
+        </p>
       ) : null}
 
       <div className="detail">
@@ -72,9 +76,15 @@ export default function OrderDetail() {
                   <tr>
                     <th scope="col">Product</th>
                     <th scope="col">SKU</th>
-                    <th scope="col" className="num">Price</th>
-                    <th scope="col" className="num">Quantity</th>
-                    <th scope="col" className="num">Total</th>
+                    <th scope="col" className="num">
+                      Price
+                    </th>
+                    <th scope="col" className="num">
+                      Quantity
+                    </th>
+                    <th scope="col" className="num">
+                      Total
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -95,16 +105,36 @@ export default function OrderDetail() {
             </div>
             <table className="totals" aria-label="Totals">
               <tbody>
-                <tr><th scope="row">Subtotal</th><td className="num">{money(order.subtotal)}</td></tr>
+                <tr>
+                  <th scope="row">Subtotal</th>
+                  <td className="num">{money(order.subtotal)}</td>
+                </tr>
                 {BigInt(order.discount_total) > 0n ? (
                   <tr>
-                    <th scope="row">Discount{order.discount_code ? <> (<span className="code">{order.discount_code}</span>)</> : null}</th>
+                    <th scope="row">
+                      Discount
+                      {order.discount_code ? (
+                        <>
+                          {" "}
+                          (<span className="code">{order.discount_code}</span>)
+                        </>
+                      ) : null}
+                    </th>
                     <td className="num">−{money(order.discount_total)}</td>
                   </tr>
                 ) : null}
-                <tr><th scope="row">Shipping</th><td className="num">{money(order.shipping_total)}</td></tr>
-                <tr><th scope="row">Tax{taxIncluded ? " (included)" : ""}</th><td className="num">{money(order.tax_total)}</td></tr>
-                <tr className="grand"><th scope="row">Total</th><td className="num">{money(order.total)}</td></tr>
+                <tr>
+                  <th scope="row">Shipping</th>
+                  <td className="num">{money(order.shipping_total)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Tax{taxIncluded ? " (included)" : ""}</th>
+                  <td className="num">{money(order.tax_total)}</td>
+                </tr>
+                <tr className="grand">
+                  <th scope="row">Total</th>
+                  <td className="num">{money(order.total)}</td>
+                </tr>
               </tbody>
             </table>
           </section>
@@ -125,18 +155,24 @@ export default function OrderDetail() {
         <div>
           <section className="card" aria-labelledby="fulfilment-title">
             <h2 id="fulfilment-title">Fulfilment</h2>
-            <p><span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span></p>
+            <p>
+              <span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span>
+            </p>
             {order.fulfillment_status !== "fulfilled" && !order.cancelled_at ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="fulfil" />
-                <button type="submit" disabled={fulfilling}>{fulfilling ? "Saving…" : "Mark as fulfilled"}</button>
+                <button type="submit" disabled={fulfilling}>
+                  {fulfilling ? "Saving…" : "Mark as fulfilled"}
+                </button>
               </Form>
             ) : null}
           </section>
 
           <section className="card" aria-labelledby="payment-title">
             <h2 id="payment-title">Payment</h2>
-            <p><span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span></p>
+            <p>
+              <span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span>
+            </p>
             {order.paid_at ? <p className="muted">Paid {formatUtcDateTime(order.paid_at)}</p> : null}
           </section>
 
@@ -145,7 +181,12 @@ export default function OrderDetail() {
             {customer ? (
               <p>
                 <Link to={`/admin/${slug}/customers/${customer.id}`}>{customer.name}</Link>
-                {customer.email && customer.email !== customer.name ? <><br />{customer.email}</> : null}
+                {customer.email && customer.email !== customer.name ? (
+                  <>
+                    <br />
+                    {customer.email}
+                  </>
+                ) : null}
               </p>
             ) : (
               <p>{order.email ? order.email : "Guest checkout"}</p>

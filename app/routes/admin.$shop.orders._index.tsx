@@ -26,7 +26,10 @@ export default function OrdersIndex() {
     <main>
       <div className="page-head">
         <h1>
-          Orders <span className="count">{total} {filtered ? "found" : "in total"}</span>
+          Orders{" "}
+          <span className="count">
+            {total} {filtered ? "found" : "in total"}
+          </span>
         </h1>
       </div>
 
@@ -40,7 +43,9 @@ export default function OrdersIndex() {
           <select id="financial" name="financial" defaultValue={filters.financialStatus ?? ""}>
             <option value="">Any</option>
             {(Object.keys(FINANCIAL_LABELS) as FinancialStatus[]).map((s) => (
-              <option key={s} value={s}>{FINANCIAL_LABELS[s]}</option>
+              <option key={s} value={s}>
+                {FINANCIAL_LABELS[s]}
+              </option>
             ))}
           </select>
         </div>
@@ -49,7 +54,9 @@ export default function OrdersIndex() {
           <select id="fulfillment" name="fulfillment" defaultValue={filters.fulfillmentStatus ?? ""}>
             <option value="">Any</option>
             {(Object.keys(FULFILLMENT_LABELS) as FulfillmentStatus[]).map((s) => (
-              <option key={s} value={s}>{FULFILLMENT_LABELS[s]}</option>
+              <option key={s} value={s}>
+                {FULFILLMENT_LABELS[s]}
+              </option>
             ))}
           </select>
         </div>
@@ -65,7 +72,9 @@ export default function OrdersIndex() {
           <label htmlFor="sort">Sort</label>
           <select id="sort" name="sort" defaultValue={filters.sort}>
             {Object.entries(ORDER_SORT_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </div>
@@ -85,17 +94,25 @@ export default function OrdersIndex() {
                 <th scope="col">Customer</th>
                 <th scope="col">Payment</th>
                 <th scope="col">Fulfilment</th>
-                <th scope="col" className="num">Total</th>
+                <th scope="col" className="num">
+                  Total
+                </th>
               </tr>
             </thead>
             <tbody>
               {orders.map((order) => (
                 <tr key={order.id}>
-                  <th scope="row"><Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link></th>
+                  <th scope="row">
+                    <Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link>
+                  </th>
                   <td>{formatUtcDateTime(order.createdAt)}</td>
                   <td>{order.customerName ?? (order.email || "Guest")}</td>
-                  <td><span className={`status ${order.financialStatus}`}>{FINANCIAL_LABELS[order.financialStatus]}</span></td>
-                  <td><span className={`status ${order.fulfillmentStatus}`}>{FULFILLMENT_LABELS[order.fulfillmentStatus]}</span></td>
+                  <td>
+                    <span className={`status ${order.financialStatus}`}>{FINANCIAL_LABELS[order.financialStatus]}</span>
+                  </td>
+                  <td>
+                    <span className={`status ${order.fulfillmentStatus}`}>{FULFILLMENT_LABELS[order.fulfillmentStatus]}</span>
+                  </td>
                   <td className="num">{formatMoney(order.total, order.currency)}</td>
                 </tr>
               ))}

@@ -31,9 +31,15 @@ export default function PageList() {
     <main className="catalogue">
       <div className="page-head">
         <h1>Pages</h1>
-        <Link className="button" to={`${base}/new`}>Add page</Link>
+        <Link className="button" to={`${base}/new`}>
+          Add page
+        </Link>
       </div>
-      {notice ? <p className="flash" role="status">{notice}</p> : null}
+      {notice ? (
+        <p className="flash" role="status">
+          {notice}
+        </p>
+      ) : null}
       {pages.length ? (
         <table className="list-table">
           <thead>
@@ -46,8 +52,13 @@ export default function PageList() {
           <tbody>
             {pages.map((p) => (
               <tr key={p.id}>
-                <td className="title-cell"><Link to={`${base}/${p.id}`}>{p.title}</Link><span className="sub">{`/pages/${p.handle}`}</span></td>
-                <td><span className={`status ${p.visibility}`}>{p.visibility === "visible" ? "Visible" : "Hidden"}</span></td>
+                <td className="title-cell">
+                  <Link to={`${base}/${p.id}`}>{p.title}</Link>
+                  <span className="sub">{`/pages/${p.handle}`}</span>
+                </td>
+                <td>
+                  <span className={`status ${p.visibility}`}>{p.visibility === "visible" ? "Visible" : "Hidden"}</span>
+                </td>
                 <td>{p.updatedAt}</td>
               </tr>
             ))}

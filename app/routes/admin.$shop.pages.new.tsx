@@ -35,7 +35,13 @@ export default function NewPage() {
   const refused = useActionData<typeof action>();
   return (
     <main className="catalogue">
-      <PageForm shopSlug={loaded.shopSlug} draft={refused?.draft ?? loaded.draft} errors={refused?.errors ?? {}} notice={null} revision={refused?.revision ?? "new"} />
+      <PageForm
+        shopSlug={loaded.shopSlug}
+        draft={refused?.draft ?? loaded.draft}
+        errors={refused?.errors ?? {}}
+        notice={null}
+        revision={refused?.revision ?? "new"}
+      />
     </main>
   );
 }

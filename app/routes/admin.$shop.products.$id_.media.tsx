@@ -84,7 +84,8 @@ async function upload(request: Request, add: (images: PreparedImage[]) => Promis
   try {
     form = await unstable_parseMultipartFormData(request, imageUploadHandler());
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return refuse([`An image is larger than ${MAX_MEGABYTES} MB: upload images of at most ${MAX_MEGABYTES} MB.`], 413);
+    if (error instanceof MaxPartSizeExceededError)
+      return refuse([`An image is larger than ${MAX_MEGABYTES} MB: upload images of at most ${MAX_MEGABYTES} MB.`], 413);
     if (error instanceof TooManyFilesError) return refuse([`Upload at most ${MAX_FILES_PER_UPLOAD} images at a time.`], 413);
     return refuse(["The upload was cut short or malformed: please try again."]);
   }
@@ -121,7 +122,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   try {
     if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-      return await upload(request, (images) => saveProductImages(db, storage, actor, productId, shop.id, images.map((image) => ({ image }))));
+      return await upload(request, (images) =>
+        saveProductImages(
+          db,
+          storage,
+          actor,
+          productId,
+          shop.id,
+          images.map((image) => ({ image })),
+        ),
+      );
     }
   } catch (error) {
     return refusal(error, "upload");
@@ -141,7 +151,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return data<ActionResult>({ intent, imageId, ok: "Image moved." });
       }
       case "reorder":
-        await reorderImages(db, actor, productId, String(form.get("order") ?? "").split(",").filter(Boolean));
+        await reorderImages(
+          db,
+          actor,
+          productId,
+          String(form.get("order") ?? "")
+            .split(",")
+            .filter(Boolean),
+        );
         return data<ActionResult>({ intent, ok: "Order saved." });
       case "delete":
         await deleteImage(db, storage, actor, productId, imageId);
@@ -213,28 +230,49 @@ export default function ProductMedia() {
       </nav>
       <div className="page-head">
         <h1>Images</h1>
-        <Link className="button secondary" to={productUrl}>Back to product</Link>
+        <Link className="button secondary" to={productUrl}>
+          Back to product
+        </Link>
       </div>
 
-      {result?.ok ? <p className="flash" role="status">{result.ok}</p> : null}
-      {result?.error ? <p className="banner" role="alert">{result.error}</p> : null}
+      {result?.ok ? (
+        <p className="flash" role="status">
+          {result.ok}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p className="banner" role="alert">
+          {result.error}
+        </p>
+      ) : null}
 
       <Form method="post" encType="multipart/form-data" className="card media-upload" ref={uploadForm}>
         <div>
           <label htmlFor="images">Add images</label>
           <input
-            id="images" name="images" type="file" multiple accept={accept}
-            aria-invalid={Boolean(result?.fileErrors)} aria-describedby={result?.fileErrors ? "images-error" : "images-hint"}
+            id="images"
+            name="images"
+            type="file"
+            multiple
+            accept={accept}
+            aria-invalid={Boolean(result?.fileErrors)}
+            aria-describedby={result?.fileErrors ? "images-error" : "images-hint"}
           />
           {result?.fileErrors ? (
             <ul className="error" id="images-error">
-              {result.fileErrors.map((message) => <li key={message}>{message}</li>)}
+              {result.fileErrors.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
             </ul>
           ) : (
-            <p className="hint" id="images-hint">JPEG, PNG, WebP or AVIF, up to {maxMegabytes} MB each and {MAX_FILES_PER_UPLOAD} at a time.</p>
+            <p className="hint" id="images-hint">
+              JPEG, PNG, WebP or AVIF, up to {maxMegabytes} MB each and {MAX_FILES_PER_UPLOAD} at a time.
+            </p>
           )}
         </div>
-        <button type="submit" disabled={uploading}>{uploading ? "Uploading…" : "Upload"}</button>
+        <button type="submit" disabled={uploading}>
+          {uploading ? "Uploading…" : "Upload"}
+        </button>
       </Form>
 
       {shown.length ? (
@@ -269,28 +307,56 @@ export default function ProductMedia() {
                     <input type="hidden" name="imageId" value={image.id} />
                     <Field label="Alt text" name={`alt-${image.id}`} error={altError} hint="For screen readers and search engines.">
                       <input
-                        key={image.alt} id={`alt-${image.id}`} name="alt" defaultValue={image.alt} maxLength={512}
-                        aria-invalid={Boolean(altError)} aria-describedby={altError ? `alt-${image.id}-error` : `alt-${image.id}-hint`}
+                        key={image.alt}
+                        id={`alt-${image.id}`}
+                        name="alt"
+                        defaultValue={image.alt}
+                        maxLength={512}
+                        aria-invalid={Boolean(altError)}
+                        aria-describedby={altError ? `alt-${image.id}-error` : `alt-${image.id}-hint`}
                       />
                     </Field>
-                    <button type="submit" className="secondary">Save alt text</button>
+                    <button type="submit" className="secondary">
+                      Save alt text
+                    </button>
                   </Form>
                   <div className="media-actions">
                     <Form method="post" preventScrollReset>
                       <input type="hidden" name="intent" value="move" />
                       <input type="hidden" name="imageId" value={image.id} />
-                      <button type="submit" name="direction" value="up" className="secondary" disabled={index === 0} aria-label={`Move image ${index + 1} earlier`}>↑</button>
-                      <button type="submit" name="direction" value="down" className="secondary" disabled={index === shown.length - 1} aria-label={`Move image ${index + 1} later`}>↓</button>
+                      <button
+                        type="submit"
+                        name="direction"
+                        value="up"
+                        className="secondary"
+                        disabled={index === 0}
+                        aria-label={`Move image ${index + 1} earlier`}
+                      >
+                        ↑
+                      </button>
+                      <button
+                        type="submit"
+                        name="direction"
+                        value="down"
+                        className="secondary"
+                        disabled={index === shown.length - 1}
+                        aria-label={`Move image ${index + 1} later`}
+                      >
+                        ↓
+                      </button>
                     </Form>
                     <Form
-                      method="post" preventScrollReset
+                      method="post"
+                      preventScrollReset
                       onSubmit={(e) => {
                         if (!confirm("Delete this image? Variants that show it will have no image.")) e.preventDefault();
                       }}
                     >
                       <input type="hidden" name="intent" value="delete" />
                       <input type="hidden" name="imageId" value={image.id} />
-                      <button type="submit" className="danger" aria-label={`Delete image ${index + 1}`}>Delete</button>
+                      <button type="submit" className="danger" aria-label={`Delete image ${index + 1}`}>
+                        Delete
+                      </button>
                     </Form>
                   </div>
                 </li>
@@ -310,14 +376,20 @@ export default function ProductMedia() {
             <input type="hidden" name="intent" value="variant-images" />
             <table>
               <thead>
-                <tr><th>Variant</th><th>SKU</th><th>Image</th></tr>
+                <tr>
+                  <th>Variant</th>
+                  <th>SKU</th>
+                  <th>Image</th>
+                </tr>
               </thead>
               <tbody>
                 {variants.map((variant) => {
                   const current = variant.imageId ? byId.get(variant.imageId) : undefined;
                   return (
                     <tr key={variant.id}>
-                      <td><label htmlFor={`variant-${variant.id}`}>{variant.title}</label></td>
+                      <td>
+                        <label htmlFor={`variant-${variant.id}`}>{variant.title}</label>
+                      </td>
                       <td>{variant.sku || <span className="muted">none</span>}</td>
                       <td>
                         <div className="variant-image">
@@ -326,7 +398,8 @@ export default function ProductMedia() {
                             <option value="">No image</option>
                             {images.map((image, n) => (
                               <option key={image.id} value={image.id}>
-                                {n === 0 ? "Main image" : `Image ${n + 1}`}{image.alt ? `: ${image.alt.slice(0, 40)}` : ""}
+                                {n === 0 ? "Main image" : `Image ${n + 1}`}
+                                {image.alt ? `: ${image.alt.slice(0, 40)}` : ""}
                               </option>
                             ))}
                           </select>
@@ -337,7 +410,9 @@ export default function ProductMedia() {
                 })}
               </tbody>
             </table>
-            <p><button type="submit">Save variant images</button></p>
+            <p>
+              <button type="submit">Save variant images</button>
+            </p>
           </Form>
         </section>
       ) : null}

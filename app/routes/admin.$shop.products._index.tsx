@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useRef } from "react";
 import { formatMoney } from "../../shop/money.ts";
 import {
   applyProductBulkAction,
@@ -18,6 +18,7 @@ import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { shopCurrency } from "../utils/product-editor.server.ts";
 import styles from "../styles/catalogue.css";
+import { useHydrated } from "../utils/use-hydrated.ts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -65,9 +66,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       inventory: p.inventory,
       variantCount: p.variantCount,
       price:
-        p.minPrice === null ? "—"
-        : p.minPrice === p.maxPrice ? formatMoney(p.minPrice, currency)
-        : `${formatMoney(p.minPrice, currency)} – ${formatMoney(p.maxPrice!, currency)}`,
+        p.minPrice === null
+          ? "—"
+          : p.minPrice === p.maxPrice
+            ? formatMoney(p.minPrice, currency)
+            : `${formatMoney(p.minPrice, currency)} – ${formatMoney(p.maxPrice!, currency)}`,
       updatedAt: p.updatedAt.toISOString().slice(0, 10),
     })),
   };
@@ -109,8 +112,7 @@ export default function ProductList() {
   const errors: Record<string, string> = result?.errors ?? {};
   const navigation = useNavigation();
   const bulkForm = useRef<HTMLFormElement>(null);
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const filtered = Boolean(query.q || query.status || query.vendor || query.productType || query.tag);
   const base = `/admin/${shopSlug}/products`;
 
@@ -118,10 +120,20 @@ export default function ProductList() {
     <main className="catalogue">
       <div className="page-head">
         <h1>Products</h1>
-        <Link className="button" to={`${base}/new`}>Add product</Link>
+        <Link className="button" to={`${base}/new`}>
+          Add product
+        </Link>
       </div>
-      {notice && !result ? <p className="flash" role="status">{notice}</p> : null}
-      {result?.notice ? <p className="flash" role="status">{result.notice}</p> : null}
+      {notice && !result ? (
+        <p className="flash" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {result?.notice ? (
+        <p className="flash" role="status">
+          {result.notice}
+        </p>
+      ) : null}
 
       <Form method="get" className="list-filters" role="search" aria-label="Find products">
         <div>
@@ -141,36 +153,51 @@ export default function ProductList() {
           <label htmlFor="vendor">Vendor</label>
           <select id="vendor" name="vendor" defaultValue={query.vendor}>
             <option value="">Any</option>
-            {facets.vendors.map((v) => <option key={v}>{v}</option>)}
+            {facets.vendors.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
           </select>
         </div>
         <div>
           <label htmlFor="type">Product type</label>
           <select id="type" name="type" defaultValue={query.productType}>
             <option value="">Any</option>
-            {facets.productTypes.map((v) => <option key={v}>{v}</option>)}
+            {facets.productTypes.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
           </select>
         </div>
         <div>
           <label htmlFor="tag">Tag</label>
           <select id="tag" name="tag" defaultValue={query.tag}>
             <option value="">Any</option>
-            {facets.tags.map((v) => <option key={v}>{v}</option>)}
+            {facets.tags.map((v) => (
+              <option key={v}>{v}</option>
+            ))}
           </select>
         </div>
         <div>
           <label htmlFor="sort">Sort by</label>
           <select id="sort" name="sort" defaultValue={query.sortValue}>
-            {SORTS.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
           </select>
         </div>
-        <button type="submit" className="secondary">Apply</button>
+        <button type="submit" className="secondary">
+          Apply
+        </button>
         {filtered ? <Link to={base}>Clear</Link> : null}
       </Form>
 
       {products.length ? (
         <Form
-          method="post" ref={bulkForm} preventScrollReset key={result && "revision" in result ? result.revision : "list"}
+          method="post"
+          ref={bulkForm}
+          preventScrollReset
+          key={result && "revision" in result ? result.revision : "list"}
           onSubmit={(e) => {
             const form = e.currentTarget;
             if ((form.elements.namedItem("bulkAction") as HTMLSelectElement).value !== "delete") return;
@@ -181,26 +208,54 @@ export default function ProductList() {
           <div className="bulk-bar" role="group" aria-label="Change selected products">
             <label htmlFor="bulkAction">With selected</label>
             <select id="bulkAction" name="bulkAction" defaultValue="publish" aria-describedby={errors.bulkAction ? "bulkAction-error" : undefined}>
-              {BULK_ACTIONS.map((a) => <option key={a.value} value={a.value}>{a.label}</option>)}
+              {BULK_ACTIONS.map((a) => (
+                <option key={a.value} value={a.value}>
+                  {a.label}
+                </option>
+              ))}
             </select>
-            <input id="bulkTag" name="tag" aria-label="Tag to add or remove" placeholder="Tag" className="bulk-value"
-              aria-invalid={Boolean(errors.tag)} aria-describedby={errors.tag ? "tag-error" : undefined} />
-            <button type="submit" className="secondary" disabled={navigation.state === "submitting"}>Apply</button>
+            <input
+              id="bulkTag"
+              name="tag"
+              aria-label="Tag to add or remove"
+              placeholder="Tag"
+              className="bulk-value"
+              aria-invalid={Boolean(errors.tag)}
+              aria-describedby={errors.tag ? "tag-error" : undefined}
+            />
+            <button type="submit" className="secondary" disabled={navigation.state === "submitting"}>
+              Apply
+            </button>
           </div>
-          {Object.entries(errors).map(([field, message]) => <p key={field} className="error" id={`${field}-error`}>{message}</p>)}
+          {Object.entries(errors).map(([field, message]) => (
+            <p key={field} className="error" id={`${field}-error`}>
+              {message}
+            </p>
+          ))}
           <table className="list-table">
             <thead>
               <tr>
                 <th scope="col" className="check">
                   {hydrated ? (
-                    <input type="checkbox" aria-label="Select all products on this page"
-                      onChange={(e) => bulkForm.current?.querySelectorAll<HTMLInputElement>("input[name=ids]").forEach((box) => (box.checked = e.target.checked))} />
-                  ) : <span className="visually-hidden">Select</span>}
+                    <input
+                      type="checkbox"
+                      aria-label="Select all products on this page"
+                      onChange={(e) =>
+                        bulkForm.current?.querySelectorAll<HTMLInputElement>("input[name=ids]").forEach((box) => (box.checked = e.target.checked))
+                      }
+                    />
+                  ) : (
+                    <span className="visually-hidden">Select</span>
+                  )}
                 </th>
                 <th scope="col">Product</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Inventory</th>
-                <th scope="col" className="num">Price</th>
+                <th scope="col" className="num">
+                  Inventory
+                </th>
+                <th scope="col" className="num">
+                  Price
+                </th>
                 <th scope="col">Vendor</th>
                 <th scope="col">Type</th>
                 <th scope="col">Updated</th>
@@ -209,16 +264,28 @@ export default function ProductList() {
             <tbody>
               {products.map((p) => (
                 <tr key={p.id}>
-                  <td className="check"><input type="checkbox" name="ids" value={p.id} aria-label={`Select ${p.title}`} /></td>
+                  <td className="check">
+                    <input type="checkbox" name="ids" value={p.id} aria-label={`Select ${p.title}`} />
+                  </td>
                   <td className="title-cell">
                     <Link to={`${base}/${p.id}`}>{p.title}</Link>
                     <span className="sub">{p.handle}</span>
-                    {p.tags.length ? <ul className="tag-list" aria-label="Tags">{p.tags.map((t) => <li key={t}>{t}</li>)}</ul> : null}
+                    {p.tags.length ? (
+                      <ul className="tag-list" aria-label="Tags">
+                        {p.tags.map((t) => (
+                          <li key={t}>{t}</li>
+                        ))}
+                      </ul>
+                    ) : null}
                   </td>
-                  <td><span className={`status ${p.status}`}>{p.status}</span></td>
+                  <td>
+                    <span className={`status ${p.status}`}>{p.status}</span>
+                  </td>
                   <td className="num">
                     {p.inventory} in stock
-                    <span className="sub">{p.variantCount} variant{p.variantCount === 1 ? "" : "s"}</span>
+                    <span className="sub">
+                      {p.variantCount} variant{p.variantCount === 1 ? "" : "s"}
+                    </span>
                   </td>
                   <td className="num">{p.price}</td>
                   <td>{p.vendor}</td>

@@ -45,10 +45,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMAGE_BYTES }));
     } catch (error) {
       if (!(error instanceof MaxPartSizeExceededError)) throw error;
-      return data<ActionResult>({ form: "logo", errors: { logo: `The file is too large; a logo can be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB.` } }, { status: 400 });
+      return data<ActionResult>(
+        { form: "logo", errors: { logo: `The file is too large; a logo can be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB.` } },
+        { status: 400 },
+      );
     }
     const file = form.get("logo");
-    if (!(file instanceof File) || file.size === 0) return data<ActionResult>({ form: "logo", errors: { logo: "Choose an image file to upload." } }, { status: 400 });
+    if (!(file instanceof File) || file.size === 0)
+      return data<ActionResult>({ form: "logo", errors: { logo: "Choose an image file to upload." } }, { status: 400 });
     try {
       await saveLogo(db, context.services.media, actor, shop.id, Buffer.from(await file.arrayBuffer()));
     } catch (error) {
@@ -94,37 +98,67 @@ export default function GeneralSettings() {
     <div className="settings-sections">
       <section className="card">
         <h2>Store details</h2>
-        {general?.saved ? <p className="flash" role="status">{general.saved}</p> : null}
+        {general?.saved ? (
+          <p className="flash" role="status">
+            {general.saved}
+          </p>
+        ) : null}
         {/* Keyed by the stored values, so the form shows them again once saved. */}
         <Form method="post" className="stack" noValidate key={`${settings.name}|${settings.contactEmail}|${settings.currency}`}>
           <input type="hidden" name="intent" value="general" />
           <Field label="Shop name" name="name" error={errors.name}>
-            <input id="name" name="name" required maxLength={80} defaultValue={values.name} aria-invalid={Boolean(errors.name)} aria-describedby={describedBy("name", errors)} />
+            <input
+              id="name"
+              name="name"
+              required
+              maxLength={80}
+              defaultValue={values.name}
+              aria-invalid={Boolean(errors.name)}
+              aria-describedby={describedBy("name", errors)}
+            />
           </Field>
           <Field label="Contact email" name="contactEmail" error={errors.contactEmail} hint="Shown to customers and used as the reply address of shop emails.">
             <input
-              id="contactEmail" name="contactEmail" type="email" autoComplete="email" defaultValue={values.contactEmail}
-              aria-invalid={Boolean(errors.contactEmail)} aria-describedby={describedBy("contactEmail", errors, true)}
+              id="contactEmail"
+              name="contactEmail"
+              type="email"
+              autoComplete="email"
+              defaultValue={values.contactEmail}
+              aria-invalid={Boolean(errors.contactEmail)}
+              aria-describedby={describedBy("contactEmail", errors, true)}
             />
           </Field>
           <Field label="Currency" name="currency" error={errors.currency} hint={currencyHint}>
-            <select id="currency" name="currency" defaultValue={values.currency} aria-invalid={Boolean(errors.currency)} aria-describedby={describedBy("currency", errors, true)}>
+            <select
+              id="currency"
+              name="currency"
+              defaultValue={values.currency}
+              aria-invalid={Boolean(errors.currency)}
+              aria-describedby={describedBy("currency", errors, true)}
+            >
               {settings.currencies.map((c) => (
                 <option key={c.code} value={c.code}>
-                  {c.label}{c.decimals !== 2 ? ` (${c.decimals} decimals)` : ""}
+                  {c.label}
+                  {c.decimals !== 2 ? ` (${c.decimals} decimals)` : ""}
                 </option>
               ))}
             </select>
           </Field>
           <div>
-            <button type="submit" disabled={busy}>Save</button>
+            <button type="submit" disabled={busy}>
+              Save
+            </button>
           </div>
         </Form>
       </section>
 
       <section className="card">
         <h2>Logo</h2>
-        {logo?.saved ? <p className="flash" role="status">{logo.saved}</p> : null}
+        {logo?.saved ? (
+          <p className="flash" role="status">
+            {logo.saved}
+          </p>
+        ) : null}
         <div className="logo-row">
           <div className="logo-preview">
             {settings.logoUrl ? <img src={settings.logoUrl} alt={`${settings.name} logo`} /> : <span className="muted">No logo yet</span>}
@@ -133,17 +167,26 @@ export default function GeneralSettings() {
             <Form method="post" encType="multipart/form-data" className="stack" key={settings.logoUrl ?? "no-logo"}>
               <Field label="Upload a logo" name="logo" error={logo?.errors.logo} hint="A JPEG, PNG, WebP or AVIF image. Shown up to 480 pixels wide.">
                 <input
-                  id="logo" name="logo" type="file" accept="image/jpeg,image/png,image/webp,image/avif" required
-                  aria-invalid={Boolean(logo?.errors.logo)} aria-describedby={logo?.errors.logo ? "logo-error" : "logo-hint"}
+                  id="logo"
+                  name="logo"
+                  type="file"
+                  accept="image/jpeg,image/png,image/webp,image/avif"
+                  required
+                  aria-invalid={Boolean(logo?.errors.logo)}
+                  aria-describedby={logo?.errors.logo ? "logo-error" : "logo-hint"}
                 />
               </Field>
               <div>
-                <button type="submit" disabled={busy}>Upload logo</button>
+                <button type="submit" disabled={busy}>
+                  Upload logo
+                </button>
               </div>
             </Form>
             {settings.logoUrl ? (
               <Form method="post">
-                <button type="submit" name="intent" value="remove-logo" className="secondary" disabled={busy}>Remove logo</button>
+                <button type="submit" name="intent" value="remove-logo" className="secondary" disabled={busy}>
+                  Remove logo
+                </button>
               </Form>
             ) : null}
           </div>

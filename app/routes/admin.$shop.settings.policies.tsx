@@ -24,7 +24,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   try {
     const changed = await savePolicies(db, actor, bodies);
-    return { errors: {} as SettingsErrors, values: null, saved: changed.length ? `Saved: ${changed.map((h) => policies.find((p) => p.handle === h)!.title).join(", ")}.` : "Nothing changed." };
+    return {
+      errors: {} as SettingsErrors,
+      values: null,
+      saved: changed.length ? `Saved: ${changed.map((h) => policies.find((p) => p.handle === h)!.title).join(", ")}.` : "Nothing changed.",
+    };
   } catch (error) {
     if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: bodies, saved: null }, { status: 400 });
     throw error;
@@ -40,18 +44,26 @@ export default function PolicySettings() {
     <section className="card">
       <h2>Policies</h2>
       <p className="hint">
-        Shown on your storefront and linked from checkout. You can use basic HTML: paragraphs, headings, bold and italic text, lists, links
-        and tables. Scripts, styles and anything else are removed when you save.
+        Shown on your storefront and linked from checkout. You can use basic HTML: paragraphs, headings, bold and italic text, lists, links and tables. Scripts,
+        styles and anything else are removed when you save.
       </p>
-      {result?.saved ? <p className="flash" role="status">{result.saved}</p> : null}
+      {result?.saved ? (
+        <p className="flash" role="status">
+          {result.saved}
+        </p>
+      ) : null}
       <Form method="post" className="stack">
         {policies.map((policy) => (
           // Keyed by the last save, so a saved (and sanitised) policy replaces what was typed.
           <div key={`${policy.handle}@${policy.updatedAt ?? "never"}`} className="policy">
             <Field label={policy.title} name={policy.handle} error={errors[policy.handle]}>
               <textarea
-                id={policy.handle} name={policy.handle} rows={8} defaultValue={result?.values?.[policy.handle] ?? policy.bodyHtml}
-                aria-invalid={Boolean(errors[policy.handle])} aria-describedby={errors[policy.handle] ? `${policy.handle}-error` : undefined}
+                id={policy.handle}
+                name={policy.handle}
+                rows={8}
+                defaultValue={result?.values?.[policy.handle] ?? policy.bodyHtml}
+                aria-invalid={Boolean(errors[policy.handle])}
+                aria-describedby={errors[policy.handle] ? `${policy.handle}-error` : undefined}
               />
             </Field>
             {policy.bodyHtml ? (
@@ -64,7 +76,9 @@ export default function PolicySettings() {
           </div>
         ))}
         <div>
-          <button type="submit" disabled={busy}>Save policies</button>
+          <button type="submit" disabled={busy}>
+            Save policies
+          </button>
         </div>
       </Form>
     </section>

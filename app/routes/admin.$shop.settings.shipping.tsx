@@ -89,15 +89,42 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 type Values = Record<string, string>;
 
 /** A table cell with an input that belongs to the row's form (a form can't wrap a table row). */
-function RateInput({ formId, name, label, defaultValue, error, inputMode, placeholder }: { formId: string; name: string; label: string; defaultValue: string; error?: string; inputMode?: "decimal"; placeholder?: string }) {
+function RateInput({
+  formId,
+  name,
+  label,
+  defaultValue,
+  error,
+  inputMode,
+  placeholder,
+}: {
+  formId: string;
+  name: string;
+  label: string;
+  defaultValue: string;
+  error?: string;
+  inputMode?: "decimal";
+  placeholder?: string;
+}) {
   const id = `${formId}-${name}`;
   return (
     <td>
       <input
-        id={id} form={formId} name={name} aria-label={label} defaultValue={defaultValue} inputMode={inputMode} placeholder={placeholder}
-        aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined}
+        id={id}
+        form={formId}
+        name={name}
+        aria-label={label}
+        defaultValue={defaultValue}
+        inputMode={inputMode}
+        placeholder={placeholder}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : undefined}
       />
-      {error ? <p className="error" id={`${id}-error`}>{error}</p> : null}
+      {error ? (
+        <p className="error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
     </td>
   );
 }
@@ -114,10 +141,14 @@ export default function ShippingSettings() {
 
   return (
     <div className="settings-sections">
-      {result?.saved ? <p className="flash" role="status">{result.saved}</p> : null}
+      {result?.saved ? (
+        <p className="flash" role="status">
+          {result.saved}
+        </p>
+      ) : null}
       <p className="hint">
-        Flat-rate shipping: each zone is a set of countries with the rates shoppers there can choose. Prices are in {currency}. A minimum
-        subtotal makes a rate available only to orders of at least that amount (for example free shipping from 50).
+        Flat-rate shipping: each zone is a set of countries with the rates shoppers there can choose. Prices are in {currency}. A minimum subtotal makes a rate
+        available only to orders of at least that amount (for example free shipping from 50).
       </p>
 
       {zones.length === 0 ? <p className="muted">No shipping zones yet: shoppers can't choose shipping until you add one.</p> : null}
@@ -139,7 +170,9 @@ export default function ShippingSettings() {
               </div>
               <Form method="post">
                 <input type="hidden" name="zoneId" value={zone.id} />
-                <button type="submit" name="intent" value="delete-zone" className="danger" disabled={busy} aria-label={`Delete zone ${zone.name}`}>Delete zone</button>
+                <button type="submit" name="intent" value="delete-zone" className="danger" disabled={busy} aria-label={`Delete zone ${zone.name}`}>
+                  Delete zone
+                </button>
               </Form>
             </div>
             <details open={Object.keys(zoneErrors).length > 0}>
@@ -147,15 +180,32 @@ export default function ShippingSettings() {
               <Form method="post" className="stack zone-form" noValidate>
                 <input type="hidden" name="zoneId" value={zone.id} />
                 <Field label="Zone name" name={`zone-${zone.id}-name`} error={zoneErrors.name}>
-                  <input id={`zone-${zone.id}-name`} name="name" defaultValue={zoneValues.name} aria-invalid={Boolean(zoneErrors.name)}
-                    aria-describedby={zoneErrors.name ? `zone-${zone.id}-name-error` : undefined} />
+                  <input
+                    id={`zone-${zone.id}-name`}
+                    name="name"
+                    defaultValue={zoneValues.name}
+                    aria-invalid={Boolean(zoneErrors.name)}
+                    aria-describedby={zoneErrors.name ? `zone-${zone.id}-name-error` : undefined}
+                  />
                 </Field>
-                <Field label="Countries" name={`zone-${zone.id}-countries`} error={zoneErrors.countries} hint="Two-letter ISO codes separated by commas, e.g. FR, DE, BE.">
-                  <input id={`zone-${zone.id}-countries`} name="countries" defaultValue={zoneValues.countries} aria-invalid={Boolean(zoneErrors.countries)}
-                    aria-describedby={zoneErrors.countries ? `zone-${zone.id}-countries-error` : `zone-${zone.id}-countries-hint`} />
+                <Field
+                  label="Countries"
+                  name={`zone-${zone.id}-countries`}
+                  error={zoneErrors.countries}
+                  hint="Two-letter ISO codes separated by commas, e.g. FR, DE, BE."
+                >
+                  <input
+                    id={`zone-${zone.id}-countries`}
+                    name="countries"
+                    defaultValue={zoneValues.countries}
+                    aria-invalid={Boolean(zoneErrors.countries)}
+                    aria-describedby={zoneErrors.countries ? `zone-${zone.id}-countries-error` : `zone-${zone.id}-countries-hint`}
+                  />
                 </Field>
                 <div>
-                  <button type="submit" name="intent" value="update-zone" disabled={busy}>Save zone</button>
+                  <button type="submit" name="intent" value="update-zone" disabled={busy}>
+                    Save zone
+                  </button>
                 </div>
               </Form>
             </details>
@@ -163,7 +213,14 @@ export default function ShippingSettings() {
             <table className="rates">
               <caption className="visually-hidden">Rates for {zone.name}</caption>
               <thead>
-                <tr><th scope="col">Rate</th><th scope="col">Price ({currency})</th><th scope="col">Minimum subtotal</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+                <tr>
+                  <th scope="col">Rate</th>
+                  <th scope="col">Price ({currency})</th>
+                  <th scope="col">Minimum subtotal</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {zone.rates.map((rate) => {
@@ -174,17 +231,35 @@ export default function ShippingSettings() {
                   return (
                     <tr key={rate.id}>
                       <RateInput formId={formId} name="name" label={`Name of rate ${rate.name}`} defaultValue={rateValues.name} error={rateErrors.name} />
-                      <RateInput formId={formId} name="price" label={`Price of rate ${rate.name}`} defaultValue={rateValues.price} error={rateErrors.price} inputMode="decimal" />
-                      <RateInput formId={formId} name="minSubtotal" label={`Minimum subtotal of rate ${rate.name}`} defaultValue={rateValues.minSubtotal} error={rateErrors.minSubtotal} inputMode="decimal" />
+                      <RateInput
+                        formId={formId}
+                        name="price"
+                        label={`Price of rate ${rate.name}`}
+                        defaultValue={rateValues.price}
+                        error={rateErrors.price}
+                        inputMode="decimal"
+                      />
+                      <RateInput
+                        formId={formId}
+                        name="minSubtotal"
+                        label={`Minimum subtotal of rate ${rate.name}`}
+                        defaultValue={rateValues.minSubtotal}
+                        error={rateErrors.minSubtotal}
+                        inputMode="decimal"
+                      />
                       <td>
                         <div className="row-actions">
                           <Form method="post" id={formId}>
                             <input type="hidden" name="rateId" value={rate.id} />
-                            <button type="submit" name="intent" value="update-rate" className="secondary" disabled={busy}>Save</button>
+                            <button type="submit" name="intent" value="update-rate" className="secondary" disabled={busy}>
+                              Save
+                            </button>
                           </Form>
                           <Form method="post">
                             <input type="hidden" name="rateId" value={rate.id} />
-                            <button type="submit" name="intent" value="delete-rate" className="danger" disabled={busy} aria-label={`Delete rate ${rate.name}`}>Delete</button>
+                            <button type="submit" name="intent" value="delete-rate" className="danger" disabled={busy} aria-label={`Delete rate ${rate.name}`}>
+                              Delete
+                            </button>
                           </Form>
                         </div>
                       </td>
@@ -192,14 +267,39 @@ export default function ShippingSettings() {
                   );
                 })}
                 <tr className="new-rate" key={resultFor(newRateKey)?.savedAt ?? "new"}>
-                  <RateInput formId={newRateForm} name="name" label={`New rate name for ${zone.name}`} defaultValue={newRate.name} error={newRateErrors.name} placeholder="New rate, e.g. Standard" />
-                  <RateInput formId={newRateForm} name="price" label={`New rate price for ${zone.name}`} defaultValue={newRate.price} error={newRateErrors.price} inputMode="decimal" placeholder="0.00" />
-                  <RateInput formId={newRateForm} name="minSubtotal" label={`New rate minimum subtotal for ${zone.name}`} defaultValue={newRate.minSubtotal} error={newRateErrors.minSubtotal} inputMode="decimal" placeholder="Optional" />
+                  <RateInput
+                    formId={newRateForm}
+                    name="name"
+                    label={`New rate name for ${zone.name}`}
+                    defaultValue={newRate.name}
+                    error={newRateErrors.name}
+                    placeholder="New rate, e.g. Standard"
+                  />
+                  <RateInput
+                    formId={newRateForm}
+                    name="price"
+                    label={`New rate price for ${zone.name}`}
+                    defaultValue={newRate.price}
+                    error={newRateErrors.price}
+                    inputMode="decimal"
+                    placeholder="0.00"
+                  />
+                  <RateInput
+                    formId={newRateForm}
+                    name="minSubtotal"
+                    label={`New rate minimum subtotal for ${zone.name}`}
+                    defaultValue={newRate.minSubtotal}
+                    error={newRateErrors.minSubtotal}
+                    inputMode="decimal"
+                    placeholder="Optional"
+                  />
                   <td>
                     <div className="row-actions">
                       <Form method="post" id={newRateForm}>
                         <input type="hidden" name="zoneId" value={zone.id} />
-                        <button type="submit" name="intent" value="create-rate" disabled={busy}>Add rate</button>
+                        <button type="submit" name="intent" value="create-rate" disabled={busy}>
+                          Add rate
+                        </button>
                       </Form>
                     </div>
                   </td>
@@ -214,15 +314,29 @@ export default function ShippingSettings() {
         <h2>Add a zone</h2>
         <Form method="post" className="stack" noValidate key={resultFor("zone:new")?.savedAt ?? "new-zone"}>
           <Field label="Zone name" name="new-zone-name" error={newZoneErrors.name}>
-            <input id="new-zone-name" name="name" placeholder="Europe" defaultValue={newZone.name} aria-invalid={Boolean(newZoneErrors.name)}
-              aria-describedby={newZoneErrors.name ? "new-zone-name-error" : undefined} />
+            <input
+              id="new-zone-name"
+              name="name"
+              placeholder="Europe"
+              defaultValue={newZone.name}
+              aria-invalid={Boolean(newZoneErrors.name)}
+              aria-describedby={newZoneErrors.name ? "new-zone-name-error" : undefined}
+            />
           </Field>
           <Field label="Countries" name="new-zone-countries" error={newZoneErrors.countries} hint="Two-letter ISO codes separated by commas, e.g. FR, DE, BE.">
-            <input id="new-zone-countries" name="countries" placeholder="FR, DE, BE" defaultValue={newZone.countries} aria-invalid={Boolean(newZoneErrors.countries)}
-              aria-describedby={newZoneErrors.countries ? "new-zone-countries-error" : "new-zone-countries-hint"} />
+            <input
+              id="new-zone-countries"
+              name="countries"
+              placeholder="FR, DE, BE"
+              defaultValue={newZone.countries}
+              aria-invalid={Boolean(newZoneErrors.countries)}
+              aria-describedby={newZoneErrors.countries ? "new-zone-countries-error" : "new-zone-countries-hint"}
+            />
           </Field>
           <div>
-            <button type="submit" name="intent" value="create-zone" disabled={busy}>Add zone</button>
+            <button type="submit" name="intent" value="create-zone" disabled={busy}>
+              Add zone
+            </button>
           </div>
         </Form>
       </section>

@@ -35,18 +35,33 @@ export default function TaxSettings() {
   return (
     <section className="card">
       <h2>Taxes</h2>
-      {result?.saved ? <p className="flash" role="status">{result.saved}</p> : null}
+      {result?.saved ? (
+        <p className="flash" role="status">
+          {result.saved}
+        </p>
+      ) : null}
       {/* Keyed by the stored values, so the form shows them again once saved. */}
       <Form method="post" className="stack" noValidate key={`${settings.rate}|${settings.pricesIncludeTax}`}>
         <Field label="Tax rate (%)" name="rate" error={errors.rate} hint="One rate for every order, with up to two decimals: 20, 7.25 or 0.">
           <input
-            id="rate" name="rate" inputMode="decimal" className="short" defaultValue={values.rate}
-            aria-invalid={Boolean(errors.rate)} aria-describedby={errors.rate ? "rate-error" : "rate-hint"}
+            id="rate"
+            name="rate"
+            inputMode="decimal"
+            className="short"
+            defaultValue={values.rate}
+            aria-invalid={Boolean(errors.rate)}
+            aria-describedby={errors.rate ? "rate-error" : "rate-hint"}
           />
         </Field>
         <div>
           <label className="checkbox" htmlFor="pricesIncludeTax">
-            <input id="pricesIncludeTax" name="pricesIncludeTax" type="checkbox" defaultChecked={values.pricesIncludeTax} aria-describedby="pricesIncludeTax-hint" />
+            <input
+              id="pricesIncludeTax"
+              name="pricesIncludeTax"
+              type="checkbox"
+              defaultChecked={values.pricesIncludeTax}
+              aria-describedby="pricesIncludeTax-hint"
+            />
             Prices I enter include tax
           </label>
           <p className="hint" id="pricesIncludeTax-hint">
@@ -54,7 +69,9 @@ export default function TaxSettings() {
           </p>
         </div>
         <div>
-          <button type="submit" disabled={busy}>Save</button>
+          <button type="submit" disabled={busy}>
+            Save
+          </button>
         </div>
       </Form>
     </section>

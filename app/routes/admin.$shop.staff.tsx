@@ -42,7 +42,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     me: actor.userId,
     invitableRoles: invitableRoles(role),
     members: members.map((m) => ({ ...m, joinedAt: dateOnly(m.joinedAt), canRemove: manageable(m.role) && !(soleOwner && m.role === "owner") })),
-    invitations: invitations.map((i) => ({ ...i, createdAt: dateOnly(i.createdAt), expiresAt: i.expiresAt.toISOString().slice(0, 16).replace("T", " "), canRevoke: manageable(i.role) })),
+    invitations: invitations.map((i) => ({
+      ...i,
+      createdAt: dateOnly(i.createdAt),
+      expiresAt: i.expiresAt.toISOString().slice(0, 16).replace("T", " "),
+      canRevoke: manageable(i.role),
+    })),
   };
 }
 
@@ -76,7 +81,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     case "change-role": {
       const role = String(form.get("role") ?? "");
-      return run(`member:${userId}`, { role }, async () => ((await changeMemberRole(db, admin.shop, admin, userId, role)) ? "Role changed." : "Nothing changed."));
+      return run(`member:${userId}`, { role }, async () =>
+        (await changeMemberRole(db, admin.shop, admin, userId, role)) ? "Role changed." : "Nothing changed.",
+      );
     }
     case "remove":
       return run(`member:${userId}`, null, async () => {
@@ -108,13 +115,24 @@ export default function Staff() {
       <div className="page-head">
         <h1>Staff</h1>
       </div>
-      {result?.saved ? <p className="flash" role="status">{result.saved}</p> : null}
+      {result?.saved ? (
+        <p className="flash" role="status">
+          {result.saved}
+        </p>
+      ) : null}
 
       <section className="card">
         <h2>Members</h2>
         <table>
           <thead>
-            <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Joined</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {members.map((member) => {
@@ -122,30 +140,46 @@ export default function Staff() {
               const error = errors.member ?? errors.role;
               return (
                 <tr key={member.userId}>
-                  <td>{member.email}{member.userId === me ? <span className="muted"> (you)</span> : null}</td>
+                  <td>
+                    {member.email}
+                    {member.userId === me ? <span className="muted"> (you)</span> : null}
+                  </td>
                   <td>
                     {role === "owner" ? (
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="userId" value={member.userId} />
-                        <select name="role" defaultValue={member.role} aria-label={`Role of ${member.email}`}
-                          aria-invalid={Boolean(error)} aria-describedby={error ? `member-${member.userId}-error` : undefined}>
+                        <select
+                          name="role"
+                          defaultValue={member.role}
+                          aria-label={`Role of ${member.email}`}
+                          aria-invalid={Boolean(error)}
+                          aria-describedby={error ? `member-${member.userId}-error` : undefined}
+                        >
                           <option value="owner">Owner</option>
                           <option value="admin">Admin</option>
                           <option value="staff">Staff</option>
                         </select>
-                        <button type="submit" name="intent" value="change-role" className="secondary" disabled={busy}>Change role</button>
+                        <button type="submit" name="intent" value="change-role" className="secondary" disabled={busy}>
+                          Change role
+                        </button>
                       </Form>
                     ) : (
                       <span className={`role ${member.role}`}>{member.role}</span>
                     )}
-                    {error ? <p className="error" id={`member-${member.userId}-error`}>{error}</p> : null}
+                    {error ? (
+                      <p className="error" id={`member-${member.userId}-error`}>
+                        {error}
+                      </p>
+                    ) : null}
                   </td>
                   <td>{member.joinedAt}</td>
                   <td>
                     {member.canRemove ? (
                       <Form method="post" className="row-actions">
                         <input type="hidden" name="userId" value={member.userId} />
-                        <button type="submit" name="intent" value="remove" className="danger" disabled={busy} aria-label={`Remove ${member.email}`}>Remove</button>
+                        <button type="submit" name="intent" value="remove" className="danger" disabled={busy} aria-label={`Remove ${member.email}`}>
+                          Remove
+                        </button>
                       </Form>
                     ) : null}
                   </td>
@@ -163,20 +197,39 @@ export default function Staff() {
         ) : (
           <table>
             <thead>
-              <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Invited by</th><th scope="col">Expires (UTC)</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Invited by</th>
+                <th scope="col">Expires (UTC)</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {invitations.map((invitation) => (
                 <tr key={invitation.id}>
                   <td>{invitation.email}</td>
-                  <td><span className={`role ${invitation.role}`}>{invitation.role}</span></td>
+                  <td>
+                    <span className={`role ${invitation.role}`}>{invitation.role}</span>
+                  </td>
                   <td>{invitation.invitedBy}</td>
                   <td>{invitation.expired ? <span className="status suspended">expired</span> : invitation.expiresAt}</td>
                   <td>
                     {invitation.canRevoke ? (
                       <Form method="post" className="row-actions">
                         <input type="hidden" name="invitationId" value={invitation.id} />
-                        <button type="submit" name="intent" value="revoke" className="secondary" disabled={busy} aria-label={`Revoke the invitation of ${invitation.email}`}>Revoke</button>
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="revoke"
+                          className="secondary"
+                          disabled={busy}
+                          aria-label={`Revoke the invitation of ${invitation.email}`}
+                        >
+                          Revoke
+                        </button>
                       </Form>
                     ) : null}
                   </td>
@@ -191,13 +244,29 @@ export default function Staff() {
         <h2>Invite someone</h2>
         <Form method="post" className="stack invite-form" noValidate key={result?.form === "invite" && result.saved ? result.saved : "invite"}>
           <Field label="Email" name="email" error={invite.email} hint="They get an email with a link that works once and expires.">
-            <input id="email" name="email" type="email" autoComplete="off" required defaultValue={inviteValues?.email}
-              aria-invalid={Boolean(invite.email)} aria-describedby={invite.email ? "email-error" : "email-hint"} />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="off"
+              required
+              defaultValue={inviteValues?.email}
+              aria-invalid={Boolean(invite.email)}
+              aria-describedby={invite.email ? "email-error" : "email-hint"}
+            />
           </Field>
           <Field label="Role" name="role" error={invite.role}>
-            <select id="role" name="role" defaultValue={inviteValues?.role ?? "staff"} aria-invalid={Boolean(invite.role)} aria-describedby={invite.role ? "role-error" : "role-descriptions"}>
+            <select
+              id="role"
+              name="role"
+              defaultValue={inviteValues?.role ?? "staff"}
+              aria-invalid={Boolean(invite.role)}
+              aria-describedby={invite.role ? "role-error" : "role-descriptions"}
+            >
               {roles.map((r) => (
-                <option key={r} value={r}>{r === "admin" ? "Admin" : "Staff"}</option>
+                <option key={r} value={r}>
+                  {r === "admin" ? "Admin" : "Staff"}
+                </option>
               ))}
             </select>
           </Field>
@@ -210,7 +279,9 @@ export default function Staff() {
             ))}
           </dl>
           <div>
-            <button type="submit" name="intent" value="invite" disabled={busy}>Send invitation</button>
+            <button type="submit" name="intent" value="invite" disabled={busy}>
+              Send invitation
+            </button>
           </div>
         </Form>
       </section>

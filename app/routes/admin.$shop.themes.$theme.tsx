@@ -175,12 +175,26 @@ export default function ThemeEditor() {
         </h1>
         <Link to={`/admin/${slug}/themes`}>All themes</Link>
       </div>
-      {done && DONE_MESSAGES[done] ? <p className="flash" role="status">{DONE_MESSAGES[done]}</p> : null}
+      {done && DONE_MESSAGES[done] ? (
+        <p className="flash" role="status">
+          {DONE_MESSAGES[done]}
+        </p>
+      ) : null}
       {actionData?.errors && Object.keys(actionData.errors).length ? (
-        <p className="banner" role="alert">Some settings need fixing; nothing was saved.</p>
+        <p className="banner" role="alert">
+          Some settings need fixing; nothing was saved.
+        </p>
       ) : null}
       <div className="theme-editor">
-        <Form method="post" ref={formRef} className="theme-form stack" onChange={scheduleSave} onSubmit={() => clearTimeout(timer.current)} key={searchParams.get("at") ?? "initial"} noValidate>
+        <Form
+          method="post"
+          ref={formRef}
+          className="theme-form stack"
+          onChange={scheduleSave}
+          onSubmit={() => clearTimeout(timer.current)}
+          key={searchParams.get("at") ?? "initial"}
+          noValidate
+        >
           <fieldset>
             <legend>Colours</legend>
             <div className="color-grid">
@@ -189,8 +203,12 @@ export default function ThemeEditor() {
                 return (
                   <Field key={key} label={COLOR_LABELS[key]} name={name} error={errors[name]}>
                     <input
-                      id={name} name={name} type="color" defaultValue={settings.colors[key]}
-                      aria-invalid={Boolean(errors[name])} aria-describedby={errors[name] ? `${name}-error` : undefined}
+                      id={name}
+                      name={name}
+                      type="color"
+                      defaultValue={settings.colors[key]}
+                      aria-invalid={Boolean(errors[name])}
+                      aria-describedby={errors[name] ? `${name}-error` : undefined}
                     />
                   </Field>
                 );
@@ -203,7 +221,9 @@ export default function ThemeEditor() {
                 ))}
               </ul>
             ) : (
-              <p className="hint" aria-live="polite">All colour pairs meet WCAG AA contrast (4.5:1).</p>
+              <p className="hint" aria-live="polite">
+                All colour pairs meet WCAG AA contrast (4.5:1).
+              </p>
             )}
           </fieldset>
 
@@ -213,15 +233,23 @@ export default function ThemeEditor() {
               <Field key={name} label={name === "headingFont" ? "Heading font" : "Body font"} name={name} error={errors[name]}>
                 <select id={name} name={name} defaultValue={settings[name]} aria-describedby={errors[name] ? `${name}-error` : undefined}>
                   {theme.schema.fonts.map((font) => (
-                    <option key={font} value={font}>{FONTS[font].label}</option>
+                    <option key={font} value={font}>
+                      {FONTS[font].label}
+                    </option>
                   ))}
                 </select>
               </Field>
             ))}
             <Field label="Logo width (pixels)" name="logoWidth" error={errors.logoWidth} hint="Used when you have uploaded a logo in Settings.">
               <input
-                id="logoWidth" name="logoWidth" type="number" min={LIMITS.logoWidth.min} max={LIMITS.logoWidth.max} defaultValue={settings.logoWidth}
-                aria-invalid={Boolean(errors.logoWidth)} aria-describedby={errors.logoWidth ? "logoWidth-error" : "logoWidth-hint"}
+                id="logoWidth"
+                name="logoWidth"
+                type="number"
+                min={LIMITS.logoWidth.min}
+                max={LIMITS.logoWidth.max}
+                defaultValue={settings.logoWidth}
+                aria-invalid={Boolean(errors.logoWidth)}
+                aria-describedby={errors.logoWidth ? "logoWidth-error" : "logoWidth-hint"}
               />
             </Field>
           </fieldset>
@@ -232,12 +260,23 @@ export default function ThemeEditor() {
               <input type="checkbox" name="announcement.enabled" defaultChecked={settings.announcement.enabled} /> Show the announcement bar
             </label>
             <TextField name="announcement.text" label="Announcement" value={settings.announcement.text} max={LIMITS.announcement} errors={errors} />
-            <TextField name="announcement.link" label="Link (optional)" value={settings.announcement.link} max={LIMITS.link} errors={errors} hint="A page of your shop, like /collections/all" />
+            <TextField
+              name="announcement.link"
+              label="Link (optional)"
+              value={settings.announcement.link}
+              max={LIMITS.link}
+              errors={errors}
+              hint="A page of your shop, like /collections/all"
+            />
           </fieldset>
 
           <fieldset>
             <legend>Home page sections</legend>
-            {errors.sections ? <p className="error" id="sections-error">{errors.sections}</p> : null}
+            {errors.sections ? (
+              <p className="error" id="sections-error">
+                {errors.sections}
+              </p>
+            ) : null}
             <ol className="section-list">
               {settings.sections.map((section, i) => (
                 <li key={section.id}>
@@ -249,20 +288,32 @@ export default function ThemeEditor() {
               <Field label="New section" name="newSectionType">
                 <select id="newSectionType" name="newSectionType" defaultValue="rich-text">
                   {theme.schema.sectionTypes.map((type) => (
-                    <option key={type} value={type}>{SECTION_LABELS[type]}</option>
+                    <option key={type} value={type}>
+                      {SECTION_LABELS[type]}
+                    </option>
                   ))}
                 </select>
               </Field>
-              <button type="submit" name="intent" value="add" className="secondary" disabled={sectionsFull}>Add section</button>
+              <button type="submit" name="intent" value="add" className="secondary" disabled={sectionsFull}>
+                Add section
+              </button>
             </div>
             {sectionsFull ? <p className="hint">This theme takes at most {theme.schema.maxSections} sections.</p> : null}
           </fieldset>
 
           <div className="theme-actions">
-            <p className="hint" role="status">{status}</p>
-            <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>Save draft</button>
-            <button type="submit" name="intent" value="publish" disabled={busy}>Publish</button>
-            <button type="submit" name="intent" value="reset" className="danger" formNoValidate disabled={busy}>Reset to defaults</button>
+            <p className="hint" role="status">
+              {status}
+            </p>
+            <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>
+              Save draft
+            </button>
+            <button type="submit" name="intent" value="publish" disabled={busy}>
+              Publish
+            </button>
+            <button type="submit" name="intent" value="reset" className="danger" formNoValidate disabled={busy}>
+              Reset to defaults
+            </button>
           </div>
         </Form>
 
@@ -271,10 +322,14 @@ export default function ThemeEditor() {
             <label htmlFor="previewPath">Preview page</label>
             <select id="previewPath" value={previewPath} onChange={(e) => setPreviewPath(e.target.value)}>
               {previewPaths.map((p) => (
-                <option key={p.path} value={p.path}>{p.label}</option>
+                <option key={p.path} value={p.path}>
+                  {p.label}
+                </option>
               ))}
             </select>
-            <a href={previewSrc} target="_blank" rel="noreferrer">Open in a new tab</a>
+            <a href={previewSrc} target="_blank" rel="noreferrer">
+              Open in a new tab
+            </a>
           </div>
           <iframe key={previewSrc} src={previewSrc} title={`Preview of ${theme.name}`} className="preview-frame" />
         </section>
@@ -283,7 +338,23 @@ export default function ThemeEditor() {
   );
 }
 
-function TextField({ name, label, value, max, errors, hint, multiline = false }: { name: string; label: string; value: string; max: number; errors: SettingsErrors; hint?: string; multiline?: boolean }) {
+function TextField({
+  name,
+  label,
+  value,
+  max,
+  errors,
+  hint,
+  multiline = false,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  max: number;
+  errors: SettingsErrors;
+  hint?: string;
+  multiline?: boolean;
+}) {
   const describedBy = errors[name] ? `${name}-error` : hint ? `${name}-hint` : undefined;
   return (
     <Field label={label} name={name} error={errors[name]} hint={hint}>
@@ -323,14 +394,23 @@ function SectionFields({
       {errors[p("type")] ? <p className="error">{errors[p("type")]}</p> : null}
       <TextField name={p("heading")} label="Heading" value={section.heading} max={LIMITS.heading} errors={errors} />
       {"text" in section ? (
-        <TextField name={p("text")} label="Text" value={section.text} max={section.type === "rich-text" ? LIMITS.text : LIMITS.shortText} errors={errors} multiline />
+        <TextField
+          name={p("text")}
+          label="Text"
+          value={section.text}
+          max={section.type === "rich-text" ? LIMITS.text : LIMITS.shortText}
+          errors={errors}
+          multiline
+        />
       ) : null}
       {section.type === "featured-collection" ? (
         <Field label="Collection" name={p("collection")} error={errors[p("collection")]}>
           <select id={p("collection")} name={p("collection")} defaultValue={section.collection}>
             <option value="all">All products</option>
             {collections.map((c) => (
-              <option key={c.handle} value={c.handle}>{c.title}</option>
+              <option key={c.handle} value={c.handle}>
+                {c.title}
+              </option>
             ))}
           </select>
         </Field>
@@ -338,8 +418,14 @@ function SectionFields({
       {"limit" in section ? (
         <Field label="Products shown" name={p("limit")} error={errors[p("limit")]}>
           <input
-            id={p("limit")} name={p("limit")} type="number" min={LIMITS.productLimit.min} max={LIMITS.productLimit.max} defaultValue={section.limit}
-            aria-invalid={Boolean(errors[p("limit")])} aria-describedby={errors[p("limit")] ? `${p("limit")}-error` : undefined}
+            id={p("limit")}
+            name={p("limit")}
+            type="number"
+            min={LIMITS.productLimit.min}
+            max={LIMITS.productLimit.max}
+            defaultValue={section.limit}
+            aria-invalid={Boolean(errors[p("limit")])}
+            aria-describedby={errors[p("limit")] ? `${p("limit")}-error` : undefined}
           />
         </Field>
       ) : null}
@@ -349,7 +435,9 @@ function SectionFields({
             <select id={p("product")} name={p("product")} defaultValue={section.product}>
               <option value="">A pattern in the theme's colours</option>
               {products.map((product) => (
-                <option key={product.handle} value={product.handle}>{product.title}</option>
+                <option key={product.handle} value={product.handle}>
+                  {product.title}
+                </option>
               ))}
             </select>
           </Field>
@@ -364,18 +452,37 @@ function SectionFields({
       {"buttonLabel" in section ? (
         <>
           <TextField name={p("buttonLabel")} label="Button label" value={section.buttonLabel} max={LIMITS.buttonLabel} errors={errors} />
-          <TextField name={p("buttonLink")} label="Button link" value={section.buttonLink} max={LIMITS.link} errors={errors} hint="A page of your shop, like /collections/all" />
+          <TextField
+            name={p("buttonLink")}
+            label="Button link"
+            value={section.buttonLink}
+            max={LIMITS.link}
+            errors={errors}
+            hint="A page of your shop, like /collections/all"
+          />
         </>
       ) : null}
       <div className="toolbar section-buttons">
         <button type="submit" name="intent" value={`up:${index}`} className="secondary" disabled={index === 0}>
-          Move up<span className="visually-hidden"> {label} {index + 1}</span>
+          Move up
+          <span className="visually-hidden">
+            {" "}
+            {label} {index + 1}
+          </span>
         </button>
         <button type="submit" name="intent" value={`down:${index}`} className="secondary" disabled={index === count - 1}>
-          Move down<span className="visually-hidden"> {label} {index + 1}</span>
+          Move down
+          <span className="visually-hidden">
+            {" "}
+            {label} {index + 1}
+          </span>
         </button>
         <button type="submit" name="intent" value={`remove:${index}`} className="danger">
-          Remove<span className="visually-hidden"> {label} {index + 1}</span>
+          Remove
+          <span className="visually-hidden">
+            {" "}
+            {label} {index + 1}
+          </span>
         </button>
       </div>
     </fieldset>

@@ -34,14 +34,24 @@ export default function Themes() {
     <>
       <div className="page-head">
         <h1>Themes</h1>
-        <a className="button secondary" href={`/admin/${slug}/themes/preview`} target="_blank" rel="noreferrer">Preview shop</a>
+        <a className="button secondary" href={`/admin/${slug}/themes/preview`} target="_blank" rel="noreferrer">
+          Preview shop
+        </a>
       </div>
-      {result?.published ? <p className="flash" role="status">{themes.find((t) => t.id === result.published)?.name} is now live on {storefrontUrl}.</p> : null}
+      {result?.published ? (
+        <p className="flash" role="status">
+          {themes.find((t) => t.id === result.published)?.name} is now live on {storefrontUrl}.
+        </p>
+      ) : null}
       <p className="hint">Your storefront uses {live?.name}. Customize a theme's colours, fonts and home page, preview it, then publish it.</p>
       <ul className="theme-list">
         {themes.map((theme) => (
           <li key={theme.id} className={`card theme-card theme-swatch-${theme.id}`}>
-            <div className="theme-card-swatch" aria-hidden="true"><span /><span /><span /></div>
+            <div className="theme-card-swatch" aria-hidden="true">
+              <span />
+              <span />
+              <span />
+            </div>
             <h2>
               {theme.name} {theme.live ? <span className="status">Live</span> : null}
             </h2>
@@ -51,14 +61,18 @@ export default function Themes() {
               {theme.unpublishedChanges ? " · unpublished changes" : ""}
             </p>
             <div className="toolbar">
-              <Link className="button" to={`/admin/${slug}/themes/${theme.id}`}>Customize<span className="visually-hidden"> {theme.name}</span></Link>
+              <Link className="button" to={`/admin/${slug}/themes/${theme.id}`}>
+                Customize<span className="visually-hidden"> {theme.name}</span>
+              </Link>
               <a className="button secondary" href={`/admin/${slug}/themes/preview?theme=${theme.id}`} target="_blank" rel="noreferrer">
                 Preview<span className="visually-hidden"> {theme.name}</span>
               </a>
               {theme.live && !theme.unpublishedChanges ? null : (
                 <Form method="post">
                   <input type="hidden" name="theme" value={theme.id} />
-                  <button type="submit" className="secondary">Publish<span className="visually-hidden"> {theme.name}</span></button>
+                  <button type="submit" className="secondary">
+                    Publish<span className="visually-hidden"> {theme.name}</span>
+                  </button>
                 </Form>
               )}
             </div>

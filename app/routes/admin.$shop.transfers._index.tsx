@@ -45,7 +45,8 @@ function isUnderway(transfer: CatalogueTransfer) {
 /** One line about a transfer's outcome, for the history table. */
 function outcome(transfer: CatalogueTransfer): string {
   const report = transfer.report as Report;
-  if (isActive(transfer)) return transfer.total_rows ? `${transfer.processed_rows.toLocaleString("en-US")} of ${transfer.total_rows.toLocaleString("en-US")} rows` : "Waiting";
+  if (isActive(transfer))
+    return transfer.total_rows ? `${transfer.processed_rows.toLocaleString("en-US")} of ${transfer.total_rows.toLocaleString("en-US")} rows` : "Waiting";
   if (!report) return "";
   if ("error" in report) return report.error;
   if ("rows" in report) return `${report.products.toLocaleString("en-US")} products in ${report.rows.toLocaleString("en-US")} rows`;
@@ -159,27 +160,38 @@ export default function Transfers() {
         <section className="card" aria-labelledby="import-heading">
           <h2 id="import-heading">Import products</h2>
           <p className="hint">
-            A CSV in Shopify&rsquo;s product format, up to {maxMegabytes} MB. Rows with the same Handle make one product; a handle this shop already
-            has updates that product. Images are downloaded from their Image Src addresses.
+            A CSV in Shopify&rsquo;s product format, up to {maxMegabytes} MB. Rows with the same Handle make one product; a handle this shop already has updates
+            that product. Images are downloaded from their Image Src addresses.
           </p>
           <Form ref={form} method="post" encType="multipart/form-data" className="stack" action={`/admin/${slug}/transfers?index`}>
             <Field label="CSV file" name="file" error={actionData?.error}>
               <input
-                id="file" name="file" type="file" accept=".csv,text/csv" required
-                aria-invalid={Boolean(actionData?.error)} aria-describedby={actionData?.error ? "file-error" : undefined}
+                id="file"
+                name="file"
+                type="file"
+                accept=".csv,text/csv"
+                required
+                aria-invalid={Boolean(actionData?.error)}
+                aria-describedby={actionData?.error ? "file-error" : undefined}
               />
             </Field>
             <div>
-              <button type="submit" disabled={uploading || busy}>{uploading ? "Uploading…" : "Upload and import"}</button>
+              <button type="submit" disabled={uploading || busy}>
+                {uploading ? "Uploading…" : "Upload and import"}
+              </button>
               {busy ? <p className="hint">An import is running; you can start another when it has finished.</p> : null}
             </div>
           </Form>
         </section>
         <section className="card" aria-labelledby="export-heading">
           <h2 id="export-heading">Export products</h2>
-          <p className="hint">Every product with its variants, prices, stock and image addresses, in the same format: ready for a spreadsheet or another shop.</p>
+          <p className="hint">
+            Every product with its variants, prices, stock and image addresses, in the same format: ready for a spreadsheet or another shop.
+          </p>
           <Form method="post" action={`/admin/${slug}/transfers/export`} reloadDocument>
-            <button type="submit" className="secondary">Download CSV</button>
+            <button type="submit" className="secondary">
+              Download CSV
+            </button>
           </Form>
         </section>
       </div>
@@ -191,7 +203,13 @@ export default function Transfers() {
           <h2 id="history-heading">Recent imports and exports</h2>
           <table className="history">
             <thead>
-              <tr><th scope="col">Started</th><th scope="col">Kind</th><th scope="col">File</th><th scope="col">Status</th><th scope="col">Result</th></tr>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Kind</th>
+                <th scope="col">File</th>
+                <th scope="col">Status</th>
+                <th scope="col">Result</th>
+              </tr>
             </thead>
             <tbody>
               {history.map((t) => (
@@ -199,7 +217,9 @@ export default function Transfers() {
                   <td>{t.createdAt}</td>
                   <td>{t.kind === "import" ? "Import" : "Export"}</td>
                   <td>{t.kind === "import" ? <Link to={`?transfer=${t.id}`}>{t.fileName}</Link> : t.fileName}</td>
-                  <td><span className={`status ${t.status}`}>{t.status}</span></td>
+                  <td>
+                    <span className={`status ${t.status}`}>{t.status}</span>
+                  </td>
                   <td>{t.outcome}</td>
                 </tr>
               ))}
@@ -218,12 +238,15 @@ function TransferStatus({ slug, transfer }: { slug: string; transfer: Featured }
   const report = transfer.report;
   const active = transfer.underway;
   const abandoned = !active && (status === "queued" || status === "running");
-  const title =
-    abandoned ? `Import of ${fileName} did not finish`
-    : status === "queued" ? `Waiting to import ${fileName}`
-    : status === "running" ? `Importing ${fileName}`
-    : status === "failed" ? `Import of ${fileName} failed`
-    : `Imported ${fileName}`;
+  const title = abandoned
+    ? `Import of ${fileName} did not finish`
+    : status === "queued"
+      ? `Waiting to import ${fileName}`
+      : status === "running"
+        ? `Importing ${fileName}`
+        : status === "failed"
+          ? `Import of ${fileName} failed`
+          : `Imported ${fileName}`;
   const rows = (n: number) => n.toLocaleString("en-US");
   const counted = totalRows > 0;
   return (
@@ -234,18 +257,29 @@ function TransferStatus({ slug, transfer }: { slug: string; transfer: Featured }
           {/* No value while the rows are still being counted: the bar shows as busy, not as 0 %. */}
           <progress className="progress" aria-labelledby="transfer-heading" max={counted ? totalRows : undefined} value={counted ? processedRows : undefined} />
           <p className="transfer-count" aria-live="polite">
-            {status === "queued" ? "Waiting for a worker to pick the file up…" : counted ? `${rows(processedRows)} of ${rows(totalRows)} rows` : "Counting rows…"}
+            {status === "queued"
+              ? "Waiting for a worker to pick the file up…"
+              : counted
+                ? `${rows(processedRows)} of ${rows(totalRows)} rows`
+                : "Counting rows…"}
           </p>
           <noscript>
             <meta httpEquiv="refresh" content="2" />
           </noscript>
           <p className="hint">
-            This page updates by itself. <Link to={`/admin/${slug}/transfers?transfer=${transfer.id}`} reloadDocument>Refresh</Link>
+            This page updates by itself.{" "}
+            <Link to={`/admin/${slug}/transfers?transfer=${transfer.id}`} reloadDocument>
+              Refresh
+            </Link>
           </p>
         </>
       ) : null}
       {abandoned ? <p className="banner">The import stopped without finishing. Products it saved are kept; upload the file again to import the rest.</p> : null}
-      {status === "failed" && report && "error" in report ? <p className="banner" role="alert">{report.error}</p> : null}
+      {status === "failed" && report && "error" in report ? (
+        <p className="banner" role="alert">
+          {report.error}
+        </p>
+      ) : null}
       {status === "done" && report && "created" in report ? <ImportResult report={report} totalRows={totalRows} finishedAt={transfer.finishedAt} /> : null}
     </section>
   );
@@ -255,11 +289,19 @@ function ImportResult({ report, totalRows, finishedAt }: { report: ImportReport;
   return (
     <>
       <progress className="progress" aria-label="Rows imported" max={Math.max(totalRows, 1)} value={Math.max(totalRows, 1)} />
-      <p className="transfer-count" aria-live="polite">{totalRows.toLocaleString("en-US")} rows read · finished {finishedAt}</p>
+      <p className="transfer-count" aria-live="polite">
+        {totalRows.toLocaleString("en-US")} rows read · finished {finishedAt}
+      </p>
       <ul className="tally">
-        <li><strong>{report.created}</strong> created</li>
-        <li><strong>{report.updated}</strong> updated</li>
-        <li className={report.skipped ? "bad" : undefined}><strong>{report.skipped}</strong> skipped</li>
+        <li>
+          <strong>{report.created}</strong> created
+        </li>
+        <li>
+          <strong>{report.updated}</strong> updated
+        </li>
+        <li className={report.skipped ? "bad" : undefined}>
+          <strong>{report.skipped}</strong> skipped
+        </li>
       </ul>
       <IssueTable caption="Rows with errors: these products were not imported" issues={report.errors} />
       <IssueTable caption="Warnings: these products were imported, without what is described" issues={report.warnings} />
@@ -274,7 +316,11 @@ function IssueTable({ caption, issues }: { caption: string; issues: ImportReport
     <table className="issues">
       <caption>{caption}</caption>
       <thead>
-        <tr><th scope="col">Line</th><th scope="col">Handle</th><th scope="col">Problem</th></tr>
+        <tr>
+          <th scope="col">Line</th>
+          <th scope="col">Handle</th>
+          <th scope="col">Problem</th>
+        </tr>
       </thead>
       <tbody>
         {issues.map((issue, i) => (

@@ -36,7 +36,9 @@ export default function ShopAdminLayout() {
     <>
       <PlatformHeader email={email}>
         <span className="muted">{shop.name}</span>
-        <a href={shop.storefrontUrl} target="_blank" rel="noreferrer">View shop</a>
+        <a href={shop.storefrontUrl} target="_blank" rel="noreferrer">
+          View shop
+        </a>
       </PlatformHeader>
       <div className="admin">
         <nav className="admin-nav" aria-label="Shop admin">

@@ -29,7 +29,9 @@ export default function AdminShops() {
           {shops.map((shop) => (
             <Link key={shop.slug} className="card" to={`/admin/${shop.slug}`}>
               <strong>{shop.name}</strong>
-              <div className="muted">{shop.slug} · {shop.role}</div>
+              <div className="muted">
+                {shop.slug} · {shop.role}
+              </div>
             </Link>
           ))}
         </div>

@@ -2,14 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
-import {
-  acceptInvitation,
-  acceptInvitationWithNewAccount,
-  findInvitation,
-  INVITATION_MESSAGES,
-  InvitationError,
-  verifyCredentials,
-} from "../domain.server.ts";
+import { acceptInvitation, acceptInvitationWithNewAccount, findInvitation, INVITATION_MESSAGES, InvitationError, verifyCredentials } from "../domain.server.ts";
 import styles from "../styles/settings.css";
 import { requirePlatform } from "../utils/guards.server.ts";
 
@@ -20,9 +13,7 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store", "R
 
 type Invited = { shopName: string; role: string; email: string };
 type View =
-  | { view: "invalid"; message: string }
-  | ({ view: "accept" | "login" | "signup" } & Invited)
-  | ({ view: "wrong-email"; signedInAs: string } & Invited);
+  { view: "invalid"; message: string } | ({ view: "accept" | "login" | "signup" } & Invited) | ({ view: "wrong-email"; signedInAs: string } & Invited);
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
   requirePlatform(context);
@@ -91,12 +82,20 @@ export default function Invitation() {
 
   return (
     <main className="narrow invitation">
-      <p><Link className="brand" to="/">Bazaar</Link></p>
+      <p>
+        <Link className="brand" to="/">
+          Bazaar
+        </Link>
+      </p>
       {view.view === "invalid" ? (
         <>
           <h1>This invitation can't be used</h1>
-          <p className="banner" role="alert">{view.message}</p>
-          <p><Link to="/login">Log in</Link> · <Link to="/">Bazaar home</Link></p>
+          <p className="banner" role="alert">
+            {view.message}
+          </p>
+          <p>
+            <Link to="/login">Log in</Link> · <Link to="/">Bazaar home</Link>
+          </p>
         </>
       ) : (
         <>
@@ -105,7 +104,11 @@ export default function Invitation() {
             You've been invited to help run <strong>{view.shopName}</strong> on Bazaar as <strong>{view.role}</strong>. The invitation is for{" "}
             <strong>{view.email}</strong>.
           </p>
-          {banner ? <p className="banner" role="alert">{banner}</p> : null}
+          {banner ? (
+            <p className="banner" role="alert">
+              {banner}
+            </p>
+          ) : null}
           {view.view === "accept" ? (
             <Form method="post">
               <button type="submit" name="intent" value="accept" disabled={submitting}>{`Join ${view.shopName}`}</button>
@@ -117,7 +120,9 @@ export default function Invitation() {
                 {`You're logged in as ${view.signedInAs}, but this invitation is for ${view.email}. Log out, then open the link from the email again.`}
               </p>
               <Form method="post" action="/logout">
-                <button type="submit" className="secondary">Log out</button>
+                <button type="submit" className="secondary">
+                  Log out
+                </button>
               </Form>
             </>
           ) : null}
@@ -128,10 +133,20 @@ export default function Invitation() {
                 <input id="email" type="email" value={view.email} readOnly autoComplete="username" />
               </Field>
               <Field label="Choose a password" name="password" error={passwordError} hint="At least 8 characters.">
-                <input id="password" name="password" type="password" autoComplete="new-password" required minLength={8}
-                  aria-invalid={Boolean(passwordError)} aria-describedby={passwordError ? "password-error" : "password-hint"} />
+                <input
+                  id="password"
+                  name="password"
+                  type="password"
+                  autoComplete="new-password"
+                  required
+                  minLength={8}
+                  aria-invalid={Boolean(passwordError)}
+                  aria-describedby={passwordError ? "password-error" : "password-hint"}
+                />
               </Field>
-              <button type="submit" name="intent" value="signup" disabled={submitting}>{submitting ? "Creating your account…" : "Create account and join"}</button>
+              <button type="submit" name="intent" value="signup" disabled={submitting}>
+                {submitting ? "Creating your account…" : "Create account and join"}
+              </button>
             </Form>
           ) : null}
           {view.view === "login" ? (
@@ -141,10 +156,19 @@ export default function Invitation() {
                 <input id="email" type="email" value={view.email} readOnly autoComplete="username" />
               </Field>
               <Field label="Password" name="password" error={passwordError}>
-                <input id="password" name="password" type="password" autoComplete="current-password" required
-                  aria-invalid={Boolean(passwordError)} aria-describedby={passwordError ? "password-error" : undefined} />
+                <input
+                  id="password"
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  aria-invalid={Boolean(passwordError)}
+                  aria-describedby={passwordError ? "password-error" : undefined}
+                />
               </Field>
-              <button type="submit" name="intent" value="login" disabled={submitting}>{submitting ? "Logging in…" : "Log in and join"}</button>
+              <button type="submit" name="intent" value="login" disabled={submitting}>
+                {submitting ? "Logging in…" : "Log in and join"}
+              </button>
             </Form>
           ) : null}
         </>

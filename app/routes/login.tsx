@@ -41,10 +41,18 @@ export default function Login() {
   const submitting = useNavigation().state === "submitting";
   return (
     <main className="narrow">
-      <p><Link className="brand" to="/">Bazaar</Link></p>
+      <p>
+        <Link className="brand" to="/">
+          Bazaar
+        </Link>
+      </p>
       <h1>Log in</h1>
       <Form method="post" className="stack">
-        {actionData?.error ? <p className="banner" role="alert">{actionData.error}</p> : null}
+        {actionData?.error ? (
+          <p className="banner" role="alert">
+            {actionData.error}
+          </p>
+        ) : null}
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <Field label="Email" name="email">
           <input id="email" name="email" type="email" autoComplete="email" required defaultValue={actionData?.email} />
@@ -52,9 +60,13 @@ export default function Login() {
         <Field label="Password" name="password">
           <input id="password" name="password" type="password" autoComplete="current-password" required />
         </Field>
-        <button type="submit" disabled={submitting}>{submitting ? "Logging in…" : "Log in"}</button>
+        <button type="submit" disabled={submitting}>
+          {submitting ? "Logging in…" : "Log in"}
+        </button>
       </Form>
-      <p className="muted">New to Bazaar? <Link to="/signup">Open a shop</Link></p>
+      <p className="muted">
+        New to Bazaar? <Link to="/signup">Open a shop</Link>
+      </p>
     </main>
   );
 }

@@ -48,12 +48,14 @@ export default function OperatorConsole() {
   const { email, q, shops, spareShops, spareTarget } = useLoaderData<typeof loader>();
   return (
     <>
-      <PlatformHeader email={email}><span>Operator console</span></PlatformHeader>
+      <PlatformHeader email={email}>
+        <span>Operator console</span>
+      </PlatformHeader>
       <main className="wide">
         <h1>Shops</h1>
         <p className="muted">
-          {`Spare shops ready for signups: ${spareShops} of ${spareTarget}.`} The worker provisions them ahead, so a signup takes one instead
-          of waiting for its schema.
+          {`Spare shops ready for signups: ${spareShops} of ${spareTarget}.`} The worker provisions them ahead, so a signup takes one instead of waiting for its
+          schema.
         </p>
         <Form method="get" role="search">
           <label htmlFor="q">Find a shop</label>
@@ -61,22 +63,39 @@ export default function OperatorConsole() {
         </Form>
         <table>
           <thead>
-            <tr><th>Shop</th><th>Status</th><th>Plan</th><th>Created</th><th><span className="muted">Action</span></th></tr>
+            <tr>
+              <th>Shop</th>
+              <th>Status</th>
+              <th>Plan</th>
+              <th>Created</th>
+              <th>
+                <span className="muted">Action</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {shops.map((shop) => (
               <tr key={shop.id}>
-                <td><a href={shop.url}>{shop.name}</a><div className="muted">{shop.slug}</div></td>
-                <td><span className={`status ${shop.status}`}>{shop.status}</span></td>
+                <td>
+                  <a href={shop.url}>{shop.name}</a>
+                  <div className="muted">{shop.slug}</div>
+                </td>
+                <td>
+                  <span className={`status ${shop.status}`}>{shop.status}</span>
+                </td>
                 <td>{shop.plan}</td>
                 <td>{shop.created_at}</td>
                 <td>
                   <Form method="post">
                     <input type="hidden" name="shopId" value={shop.id} />
                     {shop.status === "active" ? (
-                      <button className="danger" name="intent" value="suspend">Suspend</button>
+                      <button className="danger" name="intent" value="suspend">
+                        Suspend
+                      </button>
                     ) : (
-                      <button name="intent" value="reactivate">Reactivate</button>
+                      <button name="intent" value="reactivate">
+                        Reactivate
+                      </button>
                     )}
                   </Form>
                 </td>

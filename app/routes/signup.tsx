@@ -22,7 +22,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     email: String(form.get("email") ?? ""),
     password: String(form.get("password") ?? ""),
     shopName: String(form.get("shopName") ?? ""),
-    slug: String(form.get("slug") ?? "").trim().toLowerCase(),
+    slug: String(form.get("slug") ?? "")
+      .trim()
+      .toLowerCase(),
   };
   const result = await signUpMerchant(context.services.db, input);
   if (!result.ok) {
@@ -60,13 +62,22 @@ export default function Signup() {
 
   return (
     <main className="narrow">
-      <p><Link className="brand" to="/">Bazaar</Link></p>
+      <p>
+        <Link className="brand" to="/">
+          Bazaar
+        </Link>
+      </p>
       <h1>Open your shop</h1>
       <Form method="post" className="stack" noValidate>
         <Field label="Shop name" name="shopName" error={errors.shopName}>
           <input
-            id="shopName" name="shopName" required maxLength={80} value={shopName}
-            aria-invalid={Boolean(errors.shopName)} aria-describedby={errors.shopName ? "shopName-error" : undefined}
+            id="shopName"
+            name="shopName"
+            required
+            maxLength={80}
+            value={shopName}
+            aria-invalid={Boolean(errors.shopName)}
+            aria-describedby={errors.shopName ? "shopName-error" : undefined}
             onChange={(e) => {
               setShopName(e.target.value);
               if (!slugEdited) setSlug(suggestSlug(e.target.value));
@@ -76,9 +87,17 @@ export default function Signup() {
         <Field label="Shop address" name="slug" error={slugError} hint={live?.available ? `${slug}.${storeDomain} is available.` : undefined}>
           <div className="slug-field">
             <input
-              id="slug" name="slug" required minLength={3} maxLength={40} pattern="[a-z0-9-]+" value={slug}
-              autoCapitalize="none" spellCheck={false}
-              aria-invalid={Boolean(slugError)} aria-describedby={slugError ? "slug-error" : "slug-hint"}
+              id="slug"
+              name="slug"
+              required
+              minLength={3}
+              maxLength={40}
+              pattern="[a-z0-9-]+"
+              value={slug}
+              autoCapitalize="none"
+              spellCheck={false}
+              aria-invalid={Boolean(slugError)}
+              aria-describedby={slugError ? "slug-error" : "slug-hint"}
               onChange={(e) => {
                 setSlugEdited(true);
                 setSlug(e.target.value.toLowerCase());
@@ -88,16 +107,36 @@ export default function Signup() {
           </div>
         </Field>
         <Field label="Email" name="email" error={errors.email}>
-          <input id="email" name="email" type="email" autoComplete="email" required defaultValue={values?.email}
-            aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={values?.email}
+            aria-invalid={Boolean(errors.email)}
+            aria-describedby={errors.email ? "email-error" : undefined}
+          />
         </Field>
         <Field label="Password" name="password" error={errors.password} hint="At least 8 characters.">
-          <input id="password" name="password" type="password" autoComplete="new-password" required minLength={8}
-            aria-invalid={Boolean(errors.password)} aria-describedby={errors.password ? "password-error" : "password-hint"} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            aria-invalid={Boolean(errors.password)}
+            aria-describedby={errors.password ? "password-error" : "password-hint"}
+          />
         </Field>
-        <button type="submit" disabled={submitting}>{submitting ? "Creating your shop…" : "Create my shop"}</button>
+        <button type="submit" disabled={submitting}>
+          {submitting ? "Creating your shop…" : "Create my shop"}
+        </button>
       </Form>
-      <p className="muted">Already selling on Bazaar? <Link to="/login">Log in</Link></p>
+      <p className="muted">
+        Already selling on Bazaar? <Link to="/login">Log in</Link>
+      </p>
     </main>
   );
 }

@@ -8,8 +8,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   requirePlatform(context);
   const slug = new URL(request.url).searchParams.get("slug") ?? "";
   const problem = slugProblem(slug) ?? ((await findShopBySlug(context.services.db, slug)) ? "taken" : null);
-  return Response.json(
-    { slug, available: !problem, message: problem ? SLUG_MESSAGES[problem] : "Available." },
-    { headers: { "Cache-Control": "no-store" } },
-  );
+  return Response.json({ slug, available: !problem, message: problem ? SLUG_MESSAGES[problem] : "Available." }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -56,12 +56,7 @@ export interface ShopAdmin {
  * shop's handle. Without the capability the page is forbidden (403); a
  * non-member sees the same 404 as for a shop that doesn't exist.
  */
-export async function requireShopAdmin(
-  context: AppLoadContext,
-  request: Request,
-  slug: string | undefined,
-  capability: Capability,
-): Promise<ShopAdmin> {
+export async function requireShopAdmin(context: AppLoadContext, request: Request, slug: string | undefined, capability: Capability): Promise<ShopAdmin> {
   const { shop, role } = await requireMember(context, request, slug);
   if (!can(role, capability)) throw new Response("You don't have permission to do this.", { status: 403 });
   const user = context.user!;

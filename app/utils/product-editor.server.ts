@@ -71,9 +71,7 @@ function readBuiltFrom(json: string): ProductDraft["builtFrom"] {
   try {
     const parsed: unknown = JSON.parse(json || "[]");
     if (!Array.isArray(parsed) || parsed.length > MAX_OPTIONS) return [];
-    const valid = parsed.every(
-      (o) => o && typeof o.name === "string" && Array.isArray(o.values) && o.values.every((v: unknown) => typeof v === "string"),
-    );
+    const valid = parsed.every((o) => o && typeof o.name === "string" && Array.isArray(o.values) && o.values.every((v: unknown) => typeof v === "string"));
     return valid ? parsed.map((o) => ({ name: o.name, values: o.values })) : [];
   } catch {
     return [];
@@ -151,7 +149,11 @@ export async function productEditorAction({ request, context, params }: ActionFu
     const options = draft.options.filter((_, i) => i !== index);
     const rebuilt = regenerateVariants({ ...draft, options });
     // With the remaining options still incomplete, the rows wait for "Generate variants".
-    return result(rebuilt.error ? { ...draft, options } : rebuilt.draft, {}, rebuilt.error ? null : "Option removed and variants rebuilt. Save to keep the change.");
+    return result(
+      rebuilt.error ? { ...draft, options } : rebuilt.draft,
+      {},
+      rebuilt.error ? null : "Option removed and variants rebuilt. Save to keep the change.",
+    );
   }
   if (intent === "generate") {
     const rebuilt = regenerateVariants(draft);

@@ -3,14 +3,7 @@ import { redirect } from "@remix-run/node";
 import { platformOrigin } from "../../server/config.ts";
 import { cartItemCount } from "../../shop/cart.server.ts";
 import { logoPath } from "../../shop/settings.server.ts";
-import {
-  ACCESS_COOKIE,
-  previewCookie,
-  previewSecret,
-  readAccessCookie,
-  readCookie,
-  readPreviewToken,
-} from "../../shop/storefront-access.server.ts";
+import { ACCESS_COOKIE, previewCookie, previewSecret, readAccessCookie, readCookie, readPreviewToken } from "../../shop/storefront-access.server.ts";
 import { storefrontSettings, storeNavigation } from "../../shop/storefront.server.ts";
 import { storefrontTheme } from "../../shop/themes.server.ts";
 import type { PasswordPageData } from "../components/store/password-page.tsx";

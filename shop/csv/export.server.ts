@@ -24,9 +24,22 @@ export async function* productCsvRecords(db: TenantDb, { currency, imageUrl }: E
     if (!products.length) return;
     const ids = products.map((p) => p.id);
     const [options, variants, media] = await Promise.all([
-      db.selectFrom("product_options").select(["product_id", "name", "option_values"]).where("product_id", "in", ids).orderBy("product_id").orderBy("position").execute(),
+      db
+        .selectFrom("product_options")
+        .select(["product_id", "name", "option_values"])
+        .where("product_id", "in", ids)
+        .orderBy("product_id")
+        .orderBy("position")
+        .execute(),
       db.selectFrom("variants").selectAll().where("product_id", "in", ids).orderBy("product_id").orderBy("position").orderBy("id").execute(),
-      db.selectFrom("product_media").select(["id", "product_id", "storage_key", "width", "alt"]).where("product_id", "in", ids).orderBy("product_id").orderBy("position").orderBy("id").execute(),
+      db
+        .selectFrom("product_media")
+        .select(["id", "product_id", "storage_key", "width", "alt"])
+        .where("product_id", "in", ids)
+        .orderBy("product_id")
+        .orderBy("position")
+        .orderBy("id")
+        .execute(),
     ]);
     const byProduct = <T extends { product_id: string }>(rows: T[]) => {
       const map = new Map<string, T[]>();

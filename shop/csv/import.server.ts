@@ -5,7 +5,16 @@ import type { Actor } from "../audit.server.ts";
 import { addProductImage, fetchImageFromUrl, ImageRejectedError, setVariantImages, type FetchImageOptions } from "../media.server.ts";
 import { getProduct, ProductValidationError, saveProduct } from "../products.server.ts";
 import type { MediaStorage } from "../storage.server.ts";
-import { COLUMNS_KEPT_WHEN_MISSING, CsvHeader, handleOf, planProduct, productErrorsToIssues, type CsvRow, type ProductPlan, type RowIssue } from "./shopify-format.ts";
+import {
+  COLUMNS_KEPT_WHEN_MISSING,
+  CsvHeader,
+  handleOf,
+  planProduct,
+  productErrorsToIssues,
+  type CsvRow,
+  type ProductPlan,
+  type RowIssue,
+} from "./shopify-format.ts";
 
 export interface ImportReport {
   created: number;
@@ -56,7 +65,8 @@ async function* readRows(open: () => Readable): AsyncGenerator<CsvRow> {
       yield { line, cells: record };
     }
   } catch (error) {
-    if (error instanceof Error && "code" in error && String(error.code).startsWith("CSV_")) throw new CsvFileError(`This isn't a readable CSV file: ${error.message}`);
+    if (error instanceof Error && "code" in error && String(error.code).startsWith("CSV_"))
+      throw new CsvFileError(`This isn't a readable CSV file: ${error.message}`);
     throw error;
   }
 }
@@ -167,10 +177,19 @@ export async function importProductsCsv(db: TenantDb, actor: Actor, open: () => 
       const rows = group.rows.length + group.dropped;
       if (!group.handle) {
         processed += rows;
-        note(report.errors, group.rows.map((row) => ({ line: row.line, handle: "", message: "Handle is empty: every row needs the handle of its product." })));
+        note(
+          report.errors,
+          group.rows.map((row) => ({ line: row.line, handle: "", message: "Handle is empty: every row needs the handle of its product." })),
+        );
       } else {
         if (group.dropped) {
-          note(report.errors, [{ line: group.rows[0].line, handle: group.handle, message: `This product has more than ${MAX_ROWS_PER_PRODUCT} rows; the ${group.dropped} rows after that were ignored.` }]);
+          note(report.errors, [
+            {
+              line: group.rows[0].line,
+              handle: group.handle,
+              message: `This product has more than ${MAX_ROWS_PER_PRODUCT} rows; the ${group.dropped} rows after that were ignored.`,
+            },
+          ]);
         }
         const work: Promise<void> = importProduct(db, actor, group.handle, group.rows, context).then(() => {
           processed += rows;
@@ -255,7 +274,9 @@ async function attachImages(
     }
   }
 
-  const wanted = plan.variantImages.flatMap((url, i) => (url && idBySource.has(url) ? [{ values: plan.input.variants[i].optionValues, imageId: idBySource.get(url)! }] : []));
+  const wanted = plan.variantImages.flatMap((url, i) =>
+    url && idBySource.has(url) ? [{ values: plan.input.variants[i].optionValues, imageId: idBySource.get(url)! }] : [],
+  );
   if (wanted.length) {
     const variants = await db.selectFrom("variants").select(["id", "option_values"]).where("product_id", "=", productId).execute();
     const idByValues = new Map(variants.map((v) => [JSON.stringify(v.option_values), v.id]));
@@ -268,7 +289,11 @@ async function attachImages(
     } catch (error) {
       // The product changed under the import (say, deleted in the admin): its data is saved, only the links are missing.
       console.error("linking variant images failed:", error);
-      warnings.push({ line: plan.variantLines[0], handle, message: "Variant images not linked: the product changed during the import; link them on its images page." });
+      warnings.push({
+        line: plan.variantLines[0],
+        handle,
+        message: "Variant images not linked: the product changed during the import; link them on its images page.",
+      });
     }
   }
   return warnings;

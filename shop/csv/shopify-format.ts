@@ -8,12 +8,40 @@ import { validateProduct, variantTitle } from "../products.server.ts";
  * Files may carry more (Google Shopping, Cost per item, …); they are accepted and ignored.
  */
 export const SHOPIFY_COLUMNS = [
-  "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
-  "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value",
-  "Variant SKU", "Variant Grams", "Variant Inventory Tracker", "Variant Inventory Qty", "Variant Inventory Policy",
-  "Variant Fulfillment Service", "Variant Price", "Variant Compare At Price", "Variant Requires Shipping",
-  "Variant Taxable", "Variant Barcode", "Image Src", "Image Position", "Image Alt Text", "Gift Card",
-  "SEO Title", "SEO Description", "Variant Image", "Variant Weight Unit", "Status",
+  "Handle",
+  "Title",
+  "Body (HTML)",
+  "Vendor",
+  "Product Category",
+  "Type",
+  "Tags",
+  "Published",
+  "Option1 Name",
+  "Option1 Value",
+  "Option2 Name",
+  "Option2 Value",
+  "Option3 Name",
+  "Option3 Value",
+  "Variant SKU",
+  "Variant Grams",
+  "Variant Inventory Tracker",
+  "Variant Inventory Qty",
+  "Variant Inventory Policy",
+  "Variant Fulfillment Service",
+  "Variant Price",
+  "Variant Compare At Price",
+  "Variant Requires Shipping",
+  "Variant Taxable",
+  "Variant Barcode",
+  "Image Src",
+  "Image Position",
+  "Image Alt Text",
+  "Gift Card",
+  "SEO Title",
+  "SEO Description",
+  "Variant Image",
+  "Variant Weight Unit",
+  "Status",
 ] as const;
 
 export type ShopifyColumn = (typeof SHOPIFY_COLUMNS)[number];
@@ -24,14 +52,34 @@ const optionValue = (n: number) => `Option${n} Value` as ShopifyColumn;
 
 /** A row after the first carries a variant when any of these is filled; otherwise it only adds an image. */
 const VARIANT_COLUMNS: ShopifyColumn[] = [
-  "Option1 Value", "Option2 Value", "Option3 Value", "Variant SKU", "Variant Grams", "Variant Inventory Qty",
-  "Variant Price", "Variant Compare At Price", "Variant Barcode",
+  "Option1 Value",
+  "Option2 Value",
+  "Option3 Value",
+  "Variant SKU",
+  "Variant Grams",
+  "Variant Inventory Qty",
+  "Variant Price",
+  "Variant Compare At Price",
+  "Variant Barcode",
 ];
 
 /** Columns that, when a file lacks them, keep the updated product's current values. */
 export const COLUMNS_KEPT_WHEN_MISSING: ShopifyColumn[] = [
-  "Title", "Body (HTML)", "Vendor", "Type", "Tags", "SEO Title", "SEO Description", "Status", "Option1 Name",
-  "Variant Price", "Variant SKU", "Variant Grams", "Variant Inventory Qty", "Variant Inventory Policy", "Variant Compare At Price",
+  "Title",
+  "Body (HTML)",
+  "Vendor",
+  "Type",
+  "Tags",
+  "SEO Title",
+  "SEO Description",
+  "Status",
+  "Option1 Name",
+  "Variant Price",
+  "Variant SKU",
+  "Variant Grams",
+  "Variant Inventory Qty",
+  "Variant Inventory Policy",
+  "Variant Compare At Price",
 ];
 
 /** One record of the file; `line` is the line of the file it starts on, as a merchant sees it in an editor. */
@@ -153,7 +201,8 @@ export function planProduct(handle: string, rows: CsvRow[], { header, currency, 
     if (!src) continue;
     const positionText = cell(row, "Image Position").trim();
     const position = /^\d{1,6}$/.test(positionText) && Number(positionText) > 0 ? Number(positionText) : null;
-    if (positionText && position === null) warnings.push({ line: row.line, handle, message: `Image Position "${positionText}" ignored: use a whole number from 1.` });
+    if (positionText && position === null)
+      warnings.push({ line: row.line, handle, message: `Image Position "${positionText}" ignored: use a whole number from 1.` });
     addImage(row.line, src, cell(row, "Image Alt Text").trim(), position);
   }
   // Stable: images without a position keep their row order, after those with one.
@@ -293,7 +342,8 @@ function readVariant(row: CsvRow, values: string[], { header, currency, existing
   let continueSelling = current?.continueSelling ?? false;
   if (header.has("Variant Inventory Policy")) {
     const policy = cell("Variant Inventory Policy").toLowerCase();
-    if (policy && policy !== "deny" && policy !== "continue") problem(`Variant Inventory Policy "${cell("Variant Inventory Policy")}" must be deny or continue.`);
+    if (policy && policy !== "deny" && policy !== "continue")
+      problem(`Variant Inventory Policy "${cell("Variant Inventory Policy")}" must be deny or continue.`);
     else continueSelling = policy === "continue";
   }
   // Shopify leaves the tracker empty for stock it doesn't count: such a variant never sells out.
@@ -334,7 +384,10 @@ function readBoolean(text: string): boolean | null {
 }
 
 function splitTags(text: string): string[] {
-  return text.split(",").map((t) => t.trim()).filter(Boolean);
+  return text
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 const FIELD_COLUMNS: Record<string, string> = {

@@ -25,7 +25,10 @@ export function transferFileKey(shopId: string, transfer: Pick<CatalogueTransfer
 
 /** The name to show for an uploaded file: no folders, no control characters, not too long. */
 export function cleanFileName(name: string): string {
-  const base = path.basename(name.replace(/\\/g, "/")).replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const base = path
+    .basename(name.replace(/\\/g, "/"))
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim();
   return (base || "products.csv").slice(0, 200);
 }
 
@@ -50,7 +53,12 @@ async function recordImportStarted(trx: TenantDb, actor: Actor, fileName: string
     .values({ kind: "import", file_name: fileName, created_by: transferCreator(actor) })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, actor, { action: "catalogue.import_started", subjectType: "catalogue_transfer", subjectId: transfer.id, summary: `Import of ${fileName}` });
+  await recordAudit(trx, actor, {
+    action: "catalogue.import_started",
+    subjectType: "catalogue_transfer",
+    subjectId: transfer.id,
+    summary: `Import of ${fileName}`,
+  });
   return transfer;
 }
 
@@ -122,7 +130,11 @@ export async function runImport(
   }
   await db.transaction().execute(async (trx) => {
     await bumpStorefrontVersion(trx);
-    await trx.updateTable("catalogue_transfers").where("id", "=", transfer.id).set({ status: "done", report: JSON.stringify(report), finished_at: new Date() }).execute();
+    await trx
+      .updateTable("catalogue_transfers")
+      .where("id", "=", transfer.id)
+      .set({ status: "done", report: JSON.stringify(report), finished_at: new Date() })
+      .execute();
     await recordAudit(trx, actor, {
       action: "catalogue.import_finished",
       subjectType: "catalogue_transfer",
@@ -137,8 +149,17 @@ export async function runImport(
 export async function failImport(db: TenantDb, actor: Actor, transfer: CatalogueTransfer, message: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const failed: FailedReport = { error: message };
-    await trx.updateTable("catalogue_transfers").where("id", "=", transfer.id).set({ status: "failed", report: JSON.stringify(failed), finished_at: new Date() }).execute();
-    await recordAudit(trx, actor, { action: "catalogue.import_failed", subjectType: "catalogue_transfer", subjectId: transfer.id, summary: `${transfer.file_name}: ${message}` });
+    await trx
+      .updateTable("catalogue_transfers")
+      .where("id", "=", transfer.id)
+      .set({ status: "failed", report: JSON.stringify(failed), finished_at: new Date() })
+      .execute();
+    await recordAudit(trx, actor, {
+      action: "catalogue.import_failed",
+      subjectType: "catalogue_transfer",
+      subjectId: transfer.id,
+      summary: `${transfer.file_name}: ${message}`,
+    });
   });
 }
 
@@ -150,7 +171,12 @@ export async function startExport(db: TenantDb, actor: Actor, fileName: string):
       .values({ kind: "export", status: "running", file_name: fileName, created_by: transferCreator(actor) })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, { action: "catalogue.exported", subjectType: "catalogue_transfer", subjectId: transfer.id, summary: `Export to ${fileName}` });
+    await recordAudit(trx, actor, {
+      action: "catalogue.exported",
+      subjectType: "catalogue_transfer",
+      subjectId: transfer.id,
+      summary: `Export to ${fileName}`,
+    });
     return transfer;
   });
 }
@@ -184,7 +210,10 @@ export async function getTransfer(db: TenantDb, id: string): Promise<CatalogueTr
  * import itself checks everything.
  */
 export function looksLikeProductCsv(bytes: Buffer): boolean {
-  const head = bytes.subarray(0, 64 * 1024).toString("utf8").replace(/^\ufeff/, "");
+  const head = bytes
+    .subarray(0, 64 * 1024)
+    .toString("utf8")
+    .replace(/^\ufeff/, "");
   const firstLine = head.split(/\r?\n/, 1)[0];
   return firstLine.split(",").some((cell) => cell.trim().replace(/^"|"$/g, "").trim().toLowerCase() === "handle");
 }

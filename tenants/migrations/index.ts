@@ -12,4 +12,16 @@ import { pageCache } from "./0010_page_cache.ts";
 import { productSearchSummary } from "./0011_product_search_summary.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
-export const tenantMigrations: readonly TenantMigration[] = [settings, catalogue, customersAndOrders, discounts, auditAndTransfers, storefront, search, auditFilters, cartsAndShopperAccounts, pageCache, productSearchSummary];
+export const tenantMigrations: readonly TenantMigration[] = [
+  settings,
+  catalogue,
+  customersAndOrders,
+  discounts,
+  auditAndTransfers,
+  storefront,
+  search,
+  auditFilters,
+  cartsAndShopperAccounts,
+  pageCache,
+  productSearchSummary,
+];

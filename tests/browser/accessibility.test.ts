@@ -1,13 +1,10 @@
 import { createRequire } from "node:module";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Shop } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
-import type { TestDatabase } from "../support/database.ts";
-import type { TestApp } from "../support/http.ts";
 
 // axe-core (WCAG 2.0–2.2 A and AA rules plus best practices) on every theme's storefront pages: no violations.
 
@@ -22,10 +19,7 @@ interface AxeViolation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
-let t: TestDatabase;
-let app: TestApp;
 let context: BrowserContext;
-let shop: Shop;
 let db: TenantDb;
 let store: string;
 
@@ -33,7 +27,7 @@ let storefront: SeededStorefront;
 
 beforeAll(async () => {
   storefront = await openSeededStorefront();
-  ({ t, app, context, shop, db, store } = storefront);
+  ({ context, db, store } = storefront);
 }, 120_000);
 afterAll(() => storefront?.close());
 

@@ -1,19 +1,13 @@
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Shop } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { recordOrder } from "../../shop/orders.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
-import type { TestDatabase } from "../support/database.ts";
-import type { TestApp } from "../support/http.ts";
 
-let t: TestDatabase;
-let app: TestApp;
 let context: BrowserContext;
-let shop: Shop;
 let db: TenantDb;
 let store: string;
 
@@ -21,7 +15,7 @@ let storefront: SeededStorefront;
 
 beforeAll(async () => {
   storefront = await openSeededStorefront();
-  ({ t, app, context, shop, db, store } = storefront);
+  ({ context, db, store } = storefront);
 }, 120_000);
 afterAll(() => storefront?.close());
 
@@ -29,7 +23,9 @@ let shotNumber = 0;
 async function shot(page: Page, name: string) {
   await page.waitForLoadState("networkidle");
   await page.evaluate(async () => {
-    await Promise.all([...document.images].map((img) => (img.complete ? null : new Promise((resolve) => img.addEventListener("load", resolve, { once: true })))));
+    await Promise.all(
+      [...document.images].map((img) => (img.complete ? null : new Promise((resolve) => img.addEventListener("load", resolve, { once: true })))),
+    );
   });
   shotNumber += 1;
   await page.screenshot({ path: path.join(SCREENSHOTS, `cart-account-${String(shotNumber).padStart(2, "0")}-${name}.png`), fullPage: true });
@@ -100,14 +96,23 @@ describe("a shopper with JavaScript", () => {
       email: "mira@example.com",
       customerId: customer.id,
       currency: "USD",
-      lines: [{ title: "Ceramic Vase", quantity: 1, unitPrice: 6400 }, { title: "Olive Wood Spoon", quantity: 2, unitPrice: 1200 }],
+      lines: [
+        { title: "Ceramic Vase", quantity: 1, unitPrice: 6400 },
+        { title: "Olive Wood Spoon", quantity: 2, unitPrice: 1200 },
+      ],
       shippingTotal: 500,
       financialStatus: "paid",
       shippingAddress: { name: "Mira Okafor", line1: "12 Kiln Lane", city: "Stoke-on-Trent", postal_code: "ST1 1AA", country: "GB" },
     });
     await page.goto(`${store}/account`);
     await page.getByText("Logged in as Mira Okafor (mira@example.com)").waitFor();
-    expect(await page.getByRole("row", { name: new RegExp(`#${placed.number}`) }).getByRole("cell").last().textContent()).toBe("$93.00");
+    expect(
+      await page
+        .getByRole("row", { name: new RegExp(`#${placed.number}`) })
+        .getByRole("cell")
+        .last()
+        .textContent(),
+    ).toBe("$93.00");
     await shot(page, "account");
     await page.getByRole("link", { name: `Order #${placed.number}` }).click();
     await page.getByRole("heading", { level: 1, name: `Order #${placed.number}` }).waitFor();
@@ -148,7 +153,12 @@ describe("a shopper with JavaScript", () => {
     await page.waitForURL(`${store}/account`);
     await expect.poll(() => cartCount(page)).toBe("4");
     await page.goto(`${store}/cart`);
-    expect(await page.getByRole("row", { name: /Beeswax Candle/ }).getByRole("spinbutton").inputValue()).toBe("3");
+    expect(
+      await page
+        .getByRole("row", { name: /Beeswax Candle/ })
+        .getByRole("spinbutton")
+        .inputValue(),
+    ).toBe("3");
     await shot(page, "cart-after-login");
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, "cart-mobile");

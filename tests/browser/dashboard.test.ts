@@ -32,7 +32,16 @@ beforeAll(async () => {
   const ids: string[] = [];
   for (const [title, price] of teas) {
     const saved = await saveProduct(db, SYSTEM_ACTOR, {
-      title, handle: "", descriptionHtml: "", status: "active", vendor: "Harbour", productType: "Tea", tags: [], seoTitle: "", seoDescription: "", options: [],
+      title,
+      handle: "",
+      descriptionHtml: "",
+      status: "active",
+      vendor: "Harbour",
+      productType: "Tea",
+      tags: [],
+      seoTitle: "",
+      seoDescription: "",
+      options: [],
       variants: [{ optionValues: [], sku: "", price, compareAtPrice: null, inventoryQuantity: 50, continueSelling: false, weightGrams: 100 }],
     });
     ids.push(saved.id);
@@ -107,7 +116,10 @@ describe("the admin home in a browser", () => {
     await page.getByText(/Marked as fulfilled by owner@harbour\.example\./).waitFor();
     await shot(page, "05-order-fulfilled");
 
-    await page.locator(".detail").getByRole("link", { name: /^shopper\d@example\.com$/ }).click();
+    await page
+      .locator(".detail")
+      .getByRole("link", { name: /^shopper\d@example\.com$/ })
+      .click();
     await page.getByRole("heading", { name: "Lifetime spend" }).waitFor();
     await shot(page, "06-customer");
 

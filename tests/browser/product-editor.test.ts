@@ -109,10 +109,19 @@ describe("the product editor in a browser", () => {
     await shot(page, "03-saved-product");
     const id = /products\/(\d+)/.exec(page.url())![1];
     const saved = (await getProduct(shopDb, id))!;
-    expect(saved).toMatchObject({ title: "Beeswax Pillar", vendor: "Lumen Studio", tags: ["beeswax", "gift"], descriptionHtml: "Hand-poured <strong>bold text</strong>" });
+    expect(saved).toMatchObject({
+      title: "Beeswax Pillar",
+      vendor: "Lumen Studio",
+      tags: ["beeswax", "gift"],
+      descriptionHtml: "Hand-poured <strong>bold text</strong>",
+    });
     expect(saved.variants.map((v) => [v.optionValues.join(" / "), v.price])).toEqual([
-      ["Honey / Small", 1850], ["Honey / Medium", 1850], ["Honey / Large", 2400],
-      ["Cedar / Small", 1850], ["Cedar / Medium", 1850], ["Cedar / Large", 2400],
+      ["Honey / Small", 1850],
+      ["Honey / Medium", 1850],
+      ["Honey / Large", 2400],
+      ["Cedar / Small", 1850],
+      ["Cedar / Medium", 1850],
+      ["Cedar / Large", 2400],
     ]);
     expect(saved.variants[0]).toMatchObject({ sku: "PILLAR-HON-S", inventoryQuantity: 12 });
     await expect.poll(() => page.getByRole("link", { name: "Media" }).first().getAttribute("href")).toBe(`/admin/lumen/products/${id}/media`);

@@ -33,13 +33,31 @@ beforeAll(async () => {
   const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen Candles", ownerId: owner.id });
   db = tenantDb(t.db, shop.schema_name);
   productId = (
-    await saveProduct(db, { userId: owner.id, email: owner.email, ip: "" }, {
-      title: "Beeswax candle", handle: "", descriptionHtml: "", status: "active", vendor: "Lumen", productType: "Candle", tags: [], seoTitle: "", seoDescription: "",
-      options: [{ name: "Scent", values: ["Honey", "Pine"] }],
-      variants: ["Honey", "Pine"].map((scent) => ({
-        optionValues: [scent], sku: `WAX-${scent.toUpperCase()}`, price: 1800, compareAtPrice: null, inventoryQuantity: 4, continueSelling: false, weightGrams: 250,
-      })),
-    })
+    await saveProduct(
+      db,
+      { userId: owner.id, email: owner.email, ip: "" },
+      {
+        title: "Beeswax candle",
+        handle: "",
+        descriptionHtml: "",
+        status: "active",
+        vendor: "Lumen",
+        productType: "Candle",
+        tags: [],
+        seoTitle: "",
+        seoDescription: "",
+        options: [{ name: "Scent", values: ["Honey", "Pine"] }],
+        variants: ["Honey", "Pine"].map((scent) => ({
+          optionValues: [scent],
+          sku: `WAX-${scent.toUpperCase()}`,
+          price: 1800,
+          compareAtPrice: null,
+          inventoryQuantity: 4,
+          continueSelling: false,
+          weightGrams: 250,
+        })),
+      },
+    )
   ).id;
   const port = await freePort();
   base = `localhost:${port}`;
@@ -93,7 +111,9 @@ describe("managing a product's images in a browser", () => {
   });
 
   it("explains why a disguised file was refused", async () => {
-    await page.getByLabel("Add images").setInputFiles({ name: "notes.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<html><body>Shopping list</body></html>") });
+    await page
+      .getByLabel("Add images")
+      .setInputFiles({ name: "notes.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<html><body>Shopping list</body></html>") });
     await page.getByRole("button", { name: "Upload" }).click();
     await page.getByText("notes.jpg: This file is text (HTML, SVG or XML), not a picture").waitFor();
     expect(await page.getByLabel("Add images").getAttribute("aria-describedby")).toBe("images-error");
@@ -123,7 +143,13 @@ describe("managing a product's images in a browser", () => {
     await items.nth(2).locator("figure").dragTo(items.nth(0));
     await expect.poll(imageOrder).toEqual(["", "Pine candle", "Honey candle, lit, on a wooden table"]);
     await page.reload();
-    await expect.poll(() => page.getByRole("list", { name: "Product images" }).locator("img").evaluateAll((imgs) => imgs.map((i) => i.getAttribute("alt"))))
+    await expect
+      .poll(() =>
+        page
+          .getByRole("list", { name: "Product images" })
+          .locator("img")
+          .evaluateAll((imgs) => imgs.map((i) => i.getAttribute("alt"))),
+      )
       .toEqual(["", "Pine candle", "Honey candle, lit, on a wooden table"]);
     await shot("04-reordered");
   });
@@ -135,7 +161,10 @@ describe("managing a product's images in a browser", () => {
     await page.getByText("Images saved for 2 variants.").waitFor();
     const images = await listProductImages(db, productId);
     const variants = await db.selectFrom("variants").select(["option_values", "image_id"]).where("product_id", "=", productId).orderBy("position").execute();
-    expect(variants.map((v) => [v.option_values[0], v.image_id])).toEqual([["Honey", images[2].id], ["Pine", images[1].id]]);
+    expect(variants.map((v) => [v.option_values[0], v.image_id])).toEqual([
+      ["Honey", images[2].id],
+      ["Pine", images[1].id],
+    ]);
     await page.getByRole("heading", { name: "Variant images" }).scrollIntoViewIfNeeded();
     await shot("05-variants");
   });

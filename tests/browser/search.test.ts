@@ -27,15 +27,35 @@ beforeAll(async () => {
     options: colours,
     variants: [variant(["Sand"], 3200), variant(["Slate"], 3400)],
   });
-  await createProduct(db, { title: "Stoneware Plate", vendor: "Kiln & Co", productType: "Tableware", tags: ["stoneware"], options: colours, variants: [variant(["Sand"], 2200), variant(["Slate"], 2200)] });
-  await createProduct(db, { title: "Stoneware Planter", vendor: "Fern House", productType: "Garden", tags: ["stoneware", "plants"], variants: [variant([], 3600, { inventoryQuantity: 0 })] });
-  await createProduct(db, { title: "Stoneware Jug", vendor: "Fern House", productType: "Tableware", descriptionHtml: "<p>Pours without a drip.</p>", variants: [variant([], 4100)] });
+  await createProduct(db, {
+    title: "Stoneware Plate",
+    vendor: "Kiln & Co",
+    productType: "Tableware",
+    tags: ["stoneware"],
+    options: colours,
+    variants: [variant(["Sand"], 2200), variant(["Slate"], 2200)],
+  });
+  await createProduct(db, {
+    title: "Stoneware Planter",
+    vendor: "Fern House",
+    productType: "Garden",
+    tags: ["stoneware", "plants"],
+    variants: [variant([], 3600, { inventoryQuantity: 0 })],
+  });
+  await createProduct(db, {
+    title: "Stoneware Jug",
+    vendor: "Fern House",
+    productType: "Tableware",
+    descriptionHtml: "<p>Pours without a drip.</p>",
+    variants: [variant([], 4100)],
+  });
   await refreshSearchWords(db);
 }, 120_000);
 afterAll(() => storefront?.close());
 
 const shot = (page: Page, themeId: string, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `search-${themeId}-${name}.png`), fullPage: true });
-const cardTitles = (page: Page) => page.locator(".search-results .product-grid > li").evaluateAll((items) => items.map((li) => li.querySelector("h3")?.textContent?.trim() ?? ""));
+const cardTitles = (page: Page) =>
+  page.locator(".search-results .product-grid > li").evaluateAll((items) => items.map((li) => li.querySelector("h3")?.textContent?.trim() ?? ""));
 
 describe.each(["minimal", "editorial", "classic"])("searching the storefront in the %s theme", (themeId) => {
   beforeAll(() => publishTheme(db, SYSTEM_ACTOR, themeId));
@@ -106,9 +126,9 @@ describe.each(["minimal", "editorial", "classic"])("searching the storefront in 
 
     // One h1, every control labelled.
     expect(await page.getByRole("heading", { level: 1 }).count()).toBe(1);
-    const unlabelled = await page.locator("input:not([type=hidden]), select").evaluateAll((els) =>
-      els.filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label")).map((el) => el.outerHTML),
-    );
+    const unlabelled = await page
+      .locator("input:not([type=hidden]), select")
+      .evaluateAll((els) => els.filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute("aria-label")).map((el) => el.outerHTML));
     expect(unlabelled).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -119,7 +139,10 @@ describe.each(["minimal", "editorial", "classic"])("searching the storefront in 
     await page.route("**/*", (route) => (route.request().resourceType() === "script" ? route.abort() : route.continue()));
     await page.goto(`${store}/search?q=stoneware`);
     expect(await page.locator(".store").getAttribute("class")).toBe(`store theme-${themeId}`);
-    await page.getByRole("group", { name: "Brand" }).getByRole("checkbox", { name: /Fern House/ }).check();
+    await page
+      .getByRole("group", { name: "Brand" })
+      .getByRole("checkbox", { name: /Fern House/ })
+      .check();
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(/filter\.p\.vendor=Fern\+House/);
     expect((await cardTitles(page)).sort()).toEqual(["Stoneware Jug", "Stoneware Planter"]);

@@ -1,18 +1,12 @@
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Shop } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
-import type { TestDatabase } from "../support/database.ts";
-import type { TestApp } from "../support/http.ts";
 
-let t: TestDatabase;
-let app: TestApp;
 let context: BrowserContext;
-let shop: Shop;
 let db: TenantDb;
 let store: string;
 
@@ -20,7 +14,7 @@ let storefront: SeededStorefront;
 
 beforeAll(async () => {
   storefront = await openSeededStorefront();
-  ({ t, app, context, shop, db, store } = storefront);
+  ({ context, db, store } = storefront);
 }, 120_000);
 afterAll(() => storefront?.close());
 
@@ -31,7 +25,9 @@ async function shot(page: Page, name: string) {
       window.scrollTo(0, y);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await Promise.all([...document.images].map((img) => (img.complete ? null : new Promise((resolve) => img.addEventListener("load", resolve, { once: true })))));
+    await Promise.all(
+      [...document.images].map((img) => (img.complete ? null : new Promise((resolve) => img.addEventListener("load", resolve, { once: true })))),
+    );
     window.scrollTo(0, 0);
   });
   await page.screenshot({ path: path.join(SCREENSHOTS, `storefront-${name}.png`), fullPage: true });

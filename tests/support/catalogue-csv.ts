@@ -112,15 +112,41 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
 
 /** A Shopify product CSV of `products` products with four variants each (about `products * 4` rows), plus the bad rows given. */
 export function generatedCsv(products: number, { badPriceEvery = 0 }: { badPriceEvery?: number } = {}): string {
-  const header = "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Grams,Variant Inventory Tracker,Variant Inventory Qty,Variant Inventory Policy,Variant Price,Variant Compare At Price,Image Src,Status";
+  const header =
+    "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Grams,Variant Inventory Tracker,Variant Inventory Qty,Variant Inventory Policy,Variant Price,Variant Compare At Price,Image Src,Status";
   const lines = [header];
   for (let i = 1; i <= products; i++) {
     const handle = `generated-${i}`;
-    const combos = [["Red", "S"], ["Red", "M"], ["Blue", "S"], ["Blue", "M"]];
+    const combos = [
+      ["Red", "S"],
+      ["Red", "M"],
+      ["Blue", "S"],
+      ["Blue", "M"],
+    ];
     combos.forEach(([color, size], v) => {
       const price = badPriceEvery && i % badPriceEvery === 0 && v === 3 ? `"12,34.5"` : `${10 + (i % 50)}.${String(v * 25).padStart(2, "0")}`;
-      const product = v === 0 ? [`Generated product ${i}`, `"<p>Item ${i}, a ""fine"" thing.</p>"`, "Bench Co", "Widget", `"tag-${i % 7}, generated"`, "TRUE", "Color"] : ["", "", "", "", "", "", ""];
-      lines.push([handle, ...product, color, v === 0 ? "Size" : "", size, `G-${i}-${v}`, "250", "shopify", String((i * 7 + v) % 40), "deny", price, "", "", v === 0 ? "active" : ""].join(","));
+      const product =
+        v === 0
+          ? [`Generated product ${i}`, `"<p>Item ${i}, a ""fine"" thing.</p>"`, "Bench Co", "Widget", `"tag-${i % 7}, generated"`, "TRUE", "Color"]
+          : ["", "", "", "", "", "", ""];
+      lines.push(
+        [
+          handle,
+          ...product,
+          color,
+          v === 0 ? "Size" : "",
+          size,
+          `G-${i}-${v}`,
+          "250",
+          "shopify",
+          String((i * 7 + v) % 40),
+          "deny",
+          price,
+          "",
+          "",
+          v === 0 ? "active" : "",
+        ].join(","),
+      );
     });
   }
   return `${lines.join("\n")}\n`;

@@ -15,5 +15,7 @@ export async function makeImage(format: TestImageFormat, width: number, height: 
     <rect width="100%" height="100%" fill="url(#g)"/>
     <circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 3}" fill="hsl(${(hue + 240) % 360},80%,60%)"/>
   </svg>`;
-  return sharp(Buffer.from(svg)).toFormat(format, format === "avif" ? { effort: 0 } : {}).toBuffer();
+  return sharp(Buffer.from(svg))
+    .toFormat(format, format === "avif" ? { effort: 0 } : {})
+    .toBuffer();
 }

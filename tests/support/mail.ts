@@ -26,7 +26,9 @@ function decodeHeader(value: string): string {
 export function readMailDir(dir: string): SavedMail[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".eml")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".eml"))
+      .sort();
   } catch {
     return [];
   }
@@ -41,7 +43,9 @@ export function readMailDir(dir: string): SavedMail[] {
 
 /** The invitation link in the newest message to `to`. */
 export function invitationLinkFor(dir: string, to: string): { url: URL; token: string } {
-  const mail = readMailDir(dir).filter((m) => m.to === to).at(-1);
+  const mail = readMailDir(dir)
+    .filter((m) => m.to === to)
+    .at(-1);
   if (!mail) throw new Error(`no mail to ${to} in ${dir}`);
   const match = /(https?:\/\/\S+\/invitations\/([A-Za-z0-9_-]{43}))/.exec(mail.text);
   if (!match) throw new Error(`no invitation link in ${mail.file}`);

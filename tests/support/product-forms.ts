@@ -31,7 +31,15 @@ export interface ProductFormInput {
 
 export function productForm(input: ProductFormInput): [string, string][] {
   const options = input.options ?? [];
-  const builtFrom = input.builtFrom ?? options.map(([name, values]) => ({ name, values: values.split(",").map((v) => v.trim()).filter(Boolean) }));
+  const builtFrom =
+    input.builtFrom ??
+    options.map(([name, values]) => ({
+      name,
+      values: values
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    }));
   const fields: [string, string][] = [
     ["intent", input.intent ?? "save"],
     ["title", input.title],

@@ -36,7 +36,8 @@ export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, 
     title: "Stoneware Mug",
     handle: "stoneware-mug",
     vendor: "Lumen Studio",
-    descriptionHtml: "<p>Thrown by hand and glazed in small batches. Every mug is a little different.</p><ul><li>Dishwasher safe</li><li>Holds 8 or 12 oz</li></ul>",
+    descriptionHtml:
+      "<p>Thrown by hand and glazed in small batches. Every mug is a little different.</p><ul><li>Dishwasher safe</li><li>Holds 8 or 12 oz</li></ul>",
     options: [
       { name: "Colour", values: ["Sand", "Slate"] },
       { name: "Size", values: ["8 oz", "12 oz"] },
@@ -52,7 +53,15 @@ export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, 
   const slate = await image(mug.id, "mug", "#4f5d6b", "#e3e7ea", "Slate stoneware mug");
   void sand;
   const mugVariants = await db.selectFrom("variants").select(["id", "option_values"]).where("product_id", "=", mug.id).execute();
-  await db.updateTable("variants").set({ image_id: slate }).where("id", "in", mugVariants.filter((v) => v.option_values[0] === "Slate").map((v) => v.id)).execute();
+  await db
+    .updateTable("variants")
+    .set({ image_id: slate })
+    .where(
+      "id",
+      "in",
+      mugVariants.filter((v) => v.option_values[0] === "Slate").map((v) => v.id),
+    )
+    .execute();
 
   const candle = await createProduct(db, {
     title: "Beeswax Candle",
@@ -74,12 +83,29 @@ export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, 
   ];
   const ids: Record<string, string> = { mug: mug.id, candle: candle.id };
   for (const [title, handle, object, colour, backdrop, price, compareAt, stock] of rest) {
-    const product = await createProduct(db, { title, handle, vendor: "Lumen Studio", variants: [variant([], price, { compareAtPrice: compareAt, inventoryQuantity: stock })] });
+    const product = await createProduct(db, {
+      title,
+      handle,
+      vendor: "Lumen Studio",
+      variants: [variant([], price, { compareAtPrice: compareAt, inventoryQuantity: stock })],
+    });
     await image(product.id, object, colour, backdrop, title);
     ids[handle] = product.id;
   }
-  await createCollection(db, "kitchen", "Kitchen", [mug.id, ids["serving-bowl"], ids["olive-wood-spoon"], ids["espresso-cups"]], "<p>Things to cook, serve and sip with.</p>");
-  await createCollection(db, "home", "Home", [candle.id, ids["ceramic-vase"], ids["table-runner"], ids["linen-tea-towel"]], "<p>Quiet pieces for every room.</p>");
+  await createCollection(
+    db,
+    "kitchen",
+    "Kitchen",
+    [mug.id, ids["serving-bowl"], ids["olive-wood-spoon"], ids["espresso-cups"]],
+    "<p>Things to cook, serve and sip with.</p>",
+  );
+  await createCollection(
+    db,
+    "home",
+    "Home",
+    [candle.id, ids["ceramic-vase"], ids["table-runner"], ids["linen-tea-towel"]],
+    "<p>Quiet pieces for every room.</p>",
+  );
   await setPolicy(db, "refund-policy", "Refund policy", "<p>Return anything unused within 30 days for a full refund.</p>");
   await setPolicy(db, "shipping-policy", "Shipping policy", "<p>Orders ship within two working days.</p>");
   await createPage(db, "about", "About us", "<p>A two-person studio making things for slow mornings.</p>");

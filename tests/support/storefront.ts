@@ -31,7 +31,11 @@ export async function createProduct(db: TenantDb, input: Partial<ProductInput> &
 }
 
 export async function createCollection(db: TenantDb, handle: string, title: string, productIds: string[], descriptionHtml = ""): Promise<string> {
-  const { id } = await db.insertInto("collections").values({ handle, title, kind: "manual", description_html: descriptionHtml }).returning("id").executeTakeFirstOrThrow();
+  const { id } = await db
+    .insertInto("collections")
+    .values({ handle, title, kind: "manual", description_html: descriptionHtml })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   if (productIds.length) {
     await db
       .insertInto("collection_products")

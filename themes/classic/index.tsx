@@ -46,12 +46,16 @@ const components: ThemeComponents = {
           {product.image ? (
             <StoreImage image={{ ...product.image, alt: "" }} sizes="(min-width: 60em) 20vw, 50vw" />
           ) : (
-            <div className="product-card-placeholder" aria-hidden="true">{product.title.slice(0, 1)}</div>
+            <div className="product-card-placeholder" aria-hidden="true">
+              {product.title.slice(0, 1)}
+            </div>
           )}
         </div>
         <div className="product-card-body">
           <Heading className="product-card-title">
-            <Link to={`/products/${product.handle}`} prefetch="intent">{product.title}</Link>
+            <Link to={`/products/${product.handle}`} prefetch="intent">
+              {product.title}
+            </Link>
           </Heading>
           {product.vendor ? <p className="product-card-vendor">{product.vendor}</p> : null}
           <Price amount={product.price} compareAt={product.compareAtPrice} currency={currency} varies={product.priceVaries} />
@@ -69,7 +73,9 @@ const components: ThemeComponents = {
           <Heading>{section.heading}</Heading>
           {section.text ? <p className="section-hero-text">{section.text}</p> : null}
           {section.buttonLabel && section.buttonLink ? (
-            <Link to={section.buttonLink} className="button">{section.buttonLabel}</Link>
+            <Link to={section.buttonLink} className="button">
+              {section.buttonLabel}
+            </Link>
           ) : null}
         </div>
         <ul className="section-hero-perks" aria-label="Why shop with us">
@@ -89,13 +95,22 @@ const components: ThemeComponents = {
       <div className="iwt-body">
         <h2 id={`${section.id}-heading`}>{section.heading}</h2>
         <Paragraphs text={section.text} />
-        {section.buttonLabel && section.buttonLink ? <Link to={section.buttonLink} className="button">{section.buttonLabel}</Link> : null}
+        {section.buttonLabel && section.buttonLink ? (
+          <Link to={section.buttonLink} className="button">
+            {section.buttonLabel}
+          </Link>
+        ) : null}
       </div>
     </section>
   ),
 
   ProductGallery: ({ images, selectedIndex, title }) => {
-    if (!images.length) return <div className="product-gallery product-gallery-empty" aria-hidden="true">{title.slice(0, 1)}</div>;
+    if (!images.length)
+      return (
+        <div className="product-gallery product-gallery-empty" aria-hidden="true">
+          {title.slice(0, 1)}
+        </div>
+      );
     const main = images[selectedIndex] ?? images[0];
     return (
       <div className="product-gallery">

@@ -26,7 +26,9 @@ const components: ThemeComponents = {
 
   Footer: ({ store }) => (
     <footer className="site-footer">
-      <p className="footer-brand" aria-hidden="true">{store.shop.name}</p>
+      <p className="footer-brand" aria-hidden="true">
+        {store.shop.name}
+      </p>
       <div className="footer-inner">
         <FooterLinks store={store} />
       </div>
@@ -41,14 +43,18 @@ const components: ThemeComponents = {
           {product.image ? (
             <StoreImage image={{ ...product.image, alt: "" }} sizes="(min-width: 60em) 33vw, 100vw" />
           ) : (
-            <div className="product-card-placeholder" aria-hidden="true">{product.title.slice(0, 1)}</div>
+            <div className="product-card-placeholder" aria-hidden="true">
+              {product.title.slice(0, 1)}
+            </div>
           )}
           {product.available ? null : <span className="badge badge-soldout">Sold out</span>}
         </div>
         <div className="product-card-caption">
           {product.vendor ? <p className="product-card-vendor">{product.vendor}</p> : null}
           <Heading className="product-card-title">
-            <Link to={`/products/${product.handle}`} prefetch="intent">{product.title}</Link>
+            <Link to={`/products/${product.handle}`} prefetch="intent">
+              {product.title}
+            </Link>
           </Heading>
           <Price amount={product.price} compareAt={product.compareAtPrice} currency={currency} varies={product.priceVaries} />
         </div>
@@ -65,7 +71,9 @@ const components: ThemeComponents = {
           <div className="section-hero-aside">
             {section.text ? <p className="section-hero-text">{section.text}</p> : null}
             {section.buttonLabel && section.buttonLink ? (
-              <Link to={section.buttonLink} className="button">{section.buttonLabel}</Link>
+              <Link to={section.buttonLink} className="button">
+                {section.buttonLabel}
+              </Link>
             ) : null}
           </div>
         </div>
@@ -79,16 +87,27 @@ const components: ThemeComponents = {
         {section.image ? <StoreImage image={section.image} sizes="(min-width: 50em) 60vw, 100vw" /> : <div className="iwt-pattern" aria-hidden="true" />}
       </div>
       <div className="iwt-body">
-        <p className="iwt-kicker" aria-hidden="true">Feature</p>
+        <p className="iwt-kicker" aria-hidden="true">
+          Feature
+        </p>
         <h2 id={`${section.id}-heading`}>{section.heading}</h2>
         <Paragraphs text={section.text} />
-        {section.buttonLabel && section.buttonLink ? <Link to={section.buttonLink} className="button">{section.buttonLabel}</Link> : null}
+        {section.buttonLabel && section.buttonLink ? (
+          <Link to={section.buttonLink} className="button">
+            {section.buttonLabel}
+          </Link>
+        ) : null}
       </div>
     </section>
   ),
 
   ProductGallery: ({ images, selectedIndex, title }) => {
-    if (!images.length) return <div className="product-gallery product-gallery-empty" aria-hidden="true">{title.slice(0, 1)}</div>;
+    if (!images.length)
+      return (
+        <div className="product-gallery product-gallery-empty" aria-hidden="true">
+          {title.slice(0, 1)}
+        </div>
+      );
     const ordered = [images[selectedIndex] ?? images[0], ...images.filter((_, i) => i !== (images[selectedIndex] ? selectedIndex : 0))];
     return (
       <ul className="product-gallery">

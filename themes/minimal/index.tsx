@@ -40,12 +40,16 @@ const components: ThemeComponents = {
           {product.image ? (
             <StoreImage image={{ ...product.image, alt: "" }} sizes="(min-width: 60em) 25vw, 50vw" />
           ) : (
-            <div className="product-card-placeholder" aria-hidden="true">{product.title.slice(0, 1)}</div>
+            <div className="product-card-placeholder" aria-hidden="true">
+              {product.title.slice(0, 1)}
+            </div>
           )}
           {product.available ? null : <span className="badge badge-soldout">Sold out</span>}
         </div>
         <Heading className="product-card-title">
-          <Link to={`/products/${product.handle}`} prefetch="intent">{product.title}</Link>
+          <Link to={`/products/${product.handle}`} prefetch="intent">
+            {product.title}
+          </Link>
         </Heading>
         <Price amount={product.price} compareAt={product.compareAtPrice} currency={currency} varies={product.priceVaries} />
       </div>
@@ -59,7 +63,9 @@ const components: ThemeComponents = {
         <Heading>{section.heading}</Heading>
         {section.text ? <p className="section-hero-text">{section.text}</p> : null}
         {section.buttonLabel && section.buttonLink ? (
-          <Link to={section.buttonLink} className="button">{section.buttonLabel}</Link>
+          <Link to={section.buttonLink} className="button">
+            {section.buttonLabel}
+          </Link>
         ) : null}
       </section>
     );
@@ -73,13 +79,22 @@ const components: ThemeComponents = {
       <div className="iwt-body">
         <h2 id={`${section.id}-heading`}>{section.heading}</h2>
         <Paragraphs text={section.text} />
-        {section.buttonLabel && section.buttonLink ? <Link to={section.buttonLink} className="button-secondary">{section.buttonLabel}</Link> : null}
+        {section.buttonLabel && section.buttonLink ? (
+          <Link to={section.buttonLink} className="button-secondary">
+            {section.buttonLabel}
+          </Link>
+        ) : null}
       </div>
     </section>
   ),
 
   ProductGallery: ({ images, selectedIndex, title }) => {
-    if (!images.length) return <div className="product-gallery product-gallery-empty" aria-hidden="true">{title.slice(0, 1)}</div>;
+    if (!images.length)
+      return (
+        <div className="product-gallery product-gallery-empty" aria-hidden="true">
+          {title.slice(0, 1)}
+        </div>
+      );
     const main = images[selectedIndex] ?? images[0];
     const rest = images.filter((image) => image !== main);
     return (
@@ -88,7 +103,9 @@ const components: ThemeComponents = {
         {rest.length ? (
           <ul className="product-gallery-rest">
             {rest.map((image) => (
-              <li key={image.url}><StoreImage image={image} sizes="(min-width: 60em) 27vw, 50vw" /></li>
+              <li key={image.url}>
+                <StoreImage image={image} sizes="(min-width: 60em) 27vw, 50vw" />
+              </li>
             ))}
           </ul>
         ) : null}

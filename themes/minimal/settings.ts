@@ -14,7 +14,14 @@ export const defaults: ThemeSettings = {
   logoWidth: 120,
   announcement: { enabled: true, text: "Free returns within 30 days", link: "/policies/refund-policy" },
   sections: [
-    { id: "hero-1", type: "hero", heading: "Everyday things, made well", text: "A short list of objects we use ourselves, chosen to last.", buttonLabel: "Shop all", buttonLink: "/collections/all" },
+    {
+      id: "hero-1",
+      type: "hero",
+      heading: "Everyday things, made well",
+      text: "A short list of objects we use ourselves, chosen to last.",
+      buttonLabel: "Shop all",
+      buttonLink: "/collections/all",
+    },
     { id: "featured-collection-1", type: "featured-collection", heading: "Shop the collection", collection: "all", limit: 8 },
     { id: "rich-text-1", type: "rich-text", heading: "Less, but better", text: "We keep our range small so every piece earns its place." },
   ],

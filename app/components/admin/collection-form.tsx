@@ -21,7 +21,13 @@ const RELATION_LABELS: Record<string, string> = {
 };
 
 /** One condition; with JavaScript, the comparisons follow the chosen field. */
-function RuleRow({ index, rule, relations, errors, currency }: {
+function RuleRow({
+  index,
+  rule,
+  relations,
+  errors,
+  currency,
+}: {
   index: number;
   rule: CollectionDraft["rules"][number];
   relations: Record<string, string[]>;
@@ -37,25 +43,65 @@ function RuleRow({ index, rule, relations, errors, currency }: {
     <fieldset className="rule-fieldset">
       <legend className="visually-hidden">Condition {index + 1}</legend>
       <div className="rule-row">
-        <select name={name("field")} aria-label={`Condition ${index + 1}: field`} defaultValue={rule.field} onChange={(e) => setField(e.target.value)}
-          aria-invalid={Boolean(errors[name("field")])} aria-describedby={error ? errorId : undefined}>
-          {Object.keys(relations).map((f) => <option key={f} value={f}>{FIELD_LABELS[f] ?? f}</option>)}
+        <select
+          name={name("field")}
+          aria-label={`Condition ${index + 1}: field`}
+          defaultValue={rule.field}
+          onChange={(e) => setField(e.target.value)}
+          aria-invalid={Boolean(errors[name("field")])}
+          aria-describedby={error ? errorId : undefined}
+        >
+          {Object.keys(relations).map((f) => (
+            <option key={f} value={f}>
+              {FIELD_LABELS[f] ?? f}
+            </option>
+          ))}
         </select>
-        <select name={name("relation")} aria-label={`Condition ${index + 1}: comparison`} defaultValue={rule.relation}
-          aria-invalid={Boolean(errors[name("relation")])} aria-describedby={error ? errorId : undefined}>
-          {choices.map((r) => <option key={r} value={r}>{RELATION_LABELS[r] ?? r}</option>)}
+        <select
+          name={name("relation")}
+          aria-label={`Condition ${index + 1}: comparison`}
+          defaultValue={rule.relation}
+          aria-invalid={Boolean(errors[name("relation")])}
+          aria-describedby={error ? errorId : undefined}
+        >
+          {choices.map((r) => (
+            <option key={r} value={r}>
+              {RELATION_LABELS[r] ?? r}
+            </option>
+          ))}
         </select>
-        <input name={name("value")} aria-label={`Condition ${index + 1}: value`} defaultValue={rule.value}
+        <input
+          name={name("value")}
+          aria-label={`Condition ${index + 1}: value`}
+          defaultValue={rule.value}
           placeholder={field === "price" ? `Amount in ${currency}` : field === "inventory" ? "Whole number" : "Value"}
-          aria-invalid={Boolean(errors[name("value")])} aria-describedby={error ? errorId : undefined} />
-        <button type="submit" name="intent" value={`remove-rule:${index}`} className="secondary" aria-label={`Remove condition ${index + 1}`}>Remove</button>
+          aria-invalid={Boolean(errors[name("value")])}
+          aria-describedby={error ? errorId : undefined}
+        />
+        <button type="submit" name="intent" value={`remove-rule:${index}`} className="secondary" aria-label={`Remove condition ${index + 1}`}>
+          Remove
+        </button>
       </div>
-      {error ? <p className="error" id={errorId}>{error}</p> : null}
+      {error ? (
+        <p className="error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
     </fieldset>
   );
 }
 
-export function CollectionForm({ shopSlug, draft, errors, notice, revision, parents, relations, currency, collectionId }: {
+export function CollectionForm({
+  shopSlug,
+  draft,
+  errors,
+  notice,
+  revision,
+  parents,
+  relations,
+  currency,
+  collectionId,
+}: {
   shopSlug: string;
   draft: CollectionDraft;
   errors: Record<string, string>;
@@ -75,14 +121,22 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
     <Form method="post" noValidate preventScrollReset key={revision} className="collection-form">
       <div className="page-head">
         <div>
-          <p className="crumb"><Link to={base}>Collections</Link></p>
+          <p className="crumb">
+            <Link to={base}>Collections</Link>
+          </p>
           <h1>{collectionId ? draft.title || "Untitled collection" : "Add collection"}</h1>
         </div>
         <div className="head-actions">
-          <button type="submit" name="intent" value="save" disabled={busy}>{busy ? "Saving…" : "Save"}</button>
+          <button type="submit" name="intent" value="save" disabled={busy}>
+            {busy ? "Saving…" : "Save"}
+          </button>
         </div>
       </div>
-      {notice ? <p className="flash" role="status">{notice}</p> : null}
+      {notice ? (
+        <p className="flash" role="status">
+          {notice}
+        </p>
+      ) : null}
       {errorCount ? (
         <p className="banner" role="alert">
           {errors.collection ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
@@ -104,20 +158,30 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
               <>
                 <input type="hidden" name="kind" value={draft.kind} />
                 <p>
-                  {draft.kind === "manual" ? "Manual: you add products by hand and choose their order." : "Automated: products that meet the conditions join by themselves."}
+                  {draft.kind === "manual"
+                    ? "Manual: you add products by hand and choose their order."
+                    : "Automated: products that meet the conditions join by themselves."}
                 </p>
               </>
             ) : (
               <div className="kind-choice" role="radiogroup" aria-labelledby="kind-heading">
                 <label>
                   <input type="radio" name="kind" value="manual" defaultChecked={draft.kind !== "automated"} />
-                  <span><strong>Manual</strong> Add products one by one and put them in order.</span>
+                  <span>
+                    <strong>Manual</strong> Add products one by one and put them in order.
+                  </span>
                 </label>
                 <label>
                   <input type="radio" name="kind" value="automated" defaultChecked={draft.kind === "automated"} />
-                  <span><strong>Automated</strong> Products that meet the conditions join, now and in the future.</span>
+                  <span>
+                    <strong>Automated</strong> Products that meet the conditions join, now and in the future.
+                  </span>
                 </label>
-                {errors.kind ? <p className="error" id="kind-error">{errors.kind}</p> : null}
+                {errors.kind ? (
+                  <p className="error" id="kind-error">
+                    {errors.kind}
+                  </p>
+                ) : null}
               </div>
             )}
           </section>
@@ -127,14 +191,26 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
               <h2 id="rules-heading">Conditions</h2>
               <div className="match-choice" role="radiogroup" aria-label="Products must match">
                 <span>Products must match</span>
-                <label><input type="radio" name="rulesMatch" value="all" defaultChecked={draft.rulesMatch !== "any"} /> all conditions</label>
-                <label><input type="radio" name="rulesMatch" value="any" defaultChecked={draft.rulesMatch === "any"} /> any condition</label>
+                <label>
+                  <input type="radio" name="rulesMatch" value="all" defaultChecked={draft.rulesMatch !== "any"} /> all conditions
+                </label>
+                <label>
+                  <input type="radio" name="rulesMatch" value="any" defaultChecked={draft.rulesMatch === "any"} /> any condition
+                </label>
               </div>
               <input type="hidden" name="ruleCount" value={draft.rules.length} />
-              {draft.rules.map((rule, i) => <RuleRow key={i} index={i} rule={rule} relations={relations} errors={errors} currency={currency} />)}
-              {errors.rules ? <p className="error" id="rules-error">{errors.rules}</p> : null}
+              {draft.rules.map((rule, i) => (
+                <RuleRow key={i} index={i} rule={rule} relations={relations} errors={errors} currency={currency} />
+              ))}
+              {errors.rules ? (
+                <p className="error" id="rules-error">
+                  {errors.rules}
+                </p>
+              ) : null}
               <div className="row-actions">
-                <button type="submit" name="intent" value="add-rule" className="secondary">Add condition</button>
+                <button type="submit" name="intent" value="add-rule" className="secondary">
+                  Add condition
+                </button>
               </div>
             </section>
           ) : null}
@@ -145,28 +221,51 @@ export function CollectionForm({ shopSlug, draft, errors, notice, revision, pare
             <Field label="Parent collection" name="parentId" error={errors.parentId} hint="Nest this collection inside another one.">
               <select id="parentId" name="parentId" defaultValue={draft.parentId} {...fieldAria("parentId", errors.parentId, true)}>
                 <option value="">None (top level)</option>
-                {parents.map((p) => <option key={p.id} value={p.id}>{p.title}</option>)}
+                {parents.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.title}
+                  </option>
+                ))}
               </select>
             </Field>
           </section>
           <section className="card stack" aria-labelledby="seo-heading">
             <h2 id="seo-heading">Search engines</h2>
             <Field label="Handle" name="handle" error={errors.handle} hint="Part of the collection's address; blank uses the title.">
-              <input id="handle" name="handle" defaultValue={draft.handle} autoCapitalize="none" spellCheck={false} {...fieldAria("handle", errors.handle, true)} />
+              <input
+                id="handle"
+                name="handle"
+                defaultValue={draft.handle}
+                autoCapitalize="none"
+                spellCheck={false}
+                {...fieldAria("handle", errors.handle, true)}
+              />
             </Field>
             <Field label="Page title" name="seoTitle" error={errors.seoTitle}>
               <input id="seoTitle" name="seoTitle" defaultValue={draft.seoTitle} maxLength={70} {...fieldAria("seoTitle", errors.seoTitle)} />
             </Field>
             <Field label="Meta description" name="seoDescription" error={errors.seoDescription}>
-              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320} {...fieldAria("seoDescription", errors.seoDescription)} />
+              <textarea
+                id="seoDescription"
+                name="seoDescription"
+                defaultValue={draft.seoDescription}
+                rows={3}
+                maxLength={320}
+                {...fieldAria("seoDescription", errors.seoDescription)}
+              />
             </Field>
           </section>
           {collectionId ? (
             <section className="card stack">
-              <button type="submit" name="intent" value="delete" className="danger"
+              <button
+                type="submit"
+                name="intent"
+                value="delete"
+                className="danger"
                 onClick={(e) => {
                   if (!window.confirm("Delete this collection? Its products stay in the catalogue.")) e.preventDefault();
-                }}>
+                }}
+              >
                 Delete collection
               </button>
             </section>

@@ -11,9 +11,17 @@ export function ListPagination({ page, pageCount, total, noun }: { page: number;
   };
   return (
     <nav className="pagination" aria-label="Pages">
-      {page > 1 ? <Link to={to(page - 1)} rel="prev">← Previous</Link> : null}
+      {page > 1 ? (
+        <Link to={to(page - 1)} rel="prev">
+          ← Previous
+        </Link>
+      ) : null}
       <span className="muted">{`${total} ${noun}${total === 1 ? "" : "s"} · page ${Math.min(page, pageCount)} of ${pageCount}`}</span>
-      {page < pageCount ? <Link to={to(page + 1)} rel="next">Next →</Link> : null}
+      {page < pageCount ? (
+        <Link to={to(page + 1)} rel="next">
+          Next →
+        </Link>
+      ) : null}
     </nav>
   );
 }

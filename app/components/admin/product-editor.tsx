@@ -1,9 +1,10 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useRef } from "react";
 import type { ProductDraft, VariantDraft } from "../../../shop/product-drafts.server.ts";
 import { minorUnitDigits } from "../../../shop/money.ts";
 import { Field } from "../field.tsx";
 import { RichTextField } from "./product-rich-text.tsx";
+import { useHydrated } from "../../utils/use-hydrated.ts";
 
 export interface ProductEditorProps {
   shopSlug: string;
@@ -45,7 +46,14 @@ function describedBy(name: string, error: string | undefined, hint?: string) {
   return error ? `${name}-error` : hint ? `${name}-hint` : undefined;
 }
 
-function TextField({ label, name, defaultValue, error, hint, ...input }: { label: string; name: string; defaultValue: string; error?: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+function TextField({
+  label,
+  name,
+  defaultValue,
+  error,
+  hint,
+  ...input
+}: { label: string; name: string; defaultValue: string; error?: string; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   return (
     <Field label={label} name={name} error={error} hint={hint}>
       <input id={name} name={name} defaultValue={defaultValue} aria-invalid={Boolean(error)} aria-describedby={describedBy(name, error, hint)} {...input} />
@@ -58,11 +66,29 @@ function variantLabel(v: VariantDraft): string {
 }
 
 /** One input in the variants table, with its error under it. */
-function Cell({ name, label, defaultValue, error, ...input }: { name: string; label: string; defaultValue: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+function Cell({
+  name,
+  label,
+  defaultValue,
+  error,
+  ...input
+}: { name: string; label: string; defaultValue: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   return (
     <td>
-      <input id={name} name={name} aria-label={label} defaultValue={defaultValue} aria-invalid={Boolean(error)} aria-describedby={error ? `${name}-error` : undefined} {...input} />
-      {error ? <p className="error" id={`${name}-error`}>{error}</p> : null}
+      <input
+        id={name}
+        name={name}
+        aria-label={label}
+        defaultValue={defaultValue}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${name}-error` : undefined}
+        {...input}
+      />
+      {error ? (
+        <p className="error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : null}
     </td>
   );
 }
@@ -72,8 +98,7 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
   const busy = navigation.state === "submitting";
   const saving = busy && navigation.formData?.get("intent") === "save";
   const form = useRef<HTMLFormElement>(null);
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const errorCount = Object.keys(errors).length;
   const digits = minorUnitDigits(currency);
   const amountPlaceholder = digits ? `0.${"0".repeat(digits)}` : "0";
@@ -88,17 +113,29 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
     <Form method="post" noValidate preventScrollReset ref={form} key={revision} className="product-editor" aria-busy={busy}>
       <div className="page-head">
         <div>
-          <p className="crumb"><Link to={base}>Products</Link></p>
+          <p className="crumb">
+            <Link to={base}>Products</Link>
+          </p>
           <h1>{product ? draft.title || "Untitled product" : "Add product"}</h1>
         </div>
         <div className="head-actions">
           {/* First submit button in the form: Enter in any field saves. */}
-          <button type="submit" name="intent" value="save" disabled={busy}>{saving ? "Saving…" : "Save"}</button>
-          {product ? <Link className="button secondary" to={`${base}/${product.id}/media`}>Media</Link> : null}
+          <button type="submit" name="intent" value="save" disabled={busy}>
+            {saving ? "Saving…" : "Save"}
+          </button>
+          {product ? (
+            <Link className="button secondary" to={`${base}/${product.id}/media`}>
+              Media
+            </Link>
+          ) : null}
         </div>
       </div>
 
-      {notice ? <p className="flash" role="status">{notice}</p> : null}
+      {notice ? (
+        <p className="flash" role="status">
+          {notice}
+        </p>
+      ) : null}
       {errorCount ? (
         <p className="banner" role="alert">
           {errors.product ?? errors.form ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
@@ -109,8 +146,13 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
         <div className="editor-main">
           <section className="card stack">
             <TextField label="Title" name="title" defaultValue={draft.title} error={errors.title} required maxLength={255} placeholder="Short-sleeve T-shirt" />
-            <RichTextField name="descriptionHtml" label="Description" defaultValue={draft.descriptionHtml} error={errors.descriptionHtml}
-              hint="Formatting, links, lists and images. Scripts and styles are removed when you save." />
+            <RichTextField
+              name="descriptionHtml"
+              label="Description"
+              defaultValue={draft.descriptionHtml}
+              error={errors.descriptionHtml}
+              hint="Formatting, links, lists and images. Scripts and styles are removed when you save."
+            />
           </section>
 
           <section className="card stack" aria-labelledby="options-heading">
@@ -120,26 +162,59 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
             {draft.options.map((option, i) => (
               <fieldset key={i} className="option-row">
                 <legend className="visually-hidden">Option {i + 1}</legend>
-                <TextField label={`Option ${i + 1} name`} name={`options.${i}.name`} defaultValue={option.name} error={errors[`options.${i}.name`]} placeholder="Size" />
-                <TextField label="Values" name={`options.${i}.values`} defaultValue={option.values} error={errors[`options.${i}.values`]}
-                  hint="Separate values with commas." placeholder="Small, Medium, Large" />
-                <button type="submit" name="intent" value={`remove-option:${i}`} className="secondary" aria-label={`Remove option ${option.name || i + 1}`}>Remove</button>
+                <TextField
+                  label={`Option ${i + 1} name`}
+                  name={`options.${i}.name`}
+                  defaultValue={option.name}
+                  error={errors[`options.${i}.name`]}
+                  placeholder="Size"
+                />
+                <TextField
+                  label="Values"
+                  name={`options.${i}.values`}
+                  defaultValue={option.values}
+                  error={errors[`options.${i}.values`]}
+                  hint="Separate values with commas."
+                  placeholder="Small, Medium, Large"
+                />
+                <button type="submit" name="intent" value={`remove-option:${i}`} className="secondary" aria-label={`Remove option ${option.name || i + 1}`}>
+                  Remove
+                </button>
               </fieldset>
             ))}
-            {errors.options ? <p className="error" id="options-error">{errors.options}</p> : null}
+            {errors.options ? (
+              <p className="error" id="options-error">
+                {errors.options}
+              </p>
+            ) : null}
             <div className="row-actions">
-              <button type="submit" name="intent" value="add-option" className="secondary">Add option</button>
-              {draft.options.length ? <button type="submit" name="intent" value="generate" className="secondary">Generate variants</button> : null}
+              <button type="submit" name="intent" value="add-option" className="secondary">
+                Add option
+              </button>
+              {draft.options.length ? (
+                <button type="submit" name="intent" value="generate" className="secondary">
+                  Generate variants
+                </button>
+              ) : null}
             </div>
           </section>
-
         </div>
 
         <aside className="editor-side">
           <section className="card stack">
             <Field label="Status" name="status" error={errors.status} hint={statusHint}>
-              <select id="status" name="status" defaultValue={draft.status} aria-invalid={Boolean(errors.status)} aria-describedby={describedBy("status", errors.status, statusHint)}>
-                {STATUSES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+              <select
+                id="status"
+                name="status"
+                defaultValue={draft.status}
+                aria-invalid={Boolean(errors.status)}
+                aria-describedby={describedBy("status", errors.status, statusHint)}
+              >
+                {STATUSES.map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label}
+                  </option>
+                ))}
               </select>
             </Field>
           </section>
@@ -153,15 +228,34 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
 
           <section className="card stack" aria-labelledby="seo-heading">
             <h2 id="seo-heading">Search engines</h2>
-            <TextField label="Handle" name="handle" defaultValue={draft.handle} error={errors.handle} autoCapitalize="none" spellCheck={false}
-              hint={product ? "Part of the product's address. Old addresses keep working." : "Part of the product's address; leave blank to use the title."} />
-            {product?.redirects.length ? (
-              <p className="hint">{`Also reached from: ${product.redirects.map((h) => `/products/${h}`).join(", ")}`}</p>
-            ) : null}
-            <TextField label="Page title" name="seoTitle" defaultValue={draft.seoTitle} error={errors.seoTitle} maxLength={70} hint="Up to 70 characters; blank uses the title." />
+            <TextField
+              label="Handle"
+              name="handle"
+              defaultValue={draft.handle}
+              error={errors.handle}
+              autoCapitalize="none"
+              spellCheck={false}
+              hint={product ? "Part of the product's address. Old addresses keep working." : "Part of the product's address; leave blank to use the title."}
+            />
+            {product?.redirects.length ? <p className="hint">{`Also reached from: ${product.redirects.map((h) => `/products/${h}`).join(", ")}`}</p> : null}
+            <TextField
+              label="Page title"
+              name="seoTitle"
+              defaultValue={draft.seoTitle}
+              error={errors.seoTitle}
+              maxLength={70}
+              hint="Up to 70 characters; blank uses the title."
+            />
             <Field label="Meta description" name="seoDescription" error={errors.seoDescription} hint={SEO_DESCRIPTION_HINT}>
-              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320}
-                aria-invalid={Boolean(errors.seoDescription)} aria-describedby={describedBy("seoDescription", errors.seoDescription, SEO_DESCRIPTION_HINT)} />
+              <textarea
+                id="seoDescription"
+                name="seoDescription"
+                defaultValue={draft.seoDescription}
+                rows={3}
+                maxLength={320}
+                aria-invalid={Boolean(errors.seoDescription)}
+                aria-describedby={describedBy("seoDescription", errors.seoDescription, SEO_DESCRIPTION_HINT)}
+              />
             </Field>
           </section>
 
@@ -170,7 +264,11 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
               <h2 id="media-heading">Media</h2>
               {product.images.length ? (
                 <ul className="thumbs">
-                  {product.images.map((image) => <li key={image.id}><img src={image.url} alt={image.alt} loading="lazy" /></li>)}
+                  {product.images.map((image) => (
+                    <li key={image.id}>
+                      <img src={image.url} alt={image.alt} loading="lazy" />
+                    </li>
+                  ))}
                 </ul>
               ) : (
                 <p className="hint">No images yet.</p>
@@ -181,9 +279,14 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
 
           {product ? (
             <section className="card stack">
-              <a href={`${product.storefrontUrl}/products/${product.handle}`} target="_blank" rel="noreferrer">View in shop</a>
+              <a href={`${product.storefrontUrl}/products/${product.handle}`} target="_blank" rel="noreferrer">
+                View in shop
+              </a>
               <button
-                type="submit" name="intent" value="delete" className="danger"
+                type="submit"
+                name="intent"
+                value="delete"
+                className="danger"
                 onClick={(e) => {
                   if (!window.confirm("Delete this product and its variants? This can't be undone.")) e.preventDefault();
                 }}
@@ -194,71 +297,136 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
           ) : null}
         </aside>
 
-          <section className="card stack variants-card" aria-labelledby="variants-heading">
-            <h2 id="variants-heading">Variants <span className="muted">({draft.variants.length})</span></h2>
-            <input type="hidden" name="builtFrom" value={JSON.stringify(draft.builtFrom)} />
-            <input type="hidden" name="variantCount" value={draft.variants.length} />
-            {errors.variants ? <p className="error" id="variants-error">{errors.variants}</p> : null}
-            <div className="bulk-bar" role="group" aria-label="Change selected variants">
-              <label htmlFor="bulkAction">With selected</label>
-              <select id="bulkAction" name="bulkAction" defaultValue="price">
-                {BULK_ACTIONS.map((a) => <option key={a.value} value={a.value}>{a.label}</option>)}
-              </select>
-              <input id="bulkValue" name="bulkValue" aria-label="New value" placeholder="Value" className="bulk-value"
-                aria-invalid={Boolean(errors.bulkValue)} aria-describedby={errors.bulkValue ? "bulkValue-error" : undefined} />
-              <button type="submit" name="intent" value="bulk" className="secondary">Apply to selected</button>
-            </div>
-            {errors.bulk ? <p className="error" id="bulk-error">{errors.bulk}</p> : null}
-            {errors.bulkValue ? <p className="error" id="bulkValue-error">{errors.bulkValue}</p> : null}
-            <div className="table-scroll">
-              <table className="variants-table">
-                <thead>
-                  <tr>
-                    <th scope="col" className="check">
-                      {hydrated ? <input type="checkbox" aria-label="Select all variants" onChange={(e) => selectAll(e.target.checked)} /> : <span className="visually-hidden">Select</span>}
-                    </th>
-                    <th scope="col">Variant</th>
-                    <th scope="col">SKU</th>
-                    <th scope="col">Price ({currency})</th>
-                    <th scope="col">Compare-at</th>
-                    <th scope="col">Inventory</th>
-                    <th scope="col" className="wrap">Sell when out of stock</th>
-                    <th scope="col">Weight (g)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {draft.variants.map((v, i) => {
-                    const name = variantLabel(v);
-                    const optionError = errors[`variants.${i}.optionValues`];
-                    return (
-                      <tr key={i}>
-                        <td className="check">
-                          <input type="checkbox" name={`variants.${i}.selected`} data-variant-select defaultChecked={v.selected} aria-label={`Select ${name}`} />
-                        </td>
-                        <th scope="row">
-                          {v.optionValues.map((value, o) => <input key={o} type="hidden" name={`variants.${i}.option.${o}`} value={value} />)}
-                          {name}
-                          {optionError ? <p className="error">{optionError}</p> : null}
-                        </th>
-                        <Cell name={`variants.${i}.sku`} label={`SKU for ${name}`} defaultValue={v.sku} error={errors[`variants.${i}.sku`]} className="sku" />
-                        <Cell name={`variants.${i}.price`} label={`Price for ${name}`} defaultValue={v.price} error={errors[`variants.${i}.price`]}
-                          inputMode="decimal" placeholder={amountPlaceholder} className="amount" />
-                        <Cell name={`variants.${i}.compareAtPrice`} label={`Compare-at price for ${name}`} defaultValue={v.compareAtPrice}
-                          error={errors[`variants.${i}.compareAtPrice`]} inputMode="decimal" className="amount" />
-                        <Cell name={`variants.${i}.inventoryQuantity`} label={`Inventory for ${name}`} defaultValue={v.inventoryQuantity}
-                          error={errors[`variants.${i}.inventoryQuantity`]} inputMode="numeric" className="number" />
-                        <td className="check">
-                          <input type="checkbox" name={`variants.${i}.continueSelling`} defaultChecked={v.continueSelling} aria-label={`Continue selling ${name} when out of stock`} />
-                        </td>
-                        <Cell name={`variants.${i}.weightGrams`} label={`Weight in grams for ${name}`} defaultValue={v.weightGrams}
-                          error={errors[`variants.${i}.weightGrams`]} inputMode="numeric" className="number" />
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          </section>
+        <section className="card stack variants-card" aria-labelledby="variants-heading">
+          <h2 id="variants-heading">
+            Variants <span className="muted">({draft.variants.length})</span>
+          </h2>
+          <input type="hidden" name="builtFrom" value={JSON.stringify(draft.builtFrom)} />
+          <input type="hidden" name="variantCount" value={draft.variants.length} />
+          {errors.variants ? (
+            <p className="error" id="variants-error">
+              {errors.variants}
+            </p>
+          ) : null}
+          <div className="bulk-bar" role="group" aria-label="Change selected variants">
+            <label htmlFor="bulkAction">With selected</label>
+            <select id="bulkAction" name="bulkAction" defaultValue="price">
+              {BULK_ACTIONS.map((a) => (
+                <option key={a.value} value={a.value}>
+                  {a.label}
+                </option>
+              ))}
+            </select>
+            <input
+              id="bulkValue"
+              name="bulkValue"
+              aria-label="New value"
+              placeholder="Value"
+              className="bulk-value"
+              aria-invalid={Boolean(errors.bulkValue)}
+              aria-describedby={errors.bulkValue ? "bulkValue-error" : undefined}
+            />
+            <button type="submit" name="intent" value="bulk" className="secondary">
+              Apply to selected
+            </button>
+          </div>
+          {errors.bulk ? (
+            <p className="error" id="bulk-error">
+              {errors.bulk}
+            </p>
+          ) : null}
+          {errors.bulkValue ? (
+            <p className="error" id="bulkValue-error">
+              {errors.bulkValue}
+            </p>
+          ) : null}
+          <div className="table-scroll">
+            <table className="variants-table">
+              <thead>
+                <tr>
+                  <th scope="col" className="check">
+                    {hydrated ? (
+                      <input type="checkbox" aria-label="Select all variants" onChange={(e) => selectAll(e.target.checked)} />
+                    ) : (
+                      <span className="visually-hidden">Select</span>
+                    )}
+                  </th>
+                  <th scope="col">Variant</th>
+                  <th scope="col">SKU</th>
+                  <th scope="col">Price ({currency})</th>
+                  <th scope="col">Compare-at</th>
+                  <th scope="col">Inventory</th>
+                  <th scope="col" className="wrap">
+                    Sell when out of stock
+                  </th>
+                  <th scope="col">Weight (g)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {draft.variants.map((v, i) => {
+                  const name = variantLabel(v);
+                  const optionError = errors[`variants.${i}.optionValues`];
+                  return (
+                    <tr key={i}>
+                      <td className="check">
+                        <input type="checkbox" name={`variants.${i}.selected`} data-variant-select defaultChecked={v.selected} aria-label={`Select ${name}`} />
+                      </td>
+                      <th scope="row">
+                        {v.optionValues.map((value, o) => (
+                          <input key={o} type="hidden" name={`variants.${i}.option.${o}`} value={value} />
+                        ))}
+                        {name}
+                        {optionError ? <p className="error">{optionError}</p> : null}
+                      </th>
+                      <Cell name={`variants.${i}.sku`} label={`SKU for ${name}`} defaultValue={v.sku} error={errors[`variants.${i}.sku`]} className="sku" />
+                      <Cell
+                        name={`variants.${i}.price`}
+                        label={`Price for ${name}`}
+                        defaultValue={v.price}
+                        error={errors[`variants.${i}.price`]}
+                        inputMode="decimal"
+                        placeholder={amountPlaceholder}
+                        className="amount"
+                      />
+                      <Cell
+                        name={`variants.${i}.compareAtPrice`}
+                        label={`Compare-at price for ${name}`}
+                        defaultValue={v.compareAtPrice}
+                        error={errors[`variants.${i}.compareAtPrice`]}
+                        inputMode="decimal"
+                        className="amount"
+                      />
+                      <Cell
+                        name={`variants.${i}.inventoryQuantity`}
+                        label={`Inventory for ${name}`}
+                        defaultValue={v.inventoryQuantity}
+                        error={errors[`variants.${i}.inventoryQuantity`]}
+                        inputMode="numeric"
+                        className="number"
+                      />
+                      <td className="check">
+                        <input
+                          type="checkbox"
+                          name={`variants.${i}.continueSelling`}
+                          defaultChecked={v.continueSelling}
+                          aria-label={`Continue selling ${name} when out of stock`}
+                        />
+                      </td>
+                      <Cell
+                        name={`variants.${i}.weightGrams`}
+                        label={`Weight in grams for ${name}`}
+                        defaultValue={v.weightGrams}
+                        error={errors[`variants.${i}.weightGrams`]}
+                        inputMode="numeric"
+                        className="number"
+                      />
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </section>
       </div>
     </Form>
   );

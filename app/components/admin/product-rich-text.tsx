@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
+import { useHydrated } from "../../utils/use-hydrated.ts";
 
 const PREVIEW_STYLE = "<style>body{font:15px/1.5 system-ui,sans-serif;color:#1b1f24;margin:.75rem}img{max-width:100%}</style>";
 
@@ -12,7 +13,12 @@ const WRAPS: Wrap[] = [
   {
     label: "• List",
     title: "Bulleted list",
-    apply: (s) => `<ul>\n${(s || "Item").split("\n").filter((line) => line.trim()).map((line) => `  <li>${line.trim()}</li>`).join("\n")}\n</ul>`,
+    apply: (s) =>
+      `<ul>\n${(s || "Item")
+        .split("\n")
+        .filter((line) => line.trim())
+        .map((line) => `  <li>${line.trim()}</li>`)
+        .join("\n")}\n</ul>`,
   },
   {
     label: "Link",
@@ -31,11 +37,22 @@ const WRAPS: Wrap[] = [
  * own origin), so whatever is typed can't run in the admin. The server
  * sanitises the HTML on save.
  */
-export function RichTextField({ name, label, defaultValue, error, hint }: { name: string; label: string; defaultValue: string; error?: string; hint?: string }) {
+export function RichTextField({
+  name,
+  label,
+  defaultValue,
+  error,
+  hint,
+}: {
+  name: string;
+  label: string;
+  defaultValue: string;
+  error?: string;
+  hint?: string;
+}) {
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const [hydrated, setHydrated] = useState(false);
+  const hydrated = useHydrated();
   const [html, setHtml] = useState(defaultValue);
-  useEffect(() => setHydrated(true), []);
 
   function wrap(w: Wrap) {
     const el = textarea.current;
@@ -62,13 +79,27 @@ export function RichTextField({ name, label, defaultValue, error, hint }: { name
       ) : null}
       <div className={hydrated ? "rich-text-panes" : undefined}>
         <textarea
-          ref={textarea} id={name} name={name} defaultValue={defaultValue} rows={10} spellCheck
-          aria-invalid={Boolean(error)} aria-describedby={describedBy}
+          ref={textarea}
+          id={name}
+          name={name}
+          defaultValue={defaultValue}
+          rows={10}
+          spellCheck
+          aria-invalid={Boolean(error)}
+          aria-describedby={describedBy}
           onChange={(e) => setHtml(e.target.value)}
         />
         {hydrated ? <iframe className="rich-text-preview" title={`${label} preview`} sandbox="" srcDoc={PREVIEW_STYLE + html} /> : null}
       </div>
-      {error ? <p className="error" id={`${name}-error`}>{error}</p> : hint ? <p className="hint" id={`${name}-hint`}>{hint}</p> : null}
+      {error ? (
+        <p className="error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -71,7 +71,9 @@ export function SalesChart({ points, currency, caption }: { points: SalesPoint[]
             return (
               <g key={i}>
                 <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} className={i === 0 ? "baseline" : "gridline"} />
-                <text x={MARGIN.left - 8} y={y(tick)} dy="0.32em" textAnchor="end">{wholeUnits(tick, unit, currency)}</text>
+                <text x={MARGIN.left - 8} y={y(tick)} dy="0.32em" textAnchor="end">
+                  {wholeUnits(tick, unit, currency)}
+                </text>
               </g>
             );
           })}
@@ -88,7 +90,14 @@ export function SalesChart({ points, currency, caption }: { points: SalesPoint[]
             const amount = amounts[i];
             const barTop = y(amount);
             return (
-              <rect key={p.date} x={MARGIN.left + slot * i + (slot - barWidth) / 2} y={barTop} width={barWidth} height={Math.max(0, MARGIN.top + plotHeight - barTop)} rx={2}>
+              <rect
+                key={p.date}
+                x={MARGIN.left + slot * i + (slot - barWidth) / 2}
+                y={barTop}
+                width={barWidth}
+                height={Math.max(0, MARGIN.top + plotHeight - barTop)}
+                rx={2}
+              >
                 <title>{`${formatDayMonth(p.date)}: ${formatMoney(amount, currency)}, ${p.orders} order${p.orders === 1 ? "" : "s"}`}</title>
               </rect>
             );
@@ -103,8 +112,12 @@ export function SalesChart({ points, currency, caption }: { points: SalesPoint[]
           <thead>
             <tr>
               <th scope="col">Day (UTC)</th>
-              <th scope="col" className="num">Paid orders</th>
-              <th scope="col" className="num">Sales</th>
+              <th scope="col" className="num">
+                Paid orders
+              </th>
+              <th scope="col" className="num">
+                Sales
+              </th>
             </tr>
           </thead>
           <tbody>

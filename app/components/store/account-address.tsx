@@ -3,10 +3,22 @@ import type { AddressInput, FieldErrors, ShopperAddress } from "../../../shop/sh
 import { CountryField, FormNotice, TextField } from "./account-fields.tsx";
 
 /** The address as it would go on a parcel. */
-export function AddressLines({ address }: { address: Pick<ShopperAddress, "name" | "line1" | "line2" | "city" | "region" | "postalCode" | "countryName" | "phone"> }) {
+export function AddressLines({
+  address,
+}: {
+  address: Pick<ShopperAddress, "name" | "line1" | "line2" | "city" | "region" | "postalCode" | "countryName" | "phone">;
+}) {
   return (
     <address className="address-lines">
-      {[address.name, address.line1, address.line2, [address.postalCode, address.city].filter(Boolean).join(" "), address.region, address.countryName, address.phone]
+      {[
+        address.name,
+        address.line1,
+        address.line2,
+        [address.postalCode, address.city].filter(Boolean).join(" "),
+        address.region,
+        address.countryName,
+        address.phone,
+      ]
         .filter(Boolean)
         .map((line, i) => (
           <span key={i}>
@@ -43,12 +55,33 @@ export function AddressForm({
       {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
       <TextField label="Full name" name="name" autoComplete="name" required maxLength={200} defaultValue={values?.name} error={errors.name} />
       <TextField label="Street address" name="line1" autoComplete="address-line1" required maxLength={200} defaultValue={values?.line1} error={errors.line1} />
-      <TextField label="Apartment, suite, etc. (optional)" name="line2" autoComplete="address-line2" maxLength={200} defaultValue={values?.line2} error={errors.line2} />
+      <TextField
+        label="Apartment, suite, etc. (optional)"
+        name="line2"
+        autoComplete="address-line2"
+        maxLength={200}
+        defaultValue={values?.line2}
+        error={errors.line2}
+      />
       <div className="form-row">
-        <TextField label="Postal code (optional)" name="postalCode" autoComplete="postal-code" maxLength={20} defaultValue={values?.postalCode} error={errors.postalCode} />
+        <TextField
+          label="Postal code (optional)"
+          name="postalCode"
+          autoComplete="postal-code"
+          maxLength={20}
+          defaultValue={values?.postalCode}
+          error={errors.postalCode}
+        />
         <TextField label="City" name="city" autoComplete="address-level2" required maxLength={100} defaultValue={values?.city} error={errors.city} />
       </div>
-      <TextField label="State, province or region (optional)" name="region" autoComplete="address-level1" maxLength={100} defaultValue={values?.region} error={errors.region} />
+      <TextField
+        label="State, province or region (optional)"
+        name="region"
+        autoComplete="address-level1"
+        maxLength={100}
+        defaultValue={values?.region}
+        error={errors.region}
+      />
       <CountryField countries={countries} defaultValue={values?.country} error={errors.country} />
       <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" maxLength={40} defaultValue={values?.phone} error={errors.phone} />
       {showDefault ? (

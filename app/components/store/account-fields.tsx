@@ -16,8 +16,16 @@ export function TextField({ label, name, id = name, error, hint, ...input }: Inp
     <div className="form-field">
       <label htmlFor={id}>{label}</label>
       <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {hint ? <p className="field-hint" id={`${id}-hint`}>{hint}</p> : null}
-      {error ? <p className="field-error" id={`${id}-error`}>{error}</p> : null}
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -39,7 +47,15 @@ export function CountryField({
   return (
     <div className="form-field">
       <label htmlFor={name}>{label}</label>
-      <select id={name} name={name} defaultValue={defaultValue ?? ""} required autoComplete="country" aria-invalid={error ? true : undefined} aria-describedby={error ? `${name}-error` : undefined}>
+      <select
+        id={name}
+        name={name}
+        defaultValue={defaultValue ?? ""}
+        required
+        autoComplete="country"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+      >
         <option value="" disabled>
           Choose a country
         </option>
@@ -49,7 +65,11 @@ export function CountryField({
           </option>
         ))}
       </select>
-      {error ? <p className="field-error" id={`${name}-error`}>{error}</p> : null}
+      {error ? (
+        <p className="field-error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -7,9 +7,7 @@ export function Breadcrumbs({ items }: { items: NavLink[] }) {
     <nav className="breadcrumbs" aria-label="Breadcrumb">
       <ol>
         {items.map((item, i) => (
-          <li key={item.url}>
-            {i === items.length - 1 ? <span aria-current="page">{item.title}</span> : <Link to={item.url}>{item.title}</Link>}
-          </li>
+          <li key={item.url}>{i === items.length - 1 ? <span aria-current="page">{item.title}</span> : <Link to={item.url}>{item.title}</Link>}</li>
         ))}
       </ol>
     </nav>

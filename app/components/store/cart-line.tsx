@@ -62,9 +62,17 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
               Quantity of {name}
             </label>
             <input
-              id={quantityId} name="quantity" type="number" inputMode="numeric" min={1} max={line.maxQuantity ?? undefined}
-              defaultValue={line.quantity} className="quantity-input" required
-              aria-invalid={problem ? true : undefined} aria-describedby={message ? messageId : undefined}
+              id={quantityId}
+              name="quantity"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={line.maxQuantity ?? undefined}
+              defaultValue={line.quantity}
+              className="quantity-input"
+              required
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={message ? messageId : undefined}
             />
             <button type="submit" className="button-secondary">
               Update<span className="visually-hidden"> quantity of {name}</span>

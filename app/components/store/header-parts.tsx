@@ -6,11 +6,7 @@ import type { StoreLayoutData } from "./types.ts";
 export function AnnouncementBar({ store }: { store: StoreLayoutData }) {
   const { announcement } = store.settings;
   if (!announcement.enabled || !announcement.text) return null;
-  return (
-    <div className="announcement-bar">
-      {announcement.link ? <a href={announcement.link}>{announcement.text}</a> : <p>{announcement.text}</p>}
-    </div>
-  );
+  return <div className="announcement-bar">{announcement.link ? <a href={announcement.link}>{announcement.text}</a> : <p>{announcement.text}</p>}</div>;
 }
 
 export function StoreLogo({ store }: { store: StoreLayoutData }) {
@@ -28,7 +24,9 @@ export function MainNav({ store }: { store: StoreLayoutData }) {
       <ul>
         {store.nav.map((item) => (
           <li key={item.url}>
-            <RemixNavLink to={item.url} end prefetch="intent">{item.title}</RemixNavLink>
+            <RemixNavLink to={item.url} end prefetch="intent">
+              {item.title}
+            </RemixNavLink>
           </li>
         ))}
       </ul>
@@ -42,7 +40,9 @@ export function CartLink({ store, label = "Cart" }: { store: StoreLayoutData; la
     <Link to="/cart" className="cart-link" aria-label={`${label}, ${count} ${count === 1 ? "item" : "items"}`}>
       {/* The space keeps the visible text ("Cart 2") inside the accessible name ("Cart, 2 items"). */}
       <span aria-hidden="true">{label}</span>{" "}
-      <span className="cart-count" aria-hidden="true">{count}</span>
+      <span className="cart-count" aria-hidden="true">
+        {count}
+      </span>
     </Link>
   );
 }
@@ -80,9 +80,13 @@ export function SearchForm({
 }) {
   return (
     <form className="search-form" role="search" aria-label={landmark} method="get" action="/search">
-      <label htmlFor={id} className={showLabel ? "search-form-label" : "visually-hidden"}>Search products</label>
+      <label htmlFor={id} className={showLabel ? "search-form-label" : "visually-hidden"}>
+        Search products
+      </label>
       <input id={id} type="search" name="q" placeholder="Search products" autoComplete="off" defaultValue={defaultValue} />
-      <button type="submit" className="button">Search</button>
+      <button type="submit" className="button">
+        Search
+      </button>
     </form>
   );
 }
@@ -94,7 +98,9 @@ export function FooterLinks({ store }: { store: StoreLayoutData }) {
         <nav className="footer-nav footer-pages" aria-label="About the shop">
           <ul>
             {store.pages.map((p) => (
-              <li key={p.url}><Link to={p.url}>{p.title}</Link></li>
+              <li key={p.url}>
+                <Link to={p.url}>{p.title}</Link>
+              </li>
             ))}
           </ul>
         </nav>
@@ -103,7 +109,9 @@ export function FooterLinks({ store }: { store: StoreLayoutData }) {
         <nav className="footer-nav" aria-label="Policies">
           <ul>
             {store.policies.map((p) => (
-              <li key={p.url}><Link to={p.url}>{p.title}</Link></li>
+              <li key={p.url}>
+                <Link to={p.url}>{p.title}</Link>
+              </li>
             ))}
           </ul>
         </nav>

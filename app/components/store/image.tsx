@@ -1,7 +1,17 @@
 import type { StoreImageData } from "./types.ts";
 
 /** A responsive product image: intrinsic size to avoid layout shift, srcset for the media server's widths. */
-export function StoreImage({ image, sizes, loading = "lazy", className }: { image: StoreImageData; sizes: string; loading?: "lazy" | "eager"; className?: string }) {
+export function StoreImage({
+  image,
+  sizes,
+  loading = "lazy",
+  className,
+}: {
+  image: StoreImageData;
+  sizes: string;
+  loading?: "lazy" | "eager";
+  className?: string;
+}) {
   return (
     <img
       className={className}

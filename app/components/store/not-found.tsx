@@ -21,8 +21,12 @@ export function StoreNotFound() {
       <PageHeader title="Page not found" description="There's nothing at this address. The page may have moved, or what was here is no longer for sale." />
       <SearchForm id="not-found-search" landmark="Search instead" defaultValue={searchTermsFromPath(pathname)} showLabel />
       <p className="store-error-links">
-        <Link to="/" className="button-secondary">Go to the home page</Link>
-        <Link to="/collections/all" className="button-secondary">Browse all products</Link>
+        <Link to="/" className="button-secondary">
+          Go to the home page
+        </Link>
+        <Link to="/collections/all" className="button-secondary">
+          Browse all products
+        </Link>
       </p>
     </div>
   );

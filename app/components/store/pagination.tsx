@@ -13,9 +13,21 @@ export function Pagination({ page, hasNext }: { page: number; hasNext: boolean }
   };
   return (
     <nav className="pagination" aria-label="Pagination">
-      {page > 1 ? <Link to={to(page - 1)} rel="prev" className="button-secondary">Previous page</Link> : <span />}
+      {page > 1 ? (
+        <Link to={to(page - 1)} rel="prev" className="button-secondary">
+          Previous page
+        </Link>
+      ) : (
+        <span />
+      )}
       <span className="pagination-current">Page {page}</span>
-      {hasNext ? <Link to={to(page + 1)} rel="next" className="button-secondary">Next page</Link> : <span />}
+      {hasNext ? (
+        <Link to={to(page + 1)} rel="next" className="button-secondary">
+          Next page
+        </Link>
+      ) : (
+        <span />
+      )}
     </nav>
   );
 }

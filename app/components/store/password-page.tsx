@@ -30,12 +30,23 @@ export function PasswordPage({ page, error }: { page: PasswordPageData; error?: 
               <div className="form-field">
                 <label htmlFor="password">Enter the shop password</label>
                 <input
-                  id="password" name="password" type="password" required autoComplete="current-password"
-                  aria-invalid={error ? true : undefined} aria-describedby={error ? "password-error" : undefined}
+                  id="password"
+                  name="password"
+                  type="password"
+                  required
+                  autoComplete="current-password"
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={error ? "password-error" : undefined}
                 />
-                {error ? <p className="field-error" id="password-error">{error}</p> : null}
+                {error ? (
+                  <p className="field-error" id="password-error">
+                    {error}
+                  </p>
+                ) : null}
               </div>
-              <button type="submit" className="button">Enter</button>
+              <button type="submit" className="button">
+                Enter
+              </button>
             </Form>
           ) : (
             <p className="notice">This shop isn't open to visitors yet.</p>

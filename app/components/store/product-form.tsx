@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { Price } from "./price.tsx";
 import type { ProductPageData, ProductVariantData, StockState } from "./types.ts";
+import { useHydrated } from "../../utils/use-hydrated.ts";
 
 export function findVariant(variants: ProductVariantData[], optionValues: string[]): ProductVariantData | undefined {
   return variants.find((v) => v.optionValues.length === optionValues.length && v.optionValues.every((value, i) => value === optionValues[i]));
@@ -38,12 +39,6 @@ const STOCK_TEXT: Record<StockState, string> = {
   continue_selling: "Available to order: ships when back in stock",
 };
 
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 export function ProductForm({
   product,
   currency,
@@ -60,7 +55,10 @@ export function ProductForm({
 
   // A value is marked when choosing it (with the other choices kept) gives no buyable variant.
   const unavailable = (optionIndex: number, value: string) => {
-    const candidate = findVariant(product.variants, selected.map((v, i) => (i === optionIndex ? value : v)));
+    const candidate = findVariant(
+      product.variants,
+      selected.map((v, i) => (i === optionIndex ? value : v)),
+    );
     return !candidate || candidate.stock === "sold_out";
   };
 

@@ -53,7 +53,10 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
     const controller = new AbortController();
     const timer = setTimeout(async () => {
       try {
-        const response = await fetch(`/search/suggest?${new URLSearchParams({ q: text })}`, { signal: controller.signal, headers: { accept: "application/json" } });
+        const response = await fetch(`/search/suggest?${new URLSearchParams({ q: text })}`, {
+          signal: controller.signal,
+          headers: { accept: "application/json" },
+        });
         if (!response.ok || !response.headers.get("content-type")?.includes("application/json")) return;
         setSuggestions((await response.json()) as SuggestResponse);
         setActive(-1);
@@ -102,7 +105,9 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
   const productCount = suggestions?.products.length ?? 0;
   return (
     <Form method="get" action="/search" role="search" className="search-box" ref={formRef} onSubmit={() => setOpen(false)}>
-      <label htmlFor={inputId} className="search-box-label">{label}</label>
+      <label htmlFor={inputId} className="search-box-label">
+        {label}
+      </label>
       <div className="search-box-row">
         <div className="search-box-field">
           <input
@@ -146,7 +151,11 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
               >
                 {option.kind === "product" ? (
                   <>
-                    {option.product.image ? <img src={option.product.image.url} alt="" width={40} height={40} loading="lazy" /> : <span className="search-suggestion-thumb" aria-hidden="true" />}
+                    {option.product.image ? (
+                      <img src={option.product.image.url} alt="" width={40} height={40} loading="lazy" />
+                    ) : (
+                      <span className="search-suggestion-thumb" aria-hidden="true" />
+                    )}
                     <span className="search-suggestion-title">{option.product.title}</span>
                     <span className="search-suggestion-price">
                       {option.product.priceVaries ? "From " : ""}
@@ -155,15 +164,16 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
                   </>
                 ) : (
                   <span>
-                    Search for “{option.query}”
-                    {suggestions?.correctedQuery ? <span className="muted"> (including “{suggestions.correctedQuery}”)</span> : null}
+                    Search for “{option.query}”{suggestions?.correctedQuery ? <span className="muted"> (including “{suggestions.correctedQuery}”)</span> : null}
                   </span>
                 )}
               </li>
             ))}
           </ul>
         </div>
-        <button type="submit" className="button">Search</button>
+        <button type="submit" className="button">
+          Search
+        </button>
       </div>
       <p role="status" className="visually-hidden">
         {expanded ? `${productCount} ${productCount === 1 ? "product" : "products"} suggested. Use the arrow keys to choose.` : ""}

@@ -13,16 +13,10 @@ import {
   type SearchFilters,
   type SearchSort,
 } from "../../../shop/search.ts";
+import { useHydrated } from "../../utils/use-hydrated.ts";
 
 /** Facet values shown before "Show more". */
 const VISIBLE_VALUES = 8;
-
-/** True once React runs in the browser: the Apply buttons are only needed without JavaScript. */
-function useHydrated(): boolean {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
 
 /** Submits the filter form (a GET to /search) as Remix navigation, keeping the scroll position. */
 function useApply(formId: string) {
@@ -73,7 +67,9 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, er
         </summary>
         {active ? (
           <p className="search-filters-clear">
-            <Link to={`/search?${clearParams}`} preventScrollReset>Clear all filters</Link>
+            <Link to={`/search?${clearParams}`} preventScrollReset>
+              Clear all filters
+            </Link>
           </p>
         ) : null}
 
@@ -88,8 +84,20 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, er
           counted={facets.exhaustive}
         />
         <PriceRange filters={filters} facets={facets} currency={currency} errors={errors} onCommit={hydrated ? apply : undefined} />
-        <FacetGroup legend="Product type" name={FILTER_PARAMS.productType} values={withSelected(facets.productTypes, filters.productTypes)} selected={filters.productTypes} counted={facets.exhaustive} />
-        <FacetGroup legend="Brand" name={FILTER_PARAMS.vendor} values={withSelected(facets.vendors, filters.vendors)} selected={filters.vendors} counted={facets.exhaustive} />
+        <FacetGroup
+          legend="Product type"
+          name={FILTER_PARAMS.productType}
+          values={withSelected(facets.productTypes, filters.productTypes)}
+          selected={filters.productTypes}
+          counted={facets.exhaustive}
+        />
+        <FacetGroup
+          legend="Brand"
+          name={FILTER_PARAMS.vendor}
+          values={withSelected(facets.vendors, filters.vendors)}
+          selected={filters.vendors}
+          counted={facets.exhaustive}
+        />
         {mergeOptions(facets, filters).map((option) => (
           <FacetGroup
             key={option.name}
@@ -100,8 +108,16 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, er
             counted={facets.exhaustive}
           />
         ))}
-        <FacetGroup legend="Tags" name={FILTER_PARAMS.tag} values={withSelected(facets.tags, filters.tags)} selected={filters.tags} counted={facets.exhaustive} />
-        <button type="submit" className="button" hidden={hydrated}>Apply filters</button>
+        <FacetGroup
+          legend="Tags"
+          name={FILTER_PARAMS.tag}
+          values={withSelected(facets.tags, filters.tags)}
+          selected={filters.tags}
+          counted={facets.exhaustive}
+        />
+        <button type="submit" className="button" hidden={hydrated}>
+          Apply filters
+        </button>
       </details>
     </Form>
   );
@@ -163,7 +179,10 @@ function FacetGroup({ legend, name, values, selected, counted }: { legend: strin
         {counted ? (
           <>
             {" "}
-            <span className="facet-count">({v.count}<span className="visually-hidden"> {v.count === 1 ? "product" : "products"}</span>)</span>
+            <span className="facet-count">
+              ({v.count}
+              <span className="visually-hidden"> {v.count === 1 ? "product" : "products"}</span>)
+            </span>
           </>
         ) : null}
       </label>
@@ -225,7 +244,11 @@ function PriceRange({
             if (onCommit && event.currentTarget.value !== event.currentTarget.defaultValue) onCommit();
           }}
         />
-        {error ? <p className="field-error" id={`${inputId}-error`}>{error}</p> : null}
+        {error ? (
+          <p className="field-error" id={`${inputId}-error`}>
+            {error}
+          </p>
+        ) : null}
       </div>
     );
   };
@@ -266,10 +289,14 @@ export function SearchSortSelect({ formId, sort }: { formId: string; sort: Searc
         }}
       >
         {SEARCH_SORTS.map((key) => (
-          <option key={key} value={key}>{SORT_LABELS[key]}</option>
+          <option key={key} value={key}>
+            {SORT_LABELS[key]}
+          </option>
         ))}
       </select>
-      <button type="submit" form={formId} className="button-secondary" hidden={hydrated}>Sort</button>
+      <button type="submit" form={formId} className="button-secondary" hidden={hydrated}>
+        Sort
+      </button>
     </div>
   );
 }

@@ -45,7 +45,11 @@ export function storeMeta(seo: Seo | undefined, store: StoreLayoutData | undefin
 
 /** A description from plain text or HTML: tags dropped, whitespace squeezed, at most 160 characters. */
 export function describe(text: string, fallback: string): string {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/&[a-z#0-9]+;/gi, " ").replace(/\s+/g, " ").trim();
+  const plain = text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&[a-z#0-9]+;/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (!plain) return fallback;
   return plain.length > 160 ? `${plain.slice(0, 157).replace(/\s+\S*$/, "")}…` : plain;
 }

@@ -17,7 +17,9 @@ export function StoreShell({ store, children }: { store: StoreLayoutData; childr
     <StoreContext.Provider value={{ store, theme }}>
       {store.preview?.query ? <script dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
       <div className={`store theme-${theme.id}`} style={cssVariables(store.settings) as CSSProperties}>
-        <a className="skip-link" href="#main">Skip to content</a>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         {store.preview ? (
           <p className="preview-bar">
             {store.preview.draft ? "Previewing a theme draft." : "Previewing your shop."} Only you can see this.{" "}
