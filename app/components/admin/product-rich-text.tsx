@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useHydrated } from "../../utils/use-hydrated.ts";
 
 const PREVIEW_STYLE = "<style>body{font:15px/1.5 system-ui,sans-serif;color:#1b1f24;margin:.75rem}img{max-width:100%}</style>";
@@ -53,6 +53,10 @@ export function RichTextField({
   const textarea = useRef<HTMLTextAreaElement>(null);
   const hydrated = useHydrated();
   const [html, setHtml] = useState(defaultValue);
+  // Whatever was typed before the page hydrated is in the textarea, not in state: start the preview from it.
+  useEffect(() => {
+    if (hydrated && textarea.current) setHtml(textarea.current.value);
+  }, [hydrated]);
 
   function wrap(w: Wrap) {
     const el = textarea.current;
