@@ -168,6 +168,14 @@ export {
 } from "../shop/storefront.server.ts";
 export { listThemes, publishTheme, resetThemeDraft, saveThemeDraft, ThemeSettingsError, themeDraft, UnknownThemeError } from "../shop/themes.server.ts";
 export { listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
+export {
+  changeShopStatus,
+  LifecycleError,
+  readOperatorSettings,
+  shopStatusHistory,
+  updateOperatorSettings,
+  type OperatorSettings,
+} from "../tenants/lifecycle.server.ts";
 export { countSpareShops } from "../tenants/provision.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
 export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";

@@ -4,6 +4,7 @@ import * as registry from "./migrations/0001_registry.ts";
 import * as staff from "./migrations/0002_staff.ts";
 import * as extensions from "./migrations/0003_extensions.ts";
 import * as spareShops from "./migrations/0004_spare_shops.ts";
+import * as shopLifecycle from "./migrations/0005_shop_lifecycle.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0002_staff": staff,
   "0003_extensions": extensions,
   "0004_spare_shops": spareShops,
+  "0005_shop_lifecycle": shopLifecycle,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

@@ -2,7 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type ShopStatus = "active" | "suspended" | "closed";
+/** The shop lifecycle; transitions and what each state allows are in tenants/lifecycle.ts. */
+export type ShopStatus = "trial" | "active" | "paused" | "frozen" | "suspended" | "closed";
 export type MemberRole = "owner" | "admin" | "staff";
 
 /** The `platform` schema: the registry every request consults before touching a shop. */
@@ -15,6 +16,8 @@ export interface PlatformDatabase {
   "platform.sessions": SessionsTable;
   "platform.login_attempts": LoginAttemptsTable;
   "platform.invitations": InvitationsTable;
+  "platform.shop_status_changes": ShopStatusChangesTable;
+  "platform.operator_settings": OperatorSettingsTable;
 }
 
 export interface ShopsTable {
@@ -26,6 +29,41 @@ export interface ShopsTable {
   status: ColumnType<ShopStatus, ShopStatus | undefined, ShopStatus>;
   plan: ColumnType<string, string | undefined, string>;
   created_at: Generated<Date>;
+  /** Why the shop is in its state, for the merchant (a suspension's reason, "Your free trial ended", …). */
+  status_reason: ColumnType<string, string | undefined, string>;
+  status_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  trial_ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Since when an invoice is unpaid; the shop freezes once the grace period has passed. */
+  payment_overdue_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The state a suspension or a freeze returns to when lifted. */
+  resume_status: ColumnType<ShopStatus | null, ShopStatus | null | undefined, ShopStatus | null>;
+  /** A closed shop's schema is dropped after this time; set on closing from the retention period. */
+  purge_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  purged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type StatusActorKind = "operator" | "merchant" | "system" | "billing";
+
+/** Every lifecycle change of every shop, newest last; shown in the admin and the console. */
+export interface ShopStatusChangesTable {
+  id: Generated<string>;
+  shop_id: string;
+  event: string;
+  from_status: ShopStatus;
+  to_status: ShopStatus;
+  reason: ColumnType<string, string | undefined, never>;
+  actor_kind: StatusActorKind;
+  actor_email: ColumnType<string, string | undefined, never>;
+  created_at: Generated<Date>;
+}
+
+/** One row: the lifecycle settings the operator chooses. */
+export interface OperatorSettingsTable {
+  singleton: ColumnType<boolean, never, never>;
+  trial_days: number;
+  grace_days: number;
+  retention_days: number;
+  updated_at: ColumnType<Date, never, Date | string>;
 }
 
 /** A shop schema provisioned ahead of signups; claiming it turns it into a `platform.shops` row with the same id. */

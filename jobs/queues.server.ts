@@ -35,6 +35,15 @@ export function openQueue<Data>(store: JobStore, name: string): Queue<Data> {
   return new Queue<Data>(name, { connection: store.connection, prefix: store.prefix } as never, store.factory);
 }
 
-export function startWorker<Data>(store: JobStore, name: string, processor: Processor<Data>, options: Omit<WorkerOptions, "connection"> = {}): Worker<Data> {
+/**
+ * A worker for platform-wide jobs. A job about one shop (its data has a `shopId`) can't use it: it goes through
+ * startShopWorker (jobs/shop-jobs.server.ts), which honours the shop's lifecycle.
+ */
+export function startWorker<Data>(
+  store: JobStore,
+  name: Data extends { shopId: unknown } ? "per-shop jobs go through startShopWorker" : string,
+  processor: Processor<Data>,
+  options: Omit<WorkerOptions, "connection"> = {},
+): Worker<Data> {
   return new Worker<Data>(name, processor, { ...options, connection: store.connection, prefix: store.prefix } as never, store.factory);
 }

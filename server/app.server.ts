@@ -6,16 +6,18 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
+import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
 import { buildForHost } from "./host-routes.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
-import { unavailableShopPage, unknownShopPage } from "./pages.ts";
+import { checkoutClosedPage, closedShopPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
 type Locals = { site: Site; origin: string; context: RequestContext };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
 
 function requestHost(req: Request, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
@@ -56,7 +58,12 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       }
       const shop = await registry.resolve(target);
       if (!shop) return res.status(404).type("html").send(unknownShopPage(config));
-      if (shop.status !== "active") return res.status(503).set("Retry-After", "3600").type("html").send(unavailableShopPage(config));
+      // The lifecycle decides, here and only here, whether a shop's address answers at all (tenants/lifecycle.ts).
+      const access = accessFor(shop.status);
+      if (access.storefront === "closed") return res.status(410).type("html").send(closedShopPage(config));
+      if (access.storefront === "unavailable") return res.status(503).set("Retry-After", "3600").type("html").send(unavailableShopPage(config));
+      // Checkout addresses (Shopify's /checkout and /checkouts/…) of a shop that takes no orders, whatever the route.
+      if (!access.checkout && CHECKOUT_PATH.test(req.path)) return res.status(503).type("html").send(checkoutClosedPage(config, shop.name));
       res.locals.site = { kind: "shop", shop, db: services.tenantDb(shop) };
       next();
     } catch (error) {

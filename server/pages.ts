@@ -1,3 +1,4 @@
+import { escapeXml } from "../shop/sitemap.server.ts";
 import { platformOrigin, type Config } from "./config.ts";
 
 function page(title: string, message: string, config: Config): string {
@@ -13,3 +14,9 @@ export const unknownShopPage = (config: Config) =>
   page("Shop not found", "There is no shop at this address. Check the spelling, or open your own shop on Bazaar.", config);
 
 export const unavailableShopPage = (config: Config) => page("Shop unavailable", "This shop is not available right now. Please come back later.", config);
+
+export const closedShopPage = (config: Config) => page("Shop closed", "This shop has closed and no longer takes orders.", config);
+
+/** A paused shop: its storefront is up, its checkout is not. The name comes from the registry, escaped. */
+export const checkoutClosedPage = (config: Config, shopName: string) =>
+  page("Checkout closed", `${escapeXml(shopName)} is not taking orders right now. You can still browse the shop; please come back later to buy.`, config);

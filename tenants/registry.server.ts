@@ -1,7 +1,7 @@
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import type { PlatformDb } from "../db/database.server.ts";
-import type { Shop, ShopStatus } from "../db/types.ts";
+import type { PlatformDatabase, Shop } from "../db/types.ts";
 import type { HostTarget } from "./hosts.ts";
 
 const CHANGE_CHANNEL = "bazaar_shop_changed";
@@ -23,25 +23,23 @@ export async function findShopByDomain(db: PlatformDb, hostname: string): Promis
   return shop ?? null;
 }
 
-/** Tells every process's registry cache that a shop's routing facts changed. */
-async function announceChange(db: PlatformDb, shopId: string): Promise<void> {
+/**
+ * Tells every process's registry cache that a shop's routing facts changed (in a transaction: on commit). The
+ * lifecycle (tenants/lifecycle.server.ts) is the only writer of a shop's status.
+ */
+export async function announceShopChange(db: Kysely<PlatformDatabase>, shopId: string): Promise<void> {
   await sql`select pg_notify(${CHANGE_CHANNEL}, ${shopId})`.execute(db);
-}
-
-export async function setShopStatus(db: PlatformDb, shopId: string, status: ShopStatus): Promise<void> {
-  await db.updateTable("platform.shops").set({ status }).where("id", "=", shopId).execute();
-  await announceChange(db, shopId);
 }
 
 /** The shop's display name lives in the registry; cached copies (storefront headers) must hear about it. */
 export async function renameShop(db: PlatformDb, shopId: string, name: string): Promise<void> {
   await db.updateTable("platform.shops").set({ name }).where("id", "=", shopId).execute();
-  await announceChange(db, shopId);
+  await announceShopChange(db, shopId);
 }
 
 export async function addShopDomain(db: PlatformDb, shopId: string, hostname: string): Promise<void> {
   await db.insertInto("platform.shop_domains").values({ shop_id: shopId, hostname: hostname.toLowerCase(), verified_at: null }).execute();
-  await announceChange(db, shopId);
+  await announceShopChange(db, shopId);
 }
 
 /**
@@ -70,11 +68,6 @@ export class ShopRegistry {
 
   invalidate(): void {
     this.cache.clear();
-  }
-
-  async setStatus(shopId: string, status: ShopStatus): Promise<void> {
-    await setShopStatus(this.db, shopId, status);
-    this.invalidate();
   }
 
   /** Subscribes to change notifications on a dedicated connection. */

@@ -1,6 +1,7 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, User } from "../db/types.ts";
 import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
+import { startTrial } from "./lifecycle.server.ts";
 import { provisionShopInTransaction, SlugUnavailableError } from "./provision.server.ts";
 import { SLUG_MESSAGES, slugProblem } from "./slugs.ts";
 
@@ -36,7 +37,8 @@ export async function signUpMerchant(db: PlatformDb, input: SignupInput): Promis
   try {
     return await db.transaction().execute(async (trx) => {
       const user = await createUser(trx, { email: input.email, password: input.password });
-      const shop = await provisionShopInTransaction(trx, { slug: input.slug, name: input.shopName.trim(), ownerId: user.id });
+      const provisioned = await provisionShopInTransaction(trx, { slug: input.slug, name: input.shopName.trim(), ownerId: user.id });
+      const shop = await startTrial(trx, provisioned.id);
       return { ok: true as const, user, shop };
     });
   } catch (error) {

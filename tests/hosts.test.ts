@@ -4,6 +4,8 @@ import { tenantDb } from "../tenants/handle.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { addShopDomain } from "../tenants/registry.server.ts";
+import { changeShopStatus } from "../tenants/lifecycle.server.ts";
+import { OPERATOR_CHANGE } from "./support/lifecycle.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { launch } from "./support/storefront.ts";
@@ -60,7 +62,7 @@ describe("host resolution over HTTP", () => {
     app = await startTestApp(t.url);
     proxied = await startTestApp(t.url, { TRUST_PROXY: "1" });
     const shut = await app.services.registry.resolve({ kind: "subdomain", slug: "shut" });
-    await app.services.registry.setStatus(shut!.id, "suspended");
+    await changeShopStatus(t.db, shut!.id, "suspend", { ...OPERATOR_CHANGE, registry: app.services.registry });
   });
 
   afterAll(async () => {
@@ -129,9 +131,9 @@ describe("host resolution over HTTP", () => {
 
   it("sees a reactivated shop on the next request", async () => {
     const shut = await app.services.registry.resolve({ kind: "subdomain", slug: "shut" });
-    await app.services.registry.setStatus(shut!.id, "active");
+    await changeShopStatus(t.db, shut!.id, "reactivate", { ...OPERATOR_CHANGE, registry: app.services.registry });
     expect((await app.request("shut.shops.test", "/")).status).toBe(200);
-    await app.services.registry.setStatus(shut!.id, "suspended");
+    await changeShopStatus(t.db, shut!.id, "suspend", { ...OPERATOR_CHANGE, registry: app.services.registry });
     expect((await app.request("shut.shops.test", "/")).status).toBe(503);
   });
 });

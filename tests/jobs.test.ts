@@ -75,7 +75,13 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
 
       // The recurring schedules are registered once, however often workers start, and retired ones are dropped.
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual(["purge-expired-auth", "purge-expired-shopper-records", "purge-stale-invitations"]);
+      expect(schedulers.map((s) => s.key).sort()).toEqual([
+        "freeze-lapsed-shops",
+        "purge-closed-shops",
+        "purge-expired-auth",
+        "purge-expired-shopper-records",
+        "purge-stale-invitations",
+      ]);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();

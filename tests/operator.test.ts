@@ -48,14 +48,18 @@ describe("operator console", () => {
     await replenishSpareShops(t.db, 2);
     const page = await app.request(PLATFORM, "/operator", { headers: { cookie: operatorCookie } });
     expect(page.body).toContain("Spare shops ready for signups: 2 of 2.");
-    expect(page.body.match(/name="shopId"/g)).toHaveLength(2);
+    expect(page.body.match(/href="\/operator\/shops\/\d+"/g)).toHaveLength(2);
   });
 
   it("suspends a shop, whose storefront then answers 'unavailable' while the other stays up, and reactivates it", async () => {
-    const post = (intent: string, shopId: string) =>
-      app.request(PLATFORM, "/operator", { method: "POST", form: { intent, shopId }, headers: { cookie: operatorCookie, origin: ORIGIN } });
+    const post = (intent: string, shopId: string, fields: Record<string, string> = {}) =>
+      app.request(PLATFORM, `/operator/shops/${shopId}`, {
+        method: "POST",
+        form: { intent, reason: "Checked by the operator test", ...fields },
+        headers: { cookie: operatorCookie, origin: ORIGIN },
+      });
     expect((await app.request("alpha.shops.test", "/")).status).toBe(200);
-    expect((await post("suspend", shopIds.alpha)).status).toBe(200);
+    expect((await post("suspend", shopIds.alpha, { confirm: "alpha" })).status).toBe(200);
     expect((await app.request("alpha.shops.test", "/")).status).toBe(503);
     expect((await app.request("beta.shops.test", "/")).status).toBe(200);
     expect((await post("reactivate", shopIds.alpha)).status).toBe(200);
@@ -63,12 +67,12 @@ describe("operator console", () => {
   });
 
   it("refuses an unknown action without changing anything", async () => {
-    const res = await app.request(PLATFORM, "/operator", {
+    const res = await app.request(PLATFORM, `/operator/shops/${shopIds.beta}`, {
       method: "POST",
-      form: { intent: "delete", shopId: shopIds.beta },
+      form: { intent: "delete", reason: "No" },
       headers: { cookie: operatorCookie, origin: ORIGIN },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     const beta = await t.db.selectFrom("platform.shops").select("status").where("id", "=", shopIds.beta).executeTakeFirstOrThrow();
     expect(beta.status).toBe("active");
   });

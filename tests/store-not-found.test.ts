@@ -7,6 +7,8 @@ import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { addShopDomain } from "../tenants/registry.server.ts";
+import { changeShopStatus } from "../tenants/lifecycle.server.ts";
+import { OPERATOR_CHANGE } from "./support/lifecycle.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { createProduct, launch, linkedStylesheets, variant } from "./support/storefront.ts";
@@ -40,7 +42,7 @@ beforeAll(async () => {
   await launch(southDb);
   await addShopDomain(t.db, north.id, "www.north-wares.example");
   app = await startTestApp(t.url, { PAGE_CACHE: "on" });
-  await app.services.registry.setStatus(shut.id, "suspended");
+  await changeShopStatus(t.db, shut.id, "suspend", { ...OPERATOR_CHANGE, registry: app.services.registry });
 });
 afterAll(async () => {
   await app?.close();

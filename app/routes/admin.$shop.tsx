@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { shopOrigin } from "../../server/config.ts";
 import { can, type Capability } from "../../shop/permissions.ts";
+import { adminAllows, STATUS_LABELS, statusExplanation } from "../../tenants/lifecycle.ts";
 import { PlatformHeader } from "../components/platform-header.tsx";
 import { requireMember } from "../utils/guards.server.ts";
 
@@ -18,20 +19,25 @@ const SECTIONS: { to: string; label: string; capability: Capability }[] = [
   { to: "settings", label: "Settings", capability: "settings" },
   { to: "staff", label: "Staff", capability: "staff" },
   { to: "audit", label: "Audit log", capability: "audit" },
+  { to: "billing", label: "Plan & billing", capability: "billing" },
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { shop, role } = await requireMember(context, request, params.shop);
+  // The layout shows in every state; the pages in it need the whole admin unless they say otherwise.
+  const { shop, role } = await requireMember(context, request, params.shop, "notice");
+  const open = adminAllows(shop.status, "full");
   return {
     email: context.user!.email,
     shop: { slug: shop.slug, name: shop.name, status: shop.status, storefrontUrl: shopOrigin(context.services.config, shop.slug) },
     role,
-    sections: SECTIONS.filter((s) => can(role, s.capability)).map(({ to, label }) => ({ to, label })),
+    // A shop whose admin is closed shows only its billing page, to every member: that is where it says why.
+    sections: open ? SECTIONS.filter((s) => can(role, s.capability)).map(({ to, label }) => ({ to, label })) : [{ to: "billing", label: "Plan & billing" }],
+    notice: shop.status === "active" ? null : { label: STATUS_LABELS[shop.status], text: statusExplanation(shop), status: shop.status },
   };
 }
 
 export default function ShopAdminLayout() {
-  const { email, shop, sections } = useLoaderData<typeof loader>();
+  const { email, shop, sections, notice } = useLoaderData<typeof loader>();
   return (
     <>
       <PlatformHeader email={email}>
@@ -49,6 +55,12 @@ export default function ShopAdminLayout() {
           ))}
         </nav>
         <div className="admin-main">
+          {notice ? (
+            <p className={`lifecycle-notice ${notice.status}`} role="status">
+              <strong>{notice.label}.</strong> {notice.text}{" "}
+              {sections.some((s) => s.to === "billing") ? <Link to={`/admin/${shop.slug}/billing`}>Plan &amp; billing</Link> : null}
+            </p>
+          ) : null}
           <Outlet />
         </div>
       </div>

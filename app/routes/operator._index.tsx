@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { STATUS_LABELS } from "../../tenants/lifecycle.ts";
 import { shopOrigin } from "../../server/config.ts";
 import { PlatformHeader } from "../components/platform-header.tsx";
 import { countSpareShops } from "../domain.server.ts";
@@ -30,18 +30,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     spareTarget: context.services.config.spareShops,
     shops: shops.map((s) => ({ ...s, url: shopOrigin(context.services.config, s.slug), created_at: s.created_at.toISOString().slice(0, 10) })),
   };
-}
-
-export async function action({ request, context }: ActionFunctionArgs) {
-  requireOperator(context, request);
-  const form = await request.formData();
-  const shopId = String(form.get("shopId") ?? "");
-  const intent = form.get("intent");
-  if (!/^\d+$/.test(shopId) || (intent !== "suspend" && intent !== "reactivate")) {
-    return data({ error: "Unknown shop or action." }, { status: 400 });
-  }
-  await context.services.registry.setStatus(shopId, intent === "suspend" ? "suspended" : "active");
-  return { error: null };
 }
 
 export default function OperatorConsole() {
@@ -81,23 +69,12 @@ export default function OperatorConsole() {
                   <div className="muted">{shop.slug}</div>
                 </td>
                 <td>
-                  <span className={`status ${shop.status}`}>{shop.status}</span>
+                  <span className={`status ${shop.status}`}>{STATUS_LABELS[shop.status]}</span>
                 </td>
                 <td>{shop.plan}</td>
                 <td>{shop.created_at}</td>
                 <td>
-                  <Form method="post">
-                    <input type="hidden" name="shopId" value={shop.id} />
-                    {shop.status === "active" ? (
-                      <button className="danger" name="intent" value="suspend">
-                        Suspend
-                      </button>
-                    ) : (
-                      <button name="intent" value="reactivate">
-                        Reactivate
-                      </button>
-                    )}
-                  </Form>
+                  <Link to={`/operator/shops/${shop.id}`}>Manage {shop.name}</Link>
                 </td>
               </tr>
             ))}

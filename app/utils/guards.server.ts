@@ -4,6 +4,7 @@ import type { Shop, MemberRole } from "../../db/types.ts";
 import type { Actor } from "../../shop/audit.server.ts";
 import { can, type Capability } from "../../shop/permissions.ts";
 import { findMembership, type Membership } from "../../tenants/accounts.server.ts";
+import { adminAllows, type StateAccess } from "../../tenants/lifecycle.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 
 function notFound(): Response {
@@ -34,11 +35,21 @@ export function requireUser(context: AppLoadContext, request: Request) {
 /**
  * The signed-in merchant's membership of the shop named in the URL. Anyone
  * else gets a 404, the same as for a shop that doesn't exist.
+ *
+ * Every admin page needs the whole admin unless it says otherwise: a shop whose
+ * lifecycle state closes the admin (frozen, suspended, closed; tenants/lifecycle.ts)
+ * sends every other page and action to its billing page, which says why.
  */
-export async function requireMember(context: AppLoadContext, request: Request, slug: string | undefined): Promise<Membership> {
+export async function requireMember(
+  context: AppLoadContext,
+  request: Request,
+  slug: string | undefined,
+  adminAccess: StateAccess["admin"] = "full",
+): Promise<Membership> {
   const { user } = requireUser(context, request);
   const membership = slug ? await findMembership(context.services.db, user.id, slug) : null;
   if (!membership) throw notFound();
+  if (!adminAllows(membership.shop.status, adminAccess)) throw redirect(`/admin/${encodeURIComponent(membership.shop.slug)}/billing`);
   return membership;
 }
 
@@ -56,8 +67,14 @@ export interface ShopAdmin {
  * shop's handle. Without the capability the page is forbidden (403); a
  * non-member sees the same 404 as for a shop that doesn't exist.
  */
-export async function requireShopAdmin(context: AppLoadContext, request: Request, slug: string | undefined, capability: Capability): Promise<ShopAdmin> {
-  const { shop, role } = await requireMember(context, request, slug);
+export async function requireShopAdmin(
+  context: AppLoadContext,
+  request: Request,
+  slug: string | undefined,
+  capability: Capability,
+  adminAccess: StateAccess["admin"] = "full",
+): Promise<ShopAdmin> {
+  const { shop, role } = await requireMember(context, request, slug, adminAccess);
   if (!can(role, capability)) throw new Response("You don't have permission to do this.", { status: 403 });
   const user = context.user!;
   return { shop, role, db: context.services.tenantDb(shop), actor: { userId: user.id, email: user.email, ip: context.clientAddress } };

@@ -1,11 +1,13 @@
 import type { Job } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
+import type { Shop } from "../../db/types.ts";
 import type { Actor } from "../../shop/audit.server.ts";
 import { bufferSource, type ImportReport } from "../../shop/csv/import.server.ts";
 import { failImport, getTransfer, runImport, transferFileKey } from "../../shop/csv/transfers.server.ts";
 import type { MediaStorage } from "../../shop/storage.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
-import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+import { openQueue, type JobStore } from "../queues.server.ts";
+import { startShopWorker } from "../shop-jobs.server.ts";
 
 export const CATALOGUE_TRANSFERS_QUEUE = "catalogue-transfers";
 
@@ -32,20 +34,19 @@ async function transferActor(db: PlatformDb, createdBy: string): Promise<Actor> 
 }
 
 /**
- * Runs one queued import. Plain function so the worker and tests run the same
- * thing. A transfer already finished (the job delivered twice) is left alone;
- * one interrupted mid-way runs again, which is safe because rows are matched
- * to products by handle.
+ * Runs one queued import for its shop, which runShopJob looked up in the registry and found allowed to run jobs.
+ * A transfer already finished (the job delivered twice) is left alone; one interrupted mid-way runs again, which
+ * is safe because rows are matched to products by handle.
  */
-export async function runCatalogueTransfer(
+async function runCatalogueTransfer(
   db: PlatformDb,
   storage: MediaStorage,
   job: Pick<Job<CatalogueTransferJob>, "data" | "updateProgress">,
+  shop: Shop,
 ): Promise<Pick<ImportReport, "created" | "updated" | "skipped"> | null> {
-  const { shopId, transferId } = job.data;
-  if (!RECORD_ID.test(String(shopId)) || !RECORD_ID.test(String(transferId))) throw new Error("malformed catalogue transfer job");
-  const shop = await db.selectFrom("platform.shops").selectAll().where("id", "=", shopId).executeTakeFirst();
-  if (!shop) throw new Error(`catalogue transfer for unknown shop ${shopId}`);
+  const { transferId } = job.data;
+  if (!RECORD_ID.test(String(transferId))) throw new Error("malformed catalogue transfer job");
+  const shopId = shop.id;
   const shopDb = tenantDb(db, shop.schema_name);
   const transfer = await getTransfer(shopDb, transferId);
   if (!transfer || transfer.kind !== "import") throw new Error(`shop ${shopId} has no import ${transferId}`);
@@ -72,7 +73,22 @@ export async function runCatalogueTransfer(
   }
 }
 
+/** A queued import of a shop whose lifecycle stops its jobs fails with a message the merchant sees when back. */
+async function skipCatalogueTransfer(db: PlatformDb, storage: MediaStorage, job: Job<CatalogueTransferJob>, shop: Shop): Promise<void> {
+  const shopDb = tenantDb(db, shop.schema_name);
+  const transfer = RECORD_ID.test(String(job.data.transferId)) ? await getTransfer(shopDb, job.data.transferId) : undefined;
+  if (!transfer || transfer.kind !== "import" || transfer.status === "done" || transfer.status === "failed") return;
+  await failImport(shopDb, await transferActor(db, transfer.created_by), transfer, "The import didn't run because the shop was not open. Upload the file again.");
+  await storage.delete(transferFileKey(shop.id, transfer));
+}
+
 export function startCatalogueTransferWorker(store: JobStore, db: PlatformDb, storage: MediaStorage) {
   // Two at once: one shop's 50,000-row import must not hold up every other shop's.
-  return startWorker<CatalogueTransferJob>(store, CATALOGUE_TRANSFERS_QUEUE, (job) => runCatalogueTransfer(db, storage, job), { concurrency: 2 });
+  return startShopWorker<CatalogueTransferJob, Awaited<ReturnType<typeof runCatalogueTransfer>>>(
+    store,
+    db,
+    CATALOGUE_TRANSFERS_QUEUE,
+    { run: (job, shop) => runCatalogueTransfer(db, storage, job, shop), skipped: (job, shop) => skipCatalogueTransfer(db, storage, job, shop) },
+    { concurrency: 2 },
+  );
 }

@@ -1,13 +1,15 @@
 import type { Job } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
+import { platformOrigin, readConfig } from "../../server/config.ts";
+import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
-export type MaintenanceTask = "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations";
+export type MaintenanceTask = "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations" | "freeze-lapsed-shops" | "purge-closed-shops";
 export type MaintenanceJob = { task: MaintenanceTask };
 
 const HOURLY = 60 * 60 * 1000;
@@ -15,6 +17,10 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
   "purge-expired-auth": HOURLY,
   "purge-expired-shopper-records": HOURLY,
   "purge-stale-invitations": 24 * HOURLY,
+  // Trials that ended and invoices unpaid past the grace period (tenants/lifecycle.server.ts).
+  "freeze-lapsed-shops": HOURLY,
+  // Closed shops whose retention period is over lose their schema.
+  "purge-closed-shops": 24 * HOURLY,
 };
 
 /** Expired carts, shopper sessions and old login failures, one shop at a time (never a cross-shop query). */
@@ -40,6 +46,10 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return purgeShopperRecordsInEveryShop(db);
     case "purge-stale-invitations":
       return purgeStaleInvitations(db);
+    case "freeze-lapsed-shops":
+      return { frozen: await freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()) }) };
+    case "purge-closed-shops":
+      return { purged: await purgeClosedShops(db) };
     default:
       throw new Error(`unknown maintenance task: ${String((job.data as { task: unknown }).task)}`);
   }

@@ -1,0 +1,151 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { platformOrigin } from "../../server/config.ts";
+import { can } from "../../shop/permissions.ts";
+import { adminAllows, availableEvents, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
+import { Field } from "../components/field.tsx";
+import { changeShopStatus, LifecycleError, shopStatusHistory } from "../domain.server.ts";
+import { requireMember, requireShopAdmin } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Plan & billing · Bazaar admin" }];
+
+/** What the owner may do to their own shop from here; the operator's events stay in the console. */
+const MERCHANT_EVENTS: readonly LifecycleEvent[] = ["pause", "resume", "close"];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  // Every member of a shop in any state reaches this page: it is where a closed admin says why.
+  const { shop, role } = await requireMember(context, request, params.shop, "notice");
+  const manage = can(role, "billing") && adminAllows(shop.status, "billing");
+  const history = await shopStatusHistory(context.services.db, shop.id, 20);
+  return {
+    shop: { slug: shop.slug, name: shop.name, status: shop.status, label: STATUS_LABELS[shop.status], explanation: statusExplanation(shop) },
+    events: manage ? availableEvents(shop.status, "merchant").filter((e) => MERCHANT_EVENTS.includes(e)) : [],
+    history: history.map((h) => ({
+      id: h.id,
+      at: h.created_at.toISOString().slice(0, 16).replace("T", " "),
+      from: STATUS_LABELS[h.from_status],
+      to: STATUS_LABELS[h.to_status],
+      reason: h.reason,
+      by: h.actor_kind === "operator" ? "Bazaar" : h.actor_kind === "merchant" ? h.actor_email : h.actor_kind === "billing" ? "Billing" : "Automatic",
+    })),
+  };
+}
+
+type ActionResult = { errors: { event?: string; confirm?: string }; done: string | null };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { shop, actor } = await requireShopAdmin(context, request, params.shop, "billing", "billing");
+  const form = await request.formData();
+  const event = MERCHANT_EVENTS.find((e) => e === form.get("intent"));
+  if (!event) return data<ActionResult>({ errors: { event: "Unknown action." }, done: null }, { status: 400 });
+  if (event === "close" && String(form.get("confirm") ?? "").trim() !== shop.slug) {
+    return data<ActionResult>({ errors: { confirm: `Type ${shop.slug} to confirm that you want to close the shop.` }, done: null }, { status: 400 });
+  }
+  try {
+    const changed = await changeShopStatus(context.services.db, shop.id, event, {
+      actor: { kind: "merchant", email: actor.email },
+      platformOrigin: platformOrigin(context.services.config),
+      registry: context.services.registry,
+    });
+    return data<ActionResult>({ errors: {}, done: `${shop.name} is now ${STATUS_LABELS[changed.status].toLowerCase()}.` });
+  } catch (error) {
+    if (error instanceof LifecycleError) return data<ActionResult>({ errors: { event: error.message }, done: null }, { status: 409 });
+    throw error;
+  }
+}
+
+export default function Billing() {
+  const { shop, events, history } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <h1>Plan &amp; billing</h1>
+      {result?.done ? (
+        <p className="flash" role="status">
+          {result.done}
+        </p>
+      ) : null}
+      {result?.errors.event ? (
+        <p className="banner" role="alert">
+          {result.errors.event}
+        </p>
+      ) : null}
+      <section className="card stack" aria-labelledby="state-heading">
+        <h2 id="state-heading">
+          {shop.name}: <span className={`status ${shop.status}`}>{shop.label}</span>
+        </h2>
+        <p>{shop.explanation}</p>
+        {events.includes("pause") ? (
+          <Form method="post">
+            <p className="hint">Pausing keeps the storefront up for browsing and closes checkout until you resume.</p>
+            <button type="submit" name="intent" value="pause" className="secondary">
+              Pause {shop.name}
+            </button>
+          </Form>
+        ) : null}
+        {events.includes("resume") ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="resume">
+              Resume {shop.name}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      {events.includes("close") ? (
+        <section className="card stack" aria-labelledby="close-heading">
+          <h2 id="close-heading">Close the shop</h2>
+          <p>
+            The storefront goes away and the admin closes. Bazaar keeps the shop&apos;s data for the retention period, then deletes it for good; write to
+            support before then to reopen.
+          </p>
+          <Form method="post" className="stack" noValidate>
+            <Field label={`Type ${shop.slug} to confirm`} name="confirm" error={result?.errors.confirm}>
+              <input
+                id="confirm"
+                name="confirm"
+                autoComplete="off"
+                aria-invalid={Boolean(result?.errors.confirm)}
+                aria-describedby={result?.errors.confirm ? "confirm-error" : undefined}
+              />
+            </Field>
+            <div>
+              <button type="submit" name="intent" value="close" className="danger">
+                Close {shop.name}
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+      <section className="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        {history.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>When (UTC)</th>
+                <th>Change</th>
+                <th>By</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.id}>
+                  <td>{h.at}</td>
+                  <td>
+                    {h.from} → {h.to}
+                  </td>
+                  <td>{h.by}</td>
+                  <td>{h.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No changes yet.</p>
+        )}
+      </section>
+    </>
+  );
+}

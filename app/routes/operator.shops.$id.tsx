@@ -1,0 +1,250 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { platformOrigin, shopOrigin } from "../../server/config.ts";
+import { availableEvents, EVENT_LABELS, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
+import { Field } from "../components/field.tsx";
+import { changeShopStatus, LifecycleError, shopStatusHistory } from "../domain.server.ts";
+import { PlatformHeader } from "../components/platform-header.tsx";
+import { requireOperator } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shop.name ?? "Shop"} · Operator console · Bazaar` }];
+
+const SHOP_ID = /^[1-9]\d{0,17}$/;
+/** Events that take the shop away from its merchant or its shoppers: the operator types the shop's slug to confirm. */
+const CONFIRMED: readonly LifecycleEvent[] = ["suspend", "close"];
+const DAY = 86_400_000;
+
+async function findShop(context: LoaderFunctionArgs["context"], id: string | undefined) {
+  const shop = id && SHOP_ID.test(id) ? await context.services.db.selectFrom("platform.shops").selectAll().where("id", "=", id).executeTakeFirst() : undefined;
+  if (!shop) throw new Response("Not found", { status: 404 });
+  return shop;
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const operator = requireOperator(context, request);
+  const shop = await findShop(context, params.id);
+  const [owners, history] = await Promise.all([
+    context.services.db
+      .selectFrom("platform.memberships as m")
+      .innerJoin("platform.users as u", "u.id", "m.user_id")
+      .select(["u.email", "m.role"])
+      .where("m.shop_id", "=", shop.id)
+      .orderBy("m.created_at")
+      .execute(),
+    shopStatusHistory(context.services.db, shop.id),
+  ]);
+  const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
+  return {
+    email: operator.email,
+    shop: {
+      id: shop.id,
+      slug: shop.slug,
+      name: shop.name,
+      plan: shop.plan,
+      status: shop.status,
+      label: STATUS_LABELS[shop.status],
+      explanation: statusExplanation(shop),
+      reason: shop.status_reason,
+      since: day(shop.status_changed_at),
+      trialEndsAt: day(shop.trial_ends_at),
+      purgeAfter: day(shop.purge_after),
+      purged: Boolean(shop.purged_at),
+      url: shopOrigin(context.services.config, shop.slug),
+      createdAt: day(shop.created_at),
+    },
+    members: owners,
+    events: shop.purged_at ? [] : availableEvents(shop.status, "operator"),
+    history: history.map((h) => ({
+      id: h.id,
+      at: h.created_at.toISOString().slice(0, 16).replace("T", " "),
+      event: h.event,
+      from: STATUS_LABELS[h.from_status],
+      to: STATUS_LABELS[h.to_status],
+      reason: h.reason,
+      by: h.actor_email || h.actor_kind,
+    })),
+  };
+}
+
+type ActionResult = { event: LifecycleEvent | null; errors: { event?: string; reason?: string; confirm?: string; days?: string }; done: string | null };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const operator = requireOperator(context, request);
+  const shop = await findShop(context, params.id);
+  const form = await request.formData();
+  const event = availableEvents(shop.status, "operator").find((e) => e === form.get("intent")) ?? null;
+  const fail = (errors: ActionResult["errors"], status = 400) => data<ActionResult>({ event, errors, done: null }, { status });
+  if (!event) return fail({ event: `A shop that is ${STATUS_LABELS[shop.status].toLowerCase()} can't do that.` }, 409);
+  const errors: ActionResult["errors"] = {};
+  if (CONFIRMED.includes(event) && String(form.get("confirm") ?? "").trim() !== shop.slug) errors.confirm = `Type ${shop.slug} to confirm.`;
+  let trialEndsAt: Date | undefined;
+  if (event === "extend-trial") {
+    const days = String(form.get("days") ?? "").trim();
+    if (!/^\d{1,3}$/.test(days) || Number(days) < 1 || Number(days) > 365) errors.days = "Enter a number of days from 1 to 365.";
+    else trialEndsAt = new Date(Math.max(Date.now(), shop.trial_ends_at?.getTime() ?? 0) + Number(days) * DAY);
+  }
+  if (Object.keys(errors).length) return fail(errors);
+  try {
+    const changed = await changeShopStatus(context.services.db, shop.id, event, {
+      actor: { kind: "operator", email: operator.email },
+      reason: String(form.get("reason") ?? ""),
+      trialEndsAt,
+      platformOrigin: platformOrigin(context.services.config),
+      registry: context.services.registry,
+    });
+    return data<ActionResult>({ event, errors: {}, done: `${shop.name} is now ${STATUS_LABELS[changed.status].toLowerCase()}. The owner has been emailed.` });
+  } catch (error) {
+    if (error instanceof LifecycleError) return fail({ [error.field]: error.message });
+    throw error;
+  }
+}
+
+export default function OperatorShop() {
+  const { email, shop, members, events, history } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <PlatformHeader email={email}>
+        <Link to="/operator">Operator console</Link>
+      </PlatformHeader>
+      <main className="wide stack">
+        <h1>{shop.name}</h1>
+        {result?.done ? (
+          <p className="flash" role="status">
+            {result.done}
+          </p>
+        ) : null}
+        {result?.errors.event ? (
+          <p className="banner" role="alert">
+            {result.errors.event}
+          </p>
+        ) : null}
+        <section className="card stack" aria-labelledby="state-heading">
+          <h2 id="state-heading">
+            Status: <span className={`status ${shop.status}`}>{shop.label}</span>
+          </h2>
+          <dl className="facts">
+            <dt>Address</dt>
+            <dd>
+              <a href={shop.url}>{shop.url}</a>
+            </dd>
+            <dt>Plan</dt>
+            <dd>{shop.plan}</dd>
+            <dt>Since</dt>
+            <dd>{shop.since}</dd>
+            {shop.reason ? (
+              <>
+                <dt>Reason</dt>
+                <dd>{shop.reason}</dd>
+              </>
+            ) : null}
+            {shop.trialEndsAt ? (
+              <>
+                <dt>Trial ends</dt>
+                <dd>{shop.trialEndsAt}</dd>
+              </>
+            ) : null}
+            {shop.purgeAfter ? (
+              <>
+                <dt>{shop.purged ? "Data deleted" : "Data deleted after"}</dt>
+                <dd>{shop.purgeAfter}</dd>
+              </>
+            ) : null}
+            <dt>Created</dt>
+            <dd>{shop.createdAt}</dd>
+            <dt>Members</dt>
+            <dd>
+              {members.map((m) => (
+                <div key={m.email}>
+                  {m.email} <span className="muted">({m.role})</span>
+                </div>
+              ))}
+            </dd>
+          </dl>
+          <p className="muted">The merchant reads: {shop.explanation}</p>
+        </section>
+        {events.map((event) => (
+          <LifecycleAction key={event} event={event} shop={shop} result={result?.event === event ? result : undefined} />
+        ))}
+        <section className="card" aria-labelledby="history-heading">
+          <h2 id="history-heading">History</h2>
+          {history.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th>When (UTC)</th>
+                  <th>Change</th>
+                  <th>By</th>
+                  <th>Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr key={h.id}>
+                    <td>{h.at}</td>
+                    <td>
+                      {h.event}: {h.from} → {h.to}
+                    </td>
+                    <td>{h.by}</td>
+                    <td>{h.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">No changes yet.</p>
+          )}
+        </section>
+      </main>
+    </>
+  );
+}
+
+const EXPLAIN: Record<LifecycleEvent, string> = {
+  activate: "Ends the trial now and treats the shop as a paying one.",
+  pause: "Keeps the storefront up for browsing and closes checkout.",
+  resume: "Opens checkout again.",
+  freeze: "",
+  unfreeze: "Gives the merchant the whole admin and the storefront back, as if the invoice were paid.",
+  suspend:
+    'The storefront answers "Shop unavailable", the admin closes to everything but a notice with your reason, and background jobs stop. Nothing is deleted.',
+  reactivate: "Returns the shop to the state it was in before the suspension.",
+  "extend-trial": "Gives the shop more free days; a frozen shop whose trial ended opens again.",
+  close: "Closes the storefront and the admin; the data is deleted after the retention period.",
+  reopen: "Brings a closed shop back, as it was before closing.",
+};
+
+function LifecycleAction({ event, shop, result }: { event: LifecycleEvent; shop: { slug: string; name: string }; result?: ActionResult }) {
+  const errors = result?.errors ?? {};
+  const id = (name: string) => `${event}-${name}`;
+  const danger = event === "suspend" || event === "close";
+  return (
+    <section className="card stack" aria-labelledby={id("heading")}>
+      <h2 id={id("heading")}>
+        {EVENT_LABELS[event]} {shop.name}
+      </h2>
+      <p className="muted">{EXPLAIN[event]}</p>
+      <Form method="post" className="stack" noValidate>
+        {event === "extend-trial" ? (
+          <Field label="More days" name={id("days")} error={errors.days}>
+            <input id={id("days")} name="days" inputMode="numeric" className="short" defaultValue="14" aria-invalid={Boolean(errors.days)} />
+          </Field>
+        ) : null}
+        <Field label="Reason (the merchant sees it)" name={id("reason")} error={errors.reason}>
+          <textarea id={id("reason")} name="reason" maxLength={500} rows={2} aria-invalid={Boolean(errors.reason)} />
+        </Field>
+        {CONFIRMED.includes(event) ? (
+          <Field label={`Type ${shop.slug} to confirm`} name={id("confirm")} error={errors.confirm}>
+            <input id={id("confirm")} name="confirm" autoComplete="off" aria-invalid={Boolean(errors.confirm)} />
+          </Field>
+        ) : null}
+        <div>
+          <button type="submit" name="intent" value={event} className={danger ? "danger" : undefined}>
+            {EVENT_LABELS[event]} {shop.name}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
