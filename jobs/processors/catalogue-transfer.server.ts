@@ -78,7 +78,12 @@ async function skipCatalogueTransfer(db: PlatformDb, storage: MediaStorage, job:
   const shopDb = tenantDb(db, shop.schema_name);
   const transfer = RECORD_ID.test(String(job.data.transferId)) ? await getTransfer(shopDb, job.data.transferId) : undefined;
   if (!transfer || transfer.kind !== "import" || transfer.status === "done" || transfer.status === "failed") return;
-  await failImport(shopDb, await transferActor(db, transfer.created_by), transfer, "The import didn't run because the shop was not open. Upload the file again.");
+  await failImport(
+    shopDb,
+    await transferActor(db, transfer.created_by),
+    transfer,
+    "The import didn't run because the shop was not open. Upload the file again.",
+  );
   await storage.delete(transferFileKey(shop.id, transfer));
 }
 
