@@ -176,6 +176,21 @@ export {
   updateOperatorSettings,
   type OperatorSettings,
 } from "../tenants/lifecycle.server.ts";
+export {
+  changeShopPlan,
+  describePlan,
+  listPlans,
+  planOf,
+  planToInput,
+  PlanValidationError,
+  pricingData,
+  savePlan,
+  shopUsage,
+  usageLines,
+  type PlanErrors,
+  type PlanInput,
+  type PlanSummary,
+} from "../tenants/plans.server.ts";
 export { countSpareShops } from "../tenants/provision.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
 export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";

@@ -5,6 +5,7 @@ import * as staff from "./migrations/0002_staff.ts";
 import * as extensions from "./migrations/0003_extensions.ts";
 import * as spareShops from "./migrations/0004_spare_shops.ts";
 import * as shopLifecycle from "./migrations/0005_shop_lifecycle.ts";
+import * as plans from "./migrations/0006_plans.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0003_extensions": extensions,
   "0004_spare_shops": spareShops,
   "0005_shop_lifecycle": shopLifecycle,
+  "0006_plans": plans,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

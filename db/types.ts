@@ -18,6 +18,7 @@ export interface PlatformDatabase {
   "platform.invitations": InvitationsTable;
   "platform.shop_status_changes": ShopStatusChangesTable;
   "platform.operator_settings": OperatorSettingsTable;
+  "platform.plans": PlansTable;
 }
 
 export interface ShopsTable {
@@ -40,7 +41,30 @@ export interface ShopsTable {
   /** A closed shop's schema is dropped after this time; set on closing from the retention period. */
   purge_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   purged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The plan price locked for the current billing period (minor units of billed_currency); null before the first. */
+  billed_price: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  billed_currency: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/** A plan merchants subscribe to; money in integer minor units of `currency`, the fee in basis points. */
+export interface PlansTable {
+  id: string;
+  name: string;
+  monthly_price: ColumnType<string, number | string | bigint, number | string | bigint>;
+  paused_price: ColumnType<string, number | string | bigint, number | string | bigint>;
+  currency: string;
+  /** The platform's fee on each sale, as the payment's application_fee_amount: 200 is 2 %. */
+  fee_bp: number;
+  /** Null: unlimited. */
+  max_products: number | null;
+  max_staff: number | null;
+  max_storage_mb: number | null;
+  position: ColumnType<number, number | undefined, number>;
+  public: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type Plan = Selectable<PlansTable>;
 
 export type StatusActorKind = "operator" | "merchant" | "system" | "billing";
 

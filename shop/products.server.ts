@@ -1,6 +1,7 @@
 import { isUniqueViolation } from "../db/errors.ts";
 import type { ProductStatus } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
+import { PlanLimitError, type PlanLimit } from "../tenants/plan-limits.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
@@ -132,7 +133,9 @@ export class ProductValidationError extends Error {
 
 /**
  * Creates (no `productId`) or updates a product with its options and variants,
- * in one transaction: a bad product never leaves half of itself behind.
+ * in one transaction: a bad product never leaves half of itself behind. With a
+ * `productLimit` (the shop's plan), creating one more than it allows throws
+ * PlanLimitError.
  * Variants are matched by their option values, so their ids (and anything
  * pointing at them) survive edits. A changed handle keeps redirecting.
  */
@@ -141,6 +144,7 @@ export async function saveProduct(
   actor: Actor,
   input: ProductInput,
   productId?: string,
+  { productLimit }: { productLimit?: PlanLimit } = {},
 ): Promise<{ id: string; handle: string; created: boolean }> {
   if (productId !== undefined && !isRecordId(productId)) throw new ProductValidationError({ product: "This product no longer exists." });
   const errors = validateProduct(input);
@@ -161,7 +165,7 @@ export async function saveProduct(
   };
 
   try {
-    return await writeProduct(db, actor, input, values, productId);
+    return await writeProduct(db, actor, input, values, productId, productLimit);
   } catch (error) {
     // Two saves racing for one handle: the loser hears about it like any other taken handle.
     if (isUniqueViolation(error, "products_handle_key")) throw new ProductValidationError({ handle: "Another product uses this handle." });
@@ -181,7 +185,7 @@ type ProductValues = {
   seo_description: string;
 };
 
-function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: ProductValues, productId?: string) {
+function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: ProductValues, productId?: string, productLimit?: PlanLimit) {
   const { handle } = values;
   return db.transaction().execute(async (trx) => {
     let id: string;
@@ -203,6 +207,15 @@ function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: P
           .execute();
       }
     } else {
+      if (productLimit) {
+        // The settings row serialises creations, so two saves can't both take the last place on the plan.
+        await trx.selectFrom("settings").select("singleton").forUpdate().execute();
+        const { n } = await trx
+          .selectFrom("products")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow();
+        if (Number(n) >= productLimit.max) throw new PlanLimitError("products", productLimit.max, productLimit.planName);
+      }
       const row = await trx
         .insertInto("products")
         .values({ ...values, published_at: values.status === "active" ? new Date() : null })

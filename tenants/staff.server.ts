@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { sql, type Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { MemberRole, PlatformDatabase, Shop, User } from "../db/types.ts";
 import { recordAudit, type Actor } from "../shop/audit.server.ts";
@@ -7,6 +7,8 @@ import { sendMail, type MailMessage } from "../shop/mail.server.ts";
 import { can, invitableRoles } from "../shop/permissions.ts";
 import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
 import { tenantDb } from "./handle.server.ts";
+import { PlanLimitError } from "./plan-limits.ts";
+import { countStaffSeats, planOf } from "./plans.server.ts";
 
 /*
  * Memberships and invitations are registry tables (`platform`), so staff
@@ -26,13 +28,13 @@ export interface StaffActor {
   role: MemberRole;
 }
 
-export type StaffErrors = Partial<Record<"email" | "role" | "member" | "invitation", string>>;
+export type StaffErrors = Partial<Record<"email" | "role" | "member" | "invitation" | "planLimit", string>>;
 
-/** A refused staff change: 400 (bad input), 403 (not allowed for this role), 404 (no such member here) or 503 (mail down). */
+/** A refused staff change: 400 (bad input), 403 (not allowed for this role), 404 (no such member here), 409 (the plan's limit) or 503 (mail down). */
 export class StaffError extends Error {
   constructor(
     readonly errors: StaffErrors,
-    readonly status: 400 | 403 | 404 | 503 = 400,
+    readonly status: 400 | 403 | 404 | 409 | 503 = 400,
   ) {
     super(Object.values(errors).join(" "));
   }
@@ -148,6 +150,14 @@ export function invitationEmail(invitation: { shopName: string; inviterEmail: st
   };
 }
 
+/** Staff accounts count against the plan (countStaffSeats). Run with the shop locked. */
+async function refuseBeyondStaffLimit(trx: Kysely<PlatformDatabase>, shop: Shop, email: string): Promise<void> {
+  const plan = await planOf(trx, shop);
+  if (plan.max_staff !== null && (await countStaffSeats(trx, shop.id, email)) >= plan.max_staff) {
+    throw new StaffError({ planLimit: new PlanLimitError("staff", plan.max_staff, plan.name).message }, 409);
+  }
+}
+
 export interface InviteOptions {
   /** e.g. https://bazaar.example; the link is <platformOrigin>/invitations/<token>. */
   platformOrigin: string;
@@ -201,6 +211,7 @@ export async function inviteStaff(
     if (pending.some((p) => !allowed.includes(p.role))) {
       throw new StaffError({ email: `An owner has already invited ${email} as admin; only an owner can change that invitation.` });
     }
+    await refuseBeyondStaffLimit(trx, shop, email);
     if (pending.length)
       await trx
         .deleteFrom("platform.invitations")

@@ -12,6 +12,7 @@ import type { CatalogueTransfer } from "../shop/csv/transfers.server.ts";
 import { LocalDiskStorage } from "../shop/storage.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
+import { changeShopPlan } from "../tenants/plans.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import {
   catalogueSnapshot,
@@ -329,6 +330,8 @@ describe("importing through the admin, as a job", () => {
       name: "Job Shop",
       ownerId: (await t.db.selectFrom("platform.users").select("id").where("email", "=", "owner@example.com").executeTakeFirstOrThrow()).id,
     });
+    // 500 products: more than the Starter plan allows (plan limits are tests/plans.test.ts's).
+    await changeShopPlan(t.db, shop.id, "pro", { kind: "operator" });
     const db = tenantDb(t.db, shop.schema_name);
     const csv = generatedCsv(500, { badPriceEvery: 125 });
     const res = await upload("jobshop", csv, ownerCookie, "big-catalogue.csv");

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop, User } from "../db/types.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
+import { changeShopPlan } from "../tenants/plans.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { acceptInvitation, changeMemberRole, inviteStaff, StaffError } from "../tenants/staff.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
@@ -68,6 +69,8 @@ beforeAll(async () => {
   const southOwner = await createUser(t.db, { email: "owner@south.example", password: PASSWORD });
   north = await provisionShop(t.db, { slug: "north", name: "North Outfitters", ownerId: northOwner.id });
   south = await provisionShop(t.db, { slug: "south", name: "South Supplies", ownerId: southOwner.id });
+  // More staff than the Starter plan allows (plan limits are tests/plans.test.ts's).
+  await changeShopPlan(t.db, north.id, "pro", { kind: "operator" });
   app = await startTestApp(t.url);
   ownerCookie = await login("owner@north.example");
 });

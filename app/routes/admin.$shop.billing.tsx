@@ -5,7 +5,8 @@ import { platformOrigin } from "../../server/config.ts";
 import { can } from "../../shop/permissions.ts";
 import { adminAllows, availableEvents, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
-import { changeShopStatus, LifecycleError, shopStatusHistory } from "../domain.server.ts";
+import { PricingTable } from "../components/pricing-table.tsx";
+import { changeShopStatus, describePlan, LifecycleError, planOf, pricingData, shopStatusHistory, shopUsage, usageLines } from "../domain.server.ts";
 import { requireMember, requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plan & billing · Bazaar admin" }];
@@ -17,8 +18,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // Every member of a shop in any state reaches this page: it is where a closed admin says why.
   const { shop, role } = await requireMember(context, request, params.shop, "notice");
   const manage = can(role, "billing") && adminAllows(shop.status, "billing");
-  const history = await shopStatusHistory(context.services.db, shop.id, 20);
+  const [history, plan, plans, usage] = await Promise.all([
+    shopStatusHistory(context.services.db, shop.id, 20),
+    planOf(context.services.db, shop),
+    pricingData(context.services.db),
+    shopUsage(context.services.db, shop),
+  ]);
   return {
+    plan: describePlan(plan),
+    usage: usageLines(plan, usage),
+    plans,
     shop: { slug: shop.slug, name: shop.name, status: shop.status, label: STATUS_LABELS[shop.status], explanation: statusExplanation(shop) },
     events: manage ? availableEvents(shop.status, "merchant").filter((e) => MERCHANT_EVENTS.includes(e)) : [],
     history: history.map((h) => ({
@@ -56,7 +65,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Billing() {
-  const { shop, events, history } = useLoaderData<typeof loader>();
+  const { shop, events, history, plan, usage, plans } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -91,6 +100,24 @@ export default function Billing() {
             </button>
           </Form>
         ) : null}
+      </section>
+      <section className="card stack" aria-labelledby="plan-heading">
+        <h2 id="plan-heading">
+          {plan.name} plan: {plan.price} a month
+        </h2>
+        <p>
+          A {plan.fee} fee on each sale. {plan.storage}.
+        </p>
+        <ul className="usage">
+          {usage.map((u) => (
+            <li key={u.label}>
+              {u.label}: {u.used.toLocaleString("en-US")} {u.max === null ? "(unlimited)" : `of ${u.max.toLocaleString("en-US")}`}
+              {u.max !== null ? <meter min={0} max={u.max} value={Math.min(u.used, u.max)} aria-label={`${u.label} used`} /> : null}
+            </li>
+          ))}
+        </ul>
+        <h3>Plans</h3>
+        <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} />
       </section>
       {events.includes("close") ? (
         <section className="card stack" aria-labelledby="close-heading">

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { platformOrigin } from "../../server/config.ts";
 import { invitableRoles } from "../../shop/permissions.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
@@ -242,6 +242,11 @@ export default function Staff() {
 
       <section className="card">
         <h2>Invite someone</h2>
+        {invite.planLimit ? (
+          <p className="banner" role="alert">
+            {invite.planLimit} <Link to="../billing">See plans</Link>
+          </p>
+        ) : null}
         <Form method="post" className="stack invite-form" noValidate key={result?.form === "invite" && result.saved ? result.saved : "invite"}>
           <Field label="Email" name="email" error={invite.email} hint="They get an email with a link that works once and expires.">
             <input

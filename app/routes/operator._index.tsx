@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { STATUS_LABELS } from "../../tenants/lifecycle.ts";
 import { shopOrigin } from "../../server/config.ts";
-import { PlatformHeader } from "../components/platform-header.tsx";
+import { OperatorHeader } from "../components/operator-header.tsx";
 import { countSpareShops } from "../domain.server.ts";
 import { requireOperator } from "../utils/guards.server.ts";
 
@@ -36,9 +36,7 @@ export default function OperatorConsole() {
   const { email, q, shops, spareShops, spareTarget } = useLoaderData<typeof loader>();
   return (
     <>
-      <PlatformHeader email={email}>
-        <span>Operator console</span>
-      </PlatformHeader>
+      <OperatorHeader email={email} />
       <main className="wide">
         <h1>Shops</h1>
         <p className="muted">

@@ -1,11 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { platformOrigin, shopOrigin } from "../../server/config.ts";
+import { formatMoney } from "../../shop/money.ts";
 import { availableEvents, EVENT_LABELS, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
-import { changeShopStatus, LifecycleError, shopStatusHistory } from "../domain.server.ts";
-import { PlatformHeader } from "../components/platform-header.tsx";
+import {
+  changeShopPlan,
+  changeShopStatus,
+  describePlan,
+  LifecycleError,
+  listPlans,
+  PlanValidationError,
+  shopStatusHistory,
+  shopUsage,
+  usageLines,
+} from "../domain.server.ts";
+import { OperatorHeader } from "../components/operator-header.tsx";
 import { requireOperator } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shop.name ?? "Shop"} · Operator console · Bazaar` }];
@@ -24,7 +36,7 @@ async function findShop(context: LoaderFunctionArgs["context"], id: string | und
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const operator = requireOperator(context, request);
   const shop = await findShop(context, params.id);
-  const [owners, history] = await Promise.all([
+  const [owners, history, plans, usage] = await Promise.all([
     context.services.db
       .selectFrom("platform.memberships as m")
       .innerJoin("platform.users as u", "u.id", "m.user_id")
@@ -33,7 +45,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       .orderBy("m.created_at")
       .execute(),
     shopStatusHistory(context.services.db, shop.id),
+    listPlans(context.services.db),
+    shop.purged_at ? null : shopUsage(context.services.db, shop),
   ]);
+  const plan = plans.find((p) => p.id === shop.plan)!;
   const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
   return {
     email: operator.email,
@@ -42,6 +57,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       slug: shop.slug,
       name: shop.name,
       plan: shop.plan,
+      planName: plan.name,
+      billed: shop.billed_price === null ? null : formatMoney(shop.billed_price, shop.billed_currency ?? plan.currency),
       status: shop.status,
       label: STATUS_LABELS[shop.status],
       explanation: statusExplanation(shop),
@@ -54,6 +71,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       createdAt: day(shop.created_at),
     },
     members: owners,
+    plans: plans.map((p) => ({ id: p.id, label: `${describePlan(p).name}: ${describePlan(p).price} a month, ${describePlan(p).fee} fee` })),
+    usage: usage ? usageLines(plan, usage) : [],
     events: shop.purged_at ? [] : availableEvents(shop.status, "operator"),
     history: history.map((h) => ({
       id: h.id,
@@ -67,12 +86,30 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { event: LifecycleEvent | null; errors: { event?: string; reason?: string; confirm?: string; days?: string }; done: string | null };
+type ActionResult = {
+  event: LifecycleEvent | null;
+  errors: { event?: string; reason?: string; confirm?: string; days?: string; plan?: string };
+  done: string | null;
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const operator = requireOperator(context, request);
   const shop = await findShop(context, params.id);
   const form = await request.formData();
+  if (form.get("intent") === "change-plan") {
+    try {
+      const { from, to } = await changeShopPlan(context.services.db, shop.id, String(form.get("plan") ?? ""), { kind: "operator", email: operator.email });
+      context.services.registry.invalidate();
+      return data<ActionResult>({
+        event: null,
+        errors: {},
+        done: from.id === to.id ? "Nothing changed." : `${shop.name} moved from ${from.name} to ${to.name}.`,
+      });
+    } catch (error) {
+      if (!(error instanceof PlanValidationError)) throw error;
+      return data<ActionResult>({ event: null, errors: { plan: "Choose one of the plans." }, done: null }, { status: 400 });
+    }
+  }
   const event = availableEvents(shop.status, "operator").find((e) => e === form.get("intent")) ?? null;
   const fail = (errors: ActionResult["errors"], status = 400) => data<ActionResult>({ event, errors, done: null }, { status });
   if (!event) return fail({ event: `A shop that is ${STATUS_LABELS[shop.status].toLowerCase()} can't do that.` }, 409);
@@ -101,13 +138,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function OperatorShop() {
-  const { email, shop, members, events, history } = useLoaderData<typeof loader>();
+  const { email, shop, members, events, history, plans, usage } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
-      <PlatformHeader email={email}>
-        <Link to="/operator">Operator console</Link>
-      </PlatformHeader>
+      <OperatorHeader email={email} />
       <main className="wide stack">
         <h1>{shop.name}</h1>
         {result?.done ? (
@@ -130,7 +165,18 @@ export default function OperatorShop() {
               <a href={shop.url}>{shop.url}</a>
             </dd>
             <dt>Plan</dt>
-            <dd>{shop.plan}</dd>
+            <dd>
+              {shop.planName}
+              {shop.billed ? <span className="muted"> (billed {shop.billed} this period)</span> : null}
+            </dd>
+            {usage.map((u) => (
+              <Fragment key={u.label}>
+                <dt>{u.label}</dt>
+                <dd>
+                  {u.used.toLocaleString("en-US")} {u.max === null ? "(unlimited)" : `of ${u.max.toLocaleString("en-US")}`}
+                </dd>
+              </Fragment>
+            ))}
             <dt>Since</dt>
             <dd>{shop.since}</dd>
             {shop.reason ? (
@@ -164,6 +210,28 @@ export default function OperatorShop() {
           </dl>
           <p className="muted">The merchant reads: {shop.explanation}</p>
         </section>
+        {shop.purged ? null : (
+          <section className="card stack" aria-labelledby="plan-heading">
+            <h2 id="plan-heading">Change {shop.name}&apos;s plan</h2>
+            <p className="muted">Limits and the fee change at once; a different price applies from the shop&apos;s next billing period.</p>
+            <Form method="post" className="stack" noValidate>
+              <Field label="Plan" name="plan" error={result?.errors.plan}>
+                <select id="plan" name="plan" defaultValue={shop.plan} aria-invalid={Boolean(result?.errors.plan)}>
+                  {plans.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.label}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <div>
+                <button type="submit" name="intent" value="change-plan">
+                  Change {shop.name}&apos;s plan
+                </button>
+              </div>
+            </Form>
+          </section>
+        )}
         {events.map((event) => (
           <LifecycleAction key={event} event={event} shop={shop} result={result?.event === event ? result : undefined} />
         ))}

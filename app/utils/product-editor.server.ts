@@ -16,6 +16,8 @@ import {
   type VariantBulkEdit,
 } from "../domain.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
+import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
+import { planOf } from "../../tenants/plans.server.ts";
 import { requireShopAdmin } from "./guards.server.ts";
 
 /** What the editor re-renders after any non-saving action: the draft, what's wrong with it, and a note. */
@@ -175,9 +177,11 @@ export async function productEditorAction({ request, context, params }: ActionFu
   const errors = saveErrors(parsed.errors, validateProduct(parsed.input));
   if (Object.keys(errors).length) return result(parsed.draft, errors, null, 400);
   try {
-    const saved = await saveProduct(db, actor, parsed.input, productId);
+    const plan = productId ? null : await planOf(context.services.db, shop);
+    const saved = await saveProduct(db, actor, parsed.input, productId, { productLimit: plan ? planLimit(plan, plan.max_products) : undefined });
     throw redirect(`${base}/${saved.id}?${saved.created ? "created" : "saved"}=1`);
   } catch (error) {
+    if (error instanceof PlanLimitError) return result(parsed.draft, { planLimit: error.message }, null, 403);
     if (!(error instanceof ProductValidationError)) throw error;
     if (error.errors.product) throw new Response("Not found", { status: 404 });
     return result(parsed.draft, error.errors, null, 400);

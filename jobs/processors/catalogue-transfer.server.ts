@@ -6,6 +6,8 @@ import { bufferSource, type ImportReport } from "../../shop/csv/import.server.ts
 import { failImport, getTransfer, runImport, transferFileKey } from "../../shop/csv/transfers.server.ts";
 import type { MediaStorage } from "../../shop/storage.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
+import { planLimit } from "../../tenants/plan-limits.ts";
+import { planOf } from "../../tenants/plans.server.ts";
 import { openQueue, type JobStore } from "../queues.server.ts";
 import { startShopWorker } from "../shop-jobs.server.ts";
 
@@ -60,10 +62,12 @@ async function runCatalogueTransfer(
     throw new Error(`import ${transferId} of shop ${shopId}: file ${key} is missing`);
   }
   const { currency } = await shopDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const plan = await planOf(db, shop);
   try {
     const report = await runImport(shopDb, actor, transfer, bufferSource(bytes), {
       shopId: shop.id,
       currency,
+      productLimit: planLimit(plan, plan.max_products),
       storage,
       onProgress: (processedRows, totalRows) => job.updateProgress({ processedRows, totalRows } satisfies CatalogueTransferProgress),
     });

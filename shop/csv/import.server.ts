@@ -3,6 +3,7 @@ import { parse } from "csv-parse";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import type { Actor } from "../audit.server.ts";
 import { addProductImage, fetchImageFromUrl, ImageRejectedError, setVariantImages, type FetchImageOptions } from "../media.server.ts";
+import { PlanLimitError, type PlanLimit } from "../../tenants/plan-limits.ts";
 import { getProduct, ProductValidationError, saveProduct } from "../products.server.ts";
 import type { MediaStorage } from "../storage.server.ts";
 import {
@@ -40,6 +41,8 @@ export interface ImportOptions {
   /** Called once the first pass has counted the rows, before any product is written. */
   onCounted?: (totalRows: number) => Promise<void> | void;
   imageFetch?: FetchImageOptions;
+  /** The shop's plan limit on products: rows that would create one more are skipped with a message. */
+  productLimit?: PlanLimit;
 }
 
 const MAX_LISTED_ISSUES = 1000;
@@ -239,8 +242,13 @@ async function importProduct(db: TenantDb, actor: Actor, handle: string, rows: C
   }
   let saved: { id: string; created: boolean };
   try {
-    saved = await saveProduct(db, actor, plan.input, match?.id);
+    saved = await saveProduct(db, actor, plan.input, match?.id, { productLimit: context.productLimit });
   } catch (error) {
+    if (error instanceof PlanLimitError) {
+      report.skipped++;
+      note(report.errors, [{ line: rows[0].line, handle, message: error.message }]);
+      return;
+    }
     if (!(error instanceof ProductValidationError)) throw error;
     report.skipped++;
     note(report.errors, productErrorsToIssues(error.errors, handle, rows[0].line, plan.variantLines));

@@ -138,7 +138,16 @@ export function ProductEditor({ shopSlug, currency, draft, errors, notice, revis
       ) : null}
       {errorCount ? (
         <p className="banner" role="alert">
-          {errors.product ?? errors.form ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
+          {errors.planLimit ??
+            errors.product ??
+            errors.form ??
+            `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
+          {errors.planLimit ? (
+            <>
+              {" "}
+              <Link to={base.replace(/\/products$/, "/billing")}>See plans</Link>
+            </>
+          ) : null}
         </p>
       ) : null}
 

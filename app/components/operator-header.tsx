@@ -1,0 +1,22 @@
+import { NavLink } from "@remix-run/react";
+import { PlatformHeader } from "./platform-header.tsx";
+
+const SECTIONS = [
+  { to: "/operator", label: "Shops", end: true },
+  { to: "/operator/plans", label: "Plans and settings", end: false },
+];
+
+/** The console's header: the platform header with the console's sections. */
+export function OperatorHeader({ email }: { email: string }) {
+  return (
+    <PlatformHeader email={email}>
+      <nav className="operator-nav" aria-label="Operator console">
+        {SECTIONS.map((s) => (
+          <NavLink key={s.to} to={s.to} end={s.end}>
+            {s.label}
+          </NavLink>
+        ))}
+      </nav>
+    </PlatformHeader>
+  );
+}

@@ -1,0 +1,35 @@
+import { Link } from "@remix-run/react";
+import type { PlanSummary } from "../domain.server.ts";
+
+/**
+ * The plans side by side, as the pricing page and the landing page's pricing section show them. Data comes from
+ * `pricingData` (app/domain.server.ts), so the operator's edits show at once.
+ */
+export function PricingTable({ plans, trialDays, current }: { plans: PlanSummary[]; trialDays: number; current?: string }) {
+  return (
+    <ul className="pricing" aria-label="Plans">
+      {plans.map((plan) => (
+        <li key={plan.id} className={plan.id === current ? "pricing-plan current" : "pricing-plan"}>
+          <h3>{plan.name}</h3>
+          <p className="pricing-price">
+            <strong>{plan.price}</strong> <span className="muted">a month</span>
+          </p>
+          <ul>
+            <li>{plan.fee} fee on each sale</li>
+            <li>{plan.products}</li>
+            <li>{plan.staff}</li>
+            <li>{plan.storage}</li>
+            <li>{plan.pausedPrice} a month while paused</li>
+          </ul>
+          {current === undefined ? (
+            <Link className="button" to="/signup">
+              {trialDays > 0 ? `Start a ${trialDays}-day free trial` : "Open your shop"}
+            </Link>
+          ) : plan.id === current ? (
+            <p className="status active">Your plan</p>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
