@@ -166,6 +166,7 @@ export {
   relatedProducts,
   selectVariant,
 } from "../shop/storefront.server.ts";
+export { clearOperatorCookie, endOperatorSession, listOperatorActions, logInOperator, logOperatorAction } from "../server/operator-auth.server.ts";
 export { listThemes, publishTheme, resetThemeDraft, saveThemeDraft, ThemeSettingsError, themeDraft, UnknownThemeError } from "../shop/themes.server.ts";
 export { listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
 export {

@@ -6,6 +6,7 @@ import * as extensions from "./migrations/0003_extensions.ts";
 import * as spareShops from "./migrations/0004_spare_shops.ts";
 import * as shopLifecycle from "./migrations/0005_shop_lifecycle.ts";
 import * as plans from "./migrations/0006_plans.ts";
+import * as operators from "./migrations/0007_operators.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0004_spare_shops": spareShops,
   "0005_shop_lifecycle": shopLifecycle,
   "0006_plans": plans,
+  "0007_operators": operators,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

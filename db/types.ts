@@ -19,6 +19,41 @@ export interface PlatformDatabase {
   "platform.shop_status_changes": ShopStatusChangesTable;
   "platform.operator_settings": OperatorSettingsTable;
   "platform.plans": PlansTable;
+  "platform.operators": OperatorsTable;
+  "platform.operator_sessions": OperatorSessionsTable;
+  "platform.operator_actions": OperatorActionsTable;
+}
+
+/** The platform's own staff: a separate kind of account from merchants, with a TOTP second factor. */
+export interface OperatorsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  /** Base32 TOTP secret (RFC 6238, SHA-1, 6 digits, 30 s). */
+  totp_secret: string;
+  /** The last time step a code was accepted for: a code works once. */
+  totp_last_step: ColumnType<string, string | number | undefined, string | number>;
+  created_at: Generated<Date>;
+}
+
+export interface OperatorSessionsTable {
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  id_hash: string;
+  operator_id: string;
+  expires_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+/** Every operator action, for the operator log. */
+export interface OperatorActionsTable {
+  id: Generated<string>;
+  operator_id: string | null;
+  operator_email: string;
+  action: string;
+  shop_id: string | null;
+  detail: ColumnType<string, string | undefined, never>;
+  ip: ColumnType<string, string | undefined, never>;
+  created_at: Generated<Date>;
 }
 
 export interface ShopsTable {
@@ -108,7 +143,6 @@ export interface UsersTable {
   id: string;
   email: string;
   password_hash: string;
-  is_operator: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Generated<Date>;
 }
 

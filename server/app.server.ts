@@ -10,6 +10,7 @@ import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
 import { buildForHost } from "./host-routes.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
+import { readOperatorSession } from "./operator-auth.server.ts";
 import { createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
 import { checkoutClosedPage, closedShopPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
@@ -18,6 +19,7 @@ type Locals = { site: Site; origin: string; context: RequestContext };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
+const OPERATOR_PATH = /^\/operator(\/|\.data$|$)/;
 
 function requestHost(req: Request, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
@@ -84,6 +86,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       const { user, session, setCookie } =
         site.kind === "platform" ? await services.auth.readSession(req.get("cookie")) : { user: null, session: null, setCookie: null };
       if (setCookie) res.append("Set-Cookie", setCookie);
+      const operator = site.kind === "platform" && OPERATOR_PATH.test(req.path) ? await readOperatorSession(services.db, req.get("cookie")) : null;
       res.locals.context = {
         services,
         site,
@@ -91,6 +94,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         user,
         session,
+        operator,
       };
       next();
     } catch (error) {

@@ -9,13 +9,13 @@ export class KyselySessionAdapter implements Adapter {
     const row = await this.db
       .selectFrom("platform.sessions as s")
       .innerJoin("platform.users as u", "u.id", "s.user_id")
-      .select(["s.id", "s.user_id", "s.expires_at", "u.email", "u.is_operator"])
+      .select(["s.id", "s.user_id", "s.expires_at", "u.email"])
       .where("s.id", "=", sessionId)
       .executeTakeFirst();
     if (!row) return [null, null];
     return [
       { id: row.id, userId: row.user_id, expiresAt: row.expires_at, attributes: {} },
-      { id: row.user_id, attributes: { email: row.email, is_operator: row.is_operator } },
+      { id: row.user_id, attributes: { email: row.email } },
     ];
   }
 

@@ -6,7 +6,7 @@ import { KyselySessionAdapter } from "./auth-adapter.server.ts";
 declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
-    DatabaseUserAttributes: { email: string; is_operator: boolean };
+    DatabaseUserAttributes: { email: string };
   }
 }
 
@@ -18,7 +18,7 @@ function createLucia(db: PlatformDb, secure: boolean) {
     sessionExpiresIn: new TimeSpan(30, "d"),
     // No `domain`: the cookie stays on the platform host and never reaches shop subdomains.
     sessionCookie: { name: "bazaar_session", attributes: { secure, sameSite: "lax" } },
-    getUserAttributes: (attributes) => ({ email: attributes.email, isOperator: attributes.is_operator }),
+    getUserAttributes: (attributes) => ({ email: attributes.email }),
   });
 }
 

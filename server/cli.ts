@@ -23,11 +23,14 @@ import { productImageUrl } from "../shop/media.server.ts";
 import { mediaStorageFromEnv } from "../shop/storage.server.ts";
 import { findShopBySlug } from "../tenants/registry.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
+import { normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
 import { readConfig, shopOrigin } from "./config.ts";
+import { createOperator } from "./operator-auth.server.ts";
 
 const USAGE = `usage:
   npm run -s bazaar -- import-products --shop SLUG FILE
-  npm run -s bazaar -- export-products --shop SLUG > products.csv`;
+  npm run -s bazaar -- export-products --shop SLUG > products.csv
+  OPERATOR_PASSWORD=… npm run -s bazaar -- create-operator --email EMAIL   (prints the TOTP secret to add to an authenticator app)`;
 
 /** A failure to report in one line on standard error, with exit code 1. */
 class Fatal extends Error {}
@@ -48,19 +51,25 @@ function cliActor(): Actor {
 
 function parseCommand(argv: string[]) {
   const [command, ...rest] = argv;
-  if (command !== "import-products" && command !== "export-products") throw new Usage(command ? `unknown command: ${command}` : "no command given");
+  if (command !== "import-products" && command !== "export-products" && command !== "create-operator") {
+    throw new Usage(command ? `unknown command: ${command}` : "no command given");
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { shop: { type: "string" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: rest, options: { shop: { type: "string" }, email: { type: "string" } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new Usage((error as Error).message);
+  }
+  if (command === "create-operator") {
+    if (!parsed.values.email || parsed.positionals.length) throw new Usage("create-operator takes --email EMAIL and no FILE");
+    return { command, slug: "", email: parsed.values.email, file: undefined };
   }
   const slug = parsed.values.shop;
   if (!slug) throw new Usage("--shop SLUG is required");
   const files = parsed.positionals;
   if (command === "import-products" && files.length !== 1) throw new Usage("import-products takes exactly one FILE");
   if (command === "export-products" && files.length) throw new Usage("export-products takes no FILE");
-  return { command, slug, file: files[0] as string | undefined };
+  return { command, slug, email: "", file: files[0] as string | undefined };
 }
 
 async function readableFile(file: string): Promise<string> {
@@ -125,6 +134,17 @@ async function main(argv: string[]): Promise<number> {
   const database = await resolveDatabaseUrl(process.env.DATABASE_URL || undefined);
   const db = createDatabase({ url: database.url, max: 8 });
   try {
+    if (command.command === "create-operator") {
+      const password = process.env.OPERATOR_PASSWORD ?? "";
+      if (passwordProblem(password)) throw new Fatal(`OPERATOR_PASSWORD: ${passwordProblem(password)}`);
+      try {
+        const operator = await createOperator(db, { email: command.email, password });
+        process.stdout.write(`${JSON.stringify({ email: normalizeEmail(command.email), totpSecret: operator.secret, totpUri: operator.uri })}\n`);
+      } catch (error) {
+        throw new Fatal((error as Error).message);
+      }
+      return 0;
+    }
     const shop = await findShopBySlug(db, command.slug);
     if (!shop) throw new Fatal(`no shop with the address ${command.slug}`);
     if (command.command === "import-products") await importProducts(db, shop, command.file!);

@@ -1,6 +1,7 @@
 import type { Shop } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import type { MerchantSession, MerchantUser } from "./auth.server.ts";
+import type { OperatorIdentity } from "./operator-auth.server.ts";
 import type { Services } from "./services.server.ts";
 
 /** Which site this request is for; resolved once, in the server entry, from the registry. */
@@ -17,6 +18,8 @@ export type RequestContext = {
   /** The merchant signed in on the platform host, if any. */
   user: MerchantUser | null;
   session: MerchantSession | null;
+  /** The operator signed in to the console (only read for /operator addresses); never a merchant. */
+  operator: OperatorIdentity | null;
 };
 
 declare module "@remix-run/server-runtime" {

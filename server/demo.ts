@@ -2,7 +2,7 @@ import { createDatabase } from "../db/database.server.ts";
 import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { migrateAll } from "../db/migrate.ts";
 import { startWorkers } from "../jobs/worker.ts";
-import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
+import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_OPERATOR_TOTP_SECRET, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
 import { platformOrigin, readConfig, shopOrigin } from "./config.ts";
 import { startServer } from "./index.ts";
 import { createServices } from "./services.server.ts";
@@ -29,6 +29,7 @@ ${DEMO_SHOPS.map((s) => `    ${s.name.padEnd(24)} ${shopOrigin(config, s.slug)}/
 
   Merchant login: ${DEMO_MERCHANT} / ${DEMO_PASSWORD}   (${platformOrigin(config)}/login)
   Operator login: ${DEMO_OPERATOR} / ${DEMO_PASSWORD}   (${platformOrigin(config)}/operator)
+                  plus a code from an authenticator app set up with the secret ${DEMO_OPERATOR_TOTP_SECRET}
 `);
 
 const shutdown = () =>

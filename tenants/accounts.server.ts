@@ -28,15 +28,12 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export async function createUser(
-  db: Kysely<PlatformDatabase>,
-  { email, password, isOperator = false }: { email: string; password: string; isOperator?: boolean },
-): Promise<User> {
+export async function createUser(db: Kysely<PlatformDatabase>, { email, password }: { email: string; password: string }): Promise<User> {
   const id = randomBytes(15).toString("base64url");
   try {
     return await db
       .insertInto("platform.users")
-      .values({ id, email: normalizeEmail(email), password_hash: await hash(password), is_operator: isOperator })
+      .values({ id, email: normalizeEmail(email), password_hash: await hash(password) })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {

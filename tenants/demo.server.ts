@@ -6,6 +6,7 @@ import { applyDiscount, saveDiscount, toRule } from "../shop/discounts.server.ts
 import { recordOrder } from "../shop/orders.server.ts";
 import { savePage } from "../shop/pages.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
+import { createOperator } from "../server/operator-auth.server.ts";
 import { createUser } from "./accounts.server.ts";
 import { tenantDb, type TenantDb } from "./handle.server.ts";
 import { provisionShop } from "./provision.server.ts";
@@ -14,6 +15,8 @@ import { findShopBySlug } from "./registry.server.ts";
 export const DEMO_PASSWORD = "bazaar-demo";
 export const DEMO_MERCHANT = "merchant@demo.bazaar.test";
 export const DEMO_OPERATOR = "operator@demo.bazaar.test";
+/** The demo operator's TOTP secret: public, like the demo password; add it to an authenticator app. */
+export const DEMO_OPERATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 export const DEMO_SHOPS = [
   {
@@ -44,10 +47,10 @@ export const DEMO_SHOPS = [
 
 /** Creates the demo logins and shops once; a second run finds them and changes nothing. */
 export async function seedDemo(db: PlatformDb): Promise<void> {
-  const existing = await db.selectFrom("platform.users").select(["id", "email"]).where("email", "in", [DEMO_MERCHANT, DEMO_OPERATOR]).execute();
-  const byEmail = new Map(existing.map((u) => [u.email, u.id]));
-  const merchantId = byEmail.get(DEMO_MERCHANT) ?? (await createUser(db, { email: DEMO_MERCHANT, password: DEMO_PASSWORD })).id;
-  if (!byEmail.has(DEMO_OPERATOR)) await createUser(db, { email: DEMO_OPERATOR, password: DEMO_PASSWORD, isOperator: true });
+  const merchant = await db.selectFrom("platform.users").select("id").where("email", "=", DEMO_MERCHANT).executeTakeFirst();
+  const merchantId = merchant?.id ?? (await createUser(db, { email: DEMO_MERCHANT, password: DEMO_PASSWORD })).id;
+  const operator = await db.selectFrom("platform.operators").select("id").where("email", "=", DEMO_OPERATOR).executeTakeFirst();
+  if (!operator) await createOperator(db, { email: DEMO_OPERATOR, password: DEMO_PASSWORD, secret: DEMO_OPERATOR_TOTP_SECRET });
   for (const [index, demo] of DEMO_SHOPS.entries()) {
     let shop = await findShopBySlug(db, demo.slug);
     if (!shop) {

@@ -42,17 +42,37 @@ interface Run {
 
 /** The command as a merchant types it: through npm, so the package.json script is tested too. */
 function bazaar(...args: string[]): Promise<Run> {
+  return bazaarWith({}, ...args);
+}
+
+function bazaarWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       "npm",
       ["run", "--silent", "bazaar", "--", ...args],
-      { env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: path.join(scratch, "media") }, maxBuffer: 16 * 1024 * 1024 },
+      { env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: path.join(scratch, "media"), ...env }, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 describe("npm run bazaar", () => {
+  it("create-operator makes an operator account and prints its TOTP secret once", async () => {
+    const weak = await bazaarWith({ OPERATOR_PASSWORD: "short" }, "create-operator", "--email", "boss@example.com");
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain("OPERATOR_PASSWORD: Use at least 8 characters.");
+    const run = await bazaarWith({ OPERATOR_PASSWORD: "a-long-operator-password" }, "create-operator", "--email", "Boss@Example.com");
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout);
+    expect(printed.email).toBe("boss@example.com");
+    expect(printed.totpUri).toMatch(/^otpauth:\/\/totp\/Bazaar:boss%40example\.com\?issuer=Bazaar&secret=[A-Z2-7]{32}&/);
+    const stored = await t.db.selectFrom("platform.operators").select(["email", "totp_secret"]).execute();
+    expect(stored).toEqual([{ email: "boss@example.com", totp_secret: printed.totpSecret }]);
+    const again = await bazaarWith({ OPERATOR_PASSWORD: "a-long-operator-password" }, "create-operator", "--email", "boss@example.com");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists");
+  });
+
   it("import-products prints the report as one JSON object and exits 0, bad rows included", async () => {
     const run = await bazaar("import-products", "--shop", "north", "tests/fixtures/shopify-bad-rows.csv");
     expect(run.code).toBe(0);

@@ -67,7 +67,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         if (state === "failed") throw new Error(current?.failedReason);
         return state === "completed" ? current : undefined;
       });
-      expect(done!.returnvalue).toEqual({ sessions: 1, loginAttempts: 1 });
+      expect(done!.returnvalue).toEqual({ sessions: 1, loginAttempts: 1, operatorSessions: 0 });
       const sessions = await t.db.selectFrom("platform.sessions").select("id").where("user_id", "=", user.id).execute();
       expect(sessions.map((s) => s.id)).toEqual([`live-${user.id}`]);
       const attempts = await t.db.selectFrom("platform.login_attempts").select("throttle_key").where("throttle_key", "like", `%${user.id}`).execute();

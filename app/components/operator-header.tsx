@@ -4,12 +4,13 @@ import { PlatformHeader } from "./platform-header.tsx";
 const SECTIONS = [
   { to: "/operator", label: "Shops", end: true },
   { to: "/operator/plans", label: "Plans and settings", end: false },
+  { to: "/operator/log", label: "Operator log", end: false },
 ];
 
 /** The console's header: the platform header with the console's sections. */
 export function OperatorHeader({ email }: { email: string }) {
   return (
-    <PlatformHeader email={email}>
+    <PlatformHeader email={email} logoutAction="/operator/logout">
       <nav className="operator-nav" aria-label="Operator console">
         {SECTIONS.map((s) => (
           <NavLink key={s.to} to={s.to} end={s.end}>

@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 
-export function PlatformHeader({ email, children }: { email: string; children?: React.ReactNode }) {
+export function PlatformHeader({ email, children, logoutAction = "/logout" }: { email: string; children?: React.ReactNode; logoutAction?: string }) {
   return (
     <header className="topbar">
       <nav>
@@ -11,7 +11,7 @@ export function PlatformHeader({ email, children }: { email: string; children?: 
       </nav>
       <nav>
         <span className="muted">{email}</span>
-        <Form method="post" action="/logout">
+        <Form method="post" action={logoutAction}>
           <button type="submit" className="secondary">
             Log out
           </button>

@@ -31,8 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   await auth.clearLoginFailures(email);
   const cookie = await auth.logIn(user.id);
-  const fallback = user.is_operator ? "/operator" : "/admin";
-  throw redirect(safeRedirectPath(form.get("redirectTo"), fallback), { headers: { "Set-Cookie": cookie } });
+  throw redirect(safeRedirectPath(form.get("redirectTo"), "/admin"), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {

@@ -6,6 +6,7 @@ import { OperatorHeader } from "../components/operator-header.tsx";
 import {
   describePlan,
   listPlans,
+  logOperatorAction,
   planToInput,
   PlanValidationError,
   readOperatorSettings,
@@ -49,7 +50,8 @@ function readPlanInput(form: FormData): PlanInput {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  requireOperator(context, request);
+  const operator = requireOperator(context, request);
+  const log = (action: string, detail: string) => logOperatorAction(context.services.db, operator, { action, detail, ip: context.clientAddress });
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "settings") {
@@ -65,6 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       grace_days: Number(values.grace_days),
       retention_days: Number(values.retention_days),
     });
+    await log("settings.update", `Trial ${values.trial_days} days, grace ${values.grace_days} days, retention ${values.retention_days} days`);
     return data<ActionResult>({ form: "settings", errors: {}, values: null, done: "Settings saved. New trials and closings use them from now on." });
   }
   if (intent === "create-plan" || intent === "save-plan") {
@@ -72,6 +75,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const key = intent === "create-plan" ? "new" : input.id;
     try {
       const plan = await savePlan(context.services.db, input, { create: intent === "create-plan" });
+      const summary = describePlan(plan);
+      await log(
+        `plan.${intent === "create-plan" ? "create" : "update"}`,
+        `${plan.id}: ${summary.price} a month, ${summary.fee} fee, ${summary.products}, ${summary.staff}`,
+      );
       const done =
         intent === "create-plan" ? `Plan ${plan.name} created.` : `Plan ${plan.name} saved. A new price applies to each shop from its next billing period.`;
       return data<ActionResult>({ form: key, errors: {}, values: null, done });

@@ -12,6 +12,7 @@ import {
   describePlan,
   LifecycleError,
   listPlans,
+  logOperatorAction,
   PlanValidationError,
   shopStatusHistory,
   shopUsage,
@@ -100,6 +101,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     try {
       const { from, to } = await changeShopPlan(context.services.db, shop.id, String(form.get("plan") ?? ""), { kind: "operator", email: operator.email });
       context.services.registry.invalidate();
+      if (from.id !== to.id) {
+        await logOperatorAction(context.services.db, operator, {
+          action: "shop.change-plan",
+          shopId: shop.id,
+          detail: `${from.name} → ${to.name}`,
+          ip: context.clientAddress,
+        });
+      }
       return data<ActionResult>({
         event: null,
         errors: {},
@@ -129,6 +138,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       trialEndsAt,
       platformOrigin: platformOrigin(context.services.config),
       registry: context.services.registry,
+    });
+    await logOperatorAction(context.services.db, operator, {
+      action: `shop.${event}`,
+      shopId: shop.id,
+      detail: changed.status_reason || (trialEndsAt ? `Trial until ${trialEndsAt.toISOString().slice(0, 10)}` : ""),
+      ip: context.clientAddress,
     });
     return data<ActionResult>({ event, errors: {}, done: `${shop.name} is now ${STATUS_LABELS[changed.status].toLowerCase()}. The owner has been emailed.` });
   } catch (error) {

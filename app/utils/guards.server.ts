@@ -80,10 +80,17 @@ export async function requireShopAdmin(
   return { shop, role, db: context.services.tenantDb(shop), actor: { userId: user.id, email: user.email, ip: context.clientAddress } };
 }
 
+/**
+ * The operator signed in to the console, from the operators' own session (never a merchant's). Anyone else is
+ * sent to the console's login; the login page itself tells nothing about who operators are.
+ */
 export function requireOperator(context: AppLoadContext, request: Request) {
-  const { user } = requireUser(context, request);
-  if (!user.isOperator) throw notFound();
-  return user;
+  requirePlatform(context);
+  if (!context.operator) {
+    const url = new URL(request.url);
+    throw redirect(`/operator/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+  }
+  return context.operator;
 }
 
 /** Only same-site relative paths, so a login link can't bounce a merchant to another site. */

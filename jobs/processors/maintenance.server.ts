@@ -2,6 +2,7 @@ import type { Job } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
 import { platformOrigin, readConfig } from "../../server/config.ts";
+import { purgeExpiredOperatorSessions } from "../../server/operator-auth.server.ts";
 import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
@@ -41,7 +42,7 @@ async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
 export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">) {
   switch (job.data.task) {
     case "purge-expired-auth":
-      return purgeExpiredAuthRecords(db);
+      return { ...(await purgeExpiredAuthRecords(db)), operatorSessions: await purgeExpiredOperatorSessions(db) };
     case "purge-expired-shopper-records":
       return purgeShopperRecordsInEveryShop(db);
     case "purge-stale-invitations":
