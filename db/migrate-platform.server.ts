@@ -7,6 +7,7 @@ import * as spareShops from "./migrations/0004_spare_shops.ts";
 import * as shopLifecycle from "./migrations/0005_shop_lifecycle.ts";
 import * as plans from "./migrations/0006_plans.ts";
 import * as operators from "./migrations/0007_operators.ts";
+import * as metering from "./migrations/0008_metering.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0005_shop_lifecycle": shopLifecycle,
   "0006_plans": plans,
   "0007_operators": operators,
+  "0008_metering": metering,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

@@ -22,6 +22,61 @@ export interface PlatformDatabase {
   "platform.operators": OperatorsTable;
   "platform.operator_sessions": OperatorSessionsTable;
   "platform.operator_actions": OperatorActionsTable;
+  "platform.shop_usage": ShopUsageTable;
+  "platform.shop_usage_daily": ShopUsageDailyTable;
+  "platform.fee_ledger": FeeLedgerTable;
+  "platform.platform_snapshots": PlatformSnapshotsTable;
+}
+
+type Count = ColumnType<string, number | string | bigint | undefined, number | string | bigint>;
+
+/** A shop's running usage totals; money in minor units of the shop's currency. */
+export interface ShopUsageTable {
+  shop_id: string;
+  orders: Count;
+  gmv: Count;
+  products: ColumnType<number, number | undefined, number>;
+  storage_bytes: Count;
+  emails: ColumnType<number, number | undefined, number>;
+  job_ms: Count;
+  /** The currency of the GMV: the shop's, from its first payment. */
+  currency: ColumnType<string | null, string | null | undefined, string | null>;
+  last_activity_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ShopUsageDailyTable {
+  shop_id: string;
+  /** A UTC day (pg returns a Date at midnight, local time; written as YYYY-MM-DD). */
+  day: ColumnType<Date, string, string>;
+  orders: ColumnType<number, number | undefined, number>;
+  gmv: Count;
+  refunds: Count;
+  fees: Count;
+  emails: ColumnType<number, number | undefined, number>;
+  job_ms: Count;
+}
+
+/** The platform's fee on each payment, and what a refund gave back; one row per Stripe object. */
+export interface FeeLedgerTable {
+  id: Generated<string>;
+  shop_id: string;
+  kind: "payment" | "refund";
+  source_id: string;
+  amount: Count;
+  fee: Count;
+  currency: string;
+  occurred_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+/** The platform once a day: MRR (in the plans' currency), shops by state. */
+export interface PlatformSnapshotsTable {
+  day: ColumnType<Date, string, string>;
+  mrr: Count;
+  currency: string;
+  active_shops: number;
+  trial_shops: number;
+  paying_shops: number;
 }
 
 /** The platform's own staff: a separate kind of account from merchants, with a TOTP second factor. */

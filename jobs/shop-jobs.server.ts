@@ -2,6 +2,7 @@ import { Worker, type Job, type WorkerOptions } from "bullmq";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, ShopStatus } from "../db/types.ts";
 import { accessFor } from "../tenants/lifecycle.ts";
+import { meterShopUsage } from "../tenants/metering.server.ts";
 import type { JobStore } from "./queues.server.ts";
 
 /** What every job about one shop carries: ids only; the shop (and so its schema) comes from the registry. */
@@ -35,7 +36,13 @@ export async function runShopJob<Data extends ShopJobData, Result>(
     await handlers.skipped?.(job, shop);
     return { skipped: shop.status };
   }
-  return handlers.run(job, shop);
+  const started = performance.now();
+  try {
+    return await handlers.run(job, shop);
+  } finally {
+    // Job time is part of a shop's usage, failed runs included.
+    await meterShopUsage(db, shop.id, { jobMs: performance.now() - started });
+  }
 }
 
 /**

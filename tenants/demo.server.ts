@@ -1,5 +1,5 @@
 import type { PlatformDb } from "../db/database.server.ts";
-import type { FinancialStatus } from "../db/types.ts";
+import type { FinancialStatus, Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { launchShop } from "../shop/dashboard.server.ts";
 import { applyDiscount, saveDiscount, toRule } from "../shop/discounts.server.ts";
@@ -9,6 +9,8 @@ import { saveProduct } from "../shop/products.server.ts";
 import { createOperator } from "../server/operator-auth.server.ts";
 import { createUser } from "./accounts.server.ts";
 import { tenantDb, type TenantDb } from "./handle.server.ts";
+import { recordPaymentFee, refreshShopCounts, takePlatformSnapshot } from "./metering.server.ts";
+import { lockPeriodPrice, platformFeeFor } from "./plans.server.ts";
 import { provisionShop } from "./provision.server.ts";
 import { findShopBySlug } from "./registry.server.ts";
 
@@ -59,7 +61,34 @@ export async function seedDemo(db: PlatformDb): Promise<void> {
     }
     await seedDemoSales(tenantDb(db, shop.schema_name), index);
     await seedAboutPage(tenantDb(db, shop.schema_name), demo.about);
+    await meterDemoSales(db, shop);
   }
+  await takePlatformSnapshot(db);
+}
+
+/**
+ * The demo's orders never went through payments, so the console's ledger and usage hear of them here: a paying
+ * shop on its plan, one ledger row per paid order (idempotent, so a second run adds nothing), and the counts.
+ */
+async function meterDemoSales(db: PlatformDb, shop: Shop): Promise<void> {
+  if (shop.billed_price === null) await lockPeriodPrice(db, shop.id);
+  const orders = await tenantDb(db, shop.schema_name)
+    .selectFrom("orders")
+    .select(["id", "total", "currency", "created_at"])
+    .where("financial_status", "=", "paid")
+    .execute();
+  for (const order of orders) {
+    const { fee } = await platformFeeFor(db, shop.id, BigInt(order.total));
+    await recordPaymentFee(db, {
+      shopId: shop.id,
+      paymentId: `demo_${shop.id}_${order.id}`,
+      amount: BigInt(order.total),
+      fee,
+      currency: order.currency,
+      at: order.created_at,
+    });
+  }
+  await refreshShopCounts(db, shop);
 }
 
 /** An "About us" page, linked from the storefront's footer; only for a shop without content pages yet. */

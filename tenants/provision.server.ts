@@ -62,6 +62,8 @@ export async function provisionShopInTransaction(
   await migrateSchemaInTransaction(trx, shop.schema_name, migrations);
   await tenantDb(trx, shop.schema_name).insertInto("settings").values({ headline: name }).execute();
   await trx.insertInto("platform.memberships").values({ user_id: ownerId, shop_id: shop.id, role: "owner" }).execute();
+  // Its usage row (tenants/metering.server.ts), so the console's lists sort every shop by usage.
+  await trx.insertInto("platform.shop_usage").values({ shop_id: shop.id }).execute();
   return shop;
 }
 

@@ -8,6 +8,7 @@ import { can, invitableRoles } from "../shop/permissions.ts";
 import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
 import { tenantDb } from "./handle.server.ts";
 import { PlanLimitError } from "./plan-limits.ts";
+import { meterShopUsage } from "./metering.server.ts";
 import { countStaffSeats, planOf } from "./plans.server.ts";
 
 /*
@@ -240,6 +241,7 @@ export async function inviteStaff(
       console.error("invitation email failed:", error);
       throw new StaffError({ email: "We couldn't send the invitation email, so no invitation was created. Please try again." }, 503);
     }
+    await meterShopUsage(trx, shop.id, { emails: 1 });
     return { id, email, role, expiresAt, token };
   });
 }

@@ -27,6 +27,14 @@ describe("demo data", () => {
     expect(await verifyCredentials(t.db, DEMO_OPERATOR, DEMO_PASSWORD)).toBeNull();
     expect(await t.db.selectFrom("platform.operators").select("email").execute()).toEqual([{ email: DEMO_OPERATOR }]);
     expect(await t.db.selectFrom("platform.users").select("id").execute()).toHaveLength(1);
+    // The console's ledger has each paid demo order once, though the seed ran twice.
+    let paid = 0;
+    for (const shop of shops) {
+      const rows = await tenantDb(t.db, shop.schema_name).selectFrom("orders").select("id").where("financial_status", "=", "paid").execute();
+      paid += rows.length;
+    }
+    expect(paid).toBeGreaterThan(0);
+    expect(await t.db.selectFrom("platform.fee_ledger").select("id").execute()).toHaveLength(paid);
 
     // Each shop got its products and orders once (the second run added none); two are launched.
     const sales = await Promise.all(

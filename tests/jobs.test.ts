@@ -77,6 +77,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => s.key).sort()).toEqual([
         "freeze-lapsed-shops",
+        "meter-shops",
         "purge-closed-shops",
         "purge-expired-auth",
         "purge-expired-shopper-records",

@@ -3,6 +3,7 @@ import { PlatformHeader } from "./platform-header.tsx";
 
 const SECTIONS = [
   { to: "/operator", label: "Shops", end: true },
+  { to: "/operator/metrics", label: "Metrics", end: false },
   { to: "/operator/plans", label: "Plans and settings", end: false },
   { to: "/operator/log", label: "Operator log", end: false },
 ];

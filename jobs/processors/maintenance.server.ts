@@ -4,13 +4,15 @@ import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
 import { platformOrigin, readConfig } from "../../server/config.ts";
 import { purgeExpiredOperatorSessions } from "../../server/operator-auth.server.ts";
 import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.server.ts";
+import { refreshAllShopCounts, takePlatformSnapshot } from "../../tenants/metering.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
-export type MaintenanceTask = "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations" | "freeze-lapsed-shops" | "purge-closed-shops";
+export type MaintenanceTask =
+  "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations" | "freeze-lapsed-shops" | "purge-closed-shops" | "meter-shops";
 export type MaintenanceJob = { task: MaintenanceTask };
 
 const HOURLY = 60 * 60 * 1000;
@@ -22,6 +24,8 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
   "freeze-lapsed-shops": HOURLY,
   // Closed shops whose retention period is over lose their schema.
   "purge-closed-shops": 24 * HOURLY,
+  // Products and storage per shop, and the platform's daily snapshot for the console's charts.
+  "meter-shops": HOURLY,
 };
 
 /** Expired carts, shopper sessions and old login failures, one shop at a time (never a cross-shop query). */
@@ -51,6 +55,11 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return { frozen: await freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()) }) };
     case "purge-closed-shops":
       return { purged: await purgeClosedShops(db) };
+    case "meter-shops": {
+      const shops = await refreshAllShopCounts(db);
+      await takePlatformSnapshot(db);
+      return { shops };
+    }
     default:
       throw new Error(`unknown maintenance task: ${String((job.data as { task: unknown }).task)}`);
   }
