@@ -128,3 +128,11 @@ export function statusExplanation(shop: Pick<Shop, "status" | "status_reason" | 
       return `Your shop is closed: the storefront is gone and the admin is closed.${reason} Its data is kept until ${day(shop.purge_after)} and then deleted for good; write to support before then to reopen it.`;
   }
 }
+
+/** A history row in words: "Active → Suspended", or what happened when the state stayed ("Plan changed"). */
+export function describeStatusChange(change: { event: string; from_status: ShopStatus; to_status: ShopStatus }): string {
+  if (change.from_status !== change.to_status) return `${STATUS_LABELS[change.from_status]} → ${STATUS_LABELS[change.to_status]}`;
+  if (change.event === "change-plan") return "Plan changed";
+  if (change.event === "purge") return "Data deleted";
+  return change.event in EVENT_LABELS ? EVENT_LABELS[change.event as LifecycleEvent] : change.event;
+}

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { platformOrigin } from "../../server/config.ts";
 import { can } from "../../shop/permissions.ts";
-import { adminAllows, availableEvents, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
+import { adminAllows, availableEvents, describeStatusChange, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
 import { PricingTable } from "../components/pricing-table.tsx";
 import { changeShopStatus, describePlan, LifecycleError, planOf, pricingData, shopStatusHistory, shopUsage, usageLines } from "../domain.server.ts";
@@ -29,12 +29,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     usage: usageLines(plan, usage),
     plans,
     shop: { slug: shop.slug, name: shop.name, status: shop.status, label: STATUS_LABELS[shop.status], explanation: statusExplanation(shop) },
+    manage,
     events: manage ? availableEvents(shop.status, "merchant").filter((e) => MERCHANT_EVENTS.includes(e)) : [],
     history: history.map((h) => ({
       id: h.id,
       at: h.created_at.toISOString().slice(0, 16).replace("T", " "),
-      from: STATUS_LABELS[h.from_status],
-      to: STATUS_LABELS[h.to_status],
+      change: describeStatusChange(h),
       reason: h.reason,
       by: h.actor_kind === "operator" ? "Bazaar" : h.actor_kind === "merchant" ? h.actor_email : h.actor_kind === "billing" ? "Billing" : "Automatic",
     })),
@@ -65,7 +65,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Billing() {
-  const { shop, events, history, plan, usage, plans } = useLoaderData<typeof loader>();
+  const { shop, manage, events, history, plan, usage, plans } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -101,24 +101,26 @@ export default function Billing() {
           </Form>
         ) : null}
       </section>
-      <section className="card stack" aria-labelledby="plan-heading">
-        <h2 id="plan-heading">
-          {plan.name} plan: {plan.price} a month
-        </h2>
-        <p>
-          A {plan.fee} fee on each sale. {plan.storage}.
-        </p>
-        <ul className="usage">
-          {usage.map((u) => (
-            <li key={u.label}>
-              {u.label}: {u.used.toLocaleString("en-US")} {u.max === null ? "(unlimited)" : `of ${u.max.toLocaleString("en-US")}`}
-              {u.max !== null ? <meter min={0} max={u.max} value={Math.min(u.used, u.max)} aria-label={`${u.label} used`} /> : null}
-            </li>
-          ))}
-        </ul>
-        <h3>Plans</h3>
-        <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} />
-      </section>
+      {manage ? (
+        <section className="card stack" aria-labelledby="plan-heading">
+          <h2 id="plan-heading">
+            {plan.name} plan: {plan.price} a month
+          </h2>
+          <p>
+            A {plan.fee} fee on each sale. {plan.storage}.
+          </p>
+          <ul className="usage">
+            {usage.map((u) => (
+              <li key={u.label}>
+                {u.label}: {u.used.toLocaleString("en-US")} {u.max === null ? "(unlimited)" : `of ${u.max.toLocaleString("en-US")}`}
+                {u.max !== null ? <meter min={0} max={u.max} value={Math.min(u.used, u.max)} aria-label={`${u.label} used`} /> : null}
+              </li>
+            ))}
+          </ul>
+          <h3>Plans</h3>
+          <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} />
+        </section>
+      ) : null}
       {events.includes("close") ? (
         <section className="card stack" aria-labelledby="close-heading">
           <h2 id="close-heading">Close the shop</h2>
@@ -147,28 +149,28 @@ export default function Billing() {
       <section className="card" aria-labelledby="history-heading">
         <h2 id="history-heading">History</h2>
         {history.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th>When (UTC)</th>
-                <th>Change</th>
-                <th>By</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr key={h.id}>
-                  <td>{h.at}</td>
-                  <td>
-                    {h.from} → {h.to}
-                  </td>
-                  <td>{h.by}</td>
-                  <td>{h.reason}</td>
+          <div className="scroll-x">
+            <table>
+              <thead>
+                <tr>
+                  <th>When (UTC)</th>
+                  <th>Change</th>
+                  <th>By</th>
+                  <th>Reason</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr key={h.id}>
+                    <td>{h.at}</td>
+                    <td>{h.change}</td>
+                    <td>{h.by}</td>
+                    <td>{h.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : (
           <p className="muted">No changes yet.</p>
         )}

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { shopOrigin } from "../../server/config.ts";
 import { can, type Capability } from "../../shop/permissions.ts";
 import { adminAllows, STATUS_LABELS, statusExplanation } from "../../tenants/lifecycle.ts";
@@ -38,6 +38,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function ShopAdminLayout() {
   const { email, shop, sections, notice } = useLoaderData<typeof loader>();
+  // The billing page says the same at length.
+  const { pathname } = useLocation();
   return (
     <>
       <PlatformHeader email={email}>
@@ -55,7 +57,7 @@ export default function ShopAdminLayout() {
           ))}
         </nav>
         <div className="admin-main">
-          {notice ? (
+          {notice && !pathname.endsWith("/billing") ? (
             <p className={`lifecycle-notice ${notice.status}`} role="status">
               <strong>{notice.label}.</strong> {notice.text}{" "}
               {sections.some((s) => s.to === "billing") ? <Link to={`/admin/${shop.slug}/billing`}>Plan &amp; billing</Link> : null}

@@ -4,7 +4,15 @@ import { Fragment } from "react";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { platformOrigin, shopOrigin } from "../../server/config.ts";
 import { formatMoney } from "../../shop/money.ts";
-import { availableEvents, EVENT_LABELS, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
+import {
+  availableEvents,
+  describeStatusChange,
+  EVENT_LABELS,
+  STATUS_LABELS,
+  statusExplanation,
+  TRANSITIONS,
+  type LifecycleEvent,
+} from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
 import {
   changeShopPlan,
@@ -78,9 +86,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     history: history.map((h) => ({
       id: h.id,
       at: h.created_at.toISOString().slice(0, 16).replace("T", " "),
-      event: h.event,
-      from: STATUS_LABELS[h.from_status],
-      to: STATUS_LABELS[h.to_status],
+      change: describeStatusChange(h),
       reason: h.reason,
       by: h.actor_email || h.actor_kind,
     })),
@@ -123,6 +129,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const fail = (errors: ActionResult["errors"], status = 400) => data<ActionResult>({ event, errors, done: null }, { status });
   if (!event) return fail({ event: `A shop that is ${STATUS_LABELS[shop.status].toLowerCase()} can't do that.` }, 409);
   const errors: ActionResult["errors"] = {};
+  // Every problem at once; changeShopStatus checks the reason again, as it does for every caller.
+  if (TRANSITIONS[event].reasonRequired && !String(form.get("reason") ?? "").trim()) errors.reason = "Give a reason: the merchant sees it.";
   if (CONFIRMED.includes(event) && String(form.get("confirm") ?? "").trim() !== shop.slug) errors.confirm = `Type ${shop.slug} to confirm.`;
   let trialEndsAt: Date | undefined;
   if (event === "extend-trial") {
@@ -253,28 +261,28 @@ export default function OperatorShop() {
         <section className="card" aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
           {history.length ? (
-            <table>
-              <thead>
-                <tr>
-                  <th>When (UTC)</th>
-                  <th>Change</th>
-                  <th>By</th>
-                  <th>Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.map((h) => (
-                  <tr key={h.id}>
-                    <td>{h.at}</td>
-                    <td>
-                      {h.event}: {h.from} → {h.to}
-                    </td>
-                    <td>{h.by}</td>
-                    <td>{h.reason}</td>
+            <div className="scroll-x">
+              <table>
+                <thead>
+                  <tr>
+                    <th>When (UTC)</th>
+                    <th>Change</th>
+                    <th>By</th>
+                    <th>Reason</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {history.map((h) => (
+                    <tr key={h.id}>
+                      <td>{h.at}</td>
+                      <td>{h.change}</td>
+                      <td>{h.by}</td>
+                      <td>{h.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <p className="muted">No changes yet.</p>
           )}

@@ -1,0 +1,103 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currentTotpCode } from "../../server/operator-auth.server.ts";
+import { createUser } from "../../tenants/accounts.server.ts";
+import { tenantDb } from "../../tenants/handle.server.ts";
+import { provisionShop } from "../../tenants/provision.server.ts";
+import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { startTestApp, type TestApp } from "../support/http.ts";
+import { addOperator, OPERATOR_PASSWORD } from "../support/operator.ts";
+import { createProduct, launch, variant } from "../support/storefront.ts";
+
+let t: TestDatabase;
+let app: TestApp;
+let base: string;
+let secret: string;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+const shot = (name: string) => path.join(SCREENSHOTS, `operator-${name}.png`);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const merchant = await createUser(t.db, { email: "ivy@lumen.example", password: "wax-and-wick-2026" });
+  const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen & Clay", ownerId: merchant.id });
+  const other = await provisionShop(t.db, { slug: "fern", name: "Fern & Moss", ownerId: merchant.id });
+  for (const s of [shop, other]) {
+    const db = tenantDb(t.db, s.schema_name);
+    await createProduct(db, { title: `${s.name} candle`, handle: "candle", status: "active", variants: [variant([], 2400)] });
+    await launch(db);
+  }
+  secret = (await addOperator(t.db, "ops@bazaar.example")).secret;
+  const port = await freePort();
+  base = `localhost:${port}`;
+  app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await t?.drop();
+});
+
+describe("the operator console in a browser", () => {
+  it("logs in with a code, changes a shop's plan and suspends it; its storefront and admin then say so", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`http://${base}/operator`);
+    await page.waitForURL(/\/operator\/login\?redirectTo=/);
+    await page.getByLabel("Email").fill("ops@bazaar.example");
+    await page.getByLabel("Password").fill(OPERATOR_PASSWORD);
+    await page.getByLabel("Code from your authenticator app").fill(currentTotpCode(secret));
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`http://${base}/operator`);
+    await page.getByRole("heading", { level: 1, name: "Shops" }).waitFor();
+    await page.screenshot({ path: shot("01-shops"), fullPage: true });
+
+    await page.getByRole("link", { name: "Manage Lumen & Clay" }).click();
+    await page.getByRole("heading", { level: 1, name: "Lumen & Clay" }).waitFor();
+    await page.getByLabel("Plan", { exact: true }).selectOption("growth");
+    await page.getByRole("button", { name: "Change Lumen & Clay's plan" }).click();
+    await page.getByText("Lumen & Clay moved from Starter to Growth.").waitFor();
+
+    // The suspension needs a reason and the shop's address typed out.
+    const suspend = page.getByRole("region", { name: "Suspend Lumen & Clay" });
+    await suspend.getByRole("button", { name: "Suspend Lumen & Clay" }).click();
+    await page.getByText("Give a reason: the merchant sees it.").waitFor();
+    await suspend.getByLabel("Reason (the merchant sees it)").fill("Payments disputed by several shoppers; please contact support.");
+    await suspend.getByLabel("Type lumen to confirm").fill("lumen");
+    await suspend.getByRole("button", { name: "Suspend Lumen & Clay" }).click();
+    await page.getByText("Lumen & Clay is now suspended. The owner has been emailed.").waitFor();
+    await page.screenshot({ path: shot("02-suspended"), fullPage: true });
+
+    const store = await browser.context.newPage();
+    await store.goto(`http://lumen.${base}/products/candle`);
+    await store.getByRole("heading", { name: "Shop unavailable" }).waitFor();
+    await store.screenshot({ path: shot("03-storefront-unavailable") });
+    await store.goto(`http://fern.${base}/products/candle`);
+    await store.getByRole("heading", { name: "Fern & Moss candle" }).waitFor();
+
+    // The merchant, on a phone, is sent from any admin page to the notice with the operator's reason.
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`http://${base}/login?redirectTo=/admin/lumen/products`);
+    await phone.getByLabel("Email").fill("ivy@lumen.example");
+    await phone.getByLabel("Password").fill("wax-and-wick-2026");
+    await phone.getByRole("button", { name: "Log in" }).click();
+    await phone.waitForURL(`http://${base}/admin/lumen/billing`);
+    await phone.getByText("Reason: Payments disputed by several shoppers; please contact support.").first().waitFor();
+    expect(await phone.getByRole("navigation", { name: "Shop admin" }).getByRole("link").allTextContents()).toEqual(["Plan & billing"]);
+    await phone.screenshot({ path: shot("04-merchant-notice-phone"), fullPage: true });
+
+    await page.goto(`http://${base}/operator/log`);
+    await page.getByRole("cell", { name: "shop.suspend" }).waitFor();
+    await page.getByRole("cell", { name: "shop.change-plan" }).waitFor();
+    await page.goto(`http://${base}/operator/metrics`);
+    await page.getByRole("heading", { level: 1, name: "Metrics" }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: shot("05-metrics-phone"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`http://${base}/pricing`);
+    await page.getByRole("heading", { level: 1, name: "Pricing" }).waitFor();
+    await page.screenshot({ path: shot("06-pricing"), fullPage: true });
+  });
+});
