@@ -8,6 +8,7 @@ import * as shopLifecycle from "./migrations/0005_shop_lifecycle.ts";
 import * as plans from "./migrations/0006_plans.ts";
 import * as operators from "./migrations/0007_operators.ts";
 import * as metering from "./migrations/0008_metering.ts";
+import * as ledgerMonths from "./migrations/0009_ledger_months.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0006_plans": plans,
   "0007_operators": operators,
   "0008_metering": metering,
+  "0009_ledger_months": ledgerMonths,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

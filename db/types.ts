@@ -26,6 +26,15 @@ export interface PlatformDatabase {
   "platform.shop_usage_daily": ShopUsageDailyTable;
   "platform.fee_ledger": FeeLedgerTable;
   "platform.platform_snapshots": PlatformSnapshotsTable;
+  "platform.ledger_months": LedgerMonthsTable;
+}
+
+/** The fee ledger per UTC month and currency: GMV net of refunds, fees net of refunded fees. */
+export interface LedgerMonthsTable {
+  month: ColumnType<Date, string, string>;
+  currency: string;
+  gmv: Count;
+  fees: Count;
 }
 
 type Count = ColumnType<string, number | string | bigint | undefined, number | string | bigint>;

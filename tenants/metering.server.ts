@@ -96,8 +96,16 @@ export async function recordPaymentFee(db: PlatformDb, payment: PaymentFee): Pro
       .executeTakeFirst();
     if (!inserted) return false;
     await meterShopUsage(trx, payment.shopId, { orders: 1, gmv: payment.amount, fees: payment.fee }, payment.at, payment.currency);
+    await addToLedgerMonth(trx, payment.at, payment.currency, payment.amount, payment.fee);
     return true;
   });
+}
+
+async function addToLedgerMonth(db: Kysely<PlatformDatabase>, at: Date, currency: string, gmv: bigint, fees: bigint): Promise<void> {
+  await sql`
+    insert into platform.ledger_months as m (month, currency, gmv, fees)
+    values (${`${at.toISOString().slice(0, 7)}-01`}, ${currency}, ${String(gmv)}, ${String(fees)})
+    on conflict (month, currency) do update set gmv = m.gmv + excluded.gmv, fees = m.fees + excluded.fees`.execute(db);
 }
 
 /** Records a refund and the part of the fee given back, once per refund id. */
@@ -122,6 +130,7 @@ export async function recordRefundFee(
       .executeTakeFirst();
     if (!inserted) return false;
     await meterShopUsage(trx, refund.shopId, { refunds: refund.amount, fees: -refund.feeRefunded }, refund.at);
+    await addToLedgerMonth(trx, refund.at, refund.currency, -refund.amount, -refund.feeRefunded);
     return true;
   });
 }

@@ -44,15 +44,10 @@ export async function monthlyMetrics(db: PlatformDb, { months: count = 12, now =
   const { currency } = live;
   const [ledger, snapshots, events, activeNow] = await Promise.all([
     db
-      .selectFrom("platform.fee_ledger")
-      .select([
-        sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM')`.as("month"),
-        sql<string>`coalesce(sum(amount) filter (where kind = 'payment'), 0) - coalesce(sum(amount) filter (where kind = 'refund'), 0)`.as("gmv"),
-        sql<string>`coalesce(sum(fee) filter (where kind = 'payment'), 0) - coalesce(sum(fee) filter (where kind = 'refund'), 0)`.as("fees"),
-      ])
+      .selectFrom("platform.ledger_months")
+      .select([sql<string>`to_char(month, 'YYYY-MM')`.as("month"), "gmv", "fees"])
       .where("currency", "=", currency)
-      .where("occurred_at", ">=", new Date(`${start}T00:00:00Z`))
-      .groupBy(sql`1`)
+      .where("month", ">=", new Date(`${start}T00:00:00Z`))
       .execute(),
     // The last snapshot of each month, and of the month before the first (for its churn).
     sql<{ month: string; mrr: string; active_shops: number }>`
