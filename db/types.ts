@@ -27,6 +27,16 @@ export interface PlatformDatabase {
   "platform.fee_ledger": FeeLedgerTable;
   "platform.platform_snapshots": PlatformSnapshotsTable;
   "platform.ledger_months": LedgerMonthsTable;
+  "platform.billing_events": BillingEventsTable;
+}
+
+/** Billing events already applied, by the gateway's event id: a second delivery is recognised and ignored. */
+export interface BillingEventsTable {
+  id: string;
+  shop_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  received_at: Generated<Date>;
 }
 
 /** The fee ledger per UTC month and currency: GMV net of refunds, fees net of refunded fees. */
@@ -143,6 +153,9 @@ export interface ShopsTable {
   /** The plan price locked for the current billing period (minor units of billed_currency); null before the first. */
   billed_price: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
   billed_currency: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The gateway's subscription (Stripe `sub_…`, or the test gateway's). */
+  subscription_id: ColumnType<string | null, string | null | undefined, string | null>;
+  current_period_end: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** A plan merchants subscribe to; money in integer minor units of `currency`, the fee in basis points. */

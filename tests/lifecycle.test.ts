@@ -215,7 +215,7 @@ describe("what each state allows", () => {
       const index = segments.at(-1) === "_index";
       const path = `/admin/in-suspended/${segments
         .filter((s) => s !== "_index")
-        .map((s) => (s.startsWith("$") ? "1" : s))
+        .map((s) => (s.startsWith("$") ? "1" : s.replace(/_$/, "")))
         .join("/")}`.replace(/\/$/, "");
       const source = readFileSync(`app/routes/${file}`, "utf8");
       if (/export (async )?function loader/.test(source)) {

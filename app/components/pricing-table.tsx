@@ -1,11 +1,22 @@
-import { Link } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { PlanSummary } from "../domain.server.ts";
 
 /**
  * The plans side by side, as the pricing page and the landing page's pricing section show them. Data comes from
  * `pricingData` (app/domain.server.ts), so the operator's edits show at once.
  */
-export function PricingTable({ plans, trialDays, current }: { plans: PlanSummary[]; trialDays: number; current?: string }) {
+export function PricingTable({
+  plans,
+  trialDays,
+  current,
+  subscribe,
+}: {
+  plans: PlanSummary[];
+  trialDays: number;
+  current?: string;
+  /** On the admin's billing page: a button per plan that subscribes (or pays for the current plan when unpaid). */
+  subscribe?: { paid: boolean };
+}) {
   return (
     <ul className="pricing" aria-label="Plans">
       {plans.map((plan) => (
@@ -27,6 +38,14 @@ export function PricingTable({ plans, trialDays, current }: { plans: PlanSummary
             </Link>
           ) : plan.id === current ? (
             <p className="status active">Your plan</p>
+          ) : null}
+          {subscribe && (plan.id !== current || !subscribe.paid) ? (
+            <Form method="post">
+              <input type="hidden" name="plan" value={plan.id} />
+              <button type="submit" name="intent" value="subscribe" className={plan.id === current ? undefined : "secondary"}>
+                {plan.id === current ? `Pay for ${plan.name}` : `Choose ${plan.name}`}
+              </button>
+            </Form>
           ) : null}
         </li>
       ))}

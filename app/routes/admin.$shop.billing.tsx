@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { platformOrigin } from "../../server/config.ts";
 import { can } from "../../shop/permissions.ts";
 import { adminAllows, availableEvents, describeStatusChange, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
 import { PricingTable } from "../components/pricing-table.tsx";
-import { changeShopStatus, describePlan, LifecycleError, planOf, pricingData, shopStatusHistory, shopUsage, usageLines } from "../domain.server.ts";
+import { changeShopStatus, describePlan, findPlan, LifecycleError, planOf, pricingData, shopStatusHistory, shopUsage, usageLines } from "../domain.server.ts";
 import { requireMember, requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plan & billing · Bazaar admin" }];
@@ -30,6 +30,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     plans,
     shop: { slug: shop.slug, name: shop.name, status: shop.status, label: STATUS_LABELS[shop.status], explanation: statusExplanation(shop) },
     manage,
+    paid: shop.billed_price !== null && !shop.payment_overdue_since && shop.status !== "frozen",
     events: manage ? availableEvents(shop.status, "merchant").filter((e) => MERCHANT_EVENTS.includes(e)) : [],
     history: history.map((h) => ({
       id: h.id,
@@ -46,6 +47,12 @@ type ActionResult = { errors: { event?: string; confirm?: string }; done: string
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { shop, actor } = await requireShopAdmin(context, request, params.shop, "billing", "billing");
   const form = await request.formData();
+  if (form.get("intent") === "subscribe") {
+    const plan = await findPlan(context.services.db, String(form.get("plan") ?? ""));
+    if (!plan) return data<ActionResult>({ errors: { event: "Choose one of the plans." }, done: null }, { status: 400 });
+    // The test gateway's checkout; with Stripe Billing this is where Checkout (subscription mode) opens.
+    throw redirect(`/admin/${shop.slug}/billing/checkout?${new URLSearchParams({ plan: plan.id })}`);
+  }
   const event = MERCHANT_EVENTS.find((e) => e === form.get("intent"));
   if (!event) return data<ActionResult>({ errors: { event: "Unknown action." }, done: null }, { status: 400 });
   if (event === "close" && String(form.get("confirm") ?? "").trim() !== shop.slug) {
@@ -65,11 +72,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Billing() {
-  const { shop, manage, events, history, plan, usage, plans } = useLoaderData<typeof loader>();
+  const { shop, manage, paid, events, history, plan, usage, plans } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const result = useActionData<typeof action>();
   return (
-    <>
+    <div className="page-stack">
       <h1>Plan &amp; billing</h1>
+      {params.has("paid") && !result ? (
+        <p className="flash" role="status">
+          Payment received. Thank you!
+        </p>
+      ) : null}
       {result?.done ? (
         <p className="flash" role="status">
           {result.done}
@@ -118,7 +131,7 @@ export default function Billing() {
             ))}
           </ul>
           <h3>Plans</h3>
-          <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} />
+          <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} subscribe={{ paid }} />
         </section>
       ) : null}
       {events.includes("close") ? (
@@ -175,6 +188,6 @@ export default function Billing() {
           <p className="muted">No changes yet.</p>
         )}
       </section>
-    </>
+    </div>
   );
 }

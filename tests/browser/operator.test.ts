@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentTotpCode } from "../../server/operator-auth.server.ts";
 import { createUser } from "../../tenants/accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
+import { freezeLapsedShops, startTrial } from "../../tenants/lifecycle.server.ts";
 import { provisionShop } from "../../tenants/provision.server.ts";
 import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
@@ -28,6 +29,11 @@ beforeAll(async () => {
     await createProduct(db, { title: `${s.name} candle`, handle: "candle", status: "active", variants: [variant([], 2400)] });
     await launch(db);
   }
+  const frost = await provisionShop(t.db, { slug: "frost", name: "Frost & Fig", ownerId: merchant.id });
+  await launch(tenantDb(t.db, frost.schema_name));
+  // Its trial ended a while ago without a plan: the hourly job froze it.
+  await startTrial(t.db, frost.id, new Date(Date.now() - 40 * 86_400_000));
+  await freezeLapsedShops(t.db, { platformOrigin: "http://localhost", send: async () => {} });
   secret = (await addOperator(t.db, "ops@bazaar.example")).secret;
   const port = await freePort();
   base = `localhost:${port}`;
@@ -99,5 +105,35 @@ describe("the operator console in a browser", () => {
     await page.goto(`http://${base}/pricing`);
     await page.getByRole("heading", { level: 1, name: "Pricing" }).waitFor();
     await page.screenshot({ path: shot("06-pricing"), fullPage: true });
+  });
+
+  it("sends a frozen shop's merchant to billing, where paying with the test gateway gives the shop back", async () => {
+    const page = await browser.context.newPage();
+    // Any admin page of the frozen shop; the merchant may still be signed in from the test before.
+    await page.goto(`http://${base}/admin/frost/products`);
+    if (new URL(page.url()).pathname === "/login") {
+      await page.getByLabel("Email").fill("ivy@lumen.example");
+      await page.getByLabel("Password").fill("wax-and-wick-2026");
+      await page.getByRole("button", { name: "Log in" }).click();
+    }
+    await page.waitForURL(`http://${base}/admin/frost/billing`);
+    await page.getByText("Your free trial ended without a plan.").first().waitFor();
+    await page.screenshot({ path: shot("07-frozen-billing"), fullPage: true });
+    const store = await browser.context.newPage();
+    await store.goto(`http://frost.${base}/`);
+    await store.getByRole("heading", { name: "Shop unavailable" }).waitFor();
+
+    await page.getByRole("button", { name: "Choose Growth" }).click();
+    await page.waitForURL(`http://${base}/admin/frost/billing/checkout?plan=growth`);
+    await page.getByRole("button", { name: "Pay $49.00 with the test card" }).click();
+    await page.waitForURL(`http://${base}/admin/frost/billing?paid=1`);
+    await page.getByText("Payment received. Thank you!").waitFor();
+    await page.getByRole("heading", { name: "Frost & Fig: Active" }).waitFor();
+    await page.screenshot({ path: shot("08-paid"), fullPage: true });
+
+    await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Products" }).click();
+    await page.waitForURL(`http://${base}/admin/frost/products`);
+    await store.goto(`http://frost.${base}/`);
+    expect(await store.getByRole("heading", { name: "Shop unavailable" }).count()).toBe(0);
   });
 });
