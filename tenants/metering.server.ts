@@ -40,26 +40,36 @@ export async function meterShopUsage(
   const fees = String(delta.fees ?? 0n);
   const emails = delta.emails ?? 0;
   const jobMs = Math.max(0, Math.round(delta.jobMs ?? 0));
-  await sql`
-    insert into platform.shop_usage as u (shop_id, orders, gmv, emails, job_ms, currency, last_activity_at)
-    values (${shopId}, ${orders}, ${gmv}::bigint - ${refunds}::bigint, ${emails}, ${jobMs}, ${currency}, ${at})
-    on conflict (shop_id) do update set
-      currency = coalesce(u.currency, excluded.currency),
-      orders = u.orders + excluded.orders,
-      gmv = u.gmv + excluded.gmv,
-      emails = u.emails + excluded.emails,
-      job_ms = u.job_ms + excluded.job_ms,
-      last_activity_at = greatest(u.last_activity_at, excluded.last_activity_at)`.execute(db);
-  await sql`
-    insert into platform.shop_usage_daily as d (shop_id, day, orders, gmv, refunds, fees, emails, job_ms)
-    values (${shopId}, ${utcDay(at)}, ${orders}, ${gmv}, ${refunds}, ${fees}, ${emails}, ${jobMs})
-    on conflict (shop_id, day) do update set
-      orders = d.orders + excluded.orders,
-      gmv = d.gmv + excluded.gmv,
-      refunds = d.refunds + excluded.refunds,
-      fees = d.fees + excluded.fees,
-      emails = d.emails + excluded.emails,
-      job_ms = d.job_ms + excluded.job_ms`.execute(db);
+  // Running totals, and the day's row; the sums happen in the database, so concurrent reports never lose one.
+  const add = (table: string, column: string) => sql<never>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+  await db
+    .insertInto("platform.shop_usage")
+    .values({ shop_id: shopId, orders, gmv: sql`${gmv}::bigint - ${refunds}::bigint`, emails, job_ms: jobMs, currency, last_activity_at: at })
+    .onConflict((oc) =>
+      oc.column("shop_id").doUpdateSet({
+        orders: add("platform.shop_usage", "orders"),
+        gmv: add("platform.shop_usage", "gmv"),
+        emails: add("platform.shop_usage", "emails"),
+        job_ms: add("platform.shop_usage", "job_ms"),
+        currency: sql`coalesce(platform.shop_usage.currency, excluded.currency)`,
+        last_activity_at: sql`greatest(platform.shop_usage.last_activity_at, excluded.last_activity_at)`,
+      }),
+    )
+    .execute();
+  await db
+    .insertInto("platform.shop_usage_daily")
+    .values({ shop_id: shopId, day: utcDay(at), orders, gmv, refunds, fees, emails, job_ms: jobMs })
+    .onConflict((oc) =>
+      oc.columns(["shop_id", "day"]).doUpdateSet({
+        orders: add("platform.shop_usage_daily", "orders"),
+        gmv: add("platform.shop_usage_daily", "gmv"),
+        refunds: add("platform.shop_usage_daily", "refunds"),
+        fees: add("platform.shop_usage_daily", "fees"),
+        emails: add("platform.shop_usage_daily", "emails"),
+        job_ms: add("platform.shop_usage_daily", "job_ms"),
+      }),
+    )
+    .execute();
 }
 
 export interface PaymentFee {
@@ -102,10 +112,16 @@ export async function recordPaymentFee(db: PlatformDb, payment: PaymentFee): Pro
 }
 
 async function addToLedgerMonth(db: Kysely<PlatformDatabase>, at: Date, currency: string, gmv: bigint, fees: bigint): Promise<void> {
-  await sql`
-    insert into platform.ledger_months as m (month, currency, gmv, fees)
-    values (${`${at.toISOString().slice(0, 7)}-01`}, ${currency}, ${String(gmv)}, ${String(fees)})
-    on conflict (month, currency) do update set gmv = m.gmv + excluded.gmv, fees = m.fees + excluded.fees`.execute(db);
+  await db
+    .insertInto("platform.ledger_months")
+    .values({ month: `${at.toISOString().slice(0, 7)}-01`, currency, gmv, fees })
+    .onConflict((oc) =>
+      oc.columns(["month", "currency"]).doUpdateSet({
+        gmv: sql`platform.ledger_months.gmv + excluded.gmv`,
+        fees: sql`platform.ledger_months.fees + excluded.fees`,
+      }),
+    )
+    .execute();
 }
 
 /** Records a refund and the part of the fee given back, once per refund id. */

@@ -7,7 +7,7 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table platform.ledger_months (
-      month date not null check (extract(day from month) = 1),
+      month date not null check (date_trunc('month', month) = month),
       currency text not null check (currency ~ '^[A-Z]{3}$'),
       gmv bigint not null default 0,
       fees bigint not null default 0,
