@@ -195,7 +195,7 @@ export {
 } from "../tenants/plans.server.ts";
 export { countSpareShops } from "../tenants/provision.server.ts";
 export { listShopPage } from "../tenants/shop-list.server.ts";
-export { payWithTestGateway } from "../tenants/billing.server.ts";
+export { listInvoices, payWithTestGateway, type InvoiceLine } from "../tenants/billing.server.ts";
 export { monthlyMetrics, type MonthMetrics } from "../tenants/metrics.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
 export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";

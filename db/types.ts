@@ -37,6 +37,11 @@ export interface BillingEventsTable {
   type: string;
   occurred_at: Timestamp;
   received_at: Generated<Date>;
+  /** Invoices: the plan, the amount paid or due (minor units) and the end of the period it covers. */
+  plan_id: ColumnType<string | null, string | null | undefined, never>;
+  amount: ColumnType<string | null, number | string | bigint | null | undefined, never>;
+  currency: ColumnType<string | null, string | null | undefined, never>;
+  period_end: ColumnType<Date | null, Date | string | null | undefined, never>;
 }
 
 /** The fee ledger per UTC month and currency: GMV net of refunds, fees net of refunded fees. */

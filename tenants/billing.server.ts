@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
+import { formatMoney } from "../shop/money.ts";
 import { changeShopStatus, type ChangeOptions } from "./lifecycle.server.ts";
 import { changeShopPlan, findPlan, lockPeriodPrice } from "./plans.server.ts";
 
@@ -22,6 +23,9 @@ export interface BillingEvent {
   /** invoice.paid: the plan the invoice was for, and the end of the period it pays. */
   planId?: string;
   periodEnd?: Date;
+  /** The invoice's amount (Stripe's amount_paid / amount_due), in minor units of `currency`. */
+  amount?: bigint;
+  currency?: string;
   at: Date;
 }
 
@@ -43,7 +47,16 @@ export async function applyBillingEvent(
   const outcome = await db.transaction().execute(async (trx) => {
     const fresh = await trx
       .insertInto("platform.billing_events")
-      .values({ id: event.id, shop_id: event.shopId, type: event.type, occurred_at: event.at })
+      .values({
+        id: event.id,
+        shop_id: event.shopId,
+        type: event.type,
+        occurred_at: event.at,
+        plan_id: event.planId ?? null,
+        amount: event.amount ?? null,
+        currency: event.currency ?? null,
+        period_end: event.periodEnd ?? null,
+      })
       .onConflict((oc) => oc.column("id").doNothing())
       .returning("id")
       .executeTakeFirst();
@@ -96,6 +109,8 @@ export async function payWithTestGateway(
   options: Pick<ChangeOptions, "platformOrigin" | "send" | "registry">,
   now = new Date(),
 ): Promise<BillingOutcome> {
+  const plan = await findPlan(db, planId);
+  if (!plan) throw new Error(`no plan ${planId}`);
   const periodEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes()));
   return applyBillingEvent(
     db,
@@ -106,8 +121,33 @@ export async function payWithTestGateway(
       subscriptionId: shop.subscription_id ?? `test_sub_${randomBytes(8).toString("hex")}`,
       planId,
       periodEnd,
+      amount: BigInt(plan.monthly_price),
+      currency: plan.currency,
       at: now,
     },
     options,
   );
 }
+
+/** A shop's invoices, newest first: paid and failed ones, from the billing events. */
+export async function listInvoices(db: PlatformDb, shopId: string, limit = 24) {
+  const rows = await db
+    .selectFrom("platform.billing_events as e")
+    .leftJoin("platform.plans as p", "p.id", "e.plan_id")
+    .select(["e.id", "e.type", "e.occurred_at", "e.amount", "e.currency", "e.period_end", "p.name as plan_name"])
+    .where("e.shop_id", "=", shopId)
+    .where("e.type", "in", ["invoice.paid", "invoice.payment_failed"])
+    .orderBy("e.occurred_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    date: r.occurred_at.toISOString().slice(0, 10),
+    status: r.type === "invoice.paid" ? "Paid" : "Payment failed",
+    plan: r.plan_name ?? "",
+    amount: r.amount !== null && r.currency ? formatMoney(r.amount, r.currency) : "",
+    until: r.period_end ? r.period_end.toISOString().slice(0, 10) : "",
+  }));
+}
+
+export type InvoiceLine = Awaited<ReturnType<typeof listInvoices>>[number];

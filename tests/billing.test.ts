@@ -103,6 +103,9 @@ describe("paying from the admin with the test gateway", () => {
     expect(pay.headers.location).toBe("/admin/frosty/billing?paid=1");
     expect(await row(shop.id)).toMatchObject({ status: "active", plan: "growth", billed_price: "4900" });
     expect((await adminGet(app, ownerCookie, "/admin/frosty/products")).status).toBe(200);
+    const invoices = await adminGet(app, ownerCookie, "/admin/frosty/billing?paid=1");
+    expect(invoices.body).toContain("Payment received. Thank you!");
+    expect(invoices.body).toMatch(/<td>Growth<\/td><td class="num">\$49\.00<\/td><td>Paid<\/td><td>\d{4}-\d{2}-\d{2}<\/td>/);
     expect((await app.request("frosty.shops.test", "/")).status).not.toBe(503);
   });
 

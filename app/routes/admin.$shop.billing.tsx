@@ -5,8 +5,20 @@ import { platformOrigin } from "../../server/config.ts";
 import { can } from "../../shop/permissions.ts";
 import { adminAllows, availableEvents, describeStatusChange, STATUS_LABELS, statusExplanation, type LifecycleEvent } from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
+import { InvoiceTable } from "../components/invoice-table.tsx";
 import { PricingTable } from "../components/pricing-table.tsx";
-import { changeShopStatus, describePlan, findPlan, LifecycleError, planOf, pricingData, shopStatusHistory, shopUsage, usageLines } from "../domain.server.ts";
+import {
+  changeShopStatus,
+  describePlan,
+  findPlan,
+  LifecycleError,
+  listInvoices,
+  planOf,
+  pricingData,
+  shopStatusHistory,
+  shopUsage,
+  usageLines,
+} from "../domain.server.ts";
 import { requireMember, requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plan & billing · Bazaar admin" }];
@@ -24,8 +36,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     pricingData(context.services.db),
     shopUsage(context.services.db, shop),
   ]);
+  const invoices = can(role, "billing") ? await listInvoices(context.services.db, shop.id) : [];
   return {
     plan: describePlan(plan),
+    invoices,
     usage: usageLines(plan, usage),
     plans,
     shop: { slug: shop.slug, name: shop.name, status: shop.status, label: STATUS_LABELS[shop.status], explanation: statusExplanation(shop) },
@@ -72,7 +86,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Billing() {
-  const { shop, manage, paid, events, history, plan, usage, plans } = useLoaderData<typeof loader>();
+  const { shop, manage, paid, events, history, plan, usage, plans, invoices } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const result = useActionData<typeof action>();
   return (
@@ -132,6 +146,8 @@ export default function Billing() {
           </ul>
           <h3>Plans</h3>
           <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} subscribe={{ paid }} />
+          <h3>Invoices</h3>
+          <InvoiceTable invoices={invoices} />
         </section>
       ) : null}
       {events.includes("close") ? (

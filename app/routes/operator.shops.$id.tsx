@@ -14,11 +14,14 @@ import {
   type LifecycleEvent,
 } from "../../tenants/lifecycle.ts";
 import { Field } from "../components/field.tsx";
+import { InvoiceTable } from "../components/invoice-table.tsx";
 import {
   changeShopPlan,
   changeShopStatus,
   describePlan,
   LifecycleError,
+  listInvoices,
+  listOperatorActions,
   listPlans,
   logOperatorAction,
   PlanValidationError,
@@ -57,6 +60,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     listPlans(context.services.db),
     shop.purged_at ? null : shopUsage(context.services.db, shop),
   ]);
+  const [invoices, actions] = await Promise.all([
+    listInvoices(context.services.db, shop.id),
+    listOperatorActions(context.services.db, { shopId: shop.id, limit: 20 }),
+  ]);
   const plan = plans.find((p) => p.id === shop.plan)!;
   const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
   return {
@@ -80,6 +87,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       createdAt: day(shop.created_at),
     },
     members: owners,
+    invoices,
+    actions: actions.map((a) => ({
+      id: a.id,
+      at: a.created_at.toISOString().slice(0, 16).replace("T", " "),
+      who: a.operator_email,
+      action: a.action,
+      detail: a.detail,
+    })),
     plans: plans.map((p) => ({ id: p.id, label: `${describePlan(p).name}: ${describePlan(p).price} a month, ${describePlan(p).fee} fee` })),
     usage: usage ? usageLines(plan, usage) : [],
     events: shop.purged_at ? [] : availableEvents(shop.status, "operator"),
@@ -161,7 +176,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function OperatorShop() {
-  const { email, shop, members, events, history, plans, usage } = useLoaderData<typeof loader>();
+  const { email, shop, members, events, history, plans, usage, invoices, actions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -258,6 +273,25 @@ export default function OperatorShop() {
         {events.map((event) => (
           <LifecycleAction key={event} event={event} shop={shop} result={result?.event === event ? result : undefined} />
         ))}
+        <section className="card" aria-labelledby="invoices-heading">
+          <h2 id="invoices-heading">Invoices</h2>
+          <InvoiceTable invoices={invoices} />
+        </section>
+        <section className="card" aria-labelledby="actions-heading">
+          <h2 id="actions-heading">Operator actions on this shop</h2>
+          {actions.length ? (
+            <ul>
+              {actions.map((a) => (
+                <li key={a.id}>
+                  {a.at} · {a.who} · {a.action}
+                  {a.detail ? ` · ${a.detail}` : ""}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">None yet.</p>
+          )}
+        </section>
         <section className="card" aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
           {history.length ? (
