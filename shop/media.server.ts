@@ -3,10 +3,11 @@ import dns from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import sharp, { type Metadata, type OutputInfo } from "sharp";
 import type { ProductMediaTable } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
+import { PlanLimitError, type PlanLimit } from "../tenants/plan-limits.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import type { MediaStorage } from "./storage.server.ts";
 
@@ -331,6 +332,7 @@ export async function saveProductImages(
   productId: string,
   shopId: string,
   images: NewProductImage[],
+  { storageLimit }: { storageLimit?: PlanLimit } = {},
 ): Promise<{ id: string; duplicate: boolean }[]> {
   const alts = images.map((i) => checkAlt(i.alt ?? ""));
   if (!ID.test(productId) || !(await db.selectFrom("products").select("id").where("id", "=", productId).executeTakeFirst())) {
@@ -352,6 +354,12 @@ export async function saveProductImages(
         .orderBy("id")
         .execute();
       const byKey = new Map(existing.map((row) => [row.storage_key, row.id]));
+      if (storageLimit)
+        await refuseBeyondStorageLimit(
+          trx,
+          storageLimit,
+          images.filter((_, n) => !byKey.has(folders[n])),
+        );
       const order = existing.map((row) => row.id);
       const results: { id: string; duplicate: boolean }[] = [];
       for (const [n, { image, position, sourceUrl }] of images.entries()) {
@@ -398,6 +406,17 @@ export async function saveProductImages(
     for (const folder of new Set(folders)) if (!kept.has(folder)) await storage.delete(`${folder}/`);
     throw error;
   }
+}
+
+/** The plan's storage limit (MB) against the shop's stored images plus these; the settings row serialises uploads. */
+async function refuseBeyondStorageLimit(trx: TenantDb, limit: PlanLimit, added: NewProductImage[]): Promise<void> {
+  await trx.selectFrom("settings").select("singleton").forUpdate().execute();
+  const { bytes } = await trx
+    .selectFrom("product_media")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>("byte_size"), sql<string>`0`).as("bytes"))
+    .executeTakeFirstOrThrow();
+  const adding = added.reduce((sum, { image }) => sum + image.byteSize, 0);
+  if (Number(bytes) + adding > limit.max * 1024 * 1024) throw new PlanLimitError("storage", limit.max, limit.planName);
 }
 
 /**

@@ -8,12 +8,14 @@ import { tenantDb } from "../tenants/handle.server.ts";
 import { readOperatorSettings } from "../tenants/lifecycle.server.ts";
 import { changeShopPlan, lockPeriodPrice, platformFee, platformFeeFor, planToInput, savePlan, findPlan } from "../tenants/plans.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminGet, adminPost, logIn } from "./support/admin-forms.ts";
+import { adminGet, adminPost, logIn, ORIGIN } from "./support/admin-forms.ts";
 import { waitFor } from "./support/catalogue-csv.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { operatorSession } from "./support/operator.ts";
+import { makeImage } from "./support/images.ts";
 import { productForm } from "./support/product-forms.ts";
+import { multipartBody, rawRequest } from "./support/raw-http.ts";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -131,6 +133,36 @@ describe("plan limits", () => {
     const invited = await t.db.selectFrom("platform.invitations").select("email").where("shop_id", "=", small.id).execute();
     expect(invited).toEqual([{ email: "first@example.com" }]);
     expect((await adminPost(app, ownerCookie, "/admin/roomy/staff", { intent: "invite", email: "second@example.com", role: "staff" })).status).toBe(200);
+  });
+
+  it("refuses an image upload past the plan's storage, in that shop only", async () => {
+    const db = tenantDb(t.db, small.schema_name);
+    const product = await db.selectFrom("products").select("id").orderBy("id").executeTakeFirstOrThrow();
+    // 10 MB already stored: the Tiny plan's whole allowance.
+    await db
+      .insertInto("product_media")
+      .values({
+        product_id: product.id,
+        position: 0,
+        storage_key: "seeded/full",
+        width: 10,
+        height: 10,
+        content_type: "image/webp",
+        byte_size: 10 * 1024 * 1024,
+      })
+      .execute();
+    const { body, contentType } = multipartBody({}, [
+      { field: "images", filename: "cat.jpg", contentType: "image/jpeg", data: await makeImage("jpeg", 64, 64) },
+    ]);
+    const res = await rawRequest(app.port, "bazaar.test", `/admin/small/products/${product.id}/media`, {
+      method: "POST",
+      body,
+      headers: { cookie: ownerCookie, origin: ORIGIN, "content-type": contentType },
+    });
+    expect(res.status).toBe(403);
+    expect(res.text()).toContain("Your Tiny plan allows 10 MB of storage. Upgrade your plan to add more.");
+    expect(await db.selectFrom("product_media").select("id").execute()).toHaveLength(1);
+    await db.deleteFrom("product_media").where("storage_key", "=", "seeded/full").execute();
   });
 
   it("shows the shop's usage against its plan on the billing page and in the console", async () => {

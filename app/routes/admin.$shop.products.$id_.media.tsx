@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, UploadHandle
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type DragEvent } from "react";
+import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
 import { Field } from "../components/field.tsx";
 import {
   ACCEPTED_IMAGE_TYPES,
@@ -19,6 +20,7 @@ import {
   setVariantImages,
   updateImageAlt,
   type PreparedImage,
+  planOf,
 } from "../domain.server.ts";
 import styles from "../styles/media.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -119,6 +121,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!media) throw notFound();
   const productId = media.product.id;
   const storage = context.services.media;
+  const plan = await planOf(context.services.db, shop);
 
   try {
     if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
@@ -130,6 +133,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           productId,
           shop.id,
           images.map((image) => ({ image })),
+          { storageLimit: planLimit(plan, plan.max_storage_mb) },
         ),
       );
     }
@@ -180,6 +184,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 /** Domain errors as the page shows them: unknown ids are a 404, rejected input a message next to its field. */
 function refusal(error: unknown, intent: string, imageId?: string) {
   if (error instanceof MediaNotFoundError) throw notFound();
+  if (error instanceof PlanLimitError) return data<ActionResult>({ intent, fileErrors: [error.message] }, { status: 403 });
   if (!(error instanceof ImageRejectedError)) throw error;
   if (error.field === "alt") return data<ActionResult>({ intent, imageId, altError: error.reason }, { status: 400 });
   if (intent === "upload") return data<ActionResult>({ intent, fileErrors: [error.reason] }, { status: 400 });
