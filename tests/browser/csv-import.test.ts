@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCatalogueTransferWorker } from "../../jobs/processors/catalogue-transfer.server.ts";
 import { createUser } from "../../tenants/accounts.server.ts";
+import { changeShopPlan } from "../../tenants/plans.server.ts";
 import { provisionShop } from "../../tenants/provision.server.ts";
 import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { generatedCsv } from "../support/catalogue-csv.ts";
@@ -24,7 +25,9 @@ beforeAll(async () => {
   process.env.MEDIA_DIR = mediaDir;
   t = await createTestDatabase();
   const merchant = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
-  await provisionShop(t.db, { slug: "lumen", name: "Lumen Candles", ownerId: merchant.id });
+  const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen Candles", ownerId: merchant.id });
+  // A thousand products: more than the Starter plan allows (plan limits are tests/plans.test.ts's).
+  await changeShopPlan(t.db, shop.id, "pro", { kind: "operator" });
   const port = await freePort();
   base = `localhost:${port}`;
   app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
