@@ -5,7 +5,7 @@ import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
-import { parseMoney } from "./money.ts";
+import { legacyParseMoney } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
 import { singleLineProblem } from "./text.ts";
@@ -76,7 +76,7 @@ export function validateCollection(input: CollectionInput, currency: string): Co
       const value = rule.value.trim();
       if (!value) errors[`rules.${i}.value`] = "Enter a value.";
       else if (value.length > 255) errors[`rules.${i}.value`] = "Use at most 255 characters.";
-      else if (rule.field === "price" && parseMoney(value, currency) === null) errors[`rules.${i}.value`] = `Enter an amount in ${currency}.`;
+      else if (rule.field === "price" && legacyParseMoney(value, currency) === null) errors[`rules.${i}.value`] = `Enter an amount in ${currency}.`;
       else if (rule.field === "inventory" && !/^-?\d{1,9}$/.test(value)) errors[`rules.${i}.value`] = "Enter a whole number.";
     });
   }
@@ -302,7 +302,7 @@ function ruleCondition(eb: ProductsEb, rule: CollectionRule, currency: string): 
   }
   if (rule.field === "price") {
     // Any variant at that price (or above, or below); "not equal" means no variant at that price.
-    const amount = parseMoney(value, currency) ?? 0;
+    const amount = legacyParseMoney(value, currency) ?? 0;
     const op = rule.relation === "greater_than" ? ">" : rule.relation === "less_than" ? "<" : "=";
     const priced = eb.exists(eb.selectFrom("variants as rv").select("rv.id").whereRef("rv.product_id", "=", "p.id").where("rv.price", op, String(amount)));
     return rule.relation === "not_equals" ? eb.not(priced) : priced;

@@ -3,7 +3,7 @@ import type { DiscountKind } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { collectionMembersAmong } from "./collections.server.ts";
-import { formatMoney, minorUnitDigits, parseMoney, toDecimalString } from "./money.ts";
+import { formatMoney, minorUnitDigits, legacyParseMoney, toDecimalString } from "./money.ts";
 import { SALE_STATUSES } from "./orders.server.ts";
 
 /**
@@ -375,7 +375,7 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
     if (basisPoints === null) errors.value = "Enter a percentage from 0.01 to 100, with at most two decimals.";
     else value = basisPoints;
   } else if (kind === "fixed_amount") {
-    const amount = parseMoney(fields.value, currency);
+    const amount = legacyParseMoney(fields.value, currency);
     if (amount === null || amount > MAX_MINOR)
       errors.value = `Enter an amount in ${currency}, like ${toDecimalString(5 * 10 ** minorUnitDigits(currency), currency)}.`;
     else if (amount === 0) errors.value = "Enter an amount greater than zero.";
@@ -393,7 +393,7 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
 
   let minSubtotal = 0;
   if (fields.minSubtotal.trim()) {
-    const amount = parseMoney(fields.minSubtotal, currency);
+    const amount = legacyParseMoney(fields.minSubtotal, currency);
     if (amount === null || amount > MAX_MINOR) errors.minSubtotal = `Enter an amount in ${currency}, or leave it empty for no minimum.`;
     else minSubtotal = amount;
   }

@@ -1,15 +1,67 @@
 /**
  * Money is an integer count of the currency's minor units plus an ISO 4217
  * code. No floats anywhere: parsing and formatting work on digit strings.
+ *
+ * Every amount or percentage a person types (admin forms, storefront filters,
+ * CSV files, the operator's plans) is read by `readDecimal`, through
+ * `parseMoney` or `parsePercent`. Its rules (decision 021):
+ * - The shop's locale names the decimal mark ("," in de-DE, "." in en-US); it
+ *   is always a decimal mark and may appear once.
+ * - The other mark ("." in de-DE, "," in en-US) and spaces or apostrophes
+ *   group thousands: groups of exactly three digits, one kind per amount.
+ * - A single other mark that can't be a thousands separator (not followed by
+ *   exactly three digits) is read as a decimal mark: "12.50" is 12,50 in a
+ *   German shop, "7,5" is 7.5 in an English one.
+ * - A single other mark followed by exactly three digits ("1,500" in an
+ *   English shop) could be either; it is refused with both readings spelled
+ *   out, unless the decimal reading is impossible (a currency without minor
+ *   units: "1,500" yen is 1500).
+ * - More decimals than the currency has are refused, never rounded; so are
+ *   signs, exponents, digits other than 0–9, control characters and amounts
+ *   past the field's maximum.
  */
 export interface Money {
   amount: number;
   currency: string;
 }
 
-// ISO 4217 currencies whose minor unit isn't 1/100.
-const ZERO_DECIMAL = new Set(["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"]);
-const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
+/** How a shop writes numbers: its currency and the locale that names its decimal mark. */
+export interface MoneyStyle {
+  currency: string;
+  locale: string;
+}
+
+/** Locales a shop can choose for reading and showing numbers; the first is the default. */
+export const SHOP_LOCALES = [
+  "en-US",
+  "en-GB",
+  "en-IE",
+  "en-CA",
+  "en-AU",
+  "de-DE",
+  "de-AT",
+  "de-CH",
+  "fr-FR",
+  "fr-CA",
+  "es-ES",
+  "es-MX",
+  "it-IT",
+  "nl-NL",
+  "pt-BR",
+  "pt-PT",
+  "sv-SE",
+  "da-DK",
+  "nb-NO",
+  "fi-FI",
+  "pl-PL",
+  "cs-CZ",
+  "ja-JP",
+] as const;
+export const DEFAULT_LOCALE = "en-US";
+
+export function isShopLocale(locale: string): boolean {
+  return (SHOP_LOCALES as readonly string[]).includes(locale);
+}
 
 /** Common ISO 4217 codes offered in the settings form. */
 export const CURRENCIES = [
@@ -46,27 +98,248 @@ export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code);
 }
 
+const minorDigits = new Map<string, number>();
+
+/** Decimals of the currency's minor unit, as Intl knows them: USD 2, JPY 0, KWD 3. */
 export function minorUnitDigits(currency: string): number {
-  if (ZERO_DECIMAL.has(currency)) return 0;
-  if (THREE_DECIMAL.has(currency)) return 3;
-  return 2;
+  let digits = minorDigits.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    if (minorDigits.size >= 500) minorDigits.clear();
+    minorDigits.set(currency, digits);
+  }
+  return digits;
+}
+
+const decimalMarks = new Map<string, "." | ",">();
+
+/** The locale's decimal mark: "." for en-US, "," for de-DE. */
+export function decimalMark(locale: string): "." | "," {
+  let mark = decimalMarks.get(locale);
+  if (!mark) {
+    const part = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal")?.value;
+    mark = part === "," ? "," : ".";
+    if (decimalMarks.size >= 200) decimalMarks.clear();
+    decimalMarks.set(locale, mark);
+  }
+  return mark;
+}
+
+// ---------------------------------------------------------------- reading
+
+export type NumberProblem = "empty" | "format" | "digits" | "negative" | "ambiguous" | "decimals" | "too_large";
+
+export type ReadResult = { ok: true; value: bigint } | { ok: false; problem: NumberProblem; message: string };
+
+interface ReadOptions {
+  locale: string;
+  /** Decimals the unit allows; the result counts units of 10^-decimals. */
+  decimals: number;
+  /** Largest accepted result, in those units. */
+  max: bigint;
+  /** Text allowed before or after the number and dropped, such as a currency symbol or "%". */
+  affixes: readonly string[];
+  /** How an answer reads in messages: the unit's example and names. */
+  describe: Describe;
+}
+
+interface Describe {
+  /** A well-formed example in the locale, e.g. "12,50". */
+  example: string;
+  /** "an amount in EUR", "a percentage" */
+  what: string;
+  /** "EUR", "a percentage": what has `decimals` decimals. */
+  unit: string;
+  /** The largest value, as typed. */
+  max: string;
+}
+
+const GROUP_SPACES = /[ \u00a0\u202f'\u2019]/;
+const ALLOWED = /^[0-9., \u00a0\u202f'\u2019]+$/;
+const NON_ASCII_DIGIT = /[^\P{Nd}0-9]/u;
+const MINUS = /^[-\u2212\u2010-\u2014]/;
+/** Beyond this the text isn't a price anyone typed; refusing early keeps BigInt work small. */
+const MAX_INPUT_LENGTH = 64;
+
+function stripAffixes(text: string, affixes: readonly string[]): string {
+  for (const affix of affixes) {
+    if (!affix) continue;
+    if (text.toUpperCase().startsWith(affix.toUpperCase())) return text.slice(affix.length).trim();
+    if (text.toUpperCase().endsWith(affix.toUpperCase())) return text.slice(0, -affix.length).trim();
+  }
+  return text;
+}
+
+function validGroups(integer: string, group: RegExp | string): boolean {
+  const groups = typeof group === "string" ? integer.split(group) : integer.split(group);
+  return /^\d{1,3}$/.test(groups[0]) && groups.slice(1).every((g) => /^\d{3}$/.test(g));
 }
 
 /**
- * "12.5" in EUR → 1250; "1,200" in JPY → 1200. Returns null for anything that
- * isn't a non-negative amount with at most the currency's decimals.
+ * Reads a typed decimal number by the rules at the top of this file. The one
+ * reader behind `parseMoney` and `parsePercent`; use those.
  */
-export function parseMoney(input: string, currency: string): number | null {
-  const digits = minorUnitDigits(currency);
-  const text = input.trim().replace(/[\s,]/g, "");
-  const match = /^(\d{1,13})(?:\.(\d*))?$/.exec(text);
-  if (!match) return null;
-  const [, whole, fraction = ""] = match;
-  if (fraction.length > digits) return null;
-  return Number(whole + fraction.padEnd(digits, "0"));
+export function readDecimal(input: string, options: ReadOptions): ReadResult {
+  const { locale, decimals, max, describe } = options;
+  const dec = decimalMark(locale);
+  const alt = dec === "." ? "," : ".";
+  const fail = (problem: NumberProblem, message: string): ReadResult => ({ ok: false, problem, message });
+  const formatProblem = () =>
+    fail("format", `Enter ${describe.what} using the digits 0–9${decimals ? ` and "${dec}" for decimals` : ""}, like ${describe.example}.`);
+
+  const text = stripAffixes(input.trim(), options.affixes);
+  if (!text) return input.trim() ? formatProblem() : fail("empty", `Enter ${describe.what}, like ${describe.example}.`);
+  if (text.length > MAX_INPUT_LENGTH) return fail("too_large", `Enter ${describe.what} of at most ${describe.max}.`);
+  if (NON_ASCII_DIGIT.test(text)) return fail("digits", `Type ${describe.what} with the digits 0–9, like ${describe.example}.`);
+  if (MINUS.test(text)) return fail("negative", `Enter ${describe.what} of zero or more, like ${describe.example}.`);
+  if (!ALLOWED.test(text) || /[^0-9][^0-9]/.test(text)) return formatProblem();
+
+  const decAt = text.indexOf(dec);
+  if (decAt !== text.lastIndexOf(dec)) return formatProblem();
+  let integer: string;
+  let fraction: string;
+  if (decAt >= 0) {
+    integer = text.slice(0, decAt);
+    fraction = text.slice(decAt + 1);
+  } else {
+    const altAt = text.lastIndexOf(alt);
+    const lone = altAt >= 0 && text.indexOf(alt) === altAt && !GROUP_SPACES.test(text.slice(altAt));
+    const after = lone ? text.slice(altAt + 1) : "";
+    if (lone && after.length === 3 && decimals > 0) {
+      const before = text.slice(0, altAt).replace(new RegExp(GROUP_SPACES, "g"), "");
+      const decimalDigits = after.replace(/0+$/, "");
+      if (decimalDigits.length > decimals) {
+        return fail(
+          "ambiguous",
+          `"${text}" could mean ${before}${after} with "${alt}" between thousands, or a decimal. Type ${before}${after} without a separator.`,
+        );
+      }
+      const asDecimal = `${before || "0"}${dec}${decimalDigits.padEnd(Math.min(decimals, 2), "0")}`;
+      return fail(
+        "ambiguous",
+        `"${text}" could mean ${before}${after} or ${asDecimal}. Type ${before}${after} without a separator, or ${asDecimal} with "${dec}" as the decimal mark.`,
+      );
+    }
+    if (lone && after.length !== 3) {
+      integer = text.slice(0, altAt);
+      fraction = after;
+    } else {
+      integer = text;
+      fraction = "";
+    }
+  }
+  if (/[^0-9]/.test(fraction)) return formatProblem();
+  if (integer === "" && fraction === "") return formatProblem();
+  if (/[^0-9]/.test(integer)) {
+    const kinds = new Set([...integer.replace(/[0-9]/g, "")].map((c) => (GROUP_SPACES.test(c) ? " " : c)));
+    if (kinds.size > 1 || kinds.has(dec) || !validGroups(integer, kinds.has(" ") ? new RegExp(GROUP_SPACES, "g") : alt)) return formatProblem();
+    integer = integer.replace(/[^0-9]/g, "");
+  }
+  if (fraction.length > decimals) {
+    return fail(
+      "decimals",
+      decimals === 0
+        ? `${describe.unit} has no decimals: type a whole number, like ${describe.example}.`
+        : `${describe.unit} has at most ${decimals} decimal${decimals > 1 ? "s" : ""}; "${text}" has ${fraction.length}. Type at most ${decimals}, like ${describe.example}.`,
+    );
+  }
+  integer = integer.replace(/^0+(?=\d)/, "");
+  if (integer.length > 20) return fail("too_large", `Enter ${describe.what} of at most ${describe.max}.`);
+  const value = BigInt(integer || "0") * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+  if (value > max) return fail("too_large", `Enter ${describe.what} of at most ${describe.max}.`);
+  return { ok: true, value };
 }
 
-/** 1250 EUR → "12.50", the plain decimal form used in inputs and CSV files. */
+/** The largest amount any money field takes, in minor units (a hundred billion dollars, ten trillion yen). */
+export const MAX_MINOR_UNITS = 10n ** 13n;
+
+/** "12,50" as the locale writes 1250 minor units of a two-decimal currency (no grouping: what a form shows). */
+export function toInputAmount(amount: number | string | bigint, currency: string, locale: string): string {
+  const text = toDecimalString(amount, currency);
+  return decimalMark(locale) === "," ? text.replace(".", ",") : text;
+}
+
+/** A well-formed example amount: "12,50" (EUR, de-DE), "1200" (JPY), "12.500" (KWD, en-US). */
+export function exampleAmount(style: MoneyStyle): string {
+  const digits = minorUnitDigits(style.currency);
+  return digits === 0 ? "1200" : toInputAmount(125n * 10n ** BigInt(digits - 1), style.currency, style.locale);
+}
+
+const affixCache = new Map<string, string[]>();
+
+/** What may surround an amount: the currency's code and its symbols in the locale ("EUR", "€", "US$", "$"). */
+function currencyAffixes(style: MoneyStyle): string[] {
+  const key = `${style.locale}|${style.currency}`;
+  let affixes = affixCache.get(key);
+  if (!affixes) {
+    const symbols = (["symbol", "narrowSymbol"] as const).map(
+      (currencyDisplay) =>
+        new Intl.NumberFormat(style.locale, { style: "currency", currency: style.currency, currencyDisplay })
+          .formatToParts(1)
+          .find((p) => p.type === "currency")?.value ?? "",
+    );
+    // Longest first, so "US$" is dropped whole rather than leaving "US".
+    affixes = [...new Set([style.currency, ...symbols])].filter((a) => a && !/[0-9.,]/.test(a)).sort((a, b) => b.length - a.length);
+    if (affixCache.size >= 200) affixCache.clear();
+    affixCache.set(key, affixes);
+  }
+  return affixes;
+}
+
+/**
+ * Reads an amount typed in the shop's locale as integer minor units of its
+ * currency: "12,50" in a de-DE EUR shop → 1250n, "1,234.50" in en-US → 123450n,
+ * "1,500" in en-US EUR → refused as ambiguous, "12.345" EUR → refused (3 decimals).
+ * The message on refusal names what to type; fields may show their own for "empty".
+ *
+ * @example parseMoney("€ 12,50", { currency: "EUR", locale: "de-DE" }) // { ok: true, value: 1250n }
+ */
+export function parseMoney(text: string, style: MoneyStyle, { max = MAX_MINOR_UNITS }: { max?: bigint } = {}): ReadResult {
+  const decimals = minorUnitDigits(style.currency);
+  return readDecimal(text, {
+    locale: style.locale,
+    decimals,
+    max,
+    affixes: currencyAffixes(style),
+    describe: {
+      example: exampleAmount(style),
+      what: `an amount in ${style.currency}`,
+      unit: style.currency,
+      max: formatMoney(max, style.currency, style.locale),
+    },
+  });
+}
+
+/**
+ * Reads a percentage typed in the locale as basis points (hundredths of a percent):
+ * "7,5" in de-DE or en-US → 750, "20 %" → 2000, "7.125" → refused (three decimals).
+ *
+ * @example parsePercent("7,5 %", { locale: "de-DE" }) // { ok: true, value: 750n }
+ */
+export function parsePercent(text: string, { locale, max = 10_000n }: { locale: string; max?: bigint }): ReadResult {
+  const dec = decimalMark(locale);
+  return readDecimal(text, {
+    locale,
+    decimals: 2,
+    max,
+    affixes: ["%"],
+    describe: { example: `7${dec}5`, what: "a percentage", unit: "A percentage", max: formatPercent(max, locale) },
+  });
+}
+
+/** Basis points as the locale writes them without grouping: 750 → "7,5" (de-DE), 2000 → "20". */
+export function formatPercent(basisPoints: number | bigint, locale: string = DEFAULT_LOCALE): string {
+  const bp = BigInt(basisPoints);
+  const whole = bp / 100n;
+  const fraction = String(bp % 100n)
+    .padStart(2, "0")
+    .replace(/0+$/, "");
+  return fraction ? `${whole}${decimalMark(locale)}${fraction}` : String(whole);
+}
+
+// ---------------------------------------------------------------- writing
+
+/** 1250 EUR → "12.50", the plain decimal form used in CSV files. */
 export function toDecimalString(amount: number | string | bigint, currency: string): string {
   const digits = minorUnitDigits(currency);
   const text = BigInt(amount).toString();
@@ -97,4 +370,17 @@ export function formatMoney(amount: number | string | bigint, currency: string, 
   const format = moneyFormat(locale, currency);
   // Intl accepts a decimal string exactly, so no float rounding is involved.
   return format.format(toDecimalString(amount, currency) as unknown as number);
+}
+
+/**
+ * @deprecated The pre-issue-8 reader (drops commas); its last callers move to `parseMoney` in the next commits.
+ */
+export function legacyParseMoney(input: string, currency: string): number | null {
+  const digits = minorUnitDigits(currency);
+  const text = input.trim().replace(/[\s,]/g, "");
+  const match = /^(\d{1,13})(?:\.(\d*))?$/.exec(text);
+  if (!match) return null;
+  const [, whole, fraction = ""] = match;
+  if (fraction.length > digits) return null;
+  return Number(whole + fraction.padEnd(digits, "0"));
 }

@@ -1,5 +1,5 @@
 import type { ProductStatus } from "../db/types.ts";
-import { minorUnitDigits, parseMoney, toDecimalString } from "./money.ts";
+import { minorUnitDigits, legacyParseMoney, toDecimalString } from "./money.ts";
 import { variantCombinations, type OptionInput, type ProductDetail, type ProductErrors, type ProductInput } from "./products.server.ts";
 
 /**
@@ -155,9 +155,9 @@ export function draftToInput(draft: ProductDraft, currency: string): { input: Pr
   }
 
   const variants = draft.variants.map((v, i) => {
-    const price = parseMoney(v.price, currency);
+    const price = legacyParseMoney(v.price, currency);
     if (price === null) errors[`variants.${i}.price`] = v.price.trim() ? amountHint(currency) : "Enter a price.";
-    const compareAtPrice = v.compareAtPrice.trim() ? parseMoney(v.compareAtPrice, currency) : null;
+    const compareAtPrice = v.compareAtPrice.trim() ? legacyParseMoney(v.compareAtPrice, currency) : null;
     if (v.compareAtPrice.trim() && compareAtPrice === null) errors[`variants.${i}.compareAtPrice`] = amountHint(currency);
     const inventoryQuantity = parseWholeNumber(v.inventoryQuantity, { allowNegative: true });
     if (inventoryQuantity === null) errors[`variants.${i}.inventoryQuantity`] = "Enter a whole number.";
@@ -261,8 +261,8 @@ export function applyVariantBulkEdit(
   }
   const value = edit.value.trim();
   let problem: string | null = null;
-  if (edit.kind === "price") problem = parseMoney(value, currency) === null ? amountHint(currency) : null;
-  if (edit.kind === "compareAtPrice") problem = value && parseMoney(value, currency) === null ? amountHint(currency) : null;
+  if (edit.kind === "price") problem = legacyParseMoney(value, currency) === null ? amountHint(currency) : null;
+  if (edit.kind === "compareAtPrice") problem = value && legacyParseMoney(value, currency) === null ? amountHint(currency) : null;
   if (edit.kind === "inventoryQuantity") problem = value && parseWholeNumber(value, { allowNegative: true }) !== null ? null : "Enter a whole number.";
   if (edit.kind === "weightGrams") problem = value && parseWholeNumber(value, { allowNegative: false }) !== null ? null : "Enter a weight in whole grams.";
   if (problem) return { draft, errors: { bulkValue: problem }, changed: 0 };

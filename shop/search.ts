@@ -3,7 +3,7 @@
  * server (shop/search.server.ts) and the search page's components, so it has no server imports.
  * Parameter names follow Shopify's storefront filters (`filter.v.price.gte`, `filter.p.vendor`, …).
  */
-import { parseMoney, toDecimalString } from "./money.ts";
+import { legacyParseMoney, toDecimalString } from "./money.ts";
 
 export const SEARCH_PAGE_SIZE = 24;
 export const MAX_QUERY_LENGTH = 200;
@@ -124,7 +124,7 @@ function values(params: URLSearchParams, name: string): string[] {
 function price(params: URLSearchParams, name: string, currency: string, errors: SearchErrors): number | null {
   const raw = params.get(name)?.trim() ?? "";
   if (!raw) return null;
-  const amount = parseMoney(raw, currency);
+  const amount = legacyParseMoney(raw, currency);
   if (amount === null) errors[name] = `Enter an amount like ${toDecimalString(1250, currency)}.`;
   return amount;
 }

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from "./audit.server.ts";
 import { isCountryCode } from "./countries.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
-import { CURRENCIES, formatMoney, parseMoney } from "./money.ts";
+import { CURRENCIES, formatMoney, legacyParseMoney } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
 import { singleLineProblem } from "./text.ts";
 
@@ -399,7 +399,7 @@ export interface RateInput {
 }
 
 function parseAmount(text: string, currency: string): number | null {
-  const amount = parseMoney(text, currency);
+  const amount = legacyParseMoney(text, currency);
   return amount === null || amount > MAX_MINOR ? null : amount;
 }
 

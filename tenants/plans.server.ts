@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Plan, PlatformDatabase, Shop } from "../db/types.ts";
-import { formatMoney, isCurrencyCode, parseMoney, toDecimalString } from "../shop/money.ts";
+import { formatMoney, isCurrencyCode, legacyParseMoney, toDecimalString } from "../shop/money.ts";
 import { formatTaxPercent, parseTaxPercent } from "../shop/settings.server.ts";
 import { tenantDb } from "./handle.server.ts";
 import { readOperatorSettings, type StatusActor } from "./lifecycle.server.ts";
@@ -118,9 +118,9 @@ export async function savePlan(db: PlatformDb, input: PlanInput, { create }: { c
   if (!name || name.length > 60) errors.name = "Name the plan in at most 60 characters.";
   const currency = input.currency.trim().toUpperCase();
   if (!isCurrencyCode(currency)) errors.currency = "Choose a currency code such as USD or EUR.";
-  const monthly = isCurrencyCode(currency) ? parseMoney(input.monthlyPrice, currency) : null;
+  const monthly = isCurrencyCode(currency) ? legacyParseMoney(input.monthlyPrice, currency) : null;
   if (monthly === null) errors.monthlyPrice = "Enter a price such as 19.00.";
-  const paused = isCurrencyCode(currency) ? parseMoney(input.pausedPrice, currency) : null;
+  const paused = isCurrencyCode(currency) ? legacyParseMoney(input.pausedPrice, currency) : null;
   if (paused === null) errors.pausedPrice = "Enter a price such as 9.00.";
   const feeBp = parseTaxPercent(input.feePercent);
   if (feeBp === null) errors.feePercent = "Enter a percentage from 0 to 100 with up to two decimals, such as 2 or 1.5.";

@@ -1,5 +1,5 @@
 import type { ProductStatus } from "../../db/types.ts";
-import { minorUnitDigits, parseMoney, toDecimalString } from "../money.ts";
+import { minorUnitDigits, legacyParseMoney, toDecimalString } from "../money.ts";
 import type { ProductDetail, ProductErrors, ProductInput, VariantInput } from "../products.server.ts";
 import { validateProduct, variantTitle } from "../products.server.ts";
 
@@ -372,7 +372,7 @@ export function readPrice(text: string, currency: string, column: string): numbe
       ? `${column} "${text}" has more than ${digits} decimals, the most ${currency} allows.`
       : `${column} "${text}" has decimals, but ${currency} has no minor unit: use whole numbers, like ${example}.`;
   }
-  const amount = parseMoney(fraction ? `${match[1]}.${fraction}` : match[1], currency);
+  const amount = legacyParseMoney(fraction ? `${match[1]}.${fraction}` : match[1], currency);
   return amount ?? `${column} "${text}" is too large.`;
 }
 
