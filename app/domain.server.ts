@@ -2,6 +2,7 @@
 // compiler swaps `*.server` modules for empty ones in the browser build only inside app/.
 export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.server.ts";
 export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
+export { recordAudit } from "../shop/audit.server.ts";
 export {
   addToCart,
   adoptCart,
@@ -193,7 +194,8 @@ export {
   type PlanInput,
   type PlanSummary,
 } from "../tenants/plans.server.ts";
-export { countSpareShops } from "../tenants/provision.server.ts";
+export { countSpareShops, SlugUnavailableError } from "../tenants/provision.server.ts";
+export { bundleFileName, BundleError, restoreShopBundle, shopBundleStream } from "../tenants/bundle.server.ts";
 export { listShopPage } from "../tenants/shop-list.server.ts";
 export { listInvoices, payWithTestGateway, type InvoiceLine } from "../tenants/billing.server.ts";
 export { monthlyMetrics, type MonthMetrics } from "../tenants/metrics.server.ts";

@@ -2,6 +2,8 @@
 //
 //   import-products --shop SLUG FILE   imports a Shopify product CSV now, in this process; prints the report as JSON
 //   export-products --shop SLUG        writes the catalogue as a Shopify product CSV to standard output
+//   export-shop --shop SLUG            writes the whole shop as a bundle (docs/decisions/022-shop-bundles.md)
+//   restore-shop --shop NEWSLUG --owner EMAIL [--name NAME] FILE   restores a bundle into a new shop
 //
 // Standard output carries only the result (JSON or CSV), so it can be piped; everything else goes to
 // standard error. (`-s` keeps npm's own banner off standard output.) Exit codes: 0 done (an import with
@@ -10,6 +12,7 @@ import { createReadStream } from "node:fs";
 import { access, constants, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
@@ -21,7 +24,10 @@ import { CsvFileError } from "../shop/csv/import.server.ts";
 import { finishExport, runImport, startExport, startImmediateImport, type ExportReport, type FailedReport } from "../shop/csv/transfers.server.ts";
 import { productImageUrl } from "../shop/media.server.ts";
 import { mediaStorageFromEnv } from "../shop/storage.server.ts";
+import { BundleError, restoreShopBundle, shopBundleStream } from "../tenants/bundle.server.ts";
+import { SlugUnavailableError } from "../tenants/provision.server.ts";
 import { findShopBySlug } from "../tenants/registry.server.ts";
+import { SLUG_MESSAGES } from "../tenants/slugs.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
 import { readConfig, shopOrigin } from "./config.ts";
@@ -30,6 +36,8 @@ import { createOperator } from "./operator-auth.server.ts";
 const USAGE = `usage:
   npm run -s bazaar -- import-products --shop SLUG FILE
   npm run -s bazaar -- export-products --shop SLUG > products.csv
+  npm run -s bazaar -- export-shop --shop SLUG > SLUG.bazaar.gz
+  npm run -s bazaar -- restore-shop --shop NEWSLUG --owner EMAIL [--name NAME] FILE
   OPERATOR_PASSWORD=… npm run -s bazaar -- create-operator --email EMAIL   (prints the TOTP secret to add to an authenticator app)`;
 
 /** A failure to report in one line on standard error, with exit code 1. */
@@ -49,14 +57,20 @@ function cliActor(): Actor {
   return { userId: null, email: `cli:${name}`, ip: "" };
 }
 
+const COMMANDS = ["import-products", "export-products", "export-shop", "restore-shop", "create-operator"] as const;
+type Command = (typeof COMMANDS)[number];
+
 function parseCommand(argv: string[]) {
   const [command, ...rest] = argv;
-  if (command !== "import-products" && command !== "export-products" && command !== "create-operator") {
-    throw new Usage(command ? `unknown command: ${command}` : "no command given");
-  }
+  if (!COMMANDS.includes(command as Command)) throw new Usage(command ? `unknown command: ${command}` : "no command given");
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { shop: { type: "string" }, email: { type: "string" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { shop: { type: "string" }, email: { type: "string" }, owner: { type: "string" }, name: { type: "string" } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new Usage((error as Error).message);
   }
@@ -64,11 +78,17 @@ function parseCommand(argv: string[]) {
     if (!parsed.values.email || parsed.positionals.length) throw new Usage("create-operator takes --email EMAIL and no FILE");
     return { command, slug: "", email: parsed.values.email, file: undefined };
   }
+  if (command === "restore-shop") {
+    if (!parsed.values.shop || !parsed.values.owner || parsed.positionals.length !== 1) {
+      throw new Usage("restore-shop takes --shop NEWSLUG --owner EMAIL [--name NAME] and exactly one FILE");
+    }
+    return { command, slug: parsed.values.shop, email: parsed.values.owner, name: parsed.values.name, file: parsed.positionals[0] };
+  }
   const slug = parsed.values.shop;
   if (!slug) throw new Usage("--shop SLUG is required");
   const files = parsed.positionals;
   if (command === "import-products" && files.length !== 1) throw new Usage("import-products takes exactly one FILE");
-  if (command === "export-products" && files.length) throw new Usage("export-products takes no FILE");
+  if ((command === "export-products" || command === "export-shop") && files.length) throw new Usage(`${command} takes no FILE`);
   return { command, slug, email: "", file: files[0] as string | undefined };
 }
 
@@ -122,6 +142,32 @@ async function exportProducts(db: PlatformDb, shop: Shop): Promise<void> {
   await finishExport(shopDb, transfer.id, await outcome);
 }
 
+async function exportShop(db: PlatformDb, shop: Shop): Promise<void> {
+  const storage = mediaStorageFromEnv();
+  try {
+    await pipeline(Readable.fromWeb(shopBundleStream(db, storage, shop) as never), process.stdout);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function restoreShop(db: PlatformDb, file: string, target: { slug: string; ownerEmail: string; name?: string }): Promise<void> {
+  const full = await readableFile(file);
+  const owner = await db.selectFrom("platform.users").select("id").where("email", "=", normalizeEmail(target.ownerEmail)).executeTakeFirst();
+  if (!owner) throw new Fatal(`no merchant account with the email ${target.ownerEmail}`);
+  const storage = mediaStorageFromEnv();
+  try {
+    const shop = await restoreShopBundle(db, storage, createReadStream(full), { slug: target.slug, name: target.name, ownerId: owner.id });
+    process.stdout.write(`${JSON.stringify({ id: shop.id, slug: shop.slug, name: shop.name })}\n`);
+  } catch (error) {
+    if (error instanceof BundleError) throw new Fatal(`${file}: ${error.message}`);
+    if (error instanceof SlugUnavailableError) throw new Fatal(`${target.slug}: ${SLUG_MESSAGES[error.problem]}`);
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let command;
   try {
@@ -145,9 +191,14 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    if (command.command === "restore-shop") {
+      await restoreShop(db, command.file!, { slug: command.slug, ownerEmail: command.email, name: command.name });
+      return 0;
+    }
     const shop = await findShopBySlug(db, command.slug);
     if (!shop) throw new Fatal(`no shop with the address ${command.slug}`);
     if (command.command === "import-products") await importProducts(db, shop, command.file!);
+    else if (command.command === "export-shop") await exportShop(db, shop);
     else await exportProducts(db, shop);
     return 0;
   } catch (error) {

@@ -14,6 +14,8 @@ export interface MediaStorage {
   get(key: string): Promise<Buffer | null>;
   /** Removes every object whose key starts with `prefix` (S3 semantics: a plain string prefix). */
   delete(prefix: string): Promise<void>;
+  /** Every key under `folder` (which ends with "/"), at any depth, in no particular order. */
+  list(folder: string): AsyncIterable<string>;
 }
 
 export interface ClosableMediaStorage extends MediaStorage {
@@ -86,6 +88,22 @@ export class LocalDiskStorage implements ClosableMediaStorage {
       throw error;
     }
     await Promise.all(names.filter((name) => name.startsWith(start)).map((name) => rm(path.join(folder, name), { recursive: true, force: true })));
+  }
+
+  async *list(folder: string): AsyncIterable<string> {
+    assertSafeKey(folder, { prefix: true });
+    let entries;
+    try {
+      entries = await readdir(this.pathOf(folder), { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      // Half-written files (see put) are not objects yet.
+      if (!entry.isFile() || entry.name.endsWith(".partial")) continue;
+      yield path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join("/");
+    }
   }
 
   async close(): Promise<void> {}
@@ -161,6 +179,16 @@ export class S3Storage implements ClosableMediaStorage {
         throw new Error(`Could not delete ${result.Errors.length} media object(s), e.g. ${first.Key}: ${first.Code} ${first.Message}`);
       }
     }
+  }
+
+  async *list(folder: string): AsyncIterable<string> {
+    assertSafeKey(folder, { prefix: true });
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: folder, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async close(): Promise<void> {

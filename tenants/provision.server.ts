@@ -38,15 +38,18 @@ async function claimSpareShop(trx: Transaction<PlatformDatabase>): Promise<strin
  * none of it exists. A spare shop, when one is ready, supplies the schema; it
  * is brought up to date in the same transaction (a spare made before a deploy
  * may lack the newest migrations), so either way the shop is complete.
+ * `spare: false` makes a new schema with exactly `migrations` (a restore loads
+ * an older bundle at its own level, where a spare would already be newer).
  */
 export async function provisionShopInTransaction(
   trx: Transaction<PlatformDatabase>,
   { slug, name, ownerId }: NewShop,
   migrations: readonly TenantMigration[] = tenantMigrations,
+  { spare = true }: { spare?: boolean } = {},
 ): Promise<Shop> {
   const problem = slugProblem(slug);
   if (problem) throw new SlugUnavailableError(problem);
-  const spareId = await claimSpareShop(trx);
+  const spareId = spare ? await claimSpareShop(trx) : null;
   let shop: Shop;
   try {
     shop = spareId

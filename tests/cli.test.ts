@@ -128,6 +128,32 @@ describe("npm run bazaar", () => {
     ]);
   });
 
+  it("export-shop writes the whole shop as a bundle that restore-shop makes into a new shop", async () => {
+    const bundle = await new Promise<Buffer>((resolve, reject) => {
+      execFile(
+        "npm",
+        ["run", "--silent", "bazaar", "--", "export-shop", "--shop", "south"],
+        { env: { ...process.env, DATABASE_URL: t.url, MEDIA_DIR: path.join(scratch, "media") }, encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      );
+    });
+    const file = path.join(scratch, "south.bazaar.gz");
+    writeFileSync(file, bundle);
+    const [nobody, restored] = [
+      await bazaar("restore-shop", "--shop", "south-copy", "--owner", "nobody@example.com", file),
+      await bazaar("restore-shop", "--shop", "south-copy", "--owner", "owner@example.com", file),
+    ];
+    expect(nobody).toMatchObject({ code: 1, stdout: "" });
+    expect(nobody.stderr).toContain("no merchant account with the email nobody@example.com");
+    expect(restored.code, restored.stderr).toBe(0);
+    const copy = JSON.parse(restored.stdout);
+    expect(copy).toMatchObject({ slug: "south-copy", name: "South" });
+    const schema = (await t.db.selectFrom("platform.shops").select("schema_name").where("id", "=", copy.id).executeTakeFirstOrThrow()).schema_name;
+    const titles = (db: TenantDb) => db.selectFrom("products").select(["handle", "title"]).orderBy("handle").execute();
+    expect(await titles(tenantDb(t.db, schema))).toEqual(await titles(southDb));
+    expect((await tenantDb(t.db, schema).selectFrom("settings").select("currency").executeTakeFirstOrThrow()).currency).toBe("JPY");
+  });
+
   it("fails with exit code 1 and nothing on standard output for an unknown shop, a missing file or a non-CSV", async () => {
     const notCsv = path.join(scratch, "list.csv");
     writeFileSync(notCsv, "Name,Price\nShirt,10\n");

@@ -5,6 +5,7 @@ const SECTIONS = [
   { to: "/operator", label: "Shops", end: true },
   { to: "/operator/metrics", label: "Metrics", end: false },
   { to: "/operator/plans", label: "Plans and settings", end: false },
+  { to: "/operator/restore", label: "Restore a shop", end: false },
   { to: "/operator/log", label: "Operator log", end: false },
 ];
 

@@ -38,6 +38,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   ]);
   const invoices = can(role, "billing") ? await listInvoices(context.services.db, shop.id) : [];
   return {
+    canExport: can(role, "export") && !shop.purged_at,
     plan: describePlan(plan),
     invoices,
     usage: usageLines(plan, usage),
@@ -86,7 +87,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Billing() {
-  const { shop, manage, paid, events, history, plan, usage, plans, invoices } = useLoaderData<typeof loader>();
+  const { shop, manage, paid, events, history, plan, usage, plans, invoices, canExport } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const result = useActionData<typeof action>();
   return (
@@ -155,7 +156,7 @@ export default function Billing() {
           <h2 id="close-heading">Close the shop</h2>
           <p>
             The storefront goes away and the admin closes. Bazaar keeps the shop&apos;s data for the retention period, then deletes it for good; write to
-            support before then to reopen.
+            support before then to reopen. Your shop&apos;s data can be downloaded below before and after closing.
           </p>
           <Form method="post" className="stack" noValidate>
             <Field label={`Type ${shop.slug} to confirm`} name="confirm" error={result?.errors.confirm}>
@@ -172,6 +173,20 @@ export default function Billing() {
                 Close {shop.name}
               </button>
             </div>
+          </Form>
+        </section>
+      ) : null}
+      {canExport ? (
+        <section className="card stack" aria-labelledby="data-heading">
+          <h2 id="data-heading">Your shop&apos;s data</h2>
+          <p>
+            Everything in {shop.name} (products and their images, collections, customers, orders, pages and settings) in one file, whatever the shop&apos;s
+            state. Keep it as a backup, or ask Bazaar to restore it into a new shop.
+          </p>
+          <Form method="post" action={`/admin/${shop.slug}/bundle`} reloadDocument>
+            <button type="submit" className="secondary">
+              Download all shop data
+            </button>
           </Form>
         </section>
       ) : null}

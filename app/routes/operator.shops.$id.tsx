@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Fragment } from "react";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { platformOrigin, shopOrigin } from "../../server/config.ts";
 import { formatMoney } from "../../shop/money.ts";
 import {
@@ -30,24 +30,17 @@ import {
   usageLines,
 } from "../domain.server.ts";
 import { OperatorHeader } from "../components/operator-header.tsx";
-import { requireOperator } from "../utils/guards.server.ts";
+import { requireOperator, requireOperatorShop } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shop.name ?? "Shop"} · Operator console · Bazaar` }];
 
-const SHOP_ID = /^[1-9]\d{0,17}$/;
 /** Events that take the shop away from its merchant or its shoppers: the operator types the shop's slug to confirm. */
 const CONFIRMED: readonly LifecycleEvent[] = ["suspend", "close"];
 const DAY = 86_400_000;
 
-async function findShop(context: LoaderFunctionArgs["context"], id: string | undefined) {
-  const shop = id && SHOP_ID.test(id) ? await context.services.db.selectFrom("platform.shops").selectAll().where("id", "=", id).executeTakeFirst() : undefined;
-  if (!shop) throw new Response("Not found", { status: 404 });
-  return shop;
-}
-
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const operator = requireOperator(context, request);
-  const shop = await findShop(context, params.id);
+  const shop = await requireOperatorShop(context, params.id);
   const [owners, history, plans, usage] = await Promise.all([
     context.services.db
       .selectFrom("platform.memberships as m")
@@ -116,7 +109,7 @@ type ActionResult = {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const operator = requireOperator(context, request);
-  const shop = await findShop(context, params.id);
+  const shop = await requireOperatorShop(context, params.id);
   const form = await request.formData();
   if (form.get("intent") === "change-plan") {
     try {
@@ -273,6 +266,20 @@ export default function OperatorShop() {
         {events.map((event) => (
           <LifecycleAction key={event} event={event} shop={shop} result={result?.event === event ? result : undefined} />
         ))}
+        {shop.purged ? null : (
+          <section className="card stack" aria-labelledby="data-heading">
+            <h2 id="data-heading">{shop.name}&apos;s data</h2>
+            <p className="hint">
+              The whole shop in one file (catalogue, images, customers, orders, content, settings), for a backup or for{" "}
+              <Link to="/operator/restore">a restore into a new shop</Link>. The download is in the operator log.
+            </p>
+            <Form method="post" action={`/operator/shops/${shop.id}/bundle`} reloadDocument>
+              <button type="submit" className="secondary">
+                Download {shop.name}&apos;s bundle
+              </button>
+            </Form>
+          </section>
+        )}
         <section className="card" aria-labelledby="invoices-heading">
           <h2 id="invoices-heading">Invoices</h2>
           <InvoiceTable invoices={invoices} />

@@ -80,6 +80,15 @@ export async function requireShopAdmin(
   return { shop, role, db: context.services.tenantDb(shop), actor: { userId: user.id, email: user.email, ip: context.clientAddress } };
 }
 
+const SHOP_ID = /^[1-9]\d{0,17}$/;
+
+/** A console page's shop, by the registry id in its address; 404 for anything else. Call after requireOperator. */
+export async function requireOperatorShop(context: AppLoadContext, id: string | undefined): Promise<Shop> {
+  const shop = id && SHOP_ID.test(id) ? await context.services.db.selectFrom("platform.shops").selectAll().where("id", "=", id).executeTakeFirst() : undefined;
+  if (!shop) throw notFound();
+  return shop;
+}
+
 /**
  * The operator signed in to the console, from the operators' own session (never a merchant's). Anyone else is
  * sent to the console's login; the login page itself tells nothing about who operators are.

@@ -1,0 +1,130 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  data,
+  MaxPartSizeExceededError,
+  NodeOnDiskFile,
+  redirect,
+  unstable_composeUploadHandlers,
+  unstable_createFileUploadHandler,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { OperatorHeader } from "../components/operator-header.tsx";
+import { Field, fieldAria } from "../components/field.tsx";
+import { BundleError, logOperatorAction, normalizeEmail, restoreShopBundle, SlugUnavailableError } from "../domain.server.ts";
+import { SLUG_MESSAGES, slugProblem } from "../../tenants/slugs.ts";
+import { requireOperator } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Restore a shop · Operator console · Bazaar" }];
+
+/** A bundle holds every image of a shop; the largest plan stores 100 GB, but a restore through a browser stops here. */
+const MAX_BUNDLE_BYTES = 4 * 1024 ** 3;
+
+type Errors = { bundle?: string; slug?: string; owner?: string; name?: string };
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const operator = requireOperator(context, request);
+  return { email: operator.email, maxGigabytes: MAX_BUNDLE_BYTES / 1024 ** 3 };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const operator = requireOperator(context, request);
+  const directory = await mkdtemp(path.join(os.tmpdir(), "bazaar-restore-"));
+  try {
+    let form: FormData;
+    try {
+      form = await unstable_parseMultipartFormData(
+        request,
+        unstable_composeUploadHandlers(
+          unstable_createFileUploadHandler({ directory, maxPartSize: MAX_BUNDLE_BYTES, avoidFileConflicts: true }),
+          // The text fields: a few short values.
+          unstable_createMemoryUploadHandler({ maxPartSize: 4096 }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof MaxPartSizeExceededError)
+        return data({ errors: { bundle: `The file is larger than ${MAX_BUNDLE_BYTES / 1024 ** 3} GB.` } as Errors }, { status: 413 });
+      throw error;
+    }
+    const entry = form.get("bundle");
+    const file = entry instanceof NodeOnDiskFile && entry.size > 0 ? entry : null;
+    const slug = String(form.get("slug") ?? "")
+      .trim()
+      .toLowerCase();
+    const name = String(form.get("name") ?? "").trim();
+    const ownerEmail = String(form.get("owner") ?? "").trim();
+    const errors: Errors = {};
+    if (!file) errors.bundle = "Choose a shop bundle (a .bazaar.gz file downloaded from Bazaar).";
+    const problem = slugProblem(slug);
+    if (problem) errors.slug = SLUG_MESSAGES[problem];
+    if (name.length > 100 || /\p{Cc}/u.test(name)) errors.name = "Enter a name of up to 100 characters, or leave it blank.";
+    const owner = ownerEmail
+      ? await context.services.db.selectFrom("platform.users").select("id").where("email", "=", normalizeEmail(ownerEmail)).executeTakeFirst()
+      : undefined;
+    if (!owner) errors.owner = "Enter the email of an existing merchant account: it will own the restored shop.";
+    if (Object.keys(errors).length) return data({ errors }, { status: 400 });
+    try {
+      const shop = await restoreShopBundle(context.services.db, context.services.media, createReadStream(file!.getFilePath()), {
+        slug,
+        name,
+        ownerId: owner!.id,
+      });
+      context.services.registry.invalidate();
+      await logOperatorAction(context.services.db, operator, {
+        action: "shop.restore",
+        shopId: shop.id,
+        detail: `From ${file!.name}`,
+        ip: context.clientAddress,
+      });
+      throw redirect(`/operator/shops/${shop.id}`);
+    } catch (error) {
+      if (error instanceof SlugUnavailableError) return data({ errors: { slug: SLUG_MESSAGES[error.problem] } as Errors }, { status: 400 });
+      if (error instanceof BundleError) return data({ errors: { bundle: error.message } as Errors }, { status: 400 });
+      throw error;
+    }
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+export default function RestoreShop() {
+  const { email, maxGigabytes } = useLoaderData<typeof loader>();
+  const errors = useActionData<typeof action>()?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <OperatorHeader email={email} />
+      <main className="stack">
+        <h1>Restore a shop</h1>
+        <p className="muted">
+          A bundle downloaded from a shop&apos;s page (or by its owner) becomes a new shop at a new address, with its products, images, customers, orders, pages
+          and settings. The original shop is not touched.
+        </p>
+        <Form method="post" encType="multipart/form-data" className="card stack" noValidate>
+          <Field label="Shop bundle" name="bundle" error={errors.bundle} hint={`A .bazaar.gz file, up to ${maxGigabytes} GB.`}>
+            <input id="bundle" name="bundle" type="file" accept=".gz,application/gzip" required {...fieldAria("bundle", errors.bundle, true)} />
+          </Field>
+          <Field label="New address" name="slug" error={errors.slug} hint="The restored shop's subdomain: lowercase letters, digits and dashes.">
+            <input id="slug" name="slug" required autoComplete="off" {...fieldAria("slug", errors.slug, true)} />
+          </Field>
+          <Field label="Shop name" name="name" error={errors.name} hint="Leave blank to keep the name in the bundle.">
+            <input id="name" name="name" maxLength={100} {...fieldAria("name", errors.name, true)} />
+          </Field>
+          <Field label="Owner's email" name="owner" error={errors.owner} hint="An existing merchant account.">
+            <input id="owner" name="owner" type="email" required autoComplete="off" {...fieldAria("owner", errors.owner, true)} />
+          </Field>
+          <div>
+            <button type="submit" disabled={busy}>
+              {busy ? "Restoring…" : "Restore into a new shop"}
+            </button>
+          </div>
+        </Form>
+      </main>
+    </>
+  );
+}
