@@ -41,7 +41,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       form = await unstable_parseMultipartFormData(
         request,
         unstable_composeUploadHandlers(
-          unstable_createFileUploadHandler({ directory, maxPartSize: MAX_BUNDLE_BYTES, avoidFileConflicts: true }),
+          unstable_createFileUploadHandler({
+            directory,
+            maxPartSize: MAX_BUNDLE_BYTES,
+            // The directory is this request's own, so the sender's file name (made safe) can be kept for the log.
+            file: ({ filename }) => `upload-${filename.replace(/[^\w.-]/g, "_").slice(-100)}`,
+          }),
           // The text fields: a few short values.
           unstable_createMemoryUploadHandler({ maxPartSize: 4096 }),
         ),
@@ -78,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await logOperatorAction(context.services.db, operator, {
         action: "shop.restore",
         shopId: shop.id,
-        detail: `From ${file!.name}`,
+        detail: `From ${file!.name.replace(/^upload-/, "")}`,
         ip: context.clientAddress,
       });
       throw redirect(`/operator/shops/${shop.id}`);
@@ -99,7 +104,7 @@ export default function RestoreShop() {
   return (
     <>
       <OperatorHeader email={email} />
-      <main className="stack">
+      <main className="wide stack">
         <h1>Restore a shop</h1>
         <p className="muted">
           A bundle downloaded from a shop&apos;s page (or by its owner) becomes a new shop at a new address, with its products, images, customers, orders, pages

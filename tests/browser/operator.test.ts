@@ -136,4 +136,40 @@ describe("the operator console in a browser", () => {
     await store.goto(`http://frost.${base}/`);
     expect(await store.getByRole("heading", { name: "Shop unavailable" }).count()).toBe(0);
   });
+
+  it("lets a suspended shop's owner download its data on a phone, and the operator restore it into a new shop", async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`http://${base}/admin/lumen/billing`);
+    const data = phone.getByRole("region", { name: "Your shop's data" });
+    const [download] = await Promise.all([phone.waitForEvent("download"), data.getByRole("button", { name: "Download all shop data" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^lumen-\d{4}-\d{2}-\d{2}\.bazaar\.gz$/);
+    const file = path.join(SCREENSHOTS, "..", download.suggestedFilename());
+    await download.saveAs(file);
+    await data.scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: shot("09-owner-download-phone") });
+
+    const page = await browser.context.newPage();
+    await page.goto(`http://${base}/operator`);
+    await page.getByRole("navigation", { name: "Operator console" }).getByRole("link", { name: "Restore a shop" }).click();
+    await page.getByRole("heading", { level: 1, name: "Restore a shop" }).waitFor();
+    await page.getByLabel("Shop bundle").setInputFiles(file);
+    await page.getByLabel("New address").fill("lumen");
+    await page.getByLabel("Owner's email").fill("ivy@lumen.example");
+    await page.getByRole("button", { name: "Restore into a new shop" }).click();
+    await page.getByText("That address is already taken.").waitFor();
+    await page.screenshot({ path: shot("10-restore-taken"), fullPage: true });
+    await page.getByLabel("Shop bundle").setInputFiles(file);
+    await page.getByLabel("New address").fill("lumen-again");
+    await page.getByRole("button", { name: "Restore into a new shop" }).click();
+    await page.waitForURL(/\/operator\/shops\/\d+$/);
+    await page.getByRole("heading", { level: 1, name: "Lumen & Clay" }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: shot("11-restored-phone"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    const store = await browser.context.newPage();
+    await store.goto(`http://lumen-again.${base}/products/candle`);
+    await store.getByRole("heading", { name: "Lumen & Clay candle" }).waitFor();
+  });
 });
