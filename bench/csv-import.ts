@@ -126,7 +126,7 @@ try {
   const transfer = await startImmediateImport(shopDb, actor, "products.csv");
   const report = await runImport(shopDb, actor, transfer, () => createReadStream(file), {
     shopId: shop.id,
-    currency: "USD",
+    money: { currency: "USD", locale: "en-US" },
     storage,
     onProgress: (done, total) => void process.stdout.write(`\r${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} rows`),
   });

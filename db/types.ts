@@ -317,6 +317,8 @@ export interface SettingsTable {
   contact_email: Defaulted<string>;
   logo_key: Defaulted<string | null>;
   currency: Defaulted<string>;
+  /** Names the decimal mark typed amounts are read with, e.g. de-DE (0012_shop_locale). */
+  locale: Defaulted<string>;
   /** Basis points: 2000 is 20 %. */
   tax_rate_bp: Defaulted<number>;
   prices_include_tax: Defaulted<boolean>;
@@ -347,7 +349,7 @@ export interface ShippingRatesTable {
   zone_id: string;
   name: string;
   price: Minor;
-  min_subtotal: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  min_subtotal: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
 }
 
 export type ProductStatus = "draft" | "active" | "archived";
@@ -411,7 +413,7 @@ export interface VariantsTable {
   option_values: Defaulted<string[]>;
   sku: Defaulted<string>;
   price: Minor;
-  compare_at_price: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  compare_at_price: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
   inventory_quantity: Defaulted<number>;
   continue_selling: Defaulted<boolean>;
   weight_grams: Defaulted<number>;

@@ -106,14 +106,14 @@ async function readableFile(file: string): Promise<string> {
 async function importProducts(db: PlatformDb, shop: Shop, file: string): Promise<void> {
   const full = await readableFile(file);
   const shopDb = tenantDb(db, shop.schema_name);
-  const { currency } = await shopDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const money = await shopDb.selectFrom("settings").select(["currency", "locale"]).executeTakeFirstOrThrow();
   const storage = mediaStorageFromEnv();
   const actor = cliActor();
   try {
     const transfer = await startImmediateImport(shopDb, actor, path.basename(full));
     const report = await runImport(shopDb, actor, transfer, () => createReadStream(full), {
       shopId: shop.id,
-      currency,
+      money,
       storage,
       onProgress: (done, total) => void process.stderr.write(`\r${done} of ${total} rows`),
     });

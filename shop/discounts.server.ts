@@ -3,7 +3,7 @@ import type { DiscountKind } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { collectionMembersAmong } from "./collections.server.ts";
-import { formatMoney, minorUnitDigits, legacyParseMoney, toDecimalString } from "./money.ts";
+import { amountProblem, formatMoney, formatPercent, minorUnitDigits, parseMoney, parsePercent, toInputAmount, type MoneyStyle } from "./money.ts";
 import { SALE_STATUSES } from "./orders.server.ts";
 
 /**
@@ -307,25 +307,7 @@ export type DiscountErrors = Partial<Record<keyof DiscountFields, string>> & { f
 
 export const DISCOUNT_KINDS: readonly DiscountKind[] = ["percentage", "fixed_amount", "free_shipping"];
 export const DISCOUNT_SCOPES: readonly DiscountScope[] = ["order", "collections", "products"];
-const MAX_MINOR = 10 ** 13;
 const MAX_LIMIT = 2_147_483_647;
-
-/** "12.5" → 1250 basis points; null unless 0.01–100 with at most two decimals. */
-export function parsePercentage(text: string): number | null {
-  const match = /^(\d{1,3})(?:\.(\d{0,2}))?$/.exec(text.trim().replace(/\s*%$/, ""));
-  if (!match) return null;
-  const basisPoints = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-  return basisPoints >= 1 && basisPoints <= 10_000 ? basisPoints : null;
-}
-
-/** 1250 → "12.5" */
-export function formatPercentage(basisPoints: number): string {
-  const whole = Math.floor(basisPoints / 100);
-  const fraction = String(basisPoints % 100)
-    .padStart(2, "0")
-    .replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : String(whole);
-}
 
 /** "2025-06-01T09:30" as UTC; null if it isn't a real moment. */
 export function parseUtcDateTime(text: string): Date | null {
@@ -361,7 +343,7 @@ export interface ValidDiscount {
 }
 
 /** Checks the fields on their own (no database); references and uniqueness are checked by saveDiscount. */
-export function validateDiscountFields(fields: DiscountFields, currency: string, now: Date): { errors: DiscountErrors; discount: ValidDiscount | null } {
+export function validateDiscountFields(fields: DiscountFields, style: MoneyStyle, now: Date): { errors: DiscountErrors; discount: ValidDiscount | null } {
   const errors: DiscountErrors = {};
   const code = normalizeCode(fields.code);
   if (!code) errors.code = "Enter a code.";
@@ -371,15 +353,17 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
   if (!kind) errors.kind = "Choose percentage, fixed amount or free shipping.";
   let value = 0;
   if (kind === "percentage") {
-    const basisPoints = parsePercentage(fields.value);
-    if (basisPoints === null) errors.value = "Enter a percentage from 0.01 to 100, with at most two decimals.";
-    else value = basisPoints;
+    const percent = parsePercent(fields.value, { locale: style.locale });
+    const message = `Enter a percentage from ${formatPercent(1, style.locale)} to 100, with at most two decimals.`;
+    if (!percent.ok) errors.value = amountProblem(percent, message, { statesLimits: true });
+    else if (percent.value === 0n) errors.value = message;
+    else value = Number(percent.value);
   } else if (kind === "fixed_amount") {
-    const amount = legacyParseMoney(fields.value, currency);
-    if (amount === null || amount > MAX_MINOR)
-      errors.value = `Enter an amount in ${currency}, like ${toDecimalString(5 * 10 ** minorUnitDigits(currency), currency)}.`;
-    else if (amount === 0) errors.value = "Enter an amount greater than zero.";
-    else value = amount;
+    const amount = parseMoney(fields.value, style);
+    const example = toInputAmount(5n * 10n ** BigInt(minorUnitDigits(style.currency)), style.currency, style.locale);
+    if (!amount.ok) errors.value = amountProblem(amount, `Enter an amount in ${style.currency}, like ${example}.`);
+    else if (amount.value === 0n) errors.value = "Enter an amount greater than zero.";
+    else value = Number(amount.value);
   }
 
   const appliesTo = DISCOUNT_SCOPES.find((s) => s === fields.appliesTo) ?? null;
@@ -393,9 +377,9 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
 
   let minSubtotal = 0;
   if (fields.minSubtotal.trim()) {
-    const amount = legacyParseMoney(fields.minSubtotal, currency);
-    if (amount === null || amount > MAX_MINOR) errors.minSubtotal = `Enter an amount in ${currency}, or leave it empty for no minimum.`;
-    else minSubtotal = amount;
+    const amount = parseMoney(fields.minSubtotal, style);
+    if (!amount.ok) errors.minSubtotal = amountProblem(amount, `Enter an amount in ${style.currency}, or leave it empty for no minimum.`);
+    else minSubtotal = Number(amount.value);
   }
 
   const startsAt = fields.startsAt.trim() ? parseUtcDateTime(fields.startsAt) : new Date(Math.floor(now.getTime() / 60_000) * 60_000);
@@ -431,7 +415,7 @@ export function validateDiscountFields(fields: DiscountFields, currency: string,
 function auditSummary(discount: ValidDiscount, currency: string): string {
   const amount =
     discount.kind === "percentage"
-      ? `${formatPercentage(discount.value)} % off`
+      ? `${formatPercent(discount.value)} % off`
       : discount.kind === "fixed_amount"
         ? `${formatMoney(discount.value, currency)} off`
         : "free shipping";
@@ -446,11 +430,12 @@ export async function saveDiscount(
   db: TenantDb,
   actor: Actor,
   fields: DiscountFields,
-  currency: string,
+  style: MoneyStyle,
   id?: string,
   now = new Date(),
 ): Promise<{ ok: true; id: string } | { ok: false; errors: DiscountErrors }> {
-  const { errors, discount } = validateDiscountFields(fields, currency, now);
+  const { currency } = style;
+  const { errors, discount } = validateDiscountFields(fields, style, now);
   if (!discount) return { ok: false, errors };
 
   if (discount.collection_ids.length) {
@@ -517,7 +502,7 @@ export function discountStatus(discount: DiscountWindow, now: Date, timesUsed: n
 
 /** "15 % off", "€5.00 off", "Free shipping" */
 export function describeValue(kind: DiscountKind, value: number | string, currency: string): string {
-  if (kind === "percentage") return `${formatPercentage(Number(value))} % off`;
+  if (kind === "percentage") return `${formatPercent(Number(value))} % off`;
   if (kind === "fixed_amount") return `${formatMoney(value, currency)} off`;
   return "Free shipping";
 }
@@ -562,15 +547,15 @@ export async function getDiscount(db: TenantDb, id: string) {
 }
 
 /** The form's values for an existing discount. */
-export function discountToFields(row: NonNullable<Awaited<ReturnType<typeof getDiscount>>>, currency: string): DiscountFields {
+export function discountToFields(row: NonNullable<Awaited<ReturnType<typeof getDiscount>>>, { currency, locale }: MoneyStyle): DiscountFields {
   return {
     code: row.code,
     kind: row.kind,
-    value: row.kind === "percentage" ? formatPercentage(Number(row.value)) : row.kind === "fixed_amount" ? toDecimalString(row.value, currency) : "",
+    value: row.kind === "percentage" ? formatPercent(Number(row.value), locale) : row.kind === "fixed_amount" ? toInputAmount(row.value, currency, locale) : "",
     appliesTo: row.applies_to,
     collectionIds: row.collection_ids.map(String),
     productIds: row.product_ids.map(String),
-    minSubtotal: Number(row.min_subtotal) ? toDecimalString(row.min_subtotal, currency) : "",
+    minSubtotal: Number(row.min_subtotal) ? toInputAmount(row.min_subtotal, currency, locale) : "",
     startsAt: toUtcInputValue(row.starts_at),
     endsAt: toUtcInputValue(row.ends_at),
     usageLimit: row.usage_limit === null ? "" : String(row.usage_limit),

@@ -137,6 +137,11 @@ interface ReadOptions {
   decimals: number;
   /** Largest accepted result, in those units. */
   max: bigint;
+  /**
+   * Accept zeros past the unit's decimals ("1500.00" yen): only for files written by other
+   * systems (Shopify exports two decimals for every currency). Typed input never gets this.
+   */
+  extraZeros?: boolean;
   /** Text allowed before or after the number and dropped, such as a currency symbol or "%". */
   affixes: readonly string[];
   /** How an answer reads in messages: the unit's example and names. */
@@ -235,6 +240,7 @@ export function readDecimal(input: string, options: ReadOptions): ReadResult {
     if (kinds.size > 1 || kinds.has(dec) || !validGroups(integer, kinds.has(" ") ? new RegExp(GROUP_SPACES, "g") : alt)) return formatProblem();
     integer = integer.replace(/[^0-9]/g, "");
   }
+  if (options.extraZeros && fraction.length > decimals && /^0*$/.test(fraction.slice(decimals))) fraction = fraction.slice(0, decimals);
   if (fraction.length > decimals) {
     return fail(
       "decimals",
@@ -248,6 +254,18 @@ export function readDecimal(input: string, options: ReadOptions): ReadResult {
   const value = BigInt(integer || "0") * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
   if (value > max) return fail("too_large", `Enter ${describe.what} of at most ${describe.max}.`);
   return { ok: true, value };
+}
+
+/**
+ * The message a field shows for a refused value: its own for an empty or malformed one
+ * (so every form keeps its wording), the reader's for a specific problem (ambiguous,
+ * too many decimals, too large, other digits), which says exactly what to type.
+ */
+export function amountProblem(result: Extract<ReadResult, { ok: false }>, fieldMessage: string, { statesLimits = false } = {}): string {
+  const general = result.problem === "empty" || result.problem === "format" || result.problem === "negative";
+  // A field message that names its range and decimals ("from 0 to 100 with at most two decimals") covers those too.
+  const covered = statesLimits && (result.problem === "too_large" || result.problem === "decimals");
+  return general || covered ? fieldMessage : result.message;
 }
 
 /** The largest amount any money field takes, in minor units (a hundred billion dollars, ten trillion yen). */
@@ -294,12 +312,17 @@ function currencyAffixes(style: MoneyStyle): string[] {
  *
  * @example parseMoney("€ 12,50", { currency: "EUR", locale: "de-DE" }) // { ok: true, value: 1250n }
  */
-export function parseMoney(text: string, style: MoneyStyle, { max = MAX_MINOR_UNITS }: { max?: bigint } = {}): ReadResult {
+export function parseMoney(
+  text: string,
+  style: MoneyStyle,
+  { max = MAX_MINOR_UNITS, extraZeros = false }: { max?: bigint; extraZeros?: boolean } = {},
+): ReadResult {
   const decimals = minorUnitDigits(style.currency);
   return readDecimal(text, {
     locale: style.locale,
     decimals,
     max,
+    extraZeros,
     affixes: currencyAffixes(style),
     describe: {
       example: exampleAmount(style),

@@ -1,5 +1,5 @@
 import type { ProductStatus } from "../db/types.ts";
-import { minorUnitDigits, legacyParseMoney, toDecimalString } from "./money.ts";
+import { amountProblem, exampleAmount, minorUnitDigits, parseMoney, toInputAmount, type MoneyStyle } from "./money.ts";
 import { variantCombinations, type OptionInput, type ProductDetail, type ProductErrors, type ProductInput } from "./products.server.ts";
 
 /**
@@ -90,7 +90,7 @@ export function emptyProductDraft(): ProductDraft {
   };
 }
 
-export function draftFromProduct(product: ProductDetail, currency: string): ProductDraft {
+export function draftFromProduct(product: ProductDetail, style: MoneyStyle): ProductDraft {
   return {
     title: product.title,
     handle: product.handle,
@@ -106,8 +106,8 @@ export function draftFromProduct(product: ProductDetail, currency: string): Prod
     variants: product.variants.map((v) => ({
       optionValues: v.optionValues,
       sku: v.sku,
-      price: toDecimalString(v.price, currency),
-      compareAtPrice: v.compareAtPrice === null ? "" : toDecimalString(v.compareAtPrice, currency),
+      price: toInputAmount(v.price, style.currency, style.locale),
+      compareAtPrice: v.compareAtPrice === null ? "" : toInputAmount(v.compareAtPrice, style.currency, style.locale),
       inventoryQuantity: String(v.inventoryQuantity),
       continueSelling: v.continueSelling,
       weightGrams: String(v.weightGrams),
@@ -116,10 +116,17 @@ export function draftFromProduct(product: ProductDetail, currency: string): Prod
   };
 }
 
-/** What to type for an amount in this currency, e.g. "like 12.50" or "in whole yen". */
-export function amountHint(currency: string): string {
-  const digits = minorUnitDigits(currency);
-  return digits === 0 ? `Enter a whole amount in ${currency}, like 1200.` : `Enter an amount in ${currency}, like 12.${"5".padEnd(digits, "0")}.`;
+/** What to type for an amount in this currency and notation, e.g. "like 12,50" or "in whole yen". */
+export function amountHint(style: MoneyStyle): string {
+  return minorUnitDigits(style.currency) === 0
+    ? `Enter a whole amount in ${style.currency}, like 1200.`
+    : `Enter an amount in ${style.currency}, like ${exampleAmount(style)}.`;
+}
+
+/** A typed price: minor units, or the message the field shows. */
+function readAmount(text: string, style: MoneyStyle): { amount: bigint } | { problem: string } {
+  const result = parseMoney(text, style);
+  return result.ok ? { amount: result.value } : { problem: amountProblem(result, amountHint(style)) };
 }
 
 function parseWholeNumber(text: string, { allowNegative }: { allowNegative: boolean }): number | null {
@@ -144,7 +151,7 @@ function optionsEqual(a: OptionInput[], b: OptionInput[]): boolean {
  * in the shop's currency, whole numbers). Rows built for other options are
  * rebuilt first, keeping their data, so changing options and saving just works.
  */
-export function draftToInput(draft: ProductDraft, currency: string): { input: ProductInput; errors: ProductErrors; draft: ProductDraft } {
+export function draftToInput(draft: ProductDraft, style: MoneyStyle): { input: ProductInput; errors: ProductErrors; draft: ProductDraft } {
   const errors: ProductErrors = {};
   const options = draftOptions(draft);
   if (options.length > MAX_OPTIONS) errors.options = `Use at most ${MAX_OPTIONS} options.`;
@@ -155,10 +162,10 @@ export function draftToInput(draft: ProductDraft, currency: string): { input: Pr
   }
 
   const variants = draft.variants.map((v, i) => {
-    const price = legacyParseMoney(v.price, currency);
-    if (price === null) errors[`variants.${i}.price`] = v.price.trim() ? amountHint(currency) : "Enter a price.";
-    const compareAtPrice = v.compareAtPrice.trim() ? legacyParseMoney(v.compareAtPrice, currency) : null;
-    if (v.compareAtPrice.trim() && compareAtPrice === null) errors[`variants.${i}.compareAtPrice`] = amountHint(currency);
+    const price = v.price.trim() ? readAmount(v.price, style) : { problem: "Enter a price." };
+    if ("problem" in price) errors[`variants.${i}.price`] = price.problem;
+    const compareAt = v.compareAtPrice.trim() ? readAmount(v.compareAtPrice, style) : null;
+    if (compareAt && "problem" in compareAt) errors[`variants.${i}.compareAtPrice`] = compareAt.problem;
     const inventoryQuantity = parseWholeNumber(v.inventoryQuantity, { allowNegative: true });
     if (inventoryQuantity === null) errors[`variants.${i}.inventoryQuantity`] = "Enter a whole number.";
     const weightGrams = parseWholeNumber(v.weightGrams, { allowNegative: false });
@@ -166,8 +173,8 @@ export function draftToInput(draft: ProductDraft, currency: string): { input: Pr
     return {
       optionValues: v.optionValues,
       sku: v.sku,
-      price: price ?? 0,
-      compareAtPrice,
+      price: "amount" in price ? price.amount : 0n,
+      compareAtPrice: compareAt && "amount" in compareAt ? compareAt.amount : null,
       inventoryQuantity: inventoryQuantity ?? 0,
       continueSelling: v.continueSelling,
       weightGrams: weightGrams ?? 0,
@@ -247,7 +254,7 @@ export function regenerateVariants(draft: ProductDraft): { draft: ProductDraft; 
 export function applyVariantBulkEdit(
   draft: ProductDraft,
   edit: VariantBulkEdit,
-  currency: string,
+  style: MoneyStyle,
 ): { draft: ProductDraft; errors: ProductErrors; changed: number } {
   const selected = draft.variants.filter((v) => v.selected).length;
   if (!selected) return { draft, errors: { bulk: "Tick the variants to change first." }, changed: 0 };
@@ -261,8 +268,12 @@ export function applyVariantBulkEdit(
   }
   const value = edit.value.trim();
   let problem: string | null = null;
-  if (edit.kind === "price") problem = legacyParseMoney(value, currency) === null ? amountHint(currency) : null;
-  if (edit.kind === "compareAtPrice") problem = value && legacyParseMoney(value, currency) === null ? amountHint(currency) : null;
+  const amount = (text: string) => {
+    const read = readAmount(text, style);
+    return "problem" in read ? read.problem : null;
+  };
+  if (edit.kind === "price") problem = amount(value);
+  if (edit.kind === "compareAtPrice") problem = value ? amount(value) : null;
   if (edit.kind === "inventoryQuantity") problem = value && parseWholeNumber(value, { allowNegative: true }) !== null ? null : "Enter a whole number.";
   if (edit.kind === "weightGrams") problem = value && parseWholeNumber(value, { allowNegative: false }) !== null ? null : "Enter a weight in whole grams.";
   if (problem) return { draft, errors: { bulkValue: problem }, changed: 0 };

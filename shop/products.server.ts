@@ -5,6 +5,7 @@ import { PlanLimitError, type PlanLimit } from "../tenants/plan-limits.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
+import { MAX_MINOR_UNITS } from "./money.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
 import { singleLineProblem } from "./text.ts";
 
@@ -17,9 +18,9 @@ export interface VariantInput {
   /** One value per option, in option order; empty for a product without options. */
   optionValues: string[];
   sku: string;
-  /** Minor units. */
-  price: number;
-  compareAtPrice: number | null;
+  /** Minor units (as `parseMoney` returns them, or a safe integer). */
+  price: bigint | number;
+  compareAtPrice: bigint | number | null;
   inventoryQuantity: number;
   continueSelling: boolean;
   weightGrams: number;
@@ -41,12 +42,17 @@ export interface ProductInput {
   variants: VariantInput[];
 }
 
+/** A stored amount: whole minor units from zero to the largest any field takes. */
+function isMinorAmount(amount: bigint | number): boolean {
+  if (typeof amount === "number" && !Number.isSafeInteger(amount)) return false;
+  return BigInt(amount) >= 0n && BigInt(amount) <= MAX_MINOR_UNITS;
+}
+
 /** Field path ("title", "variants.2.price") → message. */
 export type ProductErrors = Record<string, string>;
 
 export const PRODUCT_STATUSES: readonly ProductStatus[] = ["draft", "active", "archived"];
 const MAX_VARIANTS = 2000;
-const MAX_MINOR = 10 ** 13;
 
 export function normalizeTags(tags: string[]): string[] {
   const seen = new Map<string, string>();
@@ -104,12 +110,8 @@ export function validateProduct(input: ProductInput): ProductErrors {
       errors[`variants.${i}.optionValues`] = "Two variants have the same option values.";
     }
     combos.add(key);
-    if (!Number.isSafeInteger(variant.price) || variant.price < 0 || variant.price > MAX_MINOR)
-      errors[`variants.${i}.price`] = "Enter a price of zero or more.";
-    if (
-      variant.compareAtPrice !== null &&
-      (!Number.isSafeInteger(variant.compareAtPrice) || variant.compareAtPrice < 0 || variant.compareAtPrice > MAX_MINOR)
-    ) {
+    if (!isMinorAmount(variant.price)) errors[`variants.${i}.price`] = "Enter a price of zero or more.";
+    if (variant.compareAtPrice !== null && !isMinorAmount(variant.compareAtPrice)) {
       errors[`variants.${i}.compareAtPrice`] = "Enter a compare-at price of zero or more, or leave it empty.";
     }
     if (!Number.isSafeInteger(variant.inventoryQuantity) || Math.abs(variant.inventoryQuantity) > 1e9)

@@ -3,7 +3,7 @@
  * server (shop/search.server.ts) and the search page's components, so it has no server imports.
  * Parameter names follow Shopify's storefront filters (`filter.v.price.gte`, `filter.p.vendor`, …).
  */
-import { legacyParseMoney, toDecimalString } from "./money.ts";
+import { amountProblem, exampleAmount, parseMoney, type MoneyStyle } from "./money.ts";
 
 export const SEARCH_PAGE_SIZE = 24;
 export const MAX_QUERY_LENGTH = 200;
@@ -121,19 +121,20 @@ function values(params: URLSearchParams, name: string): string[] {
   return [...seen].slice(0, MAX_VALUES_PER_FILTER);
 }
 
-function price(params: URLSearchParams, name: string, currency: string, errors: SearchErrors): number | null {
+function price(params: URLSearchParams, name: string, money: MoneyStyle, errors: SearchErrors): number | null {
   const raw = params.get(name)?.trim() ?? "";
   if (!raw) return null;
-  const amount = legacyParseMoney(raw, currency);
-  if (amount === null) errors[name] = `Enter an amount like ${toDecimalString(1250, currency)}.`;
-  return amount;
+  const amount = parseMoney(raw, money);
+  if (amount.ok) return Number(amount.value);
+  errors[name] = amountProblem(amount, `Enter an amount like ${exampleAmount(money)}.`);
+  return null;
 }
 
 /**
  * The request in a /search URL. Unknown sort keys fall back to relevance and bad pages to 1;
  * an unreadable price is reported in `errors` and left out of the filters.
  */
-export function parseSearchRequest(params: URLSearchParams, currency: string): { request: SearchRequest; errors: SearchErrors } {
+export function parseSearchRequest(params: URLSearchParams, money: MoneyStyle): { request: SearchRequest; errors: SearchErrors } {
   const errors: SearchErrors = {};
   const query = (params.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
   const sortParam = params.get("sort_by") ?? "relevance";
@@ -144,8 +145,8 @@ export function parseSearchRequest(params: URLSearchParams, currency: string): {
   const availability = values(params, FILTER_PARAMS.availability).flatMap((v): Availability[] =>
     v === AVAILABILITY_PARAM_VALUES.in_stock ? ["in_stock"] : v === AVAILABILITY_PARAM_VALUES.out_of_stock ? ["out_of_stock"] : [],
   );
-  const priceMin = price(params, FILTER_PARAMS.priceMin, currency, errors);
-  let priceMax = price(params, FILTER_PARAMS.priceMax, currency, errors);
+  const priceMin = price(params, FILTER_PARAMS.priceMin, money, errors);
+  let priceMax = price(params, FILTER_PARAMS.priceMax, money, errors);
   if (priceMin !== null && priceMax !== null && priceMax < priceMin) {
     errors[FILTER_PARAMS.priceMax] = "The highest price must not be below the lowest.";
     priceMax = null;

@@ -7,7 +7,18 @@ import { recordAudit, type Actor } from "./audit.server.ts";
 import { isCountryCode } from "./countries.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
-import { CURRENCIES, formatMoney, legacyParseMoney } from "./money.ts";
+import {
+  amountProblem,
+  CURRENCIES,
+  formatMoney,
+  formatPercent,
+  isShopLocale,
+  minorUnitDigits,
+  parseMoney,
+  parsePercent,
+  toInputAmount,
+  type MoneyStyle,
+} from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
 import { singleLineProblem } from "./text.ts";
 
@@ -31,12 +42,23 @@ export async function getSettings(db: TenantDb) {
   return db.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * The shop's currency and locale, which every typed amount is read with (`parseMoney`).
+ * `share` takes a shared lock on the settings row, so a concurrent currency change waits.
+ */
+export async function moneyStyle(db: TenantDb, { share = false }: { share?: boolean } = {}): Promise<MoneyStyle> {
+  const query = db.selectFrom("settings").select(["currency", "locale"]);
+  return share ? query.forShare().executeTakeFirstOrThrow() : query.executeTakeFirstOrThrow();
+}
+
 // ---------------------------------------------------------------- general
 
 export interface GeneralSettingsInput {
   name: string;
   contactEmail: string;
   currency: string;
+  /** One of SHOP_LOCALES: how the shop writes numbers (which decimal mark typed amounts use). */
+  locale: string;
 }
 
 const MAX_NAME_LENGTH = 80;
@@ -54,6 +76,7 @@ export function validateGeneralSettings(input: GeneralSettingsInput): SettingsEr
     if (problem) errors.contactEmail = problem;
   }
   if (!(CURRENCIES as readonly string[]).includes(input.currency)) errors.currency = "Choose a currency from the list.";
+  if (!isShopLocale(input.locale)) errors.locale = "Choose a number format from the list.";
   return errors;
 }
 
@@ -99,7 +122,7 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
   return platform.transaction().execute(async (trx) => {
     const db = tenantDb(trx, shop.schema_name);
     const registry = await trx.selectFrom("platform.shops").select("name").where("id", "=", shop.id).forUpdate().executeTakeFirstOrThrow();
-    const current = await db.selectFrom("settings").select(["contact_email", "currency"]).forUpdate().executeTakeFirstOrThrow();
+    const current = await db.selectFrom("settings").select(["contact_email", "currency", "locale"]).forUpdate().executeTakeFirstOrThrow();
     if (input.currency !== current.currency) {
       const blockers = await currencyChangeBlockers(db);
       if (blockers.length) throw new SettingsValidationError({ currency: currencyLockedMessage(current.currency, input.currency, blockers) });
@@ -112,8 +135,9 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
     }
     if (current.contact_email !== contactEmail) changes.push(`contact email: ${contactEmail || "(none)"}`);
     if (current.currency !== input.currency) changes.push(`currency: ${current.currency} → ${input.currency}`);
+    if (current.locale !== input.locale) changes.push(`number format: ${current.locale} → ${input.locale}`);
     if (!changes.length) return changes;
-    await db.updateTable("settings").set({ contact_email: contactEmail, currency: input.currency, updated_at: new Date() }).execute();
+    await db.updateTable("settings").set({ contact_email: contactEmail, currency: input.currency, locale: input.locale, updated_at: new Date() }).execute();
     await recordAudit(db, actor, { action: "settings.updated", subjectType: "shop", subjectId: shop.id, summary: changes.join("; ") });
     return changes;
   });
@@ -312,7 +336,6 @@ export function parseCountryList(text: string): { codes: string[]; unknown: stri
 }
 
 const MAX_ZONE_NAME = 255;
-const MAX_MINOR = 10 ** 13;
 
 function isId(id: string): boolean {
   return /^\d{1,18}$/.test(id);
@@ -392,35 +415,32 @@ async function lockShippingZones(trx: TenantDb): Promise<void> {
 
 export interface RateInput {
   name: string;
-  /** Decimal in the shop's currency, e.g. "4.95" (or "500" in JPY). */
+  /** In the shop's currency and notation, e.g. "4.95", "4,95" (or "500" in JPY). */
   price: string;
   /** Blank: the rate applies to any order. */
   minSubtotal: string;
 }
 
-function parseAmount(text: string, currency: string): number | null {
-  const amount = legacyParseMoney(text, currency);
-  return amount === null || amount > MAX_MINOR ? null : amount;
-}
-
-async function validateRate(db: TenantDb, input: RateInput): Promise<{ name: string; price: number; min_subtotal: number | null; currency: string }> {
+async function validateRate(db: TenantDb, input: RateInput): Promise<{ name: string; price: bigint; min_subtotal: bigint | null; currency: string }> {
   // Shared lock: a concurrent currency change waits for this rate, then sees it and refuses.
-  const { currency } = await db.selectFrom("settings").select("currency").forShare().executeTakeFirstOrThrow();
-  const example = currency === "JPY" ? "500" : "4.95";
+  const style = await moneyStyle(db, { share: true });
+  const { currency } = style;
   const errors: SettingsErrors = {};
   const name = input.name.trim();
   if (!name) errors.name = "Name the rate, for example Standard.";
   else if (name.length > 255) errors.name = "Use at most 255 characters.";
-  const price = parseAmount(input.price, currency);
-  if (price === null) errors.price = `Enter a price of zero or more in ${currency}, like ${example}.`;
+  const price = parseMoney(input.price, style);
+  const digits = minorUnitDigits(currency);
+  const example = digits ? toInputAmount(495n * 10n ** BigInt(digits - 2), currency, style.locale) : "500";
+  if (!price.ok) errors.price = amountProblem(price, `Enter a price of zero or more in ${currency}, like ${example}.`);
   const minText = input.minSubtotal.trim();
-  const minSubtotal = minText ? parseAmount(minText, currency) : null;
-  if (minText && minSubtotal === null) errors.minSubtotal = `Enter an amount of zero or more in ${currency}, or leave it blank.`;
-  if (Object.keys(errors).length || price === null) throw new SettingsValidationError(errors);
-  return { name, price, min_subtotal: minSubtotal, currency };
+  const minSubtotal = minText ? parseMoney(minText, style) : null;
+  if (minSubtotal && !minSubtotal.ok) errors.minSubtotal = amountProblem(minSubtotal, `Enter an amount of zero or more in ${currency}, or leave it blank.`);
+  if (Object.keys(errors).length || !price.ok) throw new SettingsValidationError(errors);
+  return { name, price: price.value, min_subtotal: minSubtotal?.ok ? minSubtotal.value : null, currency };
 }
 
-function describeRate(rate: { name: string; price: number; min_subtotal: number | null; currency: string }): string {
+function describeRate(rate: { name: string; price: bigint; min_subtotal: bigint | null; currency: string }): string {
   const min = rate.min_subtotal === null ? "" : `, orders from ${formatMoney(rate.min_subtotal, rate.currency)}`;
   return `${rate.name}: ${formatMoney(rate.price, rate.currency)}${min}`;
 }
@@ -473,32 +493,20 @@ export async function deleteShippingRate(db: TenantDb, actor: Actor, rateId: str
 
 // ---------------------------------------------------------------- taxes
 
-/** "20" → 2000, "7.25" → 725, "7,5 %" → 750 basis points; null unless 0–100 with at most 2 decimals. */
-export function parseTaxPercent(text: string): number | null {
-  const match = /^(\d{1,3})(?:[.,](\d{1,2}))?\s*%?$/.exec(text.trim());
-  if (!match) return null;
-  const basisPoints = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-  return basisPoints <= 10_000 ? basisPoints : null;
-}
-
-/** 2050 → "20.5", 725 → "7.25", 0 → "0". */
-export function formatTaxPercent(basisPoints: number): string {
-  const whole = Math.trunc(basisPoints / 100);
-  const fraction = String(basisPoints % 100)
-    .padStart(2, "0")
-    .replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : String(whole);
-}
-
 export interface TaxInput {
-  /** Percent, e.g. "20" or "7.25". */
+  /** Percent in the shop's notation, e.g. "20", "7.25" or "7,25". */
   rate: string;
   pricesIncludeTax: boolean;
 }
 
 export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInput): Promise<boolean> {
-  const basisPoints = parseTaxPercent(input.rate);
-  if (basisPoints === null) throw new SettingsValidationError({ rate: "Enter a rate from 0 to 100 with at most two decimals, like 20 or 7.25." });
+  const { locale } = await moneyStyle(db);
+  const rate = parsePercent(input.rate, { locale });
+  if (!rate.ok)
+    throw new SettingsValidationError({
+      rate: amountProblem(rate, `Enter a rate from 0 to 100 with at most two decimals, like 20 or ${formatPercent(725, locale)}.`, { statesLimits: true }),
+    });
+  const basisPoints = Number(rate.value);
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("settings").select(["tax_rate_bp", "prices_include_tax"]).forUpdate().executeTakeFirstOrThrow();
     if (before.tax_rate_bp === basisPoints && before.prices_include_tax === input.pricesIncludeTax) return false;
@@ -506,7 +514,7 @@ export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInpu
     await recordAudit(trx, actor, {
       action: "settings.taxes_updated",
       subjectType: "shop",
-      summary: `Tax ${formatTaxPercent(before.tax_rate_bp)} % → ${formatTaxPercent(basisPoints)} %, prices ${input.pricesIncludeTax ? "include" : "exclude"} tax`,
+      summary: `Tax ${formatPercent(before.tax_rate_bp)} % → ${formatPercent(basisPoints)} %, prices ${input.pricesIncludeTax ? "include" : "exclude"} tax`,
     });
     return true;
   });

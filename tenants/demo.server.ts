@@ -128,7 +128,8 @@ const DAY_MS = 86_400_000;
 async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
   if (await db.selectFrom("orders").select("id").limit(1).executeTakeFirst()) return;
   const now = Date.now();
-  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const style = await db.selectFrom("settings").select(["currency", "locale"]).executeTakeFirstOrThrow();
+  const { currency } = style;
   const products: { title: string; price: number; id: string }[] = [];
   for (const item of DEMO_CATALOGUES[shopIndex]) {
     const saved = await saveProduct(db, SYSTEM_ACTOR, {
@@ -163,7 +164,7 @@ async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
       usageLimit: "",
       perCustomerLimit: "1",
     },
-    currency,
+    style,
   );
   const discount = saved.ok ? await db.selectFrom("discounts").selectAll().where("id", "=", saved.id).executeTakeFirstOrThrow() : null;
 

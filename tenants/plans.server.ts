@@ -1,8 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Plan, PlatformDatabase, Shop } from "../db/types.ts";
-import { formatMoney, isCurrencyCode, legacyParseMoney, toDecimalString } from "../shop/money.ts";
-import { formatTaxPercent, parseTaxPercent } from "../shop/settings.server.ts";
+import { amountProblem, formatMoney, formatPercent, isCurrencyCode, parseMoney, parsePercent, toInputAmount } from "../shop/money.ts";
 import { tenantDb } from "./handle.server.ts";
 import { readOperatorSettings, type StatusActor } from "./lifecycle.server.ts";
 import { announceShopChange } from "./registry.server.ts";
@@ -82,14 +81,17 @@ export class PlanValidationError extends Error {
   }
 }
 
+/** The operator console has no shop to take a locale from; it reads and writes numbers the en-US way. */
+const CONSOLE_LOCALE = "en-US";
+
 export function planToInput(plan: Plan): PlanInput {
   return {
     id: plan.id,
     name: plan.name,
     currency: plan.currency,
-    monthlyPrice: toDecimalString(plan.monthly_price, plan.currency),
-    pausedPrice: toDecimalString(plan.paused_price, plan.currency),
-    feePercent: formatTaxPercent(plan.fee_bp),
+    monthlyPrice: toInputAmount(plan.monthly_price, plan.currency, CONSOLE_LOCALE),
+    pausedPrice: toInputAmount(plan.paused_price, plan.currency, CONSOLE_LOCALE),
+    feePercent: formatPercent(plan.fee_bp, CONSOLE_LOCALE),
     maxProducts: plan.max_products === null ? "" : String(plan.max_products),
     maxStaff: plan.max_staff === null ? "" : String(plan.max_staff),
     maxStorageMb: plan.max_storage_mb === null ? "" : String(plan.max_storage_mb),
@@ -118,12 +120,13 @@ export async function savePlan(db: PlatformDb, input: PlanInput, { create }: { c
   if (!name || name.length > 60) errors.name = "Name the plan in at most 60 characters.";
   const currency = input.currency.trim().toUpperCase();
   if (!isCurrencyCode(currency)) errors.currency = "Choose a currency code such as USD or EUR.";
-  const monthly = isCurrencyCode(currency) ? legacyParseMoney(input.monthlyPrice, currency) : null;
-  if (monthly === null) errors.monthlyPrice = "Enter a price such as 19.00.";
-  const paused = isCurrencyCode(currency) ? legacyParseMoney(input.pausedPrice, currency) : null;
-  if (paused === null) errors.pausedPrice = "Enter a price such as 9.00.";
-  const feeBp = parseTaxPercent(input.feePercent);
-  if (feeBp === null) errors.feePercent = "Enter a percentage from 0 to 100 with up to two decimals, such as 2 or 1.5.";
+  const style = { currency, locale: CONSOLE_LOCALE };
+  const monthly = isCurrencyCode(currency) ? parseMoney(input.monthlyPrice, style) : null;
+  if (!monthly?.ok) errors.monthlyPrice = monthly ? amountProblem(monthly, "Enter a price such as 19.00.") : "Enter a price such as 19.00.";
+  const paused = isCurrencyCode(currency) ? parseMoney(input.pausedPrice, style) : null;
+  if (!paused?.ok) errors.pausedPrice = paused ? amountProblem(paused, "Enter a price such as 9.00.") : "Enter a price such as 9.00.";
+  const fee = parsePercent(input.feePercent, { locale: CONSOLE_LOCALE });
+  if (!fee.ok) errors.feePercent = amountProblem(fee, "Enter a percentage from 0 to 100 with up to two decimals, such as 2 or 1.5.", { statesLimits: true });
   const maxProducts = parseLimit(input.maxProducts, 1);
   if (maxProducts === undefined) errors.maxProducts = "Enter a whole number of products, or leave it blank for unlimited.";
   const maxStaff = parseLimit(input.maxStaff, 0);
@@ -132,14 +135,14 @@ export async function savePlan(db: PlatformDb, input: PlanInput, { create }: { c
   if (maxStorage === undefined) errors.maxStorageMb = "Enter a whole number of megabytes, or leave it blank for unlimited.";
   const position = /^\d{1,4}$/.test(input.position.trim()) ? Number(input.position.trim()) : null;
   if (position === null) errors.position = "Enter a whole number from 0 to 9999.";
-  if (Object.keys(errors).length) throw new PlanValidationError(errors);
+  if (Object.keys(errors).length || !monthly?.ok || !paused?.ok || !fee.ok) throw new PlanValidationError(errors);
 
   const values = {
     name,
     currency,
-    monthly_price: monthly!,
-    paused_price: paused!,
-    fee_bp: feeBp!,
+    monthly_price: monthly.value,
+    paused_price: paused.value,
+    fee_bp: Number(fee.value),
     max_products: maxProducts!,
     max_staff: maxStaff!,
     max_storage_mb: maxStorage!,
@@ -258,7 +261,7 @@ export function describePlan(plan: Plan) {
     name: plan.name,
     price: formatMoney(plan.monthly_price, plan.currency),
     pausedPrice: formatMoney(plan.paused_price, plan.currency),
-    fee: `${formatTaxPercent(plan.fee_bp)} %`,
+    fee: `${formatPercent(plan.fee_bp)} %`,
     products: limit(plan.max_products, "products"),
     staff: limit(plan.max_staff, "staff accounts"),
     storage:

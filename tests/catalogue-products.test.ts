@@ -244,7 +244,7 @@ describe("product editor", () => {
   it("takes whole amounts in a zero-decimal currency (JPY) and refuses decimals there", async () => {
     const bad = await adminPost(app, bob, "/admin/beta/products/new", productForm({ title: "Tenugui", variants: [{ price: "12.5" }] }));
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Enter a whole amount in JPY, like 1200.");
+    expect(bad.body).toContain("JPY has no decimals: type a whole number, like 1200.");
     expect(await betaDb.selectFrom("products").select("id").where("title", "=", "Tenugui").execute()).toEqual([]);
 
     const good = await adminPost(
@@ -261,6 +261,53 @@ describe("product editor", () => {
       .where("p.title", "=", "Tenugui")
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ price: "1200", compare_at_price: "1500" });
+  });
+
+  it("reads prices in the shop's number format: 12,50 is 12.50 in a German shop and in an English one", async () => {
+    await alphaDb.updateTable("settings").set({ locale: "de-DE" }).execute();
+    try {
+      const ambiguous = await adminPost(app, alice, "/admin/alpha/products/new", productForm({ title: "Krug", variants: [{ price: "1.500" }] }));
+      expect(ambiguous.status).toBe(400);
+      expect(ambiguous.body).toContain(
+        "&quot;1.500&quot; could mean 1500 or 1,50. Type 1500 without a separator, or 1,50 with &quot;,&quot; as the decimal mark.",
+      );
+      const tooPrecise = await adminPost(app, alice, "/admin/alpha/products/new", productForm({ title: "Krug", variants: [{ price: "12,505" }] }));
+      expect(tooPrecise.body).toContain("EUR has at most 2 decimals; &quot;12,505&quot; has 3. Type at most 2, like 12,50.");
+      const word = await adminPost(app, alice, "/admin/alpha/products/new", productForm({ title: "Krug", variants: [{ price: "zwölf" }] }));
+      expect(word.body).toContain("Enter an amount in EUR, like 12,50.");
+      expect(await alphaDb.selectFrom("products").select("id").where("title", "=", "Krug").execute()).toEqual([]);
+
+      const saved = await adminPost(
+        app,
+        alice,
+        "/admin/alpha/products/new",
+        productForm({ title: "Krug", variants: [{ price: "12,50", compareAtPrice: "1.234,50" }] }),
+      );
+      expect(saved.status).toBe(302);
+      const krug = await alphaDb
+        .selectFrom("variants as v")
+        .innerJoin("products as p", "p.id", "v.product_id")
+        .select(["p.id", "v.price", "v.compare_at_price"])
+        .where("p.title", "=", "Krug")
+        .executeTakeFirstOrThrow();
+      expect(krug).toMatchObject({ price: "1250", compare_at_price: "123450" });
+      // The editor shows the amounts back the way the shop writes them.
+      const page = await adminGet(app, alice, `/admin/alpha/products/${krug.id}`);
+      expect(page.body).toContain('value="12,50"');
+      expect(page.body).toContain('value="1234,50"');
+    } finally {
+      await alphaDb.updateTable("settings").set({ locale: "en-US" }).execute();
+    }
+    // An English shop reads a lone comma before two digits as the decimal comma it must be.
+    const english = await adminPost(app, alice, "/admin/alpha/products/new", productForm({ title: "Jug", variants: [{ price: "12,50" }] }));
+    expect(english.status).toBe(302);
+    const jug = await alphaDb
+      .selectFrom("variants as v")
+      .innerJoin("products as p", "p.id", "v.product_id")
+      .select("v.price")
+      .where("p.title", "=", "Jug")
+      .executeTakeFirstOrThrow();
+    expect(jug.price).toBe("1250");
   });
 
   it("shows each validation error next to its field and changes nothing", async () => {

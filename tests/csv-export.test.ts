@@ -61,7 +61,7 @@ beforeAll(async () => {
 
   // North's catalogue: the fixture with its images, plus the yen file's products (prices in euros here).
   const csv = readFileSync(fixture("shopify-products.csv"), "utf8").replaceAll(UNREACHABLE_IMAGES, images.origin);
-  const common = { shopId: north.id, currency: "EUR", storage, imageFetch: { allowPrivateNetwork: true } };
+  const common = { shopId: north.id, money: { currency: "EUR", locale: "en-US" }, storage, imageFetch: { allowPrivateNetwork: true } };
   const report = await importProductsCsv(northDb, actor, () => Readable.from([Buffer.from(csv)]), common);
   expect(report).toMatchObject({ created: 4, errors: [], warnings: [] });
   await importProductsCsv(northDb, actor, () => createReadStream(fixture("shopify-jpy.csv")), common);
@@ -133,7 +133,7 @@ describe("exporting the catalogue", () => {
       const csv = res.body.replaceAll("http://north.shops.test", proxy.origin);
       const report = await importProductsCsv(southDb, actor, () => Readable.from([Buffer.from(csv)]), {
         shopId: south.id,
-        currency: "EUR",
+        money: { currency: "EUR", locale: "en-US" },
         storage,
         imageFetch: { allowPrivateNetwork: true },
       });

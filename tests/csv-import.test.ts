@@ -77,8 +77,8 @@ afterAll(async () => {
   rmSync(mediaDir, { recursive: true, force: true });
 });
 
-function options(shop: Shop, currency: string, extra: Partial<ImportOptions> = {}): ImportOptions {
-  return { shopId: shop.id, currency, storage, imageFetch: { allowPrivateNetwork: true }, ...extra };
+function options(shop: Shop, currency: string, extra: Partial<ImportOptions> = {}, locale = "en-US"): ImportOptions {
+  return { shopId: shop.id, money: { currency, locale }, storage, imageFetch: { allowPrivateNetwork: true }, ...extra };
 }
 const fromFile = (name: string) => () => createReadStream(fixture(name));
 const fromText = (text: string) => () => Readable.from([Buffer.from(text)]);
@@ -252,6 +252,33 @@ describe("importing a Shopify product CSV", () => {
     const euros = await importProductsCsv(northDb, actor, fromFile("shopify-jpy.csv"), options(north, "EUR"));
     expect(euros).toMatchObject({ created: 2, skipped: 0 });
     expect(await productByHandle(northDb, "yen-cup")).toMatchObject({ variants: [{ price: "98050" }] });
+  });
+
+  it("reads prices in the shop's number format: a spreadsheet's 12,50 is 12.50, never 1250.00", async () => {
+    const file = [
+      "Handle,Title,Variant Price,Variant Compare At Price",
+      'comma-mug,Comma Mug,"12,50","1.234,50"',
+      "point-mug,Point Mug,12.50,",
+      'grouped-mug,Grouped Mug,"1,500",',
+    ].join("\n");
+    const german = await importProductsCsv(southDb, actor, fromText(file), options(south, "EUR", {}, "de-DE"));
+    expect(german).toMatchObject({ created: 3, skipped: 0 });
+    expect(await productByHandle(southDb, "comma-mug")).toMatchObject({ variants: [{ price: "1250", compareAtPrice: "123450" }] });
+    expect(await productByHandle(southDb, "point-mug")).toMatchObject({ variants: [{ price: "1250" }] });
+    // "1,500" in a German file is 1,5: three decimals in euros are refused... unless they are zeros, as Shopify writes them.
+    expect(await productByHandle(southDb, "grouped-mug")).toMatchObject({ variants: [{ price: "150" }] });
+
+    const english = await importProductsCsv(northDb, actor, fromText(file), options(north, "EUR"));
+    expect(english).toMatchObject({ created: 1, skipped: 2 });
+    expect(english.errors).toEqual([
+      { line: 2, handle: "comma-mug", message: 'Variant Compare At Price "1.234,50" isn\'t an amount: use digits and a dot for decimals, like 12.50.' },
+      {
+        line: 4,
+        handle: "grouped-mug",
+        message: 'Variant Price "1,500": "1,500" could mean 1500 or 1.50. Type 1500 without a separator, or 1.50 with "." as the decimal mark.',
+      },
+    ]);
+    expect(await productByHandle(northDb, "point-mug")).toMatchObject({ variants: [{ price: "1250" }] });
   });
 
   it("updates products by handle, keeping variant ids, and keeps values of columns the file lacks", async () => {

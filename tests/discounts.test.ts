@@ -8,13 +8,13 @@ import {
   discountAvailability,
   evaluateDiscountCode,
   getDiscountReport,
-  parsePercentage,
   percentageOf,
   saveDiscount,
   validateDiscountFields,
   type DiscountFields,
   type DiscountRule,
 } from "../shop/discounts.server.ts";
+import type { MoneyStyle } from "../shop/money.ts";
 import { OrderValidationError, recordOrder } from "../shop/orders.server.ts";
 import { saveProduct, type ProductInput } from "../shop/products.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
@@ -61,7 +61,6 @@ describe("discount arithmetic (pure)", () => {
     // ¥999 at 15 % is ¥149.85 → ¥150; at 12.5 % ¥124.875 → ¥125.
     expect(applyDiscount(rule({ value: 1500 }), cartOf([[null, 999, 1]]))).toMatchObject({ ok: true, application: { merchandiseDiscount: 150 } });
     expect(applyDiscount(rule({ value: 1250 }), cartOf([[null, 333, 3]]))).toMatchObject({ ok: true, application: { merchandiseDiscount: 125 } });
-    expect(parsePercentage("12.5")).toBe(1250);
   });
 
   it("caps a fixed amount at what it applies to, and gives free shipping only off shipping", () => {
@@ -148,27 +147,48 @@ const FIELDS: DiscountFields = {
   perCustomerLimit: "",
 };
 const NOW = new Date("2025-06-15T12:00:30Z");
+const EUR: MoneyStyle = { currency: "EUR", locale: "en-IE" };
+const JPY: MoneyStyle = { currency: "JPY", locale: "en-US" };
+const EUR_DE: MoneyStyle = { currency: "EUR", locale: "de-DE" };
 
 describe("discount validation (pure)", () => {
-  const errorsFor = (over: Partial<DiscountFields>, currency = "EUR") => validateDiscountFields({ ...FIELDS, ...over }, currency, NOW).errors;
+  const errorsFor = (over: Partial<DiscountFields>, style = EUR) => validateDiscountFields({ ...FIELDS, ...over }, style, NOW).errors;
 
   it("normalises the code and stores percentages in basis points and amounts in minor units", () => {
-    const { discount } = validateDiscountFields({ ...FIELDS, code: "  spring-10 ", value: "12.5" }, "EUR", NOW);
+    const { discount } = validateDiscountFields({ ...FIELDS, code: "  spring-10 ", value: "12.5" }, EUR, NOW);
     expect(discount).toMatchObject({ code: "SPRING-10", value: 1250, starts_at: new Date("2025-06-15T12:00:00Z"), ends_at: null, usage_limit: null });
-    expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "5.50", minSubtotal: "20" }, "EUR", NOW).discount).toMatchObject({
+    expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "5.50", minSubtotal: "20" }, EUR, NOW).discount).toMatchObject({
       value: 550,
       min_subtotal: 2000,
     });
-    expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "500" }, "JPY", NOW).discount).toMatchObject({ value: 500 });
-    expect(validateDiscountFields({ ...FIELDS, value: "0.01" }, "EUR", NOW).discount?.value).toBe(1);
-    expect(validateDiscountFields({ ...FIELDS, value: "100" }, "EUR", NOW).discount?.value).toBe(10_000);
-    expect(validateDiscountFields({ ...FIELDS, kind: "free_shipping", value: "whatever" }, "EUR", NOW).discount?.value).toBe(0);
+    expect(validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value: "500" }, JPY, NOW).discount).toMatchObject({ value: 500 });
+    expect(validateDiscountFields({ ...FIELDS, value: "0.01" }, EUR, NOW).discount?.value).toBe(1);
+    expect(validateDiscountFields({ ...FIELDS, value: "100" }, EUR, NOW).discount?.value).toBe(10_000);
+    expect(validateDiscountFields({ ...FIELDS, kind: "free_shipping", value: "whatever" }, EUR, NOW).discount?.value).toBe(0);
     // A scope's ids are dropped when the scope isn't chosen.
-    expect(validateDiscountFields({ ...FIELDS, productIds: ["5"] }, "EUR", NOW).discount?.product_ids).toEqual([]);
-    expect(validateDiscountFields({ ...FIELDS, startsAt: "2025-07-01T09:30", endsAt: "2025-07-02T00:00" }, "EUR", NOW).discount).toMatchObject({
+    expect(validateDiscountFields({ ...FIELDS, productIds: ["5"] }, EUR, NOW).discount?.product_ids).toEqual([]);
+    expect(validateDiscountFields({ ...FIELDS, startsAt: "2025-07-01T09:30", endsAt: "2025-07-02T00:00" }, EUR, NOW).discount).toMatchObject({
       starts_at: new Date("2025-07-01T09:30:00Z"),
       ends_at: new Date("2025-07-02T00:00:00Z"),
     });
+  });
+
+  it("reads amounts and percentages in the shop's notation: 12,50 in a German shop, 12.50 in an English one", () => {
+    const fixed = (value: string, style: MoneyStyle, minSubtotal = "") =>
+      validateDiscountFields({ ...FIELDS, kind: "fixed_amount", value, minSubtotal }, style, NOW);
+    expect(fixed("12,50", EUR_DE, "1.234,50").discount).toMatchObject({ value: 1250, min_subtotal: 123450 });
+    expect(fixed("12.50", EUR, "1,234.50").discount).toMatchObject({ value: 1250, min_subtotal: 123450 });
+    // The other mark before two digits can only be decimals: read as meant, never as 1250.00.
+    expect(fixed("12,50", EUR).discount).toMatchObject({ value: 1250 });
+    expect(fixed("12.50", EUR_DE).discount).toMatchObject({ value: 1250 });
+    expect(fixed("1,500", EUR).errors.value).toBe('"1,500" could mean 1500 or 1.50. Type 1500 without a separator, or 1.50 with "." as the decimal mark.');
+    expect(fixed("10", EUR_DE, "1.500").errors.minSubtotal).toBe(
+      '"1.500" could mean 1500 or 1,50. Type 1500 without a separator, or 1,50 with "," as the decimal mark.',
+    );
+    expect(fixed("10", EUR, "1.500").errors.minSubtotal).toBe('EUR has at most 2 decimals; "1.500" has 3. Type at most 2, like 12.50.');
+    const percent = (value: string, style: MoneyStyle) => validateDiscountFields({ ...FIELDS, value }, style, NOW).discount?.value;
+    expect([percent("7,5", EUR_DE), percent("7.5", EUR), percent("7,5", EUR), percent("7,5 %", EUR_DE)]).toEqual([750, 750, 750, 750]);
+    expect(validateDiscountFields({ ...FIELDS, value: "0" }, EUR_DE, NOW).errors.value).toBe("Enter a percentage from 0,01 to 100, with at most two decimals.");
   });
 
   it("names what is wrong with each field", () => {
@@ -176,10 +196,14 @@ describe("discount validation (pure)", () => {
     expect(errorsFor({ code: "ten off!" }).code).toMatch(/letters, digits/);
     expect(errorsFor({ code: "x" }).code).toBeDefined();
     expect(errorsFor({ kind: "bogo" }).kind).toBeDefined();
-    for (const value of ["0", "0.00", "100.01", "12.345", "-5", "", "ten"]) expect(errorsFor({ value }).value, value).toMatch(/0\.01 to 100/);
+    for (const value of ["0", "0.00", "100.01", "150", "12.345", "-5", "", "ten", "1e2", "5\u0000"])
+      expect(errorsFor({ value }).value, value).toMatch(/0\.01 to 100/);
     expect(errorsFor({ kind: "fixed_amount", value: "0" }).value).toBe("Enter an amount greater than zero.");
-    expect(errorsFor({ kind: "fixed_amount", value: "5.5" }, "JPY").value).toBe("Enter an amount in JPY, like 5.");
-    expect(errorsFor({ kind: "fixed_amount", value: "1.234" }).value).toBe("Enter an amount in EUR, like 5.00.");
+    expect(errorsFor({ kind: "fixed_amount", value: "ten" }, JPY).value).toBe("Enter an amount in JPY, like 5.");
+    expect(errorsFor({ kind: "fixed_amount", value: "5.5" }, JPY).value).toBe("JPY has no decimals: type a whole number, like 1200.");
+    expect(errorsFor({ kind: "fixed_amount", value: "ten" }).value).toBe("Enter an amount in EUR, like 5.00.");
+    expect(errorsFor({ kind: "fixed_amount", value: "ten" }, EUR_DE).value).toBe("Enter an amount in EUR, like 5,00.");
+    expect(errorsFor({ kind: "fixed_amount", value: "1.234" }).value).toBe('EUR has at most 2 decimals; "1.234" has 3. Type at most 2, like 12.50.');
     expect(errorsFor({ kind: "free_shipping", appliesTo: "products", productIds: ["1"] }).appliesTo).toBe("Free shipping applies to the whole order.");
     expect(errorsFor({ appliesTo: "collections" }).collectionIds).toBe("Choose at least one collection.");
     expect(errorsFor({ appliesTo: "products" }).productIds).toBe("Choose at least one product.");
@@ -224,8 +248,9 @@ function product(title: string, price: number): ProductInput {
 }
 
 async function create(db: TenantDb, over: Partial<DiscountFields>, currency = "EUR"): Promise<string> {
+  const style = { currency, locale: "en-US" };
   // Started well before NOW, the moment these tests evaluate codes at.
-  const result = await saveDiscount(db, actor, { ...FIELDS, startsAt: "2025-01-01T00:00", ...over }, currency);
+  const result = await saveDiscount(db, actor, { ...FIELDS, startsAt: "2025-01-01T00:00", ...over }, style);
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.id;
 }
@@ -390,25 +415,25 @@ describe("evaluateDiscountCode", () => {
 describe("saving discounts", () => {
   it("keeps codes unique per shop, whatever their case", async () => {
     await create(northDb, { code: "WELCOME" });
-    expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "welcome" }, "EUR")).toEqual({
+    expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "welcome" }, EUR)).toEqual({
       ok: false,
       errors: { code: "Another discount uses this code." },
     });
     // Another shop may use the same code.
-    expect((await saveDiscount(southDb, actor, { ...FIELDS, code: "welcome" }, "JPY")).ok).toBe(true);
+    expect((await saveDiscount(southDb, actor, { ...FIELDS, code: "welcome" }, JPY)).ok).toBe(true);
   });
 
   it("accepts only this shop's products and collections", async () => {
-    const tampered = await saveDiscount(northDb, actor, { ...FIELDS, code: "TAMPER", appliesTo: "products", productIds: [ids.mug, "987654"] }, "EUR");
+    const tampered = await saveDiscount(northDb, actor, { ...FIELDS, code: "TAMPER", appliesTo: "products", productIds: [ids.mug, "987654"] }, EUR);
     expect(tampered).toEqual({ ok: false, errors: { productIds: "Choose products from the list." } });
-    const collections = await saveDiscount(northDb, actor, { ...FIELDS, code: "TAMPER", appliesTo: "collections", collectionIds: ["987654"] }, "EUR");
+    const collections = await saveDiscount(northDb, actor, { ...FIELDS, code: "TAMPER", appliesTo: "collections", collectionIds: ["987654"] }, EUR);
     expect(collections).toEqual({ ok: false, errors: { collectionIds: "Choose collections from the list." } });
     expect(await northDb.selectFrom("discounts").select("id").where("code", "=", "TAMPER").execute()).toEqual([]);
   });
 
   it("updates, records audit events, and deletes only unused codes", async () => {
     const id = await create(northDb, { code: "EDITME" });
-    expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "edited", kind: "fixed_amount", value: "2.50" }, "EUR", id)).toEqual({ ok: true, id });
+    expect(await saveDiscount(northDb, actor, { ...FIELDS, code: "edited", kind: "fixed_amount", value: "2.50" }, EUR, id)).toEqual({ ok: true, id });
     expect(await northDb.selectFrom("discounts").select(["code", "kind", "value"]).where("id", "=", id).executeTakeFirst()).toEqual({
       code: "EDITED",
       kind: "fixed_amount",

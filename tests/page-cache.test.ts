@@ -168,7 +168,11 @@ describe("page cache", () => {
     const csv = "Handle,Title,Status,Variant Price\nimported-kettle,Imported Kettle,active,25\n";
     const storage = app.services.media;
     const transfer = await queueImport(southDb, storage, SYSTEM_ACTOR, { shopId: south.id, fileName: "kettle.csv", bytes: Buffer.from(csv) });
-    await runImport(southDb, SYSTEM_ACTOR, transfer, bufferSource(Buffer.from(csv)), { shopId: south.id, currency: "USD", storage });
+    await runImport(southDb, SYSTEM_ACTOR, transfer, bufferSource(Buffer.from(csv)), {
+      shopId: south.id,
+      money: { currency: "USD", locale: "en-US" },
+      storage,
+    });
     const next = await get("south", "/collections/all");
     expect(cacheStatus(next)).toBe("miss");
     expect(next.body).toContain("Imported Kettle");

@@ -185,15 +185,26 @@ describe("the operator's plans", () => {
       ...starter,
       public: "on",
       monthlyPrice: "24.999",
+      pausedPrice: "nine",
       feePercent: "101",
     });
     expect(bad.status).toBe(400);
-    expect(bad.body).toContain("Enter a price such as 19.00.");
+    expect(bad.body).toContain("USD has at most 2 decimals; &quot;24.999&quot; has 3.");
+    expect(bad.body).toContain("Enter a price such as 9.00.");
     expect(bad.body).toContain("Enter a percentage from 0 to 100");
     expect((await findPlan(t.db, "starter"))!.monthly_price).toBe("1900");
 
-    const saved = await adminPost(app, operatorCookie, "/operator/plans", { intent: "save-plan", ...starter, public: "on", monthlyPrice: "24.00" });
+    // A price typed with a decimal comma is read as meant (24.00), never as 2400.00; a fee of "2,5" is 2.5 %.
+    const saved = await adminPost(app, operatorCookie, "/operator/plans", {
+      intent: "save-plan",
+      ...starter,
+      public: "on",
+      monthlyPrice: "24,00",
+      feePercent: "2,5",
+    });
     expect(saved.status).toBe(200);
+    expect(await findPlan(t.db, "starter")).toMatchObject({ monthly_price: "2400", fee_bp: 250 });
+    await adminPost(app, operatorCookie, "/operator/plans", { intent: "save-plan", ...starter, public: "on", monthlyPrice: "24.00" });
     expect(saved.body).toContain("A new price applies to each shop from its next billing period.");
     expect((await shopRow(roomy.id)).billed_price).toBe("1900");
     await lockPeriodPrice(t.db, roomy.id);

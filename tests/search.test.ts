@@ -513,7 +513,7 @@ describe("the vocabulary", () => {
 });
 
 describe("reading the request from the URL", () => {
-  const parse = (query: string, currency = "EUR") => parseSearchRequest(new URLSearchParams(query), currency);
+  const parse = (query: string, currency = "EUR", locale = "en-IE") => parseSearchRequest(new URLSearchParams(query), { currency, locale });
 
   it("reads Shopify's filter parameters, prices in the shop's currency", () => {
     const { request: req, errors } = parse(
@@ -540,6 +540,20 @@ describe("reading the request from the URL", () => {
     expect(parse("filter.v.price.gte=1500", "JPY").request.filters.priceMin).toBe(1500);
   });
 
+  it("reads a typed price in the shop's notation: 12,50 in a German shop, 12.50 in an English one", () => {
+    const de = (query: string) => parse(query, "EUR", "de-DE");
+    expect(de("filter.v.price.gte=12,50&filter.v.price.lte=1.234,50").request.filters).toMatchObject({ priceMin: 1250, priceMax: 123450 });
+    expect(de("filter.v.price.gte=12.50").request.filters.priceMin).toBe(1250);
+    expect(parse("filter.v.price.gte=12,50&filter.v.price.lte=1,234.50").request.filters).toMatchObject({ priceMin: 1250, priceMax: 123450 });
+    const ambiguous = de("filter.v.price.gte=1.500");
+    expect(ambiguous.request.filters.priceMin).toBeNull();
+    expect(ambiguous.errors["filter.v.price.gte"]).toBe(
+      '"1.500" could mean 1500 or 1,50. Type 1500 without a separator, or 1,50 with "," as the decimal mark.',
+    );
+    expect(de("filter.v.price.gte=zehn").errors["filter.v.price.gte"]).toBe("Enter an amount like 12,50.");
+    expect(parse("filter.v.price.gte=1%00").errors["filter.v.price.gte"]).toBe("Enter an amount like 12.50.");
+  });
+
   it("reports unreadable prices and falls back on bad sorts and pages", () => {
     const { request: req, errors } = parse("q=x&sort_by=cheapest&page=-3&filter.v.price.gte=ten&filter.v.price.lte=1.234");
     expect(req.sort).toBe("relevance");
@@ -547,7 +561,7 @@ describe("reading the request from the URL", () => {
     expect(req.filters.priceMin).toBeNull();
     expect(req.filters.priceMax).toBeNull();
     expect(errors["filter.v.price.gte"]).toBe("Enter an amount like 12.50.");
-    expect(errors["filter.v.price.lte"]).toBe("Enter an amount like 12.50.");
+    expect(errors["filter.v.price.lte"]).toBe('EUR has at most 2 decimals; "1.234" has 3. Type at most 2, like 12.50.');
     const reversed = parse("filter.v.price.gte=20&filter.v.price.lte=10");
     expect(reversed.errors["filter.v.price.lte"]).toBe("The highest price must not be below the lowest.");
     expect(reversed.request.filters.priceMax).toBeNull();

@@ -5,15 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop, User } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
-import {
-  createShippingRate,
-  createShippingZone,
-  formatTaxPercent,
-  listShippingZones,
-  parseCountryList,
-  parseTaxPercent,
-  SettingsValidationError,
-} from "../shop/settings.server.ts";
+import { createShippingRate, createShippingZone, listShippingZones, parseCountryList, SettingsValidationError } from "../shop/settings.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
@@ -94,7 +86,7 @@ describe("general settings", () => {
     expect((await app.request("north.shops.test", "/")).body).toContain("North");
     const res = await post(
       "/admin/north/settings?index",
-      { intent: "general", name: "North Outfitters", contactEmail: "Hello@North.example", currency: "USD" },
+      { intent: "general", name: "North Outfitters", contactEmail: "Hello@North.example", currency: "USD", locale: "en-US" },
       northCookie,
     );
     expect(res.status).toBe(200);
@@ -125,7 +117,11 @@ describe("general settings", () => {
       options: [],
       variants: [{ optionValues: [], sku: "", price: 1000, compareAtPrice: null, inventoryQuantity: 1, continueSelling: false, weightGrams: 0 }],
     });
-    const refused = await post("/admin/north/settings?index", { intent: "general", name: "North Outfitters", contactEmail: "", currency: "JPY" }, northCookie);
+    const refused = await post(
+      "/admin/north/settings?index",
+      { intent: "general", name: "North Outfitters", contactEmail: "", currency: "JPY", locale: "en-US" },
+      northCookie,
+    );
     expect(refused.status).toBe(400);
     expect(refused.body).toContain("The currency can&#x27;t change because this shop already has products.");
     expect(refused.body).toContain("1000 is $10.00 in USD but ¥1,000 in JPY");
@@ -134,7 +130,11 @@ describe("general settings", () => {
     expect(page.body).toContain("Locked: this shop already has products.");
 
     // South has nothing priced yet: switching to a zero-decimal currency works, and amounts are then whole yen.
-    const allowed = await post("/admin/south/settings?index", { intent: "general", name: "South", contactEmail: "", currency: "JPY" }, southCookie);
+    const allowed = await post(
+      "/admin/south/settings?index",
+      { intent: "general", name: "South", contactEmail: "", currency: "JPY", locale: "en-US" },
+      southCookie,
+    );
     expect(allowed.status).toBe(200);
     expect(await settingsOf(south)).toMatchObject({ currency: "JPY" });
     expect(await settingsOf(north)).toMatchObject({ currency: "USD" });
@@ -233,7 +233,8 @@ describe("shipping zones and rates", () => {
 
     for (const [field, value, message] of [
       ["price", "-5", "Enter a price of zero or more in USD, like 4.95."],
-      ["price", "4.999", "Enter a price of zero or more in USD, like 4.95."],
+      ["price", "4.999", "USD has at most 2 decimals; &quot;4.999&quot; has 3. Type at most 2, like 12.50."],
+      ["price", "1,500", "&quot;1,500&quot; could mean 1500 or 1.50. Type 1500 without a separator, or 1.50 with &quot;.&quot; as the decimal mark."],
       ["minSubtotal", "-1", "Enter an amount of zero or more in USD, or leave it blank."],
     ]) {
       const rate = { intent: "create-rate", zoneId: zone.id, name: "Standard", price: "4.95", minSubtotal: "", [field]: value };
@@ -325,6 +326,40 @@ describe("shipping zones and rates", () => {
     expect(southAfter.map((z) => z.name).sort()).toEqual(["Americas", "Asia", "Oceania"]);
     expect(southAfter.find((z) => z.id === southZone.id)!.rates).toEqual([{ id: southRate, name: "Yamato", price: "1200", minSubtotal: null }]);
   });
+  it("reads rates in the shop's number format: 4,95 once the shop writes numbers the German way", async () => {
+    const db = tenantDb(t.db, north.schema_name);
+    const post_ = (form: Record<string, string>) => post("/admin/north/settings/shipping", form, northCookie);
+    const general = { intent: "general", name: "North Outfitters", contactEmail: "hello@north.example", currency: "USD" };
+    expect((await post("/admin/north/settings?index", { ...general, locale: "de-DE" }, northCookie)).status).toBe(200);
+    try {
+      expect(await settingsOf(north)).toMatchObject({ locale: "de-DE", currency: "USD" });
+      expect((await auditOf(north)).at(-1)!.summary).toContain("number format: en-US → de-DE");
+      const zoneId = await createShippingZone(db, SYSTEM_ACTOR, { name: "Nordics", countries: "SE NO" });
+      expect((await post_({ intent: "create-rate", zoneId, name: "Post", price: "4,95", minSubtotal: "1.234,50" })).status).toBe(200);
+      expect((await post_({ intent: "create-rate", zoneId, name: "Courier", price: "12.50", minSubtotal: "" })).status).toBe(200);
+      const ambiguous = await post_({ intent: "create-rate", zoneId, name: "Freight", price: "1.500", minSubtotal: "" });
+      expect(ambiguous.status).toBe(400);
+      expect(ambiguous.body).toContain("could mean 1500 or 1,50. Type 1500 without a separator, or 1,50 with &quot;,&quot; as the decimal mark.");
+      const rates = (await listShippingZones(db)).find((z) => z.name === "Nordics")!.rates;
+      expect(rates.map((r) => [r.name, r.price, r.minSubtotal])).toEqual([
+        ["Post", "495", "123450"],
+        ["Courier", "1250", null],
+      ]);
+      const page = await get("/admin/north/settings/shipping", northCookie);
+      expect(page.body).toContain('value="4,95"');
+      expect(page.body).toContain('value="1234,50"');
+      expect(page.body).toContain('placeholder="0,00"');
+      // South still reads numbers the English way.
+      expect(await settingsOf(south)).toMatchObject({ locale: "en-US" });
+      await post_({ intent: "delete-zone", zoneId });
+    } finally {
+      await post("/admin/north/settings?index", { ...general, locale: "en-US" }, northCookie);
+    }
+    const refused = await post("/admin/north/settings?index", { ...general, locale: "xx-YY" }, northCookie);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("Choose a number format from the list.");
+    expect(await settingsOf(north)).toMatchObject({ locale: "en-US" });
+  });
 });
 
 describe("taxes", () => {
@@ -351,10 +386,23 @@ describe("taxes", () => {
     ]);
   });
 
-  it("parses and formats rates exactly", () => {
-    expect([parseTaxPercent("0"), parseTaxPercent("100"), parseTaxPercent("7,5 %"), parseTaxPercent("19.99")]).toEqual([0, 10_000, 750, 1999]);
-    expect([parseTaxPercent("100.01"), parseTaxPercent("1e2"), parseTaxPercent(".5")]).toEqual([null, null, null]);
-    expect([formatTaxPercent(0), formatTaxPercent(2000), formatTaxPercent(2050), formatTaxPercent(725)]).toEqual(["0", "20", "20.5", "7.25"]);
+  it("reads a rate in the shop's notation: 7,5 in a German shop, 7.5 in an English one, never 75", async () => {
+    await tenantDb(t.db, south.schema_name).updateTable("settings").set({ locale: "de-DE" }).execute();
+    try {
+      expect((await post("/admin/south/settings/taxes", { rate: "7,5" }, southCookie)).status).toBe(200);
+      expect(await settingsOf(south)).toMatchObject({ tax_rate_bp: 750 });
+      expect((await get("/admin/south/settings/taxes", southCookie)).body).toContain('value="7,5"');
+      expect((await post("/admin/south/settings/taxes", { rate: "19.25" }, southCookie)).status).toBe(200);
+      expect(await settingsOf(south)).toMatchObject({ tax_rate_bp: 1925 });
+      const refused = await post("/admin/south/settings/taxes", { rate: "7,255" }, southCookie);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toContain("Enter a rate from 0 to 100 with at most two decimals, like 20 or 7,25.");
+      expect(await settingsOf(south)).toMatchObject({ tax_rate_bp: 1925 });
+      expect((await post("/admin/north/settings/taxes", { rate: "7,5" }, northCookie)).status).toBe(200);
+      expect(await settingsOf(north)).toMatchObject({ tax_rate_bp: 750 });
+    } finally {
+      await tenantDb(t.db, south.schema_name).updateTable("settings").set({ locale: "en-US", tax_rate_bp: 0 }).execute();
+    }
     expect(parseCountryList("gb, GB uk zz")).toEqual({ codes: ["GB"], unknown: ["UK", "ZZ"] });
   });
 });
@@ -371,7 +419,13 @@ describe("settings permissions", () => {
     }
     const before = await settingsOf(north);
     expect(
-      (await post("/admin/north/settings?index", { intent: "general", name: "Staff was here", contactEmail: "", currency: "USD" }, staffCookie)).status,
+      (
+        await post(
+          "/admin/north/settings?index",
+          { intent: "general", name: "Staff was here", contactEmail: "", currency: "USD", locale: "en-US" },
+          staffCookie,
+        )
+      ).status,
     ).toBe(403);
     expect((await post("/admin/north/settings/taxes", { rate: "50" }, staffCookie)).status).toBe(403);
     expect((await post("/admin/north/settings/shipping", { intent: "create-zone", name: "Staff zone", countries: "IT" }, staffCookie)).status).toBe(403);

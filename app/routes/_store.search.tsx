@@ -18,8 +18,8 @@ export const links = () => [{ rel: "stylesheet", href: styles }];
 // /search?q=…&filter.…&sort_by=…&page=N (Shopify's parameters). Without a query nothing is searched.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, settings } = await requireStorefront(context, request);
-  const currency = settings.currency;
-  const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, currency);
+  const { currency, locale } = settings;
+  const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, { currency, locale });
   const outcome = searchRequest.query ? await search(db, searchRequest) : null;
   const products = outcome
     ? await productCards(
@@ -37,6 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     {
       request: searchRequest,
       currency,
+      locale,
       errors,
       results: outcome ? { ...outcome.results, products, facets: outcome.facets, correctedQuery: outcome.correctedQuery } : null,
       seo,
@@ -51,7 +52,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 const FILTER_FORM = "search-refine";
 
 export default function Search() {
-  const { request, currency, errors, results } = useLoaderData<typeof loader>();
+  const { request, currency, locale, errors, results } = useLoaderData<typeof loader>();
   const { query, filters, sort, page } = request;
   const filtered = activeFilterCount(filters) > 0;
   // Nothing found and nothing to remove: filters and sorting would only be noise.
@@ -67,7 +68,15 @@ export default function Search() {
       {results ? (
         <div className={refinable ? "search-layout" : "search-layout search-layout-plain"}>
           {refinable ? (
-            <SearchFiltersForm formId={FILTER_FORM} query={query} filters={filters} facets={results.facets} currency={currency} errors={errors} />
+            <SearchFiltersForm
+              formId={FILTER_FORM}
+              query={query}
+              filters={filters}
+              facets={results.facets}
+              currency={currency}
+              locale={locale}
+              errors={errors}
+            />
           ) : null}
           <section className="search-results" aria-labelledby="search-results-heading">
             <div className="search-toolbar">

@@ -9,6 +9,7 @@ import {
   getCollection,
   isRecordId,
   listCollectionProducts,
+  moneyStyle,
   moveProductInCollection,
   parentChoices,
   removeProductFromCollection,
@@ -20,7 +21,6 @@ import { CollectionForm } from "../components/admin/collection-form.tsx";
 import { CollectionProducts } from "../components/admin/collection-products.tsx";
 import { collectionInput, collectionResult, readCollectionDraft, ruleRowIntent, type CollectionDraft } from "../utils/collection-editor.server.ts";
 import { requireShopAdmin, type ShopAdmin } from "../utils/guards.server.ts";
-import { shopCurrency } from "../utils/product-editor.server.ts";
 import styles from "../styles/catalogue.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -39,7 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const find = (search.get("find") ?? "").trim().slice(0, 200);
   const [parents, currency, listed] = await Promise.all([
     parentChoices(db, collection.id),
-    shopCurrency(db),
+    moneyStyle(db).then((s) => s.currency),
     listCollectionProducts(db, collection, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
   ]);
   let candidates: { id: string; title: string; handle: string; status: string; inCollection: boolean }[] = [];

@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { CollectionValidationError, parentChoices, RULE_RELATIONS, saveCollection } from "../domain.server.ts";
+import { CollectionValidationError, moneyStyle, parentChoices, RULE_RELATIONS, saveCollection } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { CollectionForm } from "../components/admin/collection-form.tsx";
 import { collectionInput, collectionResult, emptyRule, readCollectionDraft, ruleRowIntent, type CollectionDraft } from "../utils/collection-editor.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { shopCurrency } from "../utils/product-editor.server.ts";
 import styles from "../styles/catalogue.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -26,7 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     seoDescription: "",
     rules: [emptyRule()],
   };
-  return { shopSlug: shop.slug, draft, parents: await parentChoices(db), relations: RULE_RELATIONS, currency: await shopCurrency(db) };
+  return { shopSlug: shop.slug, draft, parents: await parentChoices(db), relations: RULE_RELATIONS, currency: (await moneyStyle(db)).currency };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {

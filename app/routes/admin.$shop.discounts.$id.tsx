@@ -13,6 +13,7 @@ import {
   discountToFields,
   getDiscount,
   getDiscountReport,
+  moneyStyle,
   saveDiscount,
   type DiscountErrors,
   type DiscountFields,
@@ -25,11 +26,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop } = await requireShopAdmin(context, request, params.shop, "discounts");
-  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const style = await moneyStyle(db);
+  const { currency } = style;
   // Through this shop's handle only: another shop's discount id finds nothing here.
   const discount = await getDiscount(db, params.id ?? "");
   if (!discount) throw new Response("Not found", { status: 404 });
-  const fields = discountToFields(discount, currency);
+  const fields = discountToFields(discount, style);
   const [targets, report] = await Promise.all([discountTargets(db, fields), getDiscountReport(db, discount.id, currency)]);
   return { slug: shop.slug, currency, code: discount.code, summary: describeValue(discount.kind, discount.value, currency), fields, report, ...targets };
 }
@@ -46,9 +48,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw redirect(`/admin/${shop.slug}/discounts?deleted=${encodeURIComponent(discount.code)}`);
   }
   if (intent !== "save") return data({ errors: { form: "Unknown action." } as DiscountErrors, fields: null }, { status: 400 });
-  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const style = await moneyStyle(db);
   const fields = discountFieldsFromForm(form);
-  const result = await saveDiscount(db, actor, fields, currency, discount.id);
+  const result = await saveDiscount(db, actor, fields, style, discount.id);
   if (!result.ok) return data({ errors: result.errors, fields }, { status: 400 });
   throw redirect(`/admin/${shop.slug}/discounts/${discount.id}?saved=updated`);
 }

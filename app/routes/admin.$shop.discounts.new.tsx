@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { DiscountForm } from "../components/admin/discount-form.tsx";
-import { discountFieldsFromForm, discountTargets, saveDiscount, type DiscountFields } from "../domain.server.ts";
+import { discountFieldsFromForm, discountTargets, moneyStyle, saveDiscount, type DiscountFields } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -26,16 +26,17 @@ const BLANK: DiscountFields = {
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop } = await requireShopAdmin(context, request, params.shop, "discounts");
-  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const style = await moneyStyle(db);
+  const { currency } = style;
   const targets = await discountTargets(db, { collectionIds: [], productIds: [] });
   return { slug: shop.slug, currency, ...targets };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "discounts");
-  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const style = await moneyStyle(db);
   const fields = discountFieldsFromForm(await request.formData());
-  const result = await saveDiscount(db, actor, fields, currency);
+  const result = await saveDiscount(db, actor, fields, style);
   if (!result.ok) return data({ errors: result.errors, fields }, { status: 400 });
   throw redirect(`/admin/${shop.slug}/discounts/${result.id}?saved=created`);
 }

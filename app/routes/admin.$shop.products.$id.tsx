@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { shopOrigin } from "../../server/config.ts";
-import { draftFromProduct, getProduct, listProductImages, productImageUrl } from "../domain.server.ts";
+import { draftFromProduct, getProduct, listProductImages, moneyStyle, productImageUrl } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { ProductEditor } from "../components/admin/product-editor.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { productEditorAction, shopCurrency } from "../utils/product-editor.server.ts";
+import { productEditorAction } from "../utils/product-editor.server.ts";
 import styles from "../styles/catalogue.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -17,12 +17,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // Looked up in this shop's schema only: another shop's id finds nothing here (or this shop's own product).
   const product = await getProduct(db, params.id ?? "");
   if (!product) throw new Response("Not found", { status: 404 });
-  const [currency, images] = await Promise.all([shopCurrency(db), listProductImages(db, product.id)]);
+  const [style, images] = await Promise.all([moneyStyle(db), listProductImages(db, product.id)]);
   const search = new URL(request.url).searchParams;
   return {
     shopSlug: shop.slug,
-    currency,
-    draft: draftFromProduct(product, currency),
+    currency: style.currency,
+    locale: style.locale,
+    draft: draftFromProduct(product, style),
     notice: search.has("created") ? "Product created." : search.has("saved") ? "Product saved." : null,
     revision: `${product.id}@${product.updatedAt.toISOString()}`,
     product: {
@@ -47,6 +48,7 @@ export default function EditProduct() {
       <ProductEditor
         shopSlug={loaded.shopSlug}
         currency={loaded.currency}
+        locale={loaded.locale}
         product={loaded.product}
         draft={result?.draft ?? loaded.draft}
         errors={result?.errors ?? {}}

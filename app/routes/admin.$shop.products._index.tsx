@@ -8,6 +8,7 @@ import {
   deleteProductImageFiles,
   isRecordId,
   listProducts,
+  moneyStyle,
   productFacets,
   ProductValidationError,
   readProductListQuery,
@@ -16,7 +17,6 @@ import {
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { ListPagination } from "../components/admin/list-pagination.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { shopCurrency } from "../utils/product-editor.server.ts";
 import styles from "../styles/catalogue.css";
 import { useHydrated } from "../utils/use-hydrated.ts";
 
@@ -47,7 +47,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop } = await requireShopAdmin(context, request, params.shop, "catalogue");
   const search = new URL(request.url).searchParams;
   const query = readProductListQuery(search);
-  const [list, facets, currency] = await Promise.all([listProducts(db, query), productFacets(db), shopCurrency(db)]);
+  const [list, facets, currency] = await Promise.all([listProducts(db, query), productFacets(db), moneyStyle(db).then((s) => s.currency)]);
   return {
     shopSlug: shop.slug,
     query: { ...query, sortValue: `${query.sort}-${query.direction}` },

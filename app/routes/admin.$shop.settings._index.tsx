@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CURRENCIES, minorUnitDigits } from "../../shop/money.ts";
+import { CURRENCIES, minorUnitDigits, SHOP_LOCALES } from "../../shop/money.ts";
 import { Field } from "../components/field.tsx";
 import {
   currencyChangeBlockers,
@@ -23,13 +23,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop } = await requireShopAdmin(context, request, params.shop, "settings");
   const [settings, blockers] = await Promise.all([getSettings(db), currencyChangeBlockers(db)]);
   const names = new Intl.DisplayNames(["en"], { type: "currency" });
+  const languages = new Intl.DisplayNames(["en"], { type: "language" });
   return {
     name: shop.name,
     contactEmail: settings.contact_email,
     currency: settings.currency,
+    locale: settings.locale,
     currencyLocked: blockers.length > 0,
     blockers,
     currencies: CURRENCIES.map((code) => ({ code, label: `${code} · ${names.of(code) ?? code}`, decimals: minorUnitDigits(code) })),
+    // "German (Germany) · 1.234,56": the sample shows the decimal mark typed amounts are read with.
+    locales: SHOP_LOCALES.map((code) => ({
+      code,
+      label: `${languages.of(code) ?? code} · ${new Intl.NumberFormat(code, { minimumFractionDigits: 2 }).format(1234.56)}`,
+    })),
     logoUrl: logoPath(settings.logo_key, { adminSlug: shop.slug }),
   };
 }
@@ -67,7 +74,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await removeLogo(db, context.services.media, actor, shop.id);
     return { form: "logo", errors: {}, saved: "Logo removed." } satisfies ActionResult;
   }
-  const values = { name: String(form.get("name") ?? ""), contactEmail: String(form.get("contactEmail") ?? ""), currency: String(form.get("currency") ?? "") };
+  const values = {
+    name: String(form.get("name") ?? ""),
+    contactEmail: String(form.get("contactEmail") ?? ""),
+    currency: String(form.get("currency") ?? ""),
+    locale: String(form.get("locale") ?? ""),
+  };
   try {
     const changes = await saveGeneralSettings(context.services.db, shop, actor, values);
     return { form: "general", errors: {}, saved: changes.length ? "Settings saved." : "Nothing changed." } satisfies ActionResult;
@@ -89,7 +101,7 @@ export default function GeneralSettings() {
   const general = result?.form === "general" ? result : undefined;
   const logo = result?.form === "logo" ? result : undefined;
   const errors = general?.errors ?? {};
-  const values = general?.values ?? { name: settings.name, contactEmail: settings.contactEmail, currency: settings.currency };
+  const values = general?.values ?? { name: settings.name, contactEmail: settings.contactEmail, currency: settings.currency, locale: settings.locale };
   const currencyHint = settings.currencyLocked
     ? `Locked: this shop already has ${settings.blockers.join(", ")}. Amounts are stored in minor units of ${settings.currency}, so they would change value in another currency.`
     : "Prices are stored in the currency's smallest unit (cents, or whole yen for JPY). Choose it before adding products: it can't change afterwards.";
@@ -104,7 +116,7 @@ export default function GeneralSettings() {
           </p>
         ) : null}
         {/* Keyed by the stored values, so the form shows them again once saved. */}
-        <Form method="post" className="stack" noValidate key={`${settings.name}|${settings.contactEmail}|${settings.currency}`}>
+        <Form method="post" className="stack" noValidate key={`${settings.name}|${settings.contactEmail}|${settings.currency}|${settings.locale}`}>
           <input type="hidden" name="intent" value="general" />
           <Field label="Shop name" name="name" error={errors.name}>
             <input
@@ -140,6 +152,26 @@ export default function GeneralSettings() {
                 <option key={c.code} value={c.code}>
                   {c.label}
                   {c.decimals !== 2 ? ` (${c.decimals} decimals)` : ""}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field
+            label="Number format"
+            name="locale"
+            error={errors.locale}
+            hint="How you type amounts and percentages in this admin: with a decimal comma (12,50) or a decimal point (12.50)."
+          >
+            <select
+              id="locale"
+              name="locale"
+              defaultValue={values.locale}
+              aria-invalid={Boolean(errors.locale)}
+              aria-describedby={describedBy("locale", errors, true)}
+            >
+              {settings.locales.map((l) => (
+                <option key={l.code} value={l.code}>
+                  {l.label}
                 </option>
               ))}
             </select>

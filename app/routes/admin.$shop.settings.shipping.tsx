@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { countryName } from "../../shop/countries.ts";
-import { toDecimalString } from "../../shop/money.ts";
+import { toInputAmount } from "../../shop/money.ts";
 import { Field } from "../components/field.tsx";
 import {
   createShippingRate,
@@ -24,9 +24,10 @@ export const meta: MetaFunction = () => [{ title: "Shipping · Settings · Bazaa
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db } = await requireShopAdmin(context, request, params.shop, "settings");
   const [settings, zones] = await Promise.all([getSettings(db), listShippingZones(db)]);
-  const currency = settings.currency;
+  const { currency, locale } = settings;
   return {
     currency,
+    zeroAmount: toInputAmount(0, currency, locale),
     zones: zones.map((zone) => ({
       id: zone.id,
       name: zone.name,
@@ -35,8 +36,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       rates: zone.rates.map((rate) => ({
         id: rate.id,
         name: rate.name,
-        price: toDecimalString(rate.price, currency),
-        minSubtotal: rate.minSubtotal === null ? "" : toDecimalString(rate.minSubtotal, currency),
+        price: toInputAmount(rate.price, currency, locale),
+        minSubtotal: rate.minSubtotal === null ? "" : toInputAmount(rate.minSubtotal, currency, locale),
       })),
     })),
   };
@@ -130,7 +131,7 @@ function RateInput({
 }
 
 export default function ShippingSettings() {
-  const { currency, zones } = useLoaderData<typeof loader>();
+  const { currency, zeroAmount, zones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const resultFor = (key: string) => (result?.form === key ? result : undefined);
@@ -282,7 +283,7 @@ export default function ShippingSettings() {
                     defaultValue={newRate.price}
                     error={newRateErrors.price}
                     inputMode="decimal"
-                    placeholder="0.00"
+                    placeholder={zeroAmount}
                   />
                   <RateInput
                     formId={newRateForm}

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
-import { formatTaxPercent, getSettings, saveTaxSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { formatPercent } from "../../shop/money.ts";
+import { getSettings, saveTaxSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Taxes · Settings · Bazaar admin" }];
@@ -10,7 +11,11 @@ export const meta: MetaFunction = () => [{ title: "Taxes · Settings · Bazaar a
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db } = await requireShopAdmin(context, request, params.shop, "settings");
   const settings = await getSettings(db);
-  return { rate: formatTaxPercent(settings.tax_rate_bp), pricesIncludeTax: settings.prices_include_tax };
+  return {
+    rate: formatPercent(settings.tax_rate_bp, settings.locale),
+    pricesIncludeTax: settings.prices_include_tax,
+    examples: [20, 725, 0].map((bp) => formatPercent(bp, settings.locale)).join(", "),
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -42,7 +47,7 @@ export default function TaxSettings() {
       ) : null}
       {/* Keyed by the stored values, so the form shows them again once saved. */}
       <Form method="post" className="stack" noValidate key={`${settings.rate}|${settings.pricesIncludeTax}`}>
-        <Field label="Tax rate (%)" name="rate" error={errors.rate} hint="One rate for every order, with up to two decimals: 20, 7.25 or 0.">
+        <Field label="Tax rate (%)" name="rate" error={errors.rate} hint={`One rate for every order, with up to two decimals: ${settings.examples}.`}>
           <input
             id="rate"
             name="rate"

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { formatMoney, minorUnitDigits } from "../../shop/money.ts";
+import { formatMoney, formatPercent, minorUnitDigits } from "../../shop/money.ts";
 import { BarChart } from "../components/admin/bar-chart.tsx";
 import { OperatorHeader } from "../components/operator-header.tsx";
-import { formatTaxPercent, monthlyMetrics, type MonthMetrics } from "../domain.server.ts";
+import { monthlyMetrics, type MonthMetrics } from "../domain.server.ts";
 import salesStyles from "../styles/sales.css";
 import { requireOperator } from "../utils/guards.server.ts";
 
@@ -13,7 +13,7 @@ export const links = () => [{ rel: "stylesheet", href: salesStyles }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const operator = requireOperator(context, request);
   const { currency, months } = await monthlyMetrics(context.services.db, { months: 12 });
-  const percent = (bp: number | null) => (bp === null ? "—" : `${formatTaxPercent(bp)} %`);
+  const percent = (bp: number | null) => (bp === null ? "—" : `${formatPercent(bp)} %`);
   return { email: operator.email, currency, months: months.map((m) => ({ ...m, churn: percent(m.churnBp), conversion: percent(m.conversionBp) })) };
 }
 

@@ -6,6 +6,7 @@ import {
   draftToInput,
   isRecordId,
   MAX_OPTIONS,
+  moneyStyle,
   ProductValidationError,
   regenerateVariants,
   sanitizeRichText,
@@ -15,18 +16,12 @@ import {
   type ProductErrors,
   type VariantBulkEdit,
 } from "../domain.server.ts";
-import type { TenantDb } from "../../tenants/handle.server.ts";
 import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
 import { planOf } from "../../tenants/plans.server.ts";
 import { requireShopAdmin } from "./guards.server.ts";
 
 /** What the editor re-renders after any non-saving action: the draft, what's wrong with it, and a note. */
 export type ProductEditorResult = { draft: ProductDraft; errors: ProductErrors; notice: string | null; revision: string };
-
-export async function shopCurrency(db: TenantDb): Promise<string> {
-  const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
-  return currency;
-}
 
 const MAX_FORM_VARIANTS = 2001;
 
@@ -132,7 +127,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   const draft = readProductDraft(form);
-  const currency = await shopCurrency(db);
+  const style = await moneyStyle(db);
   const base = `/admin/${shop.slug}/products`;
 
   if (intent === "delete" && productId) {
@@ -166,14 +161,14 @@ export async function productEditorAction({ request, context, params }: ActionFu
   if (intent === "bulk") {
     const edit = readBulkEdit(form);
     if (!edit) return result(draft, { bulk: "Choose what to change." }, null, 400);
-    const applied = applyVariantBulkEdit(draft, edit, currency);
+    const applied = applyVariantBulkEdit(draft, edit, style);
     if (Object.keys(applied.errors).length) return result(draft, applied.errors, null, 400);
     const what = edit.kind === "delete" ? "Removed" : "Changed";
     return result(applied.draft, {}, `${what} ${applied.changed} variant${applied.changed === 1 ? "" : "s"}. Save to keep the change.`);
   }
   if (intent !== "save") return result(draft, { form: "Unknown action." }, null, 400);
 
-  const parsed = draftToInput(draft, currency);
+  const parsed = draftToInput(draft, style);
   const errors = saveErrors(parsed.errors, validateProduct(parsed.input));
   if (Object.keys(errors).length) return result(parsed.draft, errors, null, 400);
   try {

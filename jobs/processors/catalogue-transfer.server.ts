@@ -61,12 +61,12 @@ async function runCatalogueTransfer(
     await failImport(shopDb, actor, transfer, "The uploaded file is no longer there: upload it again.");
     throw new Error(`import ${transferId} of shop ${shopId}: file ${key} is missing`);
   }
-  const { currency } = await shopDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
+  const money = await shopDb.selectFrom("settings").select(["currency", "locale"]).executeTakeFirstOrThrow();
   const plan = await planOf(db, shop);
   try {
     const report = await runImport(shopDb, actor, transfer, bufferSource(bytes), {
       shopId: shop.id,
-      currency,
+      money,
       productLimit: planLimit(plan, plan.max_products),
       storage,
       onProgress: (processedRows, totalRows) => job.updateProgress({ processedRows, totalRows } satisfies CatalogueTransferProgress),

@@ -16,6 +16,7 @@ import {
   type ProductPlan,
   type RowIssue,
 } from "./shopify-format.ts";
+import type { MoneyStyle } from "../money.ts";
 
 export interface ImportReport {
   created: number;
@@ -34,7 +35,8 @@ export class CsvFileError extends Error {}
 
 export interface ImportOptions {
   shopId: string;
-  currency: string;
+  /** The shop's currency and locale (`moneyStyle`): prices are read as the merchant would type them. */
+  money: MoneyStyle;
   storage: MediaStorage;
   /** Called as rows are done, at most every PROGRESS_INTERVAL_MS and once at the end. */
   onProgress?: (processedRows: number, totalRows: number) => Promise<void> | void;
@@ -230,10 +232,10 @@ interface ProductContext extends ImportOptions {
 }
 
 async function importProduct(db: TenantDb, actor: Actor, handle: string, rows: CsvRow[], context: ProductContext): Promise<void> {
-  const { header, currency, report, note } = context;
+  const { header, money, report, note } = context;
   const match = await db.selectFrom("products").select("id").where("handle", "=", handle).executeTakeFirst();
   const existing = match && context.needsExisting ? await getProduct(db, match.id) : null;
-  const plan: ProductPlan = planProduct(handle, rows, { header, currency, existing });
+  const plan: ProductPlan = planProduct(handle, rows, { header, money, existing });
   note(report.warnings, plan.warnings);
   if (!plan.ok) {
     report.skipped++;

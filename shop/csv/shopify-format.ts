@@ -1,5 +1,5 @@
 import type { ProductStatus } from "../../db/types.ts";
-import { minorUnitDigits, legacyParseMoney, toDecimalString } from "../money.ts";
+import { decimalMark, exampleAmount, minorUnitDigits, parseMoney, toDecimalString, type MoneyStyle } from "../money.ts";
 import type { ProductDetail, ProductErrors, ProductInput, VariantInput } from "../products.server.ts";
 import { validateProduct, variantTitle } from "../products.server.ts";
 
@@ -144,7 +144,8 @@ export type ProductPlan =
 
 interface PlanContext {
   header: CsvHeader;
-  currency: string;
+  /** The shop's currency and locale, which prices are read in. */
+  money: MoneyStyle;
   /** The shop's product with this handle, when the file updates it: fills in columns the file lacks. */
   existing: ProductDetail | null;
 }
@@ -153,7 +154,7 @@ interface PlanContext {
  * Turns one product's rows (all sharing a Handle, first row first) into the
  * input for saveProduct, checking every cell; each problem names its line.
  */
-export function planProduct(handle: string, rows: CsvRow[], { header, currency, existing }: PlanContext): ProductPlan {
+export function planProduct(handle: string, rows: CsvRow[], { header, money, existing }: PlanContext): ProductPlan {
   const errors: RowIssue[] = [];
   const warnings: RowIssue[] = [];
   const first = rows[0];
@@ -243,7 +244,7 @@ export function planProduct(handle: string, rows: CsvRow[], { header, currency, 
       return;
     }
     combos.set(key, row.line);
-    const variant = readVariant(row, values, { header, currency, existing, fail });
+    const variant = readVariant(row, values, { header, money, existing, fail });
     if (!variant) return;
     variants.push(variant);
     variantLines.push(row.line);
@@ -295,7 +296,7 @@ interface VariantContext extends PlanContext {
   fail: (line: number, message: string) => void;
 }
 
-function readVariant(row: CsvRow, values: string[], { header, currency, existing, fail }: VariantContext): VariantInput | null {
+function readVariant(row: CsvRow, values: string[], { header, money, existing, fail }: VariantContext): VariantInput | null {
   const cell = (column: ShopifyColumn) => header.get(row, column).trim();
   const current = existing?.variants.find((v) => JSON.stringify(v.optionValues) === JSON.stringify(values));
   let ok = true;
@@ -309,7 +310,7 @@ function readVariant(row: CsvRow, values: string[], { header, currency, existing
     const text = cell("Variant Price");
     if (!text) problem("Variant Price is empty.");
     else {
-      const parsed = readPrice(text, currency, "Variant Price");
+      const parsed = readPrice(text, money, "Variant Price");
       if (typeof parsed === "string") problem(parsed);
       else price = parsed;
     }
@@ -320,7 +321,7 @@ function readVariant(row: CsvRow, values: string[], { header, currency, existing
   let compareAtPrice = current?.compareAtPrice ?? null;
   if (header.has("Variant Compare At Price")) {
     const text = cell("Variant Compare At Price");
-    const parsed = text ? readPrice(text, currency, "Variant Compare At Price") : null;
+    const parsed = text ? readPrice(text, money, "Variant Compare At Price") : null;
     if (typeof parsed === "string") problem(parsed);
     else compareAtPrice = parsed;
   }
@@ -357,23 +358,25 @@ function readVariant(row: CsvRow, values: string[], { header, currency, existing
 }
 
 /**
- * A CSV price: digits with an optional decimal point, no grouping, at most the
- * currency's decimals ("1200.00" is fine in JPY: the extra digits are zeros).
+ * A CSV price, read like a typed one in the shop's locale (`parseMoney`), so a Shopify
+ * export (`12.50`) and a file saved by a spreadsheet in the shop's language (`12,50`)
+ * both work. Zeros past the currency's decimals are fine ("1200.00" in JPY: Shopify
+ * writes two decimals for every currency); other extra decimals are refused, never rounded.
  * Returns minor units, or a message naming the column.
  */
-export function readPrice(text: string, currency: string, column: string): number | string {
-  const digits = minorUnitDigits(currency);
-  const example = digits ? `12.${"5".padEnd(digits, "0")}` : "1200";
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match) return `${column} "${text}" isn't an amount: use digits and a dot for decimals, like ${example}.`;
-  const fraction = (match[2] ?? "").replace(/0+$/, "");
-  if (fraction.length > digits) {
+export function readPrice(text: string, money: MoneyStyle, column: string): bigint | string {
+  const result = parseMoney(text, money, { extraZeros: true });
+  if (result.ok) return result.value;
+  const digits = minorUnitDigits(money.currency);
+  const example = exampleAmount(money);
+  const mark = decimalMark(money.locale) === "." ? "a dot" : "a comma";
+  if (result.problem === "decimals")
     return digits
-      ? `${column} "${text}" has more than ${digits} decimals, the most ${currency} allows.`
-      : `${column} "${text}" has decimals, but ${currency} has no minor unit: use whole numbers, like ${example}.`;
-  }
-  const amount = legacyParseMoney(fraction ? `${match[1]}.${fraction}` : match[1], currency);
-  return amount ?? `${column} "${text}" is too large.`;
+      ? `${column} "${text}" has more than ${digits} decimals, the most ${money.currency} allows.`
+      : `${column} "${text}" has decimals, but ${money.currency} has no minor unit: use whole numbers, like ${example}.`;
+  if (result.problem === "empty" || result.problem === "format" || result.problem === "negative")
+    return `${column} "${text}" isn't an amount: use digits and ${mark} for decimals, like ${example}.`;
+  return `${column} "${text}": ${result.message}`;
 }
 
 function readBoolean(text: string): boolean | null {

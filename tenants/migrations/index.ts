@@ -10,6 +10,7 @@ import { auditFilters } from "./0008_audit_filters.ts";
 import { cartsAndShopperAccounts } from "./0009_carts.ts";
 import { pageCache } from "./0010_page_cache.ts";
 import { productSearchSummary } from "./0011_product_search_summary.ts";
+import { shopLocale } from "./0012_shop_locale.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -24,4 +25,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   cartsAndShopperAccounts,
   pageCache,
   productSearchSummary,
+  shopLocale,
 ];

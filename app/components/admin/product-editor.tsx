@@ -1,7 +1,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
 import type { ProductDraft, VariantDraft } from "../../../shop/product-drafts.server.ts";
-import { minorUnitDigits } from "../../../shop/money.ts";
+import { toInputAmount } from "../../../shop/money.ts";
 import { Field } from "../field.tsx";
 import { RichTextField } from "./product-rich-text.tsx";
 import { useHydrated } from "../../utils/use-hydrated.ts";
@@ -9,6 +9,8 @@ import { useHydrated } from "../../utils/use-hydrated.ts";
 export interface ProductEditorProps {
   shopSlug: string;
   currency: string;
+  /** The shop's locale: placeholders show its decimal mark. */
+  locale: string;
   draft: ProductDraft;
   errors: Record<string, string>;
   notice: string | null;
@@ -93,15 +95,14 @@ function Cell({
   );
 }
 
-export function ProductEditor({ shopSlug, currency, draft, errors, notice, revision, product }: ProductEditorProps) {
+export function ProductEditor({ shopSlug, currency, locale, draft, errors, notice, revision, product }: ProductEditorProps) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const saving = busy && navigation.formData?.get("intent") === "save";
   const form = useRef<HTMLFormElement>(null);
   const hydrated = useHydrated();
   const errorCount = Object.keys(errors).length;
-  const digits = minorUnitDigits(currency);
-  const amountPlaceholder = digits ? `0.${"0".repeat(digits)}` : "0";
+  const amountPlaceholder = toInputAmount(0, currency, locale);
   const base = `/admin/${shopSlug}/products`;
   const statusHint = STATUSES.find((s) => s.value === draft.status)?.hint;
 

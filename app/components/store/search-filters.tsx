@@ -1,6 +1,6 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
 import { useEffect, useId, useState } from "react";
-import { formatMoney, toDecimalString } from "../../../shop/money.ts";
+import { formatMoney, toInputAmount } from "../../../shop/money.ts";
 import {
   activeFilterCount,
   AVAILABILITY_PARAM_VALUES,
@@ -33,6 +33,8 @@ interface FiltersProps {
   filters: SearchFilters;
   facets: SearchFacets;
   currency: string;
+  /** The shop's locale: amounts show, and are typed, with its decimal mark. */
+  locale: string;
   errors: SearchErrors;
 }
 
@@ -41,7 +43,7 @@ interface FiltersProps {
  * without JavaScript and on every change with it. The sort select outside joins it through its
  * `form` attribute. Changing a filter starts again at page 1 (no page field).
  */
-export function SearchFiltersForm({ formId, query, filters, facets, currency, errors }: FiltersProps) {
+export function SearchFiltersForm({ formId, query, filters, facets, currency, locale, errors }: FiltersProps) {
   const hydrated = useHydrated();
   const apply = useApply(formId);
   const active = activeFilterCount(filters);
@@ -83,7 +85,7 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, er
           selected={filters.availability.map((a) => AVAILABILITY_PARAM_VALUES[a])}
           counted={facets.exhaustive}
         />
-        <PriceRange filters={filters} facets={facets} currency={currency} errors={errors} onCommit={hydrated ? apply : undefined} />
+        <PriceRange filters={filters} facets={facets} currency={currency} locale={locale} errors={errors} onCommit={hydrated ? apply : undefined} />
         <FacetGroup
           legend="Product type"
           name={FILTER_PARAMS.productType}
@@ -210,12 +212,14 @@ function PriceRange({
   filters,
   facets,
   currency,
+  locale,
   errors,
   onCommit,
 }: {
   filters: SearchFilters;
   facets: SearchFacets;
   currency: string;
+  locale: string;
   errors: SearchErrors;
   onCommit?: () => void;
 }) {
@@ -236,8 +240,8 @@ function PriceRange({
           id={inputId}
           name={name}
           inputMode="decimal"
-          defaultValue={current === null ? "" : toDecimalString(current, currency)}
-          placeholder={placeholder === null ? undefined : toDecimalString(placeholder, currency)}
+          defaultValue={current === null ? "" : toInputAmount(current, currency, locale)}
+          placeholder={placeholder === null ? undefined : toInputAmount(placeholder, currency, locale)}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${inputId}-error` : `${id}-range`}
           onBlur={(event) => {
