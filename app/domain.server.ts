@@ -28,9 +28,11 @@ export {
   readCollectionListQuery,
   removeProductFromCollection,
   RULE_RELATIONS,
+  ruleInputs,
   saveCollection,
   type CollectionErrors,
   type CollectionInput,
+  type RuleInput,
 } from "../shop/collections.server.ts";
 export { exportProductsCsv } from "../shop/csv/export.server.ts";
 export type { ImportReport } from "../shop/csv/import.server.ts";

@@ -422,10 +422,23 @@ export interface VariantsTable {
   updated_at: UpdatedAt;
 }
 
-export type CollectionRule = {
-  field: "tag" | "product_type" | "vendor" | "price" | "inventory";
-  relation: "equals" | "not_equals" | "contains" | "greater_than" | "less_than";
+/** A condition of an automated collection, as stored in `collections.rules`. */
+export type CollectionRule = CollectionTextRule | CollectionPriceRule;
+
+type RuleRelation = "equals" | "not_equals" | "contains" | "greater_than" | "less_than";
+
+export type CollectionTextRule = {
+  field: "tag" | "product_type" | "vendor" | "inventory";
+  relation: RuleRelation;
   value: string;
+};
+
+/** A price condition in integer minor units of the currency it was typed in (0013_collection_price_rules). */
+export type CollectionPriceRule = {
+  field: "price";
+  relation: RuleRelation;
+  amount: string;
+  currency: string;
 };
 
 export interface CollectionsTable {

@@ -5,7 +5,7 @@ import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, HANDLE_PATTERN } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
-import { legacyParseMoney } from "./money.ts";
+import { amountProblem, exampleAmount, parseMoney, toInputAmount, type MoneyStyle } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
 import { singleLineProblem } from "./text.ts";
@@ -13,6 +13,13 @@ import { singleLineProblem } from "./text.ts";
 export type CollectionKind = "manual" | "automated";
 export type RuleField = CollectionRule["field"];
 export type RuleRelation = CollectionRule["relation"];
+
+/** A condition as typed in the editor: a price is text in the shop's notation until saved. */
+export interface RuleInput {
+  field: RuleField;
+  relation: RuleRelation;
+  value: string;
+}
 
 /** Which comparisons make sense for each field, in the order the editor offers them. */
 export const RULE_RELATIONS: Record<RuleField, RuleRelation[]> = {
@@ -32,8 +39,8 @@ export interface CollectionInput {
   descriptionHtml: string;
   /** Fixed when the collection is created. */
   kind: CollectionKind;
-  /** Automated collections only. Price values are decimals in the shop's currency, inventory values whole numbers. */
-  rules: CollectionRule[];
+  /** Automated collections only. Price values are amounts typed in the shop's currency and locale, inventory values whole numbers. */
+  rules: RuleInput[];
   rulesMatch: "all" | "any";
   parentId: string | null;
   seoTitle: string;
@@ -53,7 +60,7 @@ export class CollectionValidationError extends Error {
   }
 }
 
-export function validateCollection(input: CollectionInput, currency: string): CollectionErrors {
+export function validateCollection(input: CollectionInput, money: MoneyStyle): CollectionErrors {
   const errors: CollectionErrors = {};
   if (!input.title.trim()) errors.title = "Give the collection a title.";
   else if (input.title.length > 255) errors.title = "Use at most 255 characters.";
@@ -76,8 +83,10 @@ export function validateCollection(input: CollectionInput, currency: string): Co
       const value = rule.value.trim();
       if (!value) errors[`rules.${i}.value`] = "Enter a value.";
       else if (value.length > 255) errors[`rules.${i}.value`] = "Use at most 255 characters.";
-      else if (rule.field === "price" && legacyParseMoney(value, currency) === null) errors[`rules.${i}.value`] = `Enter an amount in ${currency}.`;
-      else if (rule.field === "inventory" && !/^-?\d{1,9}$/.test(value)) errors[`rules.${i}.value`] = "Enter a whole number.";
+      else if (rule.field === "price") {
+        const amount = parseMoney(value, money);
+        if (!amount.ok) errors[`rules.${i}.value`] = amountProblem(amount, `Enter an amount in ${money.currency}, like ${exampleAmount(money)}.`);
+      } else if (rule.field === "inventory" && !/^-?\d{1,9}$/.test(value)) errors[`rules.${i}.value`] = "Enter a whole number.";
     });
   }
   return errors;
@@ -86,6 +95,28 @@ export function validateCollection(input: CollectionInput, currency: string): Co
 async function shopCurrency(db: TenantDb): Promise<string> {
   const { currency } = await db.selectFrom("settings").select("currency").executeTakeFirstOrThrow();
   return currency;
+}
+
+/** Stored rules as the editor shows them: a price in its currency, written the shop's way ("12,50"). */
+export function ruleInputs(rules: CollectionRule[], locale: string): RuleInput[] {
+  return rules.map((rule) =>
+    rule.field === "price"
+      ? { field: rule.field, relation: rule.relation, value: toInputAmount(rule.amount, rule.currency, locale) }
+      : { field: rule.field, relation: rule.relation, value: rule.value },
+  );
+}
+
+/**
+ * The rules as stored: a price in integer minor units with the currency it was typed in, so
+ * it keeps its meaning whatever happens to the shop's settings. Input already validated.
+ */
+function storedRules(rules: RuleInput[], money: MoneyStyle): CollectionRule[] {
+  return rules.map((rule): CollectionRule => {
+    if (rule.field !== "price") return { field: rule.field, relation: rule.relation, value: rule.value.trim() };
+    const amount = parseMoney(rule.value, money);
+    if (!amount.ok) throw new CollectionValidationError({ rules: amount.message });
+    return { field: "price", relation: rule.relation, amount: amount.value.toString(), currency: money.currency };
+  });
 }
 
 /**
@@ -100,8 +131,8 @@ export async function saveCollection(
   collectionId?: string,
 ): Promise<{ id: string; handle: string; created: boolean }> {
   if (collectionId !== undefined && !isRecordId(collectionId)) throw new CollectionValidationError({ collection: "This collection no longer exists." });
-  const currency = await shopCurrency(db);
-  const errors = validateCollection(input, currency);
+  const money = await db.selectFrom("settings").select(["currency", "locale"]).executeTakeFirstOrThrow();
+  const errors = validateCollection(input, money);
   if (Object.keys(errors).length) throw new CollectionValidationError(errors);
   const handle = input.handle.trim() || handleize(input.title);
 
@@ -117,6 +148,10 @@ export async function saveCollection(
             if (!before) throw new CollectionValidationError({ collection: "This collection no longer exists." });
             kind = before.kind;
           }
+          // Shared lock: a currency change waits for this save, then sees its price rules and refuses.
+          const now = await trx.selectFrom("settings").select(["currency", "locale"]).forShare().executeTakeFirstOrThrow();
+          if (now.currency !== money.currency || now.locale !== money.locale)
+            throw new CollectionValidationError({ rules: "The shop's currency or number format just changed: check the amounts and save again." });
           const problems: CollectionErrors = {};
           if (
             await trx
@@ -138,7 +173,7 @@ export async function saveCollection(
             title: input.title.trim(),
             handle,
             description_html: sanitizeRichText(input.descriptionHtml),
-            rules: JSON.stringify(kind === "automated" ? input.rules.map((r) => ({ field: r.field, relation: r.relation, value: r.value.trim() })) : []),
+            rules: JSON.stringify(kind === "automated" ? storedRules(input.rules, money) : []),
             rules_match: input.rulesMatch,
             parent_id: input.parentId,
             seo_title: input.seoTitle.trim(),
@@ -282,6 +317,14 @@ type ProductsEb = ExpressionBuilder<TenantDatabase & { p: TenantDatabase["produc
 
 /** One rule as a condition on `products as p`, built with Kysely's expression builder (values are bound parameters). */
 function ruleCondition(eb: ProductsEb, rule: CollectionRule, currency: string): Expression<SqlBool> {
+  if (rule.field === "price") {
+    // An amount in another currency means nothing here: it matches no product rather than a wrong one.
+    if (rule.currency !== currency || !/^\d{1,19}$/.test(rule.amount)) return sql<SqlBool>`false`;
+    // Any variant at that price (or above, or below); "not equal" means no variant at that price.
+    const op = rule.relation === "greater_than" ? ">" : rule.relation === "less_than" ? "<" : "=";
+    const priced = eb.exists(eb.selectFrom("variants as rv").select("rv.id").whereRef("rv.product_id", "=", "p.id").where("rv.price", op, rule.amount));
+    return rule.relation === "not_equals" ? eb.not(priced) : priced;
+  }
   const value = rule.value.trim();
   if (rule.field === "tag") {
     const matching = (op: "=" | "ilike") =>
@@ -299,13 +342,6 @@ function ruleCondition(eb: ProductsEb, rule: CollectionRule, currency: string): 
     if (rule.relation === "contains") return eb(column, "ilike", containsPattern(value));
     const same = eb(eb.fn("lower", [column]), "=", eb.fn("lower", [eb.val(value)]));
     return rule.relation === "not_equals" ? eb.not(same) : same;
-  }
-  if (rule.field === "price") {
-    // Any variant at that price (or above, or below); "not equal" means no variant at that price.
-    const amount = legacyParseMoney(value, currency) ?? 0;
-    const op = rule.relation === "greater_than" ? ">" : rule.relation === "less_than" ? "<" : "=";
-    const priced = eb.exists(eb.selectFrom("variants as rv").select("rv.id").whereRef("rv.product_id", "=", "p.id").where("rv.price", op, String(amount)));
-    return rule.relation === "not_equals" ? eb.not(priced) : priced;
   }
   // Inventory: the product's total stock across its variants.
   const stock = eb

@@ -394,16 +394,3 @@ export function formatMoney(amount: number | string | bigint, currency: string, 
   // Intl accepts a decimal string exactly, so no float rounding is involved.
   return format.format(toDecimalString(amount, currency) as unknown as number);
 }
-
-/**
- * @deprecated The pre-issue-8 reader (drops commas); its last callers move to `parseMoney` in the next commits.
- */
-export function legacyParseMoney(input: string, currency: string): number | null {
-  const digits = minorUnitDigits(currency);
-  const text = input.trim().replace(/[\s,]/g, "");
-  const match = /^(\d{1,13})(?:\.(\d*))?$/.exec(text);
-  if (!match) return null;
-  const [, whole, fraction = ""] = match;
-  if (fraction.length > digits) return null;
-  return Number(whole + fraction.padEnd(digits, "0"));
-}

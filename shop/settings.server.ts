@@ -1,5 +1,6 @@
 import type { PlatformDb } from "../db/database.server.ts";
-import type { PolicyHandle, Shop } from "../db/types.ts";
+import { sql } from "kysely";
+import type { CollectionRule, PolicyHandle, Shop } from "../db/types.ts";
 import { emailProblem, normalizeEmail } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { renameShop } from "../tenants/registry.server.ts";
@@ -82,10 +83,11 @@ export function validateGeneralSettings(input: GeneralSettingsInput): SettingsEr
 
 /**
  * What already carries amounts in the shop's currency. Amounts are integer
- * minor units, so they can't be reinterpreted in another currency.
+ * minor units, so they can't be reinterpreted in another currency, and there
+ * is no exchange rate to convert them with (decision 021).
  */
 export async function currencyChangeBlockers(db: TenantDb): Promise<string[]> {
-  const [products, orders, rates, discounts] = await Promise.all([
+  const [products, orders, rates, discounts, priceRules] = await Promise.all([
     db.selectFrom("products").select("id").limit(1).executeTakeFirst(),
     db.selectFrom("orders").select("id").limit(1).executeTakeFirst(),
     db.selectFrom("shipping_rates").select("id").limit(1).executeTakeFirst(),
@@ -95,8 +97,20 @@ export async function currencyChangeBlockers(db: TenantDb): Promise<string[]> {
       .where((eb) => eb.or([eb("kind", "=", "fixed_amount"), eb("min_subtotal", ">", "0")]))
       .limit(1)
       .executeTakeFirst(),
+    db
+      .selectFrom("collections")
+      .select("id")
+      .where("rules", "@>", sql<CollectionRule[]>`${JSON.stringify([{ field: "price" }])}::jsonb`)
+      .limit(1)
+      .executeTakeFirst(),
   ]);
-  return [products && "products", orders && "orders", rates && "shipping rates", discounts && "discounts with amounts"].filter((x): x is string => Boolean(x));
+  return [
+    products && "products",
+    orders && "orders",
+    rates && "shipping rates",
+    discounts && "discounts with amounts",
+    priceRules && "collections with price conditions",
+  ].filter((x): x is string => Boolean(x));
 }
 
 export function currencyLockedMessage(current: string, wanted: string, blockers: string[]): string {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CollectionRule, Shop } from "../db/types.ts";
 import type { Actor } from "../shop/audit.server.ts";
 import { getCollection, listCollectionProducts, parentChoices, saveCollection, type CollectionInput } from "../shop/collections.server.ts";
+import { currencyChangeBlockers, saveGeneralSettings, SettingsValidationError } from "../shop/settings.server.ts";
+import { collectionPriceRules } from "../tenants/migrations/0013_collection_price_rules.ts";
 import { saveProduct, type ProductInput } from "../shop/products.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -222,7 +224,10 @@ describe("automated collections", () => {
         id: "0",
         kind: "automated",
         rulesMatch,
-        rules: rules.map(([field, relation, value]) => ({ field, relation, value })),
+        // Price values here are stored minor units of EUR, alpha's currency.
+        rules: rules.map(([field, relation, value]): CollectionRule =>
+          field === "price" ? { field, relation, amount: value, currency: "EUR" } : { field, relation, value },
+        ),
       })
     ).products
       .map((p) => p.title)
@@ -239,10 +244,10 @@ describe("automated collections", () => {
   });
 
   it("matches any variant's price in the shop's currency and the total stock", async () => {
-    expect(await match([["price", "greater_than", "30"]])).toEqual(["Blue Shirt", "Wool Hat"]);
-    expect(await match([["price", "less_than", "10"]])).toEqual(["Scarf"]);
-    expect(await match([["price", "equals", "20.00"]])).toEqual(["Red Shirt"]);
-    expect(await match([["price", "not_equals", "20"]])).toEqual(["Blue Shirt", "Scarf", "Wool Hat"]);
+    expect(await match([["price", "greater_than", "3000"]])).toEqual(["Blue Shirt", "Wool Hat"]);
+    expect(await match([["price", "less_than", "1000"]])).toEqual(["Scarf"]);
+    expect(await match([["price", "equals", "2000"]])).toEqual(["Red Shirt"]);
+    expect(await match([["price", "not_equals", "2000"]])).toEqual(["Blue Shirt", "Scarf", "Wool Hat"]);
     expect(await match([["inventory", "equals", "0"]])).toEqual(["Blue Shirt"]);
     expect(await match([["inventory", "greater_than", "4"]])).toEqual(["Red Shirt", "Scarf"]);
     expect(await match([["inventory", "less_than", "4"]])).toEqual(["Blue Shirt", "Wool Hat"]);
@@ -269,7 +274,7 @@ describe("automated collections", () => {
     expect(await match([["tag", "contains", "_"]])).toEqual([]);
     const active = await listCollectionProducts(
       alphaDb,
-      { id: "0", kind: "automated", rulesMatch: "all", rules: [{ field: "price", relation: "less_than", value: "100" }] },
+      { id: "0", kind: "automated", rulesMatch: "all", rules: [{ field: "price", relation: "less_than", amount: "10000", currency: "EUR" }] },
       { status: "active" },
     );
     expect(active.products.map((p) => p.title).sort()).toEqual(["Blue Shirt", "Red Shirt", "Wool Hat"]);
@@ -357,7 +362,7 @@ describe("automated collections", () => {
     );
     expect(bad.status).toBe(400);
     for (const [i, message] of [
-      [0, "Enter an amount in EUR."],
+      [0, "Enter an amount in EUR, like 12.50."],
       [1, "Enter a whole number."],
       [2, "This comparison doesn&#x27;t fit that field."],
       [3, "Enter a value."],
@@ -373,6 +378,126 @@ describe("automated collections", () => {
     expect(noTitle.body).toContain('id="title-error">Give the collection a title.');
     expect(await snapshot(alphaDb)).toEqual(before);
     expect(await alphaDb.selectFrom("audit_events").select("id").execute()).toEqual(audits);
+  });
+  it("stores a price condition in minor units with its currency, read in each shop's own notation", async () => {
+    await alphaDb.updateTable("settings").set({ locale: "de-DE" }).execute();
+    try {
+      const ambiguous = await adminPost(
+        app,
+        alice,
+        "/admin/alpha/collections/new",
+        collectionForm({ title: "Unter 1.500", kind: "automated", rules: [["price", "less_than", "1.500"]] }),
+      );
+      expect(ambiguous.status).toBe(400);
+      expect(ambiguous.body).toContain("&quot;1.500&quot; could mean 1500 or 1,50.");
+      const euros = await adminPost(
+        app,
+        alice,
+        "/admin/alpha/collections/new",
+        collectionForm({ title: "Over twenty", kind: "automated", rules: [["price", "greater_than", "20,50"]] }),
+      );
+      expect(euros.status).toBe(302);
+      const alphaId = /collections\/(\d+)\?created=1$/.exec(euros.headers.location!)![1];
+      expect((await getCollection(alphaDb, alphaId))!.rules).toEqual([{ field: "price", relation: "greater_than", amount: "2050", currency: "EUR" }]);
+      const page = await adminGet(app, alice, `/admin/alpha/collections/${alphaId}`);
+      expect(inputValue(page.body, "rules.0.value")).toBe("20,50");
+      expect(titles(page.body).sort()).toEqual(["Blue Shirt", "Wool Hat"]);
+      await alphaDb.deleteFrom("collections").where("id", "=", alphaId).execute();
+    } finally {
+      await alphaDb.updateTable("settings").set({ locale: "en-US" }).execute();
+    }
+
+    // Beta writes yen the English way: "1,500" can only be fifteen hundred yen.
+    const yen = await adminPost(
+      app,
+      bob,
+      "/admin/beta/collections/new",
+      collectionForm({ title: "Cheap", kind: "automated", rules: [["price", "less_than", "1,500"]] }),
+    );
+    expect(yen.status).toBe(302);
+    const betaId = /collections\/(\d+)\?created=1$/.exec(yen.headers.location!)![1];
+    expect((await getCollection(betaDb, betaId))!.rules).toEqual([{ field: "price", relation: "less_than", amount: "1500", currency: "JPY" }]);
+    expect((await listCollectionProducts(betaDb, (await getCollection(betaDb, betaId))!)).products.map((p) => p.title)).toEqual(["Beta Only", "Beta Scarf"]);
+    const betaPage = await adminGet(app, bob, `/admin/beta/collections/${betaId}`);
+    expect(inputValue(betaPage.body, "rules.0.value")).toBe("1500");
+    // Alpha's owner doesn't reach beta's collection.
+    expect((await adminGet(app, alice, `/admin/beta/collections/${betaId}`)).status).toBe(404);
+    await betaDb.deleteFrom("collections").where("id", "=", betaId).execute();
+  });
+
+  it("matches nothing with a price in another currency rather than reading it in the shop's", async () => {
+    expect(
+      await listCollectionProducts(alphaDb, {
+        id: "0",
+        kind: "automated",
+        rulesMatch: "all",
+        rules: [{ field: "price", relation: "greater_than", amount: "0", currency: "JPY" }],
+      }),
+    ).toEqual({
+      products: [],
+      total: 0,
+    });
+  });
+
+  it("refuses a currency change while price conditions exist, even in a shop with nothing else priced", async () => {
+    const owner = (await t.db.selectFrom("platform.users").select("id").where("email", "=", "alice@example.com").executeTakeFirstOrThrow()).id;
+    const gamma = await provisionShop(t.db, { slug: "gamma", name: "Gamma", ownerId: owner });
+    const gammaDb = tenantDb(t.db, gamma.schema_name);
+    const general = { name: "Gamma", contactEmail: "", currency: "JPY", locale: "en-US" };
+    expect(await currencyChangeBlockers(gammaDb)).toEqual([]);
+    await saveCollection(gammaDb, SEED, {
+      title: "Under 20",
+      handle: "",
+      descriptionHtml: "",
+      kind: "automated",
+      rules: [{ field: "price", relation: "less_than", value: "20.00" }],
+      rulesMatch: "all",
+      parentId: null,
+      seoTitle: "",
+      seoDescription: "",
+    });
+    expect(await currencyChangeBlockers(gammaDb)).toEqual(["collections with price conditions"]);
+    const refused = saveGeneralSettings(t.db, gamma, SEED, general);
+    await expect(refused).rejects.toBeInstanceOf(SettingsValidationError);
+    await expect(refused).rejects.toMatchObject({ errors: { currency: expect.stringContaining("this shop already has collections with price conditions") } });
+    expect(await gammaDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow()).toEqual({ currency: "USD" });
+    // Alpha and beta are untouched by gamma's refusal.
+    expect((await alphaDb.selectFrom("settings").select("currency").executeTakeFirstOrThrow()).currency).toBe("EUR");
+  });
+
+  it("converts price conditions stored as text to minor units, as the storefront read them (migration 0013)", async () => {
+    const old = [
+      { field: "price", relation: "greater_than", value: "30" },
+      { field: "price", relation: "less_than", value: "1,200.5" },
+      { field: "price", relation: "not_equals", value: "12.345" },
+      { field: "tag", relation: "equals", value: "12.50" },
+    ];
+    const { id } = await alphaDb
+      .insertInto("collections")
+      .values({ handle: "legacy-rules", title: "Legacy", kind: "automated", rules: JSON.stringify(old) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const { id: betaLegacy } = await betaDb
+      .insertInto("collections")
+      .values({ handle: "legacy-rules", title: "Legacy", kind: "automated", rules: JSON.stringify(old.slice(0, 1)) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await t.db.transaction().execute(async (trx) => {
+      await collectionPriceRules.up(trx, alpha.schema_name);
+      await collectionPriceRules.up(trx, beta.schema_name);
+    });
+    expect((await getCollection(alphaDb, id))!.rules).toEqual([
+      { field: "price", relation: "greater_than", amount: "3000", currency: "EUR" },
+      { field: "price", relation: "less_than", amount: "120050", currency: "EUR" },
+      // Unreadable text matched as 0 before; it still does.
+      { field: "price", relation: "not_equals", amount: "0", currency: "EUR" },
+      { field: "tag", relation: "equals", value: "12.50" },
+    ]);
+    expect((await getCollection(betaDb, betaLegacy))!.rules).toEqual([{ field: "price", relation: "greater_than", amount: "30", currency: "JPY" }]);
+    // Running it again changes nothing.
+    await t.db.transaction().execute((trx) => collectionPriceRules.up(trx, alpha.schema_name));
+    expect((await getCollection(alphaDb, id))!.rules[0]).toEqual({ field: "price", relation: "greater_than", amount: "3000", currency: "EUR" });
+    await alphaDb.deleteFrom("collections").where("id", "=", id).execute();
   });
 });
 

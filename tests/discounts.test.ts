@@ -320,7 +320,12 @@ describe("evaluateDiscountCode", () => {
     // An automated collection's rules decide: "Cheap" is every product under €20, so the mug and not the beans.
     const cheap = await northDb
       .insertInto("collections")
-      .values({ handle: "cheap", title: "Cheap", kind: "automated", rules: JSON.stringify([{ field: "price", relation: "less_than", value: "20" }]) })
+      .values({
+        handle: "cheap",
+        title: "Cheap",
+        kind: "automated",
+        rules: JSON.stringify([{ field: "price", relation: "less_than", amount: "2000", currency: "EUR" }]),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await create(northDb, { code: "CHEAP10", value: "10", appliesTo: "collections", collectionIds: [cheap.id] });

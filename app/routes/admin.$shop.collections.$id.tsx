@@ -14,6 +14,7 @@ import {
   parentChoices,
   removeProductFromCollection,
   RULE_RELATIONS,
+  ruleInputs,
   saveCollection,
 } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
@@ -37,9 +38,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const page = Math.max(1, Math.min(Number.parseInt(search.get("page") ?? "1", 10) || 1, 100_000));
   const find = (search.get("find") ?? "").trim().slice(0, 200);
-  const [parents, currency, listed] = await Promise.all([
+  const [parents, { currency, locale }, listed] = await Promise.all([
     parentChoices(db, collection.id),
-    moneyStyle(db).then((s) => s.currency),
+    moneyStyle(db),
     listCollectionProducts(db, collection, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
   ]);
   let candidates: { id: string; title: string; handle: string; status: string; inCollection: boolean }[] = [];
@@ -72,7 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     parentId: collection.parentId ?? "",
     seoTitle: collection.seoTitle,
     seoDescription: collection.seoDescription,
-    rules: collection.rules.map((r) => ({ field: r.field, relation: r.relation, value: r.value })),
+    rules: ruleInputs(collection.rules, locale),
   };
   return {
     shopSlug: shop.slug,

@@ -1,6 +1,5 @@
 import { data } from "@remix-run/node";
-import type { CollectionRule } from "../../db/types.ts";
-import { sanitizeRichText, type CollectionErrors, type CollectionInput } from "../domain.server.ts";
+import { sanitizeRichText, type CollectionErrors, type CollectionInput, type RuleInput } from "../domain.server.ts";
 
 /** The collection form as typed; rules stay strings so a bad one comes back next to its error. */
 export interface CollectionDraft {
@@ -49,7 +48,7 @@ export function collectionInput(draft: CollectionDraft): CollectionInput {
     handle: draft.handle,
     descriptionHtml: draft.descriptionHtml,
     kind: draft.kind as CollectionInput["kind"],
-    rules: draft.rules.map((r) => ({ field: r.field, relation: r.relation, value: r.value }) as CollectionRule),
+    rules: draft.rules.map((r) => ({ field: r.field, relation: r.relation, value: r.value }) as RuleInput),
     rulesMatch: draft.rulesMatch as CollectionInput["rulesMatch"],
     parentId: draft.parentId || null,
     seoTitle: draft.seoTitle,

@@ -11,6 +11,7 @@ import { cartsAndShopperAccounts } from "./0009_carts.ts";
 import { pageCache } from "./0010_page_cache.ts";
 import { productSearchSummary } from "./0011_product_search_summary.ts";
 import { shopLocale } from "./0012_shop_locale.ts";
+import { collectionPriceRules } from "./0013_collection_price_rules.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -26,4 +27,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   pageCache,
   productSearchSummary,
   shopLocale,
+  collectionPriceRules,
 ];
