@@ -160,7 +160,7 @@ export default function GeneralSettings() {
             label="Number format"
             name="locale"
             error={errors.locale}
-            hint="How you type amounts and percentages in this admin: with a decimal comma (12,50) or a decimal point (12.50)."
+            hint="How amounts and percentages are typed in your admin and in your shop's price filters: with a decimal comma (12,50) or a decimal point (12.50)."
           >
             <select
               id="locale"

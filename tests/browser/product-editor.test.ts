@@ -248,4 +248,40 @@ describe("the product editor in a browser", () => {
     expect(fired).toEqual([]);
     expect(await page.locator("script, iframe, object, embed, form, svg, math, style, meta, base").count()).toBe(0);
   });
+  it("takes prices with a decimal comma once the shop writes numbers the German way, on a desktop and a phone", async () => {
+    const page = await context.newPage();
+    await page.goto(`http://${base}/admin/lumen/settings`);
+    await page.getByLabel("Number format").selectOption("de-DE");
+    await shot(page, "15-number-format");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Settings saved.").waitFor();
+    expect(await shopDb.selectFrom("settings").select(["locale", "currency"]).executeTakeFirstOrThrow()).toEqual({ locale: "de-DE", currency: "EUR" });
+
+    await page.goto(`http://${base}/admin/lumen/products`);
+    await page.getByRole("link", { name: "Beeswax Pillar" }).click();
+    const price = page.getByLabel("Price for Honey / Small", { exact: true });
+    await expect.poll(() => price.inputValue()).toBe("18,50");
+    await price.fill("1.500");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText('"1.500" could mean 1500 or 1,50. Type 1500 without a separator, or 1,50 with "," as the decimal mark.').waitFor();
+    expect(await price.getAttribute("aria-invalid")).toBe("true");
+    await shot(page, "16-ambiguous-price");
+
+    await price.fill("19,90");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Product saved.").waitFor();
+    const id = /products\/(\d+)/.exec(page.url())![1];
+    expect((await getProduct(shopDb, id))!.variants.map((v) => v.price)).toEqual([1990, 1850, 2400, 1850, 1850, 2400]);
+    await expect.poll(() => price.inputValue()).toBe("19,90");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await price.fill("19,905");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText('EUR has at most 2 decimals; "19,905" has 3. Type at most 2, like 12,50.').waitFor();
+    await shot(page, "17-phone-price-decimals");
+    await page.goto(`http://${base}/admin/lumen/settings`);
+    await page.getByLabel("Number format").waitFor();
+    await shot(page, "18-phone-number-format");
+    expect((await getProduct(shopDb, id))!.variants[0].price).toBe(1990);
+  });
 });
