@@ -33,7 +33,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!discount) throw new Response("Not found", { status: 404 });
   const fields = discountToFields(discount, style);
   const [targets, report] = await Promise.all([discountTargets(db, fields), getDiscountReport(db, discount.id, currency)]);
-  return { slug: shop.slug, currency, code: discount.code, summary: describeValue(discount.kind, discount.value, currency), fields, report, ...targets };
+  return {
+    slug: shop.slug,
+    currency,
+    locale: style.locale,
+    code: discount.code,
+    summary: describeValue(discount.kind, discount.value, currency),
+    fields,
+    report,
+    ...targets,
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -56,7 +65,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditDiscount() {
-  const { slug, currency, code, summary, fields, report, collections, products } = useLoaderData<typeof loader>();
+  const { slug, currency, locale, code, summary, fields, report, collections, products } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const saved = useSearchParams()[0].get("saved");
   const money = (amount: string) => formatMoney(amount, currency);
@@ -135,6 +144,7 @@ export default function EditDiscount() {
         fields={actionData?.fields ?? fields}
         errors={actionData?.errors ?? {}}
         currency={currency}
+        locale={locale}
         collections={collections}
         products={products}
         submitLabel="Save changes"

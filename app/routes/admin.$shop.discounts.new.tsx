@@ -29,7 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const style = await moneyStyle(db);
   const { currency } = style;
   const targets = await discountTargets(db, { collectionIds: [], productIds: [] });
-  return { slug: shop.slug, currency, ...targets };
+  return { slug: shop.slug, currency, locale: style.locale, ...targets };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -42,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function NewDiscount() {
-  const { slug, currency, collections, products } = useLoaderData<typeof loader>();
+  const { slug, currency, locale, collections, products } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <main>
@@ -56,6 +56,7 @@ export default function NewDiscount() {
         fields={actionData?.fields ?? BLANK}
         errors={actionData?.errors ?? {}}
         currency={currency}
+        locale={locale}
         collections={collections}
         products={products}
         submitLabel="Create discount"

@@ -2,6 +2,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import type { DiscountKind } from "../../../db/types.ts";
 import type { DiscountErrors, DiscountFields } from "../../../shop/discounts.server.ts";
+import { formatPercent } from "../../../shop/money.ts";
 import { Field } from "../field.tsx";
 import { DISCOUNT_KIND_LABELS, DISCOUNT_SCOPE_LABELS } from "./sales-format.ts";
 import { useHydrated } from "../../utils/use-hydrated.ts";
@@ -23,6 +24,7 @@ export function DiscountForm({
   fields,
   errors,
   currency,
+  locale,
   collections,
   products,
   submitLabel,
@@ -30,6 +32,8 @@ export function DiscountForm({
   fields: DiscountFields;
   errors: DiscountErrors;
   currency: string;
+  /** The shop's locale: the smallest percentage is written with its decimal mark. */
+  locale: string;
   collections: Choice[];
   products: Choice[];
   submitLabel: string;
@@ -41,10 +45,11 @@ export function DiscountForm({
   const show = (visible: boolean) => !hydrated || visible;
 
   const valueLabel = !hydrated ? "Value" : kind === "percentage" ? "Percentage off (%)" : `Amount off (${currency})`;
+  const smallest = formatPercent(1, locale);
   const valueHint = !hydrated
-    ? `A percentage from 0.01 to 100, or an amount in ${currency}. Not used for free shipping.`
+    ? `A percentage from ${smallest} to 100, or an amount in ${currency}. Not used for free shipping.`
     : kind === "percentage"
-      ? "From 0.01 to 100."
+      ? `From ${smallest} to 100.`
       : `In ${currency}; never more than the items it applies to.`;
 
   return (
