@@ -115,6 +115,15 @@ describe("parseMoney: decimals per currency", () => {
     expect(value("1500", JA_JPY)).toBe(1500n);
   });
 
+  it("reads a four-decimal unit too (CLF), and HUF as Intl has it: whole forints", () => {
+    expect(value("1,2345", { currency: "CLF", locale: "de-DE" })).toBe(12345n);
+    expect(value("1.2345", { currency: "CLF", locale: "en-US" })).toBe(12345n);
+    expect(value("1,2345", { currency: "CLF", locale: "en-US" })).toBe(12345n);
+    expect(value("1.23456", { currency: "CLF", locale: "en-US" })).toBe("decimals");
+    expect(minorUnitDigits("HUF")).toBe(0);
+    expect(value("1 500", { currency: "HUF", locale: "fr-FR" })).toBe(1500n);
+  });
+
   it("refuses more decimals than the currency has, never rounding (trailing zeros too)", () => {
     expect(value("12.345", EN_USD)).toBe("decimals");
     expect(value("12.500", EN_USD)).toBe("decimals");
