@@ -10,11 +10,12 @@
  * - The other mark ("." in de-DE, "," in en-US) and spaces or apostrophes
  *   group thousands: groups of exactly three digits, one kind per amount.
  * - A single other mark that can't be a thousands separator (not followed by
- *   exactly three digits) is read as a decimal mark: "12.50" is 12,50 in a
- *   German shop, "7,5" is 7.5 in an English one.
- * - A single other mark followed by exactly three digits ("1,500" in an
- *   English shop) could be either; it is refused with both readings spelled
- *   out, unless the decimal reading is impossible (a currency without minor
+ *   exactly three digits, or not after a group of 1–3 digits starting 1–9) is
+ *   read as a decimal mark: "12.50" is 12,50 in a German shop, "7,5" is 7.5
+ *   and "0,500" is 0.5 in an English one.
+ * - A single other mark that could group thousands ("1,500" in an English
+ *   shop) could be either; it is refused with both readings spelled out,
+ *   unless the decimal reading is impossible (a currency without minor
  *   units: "1,500" yen is 1500).
  * - More decimals than the currency has are refused, never rounded; so are
  *   signs, exponents, digits other than 0–9, control characters and amounts
@@ -210,8 +211,11 @@ export function readDecimal(input: string, options: ReadOptions): ReadResult {
     const altAt = text.lastIndexOf(alt);
     const lone = altAt >= 0 && text.indexOf(alt) === altAt && !GROUP_SPACES.test(text.slice(altAt));
     const after = lone ? text.slice(altAt + 1) : "";
-    if (lone && after.length === 3 && decimals > 0) {
-      const before = text.slice(0, altAt).replace(new RegExp(GROUP_SPACES, "g"), "");
+    // Could the mark group thousands? Three digits after it and a proper group (1–3 digits, not 0) before it.
+    const beforeMark = text.slice(0, altAt);
+    const groups = lone && after.length === 3 && /^[1-9]/.test(beforeMark) && validGroups(beforeMark, new RegExp(GROUP_SPACES, "g"));
+    if (groups && decimals > 0) {
+      const before = beforeMark.replace(new RegExp(GROUP_SPACES, "g"), "");
       const decimalDigits = after.replace(/0+$/, "");
       if (decimalDigits.length > decimals) {
         return fail(
@@ -225,7 +229,7 @@ export function readDecimal(input: string, options: ReadOptions): ReadResult {
         `"${text}" could mean ${before}${after} or ${asDecimal}. Type ${before}${after} without a separator, or ${asDecimal} with "${dec}" as the decimal mark.`,
       );
     }
-    if (lone && after.length !== 3) {
+    if (lone && !groups) {
       integer = text.slice(0, altAt);
       fraction = after;
     } else {

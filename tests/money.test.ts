@@ -73,6 +73,15 @@ describe("parseMoney: the other mark", () => {
     expect(value("7.5", FR_EUR)).toBe(750n);
   });
 
+  it("reads a lone other mark as decimals where the digits before it can't start a thousands group", () => {
+    expect(value("0,500", EN_KWD)).toBe(500n);
+    expect(value("0,50", EN_USD)).toBe(50n);
+    expect(value("0,500", EN_USD)).toBe("decimals");
+    expect(value("12345,678", EN_KWD)).toBe(12345678n);
+    expect(value("0.500", DE_JPY)).toBe("decimals");
+    expect(value("1 234,567", EN_KWD)).toBe("ambiguous");
+  });
+
   it("refuses a lone other mark before three digits: thousands or decimals?", () => {
     const en = parseMoney("1,500", EN_USD);
     expect(en).toMatchObject({ ok: false, problem: "ambiguous" });
