@@ -218,3 +218,14 @@ export {
   StaffError,
   type StaffErrors,
 } from "../tenants/staff.server.ts";
+export {
+  addressInput,
+  findCheckout,
+  findOrderByStatusToken,
+  priceCheckout,
+  startCheckout,
+  updateCheckout,
+  type CheckoutInput,
+  type CheckoutPricing,
+} from "../shop/checkout.server.ts";
+export { payWithTestCard, TEST_CARD_HINT } from "../shop/test-gateway.server.ts";

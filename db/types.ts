@@ -299,6 +299,11 @@ export interface TenantDatabase {
   cart_lines: CartLinesTable;
   customer_sessions: CustomerSessionsTable;
   customer_login_attempts: CustomerLoginAttemptsTable;
+  checkouts: CheckoutsTable;
+  checkout_lines: CheckoutLinesTable;
+  stock_reservations: StockReservationsTable;
+  order_transactions: OrderTransactionsTable;
+  fulfillments: FulfillmentsTable;
 }
 
 type Id = Generated<string>;
@@ -327,6 +332,8 @@ export interface SettingsTable {
   updated_at: UpdatedAt;
   /** Bumped by every merchant change; the storefront page cache keys entries by it (0010_page_cache). */
   cache_version: ColumnType<string, never, string | bigint | number>;
+  /** Minutes after which an unpaid checkout with an email and consent gets one reminder; null: never (0014_checkouts). */
+  abandoned_checkout_minutes: Defaulted<number | null>;
 }
 
 export type PolicyHandle = "refund-policy" | "privacy-policy" | "terms-of-service" | "shipping-policy";
@@ -512,6 +519,13 @@ export interface OrdersTable {
   created_at: CreatedAt;
   paid_at: Defaulted<Date | null>;
   cancelled_at: Defaulted<Date | null>;
+  /** The checkout this order was paid from: one order per checkout. */
+  checkout_id: Defaulted<string | null>;
+  /** Opens the order status page (`/orders/<token>`) without an account. */
+  status_token: Defaulted<string | null>;
+  shipping_title: Defaulted<string | null>;
+  /** Stripe's dispute status while a dispute is open or lost, e.g. "needs_response". */
+  dispute_status: Defaulted<string | null>;
 }
 
 export interface OrderLinesTable {
@@ -525,6 +539,8 @@ export interface OrderLinesTable {
   quantity: number;
   unit_price: Minor;
   total: ColumnType<string, never, never>;
+  /** Units a refund or cancellation put back in stock (0014_checkouts). */
+  restocked: Defaulted<number>;
 }
 
 export interface OrderEventsTable {
@@ -661,4 +677,80 @@ export interface CustomerLoginAttemptsTable {
   id: Id;
   throttle_key: string;
   attempted_at: CreatedAt;
+}
+
+export type CheckoutStatus = "open" | "processing" | "completed";
+export type PaymentGatewayKind = "test" | "stripe";
+
+/** A checkout opened from a cart; prices and totals are frozen only when payment starts. */
+export interface CheckoutsTable {
+  id: Id;
+  token: string;
+  cart_id: string | null;
+  customer_id: Defaulted<string | null>;
+  currency: string;
+  email: Defaulted<string>;
+  marketing_consent: Defaulted<boolean>;
+  shipping_address: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  shipping_rate_id: Defaulted<string | null>;
+  discount_code: Defaulted<string | null>;
+  status: Defaulted<CheckoutStatus>;
+  gateway: Defaulted<PaymentGatewayKind | null>;
+  payment_id: Defaulted<string | null>;
+  subtotal: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  discount_total: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  shipping_total: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  tax_total: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  total: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  platform_fee: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  shipping_title: Defaulted<string | null>;
+  discount_id: Defaulted<string | null>;
+  reserved_until: Defaulted<Date | null>;
+  order_id: Defaulted<string | null>;
+  reminder_sent_at: Defaulted<Date | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  completed_at: Defaulted<Date | null>;
+}
+
+/** The lines and unit prices a payment was started for. */
+export interface CheckoutLinesTable {
+  checkout_id: string;
+  variant_id: string;
+  product_id: string | null;
+  title: string;
+  variant_title: Defaulted<string>;
+  sku: Defaulted<string>;
+  quantity: number;
+  unit_price: Minor;
+  /** This line's share of the merchandise discount. */
+  discount: MinorDefaulted;
+}
+
+export interface StockReservationsTable {
+  checkout_id: string;
+  variant_id: string;
+  quantity: number;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** Money that moved for an order: the sale and each refund, by the gateway's reference (unique). */
+export interface OrderTransactionsTable {
+  id: Id;
+  order_id: string;
+  kind: "sale" | "refund";
+  gateway: PaymentGatewayKind | "manual";
+  reference: string;
+  amount: Minor;
+  platform_fee: MinorDefaulted;
+  currency: string;
+  created_at: CreatedAt;
+}
+
+export interface FulfillmentsTable {
+  id: Id;
+  order_id: string;
+  carrier: Defaulted<string>;
+  tracking_number: Defaulted<string>;
+  created_at: CreatedAt;
 }

@@ -44,7 +44,8 @@ export function readCartToken(cookieHeader: string | null): string | null {
 
 const expiry = () => new Date(Date.now() + CART_DAYS * DAY_MS);
 
-async function findCartId(db: TenantDb, owner: CartOwner): Promise<string | null> {
+/** The id of the owner's live cart, or null. */
+export async function findCartId(db: TenantDb, owner: CartOwner): Promise<string | null> {
   if (owner.customerId) {
     const cart = await db.selectFrom("carts").select("id").where("customer_id", "=", owner.customerId).where("expires_at", ">", new Date()).executeTakeFirst();
     return cart?.id ?? null;
@@ -288,6 +289,8 @@ export type CartLineState = "ok" | "limited" | "sold_out" | "unavailable";
 export interface CartLineView {
   id: string;
   variantId: string | null;
+  /** Null when the line can't be bought. */
+  productId: string | null;
   title: string;
   variantTitle: string;
   productHandle: string | null;
@@ -318,7 +321,11 @@ const EMPTY_CART: CartView = { lines: [], subtotal: "0", itemCount: 0, ready: fa
 /** The owner's cart with today's prices and stock. */
 export async function loadCart(db: TenantDb, owner: CartOwner): Promise<CartView> {
   const cartId = await findCartId(db, owner);
-  if (!cartId) return EMPTY_CART;
+  return cartId ? loadCartById(db, cartId) : EMPTY_CART;
+}
+
+/** A cart by id (checkout keeps the id of the cart it was opened from), with today's prices and stock. */
+export async function loadCartById(db: TenantDb, cartId: string): Promise<CartView> {
   const rows = await db
     .selectFrom("cart_lines as l")
     .leftJoin("variants as v", "v.id", "l.variant_id")
@@ -361,6 +368,7 @@ export async function loadCart(db: TenantDb, owner: CartOwner): Promise<CartView
       return {
         id: row.id,
         variantId: row.variant_id,
+        productId: null,
         title: row.product_title ?? row.line_title,
         variantTitle: "",
         productHandle: null,
@@ -382,6 +390,7 @@ export async function loadCart(db: TenantDb, owner: CartOwner): Promise<CartView
     return {
       id: row.id,
       variantId: row.variant_id,
+      productId: row.product_id,
       title,
       variantTitle: variantTitle(row.option_values ?? []),
       productHandle: row.handle,

@@ -1,7 +1,7 @@
 import type { FinancialStatus, FulfillmentStatus } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
-import { lockDiscountUsage } from "./discounts.server.ts";
+import { lockDiscountUsage, REJECTION_MESSAGES } from "./discounts.server.ts";
 import { formatMoney, isCurrencyCode } from "./money.ts";
 
 export const FINANCIAL_STATUSES: readonly FinancialStatus[] = ["pending", "paid", "partially_refunded", "refunded", "voided"];
@@ -50,9 +50,10 @@ export interface OrderInput {
   /**
    * A discount checkout evaluated (see evaluateDiscountCode); `amount` is everything it takes off,
    * merchandise and shipping. The redemption is written with the order after the limits are
-   * checked again under a lock, so two checkouts can't both take the last use.
+   * checked again under a lock, so two checkouts can't both take the last use. `paid`: the shopper has already
+   * paid with it, so the order is written even past the code's limits, with a note in its timeline.
    */
-  discount?: { id: string; code: string; amount: number } | null;
+  discount?: { id: string; code: string; amount: number; paid?: boolean } | null;
   financialStatus?: FinancialStatus;
   fulfillmentStatus?: FulfillmentStatus;
   shippingAddress?: Record<string, string> | null;
@@ -141,10 +142,8 @@ export async function recordOrder(db: TenantDb, input: OrderInput): Promise<{ id
       const exists = await trx.selectFrom("customers").select("id").where("id", "=", input.customerId).executeTakeFirst();
       if (!exists) throw new OrderValidationError({ customerId: "This customer doesn't exist." });
     }
-    if (input.discount) {
-      const problem = await lockDiscountUsage(trx, input.discount.id, email);
-      if (problem) throw new OrderValidationError({ discount: problem });
-    }
+    const discountProblem = input.discount ? await lockDiscountUsage(trx, input.discount.id, email) : null;
+    if (discountProblem && !input.discount?.paid) throw new OrderValidationError({ discount: discountProblem });
     const order = await trx
       .insertInto("orders")
       .values({
@@ -188,10 +187,14 @@ export async function recordOrder(db: TenantDb, input: OrderInput): Promise<{ id
         kind: "discount",
         message: `Discount code ${input.discount.code} took ${formatMoney(input.discount.amount, input.currency)} off.`,
       });
-      await trx
-        .insertInto("discount_redemptions")
-        .values({ discount_id: input.discount.id, order_id: order.id, customer_email: email, amount: input.discount.amount, redeemed_at: placedAt })
-        .execute();
+      if (discountProblem)
+        events.push({ order_id: order.id, at: placedAt, kind: "discount", message: `The code was paid with past its limits: ${discountProblem}` });
+      // A code deleted while the shopper was paying can't be linked any more; the order still shows it.
+      if (discountProblem !== REJECTION_MESSAGES.not_found)
+        await trx
+          .insertInto("discount_redemptions")
+          .values({ discount_id: input.discount.id, order_id: order.id, customer_email: email, amount: input.discount.amount, redeemed_at: placedAt })
+          .execute();
     }
     if (paidAt) events.push({ order_id: order.id, at: paidAt, kind: "paid", message: `Payment of ${formatMoney(totals.total, input.currency)} received.` });
     await trx.insertInto("order_events").values(events).execute();

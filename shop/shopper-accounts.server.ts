@@ -1,7 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "kysely";
-import type { FinancialStatus, FulfillmentStatus } from "../db/types.ts";
+import { sql, type Selectable } from "kysely";
+import type { FinancialStatus, FulfillmentStatus, OrdersTable } from "../db/types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
@@ -323,15 +323,26 @@ export async function listShopperOrders(
 export async function getShopperOrder(db: TenantDb, shopper: Pick<Shopper, "id" | "registeredAt">, number: string | undefined) {
   if (!number || !/^\d{1,18}$/.test(number)) return null;
   const order = await accountOrders(db, shopper).selectAll().where("number", "=", number).executeTakeFirst();
-  if (!order) return null;
-  const lines = await db
-    .selectFrom("order_lines")
-    .select(["id", "title", "variant_title", "sku", "quantity", "unit_price", "total"])
-    .where("order_id", "=", order.id)
-    .orderBy("id")
-    .execute();
+  return order ? shopperOrderView(db, order) : null;
+}
+
+/** An order as a shopper sees it (account pages, the order status page, the confirmation email). */
+export async function shopperOrderView(db: TenantDb, order: Selectable<OrdersTable>) {
+  const [lines, fulfillments] = await Promise.all([
+    db
+      .selectFrom("order_lines")
+      .select(["id", "title", "variant_title", "sku", "quantity", "unit_price", "total"])
+      .where("order_id", "=", order.id)
+      .orderBy("id")
+      .execute(),
+    db.selectFrom("fulfillments").select(["carrier", "tracking_number", "created_at"]).where("order_id", "=", order.id).orderBy("id").execute(),
+  ]);
   return {
     number: order.number,
+    email: order.email,
+    statusToken: order.status_token,
+    shippingTitle: order.shipping_title,
+    fulfillments: fulfillments.map((f) => ({ carrier: f.carrier, trackingNumber: f.tracking_number, at: f.created_at })),
     createdAt: order.created_at,
     currency: order.currency,
     subtotal: order.subtotal,

@@ -1,19 +1,20 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formatMoney } from "../../shop/money.ts";
+import { accessFor } from "../../tenants/lifecycle.ts";
 import { FormNotice } from "../components/store/account-fields.tsx";
 import { CartLineRow } from "../components/store/cart-line.tsx";
 import { EmptyState } from "../components/store/empty-state.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { addToCart, cartCookie, loadCart, removeCartLine, updateCartLine, type CartErrors } from "../domain.server.ts";
+import { addToCart, cartCookie, loadCart, removeCartLine, startCheckout, updateCartLine, type CartErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 
 // /cart: the visitor's cart, and its action (add from a product page, change a quantity, remove a line).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, settings, shopper, owner, headers } = await shopperContext(context, request);
+  const { db, shop, settings, shopper, owner, headers } = await shopperContext(context, request);
   const cart = await loadCart(db, owner);
   const atLimit = new URL(request.url).searchParams.get("limit");
   return data(
@@ -21,6 +22,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       cart,
       currency: settings.currency,
       signedIn: Boolean(shopper),
+      // A paused shop keeps its storefront and carts; checkout waits (tenants/lifecycle.ts).
+      checkoutClosed: accessFor(shop.status).checkout ? null : `${shop.name} isn't taking orders right now. Your cart is saved: please come back later.`,
       atLimit,
       seo: { title: "Your cart", description: "The items in your cart.", path: "/cart", noindex: true },
     },
@@ -35,7 +38,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 type CartActionData = { intent: string; lineId: string | null; errors: CartErrors };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, owner, secure, headers } = await shopperContext(context, request);
+  const { db, shop, owner, secure, headers } = await shopperContext(context, request);
   const form = await request.formData();
   // The product page's form posts only variantId and quantity.
   const intent = String(form.get("intent") ?? "add");
@@ -53,6 +56,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!result.ok) return fail(result.errors);
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }
+  if (intent === "checkout") {
+    if (!accessFor(shop.status).checkout) return fail({ form: `${shop.name} isn't taking orders right now.` });
+    const result = await startCheckout(db, owner);
+    if (!result.ok) return fail({ form: result.error });
+    throw redirect(`/checkouts/${result.token}`, { status: 303, headers });
+  }
   if (intent === "remove") {
     const result = await removeCartLine(db, owner, { lineId });
     if (!result.ok) return fail(result.errors);
@@ -62,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Cart() {
-  const { cart, currency, signedIn, atLimit } = useLoaderData<typeof loader>();
+  const { cart, currency, signedIn, atLimit, checkoutClosed } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const lineError = (id: string) => (actionData?.lineId === id ? (actionData.errors.quantity ?? actionData.errors.lineId) : undefined);
   // Errors that belong to no line on this page: a bad add, or a line that has gone.
@@ -121,7 +130,17 @@ export default function Cart() {
               <span>Subtotal</span> <strong>{formatMoney(cart.subtotal, currency)}</strong>
             </p>
             <p className="muted">Taxes and shipping are calculated at checkout.</p>
-            {cart.ready ? null : <p className="field-error">Some items can't be ordered as they are: see the notes above.</p>}
+            {checkoutClosed ? (
+              <p className="notice">{checkoutClosed}</p>
+            ) : cart.ready ? (
+              <Form method="post">
+                <button type="submit" name="intent" value="checkout" className="button cart-checkout">
+                  Check out
+                </button>
+              </Form>
+            ) : (
+              <p className="field-error">Some items can't be ordered as they are: see the notes above.</p>
+            )}
             <p>
               <Link to="/collections/all">Continue shopping</Link>
             </p>

@@ -12,6 +12,7 @@ import { pageCache } from "./0010_page_cache.ts";
 import { productSearchSummary } from "./0011_product_search_summary.ts";
 import { shopLocale } from "./0012_shop_locale.ts";
 import { collectionPriceRules } from "./0013_collection_price_rules.ts";
+import { checkouts } from "./0014_checkouts.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -28,4 +29,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   productSearchSummary,
   shopLocale,
   collectionPriceRules,
+  checkouts,
 ];

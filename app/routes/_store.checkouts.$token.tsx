@@ -1,0 +1,357 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { formatMoney } from "../../shop/money.ts";
+import { CountryField, FormNotice, TextField } from "../components/store/account-fields.tsx";
+import { PageHeader } from "../components/store/page-header.tsx";
+import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
+import {
+  addressFromForm,
+  addressInput,
+  countryOptions,
+  findCheckout,
+  listAddresses,
+  payWithTestCard,
+  priceCheckout,
+  TEST_CARD_HINT,
+  updateCheckout,
+  type CheckoutInput,
+  type FieldErrors,
+} from "../domain.server.ts";
+import shopperStyles from "../styles/shopper.css";
+import { checkoutDeps } from "../utils/checkout.server.ts";
+import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+
+// /checkouts/:token: contact, shipping address, shipping method, discount code, review and payment on one page.
+// Every amount comes from the server; the form sends what the shopper typed and chose.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const current = await shopperContext(context, request);
+  const { db, shopper, headers } = current;
+  const checkout = await findCheckout(db, params.token);
+  if (!checkout) throw new Response("Not found", { status: 404, headers });
+  if (checkout.status === "completed" && checkout.order_id) {
+    const order = await db.selectFrom("orders").select("status_token").where("id", "=", checkout.order_id).executeTakeFirst();
+    if (order?.status_token) throw redirect(`/orders/${order.status_token}`, { headers });
+  }
+  const [pricing, savedAddresses] = await Promise.all([priceCheckout(db, checkout), shopper ? listAddresses(db, shopper.id) : []]);
+  const stored = checkout.shipping_address ? addressInput(checkout.shipping_address) : null;
+  const preferred = savedAddresses.find((a) => a.isDefault) ?? savedAddresses[0];
+  return data(
+    {
+      token: checkout.token,
+      email: checkout.email,
+      marketingConsent: checkout.marketing_consent,
+      address: stored ?? (preferred ? { ...preferred } : null),
+      shippingRateId: checkout.shipping_rate_id,
+      discountCode: checkout.discount_code ?? "",
+      savedAddresses,
+      countries: countryOptions(),
+      pricing: {
+        currency: pricing.currency,
+        lines: pricing.lines.map((l) => ({
+          id: l.id,
+          title: l.title,
+          variantTitle: l.variantTitle,
+          quantity: l.quantity,
+          lineTotal: l.lineTotal,
+          image: l.image,
+        })),
+        subtotal: String(pricing.subtotal),
+        discount: pricing.discount ? { code: pricing.discount.code, amount: String(pricing.discount.amount) } : null,
+        discountProblem: pricing.discountProblem,
+        shippingRequired: pricing.shippingRequired,
+        shippingOptions: pricing.shippingOptions,
+        shippingRate: pricing.shippingRate,
+        shippingProblem: pricing.shippingProblem,
+        shipping: String(pricing.shipping),
+        tax: String(pricing.tax),
+        taxIncluded: pricing.taxIncluded,
+        total: String(pricing.total),
+        problems: pricing.problems,
+      },
+      seo: { title: "Checkout", description: "Checkout", path: `/checkouts/${checkout.token}`, noindex: true },
+    },
+    { headers },
+  );
+}
+
+export const headers = privatePageHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
+
+type CheckoutActionData = { errors: FieldErrors; payment?: string };
+
+function checkoutInput(form: FormData): CheckoutInput {
+  const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
+  return {
+    email: text("email"),
+    marketingConsent: form.get("marketingConsent") === "1",
+    address: addressFromForm(form),
+    shippingRateId: text("shippingRateId"),
+    discountCode: form.get("intent") === "remove_discount" ? "" : text("discountCode"),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const current = await shopperContext(context, request);
+  const { db, shopper, headers } = current;
+  const checkout = await findCheckout(db, params.token);
+  if (!checkout) throw new Response("Not found", { status: 404, headers });
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "update");
+  const fail = (errors: FieldErrors, payment?: string) => data<CheckoutActionData>({ errors, payment }, { status: 400, headers });
+  const here = `/checkouts/${checkout.token}`;
+
+  if (intent === "use_address") {
+    const saved = shopper ? (await listAddresses(db, shopper.id)).find((a) => a.id === form.get("addressId")) : undefined;
+    if (!saved) return fail({ addressId: "Choose one of your saved addresses." });
+    const { errors } = await updateCheckout(db, checkout, { address: saved });
+    return Object.keys(errors).length ? fail(errors) : redirect(here, { status: 303, headers });
+  }
+
+  const { errors } = await updateCheckout(db, checkout, checkoutInput(form));
+  if (Object.keys(errors).length) return fail(errors);
+  if (intent !== "pay") throw redirect(here, { status: 303, headers });
+
+  const expectedTotal = typeof form.get("expectedTotal") === "string" ? String(form.get("expectedTotal")) : undefined;
+  const result = await payWithTestCard(checkoutDeps(context, current), checkout.token, String(form.get("card") ?? ""), expectedTotal);
+  switch (result.kind) {
+    case "paid":
+      throw redirect(`/orders/${result.statusToken}`, { status: 303, headers });
+    case "completed":
+      throw redirect(result.statusToken ? `/orders/${result.statusToken}` : "/cart", { status: 303, headers });
+    case "card":
+      return fail({ card: result.message });
+    case "declined":
+    case "failed":
+      return fail({}, result.message);
+    case "sold_out":
+      return fail({ form: `Sold out while you were checking out: ${result.titles.join(", ")}. Nothing was charged; change your cart to continue.` });
+    case "invalid":
+      return fail({ form: result.problems.join(" ") });
+  }
+}
+
+export default function Checkout() {
+  const { email, marketingConsent, address, shippingRateId, discountCode, savedAddresses, countries, pricing } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: FieldErrors = actionData?.errors ?? {};
+  const navigation = useNavigation();
+  const paying = navigation.state !== "idle" && navigation.formData?.get("intent") === "pay";
+  const money = (amount: string) => formatMoney(amount, pricing.currency);
+
+  return (
+    <div className="store-page checkout-page">
+      <PageHeader title="Checkout" />
+      <div className="checkout-layout">
+        <section className="checkout-summary" aria-labelledby="summary-heading">
+          <h2 id="summary-heading">Order summary</h2>
+          <ul className="checkout-lines">
+            {pricing.lines.map((line) => (
+              <li key={line.id}>
+                <span>
+                  {line.quantity} × {line.title}
+                  {line.variantTitle ? <span className="muted"> ({line.variantTitle})</span> : null}
+                </span>
+                <span>{line.lineTotal ? money(line.lineTotal) : "Unavailable"}</span>
+              </li>
+            ))}
+          </ul>
+          <dl className="checkout-totals">
+            <div>
+              <dt>Subtotal</dt>
+              <dd>{money(pricing.subtotal)}</dd>
+            </div>
+            {pricing.discount ? (
+              <div>
+                <dt>Discount ({pricing.discount.code})</dt>
+                <dd>−{money(pricing.discount.amount)}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>Shipping{pricing.shippingRate ? ` (${pricing.shippingRate.name})` : ""}</dt>
+              <dd>{!pricing.shippingRequired ? "Free" : pricing.shippingRate ? money(pricing.shipping) : "Choose below"}</dd>
+            </div>
+            {pricing.tax !== "0" ? (
+              <div>
+                <dt>{pricing.taxIncluded ? "Including taxes" : "Taxes"}</dt>
+                <dd>{money(pricing.tax)}</dd>
+              </div>
+            ) : null}
+            <div className="checkout-total">
+              <dt>Total</dt>
+              <dd>
+                <strong>{money(pricing.total)}</strong> <span className="muted">{pricing.currency}</span>
+              </dd>
+            </div>
+          </dl>
+          <p>
+            <Link to="/cart">Change your cart</Link>
+          </p>
+        </section>
+
+        <div className="checkout-main">
+          {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
+          {actionData?.payment ? <FormNotice error>{actionData.payment}</FormNotice> : null}
+
+          {savedAddresses.length ? (
+            <Form method="post" className="store-form checkout-saved-address">
+              <input type="hidden" name="intent" value="use_address" />
+              <div className="form-field">
+                <label htmlFor="addressId">Ship to a saved address</label>
+                <select id="addressId" name="addressId" defaultValue="">
+                  <option value="" disabled>
+                    Choose an address
+                  </option>
+                  {savedAddresses.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {[a.name, a.line1, a.city, a.countryName].filter(Boolean).join(", ")}
+                    </option>
+                  ))}
+                </select>
+                {errors.addressId ? <p className="field-error">{errors.addressId}</p> : null}
+              </div>
+              <button type="submit" className="button button-secondary">
+                Use this address
+              </button>
+            </Form>
+          ) : null}
+
+          <Form method="post" className="store-form checkout-form" noValidate>
+            <fieldset>
+              <legend>Contact</legend>
+              <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={254} defaultValue={email} error={errors.email} />
+              <div className="form-field form-check">
+                <input type="checkbox" id="marketingConsent" name="marketingConsent" value="1" defaultChecked={marketingConsent} />
+                <label htmlFor="marketingConsent">Email me about my order if I don't finish it, and about news and offers</label>
+              </div>
+            </fieldset>
+
+            <fieldset>
+              <legend>Shipping address</legend>
+              <TextField label="Full name" name="name" autoComplete="name" required maxLength={200} defaultValue={address?.name} error={errors.name} />
+              <TextField
+                label="Street address"
+                name="line1"
+                autoComplete="address-line1"
+                required
+                maxLength={200}
+                defaultValue={address?.line1}
+                error={errors.line1}
+              />
+              <TextField
+                label="Apartment, suite, etc. (optional)"
+                name="line2"
+                autoComplete="address-line2"
+                maxLength={200}
+                defaultValue={address?.line2}
+                error={errors.line2}
+              />
+              <div className="form-row">
+                <TextField
+                  label="Postal code (optional)"
+                  name="postalCode"
+                  autoComplete="postal-code"
+                  maxLength={20}
+                  defaultValue={address?.postalCode}
+                  error={errors.postalCode}
+                />
+                <TextField label="City" name="city" autoComplete="address-level2" required maxLength={100} defaultValue={address?.city} error={errors.city} />
+              </div>
+              <TextField
+                label="State, province or region (optional)"
+                name="region"
+                autoComplete="address-level1"
+                maxLength={100}
+                defaultValue={address?.region}
+                error={errors.region}
+              />
+              <CountryField countries={countries} defaultValue={address?.country} error={errors.country} />
+              <TextField
+                label="Phone (optional)"
+                name="phone"
+                type="tel"
+                autoComplete="tel"
+                maxLength={40}
+                defaultValue={address?.phone}
+                error={errors.phone}
+              />
+            </fieldset>
+
+            <fieldset>
+              <legend>Shipping method</legend>
+              {!pricing.shippingRequired ? (
+                <p className="muted">No shipping needed: this shop doesn't charge for delivery.</p>
+              ) : pricing.shippingProblem ? (
+                <p className="field-error">{pricing.shippingProblem}</p>
+              ) : pricing.shippingOptions.length ? (
+                pricing.shippingOptions.map((option) => (
+                  <div key={option.id} className="form-field form-check">
+                    <input type="radio" id={`rate-${option.id}`} name="shippingRateId" value={option.id} defaultChecked={option.id === shippingRateId} />
+                    <label htmlFor={`rate-${option.id}`}>
+                      {option.name} · {option.price === "0" ? "Free" : money(option.price)}
+                    </label>
+                  </div>
+                ))
+              ) : (
+                <p className="muted">Enter your address to see the shipping methods.</p>
+              )}
+              <button type="submit" name="intent" value="update" className="button button-secondary">
+                Update shipping
+              </button>
+            </fieldset>
+
+            <fieldset>
+              <legend>Discount code</legend>
+              <div className="checkout-discount">
+                <TextField
+                  label="Discount code"
+                  name="discountCode"
+                  autoComplete="off"
+                  maxLength={64}
+                  defaultValue={discountCode}
+                  error={errors.discountCode ?? pricing.discountProblem ?? undefined}
+                />
+                <button type="submit" name="intent" value="discount" className="button button-secondary">
+                  Apply
+                </button>
+                {discountCode ? (
+                  <button type="submit" name="intent" value="remove_discount" className="button button-link">
+                    Remove code
+                  </button>
+                ) : null}
+              </div>
+            </fieldset>
+
+            <fieldset>
+              <legend>Payment</legend>
+              <p className="checkout-test-gateway" role="note">
+                <strong>Test payments:</strong> this shop takes test orders and no money moves. {TEST_CARD_HINT}
+              </p>
+              <TextField
+                label="Card number"
+                name="card"
+                inputMode="numeric"
+                autoComplete="cc-number"
+                maxLength={23}
+                placeholder="4242 4242 4242 4241"
+                error={errors.card}
+              />
+              {pricing.problems.length && !errors.form ? (
+                <ul className="checkout-problems">
+                  {pricing.problems.map((problem) => (
+                    <li key={problem}>{problem}</li>
+                  ))}
+                </ul>
+              ) : null}
+              <button type="submit" name="intent" value="pay" className="button checkout-pay" disabled={paying}>
+                {paying ? "Paying…" : `Pay ${money(pricing.total)}`}
+              </button>
+            </fieldset>
+            <input type="hidden" name="expectedTotal" value={pricing.total} />
+          </Form>
+        </div>
+      </div>
+    </div>
+  );
+}
