@@ -87,7 +87,8 @@ export {
   updateImageAlt,
   type PreparedImage,
 } from "../shop/media.server.ts";
-export { getOrder, listOrders, markOrderFulfilled, parseOrderFilters } from "../shop/orders.server.ts";
+export { getOrder, listOrders, parseOrderFilters } from "../shop/orders.server.ts";
+export { cancelOrder, fulfilOrder, newRequestKey, refundOrder } from "../shop/order-actions.server.ts";
 export {
   applyVariantBulkEdit,
   draftFromProduct,

@@ -549,6 +549,8 @@ export interface OrderEventsTable {
   at: CreatedAt;
   kind: string;
   message: string;
+  /** The merchant's form post that made this event (refunds, cancellations): one event per post. */
+  request_key: Defaulted<string | null>;
 }
 
 export type DiscountKind = "percentage" | "fixed_amount" | "free_shipping";

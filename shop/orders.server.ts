@@ -345,7 +345,7 @@ export async function getOrder(db: TenantDb, number: string) {
   if (!parseOrderNumber(number)) return null;
   const order = await db.selectFrom("orders").selectAll().where("number", "=", number).executeTakeFirst();
   if (!order) return null;
-  const [lines, events, customer] = await Promise.all([
+  const [lines, events, customer, transactions, fulfillments] = await Promise.all([
     db.selectFrom("order_lines").selectAll().where("order_id", "=", order.id).orderBy("id").execute(),
     db.selectFrom("order_events").selectAll().where("order_id", "=", order.id).orderBy("at").orderBy("id").execute(),
     order.customer_id
@@ -355,43 +355,17 @@ export async function getOrder(db: TenantDb, number: string) {
           .where("id", "=", order.customer_id)
           .executeTakeFirst()
       : undefined,
+    db.selectFrom("order_transactions").selectAll().where("order_id", "=", order.id).orderBy("id").execute(),
+    db.selectFrom("fulfillments").selectAll().where("order_id", "=", order.id).orderBy("id").execute(),
   ]);
   return {
     order,
     lines,
     events,
+    transactions,
+    fulfillments,
     customer: customer
       ? { id: customer.id, name: customerDisplayName(customer), email: customer.deleted_at ? null : customer.email, deleted: Boolean(customer.deleted_at) }
       : null,
   };
-}
-
-export type FulfilResult = { ok: true } | { ok: false; error: "not_found" | "already_fulfilled" | "cancelled" };
-
-/** Marks every line fulfilled, with a timeline event and an audit entry in the same transaction. */
-export async function markOrderFulfilled(db: TenantDb, actor: Actor, number: string, now = new Date()): Promise<FulfilResult> {
-  if (!parseOrderNumber(number)) return { ok: false, error: "not_found" };
-  return db.transaction().execute(async (trx) => {
-    const order = await trx
-      .selectFrom("orders")
-      .select(["id", "number", "fulfillment_status", "cancelled_at"])
-      .where("number", "=", number)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!order) return { ok: false, error: "not_found" } as const;
-    if (order.cancelled_at) return { ok: false, error: "cancelled" } as const;
-    if (order.fulfillment_status === "fulfilled") return { ok: false, error: "already_fulfilled" } as const;
-    await trx.updateTable("orders").set({ fulfillment_status: "fulfilled" }).where("id", "=", order.id).execute();
-    await trx
-      .insertInto("order_events")
-      .values({ order_id: order.id, at: now, kind: "fulfilled", message: `Marked as fulfilled by ${actor.email}.` })
-      .execute();
-    await recordAudit(trx, actor, {
-      action: "order.fulfilled",
-      subjectType: "order",
-      subjectId: order.id,
-      summary: `Order #${order.number} marked as fulfilled`,
-    });
-    return { ok: true } as const;
-  });
 }

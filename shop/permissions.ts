@@ -5,13 +5,14 @@ import type { MemberRole } from "../db/types.ts";
  * payouts, billing and staff management are for the owner (and admins, for staff).
  * Content pages speak for the shop as a whole, like its theme and policies: owners and admins.
  * The whole shop's data in one download (customers and orders included) is the owner's alone.
+ * Giving money back (refunds, cancellations) is for owners and admins; staff fulfil.
  */
 export type Capability =
-  "catalogue" | "orders" | "customers" | "discounts" | "themes" | "pages" | "settings" | "staff" | "payouts" | "billing" | "audit" | "export";
+  "catalogue" | "orders" | "refunds" | "customers" | "discounts" | "themes" | "pages" | "settings" | "staff" | "payouts" | "billing" | "audit" | "export";
 
 const GRANTS: Record<MemberRole, ReadonlySet<Capability>> = {
-  owner: new Set(["catalogue", "orders", "customers", "discounts", "themes", "pages", "settings", "staff", "payouts", "billing", "audit", "export"]),
-  admin: new Set(["catalogue", "orders", "customers", "discounts", "themes", "pages", "settings", "staff"]),
+  owner: new Set(["catalogue", "orders", "refunds", "customers", "discounts", "themes", "pages", "settings", "staff", "payouts", "billing", "audit", "export"]),
+  admin: new Set(["catalogue", "orders", "refunds", "customers", "discounts", "themes", "pages", "settings", "staff"]),
   staff: new Set(["catalogue", "orders", "customers", "discounts"]),
 };
 

@@ -24,7 +24,9 @@ import { changeShopStatus } from "../tenants/lifecycle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
+import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
 import { readMailDir } from "./support/mail.ts";
+import { addMember, PASSWORD } from "./support/sales.ts";
 import { ShopperClient } from "./support/shopper.ts";
 import { createProduct, launch, variant } from "./support/storefront.ts";
 
@@ -332,5 +334,92 @@ describe("checkout in the browser's terms (HTTP)", () => {
     } finally {
       await changeShopStatus(t.db, south.id, "resume", byOwner);
     }
+  });
+});
+
+describe("after the sale: the merchant fulfils, refunds and cancels", () => {
+  async function paidOrder(db: TenantDb, shop: Shop, variantId: string, rate: string, quantity: number) {
+    const token = await readyCheckout(db, variantId, quantity);
+    await updateCheckout(db, (await findCheckout(db, token))!, { shippingRateId: rate });
+    const paid = await payWithTestCard(depsFor(shop, db), token, "4242424242424241");
+    if (paid.kind !== "paid") throw new Error(paid.kind);
+    return db.selectFrom("orders").selectAll().where("status_token", "=", paid.statusToken).executeTakeFirstOrThrow();
+  }
+
+  it("refunds part of an order once per form post, restocks what was chosen and gives back the same share of the fee", async () => {
+    const cookie = await logIn(app, "owner@example.com", "correct horse");
+    const order = await paidOrder(northDb, north, ids.northLamp, ids.northRate, 2);
+    const stock = await stockOf(northDb, ids.northLamp);
+    const line = await northDb.selectFrom("order_lines").select("id").where("order_id", "=", order.id).executeTakeFirstOrThrow();
+    const page = await adminGet(app, cookie, `/admin/north/orders/${order.number}`);
+    const requestKey = inputValue(page.body, "requestKey")!;
+    const refund = { intent: "refund", requestKey, amount: "40.00", [`restock-${line.id}`]: "1" };
+
+    const tooMuch = await adminPost(app, cookie, `/admin/north/orders/${order.number}`, { ...refund, amount: "500" });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body).toContain("At most €101.40 can still be refunded.");
+    const done = await adminPost(app, cookie, `/admin/north/orders/${order.number}`, refund);
+    expect(done.status).toBe(200);
+    expect((await adminPost(app, cookie, `/admin/north/orders/${order.number}`, refund)).body).toContain("This was already done.");
+
+    const after = await northDb.selectFrom("orders").select("financial_status").where("id", "=", order.id).executeTakeFirstOrThrow();
+    expect(after.financial_status).toBe("partially_refunded");
+    expect(await stockOf(northDb, ids.northLamp)).toBe(stock + 1);
+    const refunds = await northDb.selectFrom("order_transactions").selectAll().where("order_id", "=", order.id).where("kind", "=", "refund").execute();
+    expect(refunds).toHaveLength(1);
+    const sale = await northDb
+      .selectFrom("order_transactions")
+      .selectAll()
+      .where("order_id", "=", order.id)
+      .where("kind", "=", "sale")
+      .executeTakeFirstOrThrow();
+    expect(refunds[0].amount).toBe("4000");
+    expect(BigInt(refunds[0].platform_fee)).toBe((BigInt(sale.platform_fee) * 4000n) / 10140n);
+    const ledger = await t.db.selectFrom("platform.fee_ledger").selectAll().where("source_id", "=", refunds[0].reference).executeTakeFirstOrThrow();
+    expect(ledger).toMatchObject({ kind: "refund", shop_id: north.id, amount: "4000", fee: refunds[0].platform_fee });
+    // The same order number in the other shop's admin is not this order.
+    expect((await adminPost(app, cookie, `/admin/south/orders/${order.number}`, { ...refund, amount: "40" })).status).toBe(404);
+  });
+
+  it("ships with a tracking number and emails the shopper; cancelling refunds the rest and restocks everything", async () => {
+    const cookie = await logIn(app, "owner@example.com", "correct horse");
+    const order = await paidOrder(northDb, north, ids.northMug, ids.northRate, 3);
+    const stock = await stockOf(northDb, ids.northMug);
+    const shipped = await adminPost(app, cookie, `/admin/north/orders/${order.number}`, {
+      intent: "fulfil",
+      carrier: "Royal Mail",
+      trackingNumber: "RM123456789GB",
+      notify: "1",
+    });
+    expect(shipped.status).toBe(200);
+    const mail = readMailDir(mailDir).filter((m) => m.subject === `Order #${order.number} is on its way`);
+    expect(mail).toHaveLength(1);
+    expect(mail[0].text).toContain("Royal Mail tracking number: RM123456789GB");
+    expect(mail[0].text).toContain(`http://north.shops.test/orders/${order.status_token}`);
+
+    const page = await adminGet(app, cookie, `/admin/north/orders/${order.number}`);
+    const cancelled = await adminPost(app, cookie, `/admin/north/orders/${order.number}`, {
+      intent: "cancel",
+      requestKey: inputValue(page.body, "requestKey")!,
+    });
+    expect(cancelled.status).toBe(200);
+    const after = await northDb.selectFrom("orders").select(["financial_status", "cancelled_at"]).where("id", "=", order.id).executeTakeFirstOrThrow();
+    expect(after.financial_status).toBe("refunded");
+    expect(after.cancelled_at).not.toBeNull();
+    expect(await stockOf(northDb, ids.northMug)).toBe(stock + 3);
+    const refunded = await northDb.selectFrom("order_transactions").select("amount").where("order_id", "=", order.id).where("kind", "=", "refund").execute();
+    expect(refunded.map((r) => r.amount)).toEqual([order.total]);
+  });
+
+  it("lets staff fulfil but not refund", async () => {
+    await addMember(t.db, "staff@example.com", north, "staff");
+    const cookie = await logIn(app, "staff@example.com", PASSWORD);
+    const order = await paidOrder(northDb, north, ids.northMug, ids.northRate, 1);
+    const page = await adminGet(app, cookie, `/admin/north/orders/${order.number}`);
+    expect(page.body).not.toContain("Cancel order");
+    expect((await adminPost(app, cookie, `/admin/north/orders/${order.number}`, { intent: "refund", requestKey: "abcdefghijkl", amount: "1" })).status).toBe(
+      403,
+    );
+    expect((await adminPost(app, cookie, `/admin/north/orders/${order.number}`, { intent: "fulfil" })).status).toBe(200);
   });
 });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { formatMoney } from "../shop/money.ts";
-import { listOrders, markOrderFulfilled, OrderValidationError, parseOrderFilters, recordOrder, type OrderFilters } from "../shop/orders.server.ts";
+import { fulfilOrder } from "../shop/order-actions.server.ts";
+import { listOrders, OrderValidationError, parseOrderFilters, recordOrder, type OrderFilters } from "../shop/orders.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
@@ -208,7 +209,7 @@ describe("orders in the admin", () => {
   });
 
   it("marks an order fulfilled once, in the timeline and the audit log", async () => {
-    const res = await owner.post("/admin/north/orders/1002", { intent: "fulfil" });
+    const res = await owner.post("/admin/north/orders/1002", { intent: "fulfil", carrier: "DHL", trackingNumber: "JD0123 4567" });
     expect(res.status).toBe(200);
     expect(res.body).toContain("Order marked as fulfilled.");
     const order = await northDb.selectFrom("orders").select(["id", "fulfillment_status"]).where("number", "=", "1002").executeTakeFirstOrThrow();
@@ -219,7 +220,7 @@ describe("orders in the admin", () => {
       .where("order_id", "=", order.id)
       .where("kind", "=", "fulfilled")
       .execute();
-    expect(events).toEqual([{ kind: "fulfilled", message: "Marked as fulfilled by owner@north.test." }]);
+    expect(events).toEqual([{ kind: "fulfilled", message: "Marked as fulfilled by owner@north.test (DHL JD0123 4567)." }]);
     const audit = await northDb.selectFrom("audit_events").selectAll().where("action", "=", "order.fulfilled").execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_email: "owner@north.test", subject_type: "order", subject_id: order.id });
@@ -235,7 +236,11 @@ describe("orders in the admin", () => {
     // In south, so north keeps exactly #1001–#1003 for the tampering checks.
     const { number } = await recordOrder(southDb, { email: "c@example.com", currency: "EUR", lines: [line("Cup", 100)] });
     await southDb.updateTable("orders").set({ cancelled_at: new Date() }).where("number", "=", number).execute();
-    expect(await markOrderFulfilled(southDb, SYSTEM_ACTOR, number)).toEqual({ ok: false, error: "cancelled" });
+    const deps = { db: southDb, platform: t.db, shop: south, origin: "http://south.shops.test", adminOrigin: "http://bazaar.test" };
+    expect(await fulfilOrder(deps, SYSTEM_ACTOR, number, { carrier: "", trackingNumber: "", notify: false })).toEqual({
+      ok: false,
+      errors: { form: "A cancelled order can't be fulfilled." },
+    });
   });
 
   it("lets staff see and fulfil orders", async () => {

@@ -4,7 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { formatMoney } from "../../shop/money.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { FINANCIAL_LABELS, formatUtcDateTime, FULFILLMENT_LABELS } from "../components/admin/sales-format.ts";
-import { getOrder, markOrderFulfilled } from "../domain.server.ts";
+import { cancelOrder, fulfilOrder, getOrder, moneyStyle, newRequestKey, refundOrder } from "../domain.server.ts";
+import { can } from "../../shop/permissions.ts";
+import { adminOrderDeps } from "../utils/checkout.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -12,38 +14,65 @@ export const links = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.order.number ?? ""} · Bazaar admin` }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, shop } = await requireShopAdmin(context, request, params.shop, "orders");
+  const { db, shop, role } = await requireShopAdmin(context, request, params.shop, "orders");
   // Looked up through this shop's handle only: another shop's number is simply not here.
   const found = await getOrder(db, params.number ?? "");
   if (!found) throw new Response("Not found", { status: 404 });
-  const { order, lines, events, customer } = found;
+  const { order, lines, events, customer, transactions, fulfillments } = found;
   const subtotal = BigInt(order.subtotal);
   const taxIncluded = BigInt(order.tax_total) > 0n && subtotal - BigInt(order.discount_total) + BigInt(order.shipping_total) === BigInt(order.total);
-  return { slug: shop.slug, order, lines, events, customer, taxIncluded };
+  const paid = transactions.filter((t) => t.kind === "sale").reduce((sum, t) => sum + BigInt(t.amount), 0n);
+  const refunded = transactions.filter((t) => t.kind === "refund").reduce((sum, t) => sum + BigInt(t.amount), 0n);
+  return {
+    slug: shop.slug,
+    order,
+    lines,
+    events,
+    customer,
+    transactions,
+    fulfillments,
+    taxIncluded,
+    refundable: String(paid - refunded),
+    canRefund: can(role, "refunds"),
+    // Names the refund or cancellation this page would post, so a second click acts once.
+    requestKey: newRequestKey(),
+  };
 }
 
-const FULFIL_ERRORS = {
-  not_found: "This order no longer exists.",
-  already_fulfilled: "This order is already fulfilled.",
-  cancelled: "A cancelled order can't be fulfilled.",
-} as const;
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { db, actor } = await requireShopAdmin(context, request, params.shop, "orders");
   const form = await request.formData();
-  if (form.get("intent") !== "fulfil") return data({ ok: false, message: "Unknown action." }, { status: 400 });
-  const result = await markOrderFulfilled(db, actor, params.number ?? "");
-  if (!result.ok) {
-    if (result.error === "not_found") throw new Response("Not found", { status: 404 });
-    return data({ ok: false, message: FULFIL_ERRORS[result.error] }, { status: 400 });
-  }
-  return { ok: true, message: "Order marked as fulfilled." };
+  const intent = form.get("intent");
+  const capability = intent === "refund" || intent === "cancel" ? "refunds" : "orders";
+  const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, capability);
+  const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
+  const number = params.number ?? "";
+  const deps = adminOrderDeps(context, shop, db);
+  let result;
+  if (intent === "fulfil") {
+    result = await fulfilOrder(deps, actor, number, { carrier: text("carrier"), trackingNumber: text("trackingNumber"), notify: form.get("notify") === "1" });
+  } else if (intent === "refund" || intent === "cancel") {
+    const style = await moneyStyle(db);
+    if (intent === "cancel") result = await cancelOrder(deps, actor, style, number, text("requestKey"));
+    else {
+      const restock: Record<string, number> = {};
+      for (const [name, value] of form) {
+        const id = /^restock-(\d{1,18})$/.exec(name)?.[1];
+        if (id && typeof value === "string" && value.trim()) restock[id] = /^\d{1,4}$/.test(value.trim()) ? Number(value) : -1;
+      }
+      result = await refundOrder(deps, actor, style, number, { amount: text("amount"), restock, requestKey: text("requestKey") });
+    }
+  } else return data({ ok: false, message: "Unknown action.", errors: {} }, { status: 400 });
+  if (!result.ok && "notFound" in result) throw new Response("Not found", { status: 404 });
+  if (!result.ok) return data({ ok: false, message: result.errors.form ?? "Check the fields below.", errors: result.errors }, { status: 400 });
+  return { ok: true, message: result.message, errors: {} as Record<string, string> };
 }
 
 export default function OrderDetail() {
-  const { slug, order, lines, events, customer, taxIncluded } = useLoaderData<typeof loader>();
+  const { slug, order, lines, events, customer, taxIncluded, transactions, fulfillments, refundable, canRefund, requestKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const fulfilling = useNavigation().formData?.get("intent") === "fulfil";
+  const errors: Record<string, string | undefined> = actionData?.errors ?? {};
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const money = (amount: string) => formatMoney(amount, order.currency);
   const address = order.shipping_address;
   return (
@@ -158,11 +187,32 @@ export default function OrderDetail() {
             <p>
               <span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span>
             </p>
+            {fulfillments.map((f) => (
+              <p key={f.id} className="muted">
+                Shipped {formatUtcDateTime(f.created_at)}
+                {f.tracking_number ? ` · ${[f.carrier, f.tracking_number].filter(Boolean).join(" ")}` : ""}
+              </p>
+            ))}
             {order.fulfillment_status !== "fulfilled" && !order.cancelled_at ? (
-              <Form method="post">
+              <Form method="post" className="stack">
                 <input type="hidden" name="intent" value="fulfil" />
-                <button type="submit" disabled={fulfilling}>
-                  {fulfilling ? "Saving…" : "Mark as fulfilled"}
+                <label>
+                  Carrier (optional)
+                  <input name="carrier" maxLength={100} autoComplete="off" aria-invalid={errors.carrier ? true : undefined} />
+                </label>
+                {errors.carrier ? <p className="field-error">{errors.carrier}</p> : null}
+                <label>
+                  Tracking number (optional)
+                  <input name="trackingNumber" maxLength={100} autoComplete="off" aria-invalid={errors.trackingNumber ? true : undefined} />
+                </label>
+                {errors.trackingNumber ? <p className="field-error">{errors.trackingNumber}</p> : null}
+                {order.email ? (
+                  <label className="check">
+                    <input type="checkbox" name="notify" value="1" defaultChecked /> Email the customer that it has shipped
+                  </label>
+                ) : null}
+                <button type="submit" disabled={busy === "fulfil"}>
+                  {busy === "fulfil" ? "Saving…" : "Mark as fulfilled"}
                 </button>
               </Form>
             ) : null}
@@ -172,8 +222,56 @@ export default function OrderDetail() {
             <h2 id="payment-title">Payment</h2>
             <p>
               <span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span>
+              {order.dispute_status ? <span className="status disputed">{`Disputed: ${order.dispute_status.replace(/_/g, " ")}`}</span> : null}
             </p>
             {order.paid_at ? <p className="muted">Paid {formatUtcDateTime(order.paid_at)}</p> : null}
+            {transactions.length ? (
+              <ul className="transactions">
+                {transactions.map((t) => (
+                  <li key={t.id}>
+                    {t.kind === "sale" ? "Payment" : "Refund"} {t.kind === "refund" ? "−" : ""}
+                    {money(t.amount)} · {t.gateway === "test" ? "test gateway" : t.gateway} · {formatUtcDateTime(t.created_at)}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {canRefund && !order.cancelled_at && (refundable !== "0" || lines.some((l) => l.restocked < l.quantity)) ? (
+              <Form method="post" className="stack refund-form">
+                <h3>Refund</h3>
+                <input type="hidden" name="intent" value="refund" />
+                <input type="hidden" name="requestKey" value={requestKey} />
+                {lines.map((line) =>
+                  line.restocked < line.quantity ? (
+                    <label key={line.id}>
+                      {`Restock ${line.title}${line.variant_title ? ` (${line.variant_title})` : ""}`}
+                      <input name={`restock-${line.id}`} type="number" min={0} max={line.quantity - line.restocked} defaultValue={0} inputMode="numeric" />
+                    </label>
+                  ) : null,
+                )}
+                {errors.restock ? <p className="field-error">{errors.restock}</p> : null}
+                <label>
+                  {`Amount to refund (at most ${money(refundable)})`}
+                  <input name="amount" inputMode="decimal" autoComplete="off" aria-invalid={errors.amount ? true : undefined} />
+                </label>
+                {errors.amount ? <p className="field-error">{errors.amount}</p> : null}
+                <button type="submit" disabled={busy === "refund"}>
+                  {busy === "refund" ? "Refunding…" : "Refund"}
+                </button>
+              </Form>
+            ) : null}
+            {canRefund && !order.cancelled_at ? (
+              <details className="cancel-order">
+                <summary>Cancel order</summary>
+                <Form method="post" className="stack">
+                  <input type="hidden" name="intent" value="cancel" />
+                  <input type="hidden" name="requestKey" value={requestKey} />
+                  <p>{refundable !== "0" ? `Refunds ${money(refundable)} to the customer and puts` : "Puts"} every item back in stock. This can't be undone.</p>
+                  <button type="submit" className="danger" disabled={busy === "cancel"}>
+                    {`Cancel order #${order.number}`}
+                  </button>
+                </Form>
+              </details>
+            ) : null}
           </section>
 
           <section className="card" aria-labelledby="customer-title">

@@ -78,6 +78,9 @@ export const checkouts: TenantMigration = {
     await sql`alter table ${t("orders")} add column status_token text unique`.execute(db);
     await sql`alter table ${t("orders")} add column shipping_title text`.execute(db);
     await sql`alter table ${t("orders")} add column dispute_status text`.execute(db);
+    // A merchant's refund or cancellation names its form post, so posting it twice acts once.
+    await sql`alter table ${t("order_events")} add column request_key text`.execute(db);
+    await sql`create unique index order_events_request_key on ${t("order_events")} (order_id, request_key) where request_key is not null`.execute(db);
     // How many of a line's units a refund or cancellation has put back in stock.
     await sql`alter table ${t("order_lines")} add column restocked int not null default 0 check (restocked >= 0 and restocked <= quantity)`.execute(db);
     await sql`

@@ -36,7 +36,10 @@ export function readMailDir(dir: string): SavedMail[] {
     const raw = readFileSync(path.join(dir, name), "utf8");
     const [head] = raw.split(/\r?\n\r?\n/, 1);
     const header = (field: string) => decodeHeader(new RegExp(`^${field}: (.*(?:\\r?\\n\\s+.*)*)`, "mi").exec(head)?.[1] ?? "");
-    const plain = /Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)\r?\n--/i.exec(raw)?.[1] ?? "";
+    // A text-only message has its body right after the headers; a multipart one in its text/plain part.
+    const plain = /^Content-Type: text\/plain/im.test(head)
+      ? raw.slice(head.length).replace(/^\r?\n\r?\n/, "")
+      : (/Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)\r?\n--/i.exec(raw)?.[1] ?? "");
     return { file: name, to: header("To"), subject: header("Subject"), text: decodeQuotedPrintable(plain) };
   });
 }
