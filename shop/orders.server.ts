@@ -1,6 +1,5 @@
 import type { FinancialStatus, FulfillmentStatus } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
-import { recordAudit, type Actor } from "./audit.server.ts";
 import { lockDiscountUsage, REJECTION_MESSAGES } from "./discounts.server.ts";
 import { formatMoney, isCurrencyCode } from "./money.ts";
 
