@@ -46,6 +46,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       discountCode: checkout.discount_code ?? "",
       savedAddresses,
       countries: countryOptions(),
+      testCardHint: TEST_CARD_HINT,
       pricing: {
         currency: pricing.currency,
         lines: pricing.lines.map((l) => ({
@@ -133,7 +134,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Checkout() {
-  const { email, marketingConsent, address, shippingRateId, discountCode, savedAddresses, countries, pricing } = useLoaderData<typeof loader>();
+  const { email, marketingConsent, address, shippingRateId, discountCode, savedAddresses, countries, testCardHint, pricing } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: FieldErrors = actionData?.errors ?? {};
   const navigation = useNavigation();
@@ -326,7 +327,7 @@ export default function Checkout() {
             <fieldset>
               <legend>Payment</legend>
               <p className="checkout-test-gateway" role="note">
-                <strong>Test payments:</strong> this shop takes test orders and no money moves. {TEST_CARD_HINT}
+                <strong>Test payments:</strong> this shop takes test orders and no money moves. {testCardHint}
               </p>
               <TextField
                 label="Card number"

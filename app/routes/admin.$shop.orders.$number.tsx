@@ -153,7 +153,7 @@ export default function OrderDetail() {
                   </tr>
                 ) : null}
                 <tr>
-                  <th scope="row">Shipping</th>
+                  <th scope="row">Shipping{order.shipping_title ? ` (${order.shipping_title})` : ""}</th>
                   <td className="num">{money(order.shipping_total)}</td>
                 </tr>
                 <tr>
@@ -236,7 +236,7 @@ export default function OrderDetail() {
               </ul>
             ) : null}
             {canRefund && !order.cancelled_at && (refundable !== "0" || lines.some((l) => l.restocked < l.quantity)) ? (
-              <Form method="post" className="stack refund-form">
+              <Form method="post" className="stack refund-form" key={requestKey}>
                 <h3>Refund</h3>
                 <input type="hidden" name="intent" value="refund" />
                 <input type="hidden" name="requestKey" value={requestKey} />
