@@ -4,6 +4,7 @@ import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { readConfig } from "../server/config.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
+import { startCheckoutReminderWorker } from "./processors/checkout-reminders.server.ts";
 import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
 import { scheduleSpareShopRefills, startSpareShopWorker } from "./processors/spare-shops.server.ts";
 import { jobStore, type JobStore } from "./queues.server.ts";
@@ -22,7 +23,12 @@ export async function startWorkers(
 ): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
   await scheduleSpareShopRefills(store);
-  const workers = [startMaintenanceWorker(store, db), startCatalogueTransferWorker(store, db, media), startSpareShopWorker(store, db, spareShops)];
+  const workers = [
+    startMaintenanceWorker(store, db),
+    startCatalogueTransferWorker(store, db, media),
+    startSpareShopWorker(store, db, spareShops),
+    startCheckoutReminderWorker(store, db),
+  ];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));
   return async () => void (await Promise.all(workers.map((w) => w.close())));
 }

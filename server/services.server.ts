@@ -1,6 +1,7 @@
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
 import type { Queue } from "bullmq";
+import { CHECKOUT_REMINDERS_QUEUE, requestCheckoutReminder, type CheckoutReminderJob } from "../jobs/processors/checkout-reminders.server.ts";
 import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
@@ -25,6 +26,8 @@ export interface Services {
    * and never makes the caller wait on the job store: the signup has committed.
    */
   requestSpareShopRefill(): void;
+  /** Schedules an abandoned-checkout reminder; like the refill, never fails the request that asks. */
+  requestCheckoutReminder(job: CheckoutReminderJob, delayMs: number): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
   const jobs = jobStore({ redisUrl: config.redisUrl, databaseUrl });
   // Opened on first use and kept: opening a queue per request costs a connection (and, on PostgreSQL, BullMQ's migration check).
   let spareShopsQueue: Queue<SpareShopsJob> | undefined;
+  let remindersQueue: Queue<CheckoutReminderJob> | undefined;
   await registry.listen(databaseUrl);
   return {
     config,
@@ -54,8 +58,13 @@ export async function createServices(config: Config, databaseUrl: string): Promi
       spareShopsQueue ??= openQueue<SpareShopsJob>(jobs, SPARE_SHOPS_QUEUE);
       requestSpareShopRefill(spareShopsQueue).catch((error) => console.error("could not request a spare-shop refill:", error));
     },
+    requestCheckoutReminder(job, delayMs) {
+      remindersQueue ??= openQueue<CheckoutReminderJob>(jobs, CHECKOUT_REMINDERS_QUEUE);
+      requestCheckoutReminder(remindersQueue, job, delayMs).catch((error) => console.error("could not schedule a checkout reminder:", error));
+    },
     async close() {
       await spareShopsQueue?.close();
+      await remindersQueue?.close();
       await registry.close();
       await media.close();
       await db.destroy();

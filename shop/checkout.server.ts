@@ -10,6 +10,7 @@ import { sendOrderEmails, type OrderMailDeps } from "./order-mail.server.ts";
 import { recordOrder } from "./orders.server.ts";
 import { bumpStorefrontVersion } from "./page-cache.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
+import { sendMail } from "./mail.server.ts";
 import { formatMoney } from "./money.ts";
 import { randomToken, shopperOrderView, validateAddress, type AddressInput, type FieldErrors } from "./shopper-accounts.server.ts";
 
@@ -556,4 +557,47 @@ export async function findOrderByStatusToken(db: TenantDb, token: string | undef
   if (!valid) return null;
   const order = await db.selectFrom("orders").selectAll().where("status_token", "=", valid).executeTakeFirst();
   return order ? shopperOrderView(db, order) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Abandoned checkouts
+// ---------------------------------------------------------------------------
+
+/**
+ * How long to wait before reminding this checkout's shopper, or null when no reminder is due: the merchant turned
+ * reminders off, or the shopper gave no email or no consent.
+ */
+export async function reminderDelay(db: TenantDb, checkout: Pick<CheckoutRow, "email" | "marketing_consent" | "status">): Promise<number | null> {
+  if (!checkout.email || !checkout.marketing_consent || checkout.status === "completed") return null;
+  const { abandoned_checkout_minutes: minutes } = await db.selectFrom("settings").select("abandoned_checkout_minutes").executeTakeFirstOrThrow();
+  return minutes === null ? null : minutes * MINUTE;
+}
+
+/**
+ * Sends the one reminder for a checkout that is still unpaid, with a link back to it. Nothing is sent once the
+ * shopper has paid, emptied their cart, withdrawn consent, or was already reminded. Returns whether it sent.
+ */
+export async function sendCheckoutReminder(deps: Pick<CheckoutDeps, "db" | "shop" | "origin">, checkoutId: string, now = new Date()): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
+    const checkout = await trx.selectFrom("checkouts").selectAll().where("id", "=", checkoutId).forUpdate().executeTakeFirst();
+    if (!checkout || checkout.status === "completed" || checkout.reminder_sent_at || !checkout.email || !checkout.marketing_consent) return false;
+    const cart = checkout.cart_id ? await loadCartById(trx, checkout.cart_id) : null;
+    if (!cart?.lines.length) return false;
+    await trx.updateTable("checkouts").set({ reminder_sent_at: now }).where("id", "=", checkout.id).execute();
+    // Sent inside the transaction: if the mail server refuses, the job retries and nothing says it was sent.
+    await sendMail({
+      to: checkout.email,
+      subject: `You left something in your cart at ${deps.shop.name}`,
+      text: [
+        `Your cart at ${deps.shop.name} is still waiting:`,
+        "",
+        ...cart.lines.map((l) => `  ${l.quantity} × ${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}`),
+        "",
+        `Pick up where you left off: ${deps.origin}/checkouts/${checkout.token}`,
+        "",
+        "You get this email once, because you asked to be emailed about your order.",
+      ].join("\n"),
+    });
+    return true;
+  });
 }

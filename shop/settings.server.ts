@@ -533,3 +533,30 @@ export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInpu
     return true;
   });
 }
+
+// ---------------------------------------------------------------- checkout
+
+/** The delays a merchant can choose for the abandoned-checkout reminder, in minutes; null turns it off. */
+export const REMINDER_DELAYS: readonly { minutes: number | null; label: string }[] = [
+  { minutes: null, label: "Don't send reminders" },
+  { minutes: 60, label: "After 1 hour" },
+  { minutes: 360, label: "After 6 hours" },
+  { minutes: 1440, label: "After 24 hours" },
+];
+
+/** Saves when a shopper who left an email (and agreed to be emailed) and didn't pay gets their one reminder. */
+export async function saveCheckoutSettings(db: TenantDb, actor: Actor, input: { reminderMinutes: string }): Promise<boolean> {
+  const choice = REMINDER_DELAYS.find((d) => String(d.minutes ?? "") === input.reminderMinutes);
+  if (!choice) throw new SettingsValidationError({ reminderMinutes: "Choose one of the delays in the list." });
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("settings").select("abandoned_checkout_minutes").forUpdate().executeTakeFirstOrThrow();
+    if (before.abandoned_checkout_minutes === choice.minutes) return false;
+    await trx.updateTable("settings").set({ abandoned_checkout_minutes: choice.minutes, updated_at: new Date() }).execute();
+    await recordAudit(trx, actor, {
+      action: "settings.checkout_updated",
+      subjectType: "shop",
+      summary: `Abandoned checkout reminders: ${choice.label.toLowerCase()}`,
+    });
+    return true;
+  });
+}

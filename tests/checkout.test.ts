@@ -10,6 +10,8 @@ import {
   findCheckout,
   priceCheckout,
   RESERVATION_MINUTES,
+  reminderDelay,
+  sendCheckoutReminder,
   startCheckout,
   updateCheckout,
   type CheckoutDeps,
@@ -22,6 +24,8 @@ import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { changeShopStatus } from "../tenants/lifecycle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
+import { CHECKOUT_REMINDERS_QUEUE, type CheckoutReminderJob } from "../jobs/processors/checkout-reminders.server.ts";
+import { openQueue } from "../jobs/queues.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
@@ -421,5 +425,48 @@ describe("after the sale: the merchant fulfils, refunds and cancels", () => {
       403,
     );
     expect((await adminPost(app, cookie, `/admin/north/orders/${order.number}`, { intent: "fulfil" })).status).toBe(200);
+  });
+});
+
+describe("abandoned checkout reminders", () => {
+  it("schedules one delayed reminder for a shopper who consented, sends it once, and never after they pay", async () => {
+    await northDb.updateTable("settings").set({ abandoned_checkout_minutes: 60 }).execute();
+    try {
+      const shopper = new ShopperClient(app, "north.shops.test");
+      await shopper.post("/cart", { variantId: ids.northMug, quantity: "1" });
+      const checkoutPath = (await shopper.post("/cart", { intent: "checkout" })).headers.location!;
+      await shopper.post(checkoutPath, { intent: "update", email: "later@example.com", marketingConsent: "1", ...ADDRESS });
+      const checkout = (await findCheckout(northDb, checkoutPath.split("/").at(-1)))!;
+      const queue = openQueue<CheckoutReminderJob>(app.services.jobs, CHECKOUT_REMINDERS_QUEUE);
+      try {
+        // The request schedules it without waiting for the job store.
+        await expect.poll(async () => Boolean(await queue.getJob(`checkout-${north.id}-${checkout.id}`))).toBe(true);
+        const scheduled = (await queue.getJob(`checkout-${north.id}-${checkout.id}`))!;
+        expect(scheduled.data).toEqual({ shopId: north.id, checkoutId: checkout.id });
+        expect(scheduled.opts.delay).toBe(60 * 60_000);
+        await scheduled.remove();
+      } finally {
+        await queue.close();
+      }
+
+      const deps = depsFor(north, northDb);
+      expect(await sendCheckoutReminder(deps, checkout.id)).toBe(true);
+      expect(await sendCheckoutReminder(deps, checkout.id)).toBe(false);
+      const reminder = readMailDir(mailDir).filter((m) => m.to === "later@example.com");
+      expect(reminder).toHaveLength(1);
+      expect(reminder[0].text).toContain(`http://north.shops.test${checkoutPath}`);
+
+      // No consent, no reminder; a paid checkout, no reminder.
+      const quiet = await readyCheckout(northDb, ids.northMug, 1, "quiet@example.com");
+      expect(await reminderDelay(northDb, (await findCheckout(northDb, quiet))!)).toBeNull();
+      await updateCheckout(northDb, (await findCheckout(northDb, quiet))!, { marketingConsent: true, shippingRateId: ids.northRate });
+      expect(await reminderDelay(northDb, (await findCheckout(northDb, quiet))!)).toBe(60 * 60_000);
+      expect((await payWithTestCard(deps, quiet, "4242424242424241")).kind).toBe("paid");
+      expect(await sendCheckoutReminder(deps, (await findCheckout(northDb, quiet))!.id)).toBe(false);
+      // The other shop has reminders off.
+      expect(await reminderDelay(southDb, { email: "a@example.com", marketing_consent: true, status: "open" })).toBeNull();
+    } finally {
+      await northDb.updateTable("settings").set({ abandoned_checkout_minutes: null }).execute();
+    }
   });
 });

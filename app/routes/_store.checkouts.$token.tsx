@@ -13,6 +13,7 @@ import {
   listAddresses,
   payWithTestCard,
   priceCheckout,
+  reminderDelay,
   TEST_CARD_HINT,
   updateCheckout,
   type CheckoutInput,
@@ -112,6 +113,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   const { errors } = await updateCheckout(db, checkout, checkoutInput(form));
   if (Object.keys(errors).length) return fail(errors);
+  const saved = await findCheckout(db, checkout.token);
+  const delay = saved ? await reminderDelay(db, saved) : null;
+  if (delay !== null) context.services.requestCheckoutReminder({ shopId: current.shop.id, checkoutId: checkout.id }, delay);
   if (intent !== "pay") throw redirect(here, { status: 303, headers });
 
   const expectedTotal = typeof form.get("expectedTotal") === "string" ? String(form.get("expectedTotal")) : undefined;

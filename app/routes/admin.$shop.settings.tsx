@@ -11,6 +11,7 @@ const TABS = [
   { to: "policies", label: "Policies" },
   { to: "shipping", label: "Shipping" },
   { to: "taxes", label: "Taxes" },
+  { to: "checkout", label: "Checkout" },
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

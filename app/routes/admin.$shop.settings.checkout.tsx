@@ -1,0 +1,64 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field } from "../components/field.tsx";
+import { getSettings, REMINDER_DELAYS, saveCheckoutSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Checkout · Settings · Bazaar admin" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { db } = await requireShopAdmin(context, request, params.shop, "settings");
+  const settings = await getSettings(db);
+  return { reminderMinutes: String(settings.abandoned_checkout_minutes ?? ""), delays: REMINDER_DELAYS };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
+  const form = await request.formData();
+  try {
+    const changed = await saveCheckoutSettings(db, actor, { reminderMinutes: String(form.get("reminderMinutes") ?? "") });
+    return { errors: {} as SettingsErrors, saved: changed ? "Checkout settings saved." : "Nothing changed." };
+  } catch (error) {
+    if (error instanceof SettingsValidationError) return data({ errors: error.errors, saved: null }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function CheckoutSettings() {
+  const { reminderMinutes, delays } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: SettingsErrors = result?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="card">
+      <h2>Checkout</h2>
+      {result?.saved ? (
+        <p className="flash" role="status">
+          {result.saved}
+        </p>
+      ) : null}
+      <Form method="post" className="stack" key={reminderMinutes}>
+        <Field
+          label="Abandoned checkout reminder"
+          name="reminderMinutes"
+          error={errors.reminderMinutes}
+          hint="One email with a link back to their cart, only to shoppers who gave their email, agreed to be emailed and didn't pay. Nothing is sent once they pay."
+        >
+          <select id="reminderMinutes" name="reminderMinutes" defaultValue={reminderMinutes} aria-describedby="reminderMinutes-hint">
+            {delays.map((d) => (
+              <option key={d.label} value={String(d.minutes ?? "")}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div>
+          <button type="submit" disabled={busy}>
+            Save
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
