@@ -6,6 +6,7 @@ import { applyDiscount, saveDiscount, toRule } from "../shop/discounts.server.ts
 import { recordOrder } from "../shop/orders.server.ts";
 import { savePage } from "../shop/pages.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
+import { createShippingRate, createShippingZone } from "../shop/settings.server.ts";
 import { createOperator } from "../server/operator-auth.server.ts";
 import { createUser } from "./accounts.server.ts";
 import { tenantDb, type TenantDb } from "./handle.server.ts";
@@ -61,6 +62,7 @@ export async function seedDemo(db: PlatformDb): Promise<void> {
     }
     await seedDemoSales(tenantDb(db, shop.schema_name), index);
     await seedAboutPage(tenantDb(db, shop.schema_name), demo.about);
+    await seedShipping(tenantDb(db, shop.schema_name));
     await meterDemoSales(db, shop);
   }
   await takePlatformSnapshot(db);
@@ -89,6 +91,15 @@ async function meterDemoSales(db: PlatformDb, shop: Shop): Promise<void> {
     });
   }
   await refreshShopCounts(db, shop);
+}
+
+/** Shipping rates, so the demo's checkout offers a choice; only for a shop without shipping zones yet. */
+async function seedShipping(db: TenantDb): Promise<void> {
+  if (await db.selectFrom("shipping_zones").select("id").limit(1).executeTakeFirst()) return;
+  const zone = await createShippingZone(db, SYSTEM_ACTOR, { name: "Domestic and Europe", countries: "US, CA, GB, IE, FR, DE, NL, BE, ES, IT, SE, NO, DK, FI" });
+  await createShippingRate(db, SYSTEM_ACTOR, zone, { name: "Standard", price: "5.00", minSubtotal: "" });
+  await createShippingRate(db, SYSTEM_ACTOR, zone, { name: "Express", price: "15.00", minSubtotal: "" });
+  await createShippingRate(db, SYSTEM_ACTOR, zone, { name: "Free shipping", price: "0", minSubtotal: "75.00" });
 }
 
 /** An "About us" page, linked from the storefront's footer; only for a shop without content pages yet. */

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCredentials } from "../tenants/accounts.server.ts";
 import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
+import { addToCart } from "../shop/cart.server.ts";
+import { findCheckout, priceCheckout, startCheckout, updateCheckout } from "../shop/checkout.server.ts";
+import { payWithTestCard } from "../shop/test-gateway.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 let t: TestDatabase;
@@ -66,5 +69,23 @@ describe("demo data", () => {
       shops.map(() => [{ handle: "about-us", title: "About us", published: true }]),
     );
     expect(new Set(pages.map((rows) => rows[0].body_html)).size).toBe(3);
+  });
+
+  it("takes a test order out of the box: stock, shipping rates and the test gateway", async () => {
+    await seedDemo(t.db);
+    const shop = (await t.db.selectFrom("platform.shops").selectAll().where("slug", "=", DEMO_SHOPS[0].slug).executeTakeFirstOrThrow())!;
+    const db = tenantDb(t.db, shop.schema_name);
+    const variant = await db.selectFrom("variants").select("id").orderBy("id").executeTakeFirstOrThrow();
+    const added = await addToCart(db, { customerId: null, token: null }, { variantId: variant.id, quantity: "1" });
+    if (!added.ok) throw new Error("not added");
+    const started = await startCheckout(db, { customerId: null, token: added.newToken });
+    if (!started.ok) throw new Error(started.error);
+    const address = { name: "Demo Shopper", line1: "1 Main St", line2: "", city: "Portland", region: "OR", postalCode: "97201", country: "US", phone: "" };
+    await updateCheckout(db, (await findCheckout(db, started.token))!, { email: "demo-shopper@example.com", address });
+    const pricing = await priceCheckout(db, (await findCheckout(db, started.token))!);
+    expect(pricing.shippingOptions.map((o) => o.name)).toEqual(["Standard", "Express"]);
+    await updateCheckout(db, (await findCheckout(db, started.token))!, { shippingRateId: pricing.shippingOptions[0].id });
+    const deps = { db, platform: t.db, shop, origin: "http://north-coffee.localhost:3000", adminOrigin: "http://localhost:3000" };
+    expect((await payWithTestCard(deps, started.token, "4242424242424241")).kind).toBe("paid");
   });
 });
