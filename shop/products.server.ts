@@ -304,17 +304,21 @@ export async function resolveProductHandle(db: TenantDb, handle: string): Promis
   return redirect ? { ...redirect, redirected: true } : null;
 }
 
-export async function deleteProducts(db: TenantDb, actor: Actor, ids: string[]): Promise<number> {
-  if (!ids.length) return 0;
+/**
+ * Deletes this shop's products among `ids` and returns the ids it deleted: only those may have their stored
+ * files removed (deleteProductImageFiles), after the commit.
+ */
+export async function deleteProducts(db: TenantDb, actor: Actor, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
   return db.transaction().execute((trx) => deleteProductsIn(trx, actor, ids));
 }
 
-async function deleteProductsIn(trx: TenantDb, actor: Actor, ids: string[]): Promise<number> {
+async function deleteProductsIn(trx: TenantDb, actor: Actor, ids: string[]): Promise<string[]> {
   const valid = ids.filter(isRecordId);
-  if (!valid.length) return 0;
+  if (!valid.length) return [];
   const deleted = await trx.deleteFrom("products").where("id", "in", valid).returning(["id", "title"]).execute();
   for (const p of deleted) await recordAudit(trx, actor, { action: "product.deleted", subjectType: "product", subjectId: p.id, summary: p.title });
-  return deleted.length;
+  return deleted.map((p) => p.id);
 }
 
 /** Ids are bigint identities; anything else (from a URL or a form) names no row and must not reach a query. */
@@ -391,16 +395,29 @@ export const MAX_BULK_PRODUCTS = 500;
 /**
  * Publishes, archives, tags, untags or deletes the given products in one
  * transaction, with an audit event per product changed. Ids this shop doesn't
- * have are ignored. Returns how many products changed.
+ * have, and any past the first MAX_BULK_PRODUCTS, are ignored. Returns how many
+ * products changed and, for a delete, which ones are gone.
  */
-export async function applyProductBulkAction(db: TenantDb, actor: Actor, ids: string[], action: ProductBulkAction): Promise<number> {
+export async function applyProductBulkAction(
+  db: TenantDb,
+  actor: Actor,
+  ids: string[],
+  action: ProductBulkAction,
+): Promise<{ changed: number; deletedIds: string[] }> {
   const valid = [...new Set(ids.filter(isRecordId))].slice(0, MAX_BULK_PRODUCTS);
-  if (!valid.length) return 0;
+  if (!valid.length) return { changed: 0, deletedIds: [] };
+  if (action.kind === "delete") {
+    const deletedIds = await deleteProducts(db, actor, valid);
+    return { changed: deletedIds.length, deletedIds };
+  }
+  return { changed: await applyProductChange(db, actor, valid, action), deletedIds: [] };
+}
+
+async function applyProductChange(db: TenantDb, actor: Actor, valid: string[], action: Exclude<ProductBulkAction, { kind: "delete" }>): Promise<number> {
   if ((action.kind === "add_tag" || action.kind === "remove_tag") && !normalizeTags([action.tag]).length) {
     throw new ProductValidationError({ tag: "Enter a tag." });
   }
   return db.transaction().execute(async (trx) => {
-    if (action.kind === "delete") return deleteProductsIn(trx, actor, valid);
     if (action.kind === "publish" || action.kind === "archive") {
       const status: ProductStatus = action.kind === "publish" ? "active" : "archived";
       const changed = await trx

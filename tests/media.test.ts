@@ -26,6 +26,7 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
+import { adminPost } from "./support/admin-forms.ts";
 import { makeImage } from "./support/images.ts";
 import { multipartBody, rawRequest, type FilePart, type RawResponse } from "./support/raw-http.ts";
 
@@ -485,12 +486,28 @@ describe("alt text, order and variant images", () => {
     const product = (await saveProduct(northDb, aliceActor, productInput("Teapot", []))).id;
     const { id } = await addProductImage(northDb, storage, aliceActor, product, { bytes: await makeImage("jpeg", 300, 300, 55), shopId: north.id });
     const row = await northDb.selectFrom("product_media").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    expect(await deleteProducts(northDb, aliceActor, [product])).toBe(1);
+    expect(await deleteProducts(northDb, aliceActor, [product])).toEqual([product]);
     await deleteProductImageFiles(storage, north.id, product);
     expect((await storedKeys(north)).filter((k) => k.startsWith(`shops/${north.id}/products/${product}/`))).toEqual([]);
     expect((await get("north.shops.test", productImageUrl(row, { format: "webp" }))).status).toBe(404);
     // Other products' files stay.
     expect((await storedKeys(north)).some((k) => k.startsWith(`shops/${north.id}/products/${northMug}/`))).toBe(true);
+  });
+
+  it("a bulk delete past the 500-product limit removes the files of the products it deleted, and only those", async () => {
+    const fillers = await northDb
+      .insertInto("products")
+      .values(Array.from({ length: 500 }, (_, i) => ({ handle: `filler-${i}`, title: `Filler ${i}` })))
+      .returning("id")
+      .execute();
+    const kept = (await saveProduct(northDb, aliceActor, productInput("Kept Jug", []))).id;
+    await addProductImage(northDb, storage, aliceActor, kept, { bytes: await makeImage("jpeg", 300, 300, 57), shopId: north.id });
+    const fields: [string, string][] = [["bulkAction", "delete"], ...fillers.map((f): [string, string] => ["ids", f.id]), ["ids", kept]];
+    const res = await adminPost(app, aliceCookie, "/admin/north/products", fields);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("500 products");
+    expect(await northDb.selectFrom("products").select("id").where("id", "=", kept).executeTakeFirst()).toEqual({ id: kept });
+    expect((await storedKeys(north)).some((k) => k.startsWith(`shops/${north.id}/products/${kept}/`))).toBe(true);
   });
 
   it("records every change in the shop's own audit log", async () => {

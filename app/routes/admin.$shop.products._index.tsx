@@ -6,7 +6,6 @@ import { formatMoney } from "../../shop/money.ts";
 import {
   applyProductBulkAction,
   deleteProductImageFiles,
-  isRecordId,
   listProducts,
   moneyStyle,
   productFacets,
@@ -92,11 +91,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!bulk) return data({ errors: { bulkAction: "Choose what to do with the selected products." }, notice: null }, { status: 400 });
   if (!ids.length) return data({ errors: { ids: "Tick the products to change first." }, notice: null }, { status: 400 });
   try {
-    const changed = await applyProductBulkAction(db, actor, ids, bulk);
-    if (bulk.kind === "delete") {
-      // After the commit: the rows are gone for good, so their stored files can go too.
-      for (const id of ids.filter(isRecordId)) await deleteProductImageFiles(context.services.media, shop.id, id);
-    }
+    const { changed, deletedIds } = await applyProductBulkAction(db, actor, ids, bulk);
+    // After the commit, and only for the products actually deleted: their stored files can go too.
+    for (const id of deletedIds) await deleteProductImageFiles(context.services.media, shop.id, id);
     const done = BULK_ACTIONS.find((a) => a.value === bulk.kind)!.done;
     // A new revision clears the ticks once the change is done.
     return { errors: {} as Record<string, string>, notice: `${done} ${changed} product${changed === 1 ? "" : "s"}.`, revision: crypto.randomUUID() };

@@ -132,7 +132,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
 
   if (intent === "delete" && productId) {
     const deleted = await deleteProducts(db, actor, [productId]);
-    if (!deleted) throw new Response("Not found", { status: 404 });
+    if (!deleted.length) throw new Response("Not found", { status: 404 });
     // The rows are gone for good; now their stored files can go too.
     await deleteProductImageFiles(context.services.media, shop.id, productId);
     throw redirect(`${base}?deleted=1`);
