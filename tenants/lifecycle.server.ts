@@ -4,6 +4,7 @@ import type { PlatformDatabase, Shop, StatusActorKind } from "../db/types.ts";
 import { sendMail, type MailMessage } from "../shop/mail.server.ts";
 import { nextStatus, STATUS_LABELS, statusExplanation, TRANSITIONS, type LifecycleEvent } from "./lifecycle.ts";
 import { announceShopChange } from "./registry.server.ts";
+import { forEachShop } from "./sweep.server.ts";
 
 export interface StatusActor {
   kind: StatusActorKind;
@@ -180,7 +181,7 @@ export async function freezeLapsedShops(db: PlatformDb, { platformOrigin, now = 
     .where((eb) => eb.or([eb.and([eb("status", "=", "trial"), eb("trial_ends_at", "<=", now)]), eb("payment_overdue_since", "<=", overdueBefore)]))
     .execute();
   let frozen = 0;
-  for (const shop of lapsed) {
+  await forEachShop("freeze-lapsed-shops", lapsed, async (shop) => {
     const trialEnded = shop.status === "trial" && shop.trial_ends_at && shop.trial_ends_at <= now;
     const reason = trialEnded ? "Your free trial ended without a plan." : `An invoice is unpaid ${grace_days} days after it was due.`;
     try {
@@ -190,7 +191,7 @@ export async function freezeLapsedShops(db: PlatformDb, { platformOrigin, now = 
       // Changed meanwhile (paid, suspended): the next run looks again.
       if (!(error instanceof LifecycleError)) throw error;
     }
-  }
+  });
   return frozen;
 }
 
@@ -207,7 +208,7 @@ export async function purgeClosedShops(db: PlatformDb, now = new Date()): Promis
     .where("purge_after", "<=", now)
     .execute();
   let purged = 0;
-  for (const { id } of due) {
+  await forEachShop("purge-closed-shops", due, async ({ id }) => {
     const done = await db.transaction().execute(async (trx) => {
       // Locked and checked again: an operator may have reopened it meanwhile.
       const shop = await trx.selectFrom("platform.shops").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
@@ -228,6 +229,6 @@ export async function purgeClosedShops(db: PlatformDb, now = new Date()): Promis
       return true;
     });
     if (done) purged++;
-  }
+  });
   return purged;
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { PlatformDatabase, Shop } from "../db/types.ts";
 import { tenantDb } from "./handle.server.ts";
+import { forEachShop } from "./sweep.server.ts";
 
 /**
  * Per-shop usage and the fee ledger (docs/decisions/019-metering-and-metrics.md). Shops report what happens to them
@@ -174,7 +175,7 @@ export async function refreshShopCounts(db: PlatformDb, shop: Pick<Shop, "id" | 
 /** Refreshes every live shop's counts, one shop at a time (never a query across shops). */
 export async function refreshAllShopCounts(db: PlatformDb): Promise<number> {
   const shops = await db.selectFrom("platform.shops").select(["id", "schema_name"]).where("purged_at", "is", null).orderBy("id").execute();
-  for (const shop of shops) await refreshShopCounts(db, shop);
+  await forEachShop("meter-shops", shops, (shop) => refreshShopCounts(db, shop));
   return shops.length;
 }
 

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAINTENANCE_QUEUE, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
+import { sql } from "kysely";
+import { MAINTENANCE_QUEUE, runMaintenance, type MaintenanceJob } from "../jobs/processors/maintenance.server.ts";
 import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { jobStore, openQueue } from "../jobs/queues.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { countSpareShops, provisionShop } from "../tenants/provision.server.ts";
+import { ShopSweepError } from "../tenants/sweep.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 // The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
@@ -222,5 +224,27 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
       await queue.close();
       await stop();
     }
+  });
+});
+
+describe("maintenance sweeps over every shop", () => {
+  it("a broken shop fails the sweep without stopping it for the shops after it", async () => {
+    const owner = await createUser(t.db, { email: `sweep-${Date.now()}@example.com`, password: "long-enough-1" });
+    const shops = [];
+    for (const slug of ["sweep-a", "sweep-broken", "sweep-c"]) shops.push(await provisionShop(t.db, { slug, name: slug, ownerId: owner.id }));
+    const hour = 3600_000;
+    for (const shop of [shops[0], shops[2]])
+      await tenantDb(t.db, shop.schema_name)
+        .insertInto("carts")
+        .values({ token_hash: `expired-${shop.id}`, expires_at: new Date(Date.now() - hour) })
+        .execute();
+    // A shop whose schema lost a table (a failed migration, a manual mistake).
+    await sql`drop table ${sql.id(shops[1].schema_name, "customer_login_attempts")}`.execute(t.db);
+
+    const failure = await runMaintenance(t.db, { data: { task: "purge-expired-shopper-records" } }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ShopSweepError);
+    expect((failure as ShopSweepError).failures.map((f) => f.shopId)).toEqual([shops[1].id]);
+    for (const shop of [shops[0], shops[2]])
+      expect(await tenantDb(t.db, shop.schema_name).selectFrom("carts").select("id").where("token_hash", "=", `expired-${shop.id}`).execute()).toEqual([]);
   });
 });

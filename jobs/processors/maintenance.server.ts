@@ -7,6 +7,7 @@ import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.ser
 import { refreshAllShopCounts, takePlatformSnapshot } from "../../tenants/metering.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
+import { forEachShop } from "../../tenants/sweep.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 
@@ -30,15 +31,15 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
 
 /** Expired carts, shopper sessions and old login failures, one shop at a time (never a cross-shop query). */
 async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
-  const shops = await db.selectFrom("platform.shops").select("schema_name").where("status", "<>", "closed").orderBy("id").execute();
+  const shops = await db.selectFrom("platform.shops").select(["id", "schema_name"]).where("status", "<>", "closed").orderBy("id").execute();
   const totals = { shops: 0, sessions: 0, carts: 0, loginAttempts: 0 };
-  for (const shop of shops) {
+  await forEachShop("purge-expired-shopper-records", shops, async (shop) => {
     const purged = await purgeExpiredShopperRecords(tenantDb(db, shop.schema_name));
     totals.shops++;
     totals.sessions += purged.sessions;
     totals.carts += purged.carts;
     totals.loginAttempts += purged.loginAttempts;
-  }
+  });
   return totals;
 }
 
