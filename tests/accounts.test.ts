@@ -140,6 +140,25 @@ describe("login and logout", () => {
     expect(after.headers.location).toBe("/login?redirectTo=%2Fadmin%2Fada-atelier");
   });
 
+  it("after login goes only to a path on this site, whatever redirectTo says", async () => {
+    const hostile = ["/\t/evil.com", "/%09/evil.com", "//evil.com", "/\\evil.com", "/\r\nSet-Cookie: x=1", "/\u0000", "https://evil.com/", "/\n/evil.com"];
+    for (const redirectTo of hostile) {
+      const res = await app.request(PLATFORM, "/login", {
+        method: "POST",
+        form: { email: "ada@example.com", password: "lovelace-1815", redirectTo },
+        headers: { origin: ORIGIN },
+      });
+      expect(res.status, JSON.stringify(redirectTo)).toBe(302);
+      expect(res.headers.location, JSON.stringify(redirectTo)).toBe(redirectTo === "/%09/evil.com" ? "/%09/evil.com" : "/admin");
+    }
+    const kept = await app.request(PLATFORM, "/login", {
+      method: "POST",
+      form: { email: "ada@example.com", password: "lovelace-1815", redirectTo: "/admin/ada-atelier/orders?page=2" },
+      headers: { origin: ORIGIN },
+    });
+    expect(kept.headers.location).toBe("/admin/ada-atelier/orders?page=2");
+  });
+
   it("refuses a wrong password with a clear message", async () => {
     const res = await login("ada@example.com", "wrong-password");
     expect(res.status).toBe(400);

@@ -104,6 +104,11 @@ export function requireOperator(context: AppLoadContext, request: Request) {
 
 /** Only same-site relative paths, so a login link can't bounce a merchant to another site. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null, fallback: string): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length > 2000 || !to.startsWith("/")) return fallback;
+  // Browsers drop tabs and newlines from a Location and read a backslash as a slash, so "/<tab>/evil.com" would
+  // leave the site; CR and LF can't go in a header at all.
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = new URL("http://same-origin.invalid");
+  const url = URL.canParse(to, base) ? new URL(to, base) : null;
+  return url && url.origin === base.origin ? url.pathname + url.search + url.hash : fallback;
 }
