@@ -233,3 +233,4 @@ export {
   type CheckoutPricing,
 } from "../shop/checkout.server.ts";
 export { payWithTestCard, TEST_CARD_HINT } from "../shop/test-gateway.server.ts";
+export { tooManyAttempts } from "../server/limits.server.ts";

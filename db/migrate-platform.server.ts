@@ -11,6 +11,7 @@ import * as metering from "./migrations/0008_metering.ts";
 import * as ledgerMonths from "./migrations/0009_ledger_months.ts";
 import * as billing from "./migrations/0010_billing.ts";
 import * as invoices from "./migrations/0011_invoices.ts";
+import * as rateLimits from "./migrations/0012_rate_limits.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "0009_ledger_months": ledgerMonths,
   "0010_billing": billing,
   "0011_invoices": invoices,
+  "0012_rate_limits": rateLimits,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

@@ -14,7 +14,7 @@ export interface PlatformDatabase {
   "platform.users": UsersTable;
   "platform.memberships": MembershipsTable;
   "platform.sessions": SessionsTable;
-  "platform.login_attempts": LoginAttemptsTable;
+  "platform.rate_limits": RateLimitsTable;
   "platform.invitations": InvitationsTable;
   "platform.shop_status_changes": ShopStatusChangesTable;
   "platform.operator_settings": OperatorSettingsTable;
@@ -241,10 +241,12 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
-export interface LoginAttemptsTable {
-  id: Generated<string>;
-  throttle_key: string;
-  attempted_at: Generated<Date>;
+/** rate-limiter-flexible's counters (server/limits.server.ts): the key is a hash of the limit's name and subject. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  /** Epoch milliseconds when the window ends. */
+  expire: string | null;
 }
 
 export interface InvitationsTable {
@@ -298,7 +300,6 @@ export interface TenantDatabase {
   carts: CartsTable;
   cart_lines: CartLinesTable;
   customer_sessions: CustomerSessionsTable;
-  customer_login_attempts: CustomerLoginAttemptsTable;
   checkouts: CheckoutsTable;
   checkout_lines: CheckoutLinesTable;
   stock_reservations: StockReservationsTable;
@@ -673,12 +674,6 @@ export interface CustomerSessionsTable {
   customer_id: string;
   created_at: CreatedAt;
   expires_at: ColumnType<Date, Date | string, Date | string>;
-}
-
-export interface CustomerLoginAttemptsTable {
-  id: Id;
-  throttle_key: string;
-  attempted_at: CreatedAt;
 }
 
 export type CheckoutStatus = "open" | "processing" | "completed";

@@ -1,7 +1,7 @@
 import { Lucia, TimeSpan, type Session, type User } from "lucia";
-import { sql } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import { KyselySessionAdapter } from "./auth-adapter.server.ts";
+import { purgeExpiredRateLimits } from "./limits.server.ts";
 
 declare module "lucia" {
   interface Register {
@@ -21,11 +21,6 @@ function createLucia(db: PlatformDb, secure: boolean) {
     getUserAttributes: (attributes) => ({ email: attributes.email }),
   });
 }
-
-// Failed logins allowed per window, per account and per client address.
-const THROTTLE_WINDOW = "15 minutes";
-const MAX_FAILURES_PER_ACCOUNT = 5;
-const MAX_FAILURES_PER_ADDRESS = 20;
 
 /** Our small auth module: the rest of Bazaar never touches Lucia directly. */
 export class Auth {
@@ -59,38 +54,10 @@ export class Auth {
     await this.lucia.invalidateSession(sessionId);
     return this.lucia.createBlankSessionCookie().serialize();
   }
-
-  /** True when either the account or the address has too many recent failures. */
-  async loginThrottled(email: string, address: string): Promise<boolean> {
-    const rows = await this.db
-      .selectFrom("platform.login_attempts")
-      .select(["throttle_key", (eb) => eb.fn.countAll<string>().as("failures")])
-      .where("throttle_key", "in", [`account:${email}`, `address:${address}`])
-      .where("attempted_at", ">", sql<Date>`now() - ${THROTTLE_WINDOW}::interval`)
-      .groupBy("throttle_key")
-      .execute();
-    return rows.some((r) => Number(r.failures) >= (r.throttle_key.startsWith("account:") ? MAX_FAILURES_PER_ACCOUNT : MAX_FAILURES_PER_ADDRESS));
-  }
-
-  async recordLoginFailure(email: string, address: string): Promise<void> {
-    await this.db
-      .insertInto("platform.login_attempts")
-      .values([{ throttle_key: `account:${email}` }, { throttle_key: `address:${address}` }])
-      .execute();
-  }
-
-  /** A successful login forgives the account's earlier failures (not the address's). */
-  async clearLoginFailures(email: string): Promise<void> {
-    await this.db.deleteFrom("platform.login_attempts").where("throttle_key", "=", `account:${email}`).execute();
-  }
 }
 
-/** Housekeeping, run by the maintenance job: expired sessions and login failures outside the window. */
-export async function purgeExpiredAuthRecords(db: PlatformDb): Promise<{ sessions: number; loginAttempts: number }> {
+/** Housekeeping, run by the maintenance job: expired sessions and throttle counters whose window is over. */
+export async function purgeExpiredAuthRecords(db: PlatformDb): Promise<{ sessions: number; rateLimits: number }> {
   const sessions = await db.deleteFrom("platform.sessions").where("expires_at", "<=", new Date()).executeTakeFirst();
-  const attempts = await db
-    .deleteFrom("platform.login_attempts")
-    .where("attempted_at", "<=", sql<Date>`now() - ${THROTTLE_WINDOW}::interval`)
-    .executeTakeFirst();
-  return { sessions: Number(sessions.numDeletedRows), loginAttempts: Number(attempts.numDeletedRows) };
+  return { sessions: Number(sessions.numDeletedRows), rateLimits: await purgeExpiredRateLimits(db) };
 }

@@ -1,10 +1,10 @@
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "kysely";
 import { Secret, TOTP } from "otpauth";
 import type { PlatformDb } from "../db/database.server.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
+import { tooManyAttempts, type LoginGuard } from "./limits.server.ts";
 
 /**
  * Operator accounts (docs/decisions/018-operator-accounts.md): separate from merchants, with a password and a TOTP
@@ -14,9 +14,6 @@ import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accoun
 
 export const OPERATOR_COOKIE = "bazaar_operator";
 const SESSION_HOURS = 12;
-const THROTTLE_WINDOW = "15 minutes";
-const MAX_FAILURES_PER_ACCOUNT = 5;
-const MAX_FAILURES_PER_ADDRESS = 20;
 
 export interface OperatorIdentity {
   id: string;
@@ -72,27 +69,14 @@ export type OperatorLoginResult = { ok: true; cookie: string; operator: { id: st
 export async function logInOperator(
   db: PlatformDb,
   input: { email: string; password: string; code: string; address: string },
-  { secureCookies, now = Date.now() }: { secureCookies: boolean; now?: number },
+  { secureCookies, guard, now = Date.now() }: { secureCookies: boolean; guard: LoginGuard; now?: number },
 ): Promise<OperatorLoginResult> {
   const email = normalizeEmail(input.email);
-  const keys = [`operator:${email}`, `operator-address:${input.address}`];
-  const failures = await db
-    .selectFrom("platform.login_attempts")
-    .select(["throttle_key", (eb) => eb.fn.countAll<string>().as("n")])
-    .where("throttle_key", "in", keys)
-    .where("attempted_at", ">", sql<Date>`now() - ${THROTTLE_WINDOW}::interval`)
-    .groupBy("throttle_key")
-    .execute();
-  if (failures.some((f) => Number(f.n) >= (f.throttle_key.startsWith("operator:") ? MAX_FAILURES_PER_ACCOUNT : MAX_FAILURES_PER_ADDRESS))) {
-    return { ok: false, status: 429, error: "Too many failed attempts. Please wait 15 minutes and try again." };
-  }
-  const fail = async (): Promise<OperatorLoginResult> => {
-    await db
-      .insertInto("platform.login_attempts")
-      .values(keys.map((throttle_key) => ({ throttle_key })))
-      .execute();
-    return { ok: false, status: 400, error: "That email, password and code don't match." };
-  };
+  const account = `operator:${email}`;
+  const gate = await guard.guardLogin(account, input.address);
+  if (!gate.ok) return { ok: false, status: 429, error: tooManyAttempts(gate) };
+  // The point taken above stays taken: only a full success gives it back.
+  const fail = (): OperatorLoginResult => ({ ok: false, status: 400, error: "That email, password and code don't match." });
 
   const operator = await db.selectFrom("platform.operators").selectAll().where("email", "=", email).executeTakeFirst();
   if (!operator) {
@@ -115,7 +99,7 @@ export async function logInOperator(
     .executeTakeFirst();
   if (!claimed.numUpdatedRows) return fail();
 
-  await db.deleteFrom("platform.login_attempts").where("throttle_key", "=", keys[0]).execute();
+  await guard.loginSucceeded(account, input.address);
   const token = randomBytes(32).toString("base64url");
   await db
     .insertInto("platform.operator_sessions")

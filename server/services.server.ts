@@ -8,6 +8,7 @@ import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.t
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { ShopRegistry } from "../tenants/registry.server.ts";
 import { Auth } from "./auth.server.ts";
+import { createRateLimits, type RateLimits } from "./limits.server.ts";
 import type { Config } from "./config.ts";
 
 /** Long-lived, process-wide dependencies, built once and handed to every request. */
@@ -16,6 +17,8 @@ export interface Services {
   db: PlatformDb;
   registry: ShopRegistry;
   auth: Auth;
+  /** Every throttle: logins, signups, registrations, invitation mail, checkouts (server/limits.server.ts). */
+  limits: RateLimits;
   jobs: JobStore;
   /** Product images and other files: local disk (MEDIA_DIR) or an S3-compatible bucket (S3_BUCKET). */
   media: MediaStorage;
@@ -35,6 +38,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
   const db = createDatabase({ url: databaseUrl, max: 20 });
   const media = mediaStorageFromEnv(process.env);
   const registry = new ShopRegistry(db);
+  const limits = createRateLimits(databaseUrl);
   const handles = new Map<string, TenantDb>();
   const jobs = jobStore({ redisUrl: config.redisUrl, databaseUrl });
   // Opened on first use and kept: opening a queue per request costs a connection (and, on PostgreSQL, BullMQ's migration check).
@@ -46,6 +50,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
     db,
     registry,
     auth: new Auth(db, { secureCookies: config.production }),
+    limits,
     jobs,
     media,
     tenantDb: (shop) => {
@@ -66,6 +71,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
       await spareShopsQueue?.close();
       await remindersQueue?.close();
       await registry.close();
+      await limits.close();
       await media.close();
       await db.destroy();
     },

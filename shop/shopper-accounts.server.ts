@@ -1,12 +1,13 @@
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
-import { sql, type Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import type { FinancialStatus, FulfillmentStatus, OrdersTable } from "../db/types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
 import { toDecimalString } from "./money.ts";
+import type { LoginGuard } from "../server/limits.server.ts";
 import { readCookie } from "./storefront-access.server.ts";
 
 /**
@@ -29,9 +30,6 @@ const SESSION_DAYS = 30;
 const RENEW_WITHIN_DAYS = 15;
 const DAY_MS = 86_400_000;
 
-const THROTTLE_WINDOW = "15 minutes";
-const MAX_FAILURES_PER_ACCOUNT = 5;
-const MAX_FAILURES_PER_ADDRESS = 20;
 const NAME_MAX = 100;
 
 export const SHOPPER_ORDERS_PER_PAGE = 20;
@@ -216,23 +214,21 @@ export async function registerShopper(db: TenantDb, input: RegistrationInput): P
 // Verifying against a fixed hash for unknown emails keeps response time from revealing which emails have accounts.
 let decoyHash: Promise<string> | null = null;
 
-async function loginThrottled(db: TenantDb, email: string, address: string): Promise<boolean> {
-  const rows = await db
-    .selectFrom("customer_login_attempts")
-    .select(["throttle_key", (eb) => eb.fn.countAll<string>().as("failures")])
-    .where("throttle_key", "in", [`account:${email}`, `address:${address}`])
-    .where("attempted_at", ">", sql<Date>`now() - ${THROTTLE_WINDOW}::interval`)
-    .groupBy("throttle_key")
-    .execute();
-  return rows.some((r) => Number(r.failures) >= (r.throttle_key.startsWith("account:") ? MAX_FAILURES_PER_ACCOUNT : MAX_FAILURES_PER_ADDRESS));
-}
+export type LoginResult = { ok: true; customerId: string } | { ok: false; error: "invalid" } | { ok: false; error: "throttled"; retryAfterSeconds: number };
 
-export type LoginResult = { ok: true; customerId: string } | { ok: false; error: "invalid" | "throttled" };
-
-/** Checks a shopper's email and password, throttled per account and per client address (failures only). */
-export async function logInShopper(db: TenantDb, input: { email: string; password: string; address: string }): Promise<LoginResult> {
+/**
+ * Checks a shopper's email and password. Each attempt takes a point from the shop's throttle for this account and
+ * address before the password is checked (server/limits.server.ts); the right password gives it back.
+ */
+export async function logInShopper(
+  db: TenantDb,
+  guard: LoginGuard,
+  input: { shopId: string; email: string; password: string; address: string },
+): Promise<LoginResult> {
   const email = normalizeEmail(input.email);
-  if (await loginThrottled(db, email, input.address)) return { ok: false, error: "throttled" };
+  const account = `shopper:${input.shopId}:${email}`;
+  const gate = await guard.guardLogin(account, input.address);
+  if (!gate.ok) return { ok: false, error: "throttled", retryAfterSeconds: gate.retryAfterSeconds };
   const customer = email
     ? await db
         .selectFrom("customers")
@@ -249,28 +245,17 @@ export async function logInShopper(db: TenantDb, input: { email: string; passwor
     decoyHash ??= hash(randomBytes(16).toString("hex"));
     await verify(await decoyHash, input.password);
   }
-  if (!valid || !customer) {
-    await db
-      .insertInto("customer_login_attempts")
-      .values([{ throttle_key: `account:${email}` }, { throttle_key: `address:${input.address}` }])
-      .execute();
-    return { ok: false, error: "invalid" };
-  }
-  // A successful login forgives the account's earlier failures (not the address's).
-  await db.deleteFrom("customer_login_attempts").where("throttle_key", "=", `account:${email}`).execute();
+  if (!valid || !customer) return { ok: false, error: "invalid" };
+  await guard.loginSucceeded(account, input.address);
   return { ok: true, customerId: customer.id };
 }
 
-/** Housekeeping for a maintenance job: expired sessions and carts, failures outside the window. */
-export async function purgeExpiredShopperRecords(db: TenantDb): Promise<{ sessions: number; carts: number; loginAttempts: number }> {
+/** Housekeeping for a maintenance job: expired sessions and carts. */
+export async function purgeExpiredShopperRecords(db: TenantDb): Promise<{ sessions: number; carts: number }> {
   const now = new Date();
   const sessions = await db.deleteFrom("customer_sessions").where("expires_at", "<=", now).executeTakeFirst();
   const carts = await db.deleteFrom("carts").where("expires_at", "<=", now).executeTakeFirst();
-  const attempts = await db
-    .deleteFrom("customer_login_attempts")
-    .where("attempted_at", "<=", sql<Date>`now() - ${THROTTLE_WINDOW}::interval`)
-    .executeTakeFirst();
-  return { sessions: Number(sessions.numDeletedRows), carts: Number(carts.numDeletedRows), loginAttempts: Number(attempts.numDeletedRows) };
+  return { sessions: Number(sessions.numDeletedRows), carts: Number(carts.numDeletedRows) };
 }
 
 // ---------------------------------------------------------------------------
@@ -668,7 +653,6 @@ export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, passw
     await trx.deleteFrom("customer_addresses").where("customer_id", "=", shopper.id).execute();
     await trx.deleteFrom("customer_sessions").where("customer_id", "=", shopper.id).execute();
     await trx.deleteFrom("carts").where("customer_id", "=", shopper.id).execute();
-    await trx.deleteFrom("customer_login_attempts").where("throttle_key", "=", `account:${shopper.email}`).execute();
     await trx
       .updateTable("customers")
       .set({

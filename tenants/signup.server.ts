@@ -12,7 +12,8 @@ export interface SignupInput {
   slug: string;
 }
 
-export type SignupErrors = Partial<Record<keyof SignupInput, string>>;
+/** Field problems, and `form` for one about the whole attempt (too many of them). */
+export type SignupErrors = Partial<Record<keyof SignupInput | "form", string>>;
 
 export function validateSignup(input: SignupInput): SignupErrors {
   const errors: SignupErrors = {};

@@ -110,6 +110,25 @@ describe("merchant signup", () => {
     expect(home.body).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 
+  it("limits signup attempts per address, so one client can't drain the spare shops", async () => {
+    const proxied = await startTestApp(t.url, { TRUST_PROXY: "1" });
+    try {
+      const attempt = (address: string) =>
+        proxied.request(PLATFORM, "/signup", {
+          method: "POST",
+          form: { shopName: "", slug: "x", email: "not-an-email", password: "short" },
+          headers: { origin: ORIGIN, "x-forwarded-for": address },
+        });
+      for (let i = 0; i < 10; i++) expect((await attempt("192.0.2.99")).status).toBe(400);
+      const refused = await attempt("192.0.2.99");
+      expect(refused.status).toBe(429);
+      expect(refused.body).toContain("Too many attempts. Try again in");
+      expect((await attempt("192.0.2.100")).status).toBe(400);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it("checks a slug live", async () => {
     const taken = JSON.parse((await app.request(PLATFORM, "/slug-availability?slug=ada-atelier")).body);
     expect(taken).toMatchObject({ available: false, message: "That address is already taken." });
@@ -166,12 +185,32 @@ describe("login and logout", () => {
     expect(res.headers["set-cookie"]).toBeUndefined();
   });
 
-  it("throttles an account after repeated failures, even with the right password", async () => {
+  it("throttles an account from an address after repeated failures, even with the right password, and says how long", async () => {
     await signup({ shopName: "Target", slug: "target-shop", email: "target@example.com", password: "target-password" });
     for (let i = 0; i < 5; i++) expect((await login("target@example.com", `guess-${i}`)).status).toBe(400);
     const blocked = await login("target@example.com", "target-password");
     expect(blocked.status).toBe(429);
-    expect(blocked.body).toContain("Too many failed attempts");
+    expect(blocked.body).toContain("Too many attempts. Try again in 15 minutes.");
+  });
+
+  it("checks at most five of 200 parallel guesses, and the owner still logs in from elsewhere", async () => {
+    await signup({ shopName: "Burst", slug: "burst-shop", email: "burst@example.com", password: "burst-password" });
+    const proxied = await startTestApp(t.url, { TRUST_PROXY: "1" });
+    try {
+      const from = (address: string, password: string) =>
+        proxied.request(PLATFORM, "/login", {
+          method: "POST",
+          form: { email: "burst@example.com", password },
+          headers: { origin: ORIGIN, "x-forwarded-for": address },
+        });
+      const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => from("192.0.2.66", i === 150 ? "burst-password" : `guess-${i}`)));
+      const statuses = burst.map((r) => r.status);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(195);
+      expect(statuses.filter((s) => s === 400 || s === 302)).toHaveLength(5);
+      expect((await from("198.51.100.20", "burst-password")).status).toBe(302);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("throttles an address that tries many accounts", async () => {
@@ -184,7 +223,7 @@ describe("login and logout", () => {
           form: { email: `spray-${i}@example.com`, password: "x" },
           headers: { origin: ORIGIN, ...headers },
         });
-      for (let i = 0; i < 20; i++) expect((await attempt(i)).status).toBe(400);
+      for (let i = 0; i < 30; i++) expect((await attempt(i)).status).toBe(400);
       expect((await attempt(99)).status).toBe(429);
       // Another address is not affected.
       const other = await proxied.request(PLATFORM, "/login", {

@@ -58,8 +58,11 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         ])
         .execute();
       await t.db
-        .insertInto("platform.login_attempts")
-        .values([{ throttle_key: `account:old-${user.id}`, attempted_at: new Date(Date.now() - 2 * hour) }, { throttle_key: `account:new-${user.id}` }])
+        .insertInto("platform.rate_limits")
+        .values([
+          { key: `old-${user.id}`, points: 5, expire: String(Date.now() - hour) },
+          { key: `new-${user.id}`, points: 1, expire: String(Date.now() + hour) },
+        ])
         .execute();
 
       const job = await queue.add("purge-expired-auth", { task: "purge-expired-auth" });
@@ -69,11 +72,11 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         if (state === "failed") throw new Error(current?.failedReason);
         return state === "completed" ? current : undefined;
       });
-      expect(done!.returnvalue).toEqual({ sessions: 1, loginAttempts: 1, operatorSessions: 0 });
+      expect(done!.returnvalue).toEqual({ sessions: 1, rateLimits: 1, operatorSessions: 0 });
       const sessions = await t.db.selectFrom("platform.sessions").select("id").where("user_id", "=", user.id).execute();
       expect(sessions.map((s) => s.id)).toEqual([`live-${user.id}`]);
-      const attempts = await t.db.selectFrom("platform.login_attempts").select("throttle_key").where("throttle_key", "like", `%${user.id}`).execute();
-      expect(attempts.map((a) => a.throttle_key)).toEqual([`account:new-${user.id}`]);
+      const counters = await t.db.selectFrom("platform.rate_limits").select("key").where("key", "like", `%-${user.id}`).execute();
+      expect(counters.map((c) => c.key)).toEqual([`new-${user.id}`]);
 
       // The recurring schedules are registered once, however often workers start, and retired ones are dropped.
       const schedulers = await queue.getJobSchedulers();
@@ -239,7 +242,7 @@ describe("maintenance sweeps over every shop", () => {
         .values({ token_hash: `expired-${shop.id}`, expires_at: new Date(Date.now() - hour) })
         .execute();
     // A shop whose schema lost a table (a failed migration, a manual mistake).
-    await sql`drop table ${sql.id(shops[1].schema_name, "customer_login_attempts")}`.execute(t.db);
+    await sql`drop table ${sql.id(shops[1].schema_name, "customer_sessions")}`.execute(t.db);
 
     const failure = await runMaintenance(t.db, { data: { task: "purge-expired-shopper-records" } }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ShopSweepError);

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { adoptCart, clearCartCookie, endShopperSession, logInShopper, startShopperSession } from "../domain.server.ts";
+import { adoptCart, clearCartCookie, endShopperSession, logInShopper, startShopperSession, tooManyAttempts } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
@@ -25,7 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 type LoginErrors = { email?: string; password?: string; form?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, owner, secure } = await shopperContext(context, request);
+  const { db, shop, owner, secure } = await shopperContext(context, request);
   const form = await request.formData();
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
@@ -35,10 +35,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!password) errors.password = "Enter your password.";
   if (errors.email || errors.password) return data({ errors, email }, { status: 400 });
 
-  const result = await logInShopper(db, { email, password, address: context.clientAddress });
+  const result = await logInShopper(db, context.services.limits, { shopId: shop.id, email, password, address: context.clientAddress });
   if (!result.ok) {
-    const message =
-      result.error === "throttled" ? "Too many failed attempts. Try again in 15 minutes." : "That email and password don't match an account at this shop.";
+    const message = result.error === "throttled" ? tooManyAttempts(result) : "That email and password don't match an account at this shop.";
     return data({ errors: { form: message } as LoginErrors, email }, { status: result.error === "throttled" ? 429 : 400 });
   }
   const cookies = request.headers.get("cookie");

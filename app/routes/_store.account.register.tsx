@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { TextField } from "../components/store/account-fields.tsx";
+import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { adoptCart, clearCartCookie, endShopperSession, registerShopper, startShopperSession, type FieldErrors } from "../domain.server.ts";
+import { adoptCart, clearCartCookie, endShopperSession, registerShopper, startShopperSession, tooManyAttempts, type FieldErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
@@ -29,7 +29,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperSty
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, owner, secure } = await shopperContext(context, request);
+  const { db, shop, owner, secure } = await shopperContext(context, request);
   const form = await request.formData();
   const input = {
     email: String(form.get("email") ?? ""),
@@ -39,6 +39,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     acceptsMarketing: form.get("acceptsMarketing") === "1",
   };
   const redirectTo = safeRedirectPath(form.get("redirectTo"), "/account");
+  const values = { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing };
+  const gate = await context.services.limits.consume("registration", `${shop.id}|${context.clientAddress}`);
+  if (!gate.ok) return data({ errors: { form: tooManyAttempts(gate) } as FieldErrors, values }, { status: 429 });
   const result = await registerShopper(db, input);
   if (!result.ok) {
     return data(
@@ -63,6 +66,7 @@ export default function Register() {
     <div className="store-page store-page-narrow account-page">
       <PageHeader title="Create an account" description={`Track your orders and keep your cart and addresses at ${shopName}.`} />
       <Form method="post" className="store-form" noValidate>
+        {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <div className="form-row">
           <TextField

@@ -8,7 +8,7 @@ import { CartLineRow } from "../components/store/cart-line.tsx";
 import { EmptyState } from "../components/store/empty-state.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { addToCart, cartCookie, loadCart, removeCartLine, startCheckout, updateCartLine, type CartErrors } from "../domain.server.ts";
+import { addToCart, cartCookie, loadCart, removeCartLine, startCheckout, tooManyAttempts, updateCartLine, type CartErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 
@@ -58,6 +58,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent === "checkout") {
     if (!accessFor(shop.status).checkout) return fail({ form: `${shop.name} isn't taking orders right now.` });
+    const gate = await context.services.limits.consume("checkout", `${shop.id}|${context.clientAddress}`);
+    if (!gate.ok) return data<CartActionData>({ intent, lineId, errors: { form: tooManyAttempts(gate) } }, { status: 429, headers });
     const result = await startCheckout(db, owner);
     if (!result.ok) return fail({ form: result.error });
     throw redirect(`/checkouts/${result.token}`, { status: 303, headers });

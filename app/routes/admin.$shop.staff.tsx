@@ -14,6 +14,7 @@ import {
   revokeInvitation,
   StaffError,
   type StaffErrors,
+  tooManyAttempts,
 } from "../domain.server.ts";
 import styles from "../styles/settings.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -74,6 +75,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent) {
     case "invite": {
       const values = { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
+      const gate = await context.services.limits.consume("invitationMail", admin.shop.id);
+      if (!gate.ok)
+        return data<ActionResult>(
+          { form: "invite", errors: { email: `This shop has sent many invitations today. ${tooManyAttempts(gate)}` }, values, saved: null },
+          { status: 429 },
+        );
       return run("invite", values, async () => {
         const invitation = await inviteStaff(db, admin.shop, admin, values, { platformOrigin: platformOrigin(context.services.config) });
         return `Invitation sent to ${invitation.email}.`;

@@ -2,7 +2,15 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
-import { acceptInvitation, acceptInvitationWithNewAccount, findInvitation, INVITATION_MESSAGES, InvitationError, verifyCredentials } from "../domain.server.ts";
+import {
+  acceptInvitation,
+  acceptInvitationWithNewAccount,
+  findInvitation,
+  INVITATION_MESSAGES,
+  InvitationError,
+  tooManyAttempts,
+  verifyCredentials,
+} from "../domain.server.ts";
 import styles from "../styles/settings.css";
 import { requirePlatform } from "../utils/guards.server.ts";
 
@@ -52,15 +60,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const invitation = await findInvitation(db, token);
       if (!invitation) throw new InvitationError("unknown", INVITATION_MESSAGES.unknown);
       if (invitation.state !== "pending") throw new InvitationError(invitation.state, INVITATION_MESSAGES[invitation.state]);
-      if (await auth.loginThrottled(invitation.email, ip)) {
-        return data({ problem: "password", error: "Too many failed attempts. Please wait 15 minutes and try again." }, { status: 429 });
-      }
+      const account = `merchant:${invitation.email}`;
+      const gate = await context.services.limits.guardLogin(account, ip);
+      if (!gate.ok) return data({ problem: "password", error: tooManyAttempts(gate) }, { status: 429 });
       const user = await verifyCredentials(db, invitation.email, password);
-      if (!user) {
-        await auth.recordLoginFailure(invitation.email, ip);
-        return data({ problem: "password", error: "That password doesn't match this account." }, { status: 400 });
-      }
-      await auth.clearLoginFailures(invitation.email);
+      if (!user) return data({ problem: "password", error: "That password doesn't match this account." }, { status: 400 });
+      await context.services.limits.loginSucceeded(account, ip);
       const { shopSlug } = await acceptInvitation(db, token, user, ip);
       return landIn(shopSlug, await auth.logIn(user.id));
     }

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { normalizeEmail, verifyCredentials } from "../domain.server.ts";
+import { normalizeEmail, tooManyAttempts, verifyCredentials } from "../domain.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform, safeRedirectPath } from "../utils/guards.server.ts";
 
@@ -15,21 +15,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
-  const { auth, db } = context.services;
+  const { auth, db, limits } = context.services;
   const form = await request.formData();
   const email = normalizeEmail(String(form.get("email") ?? ""));
   const password = String(form.get("password") ?? "");
   if (!email || !password) return data({ error: "Enter your email and password.", email }, { status: 400 });
 
-  if (await auth.loginThrottled(email, context.clientAddress)) {
-    return data({ error: "Too many failed attempts. Please wait 15 minutes and try again.", email }, { status: 429 });
-  }
+  const account = `merchant:${email}`;
+  const gate = await limits.guardLogin(account, context.clientAddress);
+  if (!gate.ok) return data({ error: tooManyAttempts(gate), email }, { status: 429 });
   const user = await verifyCredentials(db, email, password);
-  if (!user) {
-    await auth.recordLoginFailure(email, context.clientAddress);
-    return data({ error: "That email and password don't match.", email }, { status: 400 });
-  }
-  await auth.clearLoginFailures(email);
+  if (!user) return data({ error: "That email and password don't match.", email }, { status: 400 });
+  await limits.loginSucceeded(account, context.clientAddress);
   const cookie = await auth.logIn(user.id);
   throw redirect(safeRedirectPath(form.get("redirectTo"), "/admin"), { headers: { "Set-Cookie": cookie } });
 }

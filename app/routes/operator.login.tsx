@@ -30,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!input.email.trim() || !input.password || !input.code.trim()) {
     return data({ error: "Enter your email, password and the code from your authenticator app.", email: input.email }, { status: 400 });
   }
-  const result = await logInOperator(context.services.db, input, { secureCookies: context.services.config.production });
+  const result = await logInOperator(context.services.db, input, { secureCookies: context.services.config.production, guard: context.services.limits });
   if (!result.ok) return data({ error: result.error, email: input.email }, { status: result.status });
   await logOperatorAction(context.services.db, result.operator, { action: "operator.login", ip: context.clientAddress });
   throw redirect(safeConsolePath(form.get("redirectTo")), { headers: { "Set-Cookie": result.cookie } });

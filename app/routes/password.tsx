@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { PasswordPage } from "../components/store/password-page.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
-import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret } from "../domain.server.ts";
+import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret, tooManyAttempts } from "../domain.server.ts";
 import { loadPasswordPage, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // /password on a shop's host: the "Opening soon" page and its password form, until the shop launches.
@@ -30,20 +30,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const storefront = await readStorefront(context, request);
   if (storefront.unlocked) throw redirect("/");
   const { shop, settings } = storefront;
-  const { auth } = context.services;
-  // Per visitor address and shop, so one guesser can't lock everyone else out.
-  const throttleKey = `storefront-${shop.id}-${context.clientAddress}`;
+  const { limits } = context.services;
+  // Per shop and visitor address, so one guesser can't lock everyone else out.
+  const account = `storefront:${shop.id}`;
   const headers = storefrontSecurityHeaders(context, storefront);
-  if (await auth.loginThrottled(throttleKey, context.clientAddress)) {
-    return data({ error: "Too many attempts. Wait a few minutes and try again." }, { status: 429, headers });
-  }
+  const gate = await limits.guardLogin(account, context.clientAddress);
+  if (!gate.ok) return data({ error: tooManyAttempts(gate) }, { status: 429, headers });
   const form = await request.formData();
   const typed = String(form.get("password") ?? "");
   if (!passwordMatches(typed, settings.storefront_password)) {
-    await auth.recordLoginFailure(throttleKey, context.clientAddress);
     return data({ error: typed ? "That password isn't right." : "Enter the password." }, { status: 400, headers });
   }
-  await auth.clearLoginFailures(throttleKey);
+  await limits.loginSucceeded(account, context.clientAddress);
   throw redirect("/", {
     headers: { "Set-Cookie": passwordCookie(previewSecret(), shop.id, settings.storefront_password!, context.services.config.production) },
   });

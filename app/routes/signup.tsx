@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { suggestSlug } from "../../tenants/slugs.ts";
-import { signUpMerchant, type SignupErrors } from "../domain.server.ts";
+import { signUpMerchant, tooManyAttempts, type SignupErrors } from "../domain.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform } from "../utils/guards.server.ts";
 
@@ -26,6 +26,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       .trim()
       .toLowerCase(),
   };
+  const values = { email: input.email, shopName: input.shopName, slug: input.slug };
+  const gate = await context.services.limits.consume("signup", context.clientAddress);
+  if (!gate.ok) return data({ errors: { form: tooManyAttempts(gate) } as SignupErrors, values }, { status: 429 });
   const result = await signUpMerchant(context.services.db, input);
   if (!result.ok) {
     return data({ errors: result.errors, values: { email: input.email, shopName: input.shopName, slug: input.slug } }, { status: 400 });
@@ -69,6 +72,11 @@ export default function Signup() {
       </p>
       <h1>Open your shop</h1>
       <Form method="post" className="stack" noValidate>
+        {errors.form ? (
+          <p className="banner" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
         <Field label="Shop name" name="shopName" error={errors.shopName}>
           <input
             id="shopName"

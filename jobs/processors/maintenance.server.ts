@@ -29,16 +29,15 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
   "meter-shops": HOURLY,
 };
 
-/** Expired carts, shopper sessions and old login failures, one shop at a time (never a cross-shop query). */
+/** Expired carts and shopper sessions, one shop at a time (never a cross-shop query). */
 async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
   const shops = await db.selectFrom("platform.shops").select(["id", "schema_name"]).where("status", "<>", "closed").orderBy("id").execute();
-  const totals = { shops: 0, sessions: 0, carts: 0, loginAttempts: 0 };
+  const totals = { shops: 0, sessions: 0, carts: 0 };
   await forEachShop("purge-expired-shopper-records", shops, async (shop) => {
     const purged = await purgeExpiredShopperRecords(tenantDb(db, shop.schema_name));
     totals.shops++;
     totals.sessions += purged.sessions;
     totals.carts += purged.carts;
-    totals.loginAttempts += purged.loginAttempts;
   });
   return totals;
 }

@@ -13,6 +13,7 @@ import { productSearchSummary } from "./0011_product_search_summary.ts";
 import { shopLocale } from "./0012_shop_locale.ts";
 import { collectionPriceRules } from "./0013_collection_price_rules.ts";
 import { checkouts } from "./0014_checkouts.ts";
+import { dropLoginAttempts } from "./0015_drop_login_attempts.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -30,4 +31,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   shopLocale,
   collectionPriceRules,
   checkouts,
+  dropLoginAttempts,
 ];
