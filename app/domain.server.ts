@@ -225,6 +225,7 @@ export {
   addressInput,
   findCheckout,
   findOrderByStatusToken,
+  parseCheckoutToken,
   priceCheckout,
   reminderDelay,
   startCheckout,
@@ -234,3 +235,5 @@ export {
 } from "../shop/checkout.server.ts";
 export { payWithTestCard, TEST_CARD_HINT } from "../shop/test-gateway.server.ts";
 export { tooManyAttempts } from "../server/limits.server.ts";
+export { settleStripeReturn, startStripePayment } from "../shop/stripe-gateway.server.ts";
+export { connectShopAccount, createAccountSession, createOnboardingLink, payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";

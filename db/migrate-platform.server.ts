@@ -12,6 +12,7 @@ import * as ledgerMonths from "./migrations/0009_ledger_months.ts";
 import * as billing from "./migrations/0010_billing.ts";
 import * as invoices from "./migrations/0011_invoices.ts";
 import * as rateLimits from "./migrations/0012_rate_limits.ts";
+import * as stripe from "./migrations/0013_stripe.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   "0010_billing": billing,
   "0011_invoices": invoices,
   "0012_rate_limits": rateLimits,
+  "0013_stripe": stripe,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

@@ -28,6 +28,8 @@ export interface PlatformDatabase {
   "platform.platform_snapshots": PlatformSnapshotsTable;
   "platform.ledger_months": LedgerMonthsTable;
   "platform.billing_events": BillingEventsTable;
+  "platform.stripe_accounts": StripeAccountsTable;
+  "platform.stripe_events": StripeEventsTable;
 }
 
 /** Billing events already applied, by the gateway's event id: a second delivery is recognised and ignored. */
@@ -750,4 +752,40 @@ export interface FulfillmentsTable {
   carrier: Defaulted<string>;
   tracking_number: Defaulted<string>;
   created_at: CreatedAt;
+}
+
+/** What Stripe still wants from a shop's account, as the admin shows it. */
+export interface StripeRequirement {
+  description: string;
+  /** currently_due, past_due or eventually_due. */
+  status: string;
+}
+
+/** A shop's Stripe connected account (Accounts v2) and its payout state, refreshed from Stripe on its events. */
+export interface StripeAccountsTable {
+  shop_id: string;
+  account_id: string;
+  livemode: boolean;
+  details_submitted: Generated<boolean>;
+  charges_enabled: Generated<boolean>;
+  payouts_enabled: Generated<boolean>;
+  requirements: ColumnType<StripeRequirement[], string | undefined, string>;
+  requirements_deadline: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Generated<Date>;
+  refreshed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export type StripeEndpoint = "platform" | "connect" | "thin";
+
+/** Every Stripe webhook event received, once: the id is the key that makes a second delivery a no-op. */
+export interface StripeEventsTable {
+  id: string;
+  endpoint: StripeEndpoint;
+  type: string;
+  account_id: string | null;
+  livemode: boolean;
+  payload: ColumnType<unknown, string, string>;
+  received_at: Generated<Date>;
+  processed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  outcome: ColumnType<string | null, string | null | undefined, string | null>;
 }

@@ -5,6 +5,7 @@ import { readConfig } from "../server/config.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
 import { startCheckoutReminderWorker } from "./processors/checkout-reminders.server.ts";
+import { startStripeEventWorker } from "./processors/stripe-events.server.ts";
 import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
 import { scheduleSpareShopRefills, startSpareShopWorker } from "./processors/spare-shops.server.ts";
 import { jobStore, type JobStore } from "./queues.server.ts";
@@ -23,11 +24,13 @@ export async function startWorkers(
 ): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
   await scheduleSpareShopRefills(store);
+  const stripeEvents = startStripeEventWorker(store, db);
   const workers = [
     startMaintenanceWorker(store, db),
     startCatalogueTransferWorker(store, db, media),
     startSpareShopWorker(store, db, spareShops),
     startCheckoutReminderWorker(store, db),
+    ...(stripeEvents ? [stripeEvents] : []),
   ];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));
   return async () => void (await Promise.all(workers.map((w) => w.close())));

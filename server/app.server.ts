@@ -20,6 +20,7 @@ type Locals = { site: Site; origin: string; context: RequestContext };
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
 const OPERATOR_PATH = /^\/operator(\/|\.data$|$)/;
+const STRIPE_WEBHOOK_PATH = /^\/webhooks\/stripe(\/connect|\/thin)?$/;
 
 function requestHost(req: Request, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
@@ -76,6 +77,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Mutations must come from this exact origin: a sibling shop subdomain is same-site, so SameSite alone is not enough.
   app.use((req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
+    // Stripe's servers send no Origin; a webhook is authenticated by its signature over the raw body instead.
+    if (res.locals.site.kind === "platform" && STRIPE_WEBHOOK_PATH.test(req.path)) return next();
     if (req.get("origin") !== res.locals.origin) return res.status(403).type("text").send("Cross-origin request refused.");
     next();
   });

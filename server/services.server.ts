@@ -2,6 +2,7 @@ import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
 import type { Queue } from "bullmq";
 import { CHECKOUT_REMINDERS_QUEUE, requestCheckoutReminder, type CheckoutReminderJob } from "../jobs/processors/checkout-reminders.server.ts";
+import { requestStripeEventProcessing, STRIPE_EVENTS_QUEUE, type StripeEventJob } from "../jobs/processors/stripe-events.server.ts";
 import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
@@ -9,6 +10,7 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { ShopRegistry } from "../tenants/registry.server.ts";
 import { Auth } from "./auth.server.ts";
 import { createRateLimits, type RateLimits } from "./limits.server.ts";
+import { stripeFromEnv, type StripeSetup } from "./stripe.server.ts";
 import type { Config } from "./config.ts";
 
 /** Long-lived, process-wide dependencies, built once and handed to every request. */
@@ -17,6 +19,8 @@ export interface Services {
   db: PlatformDb;
   registry: ShopRegistry;
   auth: Auth;
+  /** Stripe Connect, or null when no STRIPE_SECRET_KEY is set (checkout then uses the test gateway). */
+  stripe: StripeSetup | null;
   /** Every throttle: logins, signups, registrations, invitation mail, checkouts (server/limits.server.ts). */
   limits: RateLimits;
   jobs: JobStore;
@@ -29,12 +33,15 @@ export interface Services {
    * and never makes the caller wait on the job store: the signup has committed.
    */
   requestSpareShopRefill(): void;
+  /** Hands a stored Stripe event to the worker (job id = event id, so a second delivery queues nothing). */
+  requestStripeEvent(eventId: string): Promise<void>;
   /** Schedules an abandoned-checkout reminder; like the refill, never fails the request that asks. */
   requestCheckoutReminder(job: CheckoutReminderJob, delayMs: number): void;
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, databaseUrl: string): Promise<Services> {
+/** `env` holds the Stripe keys, which are secrets and not part of Config: process.env outside tests. */
+export async function createServices(config: Config, databaseUrl: string, env: Record<string, string | undefined> = process.env): Promise<Services> {
   const db = createDatabase({ url: databaseUrl, max: 20 });
   const media = mediaStorageFromEnv(process.env);
   const registry = new ShopRegistry(db);
@@ -44,6 +51,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
   // Opened on first use and kept: opening a queue per request costs a connection (and, on PostgreSQL, BullMQ's migration check).
   let spareShopsQueue: Queue<SpareShopsJob> | undefined;
   let remindersQueue: Queue<CheckoutReminderJob> | undefined;
+  let stripeEventsQueue: Queue<StripeEventJob> | undefined;
   await registry.listen(databaseUrl);
   return {
     config,
@@ -51,6 +59,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
     registry,
     auth: new Auth(db, { secureCookies: config.production }),
     limits,
+    stripe: stripeFromEnv(env),
     jobs,
     media,
     tenantDb: (shop) => {
@@ -63,6 +72,10 @@ export async function createServices(config: Config, databaseUrl: string): Promi
       spareShopsQueue ??= openQueue<SpareShopsJob>(jobs, SPARE_SHOPS_QUEUE);
       requestSpareShopRefill(spareShopsQueue).catch((error) => console.error("could not request a spare-shop refill:", error));
     },
+    async requestStripeEvent(eventId) {
+      stripeEventsQueue ??= openQueue<StripeEventJob>(jobs, STRIPE_EVENTS_QUEUE);
+      await requestStripeEventProcessing(stripeEventsQueue, eventId);
+    },
     requestCheckoutReminder(job, delayMs) {
       remindersQueue ??= openQueue<CheckoutReminderJob>(jobs, CHECKOUT_REMINDERS_QUEUE);
       requestCheckoutReminder(remindersQueue, job, delayMs).catch((error) => console.error("could not schedule a checkout reminder:", error));
@@ -70,6 +83,7 @@ export async function createServices(config: Config, databaseUrl: string): Promi
     async close() {
       await spareShopsQueue?.close();
       await remindersQueue?.close();
+      await stripeEventsQueue?.close();
       await registry.close();
       await limits.close();
       await media.close();

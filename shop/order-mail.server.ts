@@ -89,8 +89,8 @@ function adminOrderLink(deps: OrderMailDeps, order: OrderView): string {
   return `${deps.adminOrigin}/admin/${deps.shop.slug}/orders/${order.number}`;
 }
 
-/** The shop's contact email, else its owner's. */
-async function merchantEmail(deps: OrderMailDeps): Promise<string | null> {
+/** The shop's contact email, else its owner's: where notices to the merchant go. */
+export async function merchantEmail(deps: Pick<OrderMailDeps, "db" | "platform" | "shop">): Promise<string | null> {
   const settings = await deps.db.selectFrom("settings").select("contact_email").executeTakeFirstOrThrow();
   if (settings.contact_email) return settings.contact_email;
   const owner = await deps.platform

@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatMoney } from "../../shop/money.ts";
 import { CountryField, FormNotice, TextField } from "../components/store/account-fields.tsx";
+import { useStore } from "../components/store/context.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import {
@@ -14,14 +15,19 @@ import {
   payWithTestCard,
   priceCheckout,
   reminderDelay,
+  settleStripeReturn,
+  startStripePayment,
   TEST_CARD_HINT,
   updateCheckout,
   type CheckoutInput,
   type FieldErrors,
 } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
-import { checkoutDeps } from "../utils/checkout.server.ts";
+import { StripePayment } from "../components/store/stripe-payment.tsx";
+import { checkoutDeps, checkoutGateway } from "../utils/checkout.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+
+const PAYMENTS_UNAVAILABLE = "This shop can't take payments yet. Your cart is saved: please come back later.";
 
 // /checkouts/:token: contact, shipping address, shipping method, discount code, review and payment on one page.
 // Every amount comes from the server; the form sends what the shopper typed and chose.
@@ -34,7 +40,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const order = await db.selectFrom("orders").select("status_token").where("id", "=", checkout.order_id).executeTakeFirst();
     if (order?.status_token) throw redirect(`/orders/${order.status_token}`, { headers });
   }
-  const [pricing, savedAddresses] = await Promise.all([priceCheckout(db, checkout), shopper ? listAddresses(db, shopper.id) : []]);
+  const [pricing, savedAddresses, gateway] = await Promise.all([
+    priceCheckout(db, checkout),
+    shopper ? listAddresses(db, shopper.id) : [],
+    checkoutGateway(context, current.shop),
+  ]);
   const stored = checkout.shipping_address ? addressInput(checkout.shipping_address) : null;
   const preferred = savedAddresses.find((a) => a.isDefault) ?? savedAddresses[0];
   return data(
@@ -48,6 +58,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       savedAddresses,
       countries: countryOptions(),
       testCardHint: TEST_CARD_HINT,
+      gateway:
+        gateway.kind === "stripe"
+          ? { kind: "stripe" as const, publishableKey: gateway.publishableKey, accountId: gateway.stripe.accountId }
+          : { kind: gateway.kind },
+      paymentFailed: new URL(request.url).searchParams.get("payment") === "failed",
       pricing: {
         currency: pricing.currency,
         lines: pricing.lines.map((l) => ({
@@ -81,7 +96,7 @@ export const headers = privatePageHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
-type CheckoutActionData = { errors: FieldErrors; payment?: string };
+type CheckoutActionData = { errors: FieldErrors; payment?: string; clientSecret?: string };
 
 function checkoutInput(form: FormData): CheckoutInput {
   const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
@@ -97,8 +112,18 @@ function checkoutInput(form: FormData): CheckoutInput {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await shopperContext(context, request);
   const { db, shopper, headers } = current;
-  const checkout = await findCheckout(db, params.token);
+  let checkout = await findCheckout(db, params.token);
   if (!checkout) throw new Response("Not found", { status: 404, headers });
+  // Back from an open Stripe payment to change something: settle it first (paid, still processing, or reopened).
+  if (checkout.status === "processing" && checkout.gateway === "stripe") {
+    const gateway = await checkoutGateway(context, current.shop);
+    if (gateway.kind === "stripe") {
+      const settled = await settleStripeReturn(checkoutDeps(context, current), gateway.stripe, checkout.token, null);
+      if (settled.kind === "paid") throw redirect(`/orders/${settled.statusToken}`, { status: 303, headers });
+      if (settled.kind === "processing") throw redirect(`/checkouts/${checkout.token}/return`, { status: 303, headers });
+      checkout = (await findCheckout(db, checkout.token))!;
+    }
+  }
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "update");
   const fail = (errors: FieldErrors, payment?: string) => data<CheckoutActionData>({ errors, payment }, { status: 400, headers });
@@ -119,8 +144,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent !== "pay") throw redirect(here, { status: 303, headers });
 
   const expectedTotal = typeof form.get("expectedTotal") === "string" ? String(form.get("expectedTotal")) : undefined;
-  const result = await payWithTestCard(checkoutDeps(context, current), checkout.token, String(form.get("card") ?? ""), expectedTotal);
+  const gateway = await checkoutGateway(context, current.shop);
+  if (gateway.kind === "unavailable") return fail({ form: PAYMENTS_UNAVAILABLE });
+  const result =
+    gateway.kind === "stripe"
+      ? await startStripePayment(checkoutDeps(context, current), gateway.stripe, checkout.token, expectedTotal)
+      : await payWithTestCard(checkoutDeps(context, current), checkout.token, String(form.get("card") ?? ""), expectedTotal);
   switch (result.kind) {
+    case "client":
+      return data<CheckoutActionData>({ errors: {}, clientSecret: result.clientSecret }, { headers });
     case "paid":
       throw redirect(`/orders/${result.statusToken}`, { status: 303, headers });
     case "completed":
@@ -138,12 +170,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Checkout() {
-  const { email, marketingConsent, address, shippingRateId, discountCode, savedAddresses, countries, testCardHint, pricing } = useLoaderData<typeof loader>();
+  const { token, email, marketingConsent, address, shippingRateId, discountCode, savedAddresses, countries, testCardHint, gateway, paymentFailed, pricing } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: FieldErrors = actionData?.errors ?? {};
   const navigation = useNavigation();
   const paying = navigation.state !== "idle" && navigation.formData?.get("intent") === "pay";
   const money = (amount: string) => formatMoney(amount, pricing.currency);
+  const store = useStore();
 
   return (
     <div className="store-page checkout-page">
@@ -330,18 +364,27 @@ export default function Checkout() {
 
             <fieldset>
               <legend>Payment</legend>
-              <p className="checkout-test-gateway" role="note">
-                <strong>Test payments:</strong> this shop takes test orders and no money moves. {testCardHint}
-              </p>
-              <TextField
-                label="Card number"
-                name="card"
-                inputMode="numeric"
-                autoComplete="cc-number"
-                maxLength={23}
-                placeholder="4242 4242 4242 4241"
-                error={errors.card}
-              />
+              {paymentFailed ? <FormNotice error>The payment didn&apos;t go through. Nothing was charged: try again or use another method.</FormNotice> : null}
+              {gateway.kind === "unavailable" ? (
+                <FormNotice>{PAYMENTS_UNAVAILABLE}</FormNotice>
+              ) : gateway.kind === "test" ? (
+                <>
+                  <p className="checkout-test-gateway" role="note">
+                    <strong>Test payments:</strong> this shop takes test orders and no money moves. {testCardHint}
+                  </p>
+                  <TextField
+                    label="Card number"
+                    name="card"
+                    inputMode="numeric"
+                    autoComplete="cc-number"
+                    maxLength={23}
+                    placeholder="4242 4242 4242 4241"
+                    error={errors.card}
+                  />
+                </>
+              ) : (
+                <p className="muted">Card and other payment methods are taken securely by Stripe on the next step.</p>
+              )}
               {pricing.problems.length && !errors.form ? (
                 <ul className="checkout-problems">
                   {pricing.problems.map((problem) => (
@@ -349,12 +392,23 @@ export default function Checkout() {
                   ))}
                 </ul>
               ) : null}
-              <button type="submit" name="intent" value="pay" className="button checkout-pay" disabled={paying}>
-                {paying ? "Paying…" : `Pay ${money(pricing.total)}`}
-              </button>
+              {gateway.kind === "stripe" && actionData?.clientSecret ? null : (
+                <button type="submit" name="intent" value="pay" className="button checkout-pay" disabled={paying || gateway.kind === "unavailable"}>
+                  {paying ? "Paying…" : gateway.kind === "stripe" ? `Continue to payment · ${money(pricing.total)}` : `Pay ${money(pricing.total)}`}
+                </button>
+              )}
             </fieldset>
             <input type="hidden" name="expectedTotal" value={pricing.total} />
           </Form>
+          {gateway.kind === "stripe" && actionData?.clientSecret ? (
+            <StripePayment
+              publishableKey={gateway.publishableKey}
+              accountId={gateway.accountId}
+              clientSecret={actionData.clientSecret}
+              returnUrl={`${store.shop.origin}/checkouts/${token}/return`}
+              payLabel={`Pay ${money(pricing.total)}`}
+            />
+          ) : null}
         </div>
       </div>
     </div>

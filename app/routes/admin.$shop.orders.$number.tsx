@@ -46,7 +46,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, capability);
   const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
   const number = params.number ?? "";
-  const deps = adminOrderDeps(context, shop, db);
+  const deps = await adminOrderDeps(context, shop, db);
   let result;
   if (intent === "fulfil") {
     result = await fulfilOrder(deps, actor, number, { carrier: text("carrier"), trackingNumber: text("trackingNumber"), notify: form.get("notify") === "1" });

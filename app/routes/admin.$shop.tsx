@@ -19,6 +19,7 @@ const SECTIONS: { to: string; label: string; capability: Capability }[] = [
   { to: "settings", label: "Settings", capability: "settings" },
   { to: "staff", label: "Staff", capability: "staff" },
   { to: "audit", label: "Audit log", capability: "audit" },
+  { to: "payments", label: "Payments", capability: "payouts" },
   { to: "billing", label: "Plan & billing", capability: "billing" },
 ];
 

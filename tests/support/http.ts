@@ -27,7 +27,7 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
   const build: ServerBuild = await import(pathToFileURL(path.resolve("build/index.js")).href);
   // Hosts are fixed strings; the port the server binds to doesn't matter because requests carry their own Host.
   const config = readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test", ...env });
-  const services = await createServices(config, databaseUrl);
+  const services = await createServices(config, databaseUrl, { ...process.env, ...env });
   const server = createApp(services, build).listen(port, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const boundPort = (server.address() as AddressInfo).port;

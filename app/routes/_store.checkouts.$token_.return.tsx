@@ -1,0 +1,46 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PageHeader } from "../components/store/page-header.tsx";
+import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
+import { parseCheckoutToken, settleStripeReturn } from "../domain.server.ts";
+import shopperStyles from "../styles/shopper.css";
+import { checkoutDeps, checkoutGateway } from "../utils/checkout.server.ts";
+import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+
+// /checkouts/:token/return: where Stripe sends the shopper after confirming. What happened is asked of Stripe here,
+// never read from the address; the webhook may have made the order already, and either way there is one.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const current = await shopperContext(context, request);
+  const token = parseCheckoutToken(params.token);
+  if (!token) throw new Response("Not found", { status: 404, headers: current.headers });
+  const gateway = await checkoutGateway(context, current.shop);
+  if (gateway.kind !== "stripe") throw redirect(`/checkouts/${token}`, { headers: current.headers });
+  const result = await settleStripeReturn(checkoutDeps(context, current), gateway.stripe, token, new URL(request.url).searchParams.get("payment_intent"));
+  if (result.kind === "paid") throw redirect(`/orders/${result.statusToken}`, { headers: current.headers });
+  if (result.kind === "failed") throw redirect(`/checkouts/${token}?payment=failed`, { headers: current.headers });
+  if (result.kind === "unknown") throw redirect(`/checkouts/${token}`, { headers: current.headers });
+  return data(
+    { token, seo: { title: "Payment processing", description: "Your payment is processing.", path: `/checkouts/${token}/return`, noindex: true } },
+    { headers: current.headers },
+  );
+}
+
+export const headers = privatePageHeaders;
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
+
+export default function PaymentProcessing() {
+  const { token } = useLoaderData<typeof loader>();
+  return (
+    <div className="store-page store-page-narrow">
+      <PageHeader title="Your payment is processing" />
+      <p>Some payment methods take a little while to confirm. We&apos;ll email you as soon as it does, with a link to your order.</p>
+      <p>
+        <Link to={`/checkouts/${token}/return`} className="button">
+          Check again
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { AdminErrorBoundary } from "../components/admin-error.tsx";
+import { formatUtcDateTime } from "../components/admin/sales-format.ts";
+import { connectShopAccount, createOnboardingLink, payoutState, refreshPayoutState } from "../domain.server.ts";
+import { platformOrigin } from "../../server/config.ts";
+import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Payments · Bazaar admin" }];
+
+const COUNTRIES = [
+  ["US", "United States"],
+  ["GB", "United Kingdom"],
+  ["CA", "Canada"],
+  ["AU", "Australia"],
+  ["DE", "Germany"],
+  ["FR", "France"],
+  ["NL", "Netherlands"],
+  ["IE", "Ireland"],
+  ["ES", "Spain"],
+  ["IT", "Italy"],
+  ["SE", "Sweden"],
+  ["JP", "Japan"],
+] as const;
+
+// /admin/:shop/payments: the owner connects the shop to Stripe (Accounts v2) and sees what Stripe still needs.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { shop } = await requireShopAdmin(context, request, params.shop, "payouts");
+  const stripe = context.services.stripe;
+  if (!stripe) return { configured: false as const, slug: shop.slug };
+  let state = await payoutState(context.services.db, shop.id);
+  // Back from Stripe's hosted onboarding: ask Stripe now rather than wait for its event.
+  if (state && new URL(request.url).searchParams.has("from-stripe")) {
+    await refreshPayoutState(context.services.db, stripe.client, state.accountId);
+    state = await payoutState(context.services.db, shop.id);
+  }
+  return { configured: true as const, slug: shop.slug, state, publishableKey: stripe.publishableKey, countries: COUNTRIES };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { shop, actor } = await requireShopAdmin(context, request, params.shop, "payouts");
+  const stripe = context.services.stripe;
+  if (!stripe) return data({ error: "Stripe isn't configured on this Bazaar." }, { status: 400 });
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const here = `${platformOrigin(context.services.config)}/admin/${shop.slug}/payments`;
+  if (intent === "connect") {
+    const country = String(form.get("country") ?? "");
+    if (!COUNTRIES.some(([code]) => code === country)) return data({ error: "Choose the country your business is in." }, { status: 400 });
+    await connectShopAccount(context.services.db, stripe.client, shop, { email: actor.email, country }, stripe.livemode);
+    throw redirect(`/admin/${shop.slug}/payments`, { status: 303 });
+  }
+  const state = await payoutState(context.services.db, shop.id);
+  if (!state) return data({ error: "Set up payments first." }, { status: 400 });
+  if (intent === "link")
+    throw redirect(await createOnboardingLink(stripe.client, state.accountId, { returnUrl: `${here}?from-stripe=1`, refreshUrl: here }), { status: 303 });
+  if (intent === "refresh") {
+    await refreshPayoutState(context.services.db, stripe.client, state.accountId);
+    throw redirect(`/admin/${shop.slug}/payments`, { status: 303 });
+  }
+  return data({ error: "Unknown action." }, { status: 400 });
+}
+
+/** How long Connect.js may take before the page says it can't load and offers Stripe's own page instead. */
+const CONNECT_TIMEOUT_MS = 8_000;
+
+/** Stripe's embedded components (onboarding, or payments, payouts and the banner once connected). */
+function ConnectEmbeds({ publishableKey, onboarding }: { publishableKey: string; onboarding: boolean }) {
+  const container = useRef<HTMLDivElement>(null);
+  const [state, setState] = useState<"loading" | "ready" | "failed">("loading");
+  useEffect(() => {
+    let active = true;
+    const timer = window.setTimeout(() => active && setState((s) => (s === "loading" ? "failed" : s)), CONNECT_TIMEOUT_MS);
+    import("@stripe/connect-js")
+      .then(({ loadConnectAndInitialize }) => {
+        const connect = loadConnectAndInitialize({
+          publishableKey,
+          fetchClientSecret: async () => {
+            const response = await fetch(`${window.location.pathname}/session`, { method: "POST" });
+            if (!response.ok) throw new Error(`account session: ${response.status}`);
+            return ((await response.json()) as { clientSecret: string }).clientSecret;
+          },
+        });
+        const names = onboarding ? (["account-onboarding"] as const) : (["notification-banner", "payments", "payouts"] as const);
+        for (const name of names) container.current?.append(connect.create(name));
+        if (active) setState("ready");
+      })
+      .catch(() => active && setState("failed"));
+    return () => {
+      active = false;
+      window.clearTimeout(timer);
+    };
+  }, [publishableKey, onboarding]);
+  return (
+    <>
+      {state === "failed" ? (
+        <p className="banner" role="alert">
+          Stripe&apos;s embedded pages couldn&apos;t load here (they come from connect-js.stripe.com). Use &ldquo;Continue on Stripe&rdquo; instead.
+        </p>
+      ) : state === "loading" ? (
+        <p className="muted">Loading Stripe…</p>
+      ) : null}
+      <div ref={container} className="connect-embeds" />
+    </>
+  );
+}
+
+export default function Payments() {
+  const loaded = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const error = actionData && "error" in actionData ? actionData.error : null;
+  if (!loaded.configured)
+    return (
+      <main>
+        <h1>Payments</h1>
+        <section className="card">
+          <p>Stripe isn&apos;t configured on this Bazaar (no STRIPE_SECRET_KEY), so the shop&apos;s checkout uses the test gateway: test orders, no money.</p>
+        </section>
+      </main>
+    );
+  const { state } = loaded;
+  return (
+    <main>
+      <h1>Payments</h1>
+      {error ? (
+        <p className="banner" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {!state ? (
+        <section className="card" aria-labelledby="connect-title">
+          <h2 id="connect-title">Get paid with Stripe</h2>
+          <p>
+            Shoppers pay you directly: you are the merchant of record, Stripe pays out to your bank, and you get the full Stripe Dashboard. Checkout opens once
+            Stripe has what it needs.
+          </p>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="connect" />
+            <label>
+              Country of your business
+              <select name="country" defaultValue="US">
+                {loaded.countries.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <div>
+              <button type="submit" disabled={busy}>
+                Set up payments
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : (
+        <>
+          <section className="card" aria-labelledby="state-title">
+            <h2 id="state-title">Payout status</h2>
+            <ul className="checklist">
+              <li>{state.detailsSubmitted ? "✓ Business details submitted" : "○ Business details still needed"}</li>
+              <li>{state.chargesEnabled ? "✓ Accepting payments: checkout is open" : "○ Not accepting payments yet: checkout stays closed"}</li>
+              <li>{state.payoutsEnabled ? "✓ Payouts to your bank are on" : "○ Payouts are not on yet"}</li>
+            </ul>
+            {state.requirements.length ? (
+              <>
+                <h3>What Stripe still needs{state.deadline ? ` (by ${formatUtcDateTime(state.deadline)})` : ""}</h3>
+                <ul>
+                  {state.requirements.map((r) => (
+                    <li key={r.description}>
+                      {r.description} <span className="muted">({r.status.replace(/_/g, " ")})</span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            <div className="actions">
+              <Form method="post">
+                <input type="hidden" name="intent" value="link" />
+                <button type="submit" disabled={busy}>
+                  Continue on Stripe
+                </button>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="refresh" />
+                <button type="submit" className="secondary" disabled={busy}>
+                  Check status now
+                </button>
+              </Form>
+            </div>
+          </section>
+          <section className="card" aria-labelledby="embedded-title">
+            <h2 id="embedded-title">{state.chargesEnabled ? "Payments and payouts" : "Finish setting up"}</h2>
+            <ConnectEmbeds publishableKey={loaded.publishableKey} onboarding={!state.chargesEnabled} />
+          </section>
+        </>
+      )}
+    </main>
+  );
+}
+
+export const ErrorBoundary = AdminErrorBoundary;

@@ -1,0 +1,4 @@
+import { stripeWebhookAction } from "../utils/stripe-webhook.server.ts";
+
+// POST /webhooks/stripe/thin: thin events (Accounts v2 changes); docs/decisions/024-stripe-connect-accounts-v2.md.
+export const action = stripeWebhookAction("thin");

@@ -1,0 +1,344 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Shop } from "../db/types.ts";
+import { processStripeEvent, type StripeEventDeps } from "../jobs/processors/stripe-events.server.ts";
+import { readConfig } from "../server/config.ts";
+import { stripeFromEnv } from "../server/stripe.server.ts";
+import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
+import { createShippingRate, createShippingZone } from "../shop/settings.server.ts";
+import { createUser } from "../tenants/accounts.server.ts";
+import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
+import { changeShopStatus } from "../tenants/lifecycle.server.ts";
+import { provisionShop } from "../tenants/provision.server.ts";
+import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { FakeStripe } from "./support/fake-stripe.ts";
+import { startTestApp, type TestApp } from "./support/http.ts";
+import { addMember, PASSWORD } from "./support/sales.ts";
+import { ShopperClient } from "./support/shopper.ts";
+import { createProduct, launch, variant } from "./support/storefront.ts";
+
+// Two shops paid into two different connected accounts, against the fake Stripe server through the real SDK.
+const SECRETS = { platform: "whsec_platform_test", connect: "whsec_connect_test", thin: "whsec_thin_test" };
+let t: TestDatabase;
+let app: TestApp;
+let fake: FakeStripe;
+let deps: StripeEventDeps;
+let north: Shop;
+let south: Shop;
+let northDb: TenantDb;
+let southDb: TenantDb;
+let owner: string;
+const accountOf: Record<string, string> = {};
+const variants: Record<string, string> = {};
+const rates: Record<string, string> = {};
+const ADDRESS = { name: "Ada Lovelace", line1: "1 Analytical Way", line2: "", city: "London", region: "", postalCode: "N1 1AA", country: "GB", phone: "" };
+
+beforeAll(async () => {
+  process.env.MAIL_DIR = mkdtempSync(path.join(tmpdir(), "bazaar-stripe-mail-"));
+  fake = await new FakeStripe().start();
+  t = await createTestDatabase();
+  const user = await createUser(t.db, { email: "owner@example.com", password: "correct horse" });
+  north = await provisionShop(t.db, { slug: "north", name: "North Goods", ownerId: user.id });
+  south = await provisionShop(t.db, { slug: "south", name: "South Goods", ownerId: user.id });
+  northDb = tenantDb(t.db, north.schema_name);
+  southDb = tenantDb(t.db, south.schema_name);
+  for (const [shop, db, currency, price] of [
+    [north, northDb, "EUR", 2000],
+    [south, southDb, "GBP", 3000],
+  ] as const) {
+    await db.updateTable("settings").set({ currency }).execute();
+    const product = await createProduct(db, { title: "Lamp", handle: "lamp", variants: [variant([], price, { inventoryQuantity: 20 })] });
+    variants[shop.slug] = (await db.selectFrom("variants").select("id").where("product_id", "=", product.id).executeTakeFirstOrThrow()).id;
+    const zone = await createShippingZone(db, SYSTEM_ACTOR, { name: "UK", countries: "GB" });
+    rates[shop.slug] = await createShippingRate(db, SYSTEM_ACTOR, zone, { name: "Post", price: "5", minSubtotal: "" });
+    await launch(db);
+  }
+  app = await startTestApp(t.url, fake.env(SECRETS));
+  deps = { db: t.db, stripe: stripeFromEnv(fake.env(SECRETS))!, config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }) };
+  owner = await logIn(app, "owner@example.com", "correct horse");
+});
+afterAll(async () => {
+  await app?.close();
+  await fake?.stop();
+  await t?.drop();
+});
+
+function deliver(endpoint: "" | "/connect" | "/thin", delivery: { payload: string; signature?: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    import("node:http").then(({ request }) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: app.port,
+          path: `/webhooks/stripe${endpoint}`,
+          method: "POST",
+          headers: { host: "bazaar.test", "content-type": "application/json", ...(delivery.signature ? { "stripe-signature": delivery.signature } : {}) },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end(delivery.payload);
+    }, reject);
+  });
+}
+
+/** Delivers a signed event, then runs the job the endpoint queued (the worker's own function). */
+async function deliverAndProcess(endpoint: "" | "/connect" | "/thin", delivery: { payload: string; signature: string }): Promise<string> {
+  const res = await deliver(endpoint, delivery);
+  expect(res.status).toBe(200);
+  return processStripeEvent(deps, (JSON.parse(delivery.payload) as { id: string }).id);
+}
+
+async function connect(shop: Shop) {
+  const res = await adminPost(app, owner, `/admin/${shop.slug}/payments`, { intent: "connect", country: "GB" });
+  expect(res.status).toBe(303);
+  accountOf[shop.slug] = (
+    await t.db.selectFrom("platform.stripe_accounts").select("account_id").where("shop_id", "=", shop.id).executeTakeFirstOrThrow()
+  ).account_id;
+}
+
+/** A shopper with a filled-in checkout for one lamp; returns the client and the checkout's address. */
+async function shopperAtPayment(shop: Shop) {
+  const shopper = new ShopperClient(app, `${shop.slug}.shops.test`);
+  await shopper.post("/cart", { variantId: variants[shop.slug], quantity: "1" });
+  const checkoutPath = (await shopper.post("/cart", { intent: "checkout" })).headers.location!;
+  const fields = { email: "ada@example.com", ...ADDRESS, shippingRateId: rates[shop.slug], discountCode: "" };
+  expect((await shopper.post(checkoutPath, { ...fields, intent: "update" })).status).toBe(303);
+  return { shopper, checkoutPath, fields };
+}
+
+describe("connecting a shop to Stripe (Accounts v2)", () => {
+  it("creates one v2 account with the merchant and customer configurations, and opens onboarding", async () => {
+    const page = await adminGet(app, owner, "/admin/north/payments");
+    expect(page.body).toContain("Set up payments");
+    await connect(north);
+    await adminPost(app, owner, "/admin/north/payments", { intent: "connect", country: "GB" });
+    const created = fake.sent("POST", "/v2/core/accounts");
+    expect(created).toHaveLength(1);
+    expect(created[0].idempotencyKey).toBe(`bazaar-shop-${north.id}-account`);
+    expect(created[0].params).toMatchObject({
+      display_name: "North Goods",
+      contact_email: "owner@example.com",
+      dashboard: "full",
+      identity: { country: "gb" },
+      defaults: { responsibilities: { fees_collector: "stripe", losses_collector: "stripe" } },
+      configuration: { merchant: { capabilities: { card_payments: { requested: true } } }, customer: {} },
+    });
+
+    const state = await adminGet(app, owner, "/admin/north/payments");
+    expect(state.body).toContain("Not accepting payments yet: checkout stays closed");
+    expect(state.body).toContain("Bank account for payouts");
+
+    const session = await adminPost(app, owner, "/admin/north/payments/session", {});
+    expect(JSON.parse(session.body)).toEqual({ clientSecret: `accs_secret_${accountOf.north}` });
+    expect(fake.sent("POST", "/v1/account_sessions").at(-1)!.params).toMatchObject({
+      account: accountOf.north,
+      components: {
+        account_onboarding: { enabled: "true" },
+        payments: { enabled: "true" },
+        payouts: { enabled: "true" },
+        notification_banner: { enabled: "true" },
+      },
+    });
+    const link = await adminPost(app, owner, "/admin/north/payments", { intent: "link" });
+    expect(link.status).toBe(303);
+    expect(link.headers.location).toBe(`https://connect.stripe.com/setup/${accountOf.north}`);
+    expect(fake.sent("POST", "/v2/core/account_links").at(-1)!.params).toMatchObject({
+      account: accountOf.north,
+      use_case: { type: "account_onboarding", account_onboarding: { return_url: "http://bazaar.test/admin/north/payments?from-stripe=1" } },
+    });
+  });
+
+  it("is the owner's alone", async () => {
+    await addMember(t.db, "admin@example.com", north, "admin");
+    const admin = await logIn(app, "admin@example.com", PASSWORD);
+    expect((await adminGet(app, admin, "/admin/north/payments")).status).toBe(403);
+    expect((await adminPost(app, admin, "/admin/north/payments", { intent: "link" })).status).toBe(403);
+  });
+
+  it("keeps checkout closed until Stripe says the account can take charges, learned from a thin event", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    const closed = await shopper.post(checkoutPath, { ...fields, intent: "pay" });
+    expect(closed.status).toBe(400);
+    expect(closed.body).toContain("This shop can&#x27;t take payments yet.");
+    expect(fake.sent("POST", "/v1/payment_intents")).toHaveLength(0);
+
+    fake.setAccountState(accountOf.north, { charges: true, payouts: true });
+    const event = fake.signedThinEvent(SECRETS.thin, {
+      id: "evt_thin_1",
+      type: "v2.core.account[configuration.merchant].capability_status_updated",
+      accountId: accountOf.north,
+    });
+    expect(await deliverAndProcess("/thin", event)).toBe("account_refreshed");
+    const stored = await t.db.selectFrom("platform.stripe_accounts").selectAll().where("shop_id", "=", north.id).executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ charges_enabled: true, payouts_enabled: true, details_submitted: true });
+    // South has no account: its state is untouched.
+    expect(await t.db.selectFrom("platform.stripe_accounts").select("shop_id").where("shop_id", "=", south.id).execute()).toEqual([]);
+  });
+});
+
+describe("webhook endpoints", () => {
+  it("refuse a missing or bad signature and another endpoint's secret, and store a duplicate once", async () => {
+    const event = fake.signedEvent(SECRETS.connect, { id: "evt_dup_1", type: "charge.succeeded", account: "acct_unknown", data: { object: { id: "ch_1" } } });
+    expect((await deliver("/connect", { payload: event.payload })).status).toBe(400);
+    expect((await deliver("/connect", { payload: event.payload, signature: "t=1,v1=deadbeef" })).status).toBe(400);
+    expect((await deliver("/thin", event)).status).toBe(400);
+    expect((await deliver("", event)).status).toBe(400);
+    expect((await deliver("/connect", event)).status).toBe(200);
+    expect((await deliver("/connect", event)).status).toBe(200);
+    expect(await t.db.selectFrom("platform.stripe_events").select("id").where("id", "=", "evt_dup_1").execute()).toHaveLength(1);
+    expect(await processStripeEvent(deps, "evt_dup_1")).toBe("unknown_account");
+    // Processing again (a redelivered job) changes nothing.
+    expect(await processStripeEvent(deps, "evt_dup_1")).toBe("unknown_account");
+  });
+
+  it("drop a thin event for an account that isn't one of ours", async () => {
+    const event = fake.signedThinEvent(SECRETS.thin, { id: "evt_thin_unknown", type: "v2.core.account.updated", accountId: "acct_someoneelse" });
+    expect(await deliverAndProcess("/thin", event)).toBe("unknown_account");
+  });
+});
+
+describe("paying through Stripe", () => {
+  it("creates a direct charge on the shop's account with the platform fee, completes one order on return and webhook alike", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    const started = await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });
+    expect(started.status).toBe(200);
+    const create = fake.sent("POST", "/v1/payment_intents").at(-1)!;
+    expect(create.stripeAccount).toBe(accountOf.north);
+    expect(create.idempotencyKey).toMatch(new RegExp(`^bazaar-checkout-${north.id}-\\d+-\\d+$`));
+    const plan = await t.db.selectFrom("platform.plans").select("fee_bp").where("id", "=", north.plan).executeTakeFirstOrThrow();
+    expect(create.params).toMatchObject({
+      amount: "2500",
+      currency: "eur",
+      automatic_payment_methods: { enabled: "true" },
+      application_fee_amount: String(Math.round((2500 * plan.fee_bp) / 10_000)),
+    });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    expect(started.body).toContain(`${intentId}_secret_x`);
+
+    fake.setPaymentIntentStatus(intentId, "succeeded");
+    const back = await shopper.get(`${checkoutPath}/return?payment_intent=${intentId}`);
+    expect(back.status).toBe(302);
+    expect(back.headers.location).toMatch(/^\/orders\//);
+    const event = fake.signedEvent(SECRETS.connect, {
+      id: "evt_pi_ok",
+      type: "payment_intent.succeeded",
+      account: accountOf.north,
+      data: { object: { id: intentId } },
+    });
+    expect(await deliverAndProcess("/connect", event)).toBe("payment_paid");
+    const orders = await northDb.selectFrom("order_transactions").select(["reference", "gateway", "amount"]).where("reference", "=", intentId).execute();
+    expect(orders).toEqual([{ reference: intentId, gateway: "stripe", amount: "2500" }]);
+    expect(await t.db.selectFrom("platform.fee_ledger").select("id").where("source_id", "=", intentId).execute()).toHaveLength(1);
+  });
+
+  it("reopens the checkout and frees the stock when the payment fails", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    fake.setPaymentIntentStatus(intentId, "requires_payment_method", "Your card was declined.");
+    const event = fake.signedEvent(SECRETS.connect, {
+      id: "evt_pi_failed",
+      type: "payment_intent.payment_failed",
+      account: accountOf.north,
+      data: { object: { id: intentId } },
+    });
+    expect(await deliverAndProcess("/connect", event)).toBe("payment_failed");
+    const checkout = await northDb
+      .selectFrom("checkouts")
+      .select(["id", "status"])
+      .where("payment_id", "is", null)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(checkout.status).toBe("open");
+    expect(await northDb.selectFrom("stock_reservations").select("variant_id").where("checkout_id", "=", checkout.id).execute()).toEqual([]);
+  });
+
+  it("pays two shops into two accounts, never crossing, and records a payment even for a shop suspended meanwhile", async () => {
+    await connect(south);
+    fake.setAccountState(accountOf.south, { charges: true, payouts: true });
+    expect(
+      await deliverAndProcess(
+        "/thin",
+        fake.signedThinEvent(SECRETS.thin, { id: "evt_thin_south", type: "v2.core.account.updated", accountId: accountOf.south }),
+      ),
+    ).toBe("account_refreshed");
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(south);
+    await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "3500" });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    expect(fake.sent("POST", "/v1/payment_intents").at(-1)!.stripeAccount).toBe(accountOf.south);
+    fake.setPaymentIntentStatus(intentId, "succeeded");
+    // An event naming north's account for south's payment: Stripe doesn't know the intent there, so nothing happens.
+    const crossed = fake.signedEvent(SECRETS.connect, {
+      id: "evt_crossed",
+      type: "payment_intent.succeeded",
+      account: accountOf.north,
+      data: { object: { id: intentId } },
+    });
+    await expect(deliverAndProcess("/connect", crossed)).rejects.toThrow(/No such payment_intent/);
+    expect(await northDb.selectFrom("order_transactions").select("id").where("reference", "=", intentId).execute()).toEqual([]);
+
+    const byOperator = {
+      actor: { kind: "operator" as const, email: "ops@example.com" },
+      reason: "Review",
+      platformOrigin: "http://bazaar.test",
+      send: async () => {},
+    };
+    await changeShopStatus(t.db, south.id, "suspend", byOperator);
+    try {
+      const paid = fake.signedEvent(SECRETS.connect, {
+        id: "evt_south_paid",
+        type: "payment_intent.succeeded",
+        account: accountOf.south,
+        data: { object: { id: intentId } },
+      });
+      expect(await deliverAndProcess("/connect", paid)).toBe("payment_paid");
+      expect(await southDb.selectFrom("order_transactions").select("amount").where("reference", "=", intentId).execute()).toEqual([{ amount: "3500" }]);
+    } finally {
+      await changeShopStatus(t.db, south.id, "reactivate", { ...byOperator, reason: "Cleared" });
+    }
+  });
+
+  it("refunds through Stripe on the shop's account, and marks a disputed order", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    fake.setPaymentIntentStatus(intentId, "succeeded");
+    await shopper.get(`${checkoutPath}/return?payment_intent=${intentId}`);
+    const order = await northDb
+      .selectFrom("orders as o")
+      .innerJoin("order_transactions as t", "t.order_id", "o.id")
+      .select(["o.id", "o.number"])
+      .where("t.reference", "=", intentId)
+      .executeTakeFirstOrThrow();
+    const page = await adminGet(app, owner, `/admin/north/orders/${order.number}`);
+    const refunded = await adminPost(app, owner, `/admin/north/orders/${order.number}`, {
+      intent: "refund",
+      requestKey: inputValue(page.body, "requestKey")!,
+      amount: "10.00",
+    });
+    expect(refunded.status, refunded.body.match(/role="alert">([^<]*)/)?.[1]).toBe(200);
+    const refund = fake.sent("POST", "/v1/refunds").at(-1)!;
+    expect(refund.stripeAccount).toBe(accountOf.north);
+    expect(refund.idempotencyKey).toMatch(/^bazaar-refund-/);
+    expect(refund.params).toEqual({ payment_intent: intentId, amount: "1000", refund_application_fee: "true" });
+
+    const dispute = fake.signedEvent(SECRETS.connect, {
+      id: "evt_dispute",
+      type: "charge.dispute.created",
+      account: accountOf.north,
+      data: { object: { id: "dp_1", object: "dispute", payment_intent: intentId, status: "needs_response", reason: "fraudulent" } },
+    });
+    expect(await deliverAndProcess("/connect", dispute)).toBe("dispute_recorded");
+    const disputed = await northDb.selectFrom("orders").select("dispute_status").where("id", "=", order.id).executeTakeFirstOrThrow();
+    expect(disputed.dispute_status).toBe("needs_response");
+    expect((await adminGet(app, owner, `/admin/north/orders/${order.number}`)).body).toContain("Disputed: needs response");
+  });
+});
