@@ -21,7 +21,11 @@ export interface OnboardingStep {
 
 export async function getOnboarding(
   db: TenantDb,
-  { slug, role }: { slug: string; role: MemberRole },
+  {
+    slug,
+    role,
+    paymentsReady,
+  }: { slug: string; role: MemberRole; /** The shop can take payments: Stripe says so, or the test gateway stands in. */ paymentsReady: boolean },
 ): Promise<{ launchedAt: Date | null; steps: OnboardingStep[] }> {
   const [settings, product, policy] = await Promise.all([
     db.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow(),
@@ -46,8 +50,13 @@ export async function getOnboarding(
     { key: "theme", label: "Pick a theme", description: "Choose how your storefront looks.", done: false, href: `${admin}/themes` },
   ];
   if (can(role, "payouts")) {
-    // Payouts arrive with Stripe; until an account can be connected this stays open.
-    steps.push({ key: "payouts", label: "Connect payouts", description: "Tell us where to send the money you make.", done: false, href: `${admin}/payouts` });
+    steps.push({
+      key: "payouts",
+      label: "Connect payouts",
+      description: "Connect Stripe so shoppers can pay and the money reaches your bank.",
+      done: paymentsReady,
+      href: `${admin}/payments`,
+    });
   }
   steps.push(
     {

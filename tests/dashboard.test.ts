@@ -141,7 +141,7 @@ describe("sales figures", () => {
 
 describe("onboarding", () => {
   it("ticks steps off from the shop's data; payouts are for owners only", async () => {
-    const before = await getOnboarding(southDb, { slug: "south", role: "owner" });
+    const before = await getOnboarding(southDb, { slug: "south", role: "owner", paymentsReady: false });
     expect(before.steps.map((s) => [s.key, s.done])).toEqual([
       ["product", false],
       ["theme", false],
@@ -150,19 +150,20 @@ describe("onboarding", () => {
       ["launch", false],
     ]);
     expect(before.steps.find((s) => s.key === "theme")?.href).toBe("/admin/south/themes");
-    expect(before.steps.find((s) => s.key === "payouts")?.href).toBe("/admin/south/payouts");
+    expect(before.steps.find((s) => s.key === "payouts")?.href).toBe("/admin/south/payments");
+    expect((await getOnboarding(southDb, { slug: "south", role: "owner", paymentsReady: true })).steps.find((s) => s.key === "payouts")?.done).toBe(true);
 
     await southDb.insertInto("policies").values({ handle: "refund-policy", title: "Refunds", body_html: "  " }).execute();
-    expect((await getOnboarding(southDb, { slug: "south", role: "owner" })).steps.find((s) => s.key === "policies")?.done).toBe(false);
+    expect((await getOnboarding(southDb, { slug: "south", role: "owner", paymentsReady: false })).steps.find((s) => s.key === "policies")?.done).toBe(false);
     await southDb.updateTable("policies").set({ body_html: "<p>30 days.</p>" }).execute();
-    const north = await getOnboarding(northDb, { slug: "north", role: "admin" });
+    const north = await getOnboarding(northDb, { slug: "north", role: "admin", paymentsReady: false });
     expect(north.steps.map((s) => [s.key, s.done])).toEqual([
       ["product", true],
       ["theme", false],
       ["policies", false],
       ["launch", false],
     ]);
-    expect((await getOnboarding(southDb, { slug: "south", role: "staff" })).steps.map((s) => [s.key, s.done])).toEqual([
+    expect((await getOnboarding(southDb, { slug: "south", role: "staff", paymentsReady: false })).steps.map((s) => [s.key, s.done])).toEqual([
       ["product", false],
       ["theme", false],
       ["policies", true],
@@ -178,7 +179,7 @@ describe("the admin home", () => {
     for (const text of ["Get your shop ready", "Add a product", "Pick a theme", "Connect payouts", "Set your policies", "Launch my shop"])
       expect(res.body).toContain(text);
     expect(res.body).toContain('href="/admin/north/themes"');
-    expect(res.body).toContain('href="/admin/north/payouts"');
+    expect(res.body).toContain('href="/admin/north/payments"');
     expect(res.body).not.toContain("Sales, last 30 days");
 
     const asAdmin = await admin.get("/admin/north");

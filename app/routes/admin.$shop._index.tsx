@@ -10,6 +10,7 @@ import { SalesChart } from "../components/admin/sales-chart.tsx";
 import { formatUtcDate, formatUtcMonth } from "../components/admin/sales-format.ts";
 import { getDailySales, getOnboarding, getSalesSummary, launchShop } from "../domain.server.ts";
 import styles from "../styles/sales.css";
+import { checkoutGateway } from "../utils/checkout.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -21,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const now = new Date();
   const [{ currency }, onboarding] = await Promise.all([
     db.selectFrom("settings").select("currency").executeTakeFirstOrThrow(),
-    getOnboarding(db, { slug: shop.slug, role }),
+    getOnboarding(db, { slug: shop.slug, role, paymentsReady: (await checkoutGateway(context, shop)).kind !== "unavailable" }),
   ]);
   const launched = onboarding.launchedAt !== null;
   return {

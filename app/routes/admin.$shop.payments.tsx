@@ -84,8 +84,12 @@ function ConnectEmbeds({ publishableKey, onboarding }: { publishableKey: string;
           },
         });
         const names = onboarding ? (["account-onboarding"] as const) : (["notification-banner", "payments", "payouts"] as const);
-        for (const name of names) container.current?.append(connect.create(name));
-        if (active) setState("ready");
+        for (const name of names) {
+          const element = connect.create(name);
+          // Called once Connect.js has loaded and the component starts to draw; if it never is, the timer says so.
+          element.setOnLoaderStart(() => active && setState("ready"));
+          container.current?.append(element);
+        }
       })
       .catch(() => active && setState("failed"));
     return () => {

@@ -24,6 +24,7 @@ import {
   listOperatorActions,
   listPlans,
   logOperatorAction,
+  payoutState,
   PlanValidationError,
   shopStatusHistory,
   shopUsage,
@@ -53,9 +54,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     listPlans(context.services.db),
     shop.purged_at ? null : shopUsage(context.services.db, shop),
   ]);
-  const [invoices, actions] = await Promise.all([
+  const [invoices, actions, payouts] = await Promise.all([
     listInvoices(context.services.db, shop.id),
     listOperatorActions(context.services.db, { shopId: shop.id, limit: 20 }),
+    payoutState(context.services.db, shop.id),
   ]);
   const plan = plans.find((p) => p.id === shop.plan)!;
   const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
@@ -81,6 +83,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     members: owners,
     invoices,
+    payouts: payouts && {
+      accountId: payouts.accountId,
+      charges: payouts.chargesEnabled,
+      payouts: payouts.payoutsEnabled,
+      due: payouts.requirements.filter((r) => r.status !== "eventually_due").length,
+      deadline: day(payouts.deadline),
+    },
+    stripeConfigured: Boolean(context.services.stripe),
     actions: actions.map((a) => ({
       id: a.id,
       at: a.created_at.toISOString().slice(0, 16).replace("T", " "),
@@ -169,7 +179,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function OperatorShop() {
-  const { email, shop, members, events, history, plans, usage, invoices, actions } = useLoaderData<typeof loader>();
+  const { email, shop, members, events, history, plans, usage, invoices, actions, payouts, stripeConfigured } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -280,6 +290,25 @@ export default function OperatorShop() {
             </Form>
           </section>
         )}
+        <section className="card" aria-labelledby="payouts-heading">
+          <h2 id="payouts-heading">Payments and payouts</h2>
+          {payouts ? (
+            <dl className="facts">
+              <dt>Stripe account</dt>
+              <dd>{payouts.accountId}</dd>
+              <dt>Charges</dt>
+              <dd>{payouts.charges ? "Enabled" : "Not enabled: checkout is closed"}</dd>
+              <dt>Payouts</dt>
+              <dd>{payouts.payouts ? "Enabled" : "Not enabled"}</dd>
+              <dt>Requirements due</dt>
+              <dd>{payouts.due ? `${payouts.due}${payouts.deadline ? `, by ${payouts.deadline}` : ""}` : "None"}</dd>
+            </dl>
+          ) : (
+            <p>
+              {stripeConfigured ? "Not connected to Stripe yet: the shop can't take payments." : "Stripe isn't configured: the shop takes test-gateway orders."}
+            </p>
+          )}
+        </section>
         <section className="card" aria-labelledby="invoices-heading">
           <h2 id="invoices-heading">Invoices</h2>
           <InvoiceTable invoices={invoices} />
