@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import type { ChangeEvent } from "react";
 import { formatMoney } from "../../shop/money.ts";
 import { CountryField, FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { useStore } from "../components/store/context.tsx";
@@ -178,6 +179,14 @@ export default function Checkout() {
   const paying = navigation.state !== "idle" && navigation.formData?.get("intent") === "pay";
   const money = (amount: string) => formatMoney(amount, pricing.currency);
   const store = useStore();
+  const submit = useSubmit();
+  // With JavaScript, choosing a shipping method saves the form and reprices it at once; without, "Update shipping" does.
+  const refreshTotals = (event: ChangeEvent<HTMLInputElement>) => {
+    if (!event.currentTarget.form) return;
+    const form = new FormData(event.currentTarget.form);
+    form.set("intent", "update");
+    submit(form, { method: "post", preventScrollReset: true });
+  };
 
   return (
     <div className="store-page checkout-page">
@@ -326,7 +335,14 @@ export default function Checkout() {
               ) : pricing.shippingOptions.length ? (
                 pricing.shippingOptions.map((option) => (
                   <div key={option.id} className="form-field form-check">
-                    <input type="radio" id={`rate-${option.id}`} name="shippingRateId" value={option.id} defaultChecked={option.id === shippingRateId} />
+                    <input
+                      type="radio"
+                      id={`rate-${option.id}`}
+                      name="shippingRateId"
+                      value={option.id}
+                      defaultChecked={option.id === shippingRateId}
+                      onChange={refreshTotals}
+                    />
                     <label htmlFor={`rate-${option.id}`}>
                       {option.name} · {option.price === "0" ? "Free" : money(option.price)}
                     </label>

@@ -61,12 +61,15 @@ export interface SeededStorefront {
   close(): Promise<void>;
 }
 
-/** A database, the app on a real port, the seeded "Lumen & Clay" shop and Chromium: the storefront browser tests' setting. */
-export async function openSeededStorefront(): Promise<SeededStorefront> {
+/**
+ * A database, the app on a real port, the seeded "Lumen & Clay" shop and Chromium: the storefront browser tests'
+ * setting. `env` adds settings for the app, e.g. the fake Stripe server's.
+ */
+export async function openSeededStorefront(env: Record<string, string> = {}): Promise<SeededStorefront> {
   const t = await createTestDatabase();
   const port = await freePort();
   const base = `localhost:${port}`;
-  const app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base }, port);
+  const app = await startTestApp(t.url, { PLATFORM_HOST: base, STORE_DOMAIN: base, ...env }, port);
   const owner = await createUser(t.db, { email: "maker@lumen.example", password: "wax-and-wick-2026" });
   const shop = await provisionShop(t.db, { slug: "lumen", name: "Lumen & Clay", ownerId: owner.id });
   const db = tenantDb(t.db, shop.schema_name);
