@@ -13,6 +13,7 @@ import * as billing from "./migrations/0010_billing.ts";
 import * as invoices from "./migrations/0011_invoices.ts";
 import * as rateLimits from "./migrations/0012_rate_limits.ts";
 import * as stripe from "./migrations/0013_stripe.ts";
+import * as hashedSessions from "./migrations/0014_hashed_sessions.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "0011_invoices": invoices,
   "0012_rate_limits": rateLimits,
   "0013_stripe": stripe,
+  "0014_hashed_sessions": hashedSessions,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

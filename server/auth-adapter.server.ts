@@ -1,7 +1,17 @@
+import { createHash } from "node:crypto";
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { PlatformDb } from "../db/database.server.ts";
 
-/** Lucia v3 is unmaintained upstream, so the adapter is ours: plain Kysely on platform.sessions/users. */
+/** What the table keeps of a session id: its SHA-256, so a copy of the table holds no usable cookie. */
+function stored(sessionId: string): string {
+  return createHash("sha256").update(sessionId).digest("hex");
+}
+
+/**
+ * Lucia v3 is unmaintained upstream, so the adapter is ours: plain Kysely on platform.sessions/users. Lucia hands
+ * it the id from the cookie; only its hash is stored and looked up (0014_hashed_sessions). Sessions listed by user
+ * carry the stored hash, which is no cookie.
+ */
 export class KyselySessionAdapter implements Adapter {
   constructor(private readonly db: PlatformDb) {}
 
@@ -10,11 +20,11 @@ export class KyselySessionAdapter implements Adapter {
       .selectFrom("platform.sessions as s")
       .innerJoin("platform.users as u", "u.id", "s.user_id")
       .select(["s.id", "s.user_id", "s.expires_at", "u.email"])
-      .where("s.id", "=", sessionId)
+      .where("s.id", "=", stored(sessionId))
       .executeTakeFirst();
     if (!row) return [null, null];
     return [
-      { id: row.id, userId: row.user_id, expiresAt: row.expires_at, attributes: {} },
+      { id: sessionId, userId: row.user_id, expiresAt: row.expires_at, attributes: {} },
       { id: row.user_id, attributes: { email: row.email } },
     ];
   }
@@ -25,15 +35,18 @@ export class KyselySessionAdapter implements Adapter {
   }
 
   async setSession(session: DatabaseSession): Promise<void> {
-    await this.db.insertInto("platform.sessions").values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt }).execute();
+    await this.db
+      .insertInto("platform.sessions")
+      .values({ id: stored(session.id), user_id: session.userId, expires_at: session.expiresAt })
+      .execute();
   }
 
   async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
-    await this.db.updateTable("platform.sessions").set({ expires_at: expiresAt }).where("id", "=", sessionId).execute();
+    await this.db.updateTable("platform.sessions").set({ expires_at: expiresAt }).where("id", "=", stored(sessionId)).execute();
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom("platform.sessions").where("id", "=", sessionId).execute();
+    await this.db.deleteFrom("platform.sessions").where("id", "=", stored(sessionId)).execute();
   }
 
   async deleteUserSessions(userId: string): Promise<void> {

@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { up as hashSessionIds } from "../db/migrations/0014_hashed_sessions.ts";
+import { Auth } from "../server/auth.server.ts";
+import { createUser } from "../tenants/accounts.server.ts";
 import { SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { openQueue } from "../jobs/queues.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
@@ -296,5 +300,31 @@ describe("admin access", () => {
     expect(storefront.status).toBe(302);
     expect(storefront.headers.location).toBe("http://bazaar.test/admin/ada-atelier");
     expect(storefront.headers["set-cookie"]).toBeUndefined();
+  });
+});
+
+describe("merchant sessions at rest", () => {
+  it("stores only a hash of the session id, and sessions from before hashing keep working after the migration", async () => {
+    const res = await login("ada@example.com", "lovelace-1815");
+    const cookie = cookiePair(res.headers["set-cookie"], "bazaar_session");
+    const id = cookie.split("=")[1];
+    const hashed = createHash("sha256").update(id).digest("hex");
+    expect(await t.db.selectFrom("platform.sessions").select("id").where("id", "in", [id, hashed]).execute()).toEqual([{ id: hashed }]);
+    expect((await app.request(PLATFORM, "/admin/ada-atelier", { headers: { cookie } })).status).toBe(200);
+
+    // A database from before: its session ids are stored as they are in the cookie.
+    const old = await createTestDatabase();
+    try {
+      const user = await createUser(old.db, { email: "legacy@example.com", password: "legacy-password" });
+      await old.db
+        .insertInto("platform.sessions")
+        .values({ id: "legacysessionid0123456789", user_id: user.id, expires_at: new Date(Date.now() + 86_400_000) })
+        .execute();
+      await hashSessionIds(old.db as never);
+      const auth = new Auth(old.db, { secureCookies: false });
+      expect((await auth.readSession("bazaar_session=legacysessionid0123456789")).user?.email).toBe("legacy@example.com");
+    } finally {
+      await old.drop();
+    }
   });
 });
