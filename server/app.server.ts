@@ -11,7 +11,7 @@ import type { RequestContext, Site } from "./context.ts";
 import { buildForHost } from "./host-routes.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { readOperatorSession } from "./operator-auth.server.ts";
-import { createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
+import { copyHeaders, createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
 import { checkoutClosedPage, closedShopPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
@@ -35,6 +35,15 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Makes req.protocol and req.ip honour X-Forwarded-* only behind a trusted proxy.
   app.set("trust proxy", config.trustProxy);
 
+  // Headers every answer carries; a route may tighten them (the storefront sets its own frame-ancestors for previews).
+  app.use((_req, res, next) => {
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    // Shop addresses are subdomains of the store domain: HTTPS for all of them, once a browser has seen one.
+    if (config.production) res.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    next();
+  });
+
   // gzip or brotli for text (pages, scripts, styles, sitemaps), as the browser accepts.
   app.use(compression());
   // A missing asset (a stale chunk after a deploy) answers a plain 404 here, not a rendered shop page.
@@ -57,6 +66,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       const target = classifyHost(host, config);
       if (target.kind === "platform") {
         res.locals.site = { kind: "platform" };
+        // The admin, the console and signup are never framed (clickjacking); the theme editor frames shops, not itself.
+        res.set("Content-Security-Policy", "frame-ancestors 'none'");
         return next();
       }
       const shop = await registry.resolve(target);
@@ -150,7 +161,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     // Only a 200: made-up addresses would otherwise flood the page cache with 404s.
     if (response.status !== 200) {
       res.status(response.status);
-      for (const [name, value] of headers) res.append(name, value);
+      copyHeaders(res, headers);
       res.end(body);
       return;
     }
@@ -176,7 +187,7 @@ const ETAG_LIST = /(?:W\/)?"[^"]*"/g;
 
 function sendPage(req: Request, res: Response, page: CachedPage, cacheStatus: "hit" | "miss" | null): void {
   res.status(page.status);
-  for (const [name, value] of page.headers) res.append(name, value);
+  copyHeaders(res, page.headers);
   res.set("ETag", page.etag);
   if (cacheStatus) res.set("X-Page-Cache", cacheStatus);
   // Weak, because the same page goes out gzipped, brotli'd or plain; If-None-Match compares weakly anyway.

@@ -25,10 +25,21 @@ export function createRemixRequest(req: ExpressRequest, res: ExpressResponse): R
   return new Request(url.href, init);
 }
 
+/**
+ * Copies a route's headers onto the Express response: each replaces a default the app set earlier (security
+ * headers), except Set-Cookie, of which there may be several.
+ */
+export function copyHeaders(res: ExpressResponse, headers: Iterable<[string, string]>): void {
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() === "set-cookie") res.append(name, value);
+    else res.set(name, value);
+  }
+}
+
 export async function sendRemixResponse(res: ExpressResponse, response: Response): Promise<void> {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  copyHeaders(res, response.headers.entries());
   if (/text\/event-stream/i.test(response.headers.get("content-type") ?? "")) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();

@@ -328,3 +328,24 @@ describe("merchant sessions at rest", () => {
     }
   });
 });
+
+describe("security headers", () => {
+  it("sends nosniff and a referrer policy everywhere, refuses framing of platform pages, and HSTS in production", async () => {
+    for (const [host, path] of [
+      [PLATFORM, "/login"],
+      ["ada-atelier.shops.test", "/"],
+    ]) {
+      const res = await app.request(host, path);
+      expect(res.headers["x-content-type-options"], host).toBe("nosniff");
+      expect(res.headers["referrer-policy"], host).toBe("strict-origin-when-cross-origin");
+      expect(res.headers["strict-transport-security"], host).toBeUndefined();
+    }
+    expect((await app.request(PLATFORM, "/login")).headers["content-security-policy"]).toBe("frame-ancestors 'none'");
+    const production = await startTestApp(t.url, { NODE_ENV: "production", PREVIEW_SECRET: "a-production-preview-secret-for-tests" });
+    try {
+      expect((await production.request(PLATFORM, "/login")).headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+    } finally {
+      await production.close();
+    }
+  });
+});

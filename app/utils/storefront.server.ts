@@ -107,7 +107,7 @@ export async function loadStoreLayout(context: AppLoadContext, request: Request,
  */
 export function storefrontSecurityHeaders(context: AppLoadContext, storefront: Pick<Storefront, "preview" | "settings">): Record<string, string> {
   const ancestors = storefront.preview?.query ? platformOrigin(context.services.config) : "'none'";
-  const headers: Record<string, string> = { "Content-Security-Policy": `frame-ancestors ${ancestors}`, "Referrer-Policy": "strict-origin-when-cross-origin" };
+  const headers: Record<string, string> = { "Content-Security-Policy": `frame-ancestors ${ancestors}` };
   // A preview or a shop behind its password page must never land in a shared cache.
   if (storefront.preview || storefront.settings.launched_at === null) headers["Cache-Control"] = "private, no-store";
   return headers;
