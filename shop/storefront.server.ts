@@ -320,10 +320,14 @@ async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: 
   return { policies: links("policy", "/policies"), pages: links("page", "/pages") };
 }
 
-/** The home page's sections with the products and images they show. */
-export async function homeSectionsData(db: TenantDb, sections: HomeSection[]): Promise<HomeSectionData[]> {
+/**
+ * The home page's sections with the products and images they show. A hero left without words says the shop's own
+ * headline and welcome text from its settings: a theme's defaults never speak for the merchant.
+ */
+export async function homeSectionsData(db: TenantDb, sections: HomeSection[], shop: { headline: string; welcomeText: string }): Promise<HomeSectionData[]> {
   return Promise.all(
     sections.map(async (section): Promise<HomeSectionData> => {
+      if (section.type === "hero" && !section.heading && !section.text) return { ...section, heading: shop.headline, text: shop.welcomeText };
       if (section.type === "featured-collection") {
         const collection = section.collection && section.collection !== "all" ? await findCollectionByHandle(db, section.collection) : null;
         const { products } = await listStoreProducts(db, collection, { perPage: section.limit });

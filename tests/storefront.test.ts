@@ -111,6 +111,7 @@ beforeAll(async () => {
   southDb = tenantDb(t.db, south.schema_name);
   ids.north = await seedShop(northDb, north, "North", "EUR", 0);
   ids.south = await seedShop(southDb, south, "South", "JPY", 20);
+  await northDb.updateTable("settings").set({ headline: "North's own headline" }).execute();
   await launch(northDb);
   await launch(southDb);
   app = await startTestApp(t.url);
@@ -128,7 +129,8 @@ describe("storefront pages, per shop", () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain("North Mug");
     expect(home.body).not.toContain("South");
-    expect(home.body).toContain("Everyday things, made well");
+    // The theme's hero says the shop's own headline, not sample copy.
+    expect(home.body).toContain("North&#x27;s own headline");
     expect(home.body).toMatch(/<a [^>]*href="#main"[^>]*>Skip to content<\/a>/);
     expect(home.body.match(/<h1[\s>]/g)).toHaveLength(1);
     const org = jsonLdBlocks(home.body).find((b) => (b as { "@type": string })["@type"] === "Organization");

@@ -273,15 +273,15 @@ describe("the theme editor", () => {
     await post(owner, "/admin/north/themes/editorial", { ...base, intent: "add", newSectionType: "featured-collection" });
     let draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow())
       .draft as ThemeSettings;
-    expect(draft.sections.map((s) => s.type)).toEqual(["hero", "image-with-text", "product-grid", "rich-text", "featured-collection"]);
+    expect(draft.sections.map((s) => s.type)).toEqual(["hero", "product-grid", "featured-collection"]);
 
-    await post(owner, "/admin/north/themes/editorial", { ...formOf(draft), intent: "up:4" });
+    await post(owner, "/admin/north/themes/editorial", { ...formOf(draft), intent: "up:2" });
     draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings;
-    expect(draft.sections.map((s) => s.type)).toEqual(["hero", "image-with-text", "product-grid", "featured-collection", "rich-text"]);
+    expect(draft.sections.map((s) => s.type)).toEqual(["hero", "featured-collection", "product-grid"]);
 
     await post(owner, "/admin/north/themes/editorial", { ...formOf(draft), intent: "remove:0" });
     draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings;
-    expect(draft.sections.map((s) => s.type)).toEqual(["image-with-text", "product-grid", "featured-collection", "rich-text"]);
+    expect(draft.sections.map((s) => s.type)).toEqual(["featured-collection", "product-grid"]);
   });
 
   it("resets the draft to the theme's defaults without touching what is published", async () => {

@@ -19,7 +19,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Until launch, "/" itself is the "Opening soon" page (its form posts to /password).
   if (!storefront.unlocked) return data({ kind: "locked" as const, page: await loadPasswordPage(context, storefront) }, { headers });
   const store = await loadStoreLayout(context, request, storefront);
-  const sections = await homeSectionsData(storefront.db, store.settings.sections);
+  const sections = await homeSectionsData(storefront.db, store.settings.sections, {
+    headline: storefront.settings.headline,
+    welcomeText: storefront.settings.welcome_text,
+  });
   const description = storefront.settings.welcome_text || storefront.settings.headline || `Shop ${store.shop.name}.`;
   return data(
     {

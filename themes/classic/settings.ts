@@ -11,18 +11,18 @@ export const defaults: ThemeSettings = {
   headingFont: "transitional-serif",
   bodyFont: "system-sans",
   logoWidth: 140,
-  announcement: { enabled: true, text: "Order by 2 pm for same-day dispatch", link: "/policies/shipping-policy" },
+  announcement: { enabled: false, text: "", link: "" },
   sections: [
     {
       id: "hero-1",
       type: "hero",
-      heading: "The full catalogue, in stock and ready to ship",
-      text: "Browse by department or search for exactly what you need.",
+      // Empty: the shop's own headline and welcome text from its settings (shop/storefront.server.ts).
+      heading: "",
+      text: "",
       buttonLabel: "Browse the catalogue",
       buttonLink: "/collections/all",
     },
     { id: "featured-collection-1", type: "featured-collection", heading: "Best sellers", collection: "all", limit: 4 },
     { id: "product-grid-1", type: "product-grid", heading: "Just arrived", limit: 8 },
-    { id: "rich-text-1", type: "rich-text", heading: "Service you can count on", text: "Real people answer every email, usually within a day." },
   ],
 };

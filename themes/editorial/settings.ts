@@ -11,27 +11,17 @@ export const defaults: ThemeSettings = {
   headingFont: "didone",
   bodyFont: "humanist",
   logoWidth: 160,
-  announcement: { enabled: true, text: "The new season is here. Read the stories behind it.", link: "/collections/all" },
+  announcement: { enabled: false, text: "", link: "" },
   sections: [
     {
       id: "hero-1",
       type: "hero",
-      heading: "Made slowly. Meant to last.",
-      text: "Objects with a story, from the people who make them.",
+      // Empty: the shop's own headline and welcome text from its settings (shop/storefront.server.ts).
+      heading: "",
+      text: "",
       buttonLabel: "Explore the edit",
       buttonLink: "/collections/all",
     },
-    {
-      id: "image-with-text-1",
-      type: "image-with-text",
-      heading: "The makers",
-      text: "Every piece in our shop comes from a small workshop we know by name.",
-      product: "",
-      imagePosition: "left",
-      buttonLabel: "Meet them",
-      buttonLink: "/collections/all",
-    },
     { id: "product-grid-1", type: "product-grid", heading: "New this season", limit: 6 },
-    { id: "rich-text-1", type: "rich-text", heading: "Our promise", text: "Fair prices for makers, honest prices for you." },
   ],
 };

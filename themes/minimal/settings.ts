@@ -12,17 +12,17 @@ export const defaults: ThemeSettings = {
   headingFont: "system-sans",
   bodyFont: "system-sans",
   logoWidth: 120,
-  announcement: { enabled: true, text: "Free returns within 30 days", link: "/policies/refund-policy" },
+  announcement: { enabled: false, text: "", link: "" },
   sections: [
     {
       id: "hero-1",
       type: "hero",
-      heading: "Everyday things, made well",
-      text: "A short list of objects we use ourselves, chosen to last.",
+      // Empty: the shop's own headline and welcome text from its settings (shop/storefront.server.ts).
+      heading: "",
+      text: "",
       buttonLabel: "Shop all",
       buttonLink: "/collections/all",
     },
     { id: "featured-collection-1", type: "featured-collection", heading: "Shop the collection", collection: "all", limit: 8 },
-    { id: "rich-text-1", type: "rich-text", heading: "Less, but better", text: "We keep our range small so every piece earns its place." },
   ],
 };

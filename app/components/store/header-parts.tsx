@@ -3,10 +3,18 @@ import type { StoreLayoutData } from "./types.ts";
 
 /** Pieces each theme arranges in its own header. */
 
+/** False for a link to a policy or page this shop hasn't published: such a link would lead to "Page not found". */
+export function linkLeadsSomewhere(store: Pick<StoreLayoutData, "policies" | "pages">, href: string): boolean {
+  const path = href.split(/[?#]/)[0];
+  if (!/^\/(policies|pages)\//.test(path)) return true;
+  return [...store.policies, ...store.pages].some((link) => link.url === path);
+}
+
 export function AnnouncementBar({ store }: { store: StoreLayoutData }) {
   const { announcement } = store.settings;
   if (!announcement.enabled || !announcement.text) return null;
-  return <div className="announcement-bar">{announcement.link ? <a href={announcement.link}>{announcement.text}</a> : <p>{announcement.text}</p>}</div>;
+  const link = announcement.link && linkLeadsSomewhere(store, announcement.link) ? announcement.link : null;
+  return <div className="announcement-bar">{link ? <a href={link}>{announcement.text}</a> : <p>{announcement.text}</p>}</div>;
 }
 
 export function StoreLogo({ store }: { store: StoreLayoutData }) {
