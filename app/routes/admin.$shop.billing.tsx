@@ -11,12 +11,16 @@ import {
   changeShopStatus,
   describePlan,
   findPlan,
+  BillingSetupError,
   LifecycleError,
   listInvoices,
+  openBillingPortal,
+  payoutState,
   planOf,
   pricingData,
   shopStatusHistory,
   shopUsage,
+  startPlanCheckout,
   usageLines,
 } from "../domain.server.ts";
 import { requireMember, requireShopAdmin } from "../utils/guards.server.ts";
@@ -45,6 +49,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     plans,
     shop: { slug: shop.slug, name: shop.name, status: shop.status, label: STATUS_LABELS[shop.status], explanation: statusExplanation(shop) },
     manage,
+    // Stripe Billing runs through the shop's connected account; without one, the test gateway's pages stand in.
+    stripeBilling: Boolean(context.services.stripe) && Boolean(await payoutState(context.services.db, shop.id)),
     paid: shop.billed_price !== null && !shop.payment_overdue_since && shop.status !== "frozen",
     events: manage ? availableEvents(shop.status, "merchant").filter((e) => MERCHANT_EVENTS.includes(e)) : [],
     history: history.map((h) => ({
@@ -65,8 +71,27 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (form.get("intent") === "subscribe") {
     const plan = await findPlan(context.services.db, String(form.get("plan") ?? ""));
     if (!plan) return data<ActionResult>({ errors: { event: "Choose one of the plans." }, done: null }, { status: 400 });
-    // The test gateway's checkout; with Stripe Billing this is where Checkout (subscription mode) opens.
-    throw redirect(`/admin/${shop.slug}/billing/checkout?${new URLSearchParams({ plan: plan.id })}`);
+    const stripe = context.services.stripe;
+    // Without Stripe, the test gateway's checkout stands in for Stripe Checkout.
+    if (!stripe) throw redirect(`/admin/${shop.slug}/billing/checkout?${new URLSearchParams({ plan: plan.id })}`);
+    const here = `${platformOrigin(context.services.config)}/admin/${shop.slug}/billing`;
+    try {
+      throw redirect(await startPlanCheckout(context.services.db, stripe.client, shop, plan, { success: `${here}?paid=1`, cancel: here }), { status: 303 });
+    } catch (error) {
+      if (error instanceof BillingSetupError) return data<ActionResult>({ errors: { event: error.message }, done: null }, { status: 400 });
+      throw error;
+    }
+  }
+  if (form.get("intent") === "portal") {
+    const stripe = context.services.stripe;
+    if (!stripe) return data<ActionResult>({ errors: { event: "Stripe isn't configured on this Bazaar." }, done: null }, { status: 400 });
+    try {
+      const back = `${platformOrigin(context.services.config)}/admin/${shop.slug}/billing`;
+      throw redirect(await openBillingPortal(context.services.db, stripe.client, shop.id, back), { status: 303 });
+    } catch (error) {
+      if (error instanceof BillingSetupError) return data<ActionResult>({ errors: { event: error.message }, done: null }, { status: 400 });
+      throw error;
+    }
   }
   const event = MERCHANT_EVENTS.find((e) => e === form.get("intent"));
   if (!event) return data<ActionResult>({ errors: { event: "Unknown action." }, done: null }, { status: 400 });
@@ -87,7 +112,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Billing() {
-  const { shop, manage, paid, events, history, plan, usage, plans, invoices, canExport } = useLoaderData<typeof loader>();
+  const { shop, manage, paid, events, history, plan, usage, plans, invoices, canExport, stripeBilling } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const result = useActionData<typeof action>();
   return (
@@ -149,6 +174,13 @@ export default function Billing() {
           <PricingTable plans={plans.plans} trialDays={plans.trialDays} current={plan.id} subscribe={{ paid }} />
           <h3>Invoices</h3>
           <InvoiceTable invoices={invoices} />
+          {stripeBilling ? (
+            <Form method="post">
+              <button type="submit" name="intent" value="portal" className="secondary">
+                Card and invoices on Stripe
+              </button>
+            </Form>
+          ) : null}
         </section>
       ) : null}
       {events.includes("close") ? (

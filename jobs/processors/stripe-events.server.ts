@@ -9,6 +9,8 @@ import { sendMail } from "../../shop/mail.server.ts";
 import { merchantEmail } from "../../shop/order-mail.server.ts";
 import { applyPaymentIntent } from "../../shop/stripe-gateway.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
+import { applyBillingEvent } from "../../tenants/billing.server.ts";
+import { billingAccountOf, billingEventFromStripe } from "../../tenants/stripe-billing.server.ts";
 import { refreshPayoutState, shopForAccount } from "../../tenants/stripe-accounts.server.ts";
 import { startWorker, type JobStore } from "../queues.server.ts";
 
@@ -51,7 +53,7 @@ async function dispatch(deps: StripeEventDeps, endpoint: string, type: string, a
     await refreshPayoutState(deps.db, deps.stripe.client, accountId);
     return "account_refreshed";
   }
-  if (endpoint === "platform") return "unhandled";
+  if (endpoint === "platform") return applyPlatformEvent(deps, payload as unknown as Stripe.Event);
 
   if (!accountId) return "no_account";
   const shop = await shopForAccount(deps.db, accountId);
@@ -76,6 +78,17 @@ async function dispatch(deps: StripeEventDeps, endpoint: string, type: string, a
     default:
       return "ignored";
   }
+}
+
+/** The platform's own events are the merchants' plan billing: the connected account names the shop. */
+async function applyPlatformEvent(deps: StripeEventDeps, event: Stripe.Event): Promise<string> {
+  const account = billingAccountOf(event.data.object as { customer_account?: string | null });
+  if (!account) return "ignored";
+  const shop = await shopForAccount(deps.db, account);
+  if (!shop) return "unknown_account";
+  const billing = billingEventFromStripe(event, shop.id);
+  if (!billing) return "ignored";
+  return `billing_${await applyBillingEvent(deps.db, billing, { platformOrigin: platformOrigin(deps.config) })}`;
 }
 
 function checkoutDeps(deps: StripeEventDeps, shop: Shop): CheckoutDeps {

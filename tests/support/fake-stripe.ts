@@ -38,6 +38,7 @@ export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly accounts = new Map<string, Json>();
   readonly paymentIntents = new Map<string, Json>();
+  readonly subscriptions = new Map<string, Json>();
   private readonly replies = new Map<string, { status: number; body: string }>();
   private server!: http.Server;
   private counter = 0;
@@ -111,6 +112,22 @@ export class FakeStripe {
     intent.amount_received = status === "succeeded" ? intent.amount : 0;
     intent.last_payment_error = lastError ? { message: lastError } : null;
     return intent;
+  }
+
+  /** A subscription Stripe made after Checkout, for `account`, on a monthly price of `amount`. */
+  addSubscription(account: string, amount: number, currency: string, metadata: Record<string, string>): string {
+    const subscriptionId = `sub_${String(++this.counter).padStart(8, "0")}`;
+    this.subscriptions.set(subscriptionId, {
+      id: subscriptionId,
+      object: "subscription",
+      customer_account: account,
+      metadata,
+      items: {
+        object: "list",
+        data: [{ id: `si_${this.counter}`, price: { id: `price_${this.counter}`, product: `prod_${this.counter}`, unit_amount: amount, currency } }],
+      },
+    });
+    return subscriptionId;
   }
 
   /** A signed v1 webhook delivery, as Stripe would POST it. */
@@ -206,6 +223,30 @@ export class FakeStripe {
       const intent = this.paymentIntents.get(String(params.payment_intent));
       if (!intent || intent.on_account !== stripeAccount) return missing("payment_intent");
       return ok({ id: id("re"), object: "refund", amount: Number(params.amount), payment_intent: intent.id, status: "succeeded" });
+    }
+    if (method === "POST" && path === "/v1/checkout/sessions") {
+      const sessionId = id("cs");
+      return ok({
+        id: sessionId,
+        object: "checkout.session",
+        mode: params.mode,
+        customer_account: params.customer_account,
+        url: `https://checkout.stripe.com/c/pay/${sessionId}`,
+      });
+    }
+    if (method === "POST" && path === "/v1/billing_portal/sessions") {
+      return ok({
+        id: id("bps"),
+        object: "billing_portal.session",
+        customer_account: params.customer_account,
+        url: `https://billing.stripe.com/p/session/${String(params.customer_account)}`,
+      });
+    }
+    if ((match = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
+      const subscription = this.subscriptions.get(match[1]);
+      if (!subscription) return missing("subscription");
+      if (method === "POST") Object.assign(subscription, { metadata: params.metadata ?? subscription.metadata, pending_update: params });
+      return ok(subscription);
     }
     return missing(`route ${method} ${path}`);
   }
