@@ -3,7 +3,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { CollectionRule, ProductStatus, TenantDatabase } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
-import { handleize, HANDLE_PATTERN } from "./handles.ts";
+import { handleize, handleProblem } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { amountProblem, exampleAmount, parseMoney, toInputAmount, type MoneyStyle } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
@@ -65,7 +65,8 @@ export function validateCollection(input: CollectionInput, money: MoneyStyle): C
   if (!input.title.trim()) errors.title = "Give the collection a title.";
   else if (input.title.length > 255) errors.title = "Use at most 255 characters.";
   else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
-  if (!HANDLE_PATTERN.test(input.handle.trim() || handleize(input.title))) errors.handle = "Use lowercase letters, digits and single hyphens.";
+  const handle = handleProblem(input.handle, input.title);
+  if (handle) errors.handle = handle;
   if (input.kind !== "manual" && input.kind !== "automated") errors.kind = "Choose manual or automated.";
   if (input.rulesMatch !== "all" && input.rulesMatch !== "any") errors.rulesMatch = "Choose all or any.";
   if (input.parentId !== null && !isRecordId(input.parentId)) errors.parentId = "Choose a collection from the list.";

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from "../db/errors.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
-import { handleize, HANDLE_PATTERN } from "./handles.ts";
+import { handleize, handleProblem } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { PAGE_SIZE, readPage } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
@@ -43,10 +43,8 @@ export function validatePage(input: PageInput): PageErrors {
   if (!input.title.trim()) errors.title = "Give the page a title.";
   else if (input.title.trim().length > 255) errors.title = "Use at most 255 characters.";
   else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
-  const handle = input.handle.trim() || handleize(input.title);
-  if (!handle) errors.handle = "Enter a handle, or a title with letters or digits to make one from.";
-  else if (handle.length > 255) errors.handle = "Use at most 255 characters.";
-  else if (!HANDLE_PATTERN.test(handle)) errors.handle = "Use lowercase letters, digits and single hyphens, like about-us.";
+  const handle = handleProblem(input.handle, input.title);
+  if (handle) errors.handle = handle;
   if (input.bodyHtml.length > MAX_BODY_LENGTH) errors.bodyHtml = `Use at most ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`;
   if (input.visibility !== "visible" && input.visibility !== "hidden") errors.visibility = "Choose visible or hidden.";
   if (input.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters; use at most 70.";

@@ -12,7 +12,7 @@ import type {
 import type { HomeSection } from "../themes/settings.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { getCollection, listCollectionProducts, type CollectionDetail } from "./collections.server.ts";
-import { HANDLE_PATTERN } from "./handles.ts";
+import { isHandle } from "./handles.ts";
 import { productImageSrcSet, productImageUrl } from "./media.server.ts";
 import { resolveProductHandle } from "./products.server.ts";
 
@@ -92,7 +92,7 @@ export async function productCards(db: TenantDb, productIds: string[]): Promise<
 
 /** A collection by handle, as the storefront shows it. */
 export async function findCollectionByHandle(db: TenantDb, handle: string): Promise<CollectionDetail | null> {
-  if (!HANDLE_PATTERN.test(handle)) return null;
+  if (!isHandle(handle)) return null;
   const row = await db.selectFrom("collections").select("id").where("handle", "=", handle).executeTakeFirst();
   return row ? getCollection(db, row.id) : null;
 }
@@ -135,7 +135,7 @@ export type ProductLookup = { kind: "found"; product: ProductPageData } | { kind
  * product is missing.
  */
 export async function findProductPage(db: TenantDb, handle: string): Promise<ProductLookup> {
-  if (!HANDLE_PATTERN.test(handle)) return { kind: "missing" };
+  if (!isHandle(handle)) return { kind: "missing" };
   const resolved = await resolveProductHandle(db, handle);
   if (!resolved) return { kind: "missing" };
   const product = await db
@@ -240,7 +240,7 @@ export async function relatedProducts(db: TenantDb, productId: string, limit = 4
 }
 
 export async function findPublishedPage(db: TenantDb, handle: string) {
-  if (!HANDLE_PATTERN.test(handle)) return null;
+  if (!isHandle(handle)) return null;
   return (
     (await db
       .selectFrom("pages")

@@ -225,12 +225,12 @@ describe("refused input", () => {
     const pagesBefore = await pagesOf(northDb);
     const auditBefore = await pageAudit(northDb);
     const cases: [Parameters<typeof pageForm>[0], string, string][] = [
-      [{ title: "Contact", handle: "Contact Us!" }, "handle", "Use lowercase letters, digits and single hyphens, like about-us."],
-      [{ title: "Contact", handle: "contact--us" }, "handle", "Use lowercase letters, digits and single hyphens, like about-us."],
-      [{ title: "Contact", handle: "-contact" }, "handle", "Use lowercase letters, digits and single hyphens, like about-us."],
+      [{ title: "Contact", handle: "Contact Us!" }, "handle", "Use lowercase letters, digits and single hyphens."],
+      [{ title: "Contact", handle: "contact--us" }, "handle", "Use lowercase letters, digits and single hyphens."],
+      [{ title: "Contact", handle: "-contact" }, "handle", "Use lowercase letters, digits and single hyphens."],
       [{ title: "Contact", handle: "our-story" }, "handle", "Another page uses this handle."],
       [{ title: "Our story" }, "handle", "Another page uses this handle."],
-      [{ title: "!!!" }, "handle", "Enter a handle, or a title with letters or digits to make one from."],
+      [{ title: "!!!" }, "handle", "The title has no letters or digits to make a handle from: enter one."],
       [{ title: "   ", handle: "blank" }, "title", "Give the page a title."],
       [{ title: "x".repeat(256) }, "title", "Use at most 255 characters."],
       [{ title: "Contact", visibility: "public" }, "visibility", "Choose visible or hidden."],

@@ -26,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const lookup = await findProductPage(db, params.handle ?? "");
   if (lookup.kind === "missing") throw new Response("Not found", { status: 404 });
-  if (lookup.kind === "moved") throw redirect(`/products/${lookup.handle}${url.search}`, 301);
+  if (lookup.kind === "moved") throw redirect(`/products/${encodeURIComponent(lookup.handle)}${url.search}`, 301);
   const { product } = lookup;
 
   const { variant, fromOptions } = selectVariant(product, url.searchParams);

@@ -14,6 +14,7 @@ import { shopLocale } from "./0012_shop_locale.ts";
 import { collectionPriceRules } from "./0013_collection_price_rules.ts";
 import { checkouts } from "./0014_checkouts.ts";
 import { dropLoginAttempts } from "./0015_drop_login_attempts.ts";
+import { unicodeHandles } from "./0016_unicode_handles.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -32,4 +33,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   collectionPriceRules,
   checkouts,
   dropLoginAttempts,
+  unicodeHandles,
 ];

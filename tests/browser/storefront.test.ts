@@ -116,7 +116,8 @@ describe("without JavaScript", () => {
     await page.getByLabel("Enter the shop password").fill("first-look");
     await page.getByRole("button", { name: "Enter" }).click();
     await page.waitForURL(`${store}/`);
-    await page.getByRole("heading", { level: 1, name: "Made slowly. Meant to last." }).waitFor();
+    // The theme's hero says the shop's own headline.
+    await page.getByRole("heading", { level: 1, name: "Lumen & Clay" }).waitFor();
     await page.goto(`${store}/products/stoneware-mug`);
     await page.getByRole("heading", { level: 1, name: "Stoneware Mug" }).waitFor();
     await db.updateTable("settings").set({ launched_at: new Date() }).execute();

@@ -55,7 +55,7 @@ describe("the theme editor", () => {
 
     // The frame is the shop's host (cross-site), unlaunched, showing the editorial draft.
     const preview = page.frameLocator("iframe.preview-frame");
-    await preview.getByRole("heading", { level: 1, name: "Made slowly. Meant to last." }).waitFor();
+    await preview.getByRole("heading", { level: 1, name: "Lumen & Clay" }).waitFor();
     expect(await preview.locator(".store").getAttribute("class")).toBe("store theme-editorial");
     await page.screenshot({ path: path.join(SCREENSHOTS, "theme-editor-01-open.png") });
 
@@ -97,11 +97,11 @@ describe("the theme editor", () => {
     await page.waitForURL(/done=save/);
     await page.getByText("Draft saved.").waitFor();
     const legends = await page.locator(".section-fields legend").allTextContents();
-    expect(legends.slice(0, 2)).toEqual(["1. Image with text", "2. Hero banner"]);
+    expect(legends.slice(0, 2)).toEqual(["1. Newest products", "2. Hero banner"]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "theme-editor-04-no-js.png") });
-    // The reloaded preview shows the new order: the image with text first, then the hero (which keeps the page's h1).
+    // The reloaded preview shows the new order: the products first, then the hero (which keeps the page's h1).
     const preview = page.frameLocator("iframe.preview-frame");
-    await expect.poll(() => preview.locator("main > section").first().getAttribute("class")).toContain("image-with-text");
+    await expect.poll(() => preview.locator("main > section").first().getAttribute("class")).toContain("section-product-grid");
     await preview.getByRole("heading", { level: 1, name: "Candles for long evenings" }).waitFor();
     await page.close();
   });
