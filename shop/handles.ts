@@ -16,16 +16,18 @@ export function isHandle(text: string): boolean {
  * everything else a hyphen. Empty only for a title with no letters or digits at all.
  */
 export function handleize(text: string): string {
-  return text
-    .normalize("NFKD")
-    // Accents come off Latin letters only: in Cyrillic "й" or Greek "έ" the mark is part of the letter.
-    .replace(/(\p{Script=Latin})\p{M}+/gu, "$1")
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/[^\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+/gu, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, MAX_HANDLE_LENGTH)
-    .replace(/-+$/, "");
+  return (
+    text
+      .normalize("NFKD")
+      // Accents come off Latin letters only: in Cyrillic "й" or Greek "έ" the mark is part of the letter.
+      .replace(/(\p{Script=Latin})\p{M}+/gu, "$1")
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[^\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+/gu, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, MAX_HANDLE_LENGTH)
+      .replace(/-+$/, "")
+  );
 }
 
 /**
