@@ -61,7 +61,9 @@ export default function Signup() {
   }, [slug]);
 
   const live = check.data && check.data.slug === slug ? check.data : null;
-  const slugError = errors.slug ?? (live && !live.available ? live.message : undefined);
+  // The refused submission's message holds only while the address is the one submitted; then the live check speaks.
+  const submittedError = values && slug === values.slug ? errors.slug : undefined;
+  const slugError = live ? (live.available ? undefined : live.message) : submittedError;
 
   return (
     <main className="narrow">

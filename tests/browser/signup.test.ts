@@ -82,6 +82,12 @@ describe("a merchant signs up in a browser", () => {
     await page.getByText("Use at least 8 characters.").waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "05-signup-errors.png") });
     expect(page.url()).toBe(`http://${base}/signup`);
+    // After a refused submission, the address message follows what is typed next, not the old answer.
+    await page.getByText("That address is already taken.").waitFor();
+    await page.getByLabel("Shop address").fill("copy-cat-candles");
+    await page.getByText("copy-cat-candles.").first().waitFor();
+    await expect.poll(() => page.getByText("That address is already taken.").count()).toBe(0);
+    await page.getByText(/copy-cat-candles\..* is available\./).waitFor();
 
     await page.goto(`http://${base}/login`);
     await page.getByLabel("Email").fill("maker@lumen.example");
