@@ -174,7 +174,7 @@ export {
 } from "../shop/storefront.server.ts";
 export { clearOperatorCookie, endOperatorSession, listOperatorActions, logInOperator, logOperatorAction } from "../server/operator-auth.server.ts";
 export { listThemes, publishTheme, resetThemeDraft, saveThemeDraft, ThemeSettingsError, themeDraft, UnknownThemeError } from "../shop/themes.server.ts";
-export { listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
+export { emailProblem, listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
 export {
   changeShopStatus,
   LifecycleError,
@@ -238,3 +238,4 @@ export { tooManyAttempts } from "../server/limits.server.ts";
 export { settleStripeReturn, startStripePayment } from "../shop/stripe-gateway.server.ts";
 export { connectShopAccount, createAccountSession, createOnboardingLink, payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";
 export { BillingSetupError, openBillingPortal, startPlanCheckout } from "../tenants/stripe-billing.server.ts";
+export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/password-reset.server.ts";

@@ -30,6 +30,7 @@ export interface PlatformDatabase {
   "platform.billing_events": BillingEventsTable;
   "platform.stripe_accounts": StripeAccountsTable;
   "platform.stripe_events": StripeEventsTable;
+  "platform.password_resets": PasswordResetsTable;
 }
 
 /** Billing events already applied, by the gateway's event id: a second delivery is recognised and ignored. */
@@ -788,4 +789,13 @@ export interface StripeEventsTable {
   received_at: Generated<Date>;
   processed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   outcome: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A merchant's password reset link, by the SHA-256 of its token (0015_password_resets). */
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date, Date>;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

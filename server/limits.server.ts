@@ -29,6 +29,8 @@ export const LIMITS = {
   registration: { points: 10, duration: HOUR },
   /** Invitation emails per shop. */
   invitationMail: { points: 50, duration: 24 * HOUR },
+  /** Password reset emails asked for, per address. */
+  passwordReset: { points: 5, duration: HOUR },
   /** Checkouts opened per shop and address. */
   checkout: { points: 30, duration: 10 * MINUTE },
 } as const;

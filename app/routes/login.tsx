@@ -61,7 +61,7 @@ export default function Login() {
         </button>
       </Form>
       <p className="muted">
-        New to Bazaar? <Link to="/signup">Open a shop</Link>
+        <Link to="/forgot-password">Forgot your password?</Link> · New to Bazaar? <Link to="/signup">Open a shop</Link>
       </p>
     </main>
   );
