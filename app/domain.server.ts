@@ -239,3 +239,4 @@ export { settleStripeReturn, startStripePayment } from "../shop/stripe-gateway.s
 export { connectShopAccount, createAccountSession, createOnboardingLink, payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";
 export { BillingSetupError, openBillingPortal, startPlanCheckout } from "../tenants/stripe-billing.server.ts";
 export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/password-reset.server.ts";
+export { requestShopperPasswordReset, resetShopperPassword, shopperResetLinkValid } from "../shop/shopper-accounts.server.ts";

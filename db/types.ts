@@ -308,6 +308,7 @@ export interface TenantDatabase {
   stock_reservations: StockReservationsTable;
   order_transactions: OrderTransactionsTable;
   fulfillments: FulfillmentsTable;
+  customer_password_resets: CustomerPasswordResetsTable;
 }
 
 type Id = Generated<string>;
@@ -796,6 +797,15 @@ export interface PasswordResetsTable {
   token_hash: string;
   user_id: string;
   created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date, Date>;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** A shopper's password reset link at one shop, by the SHA-256 of its token (0017). */
+export interface CustomerPasswordResetsTable {
+  token_hash: string;
+  customer_id: string;
+  created_at: CreatedAt;
   expires_at: ColumnType<Date, Date, Date>;
   used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
+import { sendMail } from "./mail.server.ts";
 import { toDecimalString } from "./money.ts";
 import type { LoginGuard } from "../server/limits.server.ts";
 import { readCookie } from "./storefront-access.server.ts";
@@ -669,4 +670,78 @@ export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, passw
       .execute();
   });
   return { ok: true };
+}
+
+// ---------------------------------------------------------------------------
+// Password reset
+// ---------------------------------------------------------------------------
+
+const RESET_MINUTES = 60;
+const RESET_TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+
+/**
+ * Emails a registered shopper of this shop a single-use link to choose a new password; answers the same whether or
+ * not the email has an account here.
+ */
+export async function requestShopperPasswordReset(db: TenantDb, shop: { name: string; origin: string }, email: string, now = new Date()): Promise<void> {
+  const customer = await db
+    .selectFrom("customers")
+    .select(["id", "email"])
+    .where("email", "=", normalizeEmail(email))
+    .where("password_hash", "is not", null)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  if (!customer?.email) return;
+  const token = randomToken();
+  await db
+    .insertInto("customer_password_resets")
+    .values({ token_hash: sha256(token), customer_id: customer.id, expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000) })
+    .execute();
+  await sendMail({
+    to: customer.email,
+    subject: `Reset your password at ${shop.name}`,
+    text: [
+      `Someone (we hope you) asked to reset your password at ${shop.name}.`,
+      "",
+      `Choose a new one within ${RESET_MINUTES} minutes: ${shop.origin}/account/reset-password/${token}`,
+      "",
+      "If it wasn't you, ignore this email: your password stays as it is.",
+    ].join("\n"),
+  });
+}
+
+/** Whether a reset link can still be used. */
+export async function shopperResetLinkValid(db: TenantDb, token: string | undefined, now = new Date()): Promise<boolean> {
+  if (!token || !RESET_TOKEN.test(token)) return false;
+  const row = await db.selectFrom("customer_password_resets").select(["expires_at", "used_at"]).where("token_hash", "=", sha256(token)).executeTakeFirst();
+  return Boolean(row && !row.used_at && row.expires_at > now);
+}
+
+/** Sets the new password through a link, once; every session of the shopper ends. Returns the customer to sign in. */
+export async function resetShopperPassword(
+  db: TenantDb,
+  token: string,
+  password: string,
+  now = new Date(),
+): Promise<{ ok: true; customerId: string } | { ok: false; field: "token" | "password"; message: string }> {
+  const problem = passwordProblem(password);
+  if (problem) return { ok: false, field: "password", message: problem };
+  const expired = { ok: false, field: "token", message: "This link has expired or was already used. Ask for a new one." } as const;
+  if (!RESET_TOKEN.test(token)) return expired;
+  const passwordHash = await hash(password);
+  return db.transaction().execute(async (trx) => {
+    const link = await trx
+      .updateTable("customer_password_resets")
+      .set({ used_at: now })
+      .where("token_hash", "=", sha256(token))
+      .where("used_at", "is", null)
+      .where("expires_at", ">", now)
+      .returning("customer_id")
+      .executeTakeFirst();
+    if (!link) return expired;
+    await trx.updateTable("customers").set({ password_hash: passwordHash }).where("id", "=", link.customer_id).execute();
+    await trx.deleteFrom("customer_sessions").where("customer_id", "=", link.customer_id).execute();
+    await trx.updateTable("customer_password_resets").set({ used_at: now }).where("customer_id", "=", link.customer_id).where("used_at", "is", null).execute();
+    return { ok: true, customerId: link.customer_id } as const;
+  });
 }

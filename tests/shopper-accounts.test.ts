@@ -1,3 +1,7 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { readMailDir } from "./support/mail.ts";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
@@ -499,5 +503,34 @@ describe("your data", () => {
     // The address is free again: registering makes a fresh account.
     const again = await registerShopper(northDb, { email: "leaving@example.com", password: "back-again-pass", firstName: "Leo", lastName: "" });
     expect(again.ok && again.customerId !== me).toBe(true);
+  });
+});
+
+describe("password reset", () => {
+  it("mails a link for this shop's account only, sets the new password once, and ends the old sessions", async () => {
+    process.env.MAIL_DIR = mkdtempSync(path.join(tmpdir(), "bazaar-shopper-reset-"));
+    const oldBrowser = await registered("north", "forgetful@example.com", "first-password");
+    await registered("south", "forgetful@example.com", "south-password");
+    const asked = await shopper("north").post("/account/forgot-password", { email: "forgetful@example.com" });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain("If that email has an account here, a link to choose a new password is on its way.");
+    const unknown = await shopper("north").post("/account/forgot-password", { email: "nobody-here@example.com" });
+    expect(unknown.body).toContain("If that email has an account here, a link to choose a new password is on its way.");
+    const mails = readMailDir(process.env.MAIL_DIR).filter((m) => m.subject.startsWith("Reset your password"));
+    expect(mails.map((m) => [m.to, m.subject])).toEqual([["forgetful@example.com", "Reset your password at North"]]);
+    const link = /http:\/\/north\.shops\.test(\/account\/reset-password\/[A-Za-z0-9_-]+)/.exec(mails[0].text)![1];
+
+    // The link means nothing at the other shop.
+    expect((await shopper("south").get(link)).body).toContain("This link has expired or was already used.");
+    const browser = shopper("north");
+    expect((await browser.post(link, { password: "short" })).status).toBe(400);
+    const done = await browser.post(link, { password: "second-password" });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe("/account");
+    expect((await browser.get("/account")).status).toBe(200);
+    expect((await oldBrowser.get("/account")).status).toBe(302);
+    expect((await shopper("north").post("/account/login", { email: "forgetful@example.com", password: "first-password" })).status).toBe(400);
+    expect((await shopper("south").post("/account/login", { email: "forgetful@example.com", password: "south-password" })).status).toBe(303);
+    expect((await browser.post(link, { password: "third-password" })).body).toContain("This link has expired or was already used.");
   });
 });

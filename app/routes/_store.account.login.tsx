@@ -69,6 +69,9 @@ export default function Login() {
         </p>
       </Form>
       <p>
+        <Link to="/account/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link to={`/account/register?${new URLSearchParams({ redirectTo })}`}>Create an account</Link>
       </p>
     </div>

@@ -15,6 +15,7 @@ import { collectionPriceRules } from "./0013_collection_price_rules.ts";
 import { checkouts } from "./0014_checkouts.ts";
 import { dropLoginAttempts } from "./0015_drop_login_attempts.ts";
 import { unicodeHandles } from "./0016_unicode_handles.ts";
+import { customerPasswordResets } from "./0017_customer_password_resets.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -34,4 +35,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   checkouts,
   dropLoginAttempts,
   unicodeHandles,
+  customerPasswordResets,
 ];
