@@ -349,3 +349,13 @@ describe("security headers", () => {
     }
   });
 });
+
+describe("favicon", () => {
+  it("answers /favicon.ico on the platform and on every shop, instead of a logged 404", async () => {
+    for (const host of [PLATFORM, "ada-atelier.shops.test"]) {
+      const res = await app.request(host, "/favicon.ico");
+      expect(res.status, host).toBe(200);
+      expect(res.headers["content-type"], host).toMatch(/image\/(x-icon|vnd\.microsoft\.icon)/);
+    }
+  });
+});
