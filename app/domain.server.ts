@@ -104,8 +104,10 @@ export { findProducts, listProducts, productFacets, readProductListQuery } from 
 export {
   applyProductBulkAction,
   deleteProducts,
+  differingFields,
   getProduct,
   isRecordId,
+  ProductConflictError,
   ProductValidationError,
   saveProduct,
   validateProduct,

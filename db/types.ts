@@ -389,6 +389,8 @@ export interface ProductsTable {
   available: ColumnType<boolean, never, boolean>;
   /** Every option value as JSON array text, `["Color","Red"]`, sorted. */
   option_pairs: ColumnType<string[], never, string[]>;
+  /** Raised by every save and stock change: the editor's guard against lost updates (0018). */
+  version: Defaulted<number>;
 }
 
 export interface ProductHandleRedirectsTable {

@@ -10,6 +10,7 @@ import { sendOrderEmails, type OrderMailDeps } from "./order-mail.server.ts";
 import { recordOrder } from "./orders.server.ts";
 import { bumpStorefrontVersion } from "./page-cache.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
+import { bumpProductVersions } from "./products.server.ts";
 import { sendMail } from "./mail.server.ts";
 import { formatMoney } from "./money.ts";
 import { randomToken, shopperOrderView, validateAddress, type AddressInput, type FieldErrors } from "./shopper-accounts.server.ts";
@@ -532,6 +533,7 @@ export async function completeCheckoutPayment(
       .where("id", "=", checkout.id)
       .execute();
     const productIds = [...new Set(lines.flatMap((l) => (l.product_id ? [l.product_id] : [])))];
+    await bumpProductVersions(trx, productIds);
     return { created: true, checkout, orderId: order.id, number: order.number, statusToken, productIds };
   });
 

@@ -7,6 +7,7 @@ import { sendShippingEmail, type OrderMailDeps } from "./order-mail.server.ts";
 import { parseOrderNumber } from "./orders.server.ts";
 import { bumpStorefrontVersion } from "./page-cache.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
+import { bumpProductVersions } from "./products.server.ts";
 
 /**
  * What a merchant does with an order after it is paid: ship it (with a carrier and a tracking number, and an
@@ -209,6 +210,7 @@ async function settle(
           .where("id", "=", line.variant_id)
           .execute();
     }
+    await bumpProductVersions(trx, [...new Set(restock.flatMap((r) => (r.units && r.line.product_id ? [r.line.product_id] : [])))]);
     const refundedNow = refunded + amount;
     const financial = refundedNow === 0n ? (cancel ? "voided" : order.financial_status) : refundedNow >= paid ? "refunded" : "partially_refunded";
     await trx

@@ -23,6 +23,8 @@ export interface ProductDraft {
   /** The options the variant rows were built from: when the options differ, saving rebuilds the rows first. */
   builtFrom: OptionInput[];
   variants: VariantDraft[];
+  /** The product version the form was opened on ("" for a new product): saving over a newer one is refused. */
+  version: string;
 }
 
 export interface OptionDraft {
@@ -87,6 +89,7 @@ export function emptyProductDraft(): ProductDraft {
     options: [],
     builtFrom: [],
     variants: [blankVariant([])],
+    version: "",
   };
 }
 
@@ -103,6 +106,7 @@ export function draftFromProduct(product: ProductDetail, style: MoneyStyle): Pro
     seoDescription: product.seoDescription,
     options: product.options.map((o) => ({ name: o.name, values: o.values.join(", ") })),
     builtFrom: product.options,
+    version: String(product.version),
     variants: product.variants.map((v) => ({
       optionValues: v.optionValues,
       sku: v.sku,

@@ -141,12 +141,61 @@ export class ProductValidationError extends Error {
  * Variants are matched by their option values, so their ids (and anything
  * pointing at them) survive edits. A changed handle keeps redirecting.
  */
+/** The product changed since the form was opened: nothing was saved. */
+export class ProductConflictError extends Error {
+  constructor(
+    readonly currentVersion: number,
+    readonly changedAt: Date,
+  ) {
+    super("product changed since the form was opened");
+  }
+}
+
+/**
+ * Raises the version of products whose stock an order, a refund or a cancellation just changed, so an editor
+ * opened before it can't write the old stock back.
+ */
+export async function bumpProductVersions(db: TenantDb, productIds: string[]): Promise<void> {
+  if (productIds.length)
+    await db
+      .updateTable("products")
+      .set((eb) => ({ version: eb("version", "+", 1) }))
+      .where("id", "in", productIds)
+      .execute();
+}
+
+/** The fields in which the saved product differs from what a form would save, in words a merchant reads. */
+export function differingFields(input: ProductInput, saved: ProductDetail): string[] {
+  const fields: string[] = [];
+  // Typed prices are bigint minor units, stored ones numbers: compare them as numbers.
+  const key = (value: unknown) => JSON.stringify(value, (_name, v: unknown) => (typeof v === "bigint" ? Number(v) : v));
+  const differs = (label: string, a: unknown, b: unknown) => key(a) !== key(b) && fields.push(label);
+  differs("title", input.title.trim(), saved.title);
+  differs("handle", input.handle.trim() || handleize(input.title), saved.handle);
+  differs("description", sanitizeRichText(input.descriptionHtml), saved.descriptionHtml);
+  differs("status", input.status, saved.status);
+  differs("vendor", input.vendor.trim(), saved.vendor);
+  differs("type", input.productType.trim(), saved.productType);
+  differs("tags", normalizeTags(input.tags), saved.tags);
+  differs("options", input.options, saved.options);
+  const savedVariants = new Map(saved.variants.map((v) => [v.optionValues.join(" / "), v]));
+  for (const variant of input.variants) {
+    const name = variant.optionValues.join(" / ") || "the variant";
+    const before = savedVariants.get(variant.optionValues.join(" / "));
+    if (!before) continue;
+    differs(`price of ${name}`, variant.price, before.price);
+    differs(`stock of ${name}`, variant.inventoryQuantity, before.inventoryQuantity);
+  }
+  if (input.variants.length !== saved.variants.length) fields.push("the list of variants");
+  return fields;
+}
+
 export async function saveProduct(
   db: TenantDb,
   actor: Actor,
   input: ProductInput,
   productId?: string,
-  { productLimit }: { productLimit?: PlanLimit } = {},
+  { productLimit, expectedVersion }: { productLimit?: PlanLimit; /** The version the form was opened on. */ expectedVersion?: number } = {},
 ): Promise<{ id: string; handle: string; created: boolean }> {
   if (productId !== undefined && !isRecordId(productId)) throw new ProductValidationError({ product: "This product no longer exists." });
   const errors = validateProduct(input);
@@ -167,7 +216,7 @@ export async function saveProduct(
   };
 
   try {
-    return await writeProduct(db, actor, input, values, productId, productLimit);
+    return await writeProduct(db, actor, input, values, productId, productLimit, expectedVersion);
   } catch (error) {
     // Two saves racing for one handle: the loser hears about it like any other taken handle.
     if (isUniqueViolation(error, "products_handle_key")) throw new ProductValidationError({ handle: "Another product uses this handle." });
@@ -187,17 +236,36 @@ type ProductValues = {
   seo_description: string;
 };
 
-function writeProduct(db: TenantDb, actor: Actor, input: ProductInput, values: ProductValues, productId?: string, productLimit?: PlanLimit) {
+function writeProduct(
+  db: TenantDb,
+  actor: Actor,
+  input: ProductInput,
+  values: ProductValues,
+  productId?: string,
+  productLimit?: PlanLimit,
+  expectedVersion?: number,
+) {
   const { handle } = values;
   return db.transaction().execute(async (trx) => {
     let id: string;
     let created = false;
     if (productId) {
-      const before = await trx.selectFrom("products").select(["handle", "published_at"]).where("id", "=", productId).forUpdate().executeTakeFirst();
+      const before = await trx
+        .selectFrom("products")
+        .select(["handle", "published_at", "version", "updated_at"])
+        .where("id", "=", productId)
+        .forUpdate()
+        .executeTakeFirst();
       if (!before) throw new ProductValidationError({ product: "This product no longer exists." });
+      if (expectedVersion !== undefined && before.version !== expectedVersion) throw new ProductConflictError(before.version, before.updated_at);
       await trx
         .updateTable("products")
-        .set({ ...values, updated_at: new Date(), published_at: before.published_at ?? (values.status === "active" ? new Date() : null) })
+        .set({
+          ...values,
+          version: before.version + 1,
+          updated_at: new Date(),
+          published_at: before.published_at ?? (values.status === "active" ? new Date() : null),
+        })
         .where("id", "=", productId)
         .execute();
       id = productId;
@@ -344,6 +412,7 @@ export interface ProductDetail {
   variants: (Omit<VariantInput, "imageId"> & { id: string; imageId: string | null })[];
   /** Old handles that still lead here. */
   redirects: string[];
+  version: number;
 }
 
 /** A product with its options, variants (in position order) and old handles; null if this shop has no such product. */
@@ -383,6 +452,7 @@ export async function getProduct(db: TenantDb, id: string): Promise<ProductDetai
       imageId: v.image_id,
     })),
     redirects: redirects.map((r) => r.old_handle),
+    version: product.version,
   };
 }
 

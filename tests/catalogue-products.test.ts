@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import type { Actor } from "../shop/audit.server.ts";
 import { regenerateVariants, type ProductDraft } from "../shop/product-drafts.server.ts";
-import { getProduct, resolveProductHandle, saveProduct, type ProductInput, type VariantInput } from "../shop/products.server.ts";
+import { bumpProductVersions, getProduct, resolveProductHandle, saveProduct, type ProductInput, type VariantInput } from "../shop/products.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
@@ -634,6 +634,7 @@ describe("regenerating variants (domain)", () => {
     options: [],
     builtFrom: [],
     variants: [],
+    version: "",
     ...over,
   });
   const row = (optionValues: string[], sku: string, price: string) => ({
@@ -894,5 +895,62 @@ describe("who may reach a shop's catalogue", () => {
     const visitor = await app.request("bazaar.test", "/admin/alpha/products");
     expect(visitor.status).toBe(302);
     expect(visitor.headers.location).toBe("/login?redirectTo=%2Fadmin%2Falpha%2Fproducts");
+  });
+});
+
+describe("two people editing one product", () => {
+  it("refuses a save based on an older version, says what differs, keeps what was typed, and saves on a second, informed try", async () => {
+    const created = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/products/new",
+      productForm({ title: "Shared Lamp", variants: [{ price: "40", inventory: "5" }] }),
+    );
+    const path = created.headers.location!.replace(/\?.*$/, "");
+    const id = path.split("/").at(-1)!;
+    const opened = await adminGet(app, alice, path);
+    const version = inputValue(opened.body, "version")!;
+    expect(version).toMatch(/^\d+$/);
+    const withVersion = (form: [string, string][], v: string): [string, string][] => [...form.filter(([name]) => name !== "version"), ["version", v]];
+
+    // First editor renames it; the second, still on the old version, changes the price.
+    const first = await adminPost(
+      app,
+      alice,
+      path,
+      withVersion(productForm({ title: "Shared Lamp, brass", variants: [{ price: "40", inventory: "5" }] }), version),
+    );
+    expect(first.status).toBe(302);
+    const stale = await adminPost(app, alice, path, withVersion(productForm({ title: "Shared Lamp", variants: [{ price: "45", inventory: "5" }] }), version));
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("This product changed since you opened it");
+    expect(stale.body).toContain("differs from yours in: title, handle, price of the variant.");
+    expect(inputValue(stale.body, "variants.0.price")).toBe("45");
+    const saved = await getProduct(alphaDb, id);
+    expect([saved!.title, saved!.variants[0].price]).toEqual(["Shared Lamp, brass", 4000]);
+
+    // Saving again from the refused page is a knowing choice: it goes through.
+    const again = await adminPost(
+      app,
+      alice,
+      path,
+      withVersion(productForm({ title: "Shared Lamp", variants: [{ price: "45", inventory: "5" }] }), inputValue(stale.body, "version")!),
+    );
+    expect(again.status).toBe(302);
+    expect((await getProduct(alphaDb, id))!.variants[0].price).toBe(4500);
+
+    // A sale that changes stock also makes an open form stale, so the old stock can't be written back.
+    const current = inputValue((await adminGet(app, alice, path)).body, "version")!;
+    await alphaDb.updateTable("variants").set({ inventory_quantity: 4 }).where("product_id", "=", id).execute();
+    await bumpProductVersions(alphaDb, [id]);
+    const afterSale = await adminPost(
+      app,
+      alice,
+      path,
+      withVersion(productForm({ title: "Shared Lamp", variants: [{ price: "45", inventory: "5" }] }), current),
+    );
+    expect(afterSale.status).toBe(409);
+    expect(afterSale.body).toContain("stock of the variant");
+    expect((await getProduct(alphaDb, id))!.variants[0].inventoryQuantity).toBe(4);
   });
 });

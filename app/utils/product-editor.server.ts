@@ -3,10 +3,13 @@ import {
   applyVariantBulkEdit,
   deleteProductImageFiles,
   deleteProducts,
+  differingFields,
   draftToInput,
+  getProduct,
   isRecordId,
   MAX_OPTIONS,
   moneyStyle,
+  ProductConflictError,
   ProductValidationError,
   regenerateVariants,
   sanitizeRichText,
@@ -57,6 +60,7 @@ export function readProductDraft(form: FormData): ProductDraft {
     tags: text("tags"),
     seoTitle: text("seoTitle"),
     seoDescription: text("seoDescription"),
+    version: /^\d{1,9}$/.test(text("version")) ? text("version") : "",
     options,
     builtFrom,
     variants,
@@ -173,10 +177,29 @@ export async function productEditorAction({ request, context, params }: ActionFu
   if (Object.keys(errors).length) return result(parsed.draft, errors, null, 400);
   try {
     const plan = productId ? null : await planOf(context.services.db, shop);
-    const saved = await saveProduct(db, actor, parsed.input, productId, { productLimit: plan ? planLimit(plan, plan.max_products) : undefined });
+    const saved = await saveProduct(db, actor, parsed.input, productId, {
+      productLimit: plan ? planLimit(plan, plan.max_products) : undefined,
+      expectedVersion: productId && draft.version ? Number(draft.version) : undefined,
+    });
     throw redirect(`${base}/${saved.id}?${saved.created ? "created" : "saved"}=1`);
   } catch (error) {
     if (error instanceof PlanLimitError) return result(parsed.draft, { planLimit: error.message }, null, 403);
+    if (error instanceof ProductConflictError) {
+      // Keep what was typed; the next save is made knowingly over the newer version.
+      const current = await getProduct(db, productId!);
+      const changed = current ? differingFields(parsed.input, current) : [];
+      const at = error.changedAt.toISOString().slice(11, 16);
+      return result(
+        { ...parsed.draft, version: String(error.currentVersion) },
+        {
+          form: `This product changed since you opened it (saved at ${at} UTC, or its stock changed with an order). Nothing was saved. ${
+            changed.length ? `The saved version differs from yours in: ${changed.join(", ")}. ` : ""
+          }Your changes are still below: save again to replace the saved version with them, or reload the page to start from it.`,
+        },
+        null,
+        409,
+      );
+    }
     if (!(error instanceof ProductValidationError)) throw error;
     if (error.errors.product) throw new Response("Not found", { status: 404 });
     return result(parsed.draft, error.errors, null, 400);

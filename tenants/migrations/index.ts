@@ -16,6 +16,7 @@ import { checkouts } from "./0014_checkouts.ts";
 import { dropLoginAttempts } from "./0015_drop_login_attempts.ts";
 import { unicodeHandles } from "./0016_unicode_handles.ts";
 import { customerPasswordResets } from "./0017_customer_password_resets.ts";
+import { productVersions } from "./0018_product_versions.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -36,4 +37,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   dropLoginAttempts,
   unicodeHandles,
   customerPasswordResets,
+  productVersions,
 ];

@@ -197,7 +197,7 @@ describe("the product editor in a browser", () => {
     await page.frameLocator("iframe[title='Content preview']").getByRole("heading", { name: "Since 2019" }).waitFor();
     await page.getByLabel("Handle").fill("Our Story!");
     await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("Use lowercase letters, digits and single hyphens, like about-us.").waitFor();
+    await page.getByText("Use lowercase letters, digits and single hyphens.").waitFor();
     expect(await page.getByLabel("Handle").getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByLabel("Title", { exact: true }).inputValue()).toBe("Our story");
     await shot(page, "11-page-handle-error");

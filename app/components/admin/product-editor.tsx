@@ -312,6 +312,7 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
             Variants <span className="muted">({draft.variants.length})</span>
           </h2>
           <input type="hidden" name="builtFrom" value={JSON.stringify(draft.builtFrom)} />
+          <input type="hidden" name="version" value={draft.version} />
           <input type="hidden" name="variantCount" value={draft.variants.length} />
           {errors.variants ? (
             <p className="error" id="variants-error">
