@@ -229,6 +229,7 @@ export {
   findOrderByStatusToken,
   parseCheckoutToken,
   priceCheckout,
+  releaseCheckout,
   reminderDelay,
   startCheckout,
   updateCheckout,

@@ -203,6 +203,23 @@ describe("paying through the test gateway", () => {
     expect(await t.db.selectFrom("platform.fee_ledger").select("id").where("shop_id", "=", south.id).execute()).toEqual([]);
   });
 
+  it("reopens a test-gateway checkout left processing by an interrupted request, so the shopper can go on", async () => {
+    const shopper = new ShopperClient(app, "north.shops.test");
+    await shopper.post("/cart", { variantId: ids.northMug, quantity: "1" });
+    const checkoutPath = (await shopper.post("/cart", { intent: "checkout" })).headers.location!;
+    const fields = { email: "ada@example.com", ...ADDRESS, shippingRateId: ids.northRate, discountCode: "" };
+    await shopper.post(checkoutPath, { ...fields, intent: "update" });
+    const token = checkoutPath.split("/").at(-1)!;
+    // Payment started, then the request died before the card was charged.
+    expect((await beginPayment(depsFor(north, northDb), token, "test")).kind).toBe("ready");
+    const again = await shopper.post(checkoutPath, { ...fields, intent: "update" });
+    expect(again.status).toBe(303);
+    const checkout = (await findCheckout(northDb, token))!;
+    expect(checkout.status).toBe("open");
+    expect(await northDb.selectFrom("stock_reservations").select("variant_id").where("checkout_id", "=", checkout.id).execute()).toEqual([]);
+    expect((await shopper.post(checkoutPath, { ...fields, intent: "pay", card: "4242424242424241", expectedTotal: "2040" })).status).toBe(303);
+  });
+
   it("refuses to charge a total the shopper didn't see", async () => {
     const token = await readyCheckout(northDb, ids.northMug, 1);
     await updateCheckout(northDb, (await findCheckout(northDb, token))!, { shippingRateId: ids.northRate });
