@@ -75,6 +75,7 @@ export {
   listProductImages,
   loadProductMedia,
   MAX_IMAGE_BYTES,
+  MAX_IMAGES_PER_UPLOAD,
   MediaNotFoundError,
   mediaResponse,
   moveImage,
@@ -202,7 +203,7 @@ export {
   type PlanSummary,
 } from "../tenants/plans.server.ts";
 export { countSpareShops, SlugUnavailableError } from "../tenants/provision.server.ts";
-export { bundleFileName, BundleError, restoreShopBundle, shopBundleStream } from "../tenants/bundle.server.ts";
+export { bundleFileName, BundleError, MAX_BUNDLE_BYTES, restoreShopBundle, shopBundleStream } from "../tenants/bundle.server.ts";
 export { listShopPage } from "../tenants/shop-list.server.ts";
 export { listInvoices, payWithTestGateway, type InvoiceLine } from "../tenants/billing.server.ts";
 export { monthlyMetrics, type MonthMetrics } from "../tenants/metrics.server.ts";

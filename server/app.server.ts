@@ -4,10 +4,12 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
 import { classifyHost } from "../tenants/hosts.ts";
 import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
+import { limitBodies } from "./body-limits.ts";
 import { buildForHost } from "./host-routes.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { readOperatorSession } from "./operator-auth.server.ts";
@@ -15,7 +17,7 @@ import { copyHeaders, createRemixRequest, sendRemixResponse } from "./remix-adap
 import { checkoutClosedPage, closedShopPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
-type Locals = { site: Site; origin: string; context: RequestContext };
+type Locals = { site: Site; origin: string; context: RequestContext; body?: Buffer | Readable };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
@@ -94,6 +96,9 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     next();
   });
 
+  // Every body is capped and checked before any route runs; a new route gets the default rule (server/body-limits.ts).
+  app.use(limitBodies);
+
   app.use(async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
     try {
       const site = res.locals.site;
@@ -125,7 +130,9 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     try {
       const { context, site } = res.locals;
       if (site.kind === "shop" && req.method === "GET") return await serveStorefront(req, res, site, context);
-      const response = await handlers[site.kind](createRemixRequest(req, res), context);
+      const response = await handlers[site.kind](createRemixRequest(req, res, res.locals.body), context);
+      // The edge refused the upload while the route was reading it and has answered already.
+      if (res.headersSent) return;
       // The admin changed something a shopper may see: the shop's cached pages must not be served again.
       const adminSlug = site.kind === "platform" && !SAFE_METHODS.has(req.method) ? /^\/admin\/([^/]+)/.exec(req.path)?.[1] : undefined;
       if (adminSlug && context.user && response.status < 400) {
@@ -134,7 +141,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       }
       await sendRemixResponse(res, response);
     } catch (error) {
-      next(error);
+      if (!res.headersSent) next(error);
     }
   });
 
@@ -150,7 +157,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     const hit = key ? pageCache!.get(key) : undefined;
     if (hit) return sendPage(req, res, hit, "hit");
 
-    const response = await handlers.shop(createRemixRequest(req, res), context);
+    const response = await handlers.shop(createRemixRequest(req, res, undefined), context);
     const type = response.headers.get("content-type") ?? "";
     if (!response.body || !/^text\/(html|x-script)/.test(type)) return sendRemixResponse(res, response);
     const body = type.startsWith("text/html") ? closeDocument(Buffer.from(await response.arrayBuffer())) : Buffer.from(await response.arrayBuffer());

@@ -1,10 +1,15 @@
 import { createReadableStreamFromReadable, writeReadableStreamToWritable } from "@remix-run/node";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
+import type { Readable } from "node:stream";
 
 // @remix-run/express's adapter, split in two (it doesn't export the halves) so the app can look at a Response
 // before sending it: ETags and the page cache for storefront pages, cache invalidation after admin changes.
 
-export function createRemixRequest(req: ExpressRequest, res: ExpressResponse): Request {
+/**
+ * The Fetch API request Remix handles. `body` is what the edge read (server/body-limits.ts): the bytes of a form, or
+ * the stream of an upload still arriving; an upload the edge refuses midway aborts the request.
+ */
+export function createRemixRequest(req: ExpressRequest, res: ExpressResponse, body: Buffer | Readable | undefined): Request {
   // req.hostname honours "trust proxy"; the port comes from X-Forwarded-Host or Host.
   const port = [req.get("x-forwarded-host"), req.get("host")].map((host) => Number.parseInt(host?.split(":")[1] ?? "", 10)).find(Number.isSafeInteger);
   const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
@@ -18,8 +23,11 @@ export function createRemixRequest(req: ExpressRequest, res: ExpressResponse): R
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+  if (Buffer.isBuffer(body)) init.body = new Uint8Array(body);
+  else if (body) {
+    const abort = controller;
+    body.once("error", () => abort.abort());
+    init.body = createReadableStreamFromReadable(body);
     init.duplex = "half";
   }
   return new Request(url.href, init);

@@ -15,6 +15,8 @@ export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 /** Decoding a bigger image would take hundreds of megabytes of memory. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
 export const MAX_IMAGES_PER_PRODUCT = 250;
+/** Files in one upload; with the per-file limit this bounds what one request can make the server hold. */
+export const MAX_IMAGES_PER_UPLOAD = 10;
 export const MAX_ALT_LENGTH = 512;
 /** Every image is stored at these widths, never wider than it is. */
 export const IMAGE_WIDTHS: readonly number[] = [160, 480, 960, 1600];

@@ -23,6 +23,8 @@ import { provisionShopInTransaction, type NewShop } from "./provision.server.ts"
  */
 export const BUNDLE_FORMAT = "bazaar-shop-bundle";
 export const BUNDLE_VERSION = 1;
+/** A bundle holds every image of a shop; the largest plan stores 100 GB, but a restore through a browser stops here. */
+export const MAX_BUNDLE_BYTES = 4 * 1024 ** 3;
 const ROWS_PER_LINE = 500;
 
 /**

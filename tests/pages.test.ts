@@ -237,10 +237,10 @@ describe("refused input", () => {
       [{ title: "Contact", seoTitle: "s".repeat(71) }, "seoTitle", "Search engines show about 70 characters; use at most 70."],
       [{ title: "Contact", seoDescription: "d".repeat(321) }, "seoDescription", "Use at most 320 characters."],
       [{ title: "Contact", bodyHtml: "<p>".repeat(33_334) }, "bodyHtml", "Use at most 100,000 characters."],
-      // PostgreSQL can't store NUL: a clear message, not a failed query.
-      [{ title: "Con\u0000tact" }, "title", "Use a single line of text, without control characters."],
+      // One line of text (a NUL never gets here: the edge refuses it).
+      [{ title: "Con\ttact" }, "title", "Use a single line of text, without control characters."],
       [{ title: "Contact", seoTitle: "Line one\nline two" }, "seoTitle", "Use a single line of text, without control characters."],
-      [{ title: "Contact", seoDescription: "Null\u0000byte" }, "seoDescription", "Use a single line of text, without control characters."],
+      [{ title: "Contact", seoDescription: "Tab\tstop" }, "seoDescription", "Use a single line of text, without control characters."],
     ];
     for (const [fields, field, message] of cases) {
       const res = await adminPost(app, nora, "/admin/north/pages/new", pageForm(fields));
@@ -288,7 +288,13 @@ describe("merchant HTML and text", () => {
     ).toEqual(["p[onclick]", "a[href=javascript:x]", "script[src] loads from evil.example", "script: alert(1)", "<svg>"]);
     expect(executableVectors('<script>window.__remixContext.streamController.enqueue("\\u003cscript>alert(1)");</script>')).toEqual([]);
     expect(executableVectors('<script>window.__remixContext.streamController.enqueue("a");alert(1);("");</script>')).toHaveLength(1);
-    const body = XSS_PAYLOADS.map((p) => `<p>${p.name}</p>${p.html}`).join("\n");
+    // A payload with a control character is refused whole by the edge before the page is read (decision 025).
+    const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+    const [typed, controlled] = [XSS_PAYLOADS.filter((p) => !control.test(p.html)), XSS_PAYLOADS.filter((p) => control.test(p.html))];
+    expect(controlled.length).toBeGreaterThan(0);
+    const refused = await adminPost(app, nora, "/admin/north/pages/new", pageForm({ title: "Care", bodyHtml: controlled.map((p) => p.html).join("\n") }));
+    expect(refused.status).toBe(400);
+    const body = typed.map((p) => `<p>${p.name}</p>${p.html}`).join("\n");
     const title = `<img src=x onerror=alert(1)> "Care" </script><script>alert(1)</script>`;
     const id = await create(nora, "north", { title, handle: "care", bodyHtml: body, seoDescription: `"><script>alert(1)</script>` });
 

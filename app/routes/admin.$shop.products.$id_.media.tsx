@@ -10,6 +10,7 @@ import {
   ImageRejectedError,
   loadProductMedia,
   MAX_IMAGE_BYTES,
+  MAX_IMAGES_PER_UPLOAD,
   MediaNotFoundError,
   moveImage,
   prepareImage,
@@ -29,8 +30,6 @@ export const links = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Images · ${data?.product.title ?? "Product"} · Bazaar admin` }];
 
-/** Files in one upload; with the per-file limit this bounds what one request can make the server hold. */
-const MAX_FILES_PER_UPLOAD = 10;
 // Server-only: MAX_IMAGE_BYTES comes from domain.server, which is empty in the browser.
 const MAX_MEGABYTES = MAX_IMAGE_BYTES / (1024 * 1024);
 
@@ -59,6 +58,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     hasOptions: media.variants.some((v) => v.option_values.length > 0),
     accept: ACCEPTED_IMAGE_TYPES.join(","),
     maxMegabytes: MAX_MEGABYTES,
+    maxFiles: MAX_IMAGES_PER_UPLOAD,
   };
 }
 
@@ -71,24 +71,21 @@ function imageUploadHandler(): UploadHandler {
   const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMAGE_BYTES });
   let files = 0;
   return async (part) => {
-    if (part.filename !== undefined && ++files > MAX_FILES_PER_UPLOAD) throw new TooManyFilesError();
+    if (part.filename !== undefined && ++files > MAX_IMAGES_PER_UPLOAD) throw new TooManyFilesError();
     return memory(part);
   };
 }
 
 async function upload(request: Request, add: (images: PreparedImage[]) => Promise<{ duplicate: boolean }[]>) {
   const refuse = (fileErrors: string[], status = 400) => data<ActionResult>({ intent: "upload", fileErrors }, { status });
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_FILES_PER_UPLOAD * MAX_IMAGE_BYTES + 1024 * 1024) {
-    return refuse([`The upload is too large: send at most ${MAX_FILES_PER_UPLOAD} images of up to ${MAX_MEGABYTES} MB each.`], 413);
-  }
+  // The whole upload is capped at the edge (server/body-limits.ts); each file here, with the message in the form.
   let form: FormData;
   try {
     form = await unstable_parseMultipartFormData(request, imageUploadHandler());
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError)
       return refuse([`An image is larger than ${MAX_MEGABYTES} MB: upload images of at most ${MAX_MEGABYTES} MB.`], 413);
-    if (error instanceof TooManyFilesError) return refuse([`Upload at most ${MAX_FILES_PER_UPLOAD} images at a time.`], 413);
+    if (error instanceof TooManyFilesError) return refuse([`Upload at most ${MAX_IMAGES_PER_UPLOAD} images at a time.`], 413);
     return refuse(["The upload was cut short or malformed: please try again."]);
   }
   // A form submitted with no file chosen sends one nameless, empty part.
@@ -194,7 +191,7 @@ function refusal(error: unknown, intent: string, imageId?: string) {
 type LoadedImage = ReturnType<typeof useLoaderData<typeof loader>>["images"][number];
 
 export default function ProductMedia() {
-  const { slug, product, images, variants, hasOptions, accept, maxMegabytes } = useLoaderData<typeof loader>();
+  const { slug, product, images, variants, hasOptions, accept, maxMegabytes, maxFiles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const uploading = navigation.state === "submitting" && navigation.formEncType === "multipart/form-data";
@@ -271,7 +268,7 @@ export default function ProductMedia() {
             </ul>
           ) : (
             <p className="hint" id="images-hint">
-              JPEG, PNG, WebP or AVIF, up to {maxMegabytes} MB each and {MAX_FILES_PER_UPLOAD} at a time.
+              JPEG, PNG, WebP or AVIF, up to {maxMegabytes} MB each and {maxFiles} at a time.
             </p>
           )}
         </div>

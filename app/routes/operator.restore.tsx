@@ -16,14 +16,11 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { OperatorHeader } from "../components/operator-header.tsx";
 import { Field, fieldAria } from "../components/field.tsx";
-import { BundleError, logOperatorAction, normalizeEmail, restoreShopBundle, SlugUnavailableError } from "../domain.server.ts";
+import { BundleError, logOperatorAction, MAX_BUNDLE_BYTES, normalizeEmail, restoreShopBundle, SlugUnavailableError } from "../domain.server.ts";
 import { SLUG_MESSAGES, slugProblem } from "../../tenants/slugs.ts";
 import { requireOperator } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Restore a shop · Operator console · Bazaar" }];
-
-/** A bundle holds every image of a shop; the largest plan stores 100 GB, but a restore through a browser stops here. */
-const MAX_BUNDLE_BYTES = 4 * 1024 ** 3;
 
 type Errors = { bundle?: string; slug?: string; owner?: string; name?: string };
 

@@ -74,3 +74,53 @@ export function multipartBody(fields: Record<string, string>, files: FilePart[])
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
+
+/**
+ * Sends a body of `bytes` bytes, `head` then filler, as fast as the server takes it, declared with
+ * Content-Length or sent chunked, and stops sending as soon as an answer arrives. `sent` tells how much of the body
+ * went out before the answer: a server that refuses early answers long before the end.
+ */
+export function floodRequest(
+  port: number,
+  host: string,
+  pathname: string,
+  { bytes, head = Buffer.alloc(0), chunked = false, headers = {} }: { bytes: number; head?: Buffer; chunked?: boolean; headers?: Record<string, string> },
+): Promise<{ status: number; text: string; sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: pathname,
+        method: "POST",
+        headers: { host, ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(bytes) }), ...headers },
+      },
+      (res) => {
+        answered = true;
+        const atAnswer = sent;
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (data) => (text += data));
+        res.on("end", () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text, sent: atAnswer });
+        });
+      },
+    );
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    const filler = Buffer.alloc(64 * 1024, "a");
+    const pump = () => {
+      while (!answered && sent < bytes) {
+        const piece = (sent < head.length ? head.subarray(sent) : filler).subarray(0, Math.min(filler.length, bytes - sent));
+        sent += piece.length;
+        if (!req.write(piece)) return void req.once("drain", pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
