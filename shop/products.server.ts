@@ -90,10 +90,12 @@ export function validateProduct(input: ProductInput): ProductErrors {
   input.options.forEach((option, i) => {
     const name = option.name.trim();
     if (!name) errors[`options.${i}.name`] = "Name the option.";
+    else if (name.length > 255) errors[`options.${i}.name`] = "Use at most 255 characters.";
     else if (optionNames.has(name.toLowerCase())) errors[`options.${i}.name`] = "Each option needs its own name.";
     optionNames.add(name.toLowerCase());
     const values = option.values.map((v) => v.trim()).filter(Boolean);
     if (!values.length) errors[`options.${i}.values`] = "Add at least one value.";
+    else if (values.some((v) => v.length > 255)) errors[`options.${i}.values`] = "Use at most 255 characters for each value.";
     else if (new Set(values.map((v) => v.toLowerCase())).size !== values.length) errors[`options.${i}.values`] = "Values must differ.";
   });
 

@@ -954,3 +954,40 @@ describe("two people editing one product", () => {
     expect((await getProduct(alphaDb, id))!.variants[0].inventoryQuantity).toBe(4);
   });
 });
+
+describe("option limits", () => {
+  it("refuses an option name or value over 255 characters with a field message instead of a database error", async () => {
+    const long = "o".repeat(256);
+    const res = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/products/new",
+      productForm({
+        title: "Long options",
+        options: [[long, "Red, Blue"]],
+        variants: [
+          { options: ["Red"], price: "5" },
+          { options: ["Blue"], price: "5" },
+        ],
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Use at most 255 characters.");
+    const values = await adminPost(
+      app,
+      alice,
+      "/admin/alpha/products/new",
+      productForm({
+        title: "Long values",
+        options: [["Colour", `Red, ${long}`]],
+        variants: [
+          { options: ["Red"], price: "5" },
+          { options: [long], price: "5" },
+        ],
+      }),
+    );
+    expect(values.status).toBe(400);
+    expect(values.body).toContain("Use at most 255 characters for each value.");
+    expect(await alphaDb.selectFrom("products").select("id").where("title", "in", ["Long options", "Long values"]).execute()).toEqual([]);
+  });
+});
