@@ -11,6 +11,7 @@ import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
 import { limitBodies } from "./body-limits.ts";
 import { buildForHost } from "./host-routes.ts";
+import { targetProblem } from "./input-text.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { readOperatorSession } from "./operator-auth.server.ts";
 import { copyHeaders, createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
@@ -43,6 +44,14 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     res.set("Referrer-Policy", "strict-origin-when-cross-origin");
     // Shop addresses are subdomains of the store domain: HTTPS for all of them, once a browser has seen one.
     if (config.production) res.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    next();
+  });
+
+  // An address we can't read (undecodable, or with control characters such as NUL) is refused before anything
+  // looks at it: routes, queries and PostgreSQL only ever see clean text (server/input-text.ts).
+  app.use((req, res, next) => {
+    const problem = targetProblem(req.url);
+    if (problem) return res.status(400).type("text").send(problem);
     next();
   });
 

@@ -135,3 +135,74 @@ describe("body limits", () => {
     expect((await northDb.selectFrom("settings").select("logo_key").executeTakeFirstOrThrow()).logo_key).toBe(logo_key);
   });
 });
+
+describe("text the edge refuses", () => {
+  const owner = () => ({ cookie: ownerCookie });
+  // [host, address, signed in as the owner]
+  const addresses: [string, string, boolean?][] = [
+    [STORE, "/search?q=mug%00"],
+    [STORE, "/search/suggest?q=%00"],
+    [STORE, "/search?q=%01&type=product"],
+    [STORE, "/collections/all?sort_by=%00"],
+    [STORE, "/products/mug%00"],
+    [STORE, "/search?q=%E0%A4"],
+    [STORE, "/search?q=100%"],
+    [STORE, "/products/%zz"],
+    [PLATFORM, "/admin/north%00/products"],
+    [PLATFORM, "/admin/%00"],
+    [PLATFORM, "/admin/north/products?q=%00", true],
+    [PLATFORM, "/admin/north/orders?q=a%00b", true],
+    [PLATFORM, "/admin/north/customers?q=%00", true],
+    [PLATFORM, "/login?redirectTo=%2F%00"],
+  ];
+
+  it("answers 400 to a NUL, another control character or an undecodable %-escape in an address or its query", async () => {
+    for (const [host, path, signedIn] of addresses) {
+      const res = await rawRequest(app.port, host, path, { headers: signedIn ? owner() : {} });
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    }
+  });
+
+  it("answers 400 to a NUL in the fields of the login, signup, shopper registration and address forms, and saves nothing", async () => {
+    const forms: [string, string, Record<string, string>][] = [
+      [PLATFORM, "/login", { email: "owner@example.com\u0000", password: "correct horse" }],
+      [PLATFORM, "/signup", { email: "new@example.com", password: "long enough pass", shopName: "New\u0000", slug: "newshop" }],
+      [STORE, "/account/register", { name: "Ada\u0000", email: "ada@example.com", password: "long enough pass" }],
+      [STORE, "/account/addresses", { name: "Ada", address1: "1 Main St\u0000", city: "Paris", country: "FR" }],
+      [PLATFORM, "/admin/north/products?index", { intent: "delete", ids: "1\u0000" }],
+    ];
+    for (const [host, path, fields] of forms) {
+      const body = Buffer.from(new URLSearchParams(fields).toString());
+      const origin = `http://${host}`;
+      const res = await rawRequest(app.port, host, path, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/x-www-form-urlencoded", origin, ...(host === PLATFORM ? { cookie: ownerCookie } : {}) },
+      });
+      expect({ path, status: res.status, text: res.text() }).toEqual({ path, status: 400, text: "The form has control characters (such as NUL) that can't be saved." });
+    }
+    // In a multipart form too, in a field and in a file name.
+    const { body, contentType } = multipartBody({ name: "Ada\u0000" }, []);
+    const multipart = await rawRequest(app.port, STORE, "/account/register", { method: "POST", body, headers: { "content-type": contentType, origin: STORE_ORIGIN } });
+    expect(multipart.status).toBe(400);
+    const file = multipartBody({}, [{ field: "file", filename: "a\u0000.csv", contentType: "text/csv", data: Buffer.from("Handle\n") }]);
+    const upload = await rawRequest(app.port, PLATFORM, "/admin/north/transfers?index", {
+      method: "POST",
+      body: file.body,
+      headers: { "content-type": file.contentType, origin: ORIGIN, cookie: ownerCookie },
+    });
+    expect(upload.status).toBe(400);
+    expect(await t.db.selectFrom("platform.shops").select("slug").where("slug", "=", "newshop").execute()).toEqual([]);
+    expect(await northDb.selectFrom("customers").selectAll().execute()).toEqual([]);
+    expect(await northDb.selectFrom("catalogue_transfers").selectAll().execute()).toEqual([]);
+  });
+
+  it("keeps tabs and line breaks in form text, and clean addresses and queries, working", async () => {
+    expect((await rawRequest(app.port, STORE, "/search?q=mug%20caf%C3%A9")).status).toBe(200);
+    expect((await rawRequest(app.port, PLATFORM, "/admin/north/products?q=mug", { headers: owner() })).status).toBe(200);
+    const body = Buffer.from(new URLSearchParams({ email: "owner@example.com", password: "correct horse", redirectTo: "/admin/north" }).toString());
+    const login = await rawRequest(app.port, PLATFORM, "/login", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN } });
+    expect(login.status).toBe(302);
+  });
+});
