@@ -239,6 +239,36 @@ describe("paying through Stripe", () => {
     expect(await t.db.selectFrom("platform.fee_ledger").select("id").where("source_id", "=", intentId).execute()).toHaveLength(1);
   });
 
+  it("ignores an older event that arrives after a newer one: a late failure can't reopen a paid checkout", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    fake.setPaymentIntentStatus(intentId, "succeeded");
+    const succeeded = fake.signedEvent(SECRETS.connect, {
+      id: "evt_order_2",
+      type: "payment_intent.succeeded",
+      account: accountOf.north,
+      data: { object: { id: intentId } },
+    });
+    expect(await deliverAndProcess("/connect", succeeded)).toBe("payment_paid");
+    // An earlier attempt's failure, delivered late: Stripe says the intent succeeded, so nothing changes.
+    const lateFailure = fake.signedEvent(SECRETS.connect, {
+      id: "evt_order_1",
+      type: "payment_intent.payment_failed",
+      account: accountOf.north,
+      data: { object: { id: intentId, status: "requires_payment_method" } },
+    });
+    expect(await deliverAndProcess("/connect", lateFailure)).toBe("payment_paid");
+    const checkout = await northDb.selectFrom("checkouts").select(["status", "order_id"]).where("payment_id", "=", intentId).executeTakeFirstOrThrow();
+    expect(checkout.status).toBe("completed");
+    expect(await northDb.selectFrom("order_transactions").select("id").where("reference", "=", intentId).execute()).toHaveLength(1);
+    // The paid order's status page answers.
+    const account = await shopper.get(
+      `/orders/${(await northDb.selectFrom("orders").select("status_token").where("id", "=", checkout.order_id!).executeTakeFirstOrThrow()).status_token}`,
+    );
+    expect(account.status).toBe(200);
+  });
+
   it("reopens the checkout and frees the stock when the payment fails", async () => {
     const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
     await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });

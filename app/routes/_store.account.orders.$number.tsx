@@ -39,6 +39,12 @@ export default function AccountOrder() {
         <div className="account-main">
           <p>
             <Link to="/account">← All orders</Link>
+            {order.statusToken ? (
+              <>
+                {" · "}
+                <Link to={`/orders/${order.statusToken}`}>Order status page</Link>
+              </>
+            ) : null}
           </p>
           <p className="order-status">
             {order.cancelledAt ? (
