@@ -180,11 +180,19 @@ describe("text the edge refuses", () => {
         body,
         headers: { "content-type": "application/x-www-form-urlencoded", origin, ...(host === PLATFORM ? { cookie: ownerCookie } : {}) },
       });
-      expect({ path, status: res.status, text: res.text() }).toEqual({ path, status: 400, text: "The form has control characters (such as NUL) that can't be saved." });
+      expect({ path, status: res.status, text: res.text() }).toEqual({
+        path,
+        status: 400,
+        text: "The form has control characters (such as NUL) that can't be saved.",
+      });
     }
     // In a multipart form too, in a field and in a file name.
     const { body, contentType } = multipartBody({ name: "Ada\u0000" }, []);
-    const multipart = await rawRequest(app.port, STORE, "/account/register", { method: "POST", body, headers: { "content-type": contentType, origin: STORE_ORIGIN } });
+    const multipart = await rawRequest(app.port, STORE, "/account/register", {
+      method: "POST",
+      body,
+      headers: { "content-type": contentType, origin: STORE_ORIGIN },
+    });
     expect(multipart.status).toBe(400);
     const file = multipartBody({}, [{ field: "file", filename: "a\u0000.csv", contentType: "text/csv", data: Buffer.from("Handle\n") }]);
     const upload = await rawRequest(app.port, PLATFORM, "/admin/north/transfers?index", {
@@ -202,7 +210,11 @@ describe("text the edge refuses", () => {
     expect((await rawRequest(app.port, STORE, "/search?q=mug%20caf%C3%A9")).status).toBe(200);
     expect((await rawRequest(app.port, PLATFORM, "/admin/north/products?q=mug", { headers: owner() })).status).toBe(200);
     const body = Buffer.from(new URLSearchParams({ email: "owner@example.com", password: "correct horse", redirectTo: "/admin/north" }).toString());
-    const login = await rawRequest(app.port, PLATFORM, "/login", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN } });
+    const login = await rawRequest(app.port, PLATFORM, "/login", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+    });
     expect(login.status).toBe(302);
   });
 });

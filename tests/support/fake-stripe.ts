@@ -90,7 +90,13 @@ export class FakeStripe {
     this.route("POST", "/v1/refunds", (r) => this.createRefund(r));
     this.route("POST", "/v1/checkout/sessions", (r) => {
       const id = this.id("cs");
-      return { id, object: "checkout.session", mode: r.params.mode, customer_account: r.params.customer_account, url: `https://checkout.stripe.com/c/pay/${id}` };
+      return {
+        id,
+        object: "checkout.session",
+        mode: r.params.mode,
+        customer_account: r.params.customer_account,
+        url: `https://checkout.stripe.com/c/pay/${id}`,
+      };
     });
     this.route("POST", "/v1/billing_portal/sessions", (r) => ({
       id: this.id("bps"),
