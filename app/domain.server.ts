@@ -240,6 +240,7 @@ export {
 export { payWithTestCard, TEST_CARD_HINT } from "../shop/test-gateway.server.ts";
 export { tooManyAttempts } from "../server/limits.server.ts";
 export { settleStripeReturn, startStripePayment } from "../shop/stripe-gateway.server.ts";
+export { stripeFailure } from "../server/stripe.server.ts";
 export { connectShopAccount, createAccountSession, createOnboardingLink, payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";
 export { BillingSetupError, openBillingPortal, startPlanCheckout } from "../tenants/stripe-billing.server.ts";
 export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/password-reset.server.ts";

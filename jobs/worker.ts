@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { readConfig } from "../server/config.ts";
+import { stripeFromEnv, type StripeSetup } from "../server/stripe.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
 import { startCheckoutReminderWorker } from "./processors/checkout-reminders.server.ts";
@@ -14,17 +15,19 @@ export interface StartWorkersOptions {
   /** How many provisioned spare shops to keep ready for signups (SPARE_SHOPS). */
   spareShops: number;
   media?: MediaStorage;
+  /** Stripe, for its events' worker (STRIPE_SECRET_KEY…); null: no Stripe, no such worker. */
+  stripe?: StripeSetup | null;
 }
 
 /** Starts every queue's worker and its schedules; returns a function that stops them. */
 export async function startWorkers(
   store: JobStore,
   db: PlatformDb,
-  { spareShops, media = mediaStorageFromEnv() }: StartWorkersOptions,
+  { spareShops, media = mediaStorageFromEnv(), stripe = stripeFromEnv() }: StartWorkersOptions,
 ): Promise<() => Promise<void>> {
   await scheduleMaintenance(store);
   await scheduleSpareShopRefills(store);
-  const stripeEvents = startStripeEventWorker(store, db);
+  const stripeEvents = startStripeEventWorker(store, db, stripe);
   const workers = [
     startMaintenanceWorker(store, db),
     startCatalogueTransferWorker(store, db, media),

@@ -17,7 +17,7 @@ await seedDemo(migrationDb);
 await migrationDb.destroy();
 
 const services = await createServices(config, database.url);
-const stopWorkers = await startWorkers(services.jobs, services.db, { media: services.media, spareShops: config.spareShops });
+const stopWorkers = await startWorkers(services.jobs, services.db, { media: services.media, spareShops: config.spareShops, stripe: services.stripe });
 const server = await startServer(config, services);
 
 console.log(`

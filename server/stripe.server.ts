@@ -41,3 +41,24 @@ export function stripeFromEnv(env: Record<string, string | undefined> = process.
     },
   };
 }
+
+/**
+ * What to tell a merchant when a call to Stripe failed, and with which status; null for anything that isn't an
+ * answer from Stripe (a bug of ours, to rethrow). Stripe being down or misconfigured is never a 500 of ours.
+ */
+export function stripeFailure(error: unknown): { status: 400 | 502 | 503; message: string } | null {
+  if (!(error instanceof Stripe.errors.StripeError)) return null;
+  switch (error.type) {
+    case "StripeInvalidRequestError":
+      return { status: 400, message: `Stripe refused this: ${error.message}` };
+    case "StripeConnectionError":
+    case "StripeRateLimitError":
+    case "StripeAPIError":
+      return { status: 503, message: "Stripe couldn't be reached just now. Try again in a minute." };
+    case "StripeAuthenticationError":
+    case "StripePermissionError":
+      return { status: 503, message: "Bazaar's connection to Stripe isn't set up correctly. Please tell Bazaar's support." };
+    default:
+      return { status: 502, message: `Stripe couldn't do this: ${error.message}` };
+  }
+}

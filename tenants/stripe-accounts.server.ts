@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, StripeRequirement } from "../db/types.ts";
@@ -69,29 +70,39 @@ export async function connectShopAccount(
   return stored.account_id;
 }
 
-/** A short-lived client secret for Connect.js's embedded components (onboarding, payments, payouts, banner). */
+/**
+ * A short-lived client secret for Connect.js's embedded components (onboarding, payments, payouts, banner). Each
+ * page load asks for its own; the idempotency key only makes the SDK's retries of this one request safe.
+ */
 export async function createAccountSession(stripe: Stripe, accountId: string): Promise<string> {
-  const session = await stripe.accountSessions.create({
-    account: accountId,
-    components: {
-      account_onboarding: { enabled: true },
-      payments: { enabled: true, features: { refund_management: true, dispute_management: true, capture_payments: true } },
-      payouts: { enabled: true },
-      notification_banner: { enabled: true },
+  const session = await stripe.accountSessions.create(
+    {
+      account: accountId,
+      components: {
+        account_onboarding: { enabled: true },
+        payments: { enabled: true, features: { refund_management: true, dispute_management: true, capture_payments: true } },
+        payouts: { enabled: true },
+        notification_banner: { enabled: true },
+      },
     },
-  });
+    { idempotencyKey: `bazaar-account-session-${accountId}-${randomUUID()}` },
+  );
   return session.client_secret;
 }
 
 /** The Stripe-hosted onboarding page, for when Connect.js can't load (or the merchant prefers it). */
 export async function createOnboardingLink(stripe: Stripe, accountId: string, urls: OnboardingUrls): Promise<string> {
-  const link = await stripe.v2.core.accountLinks.create({
-    account: accountId,
-    use_case: {
-      type: "account_onboarding",
-      account_onboarding: { return_url: urls.returnUrl, refresh_url: urls.refreshUrl },
+  const link = await stripe.v2.core.accountLinks.create(
+    {
+      account: accountId,
+      use_case: {
+        type: "account_onboarding",
+        account_onboarding: { return_url: urls.returnUrl, refresh_url: urls.refreshUrl },
+      },
     },
-  });
+    // A link is single-use and short-lived: one per click, the key only covers this request's retries.
+    { idempotencyKey: `bazaar-account-link-${accountId}-${randomUUID()}` },
+  );
   return link.url;
 }
 

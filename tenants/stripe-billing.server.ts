@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Plan, Shop } from "../db/types.ts";
@@ -69,7 +70,11 @@ export async function startPlanCheckout(
 
 /** The customer portal: card, invoices, cancelling. */
 export async function openBillingPortal(db: PlatformDb, stripe: Stripe, shopId: string, returnUrl: string): Promise<string> {
-  const session = await stripe.billingPortal.sessions.create({ customer_account: await accountOf(db, shopId), return_url: returnUrl });
+  const session = await stripe.billingPortal.sessions.create(
+    { customer_account: await accountOf(db, shopId), return_url: returnUrl },
+    // A portal session is single-use: one per click, the key only covers this request's retries.
+    { idempotencyKey: `bazaar-billing-portal-${shopId}-${randomUUID()}` },
+  );
   return session.url;
 }
 

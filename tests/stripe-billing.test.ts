@@ -146,6 +146,7 @@ describe("Stripe Billing for merchants", () => {
     const portal = await adminPost(app, owner, "/admin/north/billing", { intent: "portal" });
     expect(portal.status).toBe(303);
     expect(portal.headers.location).toBe(`https://billing.stripe.com/p/session/${account}`);
+    expect(fake.sent("POST", "/v1/billing_portal/sessions").at(-1)!.idempotencyKey).toMatch(new RegExp(`^bazaar-billing-portal-${north.id}-`));
     expect(fake.sent("POST", "/v1/billing_portal/sessions").at(-1)!.params).toMatchObject({
       customer_account: account,
       return_url: "http://bazaar.test/admin/north/billing",

@@ -16,6 +16,7 @@ import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { FakeStripe } from "./support/fake-stripe.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
+import { deliverWebhook, type WebhookEndpoint } from "./support/stripe-webhooks.ts";
 import { addMember, PASSWORD } from "./support/sales.ts";
 import { ShopperClient } from "./support/shopper.ts";
 import { createProduct, launch, variant } from "./support/storefront.ts";
@@ -66,31 +67,12 @@ afterAll(async () => {
   await t?.drop();
 });
 
-function deliver(endpoint: "" | "/connect" | "/thin", delivery: { payload: string; signature?: string }) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    import("node:http").then(({ request }) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port: app.port,
-          path: `/webhooks/stripe${endpoint}`,
-          method: "POST",
-          headers: { host: "bazaar.test", "content-type": "application/json", ...(delivery.signature ? { "stripe-signature": delivery.signature } : {}) },
-        },
-        (res) => {
-          let body = "";
-          res.on("data", (c) => (body += c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on("error", reject);
-      req.end(delivery.payload);
-    }, reject);
-  });
+function deliver(endpoint: WebhookEndpoint, delivery: { payload: string; signature?: string }) {
+  return deliverWebhook(app, endpoint, delivery);
 }
 
 /** Delivers a signed event, then runs the job the endpoint queued (the worker's own function). */
-async function deliverAndProcess(endpoint: "" | "/connect" | "/thin", delivery: { payload: string; signature: string }): Promise<string> {
+async function deliverAndProcess(endpoint: WebhookEndpoint, delivery: { payload: string; signature: string }): Promise<string> {
   const res = await deliver(endpoint, delivery);
   expect(res.status).toBe(200);
   return processStripeEvent(deps, (JSON.parse(delivery.payload) as { id: string }).id);

@@ -4,8 +4,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef, useState } from "react";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { formatUtcDateTime } from "../components/admin/sales-format.ts";
-import { connectShopAccount, createOnboardingLink, payoutState, refreshPayoutState } from "../domain.server.ts";
+import type { PlatformDb } from "../../db/database.server.ts";
+import type { Shop } from "../../db/types.ts";
 import { platformOrigin } from "../../server/config.ts";
+import type { StripeSetup } from "../../server/stripe.server.ts";
+import { connectShopAccount, createOnboardingLink, payoutState, refreshPayoutState, stripeFailure } from "../domain.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Payments · Bazaar admin" }];
@@ -31,12 +34,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const stripe = context.services.stripe;
   if (!stripe) return { configured: false as const, slug: shop.slug };
   let state = await payoutState(context.services.db, shop.id);
-  // Back from Stripe's hosted onboarding: ask Stripe now rather than wait for its event.
+  let notice: string | null = null;
+  // Back from Stripe's hosted onboarding: ask Stripe now rather than wait for its event (what we knew stands if it can't answer).
   if (state && new URL(request.url).searchParams.has("from-stripe")) {
-    await refreshPayoutState(context.services.db, stripe.client, state.accountId);
-    state = await payoutState(context.services.db, shop.id);
+    try {
+      await refreshPayoutState(context.services.db, stripe.client, state.accountId);
+      state = await payoutState(context.services.db, shop.id);
+    } catch (error) {
+      notice = stripeFailure(error)?.message ?? rethrow(error);
+    }
   }
-  return { configured: true as const, slug: shop.slug, state, publishableKey: stripe.publishableKey, countries: COUNTRIES };
+  return { configured: true as const, slug: shop.slug, state, notice, publishableKey: stripe.publishableKey, countries: COUNTRIES };
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -44,21 +56,31 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const stripe = context.services.stripe;
   if (!stripe) return data({ error: "Stripe isn't configured on this Bazaar." }, { status: 400 });
   const form = await request.formData();
-  const intent = form.get("intent");
-  const here = `${platformOrigin(context.services.config)}/admin/${shop.slug}/payments`;
+  try {
+    return await act(form.get("intent"), form, shop, actor.email, stripe, platformOrigin(context.services.config), context.services.db);
+  } catch (error) {
+    // Stripe down, or refusing what we sent: say so on the page rather than fail it.
+    const failure = stripeFailure(error);
+    if (!failure) throw error;
+    return data({ error: failure.message }, { status: failure.status });
+  }
+}
+
+async function act(intent: FormDataEntryValue | null, form: FormData, shop: Shop, ownerEmail: string, stripe: StripeSetup, platform: string, db: PlatformDb) {
+  const here = `${platform}/admin/${shop.slug}/payments`;
   if (intent === "connect") {
     const country = String(form.get("country") ?? "");
     if (!COUNTRIES.some(([code]) => code === country)) return data({ error: "Choose the country your business is in." }, { status: 400 });
-    await connectShopAccount(context.services.db, stripe.client, shop, { email: actor.email, country }, stripe.livemode);
-    throw redirect(`/admin/${shop.slug}/payments`, { status: 303 });
+    await connectShopAccount(db, stripe.client, shop, { email: ownerEmail, country }, stripe.livemode);
+    return redirect(`/admin/${shop.slug}/payments`, { status: 303 });
   }
-  const state = await payoutState(context.services.db, shop.id);
+  const state = await payoutState(db, shop.id);
   if (!state) return data({ error: "Set up payments first." }, { status: 400 });
   if (intent === "link")
-    throw redirect(await createOnboardingLink(stripe.client, state.accountId, { returnUrl: `${here}?from-stripe=1`, refreshUrl: here }), { status: 303 });
+    return redirect(await createOnboardingLink(stripe.client, state.accountId, { returnUrl: `${here}?from-stripe=1`, refreshUrl: here }), { status: 303 });
   if (intent === "refresh") {
-    await refreshPayoutState(context.services.db, stripe.client, state.accountId);
-    throw redirect(`/admin/${shop.slug}/payments`, { status: 303 });
+    await refreshPayoutState(db, stripe.client, state.accountId);
+    return redirect(`/admin/${shop.slug}/payments`, { status: 303 });
   }
   return data({ error: "Unknown action." }, { status: 400 });
 }
@@ -88,6 +110,8 @@ function ConnectEmbeds({ publishableKey, onboarding }: { publishableKey: string;
           const element = connect.create(name);
           // Called once Connect.js has loaded and the component starts to draw; if it never is, the timer says so.
           element.setOnLoaderStart(() => active && setState("ready"));
+          // Connect.js loaded but the component couldn't (no account session, Stripe unreachable): same fallback.
+          element.setOnLoadError(() => active && setState("failed"));
           container.current?.append(element);
         }
       })
@@ -129,9 +153,9 @@ export default function Payments() {
   return (
     <main>
       <h1>Payments</h1>
-      {error ? (
+      {error || loaded.notice ? (
         <p className="banner" role="alert">
-          {error}
+          {error ?? loaded.notice}
         </p>
       ) : null}
       {!state ? (
@@ -165,7 +189,7 @@ export default function Payments() {
           <section className="card" aria-labelledby="state-title">
             <h2 id="state-title">Payout status</h2>
             <ul className="checklist">
-              <li>{state.detailsSubmitted ? "✓ Business details submitted" : "○ Business details still needed"}</li>
+              <li>{state.detailsSubmitted ? "✓ Everything Stripe asked for is submitted" : "○ Stripe needs more information from you (below)"}</li>
               <li>{state.chargesEnabled ? "✓ Accepting payments: checkout is open" : "○ Not accepting payments yet: checkout stays closed"}</li>
               <li>{state.payoutsEnabled ? "✓ Payouts to your bank are on" : "○ Payouts are not on yet"}</li>
             </ul>

@@ -19,14 +19,17 @@ export interface RecordedRequest {
 }
 
 type Json = Record<string, unknown>;
-export type FakeReply = { status: number; body: Json };
+export type FakeReply = { status: number; body: Json; headers?: Record<string, string> };
 /** A handler gets the request and the route's captured path segments; a plain object is a 200. */
 export type FakeHandler = (request: RecordedRequest, ...segments: string[]) => FakeReply | Json;
 type Route = { method: string; pattern: RegExp; handler: FakeHandler };
 
-/** Stripe's error envelope (v1 and v2 alike): `type` is what the SDK turns into its error classes. */
+/**
+ * Stripe's error envelope (v1 and v2 alike): `type` and the status are what the SDK turns into its error classes.
+ * `Stripe-Should-Retry: false` keeps the SDK from retrying, so a test sees the error at once.
+ */
 export function stripeError(status: number, type: string, message: string, code?: string): FakeReply {
-  return { status, body: { error: { type, message, ...(code ? { code } : {}) } } };
+  return { status, body: { error: { type, message, ...(code ? { code } : {}) } }, headers: { "stripe-should-retry": "false" } };
 }
 
 const missing = (what: string) => stripeError(404, "invalid_request_error", `No such ${what}`, "resource_missing");
@@ -119,7 +122,7 @@ export class FakeStripe {
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
         const reply = this.handle(req, body);
-        res.writeHead(reply.status, { "content-type": "application/json", "request-id": `req_${++this.counter}` });
+        res.writeHead(reply.status, { "content-type": "application/json", "request-id": `req_${++this.counter}`, ...reply.headers });
         res.end(JSON.stringify(reply.body));
       });
     });
@@ -221,17 +224,21 @@ export class FakeStripe {
     return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
   }
 
-  /** A signed thin event about a v2 account, as Stripe's event destinations send it; also kept for `fetchEvent()`. */
+  /**
+   * A signed thin event, as Stripe's event destinations send it; the full event is kept for `fetchEvent()`. An
+   * account's own events point at the account; a person's or an account link's name it only in the full event.
+   */
   signedThinEvent(secret: string, event: { id: string; type: string; accountId: string; livemode?: boolean }): { payload: string; signature: string } {
+    const aboutAccount = /^v2\.core\.account(\.|\[)/.test(event.type);
     const notification = {
       id: event.id,
       object: "v2.core.event",
       type: event.type,
       livemode: event.livemode ?? false,
       created: new Date().toISOString(),
-      related_object: { id: event.accountId, type: "v2.core.account", url: `/v2/core/accounts/${event.accountId}` },
+      ...(aboutAccount ? { related_object: { id: event.accountId, type: "v2.core.account", url: `/v2/core/accounts/${event.accountId}` } } : {}),
     };
-    this.events.set(event.id, { ...notification, data: {} });
+    this.events.set(event.id, { ...notification, data: { account_id: event.accountId } });
     const payload = JSON.stringify(notification);
     return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
   }
@@ -251,7 +258,7 @@ export class FakeStripe {
   private handle(req: http.IncomingMessage, body: string): FakeReply {
     const url = new URL(req.url ?? "/", "http://fake");
     const isV2 = url.pathname.startsWith("/v2/");
-    const params: Json = req.method === "GET" ? Object.fromEntries(url.searchParams) : isV2 ? (body ? JSON.parse(body) : {}) : parseForm(body);
+    const params: Json = req.method === "GET" ? parseForm(url.search.slice(1)) : isV2 ? (body ? JSON.parse(body) : {}) : parseForm(body);
     const request: RecordedRequest = {
       method: req.method ?? "",
       path: url.pathname,
@@ -269,7 +276,9 @@ export class FakeStripe {
         : stripeError(400, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with.");
     }
     const reply = this.dispatch(request);
-    if (replayKey) this.replies.set(replayKey, { params: JSON.stringify([request.path, params]), reply });
+    // As Stripe: a request refused before it ran (bad parameters, no such object) leaves the key free for a retry.
+    const ran = reply.status < 400 || reply.status === 402 || reply.status >= 500;
+    if (replayKey && ran) this.replies.set(replayKey, { params: JSON.stringify([request.path, params]), reply });
     return reply;
   }
 
