@@ -106,7 +106,12 @@ function hashKey(key: string): string {
 
 /** A pool of its own for the limiter: a few connections, so a login burst never starves the app's pool. */
 export function createRateLimits(databaseUrl: string): RateLimits {
-  return new RateLimits(new pg.Pool({ connectionString: databaseUrl, max: 4 }));
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // As the app's pool (db/database.server.ts): a connection that dies must not crash the process.
+  const logLost = (error: Error) => console.error("postgres (rate limits): connection lost:", error.message);
+  pool.on("error", logLost);
+  pool.on("connect", (client) => client.on("error", logLost));
+  return new RateLimits(pool);
 }
 
 /** Housekeeping for the maintenance job: counters whose window has passed. */
