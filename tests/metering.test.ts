@@ -192,7 +192,9 @@ describe("the console's shop list", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('aria-sort="descending"');
     expect(page.body).toContain("$20.00");
-    const bad = await adminGet(app, operatorCookie, "/operator?sort=drop&dir=sideways&status=nope&after=%00");
+    const bad = await adminGet(app, operatorCookie, "/operator?sort=drop&dir=sideways&status=nope&after=not-a-cursor");
     expect(bad.status).toBe(200);
+    // A NUL in the query never reaches the page: the edge refuses it (decision 025).
+    expect((await adminGet(app, operatorCookie, "/operator?after=%00")).status).toBe(400);
   });
 });
