@@ -776,7 +776,8 @@ export interface StripeAccountsTable {
   requirements: ColumnType<StripeRequirement[], string | undefined, string>;
   requirements_deadline: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Generated<Date>;
-  refreshed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When Stripe was asked for the state stored (PostgreSQL's clock, to the microsecond): a later question wins. */
+  refreshed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type StripeEndpoint = "platform" | "connect" | "thin";

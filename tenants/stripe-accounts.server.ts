@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type Stripe from "stripe";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, StripeRequirement } from "../db/types.ts";
@@ -44,6 +45,7 @@ export async function connectShopAccount(
 ): Promise<string> {
   const existing = await db.selectFrom("platform.stripe_accounts").select("account_id").where("shop_id", "=", shop.id).executeTakeFirst();
   if (existing) return existing.account_id;
+  const asked = await now(db);
   const account = await stripe.v2.core.accounts.create(
     {
       display_name: shop.name,
@@ -65,7 +67,7 @@ export async function connectShopAccount(
     .values({ shop_id: shop.id, account_id: account.id, livemode })
     .onConflict((oc) => oc.column("shop_id").doNothing())
     .execute();
-  await storeAccountState(db, account);
+  await storeAccountState(db, account, asked);
   const stored = await db.selectFrom("platform.stripe_accounts").select("account_id").where("shop_id", "=", shop.id).executeTakeFirstOrThrow();
   return stored.account_id;
 }
@@ -106,13 +108,27 @@ export async function createOnboardingLink(stripe: Stripe, accountId: string, ur
   return link.url;
 }
 
-/** Asks Stripe for the account as it is now and stores what it can do; events only say that something changed. */
+/**
+ * Asks Stripe for the account as it is now and stores what it can do; events only say that something changed.
+ * Returns false when a retrieve started later has already been stored (two refreshes racing: the newer one wins).
+ */
 export async function refreshPayoutState(db: PlatformDb, stripe: Stripe, accountId: string): Promise<boolean> {
+  const asked = await now(db);
   const account = await stripe.v2.core.accounts.retrieve(accountId, { include: [...ACCOUNT_INCLUDES] });
-  return storeAccountState(db, account);
+  return storeAccountState(db, account, asked);
 }
 
-async function storeAccountState(db: PlatformDb, account: Stripe.V2.Core.Account): Promise<boolean> {
+/**
+ * PostgreSQL's clock as text, to the microsecond (a JavaScript Date has milliseconds): two refreshes, even from two
+ * processes, are ordered by when they asked.
+ */
+async function now(db: PlatformDb): Promise<string> {
+  const { rows } = await sql<{ now: string }>`select clock_timestamp()::text as now`.execute(db);
+  return rows[0].now;
+}
+
+/** `asked`: when the answer was asked for, so an answer to an earlier question never overwrites a later one. */
+async function storeAccountState(db: PlatformDb, account: Stripe.V2.Core.Account, asked: string): Promise<boolean> {
   const capabilities = account.configuration?.merchant?.capabilities;
   const entries = account.requirements?.entries ?? [];
   const due = entries.filter((e) => e.awaiting_action_from === "user" && e.minimum_deadline.status !== "eventually_due");
@@ -128,9 +144,10 @@ async function storeAccountState(db: PlatformDb, account: Stripe.V2.Core.Account
       payouts_enabled: capabilities?.stripe_balance?.payouts?.status === "active",
       requirements: JSON.stringify(requirements),
       requirements_deadline: deadline ? new Date(deadline) : null,
-      refreshed_at: new Date(),
+      refreshed_at: asked,
     })
     .where("account_id", "=", account.id)
+    .where((eb) => eb.or([eb("refreshed_at", "is", null), eb("refreshed_at", "<", sql<Date>`${asked}::timestamptz`)]))
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
 }

@@ -7,7 +7,7 @@ import { startWorkers } from "../jobs/worker.ts";
 import { readConfig } from "../server/config.ts";
 import { stripeFromEnv } from "../server/stripe.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
-import { payoutState } from "../tenants/stripe-accounts.server.ts";
+import { payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { adminGet, adminPost, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
@@ -234,6 +234,10 @@ describe("Stripe's webhooks", () => {
       data: { object: { id: "ch_1", description: "x".repeat(1_100_000) } },
     });
     expect((await deliverWebhook(app, "/connect", huge)).status).toBe(413);
+    for (const endpoint of ["", "/connect", "/thin"]) {
+      const res = await app.request("bazaar.test", `/webhooks/stripe${endpoint}`);
+      expect(res.status, `GET ${endpoint}`).toBe(405);
+    }
     expect(await storedEvent("evt_forged")).toBeUndefined();
     expect(await storedEvent("evt_huge")).toBeUndefined();
   });
@@ -262,6 +266,33 @@ describe("Stripe's webhooks", () => {
       requirements: [],
       deadline: null,
     });
+  });
+
+  it("keep the newest state when two refreshes race and the answer to the earlier question arrives last", async () => {
+    fake.setAccountState(accountOf.east, { charges: false, payouts: false, due: ["Old requirement"] });
+    const older = structuredClone(fake.accounts.get(accountOf.east)!);
+    let arrived!: () => void;
+    let release!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const restore = fake.on("GET", "/v2/core/accounts/:id", async (_request, id) => {
+      if (++calls > 1) return fake.accounts.get(id)!;
+      arrived();
+      await gate;
+      return older;
+    });
+    try {
+      const slow = refreshPayoutState(t.db, deps.stripe.client, accountOf.east);
+      await firstArrived;
+      fake.setAccountState(accountOf.east, { charges: true, payouts: true });
+      expect(await refreshPayoutState(t.db, deps.stripe.client, accountOf.east)).toBe(true);
+      release();
+      expect(await slow).toBe(false);
+    } finally {
+      restore();
+    }
+    expect(await payoutState(t.db, east.id)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true, requirements: [] });
   });
 
   it("refresh only the account's own shop, for two shops with two accounts; a person's event names its account in the full event", async () => {

@@ -42,3 +42,8 @@ export function stripeWebhookAction(endpoint: StripeEndpoint) {
     return Response.json({ received: true });
   };
 }
+
+/** A webhook endpoint takes only Stripe's POSTs; anything else is told so (405), not sent a page. */
+export function webhookOnlyPost(): Response {
+  return new Response("Stripe webhook endpoint: POST only.", { status: 405, headers: { Allow: "POST" } });
+}

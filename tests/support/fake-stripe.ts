@@ -20,8 +20,8 @@ export interface RecordedRequest {
 
 type Json = Record<string, unknown>;
 export type FakeReply = { status: number; body: Json; headers?: Record<string, string> };
-/** A handler gets the request and the route's captured path segments; a plain object is a 200. */
-export type FakeHandler = (request: RecordedRequest, ...segments: string[]) => FakeReply | Json;
+/** A handler gets the request and the route's captured path segments; a plain object is a 200. It may take its time (a promise). */
+export type FakeHandler = (request: RecordedRequest, ...segments: string[]) => FakeReply | Json | Promise<FakeReply | Json>;
 type Route = { method: string; pattern: RegExp; handler: FakeHandler };
 
 /**
@@ -120,8 +120,8 @@ export class FakeStripe {
       let body = "";
       req.setEncoding("utf8");
       req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        const reply = this.handle(req, body);
+      req.on("end", async () => {
+        const reply = await this.handle(req, body);
         res.writeHead(reply.status, { "content-type": "application/json", "request-id": `req_${++this.counter}`, ...reply.headers });
         res.end(JSON.stringify(reply.body));
       });
@@ -255,7 +255,7 @@ export class FakeStripe {
     return `${prefix}_${String(++this.counter).padStart(8, "0")}`;
   }
 
-  private handle(req: http.IncomingMessage, body: string): FakeReply {
+  private async handle(req: http.IncomingMessage, body: string): Promise<FakeReply> {
     const url = new URL(req.url ?? "/", "http://fake");
     const isV2 = url.pathname.startsWith("/v2/");
     const params: Json = req.method === "GET" ? parseForm(url.search.slice(1)) : isV2 ? (body ? JSON.parse(body) : {}) : parseForm(body);
@@ -275,18 +275,18 @@ export class FakeStripe {
         ? earlier.reply
         : stripeError(400, "idempotency_error", "Keys for idempotent requests can only be used with the same parameters they were first used with.");
     }
-    const reply = this.dispatch(request);
+    const reply = await this.dispatch(request);
     // As Stripe: a request refused before it ran (bad parameters, no such object) leaves the key free for a retry.
     const ran = reply.status < 400 || reply.status === 402 || reply.status >= 500;
     if (replayKey && ran) this.replies.set(replayKey, { params: JSON.stringify([request.path, params]), reply });
     return reply;
   }
 
-  private dispatch(request: RecordedRequest): FakeReply {
+  private async dispatch(request: RecordedRequest): Promise<FakeReply> {
     for (const route of [...this.overrides, ...this.routes]) {
       const match = route.method === request.method ? route.pattern.exec(request.path) : null;
       if (!match) continue;
-      const answer = route.handler(request, ...match.slice(1).map(decodeURIComponent));
+      const answer = await route.handler(request, ...match.slice(1).map(decodeURIComponent));
       return "status" in answer && "body" in answer ? (answer as FakeReply) : { status: 200, body: answer };
     }
     return missing(`route ${request.method} ${request.path}`);
