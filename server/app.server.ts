@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { bumpStorefrontVersion, storefrontCacheState } from "../shop/page-cache.server.ts";
-import { classifyHost } from "../tenants/hosts.ts";
+import { classifyHost, normalizeHost } from "../tenants/hosts.ts";
 import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
 import { limitBodies } from "./body-limits.ts";
@@ -25,9 +25,30 @@ const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
 const OPERATOR_PATH = /^\/operator(\/|\.data$|$)/;
 const STRIPE_WEBHOOK_PATH = /^\/webhooks\/stripe(\/connect|\/thin)?$/;
 
-function requestHost(req: Request, trustProxy: boolean): string {
+const HOST = /^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
+
+/**
+ * The origin the request was sent to, written as browsers write `Origin` (lower case, no trailing dot, no default
+ * port), or null if the Host isn't a host name. X-Forwarded-Host counts only behind a trusted proxy.
+ */
+function requestOrigin(req: Request, trustProxy: boolean): URL | null {
   const forwarded = trustProxy ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
-  return forwarded || req.get("host") || "";
+  const host = normalizeHost(forwarded || req.get("host") || "");
+  return HOST.test(host) ? new URL(`${req.protocol}://${host}`) : null;
+}
+
+/**
+ * A request line naming an absolute URI (`GET http://host/path`, as sent to proxies) is the request for that path
+ * at that host, as HTTP says: its host replaces the Host header. Null when the target is a path, or now is one;
+ * otherwise why it can't be taken (`*`, or anything else that isn't a path).
+ */
+function originForm(req: Request): string | null {
+  if (req.url.startsWith("/")) return null;
+  if (!/^https?:\/\/[^/?#]+([/?]|$)/i.test(req.url) || !URL.canParse(req.url)) return "The request line must name a path.";
+  const url = new URL(req.url);
+  req.headers.host = url.host;
+  req.url = req.originalUrl = url.pathname + url.search;
+  return null;
 }
 
 /** The Express app: assets, tenant resolution, origin check, session, then Remix. */
@@ -50,7 +71,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // An address we can't read (undecodable, or with control characters such as NUL) is refused before anything
   // looks at it: routes, queries and PostgreSQL only ever see clean text (server/input-text.ts).
   app.use((req, res, next) => {
-    const problem = targetProblem(req.url);
+    const problem = originForm(req) ?? targetProblem(req.url);
     if (problem) return res.status(400).type("text").send(problem);
     next();
   });
@@ -72,9 +93,10 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Resolve the tenant before anything can read shop data.
   app.use(async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
     try {
-      const host = requestHost(req, config.trustProxy);
-      res.locals.origin = `${req.protocol}://${host}`;
-      const target = classifyHost(host, config);
+      const origin = requestOrigin(req, config.trustProxy);
+      if (!origin) return res.status(400).type("text").send("The Host header isn't a host name.");
+      res.locals.origin = origin.origin;
+      const target = classifyHost(origin.host, config);
       if (target.kind === "platform") {
         res.locals.site = { kind: "platform" };
         // The admin, the console and signup are never framed (clickjacking); the theme editor frames shops, not itself.
@@ -139,7 +161,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     try {
       const { context, site } = res.locals;
       if (site.kind === "shop" && req.method === "GET") return await serveStorefront(req, res, site, context);
-      const response = await handlers[site.kind](createRemixRequest(req, res, res.locals.body), context);
+      const response = await handlers[site.kind](createRemixRequest(req, res, res.locals.origin, res.locals.body), context);
       // The edge refused the upload while the route was reading it and has answered already.
       if (res.headersSent) return;
       // The admin changed something a shopper may see: the shop's cached pages must not be served again.
@@ -166,7 +188,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     const hit = key ? pageCache!.get(key) : undefined;
     if (hit) return sendPage(req, res, hit, "hit");
 
-    const response = await handlers.shop(createRemixRequest(req, res, undefined), context);
+    const response = await handlers.shop(createRemixRequest(req, res, res.locals.origin, undefined), context);
     const type = response.headers.get("content-type") ?? "";
     if (!response.body || !/^text\/(html|x-script)/.test(type)) return sendRemixResponse(res, response);
     const body = type.startsWith("text/html") ? closeDocument(Buffer.from(await response.arrayBuffer())) : Buffer.from(await response.arrayBuffer());

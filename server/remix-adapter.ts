@@ -6,18 +6,20 @@ import type { Readable } from "node:stream";
 // before sending it: ETags and the page cache for storefront pages, cache invalidation after admin changes.
 
 /**
- * The Fetch API request Remix handles. `body` is what the edge read (server/body-limits.ts): the bytes of a form, or
- * the stream of an upload still arriving; an upload the edge refuses midway aborts the request.
+ * The Fetch API request Remix handles, at `origin` (what the edge resolved the host to). `body` is what the edge
+ * read (server/body-limits.ts): the bytes of a form, or the stream of an upload still arriving; an upload the edge
+ * refuses midway aborts the request.
  */
-export function createRemixRequest(req: ExpressRequest, res: ExpressResponse, body: Buffer | Readable | undefined): Request {
-  // req.hostname honours "trust proxy"; the port comes from X-Forwarded-Host or Host.
-  const port = [req.get("x-forwarded-host"), req.get("host")].map((host) => Number.parseInt(host?.split(":")[1] ?? "", 10)).find(Number.isSafeInteger);
-  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+export function createRemixRequest(req: ExpressRequest, res: ExpressResponse, origin: string, body: Buffer | Readable | undefined): Request {
+  const url = new URL(origin + req.originalUrl);
   const headers = new Headers();
   for (const [name, values] of Object.entries(req.headers)) {
     if (!values) continue;
     for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value);
   }
+  // Remix compares a POST's Origin with these; the edge has already checked it against the host it resolved.
+  headers.set("host", url.host);
+  headers.delete("x-forwarded-host");
   // Abort loaders and actions when the client goes away before the response is finished.
   let controller: AbortController | null = new AbortController();
   res.on("finish", () => (controller = null));

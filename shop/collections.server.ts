@@ -8,7 +8,7 @@ import { sanitizeRichText } from "./html.server.ts";
 import { amountProblem, exampleAmount, parseMoney, toInputAmount, type MoneyStyle } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
-import { singleLineProblem } from "./text.ts";
+import { descriptionProblem, singleLineProblem } from "./text.ts";
 
 export type CollectionKind = "manual" | "automated";
 export type RuleField = CollectionRule["field"];
@@ -67,6 +67,7 @@ export function validateCollection(input: CollectionInput, money: MoneyStyle): C
   else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
   const handle = handleProblem(input.handle, input.title);
   if (handle) errors.handle = handle;
+  if (descriptionProblem(input.descriptionHtml)) errors.descriptionHtml = descriptionProblem(input.descriptionHtml)!;
   if (input.kind !== "manual" && input.kind !== "automated") errors.kind = "Choose manual or automated.";
   if (input.rulesMatch !== "all" && input.rulesMatch !== "any") errors.rulesMatch = "Choose all or any.";
   if (input.parentId !== null && !isRecordId(input.parentId)) errors.parentId = "Choose a collection from the list.";

@@ -7,7 +7,7 @@ import { handleize, handleProblem } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { MAX_MINOR_UNITS } from "./money.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
-import { singleLineProblem } from "./text.ts";
+import { descriptionProblem, singleLineProblem } from "./text.ts";
 
 export interface OptionInput {
   name: string;
@@ -53,6 +53,9 @@ export type ProductErrors = Record<string, string>;
 
 export const PRODUCT_STATUSES: readonly ProductStatus[] = ["draft", "active", "archived"];
 const MAX_VARIANTS = 2000;
+/** Shopify's limits: a vendor, a type and each tag are short labels. */
+export const MAX_LABEL_LENGTH = 255;
+export const MAX_TAGS = 250;
 
 export function normalizeTags(tags: string[]): string[] {
   const seen = new Map<string, string>();
@@ -85,6 +88,11 @@ export function validateProduct(input: ProductInput): ProductErrors {
   else if (singleLineProblem(input.seoTitle)) errors.seoTitle = singleLineProblem(input.seoTitle)!;
   if (input.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
   else if (singleLineProblem(input.seoDescription)) errors.seoDescription = singleLineProblem(input.seoDescription)!;
+  if (descriptionProblem(input.descriptionHtml)) errors.descriptionHtml = descriptionProblem(input.descriptionHtml)!;
+  if (input.vendor.trim().length > MAX_LABEL_LENGTH) errors.vendor = `Use at most ${MAX_LABEL_LENGTH} characters.`;
+  if (input.productType.trim().length > MAX_LABEL_LENGTH) errors.productType = `Use at most ${MAX_LABEL_LENGTH} characters.`;
+  if (input.tags.some((tag) => tag.trim().length > MAX_LABEL_LENGTH)) errors.tags = `Use at most ${MAX_LABEL_LENGTH} characters for each tag.`;
+  else if (normalizeTags(input.tags).length > MAX_TAGS) errors.tags = `Use at most ${MAX_TAGS} tags.`;
 
   const optionNames = new Set<string>();
   input.options.forEach((option, i) => {

@@ -7,3 +7,11 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 export function singleLineProblem(text: string): string | undefined {
   return CONTROL_CHARACTERS.test(text) ? "Use a single line of text, without control characters." : undefined;
 }
+
+/** A description (product or collection) is a page of rich text: long, not unbounded. */
+export const MAX_DESCRIPTION_LENGTH = 100_000;
+
+/** A message for a description longer than MAX_DESCRIPTION_LENGTH, else undefined. */
+export function descriptionProblem(html: string): string | undefined {
+  return html.length > MAX_DESCRIPTION_LENGTH ? `Use at most ${MAX_DESCRIPTION_LENGTH.toLocaleString("en")} characters.` : undefined;
+}

@@ -7,6 +7,8 @@ import { logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { makeImage } from "./support/images.ts";
+import { operatorSession } from "./support/operator.ts";
+import { productForm } from "./support/product-forms.ts";
 import { floodRequest, multipartBody, rawRequest } from "./support/raw-http.ts";
 import { createProduct, launch, variant } from "./support/storefront.ts";
 
@@ -216,5 +218,87 @@ describe("text the edge refuses", () => {
       headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
     });
     expect(login.status).toBe(302);
+  });
+});
+
+describe("inputs that used to answer 500", () => {
+  const post = (path: string, fields: [string, string][] | Record<string, string>, headers: Record<string, string> = {}) =>
+    rawRequest(app.port, PLATFORM, path, {
+      method: "POST",
+      body: Buffer.from(new URLSearchParams(fields).toString()),
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, cookie: ownerCookie, ...headers },
+    });
+
+  it("answers 404 to an over-long product or collection handle and to an operator shop id past bigint", async () => {
+    for (const path of [`/products/${"a".repeat(5000)}`, `/collections/${"a".repeat(5000)}`, `/collections/all/products/${"a".repeat(5000)}`]) {
+      expect((await rawRequest(app.port, STORE, path)).status, path).toBe(404);
+    }
+    const operator = await operatorSession(app, t.db);
+    for (const id of ["99999999999999999999", "9223372036854775808", "-1", "1e3"]) {
+      expect((await rawRequest(app.port, PLATFORM, `/operator/shops/${id}`, { headers: { cookie: operator } })).status, id).toBe(404);
+    }
+    expect((await rawRequest(app.port, PLATFORM, `/operator/shops/${north.id}`, { headers: { cookie: operator } })).status).toBe(200);
+  });
+
+  it("takes an absolute-URI request line as the address it names, and refuses one naming no host of ours", async () => {
+    const same = await rawRequest(app.port, STORE, `http://${STORE}/products/mug`);
+    expect(same.status).toBe(200);
+    expect(same.text()).toContain("Mug");
+    // The request line's host wins over the Host header, as HTTP says: this is a request to an unknown host.
+    expect((await rawRequest(app.port, STORE, "http://evil.example/")).status).toBe(404);
+    expect((await rawRequest(app.port, STORE, "*")).status).toBe(400);
+  });
+
+  it("takes a POST with an upper-case Host or a trailing dot, and one carrying X-Forwarded-Host, without a 500", async () => {
+    const form = Buffer.from(`variantId=${variantId}&quantity=1`);
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+    const upper = await rawRequest(app.port, "NORTH.Shops.Test", "/cart", { method: "POST", body: form, headers: { ...headers, origin: STORE_ORIGIN } });
+    expect(upper.status).toBe(303);
+    const dotted = await rawRequest(app.port, `${STORE}.`, "/cart", { method: "POST", body: form, headers: { ...headers, origin: STORE_ORIGIN } });
+    expect(dotted.status).toBe(303);
+    // Without TRUST_PROXY the header means nothing: the request is judged by its Host.
+    const forwarded = await rawRequest(app.port, STORE, "/cart", {
+      method: "POST",
+      body: form,
+      headers: { ...headers, origin: STORE_ORIGIN, "x-forwarded-host": "evil.example" },
+    });
+    expect(forwarded.status).toBe(303);
+    // An Origin spelled differently from the site's is still another origin.
+    const shouted = await rawRequest(app.port, STORE, "/cart", { method: "POST", body: form, headers: { ...headers, origin: "http://NORTH.shops.test" } });
+    expect(shouted.status).toBe(403);
+    await northDb.deleteFrom("carts").execute();
+  });
+
+  it("names an option name over 255 characters and over-long vendor, type, tags and descriptions in their fields, saving nothing", async () => {
+    const before = await northDb.selectFrom("products").select("id").execute();
+    const long = "x".repeat(256);
+    const cases: [Parameters<typeof productForm>[0], string][] = [
+      [
+        {
+          title: "Lamp",
+          options: [[long, "a, b"]],
+          variants: [
+            { options: ["a"], price: "1" },
+            { options: ["b"], price: "1" },
+          ],
+        },
+        "options.0.name",
+      ],
+      [{ title: "Lamp", vendor: long, variants: [{ price: "1" }] }, "vendor"],
+      [{ title: "Lamp", productType: long, variants: [{ price: "1" }] }, "productType"],
+      [{ title: "Lamp", tags: `ok, ${long}`, variants: [{ price: "1" }] }, "tags"],
+      [{ title: "Lamp", tags: Array.from({ length: 251 }, (_, i) => `t${i}`).join(","), variants: [{ price: "1" }] }, "tags"],
+      [{ title: "Lamp", description: "<p>".repeat(40_000), variants: [{ price: "1" }] }, "descriptionHtml"],
+    ];
+    for (const [input, field] of cases) {
+      const res = await post("/admin/north/products/new", productForm(input));
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect(res.text()).toMatch(new RegExp(`id="${field.replace(/\./g, "\\.")}-error"[^>]*>Use at most`));
+    }
+    expect(await northDb.selectFrom("products").select("id").execute()).toEqual(before);
+    const collection = await post("/admin/north/collections/new", { title: "Lamps", kind: "manual", descriptionHtml: "<p>".repeat(40_000) });
+    expect(collection.status).toBe(400);
+    expect(collection.text()).toMatch(/id="descriptionHtml-error"[^>]*>[^<]*at most/);
+    expect(await northDb.selectFrom("collections").select("id").execute()).toEqual([]);
   });
 });
