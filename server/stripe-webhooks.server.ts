@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { StripeEndpoint } from "../db/types.ts";
 import type { StripeSetup } from "./stripe.server.ts";
@@ -52,4 +53,20 @@ export async function receiveStripeWebhook(
     .execute();
   const stored = await db.selectFrom("platform.stripe_events").select("processed_at").where("id", "=", event.id).executeTakeFirstOrThrow();
   return { status: 200, eventId: event.id, pending: stored.processed_at === null };
+}
+
+/** How long a processed event's id is kept: Stripe redelivers for up to three days, so a month is ample. */
+export const STRIPE_EVENT_RETENTION_DAYS = 30;
+
+/**
+ * Forgets processed events older than the retention period (the daily maintenance task); one never processed is
+ * kept, whatever its age, for someone to look at. Returns how many went.
+ */
+export async function purgeOldStripeEvents(db: PlatformDb, days = STRIPE_EVENT_RETENTION_DAYS): Promise<number> {
+  const result = await db
+    .deleteFrom("platform.stripe_events")
+    .where("processed_at", "is not", null)
+    .where("received_at", "<", sql<Date>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

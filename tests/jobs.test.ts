@@ -87,6 +87,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         "purge-expired-auth",
         "purge-expired-shopper-records",
         "purge-stale-invitations",
+        "purge-stripe-events",
       ]);
     } finally {
       await queue.obliterate({ force: true });

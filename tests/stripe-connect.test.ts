@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatUtcDateTime } from "../app/components/admin/sales-format.ts";
 import type { Shop } from "../db/types.ts";
+import { runMaintenance } from "../jobs/processors/maintenance.server.ts";
 import { processStripeEvent, STRIPE_EVENTS_QUEUE, type StripeEventDeps } from "../jobs/processors/stripe-events.server.ts";
 import { openQueue } from "../jobs/queues.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
@@ -333,6 +334,30 @@ describe("Stripe's webhooks", () => {
       account_id: accountOf.east,
       outcome: "unhandled",
     });
+  });
+
+  it("are forgotten a month after processing by the daily maintenance task; an unprocessed one is kept", async () => {
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    await t.db
+      .insertInto("platform.stripe_events")
+      .values([
+        {
+          id: "evt_old_done",
+          endpoint: "thin",
+          type: "v2.core.account.updated",
+          livemode: false,
+          payload: "{}",
+          received_at: old,
+          processed_at: old,
+          outcome: "account_refreshed",
+        },
+        { id: "evt_old_stuck", endpoint: "thin", type: "v2.core.account.updated", livemode: false, payload: "{}", received_at: old },
+      ])
+      .execute();
+    expect(await runMaintenance(t.db, { data: { task: "purge-stripe-events" } })).toEqual({ purged: 1 });
+    expect(await storedEvent("evt_old_done")).toBeUndefined();
+    expect(await storedEvent("evt_old_stuck")).toMatchObject({ processed_at: null });
+    expect(await storedEvent("evt_refund_east")).toMatchObject({ outcome: "unhandled" });
   });
 
   it("are processed by the worker startWorkers starts, once per event id however often Stripe delivers", async () => {

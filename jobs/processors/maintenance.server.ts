@@ -3,6 +3,7 @@ import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
 import { platformOrigin, readConfig } from "../../server/config.ts";
 import { purgeExpiredOperatorSessions } from "../../server/operator-auth.server.ts";
+import { purgeOldStripeEvents } from "../../server/stripe-webhooks.server.ts";
 import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.server.ts";
 import { refreshAllShopCounts, takePlatformSnapshot } from "../../tenants/metering.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
@@ -13,7 +14,13 @@ import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
 export type MaintenanceTask =
-  "purge-expired-auth" | "purge-expired-shopper-records" | "purge-stale-invitations" | "freeze-lapsed-shops" | "purge-closed-shops" | "meter-shops";
+  | "purge-expired-auth"
+  | "purge-expired-shopper-records"
+  | "purge-stale-invitations"
+  | "freeze-lapsed-shops"
+  | "purge-closed-shops"
+  | "meter-shops"
+  | "purge-stripe-events";
 export type MaintenanceJob = { task: MaintenanceTask };
 
 const HOURLY = 60 * 60 * 1000;
@@ -27,6 +34,8 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
   "purge-closed-shops": 24 * HOURLY,
   // Products and storage per shop, and the platform's daily snapshot for the console's charts.
   "meter-shops": HOURLY,
+  // Stripe webhook events processed more than a month ago (server/stripe-webhooks.server.ts).
+  "purge-stripe-events": 24 * HOURLY,
 };
 
 /** Expired carts and shopper sessions, one shop at a time (never a cross-shop query). */
@@ -55,6 +64,8 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return { frozen: await freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()) }) };
     case "purge-closed-shops":
       return { purged: await purgeClosedShops(db) };
+    case "purge-stripe-events":
+      return { purged: await purgeOldStripeEvents(db) };
     case "meter-shops": {
       const shops = await refreshAllShopCounts(db);
       await takePlatformSnapshot(db);
