@@ -86,6 +86,9 @@ export function limitBodies(req: Request, res: Response<unknown, { site: Site; b
   let refused = false;
   const chunks: Buffer[] = [];
   const stream = upload ? new PassThrough() : null;
+  // A refusal destroys the stream with an error. The route may not be reading it yet (or ever), and an error
+  // nobody listens for would crash the process; readers that are attached still receive it.
+  stream?.on("error", () => {});
   const fail = (refusal: Refusal) => {
     refused = true;
     chunks.length = 0;
