@@ -3,7 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import type { ChangeEvent } from "react";
 import { formatMoney } from "../../shop/money.ts";
-import { CountryField, FormNotice, TextField } from "../components/store/account-fields.tsx";
+import { AddressFields } from "../components/store/account-address.tsx";
+import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { useStore } from "../components/store/context.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
@@ -283,53 +284,7 @@ export default function Checkout() {
 
             <fieldset>
               <legend>Shipping address</legend>
-              <TextField label="Full name" name="name" autoComplete="name" required maxLength={200} defaultValue={address?.name} error={errors.name} />
-              <TextField
-                label="Street address"
-                name="line1"
-                autoComplete="address-line1"
-                required
-                maxLength={200}
-                defaultValue={address?.line1}
-                error={errors.line1}
-              />
-              <TextField
-                label="Apartment, suite, etc. (optional)"
-                name="line2"
-                autoComplete="address-line2"
-                maxLength={200}
-                defaultValue={address?.line2}
-                error={errors.line2}
-              />
-              <div className="form-row">
-                <TextField
-                  label="Postal code (optional)"
-                  name="postalCode"
-                  autoComplete="postal-code"
-                  maxLength={20}
-                  defaultValue={address?.postalCode}
-                  error={errors.postalCode}
-                />
-                <TextField label="City" name="city" autoComplete="address-level2" required maxLength={100} defaultValue={address?.city} error={errors.city} />
-              </div>
-              <TextField
-                label="State, province or region (optional)"
-                name="region"
-                autoComplete="address-level1"
-                maxLength={100}
-                defaultValue={address?.region}
-                error={errors.region}
-              />
-              <CountryField countries={countries} defaultValue={address?.country} error={errors.country} />
-              <TextField
-                label="Phone (optional)"
-                name="phone"
-                type="tel"
-                autoComplete="tel"
-                maxLength={40}
-                defaultValue={address?.phone}
-                error={errors.phone}
-              />
+              <AddressFields countries={countries} values={address} errors={errors} />
             </fieldset>
 
             <fieldset>

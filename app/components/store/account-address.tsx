@@ -53,6 +53,34 @@ export function AddressForm({
     <Form method="post" className="store-form address-form" noValidate>
       <input type="hidden" name="intent" value={intent} />
       {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
+      <AddressFields countries={countries} values={values} errors={errors} />
+      {showDefault ? (
+        <div className="form-field form-check">
+          <input type="checkbox" id="makeDefault" name="makeDefault" value="1" />
+          <label htmlFor="makeDefault">Use as my default address</label>
+        </div>
+      ) : null}
+      <p>
+        <button type="submit" className="button">
+          {submitLabel}
+        </button>
+      </p>
+    </Form>
+  );
+}
+
+/** The fields of a postal address, named as `addressFromForm` reads them: the address book's form and checkout's. */
+export function AddressFields({
+  countries,
+  values,
+  errors = {},
+}: {
+  countries: { code: string; name: string }[];
+  values?: Partial<AddressInput> | null;
+  errors?: FieldErrors;
+}) {
+  return (
+    <>
       <TextField label="Full name" name="name" autoComplete="name" required maxLength={200} defaultValue={values?.name} error={errors.name} />
       <TextField label="Street address" name="line1" autoComplete="address-line1" required maxLength={200} defaultValue={values?.line1} error={errors.line1} />
       <TextField
@@ -84,17 +112,6 @@ export function AddressForm({
       />
       <CountryField countries={countries} defaultValue={values?.country} error={errors.country} />
       <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" maxLength={40} defaultValue={values?.phone} error={errors.phone} />
-      {showDefault ? (
-        <div className="form-field form-check">
-          <input type="checkbox" id="makeDefault" name="makeDefault" value="1" />
-          <label htmlFor="makeDefault">Use as my default address</label>
-        </div>
-      ) : null}
-      <p>
-        <button type="submit" className="button">
-          {submitLabel}
-        </button>
-      </p>
-    </Form>
+    </>
   );
 }
