@@ -12,7 +12,7 @@ import { bumpStorefrontVersion } from "./page-cache.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
 import { bumpProductVersions } from "./products.server.ts";
 import { sendMail } from "./mail.server.ts";
-import { formatMoney } from "./money.ts";
+import { formatMoney, taxIncludedIn } from "./money.ts";
 import { randomToken, shopperOrderView, validateAddress, type AddressInput, type FieldErrors } from "./shopper-accounts.server.ts";
 
 /**
@@ -182,13 +182,7 @@ export async function priceCheckout(db: TenantDb, checkout: CheckoutRow, now = n
   const discountAmount = discount?.amount ?? 0n;
   const taxable = subtotal + shippingBefore - discountAmount;
   const rate = settings.tax_rate_bp;
-  // Included: the tax inside a gross amount g at rate r is g − g / (1 + r), rounded half up like percentageOf.
-  const tax =
-    rate === 0
-      ? 0n
-      : settings.prices_include_tax
-        ? taxable - (taxable * 10_000n * 2n + BigInt(10_000 + rate)) / (BigInt(10_000 + rate) * 2n)
-        : percentageOf(taxable, rate);
+  const tax = settings.prices_include_tax ? taxIncludedIn(taxable, rate) : percentageOf(taxable, rate);
   const total = taxable + (settings.prices_include_tax ? 0n : tax);
 
   if (!checkout.email) problems.push("Enter your email.");

@@ -398,3 +398,16 @@ export function formatMoney(amount: number | string | bigint, currency: string, 
   // Intl accepts a decimal string exactly, so no float rounding is involved.
   return format.format(toDecimalString(amount, currency) as unknown as number);
 }
+
+/**
+ * The tax inside a gross amount at `rateBp` basis points, for prices that include tax: g − round(g / (1 + r)),
+ * rounded half up, in integer minor units.
+ *
+ * @example
+ *   taxIncludedIn(2500n, 1000)   // 227n: ¥2,500 with 10 % included
+ */
+export function taxIncludedIn(gross: bigint, rateBp: number): bigint {
+  if (rateBp === 0) return 0n;
+  const divisor = BigInt(10_000 + rateBp);
+  return gross - (gross * 10_000n * 2n + divisor) / (divisor * 2n);
+}
