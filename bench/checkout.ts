@@ -10,9 +10,7 @@
 // .data/bench-postgres on port 5435. BENCH_CHECKOUTS (200) and BENCH_ROUNDS (4) shrink a run.
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { createDatabase, type PlatformDb } from "../db/database.server.ts";
-import { startEmbeddedPostgres } from "../db/embedded.server.ts";
 import { migratePlatform } from "../db/migrate-platform.server.ts";
 import type { Shop } from "../db/types.ts";
 import { stripeFromEnv } from "../server/stripe.server.ts";
@@ -27,33 +25,12 @@ import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { FakeStripe } from "../tests/support/fake-stripe.ts";
-import { envInt, heading, ms, printFigures, printTable, summarize, type Figure } from "./support.ts";
+import { envInt, openBenchServer, runAdminQuery, heading, ms, printFigures, printTable, summarize, type Figure } from "./support.ts";
 
 const CHECKOUTS = envInt("BENCH_CHECKOUTS", 200);
 const ROUNDS = envInt("BENCH_ROUNDS", 4);
 const SHOPPERS = 50;
 const ADDRESS = { name: "Bench Shopper", line1: "1 Main St", line2: "", city: "Springfield", region: "", postalCode: "12345", country: "US", phone: "" };
-
-async function openServer(): Promise<{ adminUrl: URL; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const adminUrl = new URL(process.env.DATABASE_URL);
-    adminUrl.pathname = "/postgres";
-    return { adminUrl, stop: async () => {} };
-  }
-  console.log("DATABASE_URL is unset: starting the embedded PostgreSQL in .data/bench-postgres on port 5435");
-  const embedded = await startEmbeddedPostgres({ dataDir: path.resolve(".data/bench-postgres"), port: 5435, database: "postgres" });
-  return { adminUrl: new URL(embedded.url), stop: embedded.stop };
-}
-
-async function admin(url: URL, query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url.href });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A launched shop with one product in plenty of stock and one shipping rate. */
 async function benchShop(db: PlatformDb, ownerId: string, slug: string): Promise<{ shop: Shop; variantId: string; rateId: string }> {
@@ -101,7 +78,7 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
-const server = await openServer();
+const server = await openBenchServer();
 const name = `bazaar_bench_checkout_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
 const databaseUrl = new URL(server.adminUrl);
 databaseUrl.pathname = `/${name}`;
@@ -111,7 +88,7 @@ process.env.MAIL_DIR = path.join(os.tmpdir(), `${name}-mail`);
 
 try {
   heading(`checkout: Node ${process.version}, ${os.cpus().length} cores`);
-  await admin(server.adminUrl, `create database ${name}`);
+  await runAdminQuery(server.adminUrl, `create database ${name}`);
   const db = createDatabase({ url: databaseUrl.href, max: 20 });
   await migratePlatform(db);
   const owner = await createUser(db, { email: "bench@example.com", password: "bench-password" });
@@ -168,6 +145,6 @@ try {
   console.error(error);
 } finally {
   await fake.stop();
-  await admin(server.adminUrl, `drop database if exists ${name} with (force)`);
+  await runAdminQuery(server.adminUrl, `drop database if exists ${name} with (force)`);
   await server.stop();
 }

@@ -10,9 +10,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
-import pg from "pg";
 import { createDatabase } from "../db/database.server.ts";
-import { startEmbeddedPostgres } from "../db/embedded.server.ts";
 import { migratePlatform } from "../db/migrate-platform.server.ts";
 import { runImport, startImmediateImport } from "../shop/csv/transfers.server.ts";
 import { SHOPIFY_COLUMNS } from "../shop/csv/shopify-format.ts";
@@ -20,7 +18,7 @@ import { LocalDiskStorage } from "../shop/storage.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { envInt, heading, printFigures, seconds } from "./support.ts";
+import { envInt, openBenchServer, runAdminQuery, heading, printFigures, seconds } from "./support.ts";
 
 const ROWS = envInt("BENCH_CSV_ROWS", 50_000);
 const VARIANTS = [
@@ -76,30 +74,9 @@ async function writeCsv(file: string, rows: number): Promise<void> {
   await once(out, "finish");
 }
 
-async function openServer(): Promise<{ adminUrl: URL; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const adminUrl = new URL(process.env.DATABASE_URL);
-    adminUrl.pathname = "/postgres";
-    return { adminUrl, stop: async () => {} };
-  }
-  console.log("DATABASE_URL is unset: starting the embedded PostgreSQL in .data/bench-postgres on port 5435");
-  const embedded = await startEmbeddedPostgres({ dataDir: path.resolve(".data/bench-postgres"), port: 5435, database: "postgres" });
-  return { adminUrl: new URL(embedded.url), stop: embedded.stop };
-}
-
-async function admin(url: URL, query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url.href });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
 const scratch = mkdtempSync(path.join(os.tmpdir(), "bazaar-bench-csv-"));
 const file = path.join(scratch, "products.csv");
-const server = await openServer();
+const server = await openBenchServer();
 const name = `bazaar_bench_csv_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
 const databaseUrl = new URL(server.adminUrl);
 databaseUrl.pathname = `/${name}`;
@@ -109,7 +86,7 @@ try {
   await writeCsv(file, ROWS);
   console.log(`generated ${file}: ${(statSync(file).size / MB).toFixed(1)} MB`);
 
-  await admin(server.adminUrl, `create database ${name}`);
+  await runAdminQuery(server.adminUrl, `create database ${name}`);
   const db = createDatabase({ url: databaseUrl.href, max: 8 });
   await migratePlatform(db);
   const owner = await createUser(db, { email: "bench@example.com", password: "bench-password" });
@@ -162,7 +139,7 @@ try {
   process.exitCode = 1;
   console.error(error);
 } finally {
-  await admin(server.adminUrl, `drop database if exists ${name} with (force)`).catch((error) => console.error(error));
+  await runAdminQuery(server.adminUrl, `drop database if exists ${name} with (force)`).catch((error) => console.error(error));
   await server.stop();
   rmSync(scratch, { recursive: true, force: true });
 }

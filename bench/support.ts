@@ -1,3 +1,7 @@
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../db/embedded.server.ts";
+
 /** One line of the final summary: a measured figure, and its goal when it has one. */
 export interface Figure {
   benchmark: string;
@@ -63,4 +67,27 @@ export function printFigures(figures: readonly Figure[]): void {
 
 export function heading(title: string): void {
   console.log(`\n== ${title} ==`);
+}
+
+/** The server a benchmark makes its database on: DATABASE_URL's, else the embedded PostgreSQL on port 5435. */
+export async function openBenchServer(): Promise<{ adminUrl: URL; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const adminUrl = new URL(process.env.DATABASE_URL);
+    adminUrl.pathname = "/postgres";
+    return { adminUrl, stop: async () => {} };
+  }
+  console.log("DATABASE_URL is unset: starting the embedded PostgreSQL in .data/bench-postgres on port 5435");
+  const embedded = await startEmbeddedPostgres({ dataDir: path.resolve(".data/bench-postgres"), port: 5435, database: "postgres" });
+  return { adminUrl: new URL(embedded.url), stop: embedded.stop };
+}
+
+/** One statement on the server's maintenance database (create or drop the benchmark's database). */
+export async function runAdminQuery(url: URL, query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url.href });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
 }
