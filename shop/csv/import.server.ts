@@ -177,6 +177,8 @@ export async function importProductsCsv(db: TenantDb, actor: Actor, open: () => 
   let reportedAt = Date.now();
   // A few products at a time: each is its own transaction, so waiting on one round trip doesn't idle the import.
   const inFlight = new Set<Promise<void>>();
+  // Saves still happen in file order (images download in parallel), so a plan's last places go to the first rows.
+  let previousSave: Promise<void> = Promise.resolve();
   try {
     for await (const group of productGroups(open, scanned)) {
       const rows = group.rows.length + group.dropped;
@@ -196,7 +198,9 @@ export async function importProductsCsv(db: TenantDb, actor: Actor, open: () => 
             },
           ]);
         }
-        const work: Promise<void> = importProduct(db, actor, group.handle, group.rows, context).then(() => {
+        const turn = savingTurn(previousSave);
+        previousSave = turn.done;
+        const work: Promise<void> = importProduct(db, actor, group.handle, group.rows, context, turn).then(() => {
           processed += rows;
           inFlight.delete(work);
         });
@@ -223,6 +227,19 @@ export async function importProductsCsv(db: TenantDb, actor: Actor, open: () => 
   return report;
 }
 
+/** One product's place in the file-order queue of saves: wait for `ready`, then call `release` (always, even on failure). */
+interface SavingTurn {
+  ready: Promise<void>;
+  release: () => void;
+  done: Promise<void>;
+}
+
+function savingTurn(previous: Promise<void>): SavingTurn {
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  return { ready: previous, release, done };
+}
+
 interface ProductContext extends ImportOptions {
   header: CsvHeader;
   needsExisting: boolean;
@@ -231,7 +248,21 @@ interface ProductContext extends ImportOptions {
   note: (list: RowIssue[], issues: RowIssue[]) => void;
 }
 
-async function importProduct(db: TenantDb, actor: Actor, handle: string, rows: CsvRow[], context: ProductContext): Promise<void> {
+async function importProduct(db: TenantDb, actor: Actor, handle: string, rows: CsvRow[], context: ProductContext, turn: SavingTurn): Promise<void> {
+  let saved: Awaited<ReturnType<typeof planAndSave>>;
+  try {
+    saved = await planAndSave(db, actor, handle, rows, context, turn.ready);
+  } finally {
+    turn.release();
+  }
+  if (!saved) return;
+  if (saved.created) context.report.created++;
+  else context.report.updated++;
+  if (saved.plan.images.length) context.note(context.report.warnings, await attachImages(db, actor, handle, saved.id, saved.plan, context));
+}
+
+/** Plans the product from its rows and, once `ready`, saves it; undefined when it was skipped (and reported). */
+async function planAndSave(db: TenantDb, actor: Actor, handle: string, rows: CsvRow[], context: ProductContext, ready: Promise<void>) {
   const { header, money, report, note } = context;
   const match = await db.selectFrom("products").select("id").where("handle", "=", handle).executeTakeFirst();
   const existing = match && context.needsExisting ? await getProduct(db, match.id) : null;
@@ -240,25 +271,22 @@ async function importProduct(db: TenantDb, actor: Actor, handle: string, rows: C
   if (!plan.ok) {
     report.skipped++;
     note(report.errors, plan.errors);
-    return;
+    return undefined;
   }
-  let saved: { id: string; created: boolean };
+  await ready;
   try {
-    saved = await saveProduct(db, actor, plan.input, match?.id, { productLimit: context.productLimit });
+    return { ...(await saveProduct(db, actor, plan.input, match?.id, { productLimit: context.productLimit })), plan };
   } catch (error) {
     if (error instanceof PlanLimitError) {
       report.skipped++;
       note(report.errors, [{ line: rows[0].line, handle, message: error.message }]);
-      return;
+      return undefined;
     }
     if (!(error instanceof ProductValidationError)) throw error;
     report.skipped++;
     note(report.errors, productErrorsToIssues(error.errors, handle, rows[0].line, plan.variantLines));
-    return;
+    return undefined;
   }
-  if (saved.created) report.created++;
-  else report.updated++;
-  if (plan.images.length) note(report.warnings, await attachImages(db, actor, handle, saved.id, plan, context));
 }
 
 /** Downloads and adds the product's images (skipping ones it already has from the same address), then links variant images. */
