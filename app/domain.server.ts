@@ -4,10 +4,20 @@ export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.se
 export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
 export { recordAudit } from "../shop/audit.server.ts";
 export {
+  clearVisitorCookie,
+  linkVisitorToCustomer,
+  readVisitorId,
+  recommendationSource,
+  recordAddToCart,
+  recordSignal,
+  visitorFor,
+} from "../shop/recommendations/signals.server.ts";
+export {
   addToCart,
   adoptCart,
   cartCookie,
   cartItemCount,
+  cartProductIds,
   clearCartCookie,
   loadCart,
   readCartToken,

@@ -309,6 +309,10 @@ export interface TenantDatabase {
   order_transactions: OrderTransactionsTable;
   fulfillments: FulfillmentsTable;
   customer_password_resets: CustomerPasswordResetsTable;
+  shopper_signals: ShopperSignalsTable;
+  recommendations: RecommendationsTable;
+  recommendation_rules: RecommendationRulesTable;
+  recommendation_state: RecommendationStateTable;
 }
 
 type Id = Generated<string>;
@@ -811,4 +815,50 @@ export interface CustomerPasswordResetsTable {
   created_at: CreatedAt;
   expires_at: ColumnType<Date, Date, Date>;
   used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export type SignalKind = "view" | "cart" | "purchase";
+export type RecommendationList = "bought_together" | "for_you" | "trending";
+
+/** What a shopper did (0019_recommendations): the job's input besides the orders. */
+export interface ShopperSignalsTable {
+  id: Id;
+  /** The `bazaar_visitor` cookie's id; null for a purchase paid without one (e.g. from another device). */
+  visitor_id: Defaulted<string | null>;
+  customer_id: Defaulted<string | null>;
+  product_id: string;
+  kind: SignalKind;
+  /** The recommendation block the shopper came from, for the dashboard's attribution. */
+  source: Defaulted<RecommendationList | null>;
+  cart_id: Defaulted<string | null>;
+  order_id: Defaulted<string | null>;
+  at: CreatedAt;
+}
+
+/** The last run's ranked picks; `subject` is a product id, `c<customer id>`, `v<visitor id>` or '' (trending). */
+export interface RecommendationsTable {
+  list: RecommendationList;
+  subject: string;
+  product_id: string;
+  score: number;
+  /** The signal behind the pick, as the admin shows it, e.g. "Bought together in 12 orders". */
+  reason: Defaulted<string>;
+}
+
+export interface RecommendationRulesTable {
+  product_id: string;
+  other_product_id: string;
+  rule: "pin" | "exclude";
+  created_at: CreatedAt;
+}
+
+export interface RecommendationStateTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  generation: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+  computed_at: Defaulted<Date | null>;
+  took_ms: Defaulted<number | null>;
+  signals: Defaulted<number>;
+  /** The shop's customers buy the same products again (consumables): "for you" then includes "buy it again". */
+  repeat_buyers: Defaulted<boolean>;
+  retention_days: Defaulted<number>;
 }

@@ -1,4 +1,4 @@
-import { Worker, type Job, type WorkerOptions } from "bullmq";
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from "bullmq";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, ShopStatus } from "../db/types.ts";
 import { accessFor } from "../tenants/lifecycle.ts";
@@ -21,7 +21,8 @@ export interface ShopJobHandlers<Data extends ShopJobData, Result> {
 
 /**
  * Runs one job about a shop, the one place that decides whether it may run at all: a malformed id or an unknown
- * shop fails the job; a shop whose lifecycle state stops jobs (tenants/lifecycle.ts) skips it.
+ * shop fails the job for good (no retry can fix it); a shop whose lifecycle state stops jobs (tenants/lifecycle.ts)
+ * skips it.
  */
 export async function runShopJob<Data extends ShopJobData, Result>(
   db: PlatformDb,
@@ -29,9 +30,9 @@ export async function runShopJob<Data extends ShopJobData, Result>(
   handlers: ShopJobHandlers<Data, Result>,
 ): Promise<Result | SkippedShopJob> {
   const shopId = String(job.data.shopId);
-  if (!RECORD_ID.test(shopId)) throw new Error(`job ${job.name}/${job.id}: malformed shop id`);
+  if (!RECORD_ID.test(shopId)) throw new UnrecoverableError(`job ${job.name}/${job.id}: malformed shop id`);
   const shop = await db.selectFrom("platform.shops").selectAll().where("id", "=", shopId).executeTakeFirst();
-  if (!shop) throw new Error(`job ${job.name}/${job.id}: unknown shop ${shopId}`);
+  if (!shop) throw new UnrecoverableError(`job ${job.name}/${job.id}: unknown shop ${shopId}`);
   if (!accessFor(shop.status).jobs) {
     await handlers.skipped?.(job, shop);
     return { skipped: shop.status };

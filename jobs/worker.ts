@@ -6,6 +6,7 @@ import { stripeFromEnv, type StripeSetup } from "../server/stripe.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
 import { startCheckoutReminderWorker } from "./processors/checkout-reminders.server.ts";
+import { startRecommendationsWorker } from "./processors/recommendations.server.ts";
 import { startStripeEventWorker } from "./processors/stripe-events.server.ts";
 import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
 import { scheduleSpareShopRefills, startSpareShopWorker } from "./processors/spare-shops.server.ts";
@@ -33,6 +34,7 @@ export async function startWorkers(
     startCatalogueTransferWorker(store, db, media),
     startSpareShopWorker(store, db, spareShops),
     startCheckoutReminderWorker(store, db),
+    startRecommendationsWorker(store, db),
     ...(stripeEvents ? [stripeEvents] : []),
   ];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));

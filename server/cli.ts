@@ -4,6 +4,8 @@
 //   export-products --shop SLUG        writes the catalogue as a Shopify product CSV to standard output
 //   export-shop --shop SLUG            writes the whole shop as a bundle (docs/decisions/022-shop-bundles.md)
 //   restore-shop --shop NEWSLUG --owner EMAIL [--name NAME] FILE   restores a bundle into a new shop
+//   run-recommendations --shop SLUG [--now ISO-DATE]   computes the shop's recommendations now, as the worker's job
+//                                      does; prints its report with the process's peak memory as JSON
 //
 // Standard output carries only the result (JSON or CSV), so it can be piped; everything else goes to
 // standard error. (`-s` keeps npm's own banner off standard output.) Exit codes: 0 done (an import with
@@ -23,6 +25,7 @@ import { exportProductsCsv } from "../shop/csv/export.server.ts";
 import { CsvFileError } from "../shop/csv/import.server.ts";
 import { finishExport, runImport, startExport, startImmediateImport, type ExportReport, type FailedReport } from "../shop/csv/transfers.server.ts";
 import { productImageUrl } from "../shop/media.server.ts";
+import { runRecommendations } from "../shop/recommendations/recommendations.server.ts";
 import { mediaStorageFromEnv } from "../shop/storage.server.ts";
 import { BundleError, restoreShopBundle, shopBundleStream } from "../tenants/bundle.server.ts";
 import { SlugUnavailableError } from "../tenants/provision.server.ts";
@@ -38,6 +41,7 @@ const USAGE = `usage:
   npm run -s bazaar -- export-products --shop SLUG > products.csv
   npm run -s bazaar -- export-shop --shop SLUG > SLUG.bazaar.gz
   npm run -s bazaar -- restore-shop --shop NEWSLUG --owner EMAIL [--name NAME] FILE
+  npm run -s bazaar -- run-recommendations --shop SLUG [--now 2011-10-10T00:00:00Z]
   OPERATOR_PASSWORD=… npm run -s bazaar -- create-operator --email EMAIL   (prints the TOTP secret to add to an authenticator app)`;
 
 /** A failure to report in one line on standard error, with exit code 1. */
@@ -57,7 +61,7 @@ function cliActor(): Actor {
   return { userId: null, email: `cli:${name}`, ip: "" };
 }
 
-const COMMANDS = ["import-products", "export-products", "export-shop", "restore-shop", "create-operator"] as const;
+const COMMANDS = ["import-products", "export-products", "export-shop", "restore-shop", "create-operator", "run-recommendations"] as const;
 type Command = (typeof COMMANDS)[number];
 
 function parseCommand(argv: string[]) {
@@ -67,7 +71,7 @@ function parseCommand(argv: string[]) {
   try {
     parsed = parseArgs({
       args: rest,
-      options: { shop: { type: "string" }, email: { type: "string" }, owner: { type: "string" }, name: { type: "string" } },
+      options: { shop: { type: "string" }, email: { type: "string" }, owner: { type: "string" }, name: { type: "string" }, now: { type: "string" } },
       allowPositionals: true,
       strict: true,
     });
@@ -88,8 +92,10 @@ function parseCommand(argv: string[]) {
   if (!slug) throw new Usage("--shop SLUG is required");
   const files = parsed.positionals;
   if (command === "import-products" && files.length !== 1) throw new Usage("import-products takes exactly one FILE");
-  if ((command === "export-products" || command === "export-shop") && files.length) throw new Usage(`${command} takes no FILE`);
-  return { command, slug, email: "", file: files[0] as string | undefined };
+  if ((command === "export-products" || command === "export-shop" || command === "run-recommendations") && files.length) throw new Usage(`${command} takes no FILE`);
+  const now = parsed.values.now === undefined ? undefined : new Date(parsed.values.now);
+  if (now && Number.isNaN(now.getTime())) throw new Usage("--now takes a date such as 2011-10-10T00:00:00Z");
+  return { command, slug, email: "", file: files[0] as string | undefined, now };
 }
 
 async function readableFile(file: string): Promise<string> {
@@ -197,7 +203,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const shop = await findShopBySlug(db, command.slug);
     if (!shop) throw new Fatal(`no shop with the address ${command.slug}`);
-    if (command.command === "import-products") await importProducts(db, shop, command.file!);
+    if (command.command === "run-recommendations") {
+      const report = await runRecommendations(tenantDb(db, shop.schema_name), command.now);
+      process.stdout.write(`${JSON.stringify({ ...report, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    } else if (command.command === "import-products") await importProducts(db, shop, command.file!);
     else if (command.command === "export-shop") await exportShop(db, shop);
     else await exportProducts(db, shop);
     return 0;

@@ -2,6 +2,13 @@ import { createDatabase, type PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
 import type { Queue } from "bullmq";
 import { CHECKOUT_REMINDERS_QUEUE, requestCheckoutReminder, type CheckoutReminderJob } from "../jobs/processors/checkout-reminders.server.ts";
+import {
+  RECOMMENDATIONS_QUEUE,
+  requestRecommendations,
+  scheduleRecommendations,
+  unscheduleRecommendations,
+  type RecommendationJob,
+} from "../jobs/processors/recommendations.server.ts";
 import { requestStripeEventProcessing, STRIPE_EVENTS_QUEUE, type StripeEventJob } from "../jobs/processors/stripe-events.server.ts";
 import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
@@ -37,6 +44,16 @@ export interface Services {
   requestStripeEvent(eventId: string): Promise<void>;
   /** Schedules an abandoned-checkout reminder; like the refill, never fails the request that asks. */
   requestCheckoutReminder(job: CheckoutReminderJob, delayMs: number): void;
+  /** Each shop's recommendations scheduler (jobs/processors/recommendations.server.ts). */
+  recommendations: {
+    /**
+     * After a lifecycle change (signup, restore, close, reopen): a closed shop has no scheduler, any other has one.
+     * Never fails the request: the hourly maintenance task puts right what a job-store outage left undone.
+     */
+    follow(shop: Pick<Shop, "id" | "status">): Promise<void>;
+    /** A paid order: run soon. Like the refill, never fails the request that asks. */
+    request(shopId: string): void;
+  };
   close(): Promise<void>;
 }
 
@@ -52,6 +69,8 @@ export async function createServices(config: Config, databaseUrl: string, env: R
   let spareShopsQueue: Queue<SpareShopsJob> | undefined;
   let remindersQueue: Queue<CheckoutReminderJob> | undefined;
   let stripeEventsQueue: Queue<StripeEventJob> | undefined;
+  let recommendationsQueue: Queue<RecommendationJob> | undefined;
+  const recommendations = () => (recommendationsQueue ??= openQueue<RecommendationJob>(jobs, RECOMMENDATIONS_QUEUE));
   await registry.listen(databaseUrl);
   return {
     config,
@@ -80,7 +99,17 @@ export async function createServices(config: Config, databaseUrl: string, env: R
       remindersQueue ??= openQueue<CheckoutReminderJob>(jobs, CHECKOUT_REMINDERS_QUEUE);
       requestCheckoutReminder(remindersQueue, job, delayMs).catch((error) => console.error("could not schedule a checkout reminder:", error));
     },
+    recommendations: {
+      async follow(shop) {
+        const change = shop.status === "closed" ? unscheduleRecommendations : scheduleRecommendations;
+        await change(recommendations(), shop.id).catch((error) => console.error(`shop ${shop.id}: recommendations scheduler not updated:`, error));
+      },
+      request(shopId) {
+        requestRecommendations(recommendations(), shopId).catch((error) => console.error("could not request recommendations:", error));
+      },
+    },
     async close() {
+      await recommendationsQueue?.close();
       await spareShopsQueue?.close();
       await remindersQueue?.close();
       await stripeEventsQueue?.close();

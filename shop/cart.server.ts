@@ -428,3 +428,17 @@ export async function cartItemCount(db: TenantDb, request: Request): Promise<num
     .executeTakeFirstOrThrow();
   return Number(count);
 }
+
+/** The products in the owner's cart, which recommendation blocks leave out. */
+export async function cartProductIds(db: TenantDb, owner: CartOwner): Promise<string[]> {
+  const cartId = await findCartId(db, owner);
+  if (!cartId) return [];
+  const rows = await db
+    .selectFrom("cart_lines as l")
+    .innerJoin("variants as v", "v.id", "l.variant_id")
+    .select("v.product_id")
+    .distinct()
+    .where("l.cart_id", "=", cartId)
+    .execute();
+  return rows.map((r) => r.product_id);
+}

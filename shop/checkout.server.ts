@@ -13,6 +13,7 @@ import { refreshProductSummary } from "./product-summary.server.ts";
 import { bumpProductVersions } from "./products.server.ts";
 import { sendMail } from "./mail.server.ts";
 import { formatMoney, taxIncludedIn } from "./money.ts";
+import { recordPurchaseSignals } from "./recommendations/signals.server.ts";
 import { randomToken, shopperOrderView, validateAddress, type AddressInput, type FieldErrors } from "./shopper-accounts.server.ts";
 
 /**
@@ -34,7 +35,10 @@ const MINUTE = 60_000;
 type CheckoutRow = Selectable<CheckoutsTable>;
 
 /** What a checkout needs beyond the shop's own handle: the registry's view of the shop and where its pages live. */
-export type CheckoutDeps = OrderMailDeps;
+export type CheckoutDeps = OrderMailDeps & {
+  /** Asks for an early recommendations run after a paid order (jobs/processors/recommendations.server.ts); never fails. */
+  requestRecommendations?: () => void;
+};
 
 // ---------------------------------------------------------------------------
 // Opening and reading a checkout
@@ -520,7 +524,10 @@ export async function completeCheckoutPayment(
       });
     await trx.insertInto("order_events").values(events).execute();
     await trx.deleteFrom("stock_reservations").where("checkout_id", "=", checkout.id).execute();
-    if (checkout.cart_id) await trx.deleteFrom("cart_lines").where("cart_id", "=", checkout.cart_id).execute();
+    if (checkout.cart_id) {
+      await recordPurchaseSignals(trx, { cartId: checkout.cart_id, orderId: order.id, customerId: checkout.customer_id });
+      await trx.deleteFrom("cart_lines").where("cart_id", "=", checkout.cart_id).execute();
+    }
     await trx
       .updateTable("checkouts")
       .set({ status: "completed", order_id: order.id, payment_id: payment.paymentId, completed_at: at, updated_at: at })
@@ -543,6 +550,7 @@ export async function completeCheckoutPayment(
       at,
     });
     await sendOrderEmails(deps, outcome.orderId).catch((error) => console.error(`order ${outcome.number}: emails not sent:`, error));
+    deps.requestRecommendations?.();
   }
   return { created: outcome.created, orderId: outcome.orderId, number: outcome.number, statusToken: outcome.statusToken };
 }

@@ -1,3 +1,4 @@
+import { forgetCustomerSignals } from "./recommendations/signals.server.ts";
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
 import type { Selectable } from "kysely";
@@ -654,6 +655,7 @@ export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, passw
     await trx.deleteFrom("customer_addresses").where("customer_id", "=", shopper.id).execute();
     await trx.deleteFrom("customer_sessions").where("customer_id", "=", shopper.id).execute();
     await trx.deleteFrom("carts").where("customer_id", "=", shopper.id).execute();
+    await forgetCustomerSignals(trx, shopper.id);
     await trx
       .updateTable("customers")
       .set({

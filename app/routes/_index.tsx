@@ -7,7 +7,10 @@ import { storeMeta } from "../components/store/seo.ts";
 import { HomeSections } from "../components/store/sections.tsx";
 import { StoreShell } from "../components/store/shell.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
-import { homeSectionsData } from "../domain.server.ts";
+import { Recommendations } from "../components/store/recommendations.tsx";
+import { cartProductIds, homeSectionsData, readVisitorId } from "../domain.server.ts";
+import { shopperRecommendations } from "../utils/recommendations.server.ts";
+import { shopperContext } from "../utils/shopper.server.ts";
 import { loadPasswordPage, loadStoreLayout, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // "/" is the one path both kinds of host share: the platform's landing page, or the shop's home.
@@ -19,6 +22,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Until launch, "/" itself is the "Opening soon" page (its form posts to /password).
   if (!storefront.unlocked) return data({ kind: "locked" as const, page: await loadPasswordPage(context, storefront) }, { headers });
   const store = await loadStoreLayout(context, request, storefront);
+  // A visitor without cookies gets trending, the same for everyone (so the page cache can keep the page); one we
+  // know gets their own picks, without the cart's products.
+  const cookies = request.headers.get("cookie");
+  const shopperState = cookies ? await shopperContext(context, request) : null;
+  const shopper = shopperState?.shopper;
+  const owner = shopperState?.owner;
+  // A renewed shopper session goes back with the page.
+  const renewed = shopperState?.headers.get("Set-Cookie");
+  const responseHeaders = new Headers(headers);
+  if (renewed) responseHeaders.append("Set-Cookie", renewed);
+  const inCart = owner && (owner.customerId || owner.token) ? await cartProductIds(storefront.db, owner) : [];
   const sections = await homeSectionsData(storefront.db, store.settings.sections, {
     headline: storefront.settings.headline,
     welcomeText: storefront.settings.welcome_text,
@@ -29,6 +43,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       kind: "shop" as const,
       store,
       sections,
+      // Not awaited: deferred data, bounded so it can never hold the page up.
+      recommendations: shopperRecommendations(storefront.db, { customerId: shopper?.id, visitorId: readVisitorId(request) }, inCart),
       seo: { title: store.shop.name, description, path: "/" },
       jsonLd: {
         "@context": "https://schema.org",
@@ -39,7 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ...(store.shop.contactEmail ? { email: store.shop.contactEmail } : {}),
       },
     },
-    { headers },
+    { headers: responseHeaders },
   );
 }
 
@@ -65,6 +81,9 @@ export default function Index() {
       <StoreShell store={data.store}>
         <JsonLd data={data.jsonLd} />
         <HomeSections sections={data.sections} />
+        <div className="store-page">
+          <Recommendations block={data.recommendations} id="home-recommendations" />
+        </div>
       </StoreShell>
     );
   }

@@ -5,7 +5,7 @@ import { TextField } from "../components/store/account-fields.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { clearCartCookie, deleteShopperAccount, endShopperSession, type FieldErrors } from "../domain.server.ts";
+import { clearCartCookie, clearVisitorCookie, deleteShopperAccount, endShopperSession, type FieldErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
@@ -37,6 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append("Set-Cookie", await endShopperSession(db, request.headers.get("cookie"), secure));
   headers.append("Set-Cookie", clearCartCookie(secure));
+  headers.append("Set-Cookie", clearVisitorCookie(secure));
   throw redirect("/account/login?deleted=1", { status: 303, headers });
 }
 

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { adoptCart, clearCartCookie, endShopperSession, registerShopper, startShopperSession, tooManyAttempts, type FieldErrors } from "../domain.server.ts";
+import { adoptCart, clearCartCookie, endShopperSession, linkVisitorToCustomer, readVisitorId, registerShopper, startShopperSession, tooManyAttempts, type FieldErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
@@ -53,6 +53,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await endShopperSession(db, request.headers.get("cookie"), secure);
   headers.append("Set-Cookie", await startShopperSession(db, result.customerId, secure));
   await adoptCart(db, owner.token, result.customerId);
+  // What this browser looked at and added before becomes the customer's history.
+  await linkVisitorToCustomer(db, readVisitorId(request), result.customerId);
   if (owner.token) headers.append("Set-Cookie", clearCartCookie(secure));
   throw redirect(redirectTo, { status: 303, headers });
 }

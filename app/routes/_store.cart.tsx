@@ -7,15 +7,18 @@ import { FormNotice } from "../components/store/account-fields.tsx";
 import { CartLineRow } from "../components/store/cart-line.tsx";
 import { EmptyState } from "../components/store/empty-state.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
+import { Recommendations } from "../components/store/recommendations.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { addToCart, cartCookie, loadCart, removeCartLine, startCheckout, tooManyAttempts, updateCartLine, type CartErrors } from "../domain.server.ts";
+import { addToCart, cartCookie, loadCart, readVisitorId, recordAddToCart, visitorFor, removeCartLine, startCheckout, tooManyAttempts, updateCartLine, type CartErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
+import { shopperRecommendations } from "../utils/recommendations.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 
 // /cart: the visitor's cart, and its action (add from a product page, change a quantity, remove a line).
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, shop, settings, shopper, owner, headers } = await shopperContext(context, request);
   const cart = await loadCart(db, owner);
+  const inCart = cart.lines.flatMap((line) => (line.productId ? [line.productId] : []));
   const atLimit = new URL(request.url).searchParams.get("limit");
   return data(
     {
@@ -25,6 +28,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       // A paused shop keeps its storefront and carts; checkout waits (tenants/lifecycle.ts).
       checkoutClosed: accessFor(shop.status).checkout ? null : `${shop.name} isn't taking orders right now. Your cart is saved: please come back later.`,
       atLimit,
+      // Not awaited: deferred data, bounded so it can never hold the page up.
+      recommendations: shopperRecommendations(db, { customerId: shopper?.id, visitorId: readVisitorId(request) }, inCart),
       seo: { title: "Your cart", description: "The items in your cart.", path: "/cart", noindex: true },
     },
     { headers },
@@ -38,7 +43,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 type CartActionData = { intent: string; lineId: string | null; errors: CartErrors };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shop, owner, secure, headers } = await shopperContext(context, request);
+  const { db, shop, owner, secure, headers, shopper } = await shopperContext(context, request);
   const form = await request.formData();
   // The product page's form posts only variantId and quantity.
   const intent = String(form.get("intent") ?? "add");
@@ -49,6 +54,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const result = await addToCart(db, owner, { variantId: form.get("variantId"), quantity: form.get("quantity") });
     if (!result.ok) return fail(result.errors);
     if (result.newToken) headers.append("Set-Cookie", cartCookie(result.newToken, secure));
+    const visitor = visitorFor(request, secure);
+    if (visitor) {
+      await recordAddToCart(db, { visitorId: visitor.visitorId, customerId: shopper?.id }, result.lineId);
+      if (visitor.setCookie) headers.append("Set-Cookie", visitor.setCookie);
+    }
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }
   if (intent === "update") {
@@ -73,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Cart() {
-  const { cart, currency, signedIn, atLimit, checkoutClosed } = useLoaderData<typeof loader>();
+  const { cart, currency, signedIn, atLimit, checkoutClosed, recommendations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const lineError = (id: string) => (actionData?.lineId === id ? (actionData.errors.quantity ?? actionData.errors.lineId) : undefined);
   // Errors that belong to no line on this page: a bad add, or a line that has gone.
@@ -155,6 +165,7 @@ export default function Cart() {
           </section>
         </>
       )}
+      <Recommendations block={recommendations} id="cart-recommendations" />
     </div>
   );
 }

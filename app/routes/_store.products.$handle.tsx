@@ -1,18 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Await, useLoaderData } from "@remix-run/react";
-import { Suspense } from "react";
+import { data, redirect } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { formatMoney, toDecimalString } from "../../shop/money.ts";
 import { Breadcrumbs, breadcrumbJsonLd } from "../components/store/breadcrumbs.tsx";
 import { useStore } from "../components/store/context.tsx";
 import { JsonLd } from "../components/store/json-ld.tsx";
 import { ProductForm, useVariantSelection } from "../components/store/product-form.tsx";
-import { ProductGrid } from "../components/store/product-grid.tsx";
+import { RecordView, Recommendations } from "../components/store/recommendations.tsx";
 import { RichText } from "../components/store/rich-text.tsx";
 import { describe, storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import type { ProductPageData, StockState } from "../components/store/types.ts";
-import { findProductPage, relatedProducts, selectVariant } from "../domain.server.ts";
-import { requireStorefront } from "../utils/storefront.server.ts";
+import { cartProductIds, findProductPage, selectVariant } from "../domain.server.ts";
+import { productPageRecommendations } from "../utils/recommendations.server.ts";
+import { shopperContext } from "../utils/shopper.server.ts";
 
 const AVAILABILITY: Record<StockState, string> = {
   in_stock: "https://schema.org/InStock",
@@ -22,7 +22,7 @@ const AVAILABILITY: Record<StockState, string> = {
 
 // /products/:handle?variant=<id>. Renamed products answer their old handle with a 301.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, settings } = await requireStorefront(context, request);
+  const { db, settings, owner, headers } = await shopperContext(context, request);
   const url = new URL(request.url);
   const lookup = await findProductPage(db, params.handle ?? "");
   if (lookup.kind === "missing") throw new Response("Not found", { status: 404 });
@@ -46,12 +46,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     { title: product.title, url: `/products/${product.handle}` },
   ];
   const image = product.images[variant.imageIndex ?? 0] ?? null;
-  return {
+  const inCart = owner.customerId || owner.token ? await cartProductIds(db, owner) : [];
+  return data(
+    {
     product,
     variantId: variant.id,
     breadcrumbs,
-    // Not awaited: streamed after the page, which doesn't wait for it.
-    related: relatedProducts(db, product.id),
+    // Not awaited: deferred data, bounded so it can never hold the page up.
+    recommendations: productPageRecommendations(db, product.id, inCart),
     jsonLd: [productJsonLd(product, productUrl, origin, currency), breadcrumbJsonLd(origin, breadcrumbs)],
     seo: {
       title: product.seoTitle || product.title,
@@ -60,7 +62,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       image: image?.url ?? null,
       type: "product" as const,
     },
-  };
+    },
+    { headers },
+  );
 }
 
 function productJsonLd(product: ProductPageData, url: string, origin: string, currency: string) {
@@ -88,7 +92,7 @@ function productJsonLd(product: ProductPageData, url: string, origin: string, cu
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
 export default function Product() {
-  const { product, variantId, breadcrumbs, related, jsonLd } = useLoaderData<typeof loader>();
+  const { product, variantId, breadcrumbs, recommendations, jsonLd } = useLoaderData<typeof loader>();
   const { theme, shop } = useStore();
   const selection = useVariantSelection(product, variantId);
   const Gallery = theme.components.ProductGallery;
@@ -109,18 +113,8 @@ export default function Product() {
           <RichText html={product.descriptionHtml} className="product-description" />
         </div>
       </div>
-      <Suspense fallback={null}>
-        <Await resolve={related} errorElement={null}>
-          {(products) =>
-            products.length ? (
-              <section className="related-products" aria-labelledby="related-heading">
-                <h2 id="related-heading">You may also like</h2>
-                <ProductGrid products={products} />
-              </section>
-            ) : null
-          }
-        </Await>
-      </Suspense>
+      <RecordView productId={product.id} />
+      <Recommendations block={recommendations} id="product-recommendations" />
     </div>
   );
 }

@@ -104,6 +104,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       platformOrigin: platformOrigin(context.services.config),
       registry: context.services.registry,
     });
+    await context.services.recommendations.follow(changed);
     return data<ActionResult>({ errors: {}, done: `${shop.name} is now ${STATUS_LABELS[changed.status].toLowerCase()}.` });
   } catch (error) {
     if (error instanceof LifecycleError) return data<ActionResult>({ errors: { event: error.message }, done: null }, { status: 409 });

@@ -77,6 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ownerId: owner!.id,
       });
       context.services.registry.invalidate();
+      await context.services.recommendations.follow(shop);
       await logOperatorAction(context.services.db, operator, {
         action: "shop.restore",
         shopId: shop.id,

@@ -165,6 +165,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       platformOrigin: platformOrigin(context.services.config),
       registry: context.services.registry,
     });
+    await context.services.recommendations.follow(changed);
     await logOperatorAction(context.services.db, operator, {
       action: `shop.${event}`,
       shopId: shop.id,

@@ -34,6 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors: result.errors, values: { email: input.email, shopName: input.shopName, slug: input.slug } }, { status: 400 });
   }
   context.services.requestSpareShopRefill();
+  await context.services.recommendations.follow(result.shop);
   const cookie = await context.services.auth.logIn(result.user.id);
   throw redirect(`/admin/${result.shop.slug}`, { headers: { "Set-Cookie": cookie } });
 }

@@ -16,6 +16,7 @@ export function checkoutDeps(context: AppLoadContext, storefront: Pick<Storefron
     shop: storefront.shop,
     origin: context.origin,
     adminOrigin: platformOrigin(context.services.config),
+    requestRecommendations: () => context.services.recommendations.request(storefront.shop.id),
   };
 }
 

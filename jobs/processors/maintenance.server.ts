@@ -10,7 +10,9 @@ import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.t
 import { tenantDb } from "../../tenants/handle.server.ts";
 import { forEachShop } from "../../tenants/sweep.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
+import { purgeOldSignals } from "../../shop/recommendations/signals.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+import { RECOMMENDATIONS_QUEUE, syncRecommendationSchedulers, type RecommendationJob } from "./recommendations.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
 export type MaintenanceTask =
@@ -20,7 +22,9 @@ export type MaintenanceTask =
   | "freeze-lapsed-shops"
   | "purge-closed-shops"
   | "meter-shops"
-  | "purge-stripe-events";
+  | "purge-stripe-events"
+  | "sync-recommendation-schedulers"
+  | "purge-old-signals";
 export type MaintenanceJob = { task: MaintenanceTask };
 
 const HOURLY = 60 * 60 * 1000;
@@ -36,6 +40,10 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
   "meter-shops": HOURLY,
   // Stripe webhook events processed more than a month ago (server/stripe-webhooks.server.ts).
   "purge-stripe-events": 24 * HOURLY,
+  // Each open shop has its recommendations scheduler and no closed one has (jobs/processors/recommendations.server.ts).
+  "sync-recommendation-schedulers": HOURLY,
+  // Shoppers' views and add-to-carts older than each shop's retention period (180 days unless set).
+  "purge-old-signals": 24 * HOURLY,
 };
 
 /** Expired carts and shopper sessions, one shop at a time (never a cross-shop query). */
@@ -51,8 +59,17 @@ async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
   return totals;
 }
 
+async function purgeOldSignalsInEveryShop(db: PlatformDb) {
+  const shops = await db.selectFrom("platform.shops").select(["id", "schema_name"]).where("purged_at", "is", null).orderBy("id").execute();
+  let purged = 0;
+  await forEachShop("purge-old-signals", shops, async (shop) => {
+    purged += await purgeOldSignals(tenantDb(db, shop.schema_name));
+  });
+  return { shops: shops.length, purged };
+}
+
 /** Plain function so the worker and tests run the same thing. */
-export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">) {
+export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">, store?: JobStore) {
   switch (job.data.task) {
     case "purge-expired-auth":
       return { ...(await purgeExpiredAuthRecords(db)), operatorSessions: await purgeExpiredOperatorSessions(db) };
@@ -66,6 +83,17 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return { purged: await purgeClosedShops(db) };
     case "purge-stripe-events":
       return { purged: await purgeOldStripeEvents(db) };
+    case "purge-old-signals":
+      return purgeOldSignalsInEveryShop(db);
+    case "sync-recommendation-schedulers": {
+      if (!store) throw new Error("sync-recommendation-schedulers needs the job store");
+      const queue = openQueue<RecommendationJob>(store, RECOMMENDATIONS_QUEUE);
+      try {
+        return await syncRecommendationSchedulers(db, queue);
+      } finally {
+        await queue.close();
+      }
+    }
     case "meter-shops": {
       const shops = await refreshAllShopCounts(db);
       await takePlatformSnapshot(db);
@@ -95,5 +123,5 @@ export async function scheduleMaintenance(store: JobStore): Promise<void> {
 }
 
 export function startMaintenanceWorker(store: JobStore, db: PlatformDb) {
-  return startWorker<MaintenanceJob>(store, MAINTENANCE_QUEUE, (job) => runMaintenance(db, job), { concurrency: 1 });
+  return startWorker<MaintenanceJob>(store, MAINTENANCE_QUEUE, (job) => runMaintenance(db, job, store), { concurrency: 1 });
 }

@@ -6,7 +6,8 @@ import type { StripeSetup } from "../../server/stripe.server.ts";
 import { applyBillingEvent } from "../../tenants/billing.server.ts";
 import { billingAccountOf, billingEventFromStripe } from "../../tenants/stripe-billing.server.ts";
 import { refreshPayoutState, shopForAccount } from "../../tenants/stripe-accounts.server.ts";
-import { startWorker, type JobStore } from "../queues.server.ts";
+import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+import { RECOMMENDATIONS_QUEUE, requestRecommendations, type RecommendationJob } from "./recommendations.server.ts";
 import { applyConnectedPaymentEvent, CONNECTED_PAYMENT_EVENTS } from "./stripe-payment-events.server.ts";
 
 /**
@@ -29,6 +30,8 @@ export interface StripeEventDeps {
   db: PlatformDb;
   stripe: StripeSetup;
   config: Config;
+  /** A paid order asks for an early recommendations run (jobs/processors/recommendations.server.ts). */
+  requestRecommendations?: (shopId: string) => void;
 }
 
 /** Processes one stored event once; returns what was done (also kept as the event's outcome). */
@@ -99,6 +102,13 @@ async function applyPlatformEvent(deps: StripeEventDeps, event: Stripe.Event): P
 /** The worker for Stripe events; without Stripe configured there is nothing to process. */
 export function startStripeEventWorker(store: JobStore, db: PlatformDb, stripe: StripeSetup | null) {
   if (!stripe) return null;
-  const deps = { db, stripe, config: readConfig() };
+  const recommendations = openQueue<RecommendationJob>(store, RECOMMENDATIONS_QUEUE);
+  const deps: StripeEventDeps = {
+    db,
+    stripe,
+    config: readConfig(),
+    requestRecommendations: (shopId) =>
+      void requestRecommendations(recommendations, shopId).catch((error) => console.error("could not request recommendations:", error)),
+  };
   return startWorker<StripeEventJob>(store, STRIPE_EVENTS_QUEUE, (job) => processStripeEvent(deps, String(job.data.eventId)), { concurrency: 4 });
 }

@@ -58,6 +58,7 @@ function checkoutDeps(deps: StripeEventDeps, shop: Shop): CheckoutDeps {
     shop,
     origin: shopOrigin(deps.config, shop.slug),
     adminOrigin: platformOrigin(deps.config),
+    requestRecommendations: () => deps.requestRecommendations?.(shop.id),
   };
 }
 

@@ -17,6 +17,7 @@ import { dropLoginAttempts } from "./0015_drop_login_attempts.ts";
 import { unicodeHandles } from "./0016_unicode_handles.ts";
 import { customerPasswordResets } from "./0017_customer_password_resets.ts";
 import { productVersions } from "./0018_product_versions.ts";
+import { recommendations } from "./0019_recommendations.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -38,4 +39,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   unicodeHandles,
   customerPasswordResets,
   productVersions,
+  recommendations,
 ];

@@ -53,7 +53,7 @@ const components: ThemeComponents = {
         </div>
         <div className="product-card-body">
           <Heading className="product-card-title">
-            <Link to={`/products/${product.handle}`} prefetch="intent">
+            <Link to={product.url ?? `/products/${product.handle}`} prefetch="intent">
               {product.title}
             </Link>
           </Heading>

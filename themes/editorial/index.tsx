@@ -52,7 +52,7 @@ const components: ThemeComponents = {
         <div className="product-card-caption">
           {product.vendor ? <p className="product-card-vendor">{product.vendor}</p> : null}
           <Heading className="product-card-title">
-            <Link to={`/products/${product.handle}`} prefetch="intent">
+            <Link to={product.url ?? `/products/${product.handle}`} prefetch="intent">
               {product.title}
             </Link>
           </Heading>

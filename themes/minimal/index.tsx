@@ -47,7 +47,7 @@ const components: ThemeComponents = {
           {product.available ? null : <span className="badge badge-soldout">Sold out</span>}
         </div>
         <Heading className="product-card-title">
-          <Link to={`/products/${product.handle}`} prefetch="intent">
+          <Link to={product.url ?? `/products/${product.handle}`} prefetch="intent">
             {product.title}
           </Link>
         </Heading>

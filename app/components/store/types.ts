@@ -21,6 +21,8 @@ export interface ProductCardData {
   priceVaries: boolean;
   available: boolean;
   image: StoreImageData | null;
+  /** Where the card links when not the product's own address, e.g. with a recommendation block's `?ref=`. */
+  url?: string;
 }
 
 export interface NavLink {

@@ -1,0 +1,58 @@
+import type { ProductCardData } from "../components/store/types.ts";
+import { productCards, relatedProducts } from "../../shop/storefront.server.ts";
+import { boughtTogether, recommendedFor, type Recommended } from "../../shop/recommendations/recommendations.server.ts";
+import type { TenantDb } from "../../tenants/handle.server.ts";
+
+/** A recommendation block as a page shows it. `products` is empty when there is nothing to show. */
+export interface RecommendationBlock {
+  heading: string;
+  products: ProductCardData[];
+}
+
+const BLOCK_SIZE = 4;
+/** The most a block may add to a page: past this the page goes without it (the read is normally a millisecond). */
+const BUDGET_MS = 250;
+const EMPTY: RecommendationBlock = { heading: "", products: [] };
+
+/**
+ * Cards for the picks, each linking with `?ref=<list>` so the view, and then the add-to-cart and the sale, are
+ * attributed to the block.
+ */
+async function cards(db: TenantDb, picks: Recommended[]): Promise<ProductCardData[]> {
+  const listOf = new Map(picks.map((p) => [p.productId, p.list]));
+  return (await productCards(db, picks.map((p) => p.productId))).map((card) => ({ ...card, url: `/products/${card.handle}?ref=${listOf.get(card.id)}` }));
+}
+
+/** Deferred loader data: never rejects and never waits past the budget, so a block can't break or slow a page. */
+function deferred(name: string, block: () => Promise<RecommendationBlock>): Promise<RecommendationBlock> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<RecommendationBlock>((resolve) => (timer = setTimeout(() => resolve(EMPTY), BUDGET_MS)));
+  const work = block().catch((error) => {
+    console.error(`recommendations (${name}) not shown:`, error);
+    return EMPTY;
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** A product page's block: "Frequently bought together", else products from the same collections. */
+export function productPageRecommendations(db: TenantDb, productId: string, cartProductIds: readonly string[]): Promise<RecommendationBlock> {
+  return deferred("product", async () => {
+    const picks = await boughtTogether(db, productId, { exclude: cartProductIds, limit: BLOCK_SIZE });
+    if (picks.some((p) => p.list === "bought_together")) return { heading: "Frequently bought together", products: await cards(db, picks) };
+    const related = await relatedProducts(db, productId, BLOCK_SIZE + cartProductIds.length);
+    return { heading: "You may also like", products: related.filter((p) => !cartProductIds.includes(p.id)).slice(0, BLOCK_SIZE) };
+  });
+}
+
+/** The home page's and the cart's block: the shopper's own picks, or trending for a new visitor or a new shop. */
+export function shopperRecommendations(
+  db: TenantDb,
+  shopper: { customerId?: string | null; visitorId?: string | null },
+  cartProductIds: readonly string[],
+): Promise<RecommendationBlock> {
+  return deferred("shopper", async () => {
+    const picks = await recommendedFor(db, shopper, { exclude: cartProductIds, limit: BLOCK_SIZE });
+    if (!picks.length) return EMPTY;
+    return { heading: picks.some((p) => p.list === "for_you") ? "Recommended for you" : "Trending now", products: await cards(db, picks) };
+  });
+}

@@ -1,0 +1,16 @@
+import { Queue, Worker, Job } from "bullmq";
+const connection = { host: "127.0.0.1", port: 6379, db: 5 };
+const q = new Queue("schedtest", { connection });
+await q.obliterate({ force: true });
+await q.upsertJobScheduler("s1", { pattern: "0 */6 * * *" }, { name: "compute", data: { shopId: "1" } });
+let s = await q.getJobScheduler("s1");
+console.log("next", s?.next, await q.getJobCounts());
+const job = await Job.fromId(q, `repeat:s1:${s!.next}`);
+console.log("job", job?.id, await job?.getState());
+await job!.changeDelay(200);
+let ran = 0;
+const w = new Worker("schedtest", async (j) => { ran++; console.log("ran", j.id); }, { connection });
+await new Promise((r) => setTimeout(r, 1500));
+s = await q.getJobScheduler("s1");
+console.log("after: ran", ran, "next", s?.next, await q.getJobCounts(), (await q.getDelayed()).map((j) => j.id));
+await w.close(); await q.close();
