@@ -4,6 +4,11 @@ export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.se
 export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
 export { recordAudit } from "../shop/audit.server.ts";
 export {
+  productRecommendationsForAdmin,
+  recommendationPerformance,
+  setRecommendationRule,
+} from "../shop/recommendations/recommendations.server.ts";
+export {
   clearVisitorCookie,
   linkVisitorToCustomer,
   readVisitorId,

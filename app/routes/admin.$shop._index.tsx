@@ -8,7 +8,8 @@ import { can } from "../../shop/permissions.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { SalesChart } from "../components/admin/sales-chart.tsx";
 import { formatUtcDate, formatUtcMonth } from "../components/admin/sales-format.ts";
-import { getDailySales, getOnboarding, getSalesSummary, launchShop } from "../domain.server.ts";
+import { RecommendationPerformance } from "../components/admin/recommendation-performance.tsx";
+import { getDailySales, getOnboarding, getSalesSummary, launchShop, recommendationPerformance } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { checkoutGateway } from "../utils/checkout.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -34,6 +35,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     // The figures a merchant opens the page for come with the page; the chart streams in after.
     summary: launched ? await getSalesSummary(db, currency, now) : null,
     daily: launched ? getDailySales(db, currency, now, 30) : null,
+    recommendations: launched ? recommendationPerformance(db, new Date(now.getTime() - 30 * 86_400_000)) : null,
   };
 }
 
@@ -112,7 +114,7 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
 }
 
 function Dashboard() {
-  const { shop, currency, now, summary, daily, onboarding } = useLoaderData<typeof loader>();
+  const { shop, currency, now, summary, daily, onboarding, recommendations } = useLoaderData<typeof loader>();
   if (!summary) return null;
   const base = `/admin/${shop.slug}`;
   return (
@@ -147,6 +149,8 @@ function Dashboard() {
           </Await>
         </Suspense>
       </section>
+
+      {recommendations ? <RecommendationPerformance performance={recommendations} currency={currency} /> : null}
 
       <div className="grid top-products">
         <TopProducts title="Top products by units" rows={summary.topByUnits} currency={currency} base={base} />

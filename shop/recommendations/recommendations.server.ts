@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import type { RecommendationList } from "../../db/types.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
+import { recordAudit, type Actor } from "../audit.server.ts";
+import { isHandle } from "../handles.ts";
 import { buildModel, type Model, type Pick, type Signal } from "./compute.ts";
 
 /**
@@ -12,6 +14,7 @@ import { buildModel, type Model, type Pick, type Signal } from "./compute.ts";
 /** Orders older than this don't feed the model (signals are purged after the shop's retention period anyway). */
 const ORDER_HISTORY_DAYS = 730;
 const DAY = 86_400_000;
+const PINNED_REASON = "Pinned by the shop";
 /** Rows per INSERT … SELECT FROM unnest(…): one round trip each, well under PostgreSQL's parameter limit. */
 const WRITE_CHUNK = 20_000;
 
@@ -166,7 +169,7 @@ export async function applyRules(db: TenantDb, productId?: string): Promise<void
           "r.other_product_id",
           // Pins rank above every computed pick (those are at most 1), the newest pin first.
           sql<number>`2 + extract(epoch from ${ref("r.created_at")}) / 1e10`.as("score"),
-          sql.lit("Pinned by the shop").as("reason"),
+          sql.lit(PINNED_REASON).as("reason"),
         ])
         .where("r.rule", "=", "pin")
         .$if(productId !== undefined, (q) => q.where("r.product_id", "=", productId!)),
@@ -236,4 +239,106 @@ export function boughtTogether(db: TenantDb, productId: string, options: BlockOp
 export function recommendedFor(db: TenantDb, shopper: { customerId?: string | null; visitorId?: string | null }, options: BlockOptions): Promise<Recommended[]> {
   const subjects = [shopper.customerId ? `c${shopper.customerId}` : null, shopper.visitorId ? `v${shopper.visitorId}` : null].filter((s): s is string => s !== null);
   return readBlock(db, "for_you", subjects, options);
+}
+
+/** What the admin shows on a product's recommendations page; null for a product that doesn't exist. */
+export async function productRecommendationsForAdmin(db: TenantDb, productId: string) {
+  if (!/^\d{1,18}$/.test(productId)) return null;
+  const product = await db.selectFrom("products").select(["id", "title", "handle"]).where("id", "=", productId).executeTakeFirst();
+  if (!product) return null;
+  const [picks, rules, state] = await Promise.all([
+    db
+      .selectFrom("recommendations as r")
+      .innerJoin("products as p", "p.id", "r.product_id")
+      .select(["p.id", "p.title", "p.handle", "p.status", "p.available", "r.reason", "r.score"])
+      .where("r.list", "=", "bought_together")
+      .where("r.subject", "=", productId)
+      .orderBy("r.score", "desc")
+      .orderBy("p.id")
+      .limit(20)
+      .execute(),
+    db
+      .selectFrom("recommendation_rules as r")
+      .innerJoin("products as p", "p.id", "r.other_product_id")
+      .select(["p.id", "p.title", "r.rule"])
+      .where("r.product_id", "=", productId)
+      .orderBy("r.rule")
+      .orderBy("p.title")
+      .execute(),
+    db.selectFrom("recommendation_state").select(["computed_at", "signals"]).executeTakeFirstOrThrow(),
+  ]);
+  return { product, picks, rules, computedAt: state.computed_at, signals: state.signals };
+}
+
+export type RuleChange = { ok: true; message: string } | { ok: false; error: string };
+
+/**
+ * Pins a product to another's "bought together" list, excludes it, or (rule null) lifts either; takes effect at
+ * once (the next run applies it again). `other` is the handle the merchant typed.
+ */
+export async function setRecommendationRule(
+  db: TenantDb,
+  actor: Actor,
+  productId: string,
+  other: string,
+  rule: "pin" | "exclude" | null,
+): Promise<RuleChange> {
+  return db.transaction().execute(async (trx) => {
+    const product = await trx.selectFrom("products").select(["id", "title"]).where("id", "=", productId).executeTakeFirst();
+    if (!product) return { ok: false, error: "That product no longer exists." };
+    const target = isHandle(other) || /^\d{1,18}$/.test(other)
+      ? await trx
+          .selectFrom("products")
+          .select(["id", "title"])
+          .where((eb) => (/^\d{1,18}$/.test(other) ? eb("id", "=", other) : eb("handle", "=", other)))
+          .executeTakeFirst()
+      : undefined;
+    if (!target) return { ok: false, error: "No product has that handle." };
+    if (target.id === product.id) return { ok: false, error: "A product can't be recommended with itself." };
+    if (rule) {
+      await trx
+        .insertInto("recommendation_rules")
+        .values({ product_id: product.id, other_product_id: target.id, rule })
+        .onConflict((oc) => oc.columns(["product_id", "other_product_id"]).doUpdateSet({ rule }))
+        .execute();
+    } else {
+      await trx.deleteFrom("recommendation_rules").where("product_id", "=", product.id).where("other_product_id", "=", target.id).execute();
+      // A lifted pin leaves at once; the next run ranks the product on its merits.
+      await trx
+        .deleteFrom("recommendations")
+        .where("list", "=", "bought_together")
+        .where("subject", "=", product.id)
+        .where("product_id", "=", target.id)
+        .where("reason", "=", PINNED_REASON)
+        .execute();
+    }
+    await applyRules(trx, product.id);
+    const what = rule === "pin" ? "pinned to" : rule === "exclude" ? "excluded from" : "back to normal in";
+    const message = `${target.title} ${what} the recommendations of ${product.title}.`;
+    await recordAudit(trx, actor, { action: "product.recommendations", subjectType: "product", subjectId: product.id, summary: message });
+    return { ok: true, message };
+  });
+}
+
+/** How the recommendation blocks did since `since`: views, add-to-carts and sales that came from a block. */
+export async function recommendationPerformance(db: TenantDb, since: Date) {
+  const [counts, sales] = await Promise.all([
+    db
+      .selectFrom("shopper_signals")
+      .select(["kind", (eb) => eb.fn.countAll<string>().as("n")])
+      .where("source", "is not", null)
+      .where("at", ">=", since)
+      .groupBy("kind")
+      .execute(),
+    db
+      .selectFrom("shopper_signals as s")
+      .innerJoin("order_lines as l", (join) => join.onRef("l.order_id", "=", "s.order_id").onRef("l.product_id", "=", "s.product_id"))
+      .select((eb) => [eb.fn.count<string>("s.order_id").distinct().as("orders"), eb.fn.coalesce(eb.fn.sum<string>("l.total"), eb.val("0")).as("revenue")])
+      .where("s.kind", "=", "purchase")
+      .where("s.source", "is not", null)
+      .where("s.at", ">=", since)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const count = (kind: string) => Number(counts.find((c) => c.kind === kind)?.n ?? 0);
+  return { views: count("view"), addToCarts: count("cart"), orders: Number(sales.orders), revenue: String(sales.revenue) };
 }

@@ -125,9 +125,14 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
             {saving ? "Saving…" : "Save"}
           </button>
           {product ? (
-            <Link className="button secondary" to={`${base}/${product.id}/media`}>
-              Media
-            </Link>
+            <>
+              <Link className="button secondary" to={`${base}/${product.id}/media`}>
+                Media
+              </Link>
+              <Link className="button secondary" to={`${base}/${product.id}/recommendations`}>
+                Recommendations
+              </Link>
+            </>
           ) : null}
         </div>
       </div>
