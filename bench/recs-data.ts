@@ -191,7 +191,9 @@ export function baselines(split: Split, cutoff: Date): Record<"popularity" | "bu
       if (recentInvoices.has(invoice)) recent.set(item, (recent.get(item) ?? 0) + 1);
     }
   }
-  const popular = [...split.catalogue].sort((a, b) => (recent.get(b) ?? 0) - (recent.get(a) ?? 0) || (allTime.get(b) ?? 0) - (allTime.get(a) ?? 0) || (a < b ? -1 : 1));
+  const popular = [...split.catalogue].sort(
+    (a, b) => (recent.get(b) ?? 0) - (recent.get(a) ?? 0) || (allTime.get(b) ?? 0) - (allTime.get(a) ?? 0) || (a < b ? -1 : 1),
+  );
   const rank = new Map(popular.map((item, i) => [item, i]));
   const byScoreThenPopularity = (scores: Map<string, number>) =>
     [...scores].sort((a, b) => b[1] - a[1] || rank.get(a[0])! - rank.get(b[0])!).map(([item]) => item);

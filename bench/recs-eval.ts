@@ -42,7 +42,14 @@ async function importOrders(db: TenantDb, lines: readonly Line[]): Promise<void>
     const chunk = codes.slice(start, start + CHUNK);
     const products = await db
       .insertInto("products")
-      .values(chunk.map((code) => ({ handle: code.toLowerCase(), title: items.get(code)!.description || code, status: "active" as const, published_at: new Date(0) })))
+      .values(
+        chunk.map((code) => ({
+          handle: code.toLowerCase(),
+          title: items.get(code)!.description || code,
+          status: "active" as const,
+          published_at: new Date(0),
+        })),
+      )
       .returning(["id", "handle"])
       .execute();
     for (const p of products) productIds.set(p.handle.toUpperCase(), p.id);
@@ -130,10 +137,14 @@ try {
   await importOrders(db, split.train);
 
   // The real job, in its own process: the same code the worker runs, measured alone.
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "server/cli.ts", "run-recommendations", "--shop", shop.slug, "--now", cutoff.toISOString()], {
-    env: { ...process.env, DATABASE_URL: databaseUrl.href },
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "server/cli.ts", "run-recommendations", "--shop", shop.slug, "--now", cutoff.toISOString()],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl.href },
+      maxBuffer: 1 << 20,
+    },
+  );
   const job = JSON.parse(stdout) as { tookMs: number; peakRssMb: number };
   log("job:", stdout.trim());
 
@@ -146,12 +157,18 @@ try {
   const forYou = new Map<string, string[]>();
   for (const customer of testCustomers) {
     const picks = await recommendedFor(db, { customerId: customerIds.get(customer) }, { limit: 40 });
-    forYou.set(customer, picks.map((p) => codeOf.get(p.productId)!));
+    forYou.set(
+      customer,
+      picks.map((p) => codeOf.get(p.productId)!),
+    );
   }
   const together = new Map<string, string[]>();
   for (const query of new Set(cases.map((c) => c.query))) {
     const picks = await boughtTogether(db, productIds.get(query)!, { limit: 10 });
-    together.set(query, picks.map((p) => codeOf.get(p.productId)!));
+    together.set(
+      query,
+      picks.map((p) => codeOf.get(p.productId)!),
+    );
   }
   const ours = score(split, { forYou: (c) => forYou.get(c) ?? [], together: (item) => together.get(item) ?? [] }, cases);
   const base = baselines(split, cutoff);
@@ -166,7 +183,12 @@ try {
     job_peak_rss_mb: job.peakRssMb,
   };
   console.log(JSON.stringify(result, (_key, value) => (typeof value === "number" ? Number(value.toFixed(4)) : value)));
-  log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   await platform.destroy();
 } finally {
   await runAdminQuery(server.adminUrl, `drop database if exists ${name} with (force)`).catch((error) => log(error));

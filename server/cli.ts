@@ -92,7 +92,8 @@ function parseCommand(argv: string[]) {
   if (!slug) throw new Usage("--shop SLUG is required");
   const files = parsed.positionals;
   if (command === "import-products" && files.length !== 1) throw new Usage("import-products takes exactly one FILE");
-  if ((command === "export-products" || command === "export-shop" || command === "run-recommendations") && files.length) throw new Usage(`${command} takes no FILE`);
+  if ((command === "export-products" || command === "export-shop" || command === "run-recommendations") && files.length)
+    throw new Usage(`${command} takes no FILE`);
   const now = parsed.values.now === undefined ? undefined : new Date(parsed.values.now);
   if (now && Number.isNaN(now.getTime())) throw new Usage("--now takes a date such as 2011-10-10T00:00:00Z");
   return { command, slug, email: "", file: files[0] as string | undefined, now };

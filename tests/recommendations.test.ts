@@ -3,7 +3,13 @@ import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { recordOrder } from "../shop/orders.server.ts";
 import { refreshProductSummary } from "../shop/product-summary.server.ts";
-import { boughtTogether, recommendedFor, recommendationPerformance, runRecommendations, setRecommendationRule } from "../shop/recommendations/recommendations.server.ts";
+import {
+  boughtTogether,
+  recommendedFor,
+  recommendationPerformance,
+  runRecommendations,
+  setRecommendationRule,
+} from "../shop/recommendations/recommendations.server.ts";
 import { purgeOldSignals } from "../shop/recommendations/signals.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -83,7 +89,12 @@ describe("the recommendations job", () => {
     expect(titles(await boughtTogether(northDb, ids.mug, { limit: 3 }))).toEqual(["saucer", "spoon", "kettle"]);
     expect(titles(await boughtTogether(southDb, ids.tent, { limit: 1 }), SOUTH)).toEqual(["stove"]);
     // Each shop's rows name its own products only (the ids overlap between schemas, the pairs don't).
-    const southPairs = await southDb.selectFrom("recommendations").select(["subject", "product_id"]).where("list", "=", "bought_together").orderBy("subject").execute();
+    const southPairs = await southDb
+      .selectFrom("recommendations")
+      .select(["subject", "product_id"])
+      .where("list", "=", "bought_together")
+      .orderBy("subject")
+      .execute();
     expect(southPairs).toEqual(
       [
         { subject: ids.stove, product_id: ids.tent },
@@ -91,15 +102,32 @@ describe("the recommendations job", () => {
       ].sort((a, b) => a.subject.localeCompare(b.subject)),
     );
     // The signal behind each pick is kept for the admin.
-    const reason = await northDb.selectFrom("recommendations").select("reason").where("subject", "=", ids.mug).where("product_id", "=", ids.saucer).executeTakeFirstOrThrow();
+    const reason = await northDb
+      .selectFrom("recommendations")
+      .select("reason")
+      .where("subject", "=", ids.mug)
+      .where("product_id", "=", ids.saucer)
+      .executeTakeFirstOrThrow();
     expect(reason.reason).toBe("Bought together in 5 orders");
   });
 
   it("gives the same lists when run twice, and a customer's own picks", async () => {
-    const before = await northDb.selectFrom("recommendations").select(["list", "subject", "product_id"]).orderBy("list").orderBy("subject").orderBy("product_id").execute();
+    const before = await northDb
+      .selectFrom("recommendations")
+      .select(["list", "subject", "product_id"])
+      .orderBy("list")
+      .orderBy("subject")
+      .orderBy("product_id")
+      .execute();
     const second = await runRecommendations(northDb);
     expect(second.generation).toBe("2");
-    const after = await northDb.selectFrom("recommendations").select(["list", "subject", "product_id"]).orderBy("list").orderBy("subject").orderBy("product_id").execute();
+    const after = await northDb
+      .selectFrom("recommendations")
+      .select(["list", "subject", "product_id"])
+      .orderBy("list")
+      .orderBy("subject")
+      .orderBy("product_id")
+      .execute();
     expect(after).toEqual(before);
     // The kettle buyer bought a mug too: saucers are what mug buyers take, and new to them.
     const kettleBuyer = await northDb.selectFrom("customers").select("id").where("email", "=", "kettle@example.com").executeTakeFirstOrThrow();
@@ -130,7 +158,10 @@ describe("the recommendations job", () => {
   it("puts the merchant's pins first and leaves exclusions out, at once and after the next run", async () => {
     expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, ids.mug, "poster", "pin")).toMatchObject({ ok: true });
     expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, ids.mug, "saucer", "exclude")).toMatchObject({ ok: true });
-    expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, ids.mug, "mug", "pin")).toEqual({ ok: false, error: "A product can't be recommended with itself." });
+    expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, ids.mug, "mug", "pin")).toEqual({
+      ok: false,
+      error: "A product can't be recommended with itself.",
+    });
     expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, ids.mug, "tent", "pin")).toEqual({ ok: false, error: "No product has that handle." });
     expect(titles(await boughtTogether(northDb, ids.mug, { limit: 2 }))).toEqual(["poster", "spoon"]);
     await runRecommendations(northDb);
@@ -153,7 +184,12 @@ describe("signals from the storefront", () => {
     expect(cookie).not.toMatch(/Domain=/i);
     const visitorId = shopper.cookie("bazaar_visitor")!;
     expect((await shopper.post("/cart", { variantId: ids["saucer:variant"], quantity: "1" })).status).toBe(303);
-    const signals = await northDb.selectFrom("shopper_signals").select(["kind", "source", "product_id"]).where("visitor_id", "=", visitorId).orderBy("id").execute();
+    const signals = await northDb
+      .selectFrom("shopper_signals")
+      .select(["kind", "source", "product_id"])
+      .where("visitor_id", "=", visitorId)
+      .orderBy("id")
+      .execute();
     expect(signals).toEqual([
       { kind: "view", source: "bought_together", product_id: ids.saucer },
       { kind: "cart", source: "bought_together", product_id: ids.saucer },
@@ -164,8 +200,22 @@ describe("signals from the storefront", () => {
     // Paid through the test gateway: the sale is the block's.
     const checkout = await shopper.post("/cart", { intent: "checkout" });
     const path = checkout.headers.location!;
-    const address = { email: "viewer@example.com", name: "Vi Ewer", line1: "1 Road", line2: "", city: "Leeds", region: "", postalCode: "LS1 1AA", country: "GB", phone: "", discountCode: "" };
-    await northDb.insertInto("shipping_zones").values({ name: "UK", countries: ["GB"] }).execute();
+    const address = {
+      email: "viewer@example.com",
+      name: "Vi Ewer",
+      line1: "1 Road",
+      line2: "",
+      city: "Leeds",
+      region: "",
+      postalCode: "LS1 1AA",
+      country: "GB",
+      phone: "",
+      discountCode: "",
+    };
+    await northDb
+      .insertInto("shipping_zones")
+      .values({ name: "UK", countries: ["GB"] })
+      .execute();
     const zone = await northDb.selectFrom("shipping_zones").select("id").executeTakeFirstOrThrow();
     await northDb.insertInto("shipping_rates").values({ zone_id: zone.id, name: "Post", price: 0 }).execute();
     const rate = await northDb.selectFrom("shipping_rates").select("id").executeTakeFirstOrThrow();
@@ -177,13 +227,17 @@ describe("signals from the storefront", () => {
   });
 
   it("records nothing and sets no cookie for a browser that asks not to be tracked", async () => {
-    for (const header of [{ dnt: "1" }, { "sec-gpc": "1" }]) {
+    for (const header of [{ dnt: "1" }, { "sec-gpc": "1" }] as Record<string, string>[]) {
       const shopper = new ShopperClient(app, "north.shops.test");
       const res = await shopper.post("/recommendations/views", { productId: ids.mug, ref: "" }, header);
       expect(res.status).toBe(204);
       expect(res.headers["set-cookie"] ?? []).toEqual([]);
     }
-    const count = await northDb.selectFrom("shopper_signals").select((eb) => eb.fn.countAll<string>().as("n")).where("product_id", "=", ids.mug).executeTakeFirstOrThrow();
+    const count = await northDb
+      .selectFrom("shopper_signals")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("product_id", "=", ids.mug)
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe("0");
   });
 
@@ -199,7 +253,10 @@ describe("signals from the storefront", () => {
 
   it("drops signals past the shop's retention period", async () => {
     const old = new Date(Date.now() - 200 * 86_400_000);
-    await southDb.insertInto("shopper_signals").values({ visitor_id: "00000000-0000-4000-8000-000000000001", product_id: ids.lamp, kind: "view", at: old }).execute();
+    await southDb
+      .insertInto("shopper_signals")
+      .values({ visitor_id: "00000000-0000-4000-8000-000000000001", product_id: ids.lamp, kind: "view", at: old })
+      .execute();
     await southDb.insertInto("shopper_signals").values({ visitor_id: "00000000-0000-4000-8000-000000000001", product_id: ids.lamp, kind: "view" }).execute();
     expect(await purgeOldSignals(southDb)).toBe(1);
     expect(await purgeOldSignals(northDb)).toBe(0);

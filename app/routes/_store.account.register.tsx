@@ -4,7 +4,17 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { adoptCart, clearCartCookie, endShopperSession, linkVisitorToCustomer, readVisitorId, registerShopper, startShopperSession, tooManyAttempts, type FieldErrors } from "../domain.server.ts";
+import {
+  adoptCart,
+  clearCartCookie,
+  endShopperSession,
+  linkVisitorToCustomer,
+  readVisitorId,
+  registerShopper,
+  startShopperSession,
+  tooManyAttempts,
+  type FieldErrors,
+} from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";

@@ -9,7 +9,19 @@ import { EmptyState } from "../components/store/empty-state.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { Recommendations } from "../components/store/recommendations.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { addToCart, cartCookie, loadCart, readVisitorId, recordAddToCart, visitorFor, removeCartLine, startCheckout, tooManyAttempts, updateCartLine, type CartErrors } from "../domain.server.ts";
+import {
+  addToCart,
+  cartCookie,
+  loadCart,
+  readVisitorId,
+  recordAddToCart,
+  visitorFor,
+  removeCartLine,
+  startCheckout,
+  tooManyAttempts,
+  updateCartLine,
+  type CartErrors,
+} from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { shopperRecommendations } from "../utils/recommendations.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";

@@ -49,19 +49,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const inCart = owner.customerId || owner.token ? await cartProductIds(db, owner) : [];
   return data(
     {
-    product,
-    variantId: variant.id,
-    breadcrumbs,
-    // Not awaited: deferred data, bounded so it can never hold the page up.
-    recommendations: productPageRecommendations(db, product.id, inCart),
-    jsonLd: [productJsonLd(product, productUrl, origin, currency), breadcrumbJsonLd(origin, breadcrumbs)],
-    seo: {
-      title: product.seoTitle || product.title,
-      description: product.seoDescription || describe(product.descriptionHtml, `${product.title}, ${formatMoney(variant.price, currency)}.`),
-      path: `/products/${product.handle}`,
-      image: image?.url ?? null,
-      type: "product" as const,
-    },
+      product,
+      variantId: variant.id,
+      breadcrumbs,
+      // Not awaited: deferred data, bounded so it can never hold the page up.
+      recommendations: productPageRecommendations(db, product.id, inCart),
+      jsonLd: [productJsonLd(product, productUrl, origin, currency), breadcrumbJsonLd(origin, breadcrumbs)],
+      seo: {
+        title: product.seoTitle || product.title,
+        description: product.seoDescription || describe(product.descriptionHtml, `${product.title}, ${formatMoney(variant.price, currency)}.`),
+        path: `/products/${product.handle}`,
+        image: image?.url ?? null,
+        type: "product" as const,
+      },
     },
     { headers },
   );

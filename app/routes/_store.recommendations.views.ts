@@ -10,7 +10,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const visitor = visitorFor(request, secure);
   if (visitor) {
     const source = recommendationSource(String(form.get("ref") ?? ""));
-    const recorded = await recordSignal(db, { visitorId: visitor.visitorId, customerId: shopper?.id, productId: String(form.get("productId") ?? ""), kind: "view", source });
+    const recorded = await recordSignal(db, {
+      visitorId: visitor.visitorId,
+      customerId: shopper?.id,
+      productId: String(form.get("productId") ?? ""),
+      kind: "view",
+      source,
+    });
     if (recorded && visitor.setCookie) headers.append("Set-Cookie", visitor.setCookie);
   }
   headers.set("Cache-Control", "no-store");

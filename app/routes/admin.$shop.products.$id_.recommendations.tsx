@@ -22,7 +22,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   const rule = intent === "pin" ? "pin" : intent === "exclude" ? "exclude" : intent === "lift" ? null : undefined;
   if (rule === undefined) return data({ ok: false as const, error: "Unknown action." }, { status: 400 });
-  const other = String(form.get("product") ?? "").trim().toLowerCase();
+  const other = String(form.get("product") ?? "")
+    .trim()
+    .toLowerCase();
   if (!other) return data({ ok: false as const, error: "Enter the handle of a product." }, { status: 400 });
   const result = await setRecommendationRule(db, actor, params.id ?? "", other, rule);
   return result.ok ? result : data(result, { status: 400 });
@@ -70,7 +72,9 @@ export default function ProductRecommendations() {
                   <tr key={pick.id}>
                     <td>
                       <Link to={`/admin/${slug}/products/${pick.id}`}>{pick.title}</Link>
-                      {pick.status !== "active" || !pick.available ? <span className="muted"> (not shown: {pick.status !== "active" ? pick.status : "sold out"})</span> : null}
+                      {pick.status !== "active" || !pick.available ? (
+                        <span className="muted"> (not shown: {pick.status !== "active" ? pick.status : "sold out"})</span>
+                      ) : null}
                     </td>
                     <td>{pick.reason || "Related by shoppers' activity"}</td>
                     <td>

@@ -20,7 +20,12 @@ const EMPTY: RecommendationBlock = { heading: "", products: [] };
  */
 async function cards(db: TenantDb, picks: Recommended[]): Promise<ProductCardData[]> {
   const listOf = new Map(picks.map((p) => [p.productId, p.list]));
-  return (await productCards(db, picks.map((p) => p.productId))).map((card) => ({ ...card, url: `/products/${card.handle}?ref=${listOf.get(card.id)}` }));
+  return (
+    await productCards(
+      db,
+      picks.map((p) => p.productId),
+    )
+  ).map((card) => ({ ...card, url: `/products/${card.handle}?ref=${listOf.get(card.id)}` }));
 }
 
 /** Deferred loader data: never rejects and never waits past the budget, so a block can't break or slow a page. */

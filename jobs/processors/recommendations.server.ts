@@ -1,4 +1,4 @@
-import { Job, UnrecoverableError, type Queue } from "bullmq";
+import { Job, UnrecoverableError, type Queue, type WorkerOptions } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { runRecommendations, type RunReport } from "../../shop/recommendations/recommendations.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
@@ -98,8 +98,11 @@ export async function requestRecommendations(queue: Queue<RecommendationJob>, sh
   }
 }
 
-/** The worker: bounded concurrency, retries with backoff; a job for a shop that is gone is never retried. */
-export function startRecommendationsWorker(store: JobStore, db: PlatformDb) {
+/**
+ * The worker: bounded concurrency, retries with backoff; a job for a shop that is gone or closed is never retried.
+ * A worker that dies mid-run leaves its job to be picked up again once its lock lapses (BullMQ's stalled jobs).
+ */
+export function startRecommendationsWorker(store: JobStore, db: PlatformDb, options: Omit<WorkerOptions, "connection"> = {}) {
   return startShopWorker<RecommendationJob, RunReport>(
     store,
     db,
@@ -111,6 +114,6 @@ export function startRecommendationsWorker(store: JobStore, db: PlatformDb) {
         if (shop.status === "closed") throw new UnrecoverableError(`job ${job.id}: shop ${shop.id} is closed`);
       },
     },
-    { concurrency: CONCURRENCY },
+    { concurrency: CONCURRENCY, ...options },
   );
 }

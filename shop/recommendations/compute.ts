@@ -182,7 +182,10 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
   const forYou = new Map<string, Pick[]>();
   const prior = Float64Array.from(recent, (r, i) => r + ALL_TIME_SHARE * popularity[i]);
   const maxPrior = Math.max(1e-9, ...prior);
-  const priorTop = [...Array(n).keys()].filter(recommendable).sort((a, b) => prior[b] - prior[a] || byPopularity(a, b)).slice(0, POPULAR_CANDIDATES);
+  const priorTop = [...Array(n).keys()]
+    .filter(recommendable)
+    .sort((a, b) => prior[b] - prior[a] || byPopularity(a, b))
+    .slice(0, POPULAR_CANDIDATES);
   const spread = new Float64Array(n);
   const because = new Int32Array(n);
   const strongest = new Float64Array(n);
@@ -211,7 +214,11 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     for (const j of priorTop) if (spread[j] === 0 && !history.has(j)) fresh.push(j);
     const freshScores = new Map(fresh.map((j) => [j, freshScore(j)]));
     const freshTop = best(fresh, 2 * perUser, (a, b) => freshScores.get(b)! - freshScores.get(a)! || byPopularity(a, b));
-    const picks: Pick[] = freshTop.map((j) => ({ productId: ids[j], score: freshScores.get(j)!, reason: spread[j] ? `because:${ids[because[j]]}` : "Popular right now" }));
+    const picks: Pick[] = freshTop.map((j) => ({
+      productId: ids[j],
+      score: freshScores.get(j)!,
+      reason: spread[j] ? `because:${ids[because[j]]}` : "Popular right now",
+    }));
     if (repeatBuyers) {
       for (const [i, entry] of history) {
         if (!entry.purchases || !recommendable(i)) continue;
@@ -227,7 +234,13 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     const order = (a: Pick, b: Pick) => b.score - a.score || byPopularity(index.get(a.productId)!, index.get(b.productId)!);
     const mixed = [...picks].sort(order).slice(0, perUser);
     const chosen = new Set(mixed.map((p) => p.productId));
-    const kept = [...mixed, ...picks.slice(0, freshTop.length).filter((p) => !chosen.has(p.productId)).slice(0, perUser)];
+    const kept = [
+      ...mixed,
+      ...picks
+        .slice(0, freshTop.length)
+        .filter((p) => !chosen.has(p.productId))
+        .slice(0, perUser),
+    ];
     if (kept.length) forYou.set(user, kept);
   }
   return { boughtTogether, forYou, trending, repeatBuyers };

@@ -77,10 +77,7 @@ export async function loadSignals(db: TenantDb, now: Date): Promise<Signal[]> {
  */
 export async function runRecommendations(db: TenantDb, now = new Date()): Promise<RunReport> {
   const started = performance.now();
-  const [signals, active] = await Promise.all([
-    loadSignals(db, now),
-    db.selectFrom("products").select("id").where("status", "=", "active").execute(),
-  ]);
+  const [signals, active] = await Promise.all([loadSignals(db, now), db.selectFrom("products").select("id").where("status", "=", "active").execute()]);
   const model = buildModel(signals, { now, recommendable: new Set(active.map((p) => p.id)) });
   const rows = await modelRows(db, model);
   return db.transaction().execute(async (trx) => {
@@ -122,7 +119,11 @@ async function modelRows(db: TenantDb, model: Model) {
   const titles = new Map<string, string>();
   const wanted = [...because];
   for (let start = 0; start < wanted.length; start += WRITE_CHUNK) {
-    const found = await db.selectFrom("products").select(["id", "title"]).where("id", "in", wanted.slice(start, start + WRITE_CHUNK)).execute();
+    const found = await db
+      .selectFrom("products")
+      .select(["id", "title"])
+      .where("id", "in", wanted.slice(start, start + WRITE_CHUNK))
+      .execute();
     for (const p of found) titles.set(p.id, p.title);
   }
   const push = (list: RecommendationList, subject: string, picks: Pick[]) => {
@@ -174,7 +175,9 @@ export async function applyRules(db: TenantDb, productId?: string): Promise<void
         .where("r.rule", "=", "pin")
         .$if(productId !== undefined, (q) => q.where("r.product_id", "=", productId!)),
     )
-    .onConflict((oc) => oc.columns(["list", "subject", "product_id"]).doUpdateSet((eb) => ({ score: eb.ref("excluded.score"), reason: eb.ref("excluded.reason") })))
+    .onConflict((oc) =>
+      oc.columns(["list", "subject", "product_id"]).doUpdateSet((eb) => ({ score: eb.ref("excluded.score"), reason: eb.ref("excluded.reason") })),
+    )
     .execute();
 }
 
@@ -236,8 +239,14 @@ export function boughtTogether(db: TenantDb, productId: string, options: BlockOp
 }
 
 /** "Recommended for you": the customer's list, else the visitor's, topped up from trending (new visitors get trending). */
-export function recommendedFor(db: TenantDb, shopper: { customerId?: string | null; visitorId?: string | null }, options: BlockOptions): Promise<Recommended[]> {
-  const subjects = [shopper.customerId ? `c${shopper.customerId}` : null, shopper.visitorId ? `v${shopper.visitorId}` : null].filter((s): s is string => s !== null);
+export function recommendedFor(
+  db: TenantDb,
+  shopper: { customerId?: string | null; visitorId?: string | null },
+  options: BlockOptions,
+): Promise<Recommended[]> {
+  const subjects = [shopper.customerId ? `c${shopper.customerId}` : null, shopper.visitorId ? `v${shopper.visitorId}` : null].filter(
+    (s): s is string => s !== null,
+  );
   return readBlock(db, "for_you", subjects, options);
 }
 
@@ -276,23 +285,18 @@ export type RuleChange = { ok: true; message: string } | { ok: false; error: str
  * Pins a product to another's "bought together" list, excludes it, or (rule null) lifts either; takes effect at
  * once (the next run applies it again). `other` is the handle the merchant typed.
  */
-export async function setRecommendationRule(
-  db: TenantDb,
-  actor: Actor,
-  productId: string,
-  other: string,
-  rule: "pin" | "exclude" | null,
-): Promise<RuleChange> {
+export async function setRecommendationRule(db: TenantDb, actor: Actor, productId: string, other: string, rule: "pin" | "exclude" | null): Promise<RuleChange> {
   return db.transaction().execute(async (trx) => {
     const product = await trx.selectFrom("products").select(["id", "title"]).where("id", "=", productId).executeTakeFirst();
     if (!product) return { ok: false, error: "That product no longer exists." };
-    const target = isHandle(other) || /^\d{1,18}$/.test(other)
-      ? await trx
-          .selectFrom("products")
-          .select(["id", "title"])
-          .where((eb) => (/^\d{1,18}$/.test(other) ? eb("id", "=", other) : eb("handle", "=", other)))
-          .executeTakeFirst()
-      : undefined;
+    const target =
+      isHandle(other) || /^\d{1,18}$/.test(other)
+        ? await trx
+            .selectFrom("products")
+            .select(["id", "title"])
+            .where((eb) => (/^\d{1,18}$/.test(other) ? eb("id", "=", other) : eb("handle", "=", other)))
+            .executeTakeFirst()
+        : undefined;
     if (!target) return { ok: false, error: "No product has that handle." };
     if (target.id === product.id) return { ok: false, error: "A product can't be recommended with itself." };
     if (rule) {
