@@ -2,6 +2,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { createHash } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -15,7 +16,7 @@ import { targetProblem } from "./input-text.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { readOperatorSession } from "./operator-auth.server.ts";
 import { copyHeaders, createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
-import { checkoutClosedPage, closedShopPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
+import { checkoutClosedPage, closedShopPage, serverErrorPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
 type Locals = { site: Site; origin: string; context: RequestContext; body?: Buffer | Readable };
@@ -152,7 +153,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     }
   });
 
-  const mode = config.production ? "production" : "development";
+  // Remix's development mode sends errors' messages and stacks to the browser: only under `remix dev`.
+  const mode = config.development ? "development" : "production";
   // Each kind of host answers only its own routes (server/host-routes.ts).
   const handlers = { platform: createRequestHandler(buildForHost(build, "platform"), mode), shop: createRequestHandler(buildForHost(build, "shop"), mode) };
   const pageCache = config.pageCache ? new PageCache() : null;
@@ -208,6 +210,26 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     if (storable) pageCache!.set(key, page);
     sendPage(req, res, page, key ? "miss" : null);
   }
+
+  // Express's own final handler prints the stack whenever NODE_ENV isn't "production" (tests, the demo): ours shows
+  // it only in development. A 4xx passed on by a middleware (a missing asset under /build) keeps its status.
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const status = (error as { status?: unknown } | null)?.status;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    if (!clientError) console.error(error);
+    if (res.headersSent) return next(error);
+    if (clientError)
+      return res
+        .status(status)
+        .type("text")
+        .send(STATUS_CODES[status] ?? "Bad request");
+    if (config.development)
+      return res
+        .status(500)
+        .type("text")
+        .send(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    res.status(500).type("html").send(serverErrorPage(config));
+  });
   return app;
 }
 
