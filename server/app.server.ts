@@ -11,6 +11,7 @@ import { classifyHost, normalizeHost } from "../tenants/hosts.ts";
 import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
 import { limitBodies } from "./body-limits.ts";
+import { contentSecurityPolicy, newNonce, refinePolicy } from "./csp.ts";
 import { buildForHost } from "./host-routes.ts";
 import { targetProblem } from "./input-text.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
@@ -19,7 +20,7 @@ import { copyHeaders, createRemixRequest, sendRemixResponse } from "./remix-adap
 import { checkoutClosedPage, closedShopPage, serverErrorPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
-type Locals = { site: Site; origin: string; context: RequestContext; body?: Buffer | Readable };
+type Locals = { site: Site; origin: string; nonce: string; context: RequestContext; body?: Buffer | Readable };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
@@ -60,7 +61,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Makes req.protocol and req.ip honour X-Forwarded-* only behind a trusted proxy.
   app.set("trust proxy", config.trustProxy);
 
-  // Headers every answer carries; a route may tighten them (the storefront sets its own frame-ancestors for previews).
+  // Headers every answer carries. The Content-Security-Policy is set once the host is known (server/csp.ts).
   app.use((_req, res, next) => {
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -98,10 +99,11 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       if (!origin) return res.status(400).type("text").send("The Host header isn't a host name.");
       res.locals.origin = origin.origin;
       const target = classifyHost(origin.host, config);
+      // A nonce per response; a route may refine the policy (a preview's frame-ancestors: copyHeaders).
+      res.locals.nonce = newNonce();
+      res.set("Content-Security-Policy", contentSecurityPolicy(target.kind === "platform" ? "platform" : "shop", req.path, res.locals.nonce, config));
       if (target.kind === "platform") {
         res.locals.site = { kind: "platform" };
-        // The admin, the console and signup are never framed (clickjacking); the theme editor frames shops, not itself.
-        res.set("Content-Security-Policy", "frame-ancestors 'none'");
         return next();
       }
       const shop = await registry.resolve(target);
@@ -142,6 +144,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
         services,
         site,
         origin: res.locals.origin,
+        nonce: res.locals.nonce,
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         user,
         session,
@@ -198,6 +201,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     // Pages, "Page not found" too, show the visitor's cart and session: browsers may keep them but must ask first;
     // shared caches must not.
     if (!headers.has("cache-control")) headers.set("Cache-Control", "private, no-cache");
+    // The whole policy goes with the page, with the nonce its body holds: a cached copy is served with that one.
+    headers.set("Content-Security-Policy", refinePolicy(String(res.get("Content-Security-Policy")), headers.get("content-security-policy") ?? ""));
     // Only a 200: made-up addresses would otherwise flood the page cache with 404s.
     if (response.status !== 200) {
       res.status(response.status);
@@ -205,7 +210,9 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       res.end(body);
       return;
     }
-    const page: CachedPage = { status: 200, headers: [...headers], body, etag: `W/"${createHash("sha1").update(body).digest("base64url")}"` };
+    // The same page rendered again differs only in its nonce: the ETag leaves it out, so a browser still gets its 304.
+    const unique = body.toString("latin1").replaceAll(res.locals.nonce, "");
+    const page: CachedPage = { status: 200, headers: [...headers], body, etag: `W/"${createHash("sha1").update(unique, "latin1").digest("base64url")}"` };
     const storable = key && !headers.has("set-cookie") && !/no-store/.test(headers.get("cache-control") ?? "");
     if (storable) pageCache!.set(key, page);
     sendPage(req, res, page, key ? "miss" : null);
@@ -254,6 +261,9 @@ function sendPage(req: Request, res: Response, page: CachedPage, cacheStatus: "h
   const tags = (req.get("if-none-match") ?? "").match(ETAG_LIST)?.map((tag) => tag.replace(/^W\//, "")) ?? [];
   if (tags.includes(page.etag.slice(2)) || req.get("if-none-match")?.trim() === "*") {
     res.removeHeader("Content-Length");
+    // The browser keeps its copy, rendered with another nonce: a 304's headers replace the stored ones, so this
+    // response's policy (with its own nonce) must not go out with it; the stored policy matches the stored body.
+    res.removeHeader("Content-Security-Policy");
     res.status(304).end();
     return;
   }
