@@ -293,7 +293,7 @@ function send(visitor: Visitor, method: string, target: string, body?: { pairs: 
   });
 }
 
-/** The submissions made of one form and one of its buttons: hostile values in every shape the brief lists. */
+/** The submissions made of one form and one of its buttons: hostile values in every shape issue 8 lists. */
 function submissions(
   form: Form,
   button: { name: string; value: string } | null,
