@@ -2,6 +2,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { createHash } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -10,15 +11,16 @@ import { classifyHost, normalizeHost } from "../tenants/hosts.ts";
 import { accessFor } from "../tenants/lifecycle.ts";
 import type { RequestContext, Site } from "./context.ts";
 import { limitBodies } from "./body-limits.ts";
+import { contentSecurityPolicy, newNonce, refinePolicy } from "./csp.ts";
 import { buildForHost } from "./host-routes.ts";
 import { targetProblem } from "./input-text.ts";
 import { PageCache, type CachedPage } from "./page-cache.ts";
 import { readOperatorSession } from "./operator-auth.server.ts";
 import { copyHeaders, createRemixRequest, sendRemixResponse } from "./remix-adapter.ts";
-import { checkoutClosedPage, closedShopPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
+import { checkoutClosedPage, closedShopPage, serverErrorPage, unavailableShopPage, unknownShopPage } from "./pages.ts";
 import type { Services } from "./services.server.ts";
 
-type Locals = { site: Site; origin: string; context: RequestContext; body?: Buffer | Readable };
+type Locals = { site: Site; origin: string; nonce: string; context: RequestContext; body?: Buffer | Readable };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const CHECKOUT_PATH = /^\/checkouts?(\/|$)/i;
@@ -59,7 +61,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
   // Makes req.protocol and req.ip honour X-Forwarded-* only behind a trusted proxy.
   app.set("trust proxy", config.trustProxy);
 
-  // Headers every answer carries; a route may tighten them (the storefront sets its own frame-ancestors for previews).
+  // Headers every answer carries. The Content-Security-Policy is set once the host is known (server/csp.ts).
   app.use((_req, res, next) => {
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -97,10 +99,11 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       if (!origin) return res.status(400).type("text").send("The Host header isn't a host name.");
       res.locals.origin = origin.origin;
       const target = classifyHost(origin.host, config);
+      // A nonce per response; a route may refine the policy (a preview's frame-ancestors: copyHeaders).
+      res.locals.nonce = newNonce();
+      res.set("Content-Security-Policy", contentSecurityPolicy(target.kind === "platform" ? "platform" : "shop", req.path, res.locals.nonce, config));
       if (target.kind === "platform") {
         res.locals.site = { kind: "platform" };
-        // The admin, the console and signup are never framed (clickjacking); the theme editor frames shops, not itself.
-        res.set("Content-Security-Policy", "frame-ancestors 'none'");
         return next();
       }
       const shop = await registry.resolve(target);
@@ -141,6 +144,7 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
         services,
         site,
         origin: res.locals.origin,
+        nonce: res.locals.nonce,
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         user,
         session,
@@ -152,7 +156,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     }
   });
 
-  const mode = config.production ? "production" : "development";
+  // Remix's development mode sends errors' messages and stacks to the browser: only under `remix dev`.
+  const mode = config.development ? "development" : "production";
   // Each kind of host answers only its own routes (server/host-routes.ts).
   const handlers = { platform: createRequestHandler(buildForHost(build, "platform"), mode), shop: createRequestHandler(buildForHost(build, "shop"), mode) };
   const pageCache = config.pageCache ? new PageCache() : null;
@@ -196,6 +201,8 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
     // Pages, "Page not found" too, show the visitor's cart and session: browsers may keep them but must ask first;
     // shared caches must not.
     if (!headers.has("cache-control")) headers.set("Cache-Control", "private, no-cache");
+    // The whole policy goes with the page, with the nonce its body holds: a cached copy is served with that one.
+    headers.set("Content-Security-Policy", refinePolicy(String(res.get("Content-Security-Policy")), headers.get("content-security-policy") ?? ""));
     // Only a 200: made-up addresses would otherwise flood the page cache with 404s.
     if (response.status !== 200) {
       res.status(response.status);
@@ -203,11 +210,33 @@ export function createApp(services: Services, build: ServerBuild | (() => Promis
       res.end(body);
       return;
     }
-    const page: CachedPage = { status: 200, headers: [...headers], body, etag: `W/"${createHash("sha1").update(body).digest("base64url")}"` };
+    // The same page rendered again differs only in its nonce: the ETag leaves it out, so a browser still gets its 304.
+    const unique = body.toString("latin1").replaceAll(res.locals.nonce, "");
+    const page: CachedPage = { status: 200, headers: [...headers], body, etag: `W/"${createHash("sha1").update(unique, "latin1").digest("base64url")}"` };
     const storable = key && !headers.has("set-cookie") && !/no-store/.test(headers.get("cache-control") ?? "");
     if (storable) pageCache!.set(key, page);
     sendPage(req, res, page, key ? "miss" : null);
   }
+
+  // Express's own final handler prints the stack whenever NODE_ENV isn't "production" (tests, the demo): ours shows
+  // it only in development. A 4xx passed on by a middleware (a missing asset under /build) keeps its status.
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const status = (error as { status?: unknown } | null)?.status;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    if (!clientError) console.error(error);
+    if (res.headersSent) return next(error);
+    if (clientError)
+      return res
+        .status(status)
+        .type("text")
+        .send(STATUS_CODES[status] ?? "Bad request");
+    if (config.development)
+      return res
+        .status(500)
+        .type("text")
+        .send(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    res.status(500).type("html").send(serverErrorPage(config));
+  });
   return app;
 }
 
@@ -232,6 +261,9 @@ function sendPage(req: Request, res: Response, page: CachedPage, cacheStatus: "h
   const tags = (req.get("if-none-match") ?? "").match(ETAG_LIST)?.map((tag) => tag.replace(/^W\//, "")) ?? [];
   if (tags.includes(page.etag.slice(2)) || req.get("if-none-match")?.trim() === "*") {
     res.removeHeader("Content-Length");
+    // The browser keeps its copy, rendered with another nonce: a 304's headers replace the stored ones, so this
+    // response's policy (with its own nonce) must not go out with it; the stored policy matches the stored body.
+    res.removeHeader("Content-Security-Policy");
     res.status(304).end();
     return;
   }

@@ -16,8 +16,12 @@ export interface BodyRule {
   bytes: number;
   /** Parts of a multipart form. */
   parts: number;
-  /** Multipart uploads: streamed to the route as they arrive (files may be gigabytes), counted and checked on the way. */
-  upload?: { bytes: number; parts: number };
+  /**
+   * Multipart uploads: streamed to the route as they arrive (files may be gigabytes), counted and checked on the way.
+   * Any other body is refused (415), as Remix's multipart parser throws on it, unless `forms`: the route checks the
+   * type itself and also takes urlencoded forms.
+   */
+  upload?: { bytes: number; parts: number; forms?: true };
   /** The route reads the raw bytes whatever their type (a signed webhook); checking them is the route's job. */
   raw?: boolean;
 }
@@ -31,9 +35,9 @@ const BODY_RULES: { site: Site["kind"]; path: RegExp; rule: BodyRule }[] = [
   {
     site: "platform",
     path: /^\/admin\/[^/]+\/products\/[^/]+\/media$/,
-    rule: { ...DEFAULT_RULE, upload: { bytes: MAX_IMAGES_PER_UPLOAD * MAX_IMAGE_BYTES + MB, parts: MAX_IMAGES_PER_UPLOAD + 10 } },
+    rule: { ...DEFAULT_RULE, upload: { bytes: MAX_IMAGES_PER_UPLOAD * MAX_IMAGE_BYTES + MB, parts: MAX_IMAGES_PER_UPLOAD + 10, forms: true } },
   },
-  { site: "platform", path: /^\/admin\/[^/]+\/settings$/, rule: { ...DEFAULT_RULE, upload: { bytes: MAX_IMAGE_BYTES + MB, parts: 10 } } },
+  { site: "platform", path: /^\/admin\/[^/]+\/settings$/, rule: { ...DEFAULT_RULE, upload: { bytes: MAX_IMAGE_BYTES + MB, parts: 10, forms: true } } },
   { site: "platform", path: /^\/admin\/[^/]+\/transfers$/, rule: { ...DEFAULT_RULE, upload: { bytes: MAX_IMPORT_BYTES + MB, parts: 10 } } },
   { site: "platform", path: /^\/operator\/restore$/, rule: { ...DEFAULT_RULE, upload: { bytes: MAX_BUNDLE_BYTES + MB, parts: 10 } } },
   // Editors whose valid forms outgrow the default: up to 2,000 variant rows of ten fields and a long description;
@@ -65,6 +69,7 @@ export function limitBodies(req: Request, res: Response<unknown, { site: Site; b
   const rule = bodyRule(res.locals.site.kind, req.path);
   const type = (req.get("content-type") ?? "").toLowerCase();
   const multipart = type.startsWith("multipart/form-data");
+  if (rule.upload && !rule.upload.forms && !multipart) return refuse(req, res, { status: 415, message: "Send this form as multipart/form-data." });
   const upload = multipart ? rule.upload : undefined;
   const maxBytes = upload?.bytes ?? rule.bytes;
   if (Number(req.get("content-length") ?? 0) > maxBytes) return refuse(req, res, tooLarge(maxBytes));

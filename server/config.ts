@@ -3,6 +3,8 @@ import type { HostConfig } from "../tenants/hosts.ts";
 export interface Config extends HostConfig {
   port: number;
   production: boolean;
+  /** NODE_ENV=development (`remix dev`): error pages may show stacks. Everything else, tests and the demo included, hides them. */
+  development: boolean;
   /** Honour X-Forwarded-Host/-Proto only behind a proxy we control. */
   trustProxy: boolean;
   /** Unset: an embedded PostgreSQL is started (db/embedded.ts). */
@@ -26,6 +28,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     port,
     production: env.NODE_ENV === "production",
+    development: env.NODE_ENV === "development",
     trustProxy: ["1", "true", "yes"].includes((env.TRUST_PROXY ?? "").toLowerCase()),
     platformHost: env.PLATFORM_HOST || `localhost:${port}`,
     storeDomain: env.STORE_DOMAIN || `localhost:${port}`,

@@ -11,6 +11,8 @@ export type Site = { kind: "platform" } | { kind: "shop"; shop: Shop; db: Tenant
 export type RequestContext = {
   services: Services;
   site: Site;
+  /** This response's Content-Security-Policy nonce (server/csp.ts): every inline script we render carries it. */
+  nonce: string;
   /** The exact origin of this request, e.g. http://acme.localhost:3000. */
   origin: string;
   /** Client address, for throttling (X-Forwarded-For only with TRUST_PROXY). */

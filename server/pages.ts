@@ -20,3 +20,6 @@ export const closedShopPage = (config: Config) => page("Shop closed", "This shop
 /** A paused shop: its storefront is up, its checkout is not. The name comes from the registry, escaped. */
 export const checkoutClosedPage = (config: Config, shopName: string) =>
   page("Checkout closed", `${escapeXml(shopName)} is not taking orders right now. You can still browse the shop; please come back later to buy.`, config);
+
+/** An unexpected error, outside development: nothing about the error itself (no stack, no database message). */
+export const serverErrorPage = (config: Config) => page("Something went wrong", "Please try again in a moment.", config);

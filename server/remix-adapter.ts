@@ -1,6 +1,7 @@
 import { createReadableStreamFromReadable, writeReadableStreamToWritable } from "@remix-run/node";
 import type { Request as ExpressRequest, Response as ExpressResponse } from "express";
 import type { Readable } from "node:stream";
+import { refinePolicy } from "./csp.ts";
 
 // @remix-run/express's adapter, split in two (it doesn't export the halves) so the app can look at a Response
 // before sending it: ETags and the page cache for storefront pages, cache invalidation after admin changes.
@@ -42,6 +43,8 @@ export function createRemixRequest(req: ExpressRequest, res: ExpressResponse, or
 export function copyHeaders(res: ExpressResponse, headers: Iterable<[string, string]>): void {
   for (const [name, value] of headers) {
     if (name.toLowerCase() === "set-cookie") res.append(name, value);
+    // A route's policy refines the edge's, which carries the nonce the page was rendered with (server/csp.ts).
+    else if (name.toLowerCase() === "content-security-policy" && res.get(name)) res.set(name, refinePolicy(String(res.get(name)), value));
     else res.set(name, value);
   }
 }

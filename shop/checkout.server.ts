@@ -255,8 +255,8 @@ export function addressInput(stored: Record<string, string> | null): AddressInpu
 }
 
 /**
- * Saves what the shopper typed. Each field is checked on its own, and a field with a problem keeps its previous
- * value, so the page can show the message next to what was typed. Does nothing once payment has started.
+ * Saves what the shopper typed: all of it, or nothing if any field has a problem (a refused form changes nothing;
+ * the page shows each message next to what was typed). Does nothing once payment has started.
  */
 export async function updateCheckout(db: TenantDb, checkout: CheckoutRow, input: CheckoutInput): Promise<{ errors: FieldErrors }> {
   if (checkout.status !== "open") return { errors: { form: "Payment for this checkout has already started." } };
@@ -280,6 +280,7 @@ export async function updateCheckout(db: TenantDb, checkout: CheckoutRow, input:
     if (code && !/^[A-Z0-9_-]{2,64}$/.test(code)) errors.discountCode = "Enter a code of letters, digits, - and _ only.";
     else changes.discount_code = code || null;
   }
+  if (Object.keys(errors).length) return { errors };
   await db.updateTable("checkouts").set(changes).where("id", "=", checkout.id).where("status", "=", "open").execute();
   return { errors };
 }

@@ -302,3 +302,28 @@ describe("inputs that used to answer 500", () => {
     expect(await northDb.selectFrom("collections").select("id").execute()).toEqual([]);
   });
 });
+
+describe("upload routes", () => {
+  it("refuse a body that isn't multipart, or none, with 415 where only an upload is taken (Remix's parser threw a 500)", async () => {
+    const operator = await operatorSession(app, t.db, "restore-ops@example.com");
+    const headers = { cookie: operator, origin: ORIGIN };
+    const form = await rawRequest(app.port, PLATFORM, "/operator/restore", {
+      method: "POST",
+      body: Buffer.from("slug=x&name=y"),
+      headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(415);
+    expect(form.text()).toBe("Send this form as multipart/form-data.");
+    expect((await rawRequest(app.port, PLATFORM, "/operator/restore", { method: "POST", headers })).status).toBe(415);
+    const csv = await rawRequest(app.port, PLATFORM, "/admin/north/transfers", { method: "POST", headers: { cookie: ownerCookie, origin: ORIGIN } });
+    expect(csv.status).toBe(415);
+    // Settings take both: its logo as an upload, its other fields as a form.
+    const settings = await rawRequest(app.port, PLATFORM, "/admin/north/settings?index", {
+      method: "POST",
+      body: Buffer.from("intent=unknown"),
+      headers: { cookie: ownerCookie, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(settings.status).not.toBe(415);
+    expect(settings.status).toBeLessThan(500);
+  });
+});

@@ -99,7 +99,8 @@ export const headers = privatePageHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
-type CheckoutActionData = { errors: FieldErrors; payment?: string; clientSecret?: string };
+/** `values`: what was typed in a refused form, shown again (nothing of it was saved). */
+type CheckoutActionData = { errors: FieldErrors; payment?: string; clientSecret?: string; values?: CheckoutInput };
 
 function checkoutInput(form: FormData): CheckoutInput {
   const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
@@ -144,8 +145,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return Object.keys(errors).length ? fail(errors) : redirect(here, { status: 303, headers });
   }
 
-  const { errors } = await updateCheckout(db, checkout, checkoutInput(form));
-  if (Object.keys(errors).length) return fail(errors);
+  const input = checkoutInput(form);
+  const { errors } = await updateCheckout(db, checkout, input);
+  if (Object.keys(errors).length) return data<CheckoutActionData>({ errors, values: input }, { status: 400, headers });
   const saved = await findCheckout(db, checkout.token);
   const delay = saved ? await reminderDelay(db, saved) : null;
   if (delay !== null) context.services.requestCheckoutReminder({ shopId: current.shop.id, checkoutId: checkout.id }, delay);
@@ -178,9 +180,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function Checkout() {
-  const { token, email, marketingConsent, address, shippingRateId, discountCode, savedAddresses, countries, testCardHint, gateway, paymentFailed, pricing } =
-    useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { token, savedAddresses, countries, testCardHint, gateway, paymentFailed, pricing } = loaded;
   const actionData = useActionData<typeof action>();
+  // A refused form saved nothing: its fields show what was typed, not what is saved.
+  const typed = actionData && "values" in actionData ? actionData.values : undefined;
+  const { email, marketingConsent, address, shippingRateId, discountCode } = typed ?? loaded;
   const errors: FieldErrors = actionData?.errors ?? {};
   const navigation = useNavigation();
   const paying = navigation.state !== "idle" && navigation.formData?.get("intent") === "pay";

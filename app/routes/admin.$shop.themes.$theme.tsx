@@ -80,9 +80,10 @@ function applySectionIntent(input: Record<string, unknown>, intent: string, newT
     sections.push({ ...newSection(newType as SectionType, `${newType}-${n}`) });
   } else if (action === "remove" && sections[index]) {
     sections.splice(index, 1);
-  } else if ((action === "up" && index > 0) || (action === "down" && index < sections.length - 1)) {
+  } else if (action === "up" || action === "down") {
     const target = action === "up" ? index - 1 : index + 1;
-    [sections[index], sections[target]] = [sections[target], sections[index]];
+    // Both ends must be posted sections: a move of an index the form doesn't hold (a stale or forged button) does nothing.
+    if (sections[index] && sections[target]) [sections[index], sections[target]] = [sections[target], sections[index]];
   }
 }
 

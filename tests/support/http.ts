@@ -76,3 +76,11 @@ export function cookiePair(setCookie: string | string[] | undefined, name: strin
   if (!found) throw new Error(`no ${name} cookie in ${JSON.stringify(all)}`);
   return found.split(";")[0];
 }
+
+/** One directive of an answer's Content-Security-Policy, e.g. "frame-ancestors 'none'", or undefined. */
+export function policyDirective(res: TestResponse, name: string): string | undefined {
+  return String(res.headers["content-security-policy"] ?? "")
+    .split(";")
+    .map((directive) => directive.trim())
+    .find((directive) => directive.split(" ")[0] === name);
+}

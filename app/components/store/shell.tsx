@@ -1,5 +1,6 @@
 import { useEffect, type CSSProperties } from "react";
 import { getTheme } from "../../../themes/index.ts";
+import { useNonce } from "../../utils/nonce.ts";
 import { cssVariables } from "../../../themes/settings.ts";
 import { StoreContext } from "./context.tsx";
 import type { StoreLayoutData } from "./types.ts";
@@ -13,9 +14,10 @@ export function StoreShell({ store, children }: { store: StoreLayoutData; childr
   const theme = getTheme(store.themeId);
   const { Header, Footer } = theme.components;
   usePreviewLinks(store.preview?.query);
+  const nonce = useNonce();
   return (
     <StoreContext.Provider value={{ store, theme }}>
-      {store.preview?.query ? <script dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
+      {store.preview?.query ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
       <div className={`store theme-${theme.id}`} style={cssVariables(store.settings) as CSSProperties}>
         <a className="skip-link" href="#main">
           Skip to content
