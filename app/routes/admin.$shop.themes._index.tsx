@@ -67,7 +67,8 @@ export default function Themes() {
               <a className="button secondary" href={`/admin/${slug}/themes/preview?theme=${theme.id}`} target="_blank" rel="noreferrer">
                 Preview<span className="visually-hidden"> {theme.name}</span>
               </a>
-              {theme.live && !theme.unpublishedChanges ? null : (
+              {/* The default theme is live before anyone publishes it: publishing it is how a merchant picks it. */}
+              {theme.live && theme.publishedAt && !theme.unpublishedChanges ? null : (
                 <Form method="post">
                   <input type="hidden" name="theme" value={theme.id} />
                   <button type="submit" className="secondary">
