@@ -50,6 +50,11 @@ export default function ShopAdminLayout() {
   const current = sections.find(
     (s) => pathname === `/admin/${shop.slug}${s.to ? `/${s.to}` : ""}` || (s.to && pathname.startsWith(`/admin/${shop.slug}/${s.to}/`)),
   );
+  const links = sections.map((s) => (
+    <NavLink key={s.to} to={`/admin/${shop.slug}${s.to ? `/${s.to}` : ""}`} end={!s.to}>
+      {s.label}
+    </NavLink>
+  ));
   return (
     <>
       <PlatformHeader email={email}>
@@ -60,14 +65,15 @@ export default function ShopAdminLayout() {
       </PlatformHeader>
       <div className="admin">
         <nav className="admin-nav" aria-label="Shop admin">
-          <details ref={menu}>
-            <summary>Menu{current ? <span className="muted"> · {current.label}</span> : null}</summary>
-            {sections.map((s) => (
-              <NavLink key={s.to} to={`/admin/${shop.slug}${s.to ? `/${s.to}` : ""}`} end={!s.to}>
-                {s.label}
-              </NavLink>
-            ))}
-          </details>
+          {/* A closed admin has one page: its link needs no menu around it. */}
+          {sections.length > 1 ? (
+            <details ref={menu}>
+              <summary>Menu{current ? <span className="muted"> · {current.label}</span> : null}</summary>
+              {links}
+            </details>
+          ) : (
+            links
+          )}
         </nav>
         <div className="admin-main">
           {notice && !pathname.endsWith("/billing") ? (
