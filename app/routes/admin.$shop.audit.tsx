@@ -78,7 +78,8 @@ export default function AuditLog() {
       {events.length === 0 ? (
         <p className="muted">{filtered ? "No events match these filters." : "Nothing has been recorded yet."}</p>
       ) : (
-        <div className="scroll-x">
+        // Focusable, so a keyboard can scroll it sideways on a narrow screen: the table has no links to tab to.
+        <div className="scroll-x" tabIndex={0} role="region" aria-label="Audit events">
           <table className="audit-table">
             <thead>
               <tr>

@@ -31,7 +31,7 @@ export default function Themes() {
   const result = useActionData<typeof action>();
   const live = themes.find((t) => t.live);
   return (
-    <>
+    <main>
       <div className="page-head">
         <h1>Themes</h1>
         <a className="button secondary" href={`/admin/${slug}/themes/preview`} target="_blank" rel="noreferrer">
@@ -80,6 +80,6 @@ export default function Themes() {
           </li>
         ))}
       </ul>
-    </>
+    </main>
   );
 }

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../sup
 
 // Every admin page of a seeded shop on a 390×844 phone: nothing scrolls sideways, and the menu is one disclosure.
 
+const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -121,7 +123,7 @@ async function logIn(page: Page) {
 }
 
 describe("the admin on a phone", () => {
-  it("fits every admin page into 390 px, with the menu behind one disclosure", async () => {
+  it("fits every admin page into 390 px, with the menu behind one disclosure", { timeout: 120_000 }, async () => {
     const page = await storefront.context.newPage();
     await page.setViewportSize(PHONE);
     const errors: string[] = [];
@@ -175,6 +177,34 @@ describe("the admin on a phone", () => {
       expect((await overflow(page)).wide).toEqual([]);
     }
   });
+});
+
+/** axe-core's WCAG 2.0–2.2 A and AA rules and best practices, as the storefront's accessibility test runs them. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    type Violation = { id: string; help: string; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
+    return result.violations.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+describe("the admin's accessibility", () => {
+  it("has no axe violations on any admin page on a phone, nor with the menu open", async () => {
+    const page = await storefront.context.newPage();
+    await page.setViewportSize(PHONE);
+    const found: string[] = [];
+    for (const [, where] of pages) {
+      await page.goto(`${admin}${where}`);
+      await page.waitForLoadState("networkidle");
+      found.push(...(await axeViolations(page)).map((v) => `${where || "/"}: ${v}`));
+    }
+    await page.goto(admin);
+    await page.getByRole("navigation", { name: "Shop admin" }).getByText("Menu").click();
+    found.push(...(await axeViolations(page)).map((v) => `menu open: ${v}`));
+    expect(found).toEqual([]);
+  }, 120_000);
 });
 
 describe("the admin's not-found page", () => {
