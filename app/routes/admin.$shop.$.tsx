@@ -4,7 +4,8 @@ import { requireMember } from "../utils/guards.server.ts";
 
 // Any other address under a shop's admin: "Not found" inside the admin's layout, with its navigation.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  await requireMember(context, request, params.shop, "notice");
+  // Like every admin page, a closed admin sends this to its billing page.
+  await requireMember(context, request, params.shop);
   throw new Response("Not found", { status: 404 });
 }
 
