@@ -47,11 +47,10 @@ export default function ShopAdminLayout() {
   useEffect(() => {
     if (menu.current) menu.current.open = false;
   }, [pathname]);
-  const current = sections.find(
-    (s) => pathname === `/admin/${shop.slug}${s.to ? `/${s.to}` : ""}` || (s.to && pathname.startsWith(`/admin/${shop.slug}/${s.to}/`)),
-  );
+  const href = (to: string) => `/admin/${shop.slug}${to ? `/${to}` : ""}`;
+  const current = sections.find((s) => pathname === href(s.to) || (s.to && pathname.startsWith(`${href(s.to)}/`)));
   const links = sections.map((s) => (
-    <NavLink key={s.to} to={`/admin/${shop.slug}${s.to ? `/${s.to}` : ""}`} end={!s.to}>
+    <NavLink key={s.to} to={href(s.to)} end={!s.to}>
       {s.label}
     </NavLink>
   ));
