@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { saveDiscount } from "../../shop/discounts.server.ts";
 import { recordOrder } from "../../shop/orders.server.ts";
-import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { launchBrowser, openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
 
 // Every admin page of a seeded shop on a 390×844 phone: nothing scrolls sideways, and the menu is one disclosure.
 
@@ -213,5 +213,25 @@ describe("the admin's not-found page", () => {
     await page.waitForURL(`${admin}/orders`);
     await page.getByRole("heading", { name: "Orders", level: 1 }).waitFor();
     expect(errors).toEqual([]);
+  });
+});
+
+describe("the admin's phone menu without JavaScript", () => {
+  it("opens and leads to a section", async () => {
+    const browser = await launchBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.setViewportSize(PHONE);
+      await logIn(page);
+      const menu = page.getByRole("navigation", { name: "Shop admin" });
+      expect(await menu.getByRole("link", { name: "Orders" }).isVisible()).toBe(false);
+      await menu.getByText("Menu").click();
+      await menu.getByRole("link", { name: "Orders" }).click();
+      await page.waitForURL(`${admin}/orders`);
+      await page.getByRole("heading", { name: "Orders", level: 1 }).waitFor();
+      expect(await menu.getByText("Menu · Orders").count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
   });
 });
