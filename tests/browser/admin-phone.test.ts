@@ -58,6 +58,7 @@ beforeAll(async () => {
     ["product-new", "/products/new"],
     ["product-editor", `/products/${mug.id}`],
     ["product-media", `/products/${mug.id}/media`],
+    ["product-recommendations", `/products/${mug.id}/recommendations`],
     ["collections", "/collections"],
     ["collection-new", "/collections/new"],
     ["collection", `/collections/${collection.id}`],
@@ -185,7 +186,7 @@ describe("the admin on a phone", () => {
   it("keeps the side menu on a desktop, with no axe violations", async () => {
     const page = await storefront.context.newPage();
     await page.setViewportSize(DESKTOP);
-    for (const [name, where] of [pages[0], pages[3], pages[10], pages[21]]) {
+    for (const [name, where] of pages.filter(([name]) => ["home", "product-editor", "order", "settings"].includes(name))) {
       await page.goto(`${admin}${where}`);
       expect(await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Customers" }).isVisible()).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
