@@ -67,7 +67,7 @@ export {
   type FailedReport,
 } from "../shop/csv/transfers.server.ts";
 export { getCustomer, listCustomers, parseCustomerFilters } from "../shop/customers.server.ts";
-export { getDailySales, getOnboarding, getSalesSummary, launchShop, type DailySales } from "../shop/dashboard.server.ts";
+export { getDailySales, getOnboarding, getSalesSummary, launchShop, unconfirmedSteps, type DailySales } from "../shop/dashboard.server.ts";
 export {
   deleteDiscount,
   describeValue,

@@ -27,9 +27,11 @@ export async function getOnboarding(
     paymentsReady,
   }: { slug: string; role: MemberRole; /** The shop can take payments: Stripe says so, or the test gateway stands in. */ paymentsReady: boolean },
 ): Promise<{ launchedAt: Date | null; steps: OnboardingStep[] }> {
-  const [settings, product, policy] = await Promise.all([
+  const [settings, product, theme, policy] = await Promise.all([
     db.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow(),
     db.selectFrom("products").select("id").limit(1).executeTakeFirst(),
+    // Picking a theme is publishing one, customised or as it comes: until then the storefront wears the default unasked.
+    db.selectFrom("theme_settings").select("theme_id").where("published_at", "is not", null).limit(1).executeTakeFirst(),
     db
       .selectFrom("policies")
       .select("handle")
@@ -46,8 +48,13 @@ export async function getOnboarding(
       done: Boolean(product),
       href: `${admin}/products/new`,
     },
-    // Themes arrive with their own issue; until a theme can be chosen this stays open.
-    { key: "theme", label: "Pick a theme", description: "Choose how your storefront looks.", done: false, href: `${admin}/themes` },
+    {
+      key: "theme",
+      label: "Pick a theme",
+      description: "Choose how your storefront looks, customise it if you like, and publish it.",
+      done: Boolean(theme),
+      href: `${admin}/themes`,
+    },
   ];
   if (can(role, "payouts")) {
     steps.push({
@@ -64,11 +71,20 @@ export async function getOnboarding(
       label: "Set your policies",
       description: "Refunds, privacy, terms and shipping: shoppers look for them before they buy.",
       done: Boolean(policy),
-      href: `${admin}/settings`,
+      href: `${admin}/settings/policies`,
     },
     { key: "launch", label: "Launch your shop", description: "Open your storefront to shoppers.", done: Boolean(settings.launched_at), href: null },
   );
   return { launchedAt: settings.launched_at, steps };
+}
+
+/**
+ * The steps still open before launch that the merchant hasn't confirmed launching without (`confirmed`: their keys,
+ * as the confirmation named them). Launching goes ahead only when this is empty, so a shop never opens with unfinished
+ * steps nobody saw, nor with one that came undone after the merchant was asked.
+ */
+export function unconfirmedSteps(steps: OnboardingStep[], confirmed: string[]): OnboardingStep[] {
+  return steps.filter((s) => s.key !== "launch" && !s.done && !confirmed.includes(s.key));
 }
 
 /** Sets launched_at once; launching a launched shop changes nothing. */

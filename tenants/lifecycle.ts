@@ -123,7 +123,7 @@ export function statusExplanation(shop: Pick<Shop, "status" | "status_reason" | 
     case "frozen":
       return `Your shop is frozen: shoppers see "Shop unavailable" and the admin is limited to the billing page. Nothing has been deleted.${reason} Pay or choose a plan on the billing page to get your shop back at once.`;
     case "suspended":
-      return `Bazaar has suspended your shop: shoppers see "Shop unavailable" and the admin is closed. Nothing has been deleted.${reason} Reply to this email or write to support to resolve it.`;
+      return `Bazaar has suspended your shop: shoppers see "Shop unavailable" and the admin is closed. Nothing has been deleted.${reason} To resolve it, reply to Bazaar's email about the suspension.`;
     case "closed":
       return `Your shop is closed: the storefront is gone and the admin is closed.${reason} Its data is kept until ${day(shop.purge_after)} and then deleted for good; write to support before then to reopen it.`;
   }

@@ -3,6 +3,7 @@ import type { Shop } from "../db/types.ts";
 import type { Actor } from "../shop/audit.server.ts";
 import { getDailySales, getOnboarding, getSalesSummary, launchShop } from "../shop/dashboard.server.ts";
 import { formatMoney } from "../shop/money.ts";
+import { publishTheme, saveThemeDraft, themeDraft } from "../shop/themes.server.ts";
 import { recordOrder, type OrderInput } from "../shop/orders.server.ts";
 import { saveProduct, type ProductInput } from "../shop/products.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
@@ -151,6 +152,12 @@ describe("onboarding", () => {
     ]);
     expect(before.steps.find((s) => s.key === "theme")?.href).toBe("/admin/south/themes");
     expect(before.steps.find((s) => s.key === "payouts")?.href).toBe("/admin/south/payments");
+    expect(before.steps.find((s) => s.key === "policies")?.href).toBe("/admin/south/settings/policies");
+    // A saved draft doesn't change the storefront; publishing a theme is picking it.
+    await saveThemeDraft(southDb, actor, "editorial", await themeDraft(southDb, "editorial"));
+    expect((await getOnboarding(southDb, { slug: "south", role: "owner", paymentsReady: false })).steps.find((s) => s.key === "theme")?.done).toBe(false);
+    await publishTheme(southDb, actor, "editorial");
+    expect((await getOnboarding(southDb, { slug: "south", role: "owner", paymentsReady: false })).steps.find((s) => s.key === "theme")?.done).toBe(true);
     expect((await getOnboarding(southDb, { slug: "south", role: "owner", paymentsReady: true })).steps.find((s) => s.key === "payouts")?.done).toBe(true);
 
     await southDb.insertInto("policies").values({ handle: "refund-policy", title: "Refunds", body_html: "  " }).execute();
@@ -165,7 +172,7 @@ describe("onboarding", () => {
     ]);
     expect((await getOnboarding(southDb, { slug: "south", role: "staff", paymentsReady: false })).steps.map((s) => [s.key, s.done])).toEqual([
       ["product", false],
-      ["theme", false],
+      ["theme", true],
       ["policies", true],
       ["launch", false],
     ]);
@@ -205,7 +212,16 @@ describe("the admin home", () => {
 
   it("launches once, audit-logged, then shows today's sales and the chart", async () => {
     await sale(northDb, new Date().toISOString(), [[ids.mug, "Mug", 1_234, 1]]);
-    const res = await owner.post("/admin/north?index", { intent: "launch" });
+    // Unfinished steps are named first, and launching waits until every one of them is confirmed.
+    const asked = await owner.post("/admin/north?index", { intent: "launch" });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain("2 steps aren&#x27;t done yet:");
+    expect(asked.body).toContain('href="/admin/north/themes">Pick a theme</a></li>');
+    expect(asked.body).toContain('href="/admin/north/settings/policies">Set your policies</a></li>');
+    expect(asked.body).toContain('name="confirmed" value="theme,policies"');
+    expect((await owner.post("/admin/north?index", { intent: "launch", confirmed: "theme" })).body).toContain("Launch anyway");
+    expect((await northDb.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow()).launched_at).toBeNull();
+    const res = await owner.post("/admin/north?index", { intent: "launch", confirmed: "theme,policies" });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/admin/north?launched=1");
     const launchedAt = (await northDb.selectFrom("settings").select("launched_at").executeTakeFirstOrThrow()).launched_at;
@@ -221,6 +237,10 @@ describe("the admin home", () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain("Your shop is open");
     expect(home.body).not.toContain("Get your shop ready");
+    // The unfinished steps stay until they're done.
+    expect(home.body).toContain("Finish setting up your shop");
+    expect(home.body).toContain('href="/admin/north/themes">Pick a theme</a>');
+    expect(home.body).not.toContain("Launch my shop");
     expect(home.body).toContain('Today <span class="muted">(UTC)</span>');
     expect(home.body).toContain(`<p class="figure">${formatMoney(1_234, "USD")}</p>`);
     expect(home.body).toContain("1 paid order<");

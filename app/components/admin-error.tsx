@@ -15,9 +15,11 @@ export function AdminErrorBoundary() {
         ? "There is nothing at this address in this shop."
         : "Please try again in a moment.";
   return (
-    <main className="wide" role="alert">
-      <h1>{title}</h1>
-      <p>{message}</p>
+    <main className="wide">
+      <div role="alert">
+        <h1>{title}</h1>
+        <p>{message}</p>
+      </div>
     </main>
   );
 }

@@ -9,14 +9,14 @@ export function PlatformHeader({ email, children, logoutAction = "/logout" }: { 
         </Link>
         {children}
       </nav>
-      <nav>
+      <div className="topbar-account">
         <span className="muted">{email}</span>
         <Form method="post" action={logoutAction}>
           <button type="submit" className="secondary">
             Log out
           </button>
         </Form>
-      </nav>
+      </div>
     </header>
   );
 }

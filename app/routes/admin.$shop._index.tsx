@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Await, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Suspense } from "react";
@@ -9,22 +9,24 @@ import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { SalesChart } from "../components/admin/sales-chart.tsx";
 import { formatUtcDate, formatUtcMonth } from "../components/admin/sales-format.ts";
 import { RecommendationPerformance } from "../components/admin/recommendation-performance.tsx";
-import { getDailySales, getOnboarding, getSalesSummary, launchShop, recommendationPerformance } from "../domain.server.ts";
+import { getDailySales, getOnboarding, getSalesSummary, launchShop, recommendationPerformance, unconfirmedSteps } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { checkoutGateway } from "../utils/checkout.server.ts";
-import { requireShopAdmin } from "../utils/guards.server.ts";
+import { requireShopAdmin, type ShopAdmin } from "../utils/guards.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shop.name ?? "Shop"} · Bazaar admin` }];
 
+async function onboardingOf(context: AppLoadContext, { db, shop, role }: ShopAdmin) {
+  return getOnboarding(db, { slug: shop.slug, role, paymentsReady: (await checkoutGateway(context, shop)).kind !== "unavailable" });
+}
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, shop, role } = await requireShopAdmin(context, request, params.shop, "orders");
+  const admin = await requireShopAdmin(context, request, params.shop, "orders");
+  const { db, shop, role } = admin;
   const now = new Date();
-  const [{ currency }, onboarding] = await Promise.all([
-    db.selectFrom("settings").select("currency").executeTakeFirstOrThrow(),
-    getOnboarding(db, { slug: shop.slug, role, paymentsReady: (await checkoutGateway(context, shop)).kind !== "unavailable" }),
-  ]);
+  const [{ currency }, onboarding] = await Promise.all([db.selectFrom("settings").select("currency").executeTakeFirstOrThrow(), onboardingOf(context, admin)]);
   const launched = onboarding.launchedAt !== null;
   return {
     shop: { name: shop.name, slug: shop.slug, storefrontUrl: shopOrigin(context.services.config, shop.slug) },
@@ -40,12 +42,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
   // Launching is a settings change: owners and admins only.
-  const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, intent === "launch" ? "settings" : "orders");
+  const admin = await requireShopAdmin(context, request, params.shop, intent === "launch" ? "settings" : "orders");
   if (intent !== "launch") return data({ error: "Unknown action." }, { status: 400 });
-  await launchShop(db, actor);
-  throw redirect(`/admin/${shop.slug}?launched=1`);
+  // Unfinished steps are named and confirmed first (the confirmation sends back the keys it named, comma-separated).
+  const { steps, launchedAt } = await onboardingOf(context, admin);
+  if (!launchedAt && unconfirmedSteps(steps, String(form.get("confirmed") ?? "").split(",")).length) {
+    return data({ unfinished: unconfirmedSteps(steps, []).map(({ key, label, href }) => ({ key, label, href })) });
+  }
+  await launchShop(admin.db, admin.actor);
+  throw redirect(`/admin/${admin.shop.slug}?launched=1`);
 }
 
 export default function ShopAdminHome() {
@@ -61,20 +69,26 @@ export default function ShopAdminHome() {
           Your shop is open: shoppers can find it at <a href={shop.storefrontUrl}>{shop.storefrontUrl}</a>.
         </p>
       ) : null}
-      {summary ? <Dashboard /> : <Checklist steps={onboarding.steps} />}
+      {/* After launch the checklist stays until every step is done. */}
+      {onboarding.steps.every((s) => s.done) ? null : <Checklist steps={onboarding.steps} />}
+      {summary ? <Dashboard /> : null}
     </main>
   );
 }
 
 function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof loader>>["onboarding"]["steps"] }) {
-  const { canLaunch } = useLoaderData<typeof loader>();
+  const { canLaunch, onboarding } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const launching = useNavigation().formData?.get("intent") === "launch";
   const done = steps.filter((s) => s.done).length;
+  const unfinished = actionData && "unfinished" in actionData ? actionData.unfinished : null;
   return (
     <section className="card onboarding" aria-labelledby="onboarding-title">
-      <h2 id="onboarding-title">Get your shop ready</h2>
-      <p className="muted">{`${done} of ${steps.length} steps done. Shoppers can find your shop once you launch it.`}</p>
+      <h2 id="onboarding-title">{onboarding.launchedAt ? "Finish setting up your shop" : "Get your shop ready"}</h2>
+      <p className="muted">
+        {`${done} of ${steps.length} steps done.`}{" "}
+        {onboarding.launchedAt ? "Your shop is open to shoppers." : "Shoppers can find your shop once you launch it."}
+      </p>
       <progress className="progress" max={steps.length} value={done} aria-label="Steps done" />
       <ol className="checklist">
         {steps.map((step) => (
@@ -88,14 +102,38 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
                 <span className="visually-hidden">{step.done ? " (done)" : " (to do)"}</span>
               </h3>
               <p className="muted">{step.description}</p>
-              {step.key === "launch" ? (
+              {step.key === "launch" && !step.done ? (
                 canLaunch ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="launch" />
-                    <button type="submit" disabled={launching}>
-                      {launching ? "Launching…" : "Launch my shop"}
-                    </button>
-                  </Form>
+                  unfinished ? (
+                    <div className="launch-confirm" role="alert">
+                      <p>
+                        <strong>{unfinished.length === 1 ? "1 step isn't done yet:" : `${unfinished.length} steps aren't done yet:`}</strong>
+                      </p>
+                      <ul>
+                        {unfinished.map((u) => (
+                          <li key={u.key}>{u.href ? <Link to={u.href}>{u.label}</Link> : u.label}</li>
+                        ))}
+                      </ul>
+                      <p>Shoppers will see your shop as it is now. You can finish these after launch; they stay on this page until they're done.</p>
+                      <Form method="post" className="form-actions">
+                        <input type="hidden" name="intent" value="launch" />
+                        <input type="hidden" name="confirmed" value={unfinished.map((u) => u.key).join(",")} />
+                        <button type="submit" disabled={launching}>
+                          {launching ? "Launching…" : "Launch anyway"}
+                        </button>
+                        <Link to="." className="button secondary">
+                          Not yet
+                        </Link>
+                      </Form>
+                    </div>
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="launch" />
+                      <button type="submit" disabled={launching}>
+                        {launching ? "Launching…" : "Launch my shop"}
+                      </button>
+                    </Form>
+                  )
                 ) : (
                   <p className="hint">The shop's owner or an admin can launch it.</p>
                 )
@@ -104,7 +142,7 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
           </li>
         ))}
       </ol>
-      {actionData?.error ? (
+      {actionData && "error" in actionData ? (
         <p className="error" role="alert">
           {actionData.error}
         </p>

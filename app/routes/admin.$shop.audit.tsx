@@ -78,37 +78,40 @@ export default function AuditLog() {
       {events.length === 0 ? (
         <p className="muted">{filtered ? "No events match these filters." : "Nothing has been recorded yet."}</p>
       ) : (
-        <table className="audit-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Object</th>
-              <th scope="col">Details</th>
-              <th scope="col">From</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td className="nowrap">
-                  <time dateTime={e.at}>{when(e.at)}</time>
-                </td>
-                <td>{e.actorEmail}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>
-                  {e.subjectType}
-                  {e.subjectId ? <span className="muted"> {e.subjectId}</span> : null}
-                </td>
-                <td>{e.summary}</td>
-                <td className="nowrap">{e.ip || <span className="muted">–</span>}</td>
+        // Focusable, so a keyboard can scroll it sideways on a narrow screen: the table has no links to tab to.
+        <div className="scroll-x" tabIndex={0} role="region" aria-label="Audit events">
+          <table className="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Object</th>
+                <th scope="col">Details</th>
+                <th scope="col">From</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td className="nowrap">
+                    <time dateTime={e.at}>{when(e.at)}</time>
+                  </td>
+                  <td>{e.actorEmail}</td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>
+                    {e.subjectType}
+                    {e.subjectId ? <span className="muted"> {e.subjectId}</span> : null}
+                  </td>
+                  <td>{e.summary}</td>
+                  <td className="nowrap">{e.ip || <span className="muted">–</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
 
       <nav className="pagination" aria-label="Pages">

@@ -117,7 +117,7 @@ export default function Billing() {
   const [params] = useSearchParams();
   const result = useActionData<typeof action>();
   return (
-    <div className="page-stack">
+    <main className="page-stack">
       <h1>Plan &amp; billing</h1>
       {params.has("paid") && !result ? (
         <p className="flash" role="status">
@@ -252,6 +252,6 @@ export default function Billing() {
           <p className="muted">No changes yet.</p>
         )}
       </section>
-    </div>
+    </main>
   );
 }

@@ -36,7 +36,7 @@ export async function action(args: ActionFunctionArgs) {
 export default function TestCheckout() {
   const { shop, plan } = useLoaderData<typeof loader>();
   return (
-    <div className="page-stack">
+    <main className="page-stack">
       <h1>Checkout</h1>
       <section className="card stack" aria-labelledby="checkout-heading">
         <h2 id="checkout-heading">
@@ -53,6 +53,6 @@ export default function TestCheckout() {
           <Link to={`/admin/${shop.slug}/billing`}>Back to Plan &amp; billing</Link>
         </p>
       </section>
-    </div>
+    </main>
   );
 }

@@ -80,33 +80,39 @@ export default function CollectionList() {
         {filtered ? <Link to={base}>Clear</Link> : null}
       </Form>
       {collections.length ? (
-        <table className="list-table">
-          <thead>
-            <tr>
-              <th scope="col">Collection</th>
-              <th scope="col">Type</th>
-              <th scope="col">Inside</th>
-              <th scope="col" className="num">
-                Products
-              </th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {collections.map((c) => (
-              <tr key={c.id}>
-                <td className="title-cell">
-                  <Link to={`${base}/${c.id}`}>{c.title}</Link>
-                  <span className="sub">{c.handle}</span>
-                </td>
-                <td>{c.kind === "manual" ? "Manual" : "Automated"}</td>
-                <td>{c.parentTitle ?? <span className="muted">—</span>}</td>
-                <td className="num">{c.productCount}</td>
-                <td>{c.updatedAt}</td>
+        <div className="scroll-x">
+          <table className="list-table">
+            <thead>
+              <tr>
+                <th scope="col">Collection</th>
+                <th scope="col">Type</th>
+                <th scope="col" className="wide-only">
+                  Inside
+                </th>
+                <th scope="col" className="num">
+                  Products
+                </th>
+                <th scope="col" className="wide-only">
+                  Updated
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {collections.map((c) => (
+                <tr key={c.id}>
+                  <td className="title-cell">
+                    <Link to={`${base}/${c.id}`}>{c.title}</Link>
+                    <span className="sub">{c.handle}</span>
+                  </td>
+                  <td>{c.kind === "manual" ? "Manual" : "Automated"}</td>
+                  <td className="wide-only">{c.parentTitle ?? <span className="muted">—</span>}</td>
+                  <td className="num">{c.productCount}</td>
+                  <td className="wide-only">{c.updatedAt}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
         <p className="empty">{filtered ? "No collections match." : "No collections yet. Group products into collections for your shop's navigation."}</p>
       )}

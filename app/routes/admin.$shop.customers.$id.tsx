@@ -53,36 +53,38 @@ export default function CustomerDetail() {
             <h2 id="orders-title">Orders</h2>
             {orders.length ? (
               <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Order</th>
-                      <th scope="col">Date</th>
-                      <th scope="col">Payment</th>
-                      <th scope="col">Fulfilment</th>
-                      <th scope="col" className="num">
-                        Total
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {orders.map((order) => (
-                      <tr key={order.id}>
-                        <th scope="row">
-                          <Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link>
+                <div className="scroll-x">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Order</th>
+                        <th scope="col">Date</th>
+                        <th scope="col">Payment</th>
+                        <th scope="col">Fulfilment</th>
+                        <th scope="col" className="num">
+                          Total
                         </th>
-                        <td>{formatUtcDateTime(order.created_at)}</td>
-                        <td>
-                          <span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span>
-                        </td>
-                        <td>
-                          <span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span>
-                        </td>
-                        <td className="num">{formatMoney(order.total, order.currency)}</td>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {orders.map((order) => (
+                        <tr key={order.id}>
+                          <th scope="row">
+                            <Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link>
+                          </th>
+                          <td>{formatUtcDateTime(order.created_at)}</td>
+                          <td>
+                            <span className={`status ${order.financial_status}`}>{FINANCIAL_LABELS[order.financial_status]}</span>
+                          </td>
+                          <td>
+                            <span className={`status ${order.fulfillment_status}`}>{FULFILLMENT_LABELS[order.fulfillment_status]}</span>
+                          </td>
+                          <td className="num">{formatMoney(order.total, order.currency)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               </div>
             ) : (
               <p>No orders yet.</p>

@@ -55,36 +55,40 @@ export default function CustomersIndex() {
 
       {customers.length ? (
         <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Customer</th>
-                <th scope="col">Email</th>
-                <th scope="col" className="num">
-                  Orders
-                </th>
-                <th scope="col" className="num">
-                  Spent
-                </th>
-                <th scope="col">Customer since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {customers.map((customer) => (
-                <tr key={customer.id}>
-                  <th scope="row">
-                    <Link to={`/admin/${slug}/customers/${customer.id}`} className={customer.deleted ? "muted" : undefined}>
-                      {customer.name}
-                    </Link>
+          <div className="scroll-x">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Email</th>
+                  <th scope="col" className="num">
+                    Orders
                   </th>
-                  <td>{customer.email ?? ""}</td>
-                  <td className="num">{customer.orderCount}</td>
-                  <td className="num">{formatMoney(customer.spend, currency)}</td>
-                  <td>{formatUtcDate(customer.createdAt)}</td>
+                  <th scope="col" className="num">
+                    Spent
+                  </th>
+                  <th scope="col" className="wide-only">
+                    Customer since
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {customers.map((customer) => (
+                  <tr key={customer.id}>
+                    <th scope="row">
+                      <Link to={`/admin/${slug}/customers/${customer.id}`} className={customer.deleted ? "muted" : undefined}>
+                        {customer.name}
+                      </Link>
+                    </th>
+                    <td>{customer.email ?? ""}</td>
+                    <td className="num">{customer.orderCount}</td>
+                    <td className="num">{formatMoney(customer.spend, currency)}</td>
+                    <td className="wide-only">{formatUtcDate(customer.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       ) : (
         <p className="empty card">{filters.q ? "No customers match this search." : "No customers yet. Shoppers appear here when they order or sign up."}</p>

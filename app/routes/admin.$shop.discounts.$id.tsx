@@ -107,31 +107,33 @@ export default function EditDiscount() {
         </div>
         {report.recent.length ? (
           <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">Latest uses</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Used</th>
-                  <th scope="col">Order</th>
-                  <th scope="col" className="num">
-                    Discount
-                  </th>
-                  <th scope="col" className="num">
-                    Order total
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.recent.map((use) => (
-                  <tr key={use.id}>
-                    <td>{formatUtcDateTime(use.redeemed_at)}</td>
-                    <td>{use.number ? <Link to={`/admin/${slug}/orders/${use.number}`}>{`#${use.number}`}</Link> : "—"}</td>
-                    <td className="num">{money(use.amount)}</td>
-                    <td className="num">{use.total && use.currency ? formatMoney(use.total, use.currency) : "—"}</td>
+            <div className="scroll-x">
+              <table>
+                <caption className="visually-hidden">Latest uses</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Used</th>
+                    <th scope="col">Order</th>
+                    <th scope="col" className="num">
+                      Discount
+                    </th>
+                    <th scope="col" className="num">
+                      Order total
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {report.recent.map((use) => (
+                    <tr key={use.id}>
+                      <td>{formatUtcDateTime(use.redeemed_at)}</td>
+                      <td>{use.number ? <Link to={`/admin/${slug}/orders/${use.number}`}>{`#${use.number}`}</Link> : "—"}</td>
+                      <td className="num">{money(use.amount)}</td>
+                      <td className="num">{use.total && use.currency ? formatMoney(use.total, use.currency) : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         ) : (
           <p className="muted">Nobody has used this code yet.</p>

@@ -73,44 +73,46 @@ export default function DiscountsIndex() {
 
       {discounts.length ? (
         <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Discount</th>
-                <th scope="col">Applies to</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Used
-                </th>
-                <th scope="col">Active (UTC)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {discounts.map((d) => (
-                <tr key={d.id}>
-                  <th scope="row">
-                    <Link className="code" to={`/admin/${slug}/discounts/${d.id}`}>
-                      {d.code}
-                    </Link>
+          <div className="scroll-x">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Code</th>
+                  <th scope="col">Discount</th>
+                  <th scope="col">Applies to</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Used
                   </th>
-                  <td>{d.value}</td>
-                  <td>{DISCOUNT_SCOPE_LABELS[d.appliesTo]}</td>
-                  <td>
-                    <span className={`status ${d.status}`}>{DISCOUNT_STATUS_LABELS[d.status]}</span>
-                  </td>
-                  <td className="num">
-                    {d.timesUsed}
-                    {d.usageLimit !== null ? ` / ${d.usageLimit}` : ""}
-                  </td>
-                  <td>
-                    {formatUtcDateTime(d.startsAt)}
-                    {d.endsAt ? <> – {formatUtcDateTime(d.endsAt)}</> : null}
-                  </td>
+                  <th scope="col">Active (UTC)</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {discounts.map((d) => (
+                  <tr key={d.id}>
+                    <th scope="row">
+                      <Link className="code" to={`/admin/${slug}/discounts/${d.id}`}>
+                        {d.code}
+                      </Link>
+                    </th>
+                    <td>{d.value}</td>
+                    <td>{DISCOUNT_SCOPE_LABELS[d.appliesTo]}</td>
+                    <td>
+                      <span className={`status ${d.status}`}>{DISCOUNT_STATUS_LABELS[d.status]}</span>
+                    </td>
+                    <td className="num">
+                      {d.timesUsed}
+                      {d.usageLimit !== null ? ` / ${d.usageLimit}` : ""}
+                    </td>
+                    <td>
+                      {formatUtcDateTime(d.startsAt)}
+                      {d.endsAt ? <> – {formatUtcDateTime(d.endsAt)}</> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       ) : (
         <p className="empty card">{q ? "No codes match this search." : "No discount codes yet. Create one to run a sale or thank regulars."}</p>

@@ -100,37 +100,39 @@ export default function OrderDetail() {
           <section className="card" aria-labelledby="lines-title">
             <h2 id="lines-title">Items</h2>
             <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col">SKU</th>
-                    <th scope="col" className="num">
-                      Price
-                    </th>
-                    <th scope="col" className="num">
-                      Quantity
-                    </th>
-                    <th scope="col" className="num">
-                      Total
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {lines.map((line) => (
-                    <tr key={line.id}>
-                      <td>
-                        {line.product_id ? <Link to={`/admin/${slug}/products/${line.product_id}`}>{line.title}</Link> : line.title}
-                        {line.variant_title && line.variant_title !== "Default Title" ? <div className="muted">{line.variant_title}</div> : null}
-                      </td>
-                      <td>{line.sku}</td>
-                      <td className="num">{money(line.unit_price)}</td>
-                      <td className="num">{line.quantity}</td>
-                      <td className="num">{money(line.total)}</td>
+              <div className="scroll-x">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Product</th>
+                      <th scope="col">SKU</th>
+                      <th scope="col" className="num">
+                        Price
+                      </th>
+                      <th scope="col" className="num">
+                        Quantity
+                      </th>
+                      <th scope="col" className="num">
+                        Total
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {lines.map((line) => (
+                      <tr key={line.id}>
+                        <td>
+                          {line.product_id ? <Link to={`/admin/${slug}/products/${line.product_id}`}>{line.title}</Link> : line.title}
+                          {line.variant_title && line.variant_title !== "Default Title" ? <div className="muted">{line.variant_title}</div> : null}
+                        </td>
+                        <td>{line.sku}</td>
+                        <td className="num">{money(line.unit_price)}</td>
+                        <td className="num">{line.quantity}</td>
+                        <td className="num">{money(line.total)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </div>
             <table className="totals" aria-label="Totals">
               <tbody>

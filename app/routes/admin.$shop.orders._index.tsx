@@ -86,38 +86,42 @@ export default function OrdersIndex() {
 
       {orders.length ? (
         <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Date</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Payment</th>
-                <th scope="col">Fulfilment</th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((order) => (
-                <tr key={order.id}>
-                  <th scope="row">
-                    <Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link>
+          <div className="scroll-x">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col" className="wide-only">
+                    Date
                   </th>
-                  <td>{formatUtcDateTime(order.createdAt)}</td>
-                  <td>{order.customerName ?? (order.email || "Guest")}</td>
-                  <td>
-                    <span className={`status ${order.financialStatus}`}>{FINANCIAL_LABELS[order.financialStatus]}</span>
-                  </td>
-                  <td>
-                    <span className={`status ${order.fulfillmentStatus}`}>{FULFILLMENT_LABELS[order.fulfillmentStatus]}</span>
-                  </td>
-                  <td className="num">{formatMoney(order.total, order.currency)}</td>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Payment</th>
+                  <th scope="col">Fulfilment</th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {orders.map((order) => (
+                  <tr key={order.id}>
+                    <th scope="row">
+                      <Link to={`/admin/${slug}/orders/${order.number}`}>{`#${order.number}`}</Link>
+                    </th>
+                    <td className="wide-only">{formatUtcDateTime(order.createdAt)}</td>
+                    <td>{order.customerName ?? (order.email || "Guest")}</td>
+                    <td>
+                      <span className={`status ${order.financialStatus}`}>{FINANCIAL_LABELS[order.financialStatus]}</span>
+                    </td>
+                    <td>
+                      <span className={`status ${order.fulfillmentStatus}`}>{FULFILLMENT_LABELS[order.fulfillmentStatus]}</span>
+                    </td>
+                    <td className="num">{formatMoney(order.total, order.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       ) : (
         <p className="empty card">{filtered ? "No orders match these filters." : "No orders yet. They appear here as soon as shoppers check out."}</p>

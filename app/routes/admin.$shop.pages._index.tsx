@@ -41,29 +41,31 @@ export default function PageList() {
         </p>
       ) : null}
       {pages.length ? (
-        <table className="list-table">
-          <thead>
-            <tr>
-              <th scope="col">Page</th>
-              <th scope="col">Visibility</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pages.map((p) => (
-              <tr key={p.id}>
-                <td className="title-cell">
-                  <Link to={`${base}/${p.id}`}>{p.title}</Link>
-                  <span className="sub">{`/pages/${p.handle}`}</span>
-                </td>
-                <td>
-                  <span className={`status ${p.visibility}`}>{p.visibility === "visible" ? "Visible" : "Hidden"}</span>
-                </td>
-                <td>{p.updatedAt}</td>
+        <div className="scroll-x">
+          <table className="list-table">
+            <thead>
+              <tr>
+                <th scope="col">Page</th>
+                <th scope="col">Visibility</th>
+                <th scope="col">Updated</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {pages.map((p) => (
+                <tr key={p.id}>
+                  <td className="title-cell">
+                    <Link to={`${base}/${p.id}`}>{p.title}</Link>
+                    <span className="sub">{`/pages/${p.handle}`}</span>
+                  </td>
+                  <td>
+                    <span className={`status ${p.visibility}`}>{p.visibility === "visible" ? "Visible" : "Hidden"}</span>
+                  </td>
+                  <td>{p.updatedAt}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
         <p className="empty">No pages yet. Tell shoppers who you are, answer their questions, or explain how you work.</p>
       )}

@@ -376,42 +376,49 @@ export default function ProductMedia() {
           <p className="hint">The image shown when a shopper picks this variant.</p>
           <Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value="variant-images" />
-            <table>
-              <thead>
-                <tr>
-                  <th>Variant</th>
-                  <th>SKU</th>
-                  <th>Image</th>
-                </tr>
-              </thead>
-              <tbody>
-                {variants.map((variant) => {
-                  const current = variant.imageId ? byId.get(variant.imageId) : undefined;
-                  return (
-                    <tr key={variant.id}>
-                      <td>
-                        <label htmlFor={`variant-${variant.id}`}>{variant.title}</label>
-                      </td>
-                      <td>{variant.sku || <span className="muted">none</span>}</td>
-                      <td>
-                        <div className="variant-image">
-                          {current ? <img src={current.thumb} alt="" width={40} height={40} /> : <span className="variant-image-empty" aria-hidden="true" />}
-                          <select id={`variant-${variant.id}`} name={`variant-${variant.id}`} defaultValue={variant.imageId ?? ""} key={variant.imageId ?? ""}>
-                            <option value="">No image</option>
-                            {images.map((image, n) => (
-                              <option key={image.id} value={image.id}>
-                                {n === 0 ? "Main image" : `Image ${n + 1}`}
-                                {image.alt ? `: ${image.alt.slice(0, 40)}` : ""}
-                              </option>
-                            ))}
-                          </select>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <div className="scroll-x">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Variant</th>
+                    <th>SKU</th>
+                    <th>Image</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {variants.map((variant) => {
+                    const current = variant.imageId ? byId.get(variant.imageId) : undefined;
+                    return (
+                      <tr key={variant.id}>
+                        <td>
+                          <label htmlFor={`variant-${variant.id}`}>{variant.title}</label>
+                        </td>
+                        <td>{variant.sku || <span className="muted">none</span>}</td>
+                        <td>
+                          <div className="variant-image">
+                            {current ? <img src={current.thumb} alt="" width={40} height={40} /> : <span className="variant-image-empty" aria-hidden="true" />}
+                            <select
+                              id={`variant-${variant.id}`}
+                              name={`variant-${variant.id}`}
+                              defaultValue={variant.imageId ?? ""}
+                              key={variant.imageId ?? ""}
+                            >
+                              <option value="">No image</option>
+                              {images.map((image, n) => (
+                                <option key={image.id} value={image.id}>
+                                  {n === 0 ? "Main image" : `Image ${n + 1}`}
+                                  {image.alt ? `: ${image.alt.slice(0, 40)}` : ""}
+                                </option>
+                              ))}
+                            </select>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
             <p>
               <button type="submit">Save variant images</button>
             </p>

@@ -229,69 +229,77 @@ export default function ProductList() {
               {message}
             </p>
           ))}
-          <table className="list-table">
-            <thead>
-              <tr>
-                <th scope="col" className="check">
-                  {hydrated ? (
-                    <input
-                      type="checkbox"
-                      aria-label="Select all products on this page"
-                      onChange={(e) =>
-                        bulkForm.current?.querySelectorAll<HTMLInputElement>("input[name=ids]").forEach((box) => (box.checked = e.target.checked))
-                      }
-                    />
-                  ) : (
-                    <span className="visually-hidden">Select</span>
-                  )}
-                </th>
-                <th scope="col">Product</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Inventory
-                </th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col">Vendor</th>
-                <th scope="col">Type</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((p) => (
-                <tr key={p.id}>
-                  <td className="check">
-                    <input type="checkbox" name="ids" value={p.id} aria-label={`Select ${p.title}`} />
-                  </td>
-                  <td className="title-cell">
-                    <Link to={`${base}/${p.id}`}>{p.title}</Link>
-                    <span className="sub">{p.handle}</span>
-                    {p.tags.length ? (
-                      <ul className="tag-list" aria-label="Tags">
-                        {p.tags.map((t) => (
-                          <li key={t}>{t}</li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                  <td>
-                    <span className={`status ${p.status}`}>{p.status}</span>
-                  </td>
-                  <td className="num">
-                    {p.inventory} in stock
-                    <span className="sub">
-                      {p.variantCount} variant{p.variantCount === 1 ? "" : "s"}
-                    </span>
-                  </td>
-                  <td className="num">{p.price}</td>
-                  <td>{p.vendor}</td>
-                  <td>{p.productType}</td>
-                  <td>{p.updatedAt}</td>
+          <div className="scroll-x">
+            <table className="list-table">
+              <thead>
+                <tr>
+                  <th scope="col" className="check">
+                    {hydrated ? (
+                      <input
+                        type="checkbox"
+                        aria-label="Select all products on this page"
+                        onChange={(e) =>
+                          bulkForm.current?.querySelectorAll<HTMLInputElement>("input[name=ids]").forEach((box) => (box.checked = e.target.checked))
+                        }
+                      />
+                    ) : (
+                      <span className="visually-hidden">Select</span>
+                    )}
+                  </th>
+                  <th scope="col">Product</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Inventory
+                  </th>
+                  <th scope="col" className="num">
+                    Price
+                  </th>
+                  <th scope="col" className="wide-only">
+                    Vendor
+                  </th>
+                  <th scope="col" className="wide-only">
+                    Type
+                  </th>
+                  <th scope="col" className="wide-only">
+                    Updated
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {products.map((p) => (
+                  <tr key={p.id}>
+                    <td className="check">
+                      <input type="checkbox" name="ids" value={p.id} aria-label={`Select ${p.title}`} />
+                    </td>
+                    <td className="title-cell">
+                      <Link to={`${base}/${p.id}`}>{p.title}</Link>
+                      <span className="sub">{p.handle}</span>
+                      {p.tags.length ? (
+                        <ul className="tag-list" aria-label="Tags">
+                          {p.tags.map((t) => (
+                            <li key={t}>{t}</li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </td>
+                    <td>
+                      <span className={`status ${p.status}`}>{p.status}</span>
+                    </td>
+                    <td className="num">
+                      {p.inventory} in stock
+                      <span className="sub">
+                        {p.variantCount} variant{p.variantCount === 1 ? "" : "s"}
+                      </span>
+                    </td>
+                    <td className="num">{p.price}</td>
+                    <td className="wide-only">{p.vendor}</td>
+                    <td className="wide-only">{p.productType}</td>
+                    <td className="wide-only">{p.updatedAt}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </Form>
       ) : (
         <p className="empty">{filtered ? "No products match these filters." : "No products yet. Add your first one."}</p>

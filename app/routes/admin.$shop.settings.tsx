@@ -22,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export default function SettingsLayout() {
   const { slug } = useLoaderData<typeof loader>();
   return (
-    <div className="settings">
+    <main className="settings">
       <div className="page-head">
         <h1>Settings</h1>
       </div>
@@ -34,7 +34,7 @@ export default function SettingsLayout() {
         ))}
       </nav>
       <Outlet />
-    </div>
+    </main>
   );
 }
 

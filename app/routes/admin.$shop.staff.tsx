@@ -130,71 +130,73 @@ export default function Staff() {
 
       <section className="card">
         <h2>Members</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Joined</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((member) => {
-              const errors = errorsFor(`member:${member.userId}`);
-              const error = errors.member ?? errors.role;
-              return (
-                <tr key={member.userId}>
-                  <td>
-                    {member.email}
-                    {member.userId === me ? <span className="muted"> (you)</span> : null}
-                  </td>
-                  <td>
-                    {role === "owner" ? (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="userId" value={member.userId} />
-                        <select
-                          name="role"
-                          defaultValue={member.role}
-                          aria-label={`Role of ${member.email}`}
-                          aria-invalid={Boolean(error)}
-                          aria-describedby={error ? `member-${member.userId}-error` : undefined}
-                        >
-                          <option value="owner">Owner</option>
-                          <option value="admin">Admin</option>
-                          <option value="staff">Staff</option>
-                        </select>
-                        <button type="submit" name="intent" value="change-role" className="secondary" disabled={busy}>
-                          Change role
-                        </button>
-                      </Form>
-                    ) : (
-                      <span className={`role ${member.role}`}>{member.role}</span>
-                    )}
-                    {error ? (
-                      <p className="error" id={`member-${member.userId}-error`}>
-                        {error}
-                      </p>
-                    ) : null}
-                  </td>
-                  <td>{member.joinedAt}</td>
-                  <td>
-                    {member.canRemove ? (
-                      <Form method="post" className="row-actions">
-                        <input type="hidden" name="userId" value={member.userId} />
-                        <button type="submit" name="intent" value="remove" className="danger" disabled={busy} aria-label={`Remove ${member.email}`}>
-                          Remove
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="scroll-x">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Joined</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => {
+                const errors = errorsFor(`member:${member.userId}`);
+                const error = errors.member ?? errors.role;
+                return (
+                  <tr key={member.userId}>
+                    <td>
+                      {member.email}
+                      {member.userId === me ? <span className="muted"> (you)</span> : null}
+                    </td>
+                    <td>
+                      {role === "owner" ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="userId" value={member.userId} />
+                          <select
+                            name="role"
+                            defaultValue={member.role}
+                            aria-label={`Role of ${member.email}`}
+                            aria-invalid={Boolean(error)}
+                            aria-describedby={error ? `member-${member.userId}-error` : undefined}
+                          >
+                            <option value="owner">Owner</option>
+                            <option value="admin">Admin</option>
+                            <option value="staff">Staff</option>
+                          </select>
+                          <button type="submit" name="intent" value="change-role" className="secondary" disabled={busy}>
+                            Change role
+                          </button>
+                        </Form>
+                      ) : (
+                        <span className={`role ${member.role}`}>{member.role}</span>
+                      )}
+                      {error ? (
+                        <p className="error" id={`member-${member.userId}-error`}>
+                          {error}
+                        </p>
+                      ) : null}
+                    </td>
+                    <td>{member.joinedAt}</td>
+                    <td>
+                      {member.canRemove ? (
+                        <Form method="post" className="row-actions">
+                          <input type="hidden" name="userId" value={member.userId} />
+                          <button type="submit" name="intent" value="remove" className="danger" disabled={busy} aria-label={`Remove ${member.email}`}>
+                            Remove
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </section>
 
       <section className="card">
@@ -202,48 +204,50 @@ export default function Staff() {
         {invitations.length === 0 ? (
           <p className="muted">No pending invitations.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Invited by</th>
-                <th scope="col">Expires (UTC)</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.map((invitation) => (
-                <tr key={invitation.id}>
-                  <td>{invitation.email}</td>
-                  <td>
-                    <span className={`role ${invitation.role}`}>{invitation.role}</span>
-                  </td>
-                  <td>{invitation.invitedBy}</td>
-                  <td>{invitation.expired ? <span className="status suspended">expired</span> : invitation.expiresAt}</td>
-                  <td>
-                    {invitation.canRevoke ? (
-                      <Form method="post" className="row-actions">
-                        <input type="hidden" name="invitationId" value={invitation.id} />
-                        <button
-                          type="submit"
-                          name="intent"
-                          value="revoke"
-                          className="secondary"
-                          disabled={busy}
-                          aria-label={`Revoke the invitation of ${invitation.email}`}
-                        >
-                          Revoke
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
+          <div className="scroll-x">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Invited by</th>
+                  <th scope="col">Expires (UTC)</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {invitations.map((invitation) => (
+                  <tr key={invitation.id}>
+                    <td>{invitation.email}</td>
+                    <td>
+                      <span className={`role ${invitation.role}`}>{invitation.role}</span>
+                    </td>
+                    <td>{invitation.invitedBy}</td>
+                    <td>{invitation.expired ? <span className="status suspended">expired</span> : invitation.expiresAt}</td>
+                    <td>
+                      {invitation.canRevoke ? (
+                        <Form method="post" className="row-actions">
+                          <input type="hidden" name="invitationId" value={invitation.id} />
+                          <button
+                            type="submit"
+                            name="intent"
+                            value="revoke"
+                            className="secondary"
+                            disabled={busy}
+                            aria-label={`Revoke the invitation of ${invitation.email}`}
+                          >
+                            Revoke
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 

@@ -169,7 +169,7 @@ export default function ThemeEditor() {
   const sectionsFull = settings.sections.length >= theme.schema.maxSections;
 
   return (
-    <>
+    <main>
       <div className="page-head">
         <h1>
           {theme.name} {theme.live ? <span className="status">Live</span> : null}
@@ -335,7 +335,7 @@ export default function ThemeEditor() {
           <iframe key={previewSrc} src={previewSrc} title={`Preview of ${theme.name}`} className="preview-frame" />
         </section>
       </div>
-    </>
+    </main>
   );
 }
 

@@ -31,7 +31,7 @@ export default function Themes() {
   const result = useActionData<typeof action>();
   const live = themes.find((t) => t.live);
   return (
-    <>
+    <main>
       <div className="page-head">
         <h1>Themes</h1>
         <a className="button secondary" href={`/admin/${slug}/themes/preview`} target="_blank" rel="noreferrer">
@@ -67,7 +67,8 @@ export default function Themes() {
               <a className="button secondary" href={`/admin/${slug}/themes/preview?theme=${theme.id}`} target="_blank" rel="noreferrer">
                 Preview<span className="visually-hidden"> {theme.name}</span>
               </a>
-              {theme.live && !theme.unpublishedChanges ? null : (
+              {/* The default theme is live before anyone publishes it: publishing it is how a merchant picks it. */}
+              {theme.live && theme.publishedAt && !theme.unpublishedChanges ? null : (
                 <Form method="post">
                   <input type="hidden" name="theme" value={theme.id} />
                   <button type="submit" className="secondary">
@@ -79,6 +80,6 @@ export default function Themes() {
           </li>
         ))}
       </ul>
-    </>
+    </main>
   );
 }

@@ -201,30 +201,32 @@ export default function Transfers() {
       {history.length ? (
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">Recent imports and exports</h2>
-          <table className="history">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Kind</th>
-                <th scope="col">File</th>
-                <th scope="col">Status</th>
-                <th scope="col">Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((t) => (
-                <tr key={t.id} aria-current={featured?.id === t.id ? "true" : undefined}>
-                  <td>{t.createdAt}</td>
-                  <td>{t.kind === "import" ? "Import" : "Export"}</td>
-                  <td>{t.kind === "import" ? <Link to={`?transfer=${t.id}`}>{t.fileName}</Link> : t.fileName}</td>
-                  <td>
-                    <span className={`status ${t.status}`}>{t.status}</span>
-                  </td>
-                  <td>{t.outcome}</td>
+          <div className="scroll-x">
+            <table className="history">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">File</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Result</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {history.map((t) => (
+                  <tr key={t.id} aria-current={featured?.id === t.id ? "true" : undefined}>
+                    <td>{t.createdAt}</td>
+                    <td>{t.kind === "import" ? "Import" : "Export"}</td>
+                    <td>{t.kind === "import" ? <Link to={`?transfer=${t.id}`}>{t.fileName}</Link> : t.fileName}</td>
+                    <td>
+                      <span className={`status ${t.status}`}>{t.status}</span>
+                    </td>
+                    <td>{t.outcome}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       ) : null}
     </main>
@@ -313,24 +315,26 @@ function ImportResult({ report, totalRows, finishedAt }: { report: ImportReport;
 function IssueTable({ caption, issues }: { caption: string; issues: ImportReport["errors"] }) {
   if (!issues.length) return null;
   return (
-    <table className="issues">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Line</th>
-          <th scope="col">Handle</th>
-          <th scope="col">Problem</th>
-        </tr>
-      </thead>
-      <tbody>
-        {issues.map((issue, i) => (
-          <tr key={`${issue.line}-${i}`}>
-            <td>{issue.line}</td>
-            <td>{issue.handle}</td>
-            <td>{issue.message}</td>
+    <div className="scroll-x">
+      <table className="issues">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">Handle</th>
+            <th scope="col">Problem</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {issues.map((issue, i) => (
+            <tr key={`${issue.line}-${i}`}>
+              <td>{issue.line}</td>
+              <td>{issue.handle}</td>
+              <td>{issue.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

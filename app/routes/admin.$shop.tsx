@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { shopOrigin } from "../../server/config.ts";
 import { can, type Capability } from "../../shop/permissions.ts";
 import { adminAllows, STATUS_LABELS, statusExplanation } from "../../tenants/lifecycle.ts";
@@ -41,6 +42,18 @@ export default function ShopAdminLayout() {
   const { email, shop, sections, notice } = useLoaderData<typeof loader>();
   // The billing page says the same at length.
   const { pathname } = useLocation();
+  // On a phone the menu is a disclosure; following one of its links closes it again.
+  const menu = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (menu.current) menu.current.open = false;
+  }, [pathname]);
+  const href = (to: string) => `/admin/${shop.slug}${to ? `/${to}` : ""}`;
+  const current = sections.find((s) => pathname === href(s.to) || (s.to && pathname.startsWith(`${href(s.to)}/`)));
+  const links = sections.map((s) => (
+    <NavLink key={s.to} to={href(s.to)} end={!s.to}>
+      {s.label}
+    </NavLink>
+  ));
   return (
     <>
       <PlatformHeader email={email}>
@@ -51,11 +64,15 @@ export default function ShopAdminLayout() {
       </PlatformHeader>
       <div className="admin">
         <nav className="admin-nav" aria-label="Shop admin">
-          {sections.map((s) => (
-            <NavLink key={s.to} to={`/admin/${shop.slug}${s.to ? `/${s.to}` : ""}`} end={!s.to}>
-              {s.label}
-            </NavLink>
-          ))}
+          {/* A closed admin has one page: its link needs no menu around it. */}
+          {sections.length > 1 ? (
+            <details ref={menu}>
+              <summary>Menu{current ? <span className="muted"> · {current.label}</span> : null}</summary>
+              {links}
+            </details>
+          ) : (
+            links
+          )}
         </nav>
         <div className="admin-main">
           {notice && !pathname.endsWith("/billing") ? (

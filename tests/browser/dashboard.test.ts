@@ -87,9 +87,36 @@ describe("the admin home in a browser", () => {
     expect(await page.getByText("2 of 5 steps done.").count()).toBe(1);
     await shot(page, "01-checklist");
 
+    // Every open step's link leads to where it gets done.
+    const checklist = page.getByRole("region", { name: "Get your shop ready" });
+    await checklist.getByRole("link", { name: "Set your policies" }).click();
+    await page.getByRole("heading", { name: "Policies" }).waitFor();
+    await page.goBack();
+    await checklist.getByRole("link", { name: "Pick a theme" }).click();
+    await page.getByRole("heading", { name: "Themes", level: 1 }).waitFor();
+    // Publishing a theme, the default one as it comes, picks it.
+    await page.getByRole("button", { name: "Publish Minimal" }).click();
+    await page.getByRole("button", { name: "Publish Minimal" }).waitFor({ state: "detached" });
+    await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Home" }).click();
+    await page.getByText("3 of 5 steps done.").waitFor();
+    expect(await checklist.getByRole("heading", { name: "Pick a theme (done)" }).count()).toBe(1);
+
+    // Launching with a step open names it and asks first.
     await page.getByRole("button", { name: "Launch my shop" }).click();
+    const confirm = page.getByRole("alert");
+    await confirm.getByText("1 step isn't done yet:").waitFor();
+    expect(await confirm.getByRole("listitem").allTextContents()).toEqual(["Set your policies"]);
+    await shot(page, "01-launch-confirm");
+    await confirm.getByRole("link", { name: "Not yet" }).click();
+    await page.getByRole("button", { name: "Launch my shop" }).waitFor();
+    await page.getByRole("button", { name: "Launch my shop" }).click();
+    await page.getByRole("alert").getByRole("button", { name: "Launch anyway" }).click();
     await page.waitForURL(`http://${base}/admin/harbour-tea?launched=1`);
     await page.getByRole("status").getByText("Your shop is open").waitFor();
+    // The unfinished step stays on the home page until it's done.
+    const rest = page.getByRole("region", { name: "Finish setting up your shop" });
+    expect(await rest.getByText("4 of 5 steps done.").count()).toBe(1);
+    expect(await rest.getByRole("link", { name: "Set your policies" }).getAttribute("href")).toBe("/admin/harbour-tea/settings/policies");
     const chart = page.getByRole("img", { name: "Sales per day in GBP, last 30 days" });
     await chart.waitFor();
     expect(await chart.locator("rect").count()).toBe(30);

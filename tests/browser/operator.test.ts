@@ -91,6 +91,8 @@ describe("the operator console in a browser", () => {
     await phone.getByRole("button", { name: "Log in" }).click();
     await phone.waitForURL(`http://${base}/admin/lumen/billing`);
     await phone.getByText("Reason: Payments disputed by several shoppers; please contact support.").first().waitFor();
+    // What to do about it, said on the page the merchant is on (not "this email").
+    await phone.getByText("To resolve it, reply to Bazaar's email about the suspension.").first().waitFor();
     expect(await phone.getByRole("navigation", { name: "Shop admin" }).getByRole("link").allTextContents()).toEqual(["Plan & billing"]);
     await phone.screenshot({ path: shot("04-merchant-notice-phone"), fullPage: true });
 

@@ -13,8 +13,11 @@ import { seedBrowserCatalogue } from "./storefront-catalogue.ts";
 
 export const SCREENSHOTS = path.resolve(".data/screenshots");
 
-/** Debian's Chromium with a fresh profile; `npx playwright install` can't download a browser here. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * Debian's Chromium with a fresh profile; `npx playwright install` can't download a browser here. `javaScriptEnabled:
+ * false` checks that pages work before (or without) their scripts.
+ */
+export async function launchBrowser({ javaScriptEnabled = true } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const profile = mkdtempSync(path.join(os.tmpdir(), "bazaar-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -31,6 +34,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       "--disable-sync",
     ],
     viewport: { width: 1280, height: 800 },
+    javaScriptEnabled,
   });
   return {
     context,

@@ -50,69 +50,77 @@ export function CollectionProducts({
 
       {products.length ? (
         <Form method="post" preventScrollReset>
-          <table className="list-table">
-            <thead>
-              <tr>
-                {kind === "manual" ? (
-                  <th scope="col" className="num">
-                    #
-                  </th>
-                ) : null}
-                <th scope="col">Product</th>
-                <th scope="col">Status</th>
-                <th scope="col">Vendor</th>
-                {kind === "manual" ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Order</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((p, i) => (
-                <tr key={p.id}>
-                  {kind === "manual" ? <td className="num">{first + i + 1}</td> : null}
-                  <td className="title-cell">
-                    <Link to={`${productBase}/${p.id}`}>{p.title}</Link>
-                    <span className="sub">{p.handle}</span>
-                  </td>
-                  <td>
-                    <span className={`status ${p.status}`}>{p.status}</span>
-                  </td>
-                  <td>{p.vendor}</td>
+          <div className="scroll-x">
+            <table className="list-table">
+              <thead>
+                <tr>
                   {kind === "manual" ? (
-                    <td>
-                      <div className="order-buttons">
-                        <button
-                          type="submit"
-                          name="intent"
-                          value={`move-up:${p.id}`}
-                          className="secondary"
-                          disabled={first + i === 0}
-                          aria-label={`Move ${p.title} up`}
-                        >
-                          ↑
-                        </button>
-                        <button
-                          type="submit"
-                          name="intent"
-                          value={`move-down:${p.id}`}
-                          className="secondary"
-                          disabled={first + i === total - 1}
-                          aria-label={`Move ${p.title} down`}
-                        >
-                          ↓
-                        </button>
-                        <button type="submit" name="intent" value={`remove:${p.id}`} className="secondary" aria-label={`Remove ${p.title} from the collection`}>
-                          Remove
-                        </button>
-                      </div>
-                    </td>
+                    <th scope="col" className="num">
+                      #
+                    </th>
+                  ) : null}
+                  <th scope="col">Product</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Vendor</th>
+                  {kind === "manual" ? (
+                    <th scope="col">
+                      <span className="visually-hidden">Order</span>
+                    </th>
                   ) : null}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {products.map((p, i) => (
+                  <tr key={p.id}>
+                    {kind === "manual" ? <td className="num">{first + i + 1}</td> : null}
+                    <td className="title-cell">
+                      <Link to={`${productBase}/${p.id}`}>{p.title}</Link>
+                      <span className="sub">{p.handle}</span>
+                    </td>
+                    <td>
+                      <span className={`status ${p.status}`}>{p.status}</span>
+                    </td>
+                    <td>{p.vendor}</td>
+                    {kind === "manual" ? (
+                      <td>
+                        <div className="order-buttons">
+                          <button
+                            type="submit"
+                            name="intent"
+                            value={`move-up:${p.id}`}
+                            className="secondary"
+                            disabled={first + i === 0}
+                            aria-label={`Move ${p.title} up`}
+                          >
+                            ↑
+                          </button>
+                          <button
+                            type="submit"
+                            name="intent"
+                            value={`move-down:${p.id}`}
+                            className="secondary"
+                            disabled={first + i === total - 1}
+                            aria-label={`Move ${p.title} down`}
+                          >
+                            ↓
+                          </button>
+                          <button
+                            type="submit"
+                            name="intent"
+                            value={`remove:${p.id}`}
+                            className="secondary"
+                            aria-label={`Remove ${p.title} from the collection`}
+                          >
+                            Remove
+                          </button>
+                        </div>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </Form>
       ) : (
         <p className="empty">{kind === "manual" ? "No products yet. Find some below and add them." : "No products meet the conditions yet."}</p>

@@ -368,13 +368,13 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
                     )}
                   </th>
                   <th scope="col">Variant</th>
-                  <th scope="col">SKU</th>
                   <th scope="col">Price ({currency})</th>
                   <th scope="col">Compare-at</th>
                   <th scope="col">Inventory</th>
                   <th scope="col" className="wrap">
                     Sell when out of stock
                   </th>
+                  <th scope="col">SKU</th>
                   <th scope="col">Weight (g)</th>
                 </tr>
               </thead>
@@ -394,7 +394,6 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
                         {name}
                         {optionError ? <p className="error">{optionError}</p> : null}
                       </th>
-                      <Cell name={`variants.${i}.sku`} label={`SKU for ${name}`} defaultValue={v.sku} error={errors[`variants.${i}.sku`]} className="sku" />
                       <Cell
                         name={`variants.${i}.price`}
                         label={`Price for ${name}`}
@@ -428,6 +427,7 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
                           aria-label={`Continue selling ${name} when out of stock`}
                         />
                       </td>
+                      <Cell name={`variants.${i}.sku`} label={`SKU for ${name}`} defaultValue={v.sku} error={errors[`variants.${i}.sku`]} className="sku" />
                       <Cell
                         name={`variants.${i}.weightGrams`}
                         label={`Weight in grams for ${name}`}

@@ -8,7 +8,7 @@ type Wrap = { label: string; title: string; apply(selection: string): string | n
 const WRAPS: Wrap[] = [
   { label: "B", title: "Bold", apply: (s) => `<strong>${s || "bold text"}</strong>` },
   { label: "I", title: "Italic", apply: (s) => `<em>${s || "italic text"}</em>` },
-  { label: "H2", title: "Heading", apply: (s) => `<h2>${s || "Heading"}</h2>` },
+  { label: "Heading", title: "Heading", apply: (s) => `<h2>${s || "Heading"}</h2>` },
   { label: "¶", title: "Paragraph", apply: (s) => `<p>${s || "Paragraph"}</p>` },
   {
     label: "• List",
