@@ -264,8 +264,8 @@ export async function updateCheckout(db: TenantDb, checkout: CheckoutRow, input:
   const changes: Updateable<CheckoutsTable> = { updated_at: new Date() };
   if (input.email !== undefined) {
     const email = input.email.trim().toLowerCase();
-    if (!email) errors.email = "Enter your email.";
-    else if (email.length > 254 || !EMAIL.test(email)) errors.email = "Enter an email like name@example.com.";
+    // Not typed yet is no mistake (the shopper may choose shipping first); paying asks for it.
+    if (email && (email.length > 254 || !EMAIL.test(email))) errors.email = "Enter an email like name@example.com.";
     else changes.email = email;
   }
   if (input.marketingConsent !== undefined) changes.marketing_consent = input.marketingConsent;

@@ -35,8 +35,11 @@ export interface Pick {
 
 export interface ModelOptions {
   now: Date;
-  /** Products that may be recommended; the others still count as context (e.g. archived ones bought before). */
-  recommendable?: ReadonlySet<string>;
+  /**
+   * Products that may be recommended, newest first; the others still count as context (e.g. archived ones bought
+   * before). Trending is topped up with the newest of them, so a shop without any signal yet still has a list.
+   */
+  recommendable?: readonly string[];
   /** Picks kept per product, per user and for trending. */
   perProduct?: number;
   perUser?: number;
@@ -127,7 +130,8 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     }
   }
   const n = ids.length;
-  const recommendable = (i: number) => !options.recommendable || options.recommendable.has(ids[i]);
+  const allowed = options.recommendable ? new Set(options.recommendable) : null;
+  const recommendable = (i: number) => !allowed || allowed.has(ids[i]);
 
   // Popularity: all-time weighted, and recent for trending.
   const popularity = new Float64Array(n);
@@ -151,6 +155,11 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     score: trendingSize - rank,
     reason: recentOrders[i] ? `${plural(recentOrders[i], "order")} in the last ${TRENDING_WINDOW_DAYS} days` : "Popular in this shop",
   }));
+  for (const productId of options.recommendable ?? []) {
+    if (trending.length >= trendingSize) break;
+    if (index.has(productId)) continue;
+    trending.push({ productId, score: trendingSize - trending.length, reason: "New in the shop" });
+  }
 
   // Item to item: each product's neighbours, scored and cut to the best few.
   const [neighbours, related] = itemNeighbours(basketList, popularity, [TOGETHER_DAMPING, FOR_YOU_DAMPING], Math.max(perProduct, NEIGHBOURS), byPopularity);

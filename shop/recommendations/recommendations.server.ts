@@ -78,7 +78,7 @@ export async function loadSignals(db: TenantDb, now: Date): Promise<Signal[]> {
 export async function runRecommendations(db: TenantDb, now = new Date()): Promise<RunReport> {
   const started = performance.now();
   const [signals, active] = await Promise.all([loadSignals(db, now), db.selectFrom("products").select("id").where("status", "=", "active").execute()]);
-  const model = buildModel(signals, { now, recommendable: new Set(active.map((p) => p.id)) });
+  const model = buildModel(signals, { now, recommendable: active.map((p) => p.id) });
   const rows = await modelRows(db, model);
   return db.transaction().execute(async (trx) => {
     const state = await trx.selectFrom("recommendation_state").select("generation").forUpdate().executeTakeFirstOrThrow();
