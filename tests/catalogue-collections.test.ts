@@ -312,7 +312,7 @@ describe("automated collections", () => {
     expect(await alphaDb.selectFrom("collection_products").selectAll().where("collection_id", "=", id).execute()).toEqual([]);
 
     const list = await adminGet(app, alice, "/admin/alpha/collections?q=summer");
-    expect(list.body).toMatch(/>Summer<\/a>.*?<td>Automated<\/td><td>.*?<\/td><td class="num">2<\/td>/s);
+    expect(list.body).toMatch(/>Summer<\/a>.*?<td>Automated<\/td><td[^>]*>.*?<\/td><td class="num">2<\/td>/s);
   });
 
   it("adds and removes condition rows without saving, and refuses bad conditions field by field", async () => {
@@ -531,7 +531,7 @@ describe("nesting and handles", () => {
     expect((await adminPost(app, alice, path, collectionForm({ title: "Clothing", parentId: bottom.id }))).status).toBe(302);
     expect((await getCollection(alphaDb, top.id))!.parentId).toBe(bottom.id);
     const list = await adminGet(app, alice, "/admin/alpha/collections?q=clothing");
-    expect(list.body).toMatch(/>Clothing<\/a>.*?<td>Manual<\/td><td>T-shirts<\/td>/s);
+    expect(list.body).toMatch(/>Clothing<\/a>.*?<td>Manual<\/td><td[^>]*>T-shirts<\/td>/s);
   });
 
   it("keeps handles unique within a shop, while another shop may use the same handle", async () => {

@@ -86,8 +86,10 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         "purge-closed-shops",
         "purge-expired-auth",
         "purge-expired-shopper-records",
+        "purge-old-signals",
         "purge-stale-invitations",
         "purge-stripe-events",
+        "sync-recommendation-schedulers",
       ]);
     } finally {
       await queue.obliterate({ force: true });
