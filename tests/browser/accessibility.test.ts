@@ -1,14 +1,12 @@
-import { createRequire } from "node:module";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
-import { openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
+import { injectAxe, openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
 
 // axe-core (WCAG 2.0–2.2 A and AA rules plus best practices) on every theme's storefront pages: no violations.
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PAGES = ["/", "/collections/kitchen", "/products/stoneware-mug", "/search?q=mug", "/cart", "/pages/about", "/policies/refund-policy"];
 const NOT_FOUND = "/no-such-page";
 
@@ -37,7 +35,7 @@ async function violations(path: string): Promise<string[]> {
     const res = await page.goto(`${store}${path}`);
     expect(res?.status()).toBe(path === NOT_FOUND ? 404 : 200);
     await page.waitForLoadState("networkidle");
-    await page.addScriptTag({ path: AXE_SOURCE });
+    await injectAxe(page);
     const found = await page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
       const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });

@@ -1,15 +1,13 @@
-import { createRequire } from "node:module";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { saveDiscount } from "../../shop/discounts.server.ts";
 import { recordOrder } from "../../shop/orders.server.ts";
-import { launchBrowser, openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { injectAxe, launchBrowser, openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
 
 // Every admin page of a seeded shop on a 390×844 phone: nothing scrolls sideways, and the menu is one disclosure.
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -125,7 +123,7 @@ async function logIn(page: Page) {
 
 /** axe-core's WCAG 2.0–2.2 A and AA rules and best practices, as the storefront's accessibility test runs them. */
 async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_SOURCE });
+  await injectAxe(page);
   return page.evaluate(async () => {
     type Violation = { id: string; help: string; nodes: { target: string[] }[] };
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;

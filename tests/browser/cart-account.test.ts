@@ -88,7 +88,7 @@ describe("a shopper with JavaScript", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${store}/cart`);
     await expect.poll(() => cartCount(page)).toBe("4");
-    expect(await page.getByRole("row", { name: /Stoneware Mug/ }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("row", { name: /Stoneware Mug/ }).count()).toBe(1);
 
     // An order placed earlier (checkout isn't part of this test): it shows in the history.
     const customer = await db.selectFrom("customers").select("id").where("email", "=", "mira@example.com").executeTakeFirstOrThrow();

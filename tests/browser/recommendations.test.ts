@@ -30,8 +30,14 @@ beforeAll(async () => {
       }),
     );
   for (let i = 0; i < 4; i++)
-    await recordOrder(db, { email: `buyer${i}@example.com`, currency: "USD", financialStatus: "paid", lines: await lines(["stoneware-mug", "olive-wood-spoon"]) });
-  for (let i = 0; i < 3; i++) await recordOrder(db, { email: `runner${i}@example.com`, currency: "USD", financialStatus: "paid", lines: await lines(["table-runner"]) });
+    await recordOrder(db, {
+      email: `buyer${i}@example.com`,
+      currency: "USD",
+      financialStatus: "paid",
+      lines: await lines(["stoneware-mug", "olive-wood-spoon"]),
+    });
+  for (let i = 0; i < 3; i++)
+    await recordOrder(db, { email: `runner${i}@example.com`, currency: "USD", financialStatus: "paid", lines: await lines(["table-runner"]) });
   await runRecommendations(db);
 }, 120_000);
 afterAll(() => storefront?.close());
@@ -65,10 +71,16 @@ describe("recommendations in the storefront", () => {
       await shot(page, `${viewport.name}-product`);
       const spoon = await productId("olive-wood-spoon");
       const viewsBefore = await db.selectFrom("shopper_signals").select("id").where("product_id", "=", spoon).where("source", "=", "bought_together").execute();
-      await block.getByRole("link", { name: /Olive Wood Spoon/ }).first().click();
+      await block
+        .getByRole("link", { name: /Olive Wood Spoon/ })
+        .first()
+        .click();
       await page.waitForURL(`${store}/products/olive-wood-spoon?ref=bought_together`);
       await expect
-        .poll(async () => (await db.selectFrom("shopper_signals").select("id").where("product_id", "=", spoon).where("source", "=", "bought_together").execute()).length)
+        .poll(
+          async () =>
+            (await db.selectFrom("shopper_signals").select("id").where("product_id", "=", spoon).where("source", "=", "bought_together").execute()).length,
+        )
         .toBe(viewsBefore.length + 1);
       expect(errors).toEqual([]);
       await page.close();

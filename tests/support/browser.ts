@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { Shop } from "../../db/types.ts";
 import { createUser } from "../../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
@@ -92,4 +93,14 @@ export async function openSeededStorefront(env: Record<string, string> = {}): Pr
       await t.drop();
     },
   };
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Loads axe-core into the page. Through the DevTools protocol, not a script tag: the pages' Content-Security-Policy
+ * (rightly) refuses an inline script without its nonce.
+ */
+export async function injectAxe(page: Page): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
 }
