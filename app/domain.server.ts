@@ -3,11 +3,7 @@
 export { enqueueCatalogueImport } from "../jobs/processors/catalogue-transfer.server.ts";
 export { auditFilterOptions, listAuditEvents, type AuditEvent } from "../shop/audit-log.server.ts";
 export { recordAudit } from "../shop/audit.server.ts";
-export {
-  productRecommendationsForAdmin,
-  recommendationPerformance,
-  setRecommendationRule,
-} from "../shop/recommendations/recommendations.server.ts";
+export { productRecommendationsForAdmin, recommendationPerformance, setRecommendationRule } from "../shop/recommendations/recommendations.server.ts";
 export {
   clearVisitorCookie,
   linkVisitorToCustomer,

@@ -9,6 +9,7 @@
 // REDIS_URL is set, else on PostgreSQL like the demo.
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { createDatabase } from "../db/database.server.ts";
 import { migratePlatform } from "../db/migrate-platform.server.ts";
 import {
@@ -41,7 +42,14 @@ try {
   await migratePlatform(db);
   const owner = await createUser(db, { email: "recs-queue@example.com", password: "recs-queue-password" });
   const large = await provisionShop(db, { slug: "large", name: "Large", ownerId: owner.id });
-  console.log(await importOrders(tenantDb(db, large.schema_name), splitAt(await readLines(ORDERS_FILE), new Date("2011-10-10T00:00:00Z")).train));
+  const cutoff = new Date("2011-10-10T00:00:00Z");
+  const largeDb = tenantDb(db, large.schema_name);
+  console.log(await importOrders(largeDb, splitAt(await readLines(ORDERS_FILE), cutoff).train));
+  // The file's orders end in 2011: moved forward so that they end today, as a live shop's would.
+  await largeDb
+    .updateTable("orders")
+    .set((eb) => ({ created_at: sql`${eb.ref("created_at")} + ${`${Date.now() - cutoff.getTime()} milliseconds`}::interval` }))
+    .execute();
   const small: string[] = [];
   for (let i = 1; i < SHOPS; i++) {
     const shop = await provisionShop(db, { slug: `small-${i}`, name: `Small ${i}`, ownerId: owner.id });

@@ -24,7 +24,6 @@ export interface Signal {
   productId: string;
   kind: SignalKind;
   at: Date;
-  quantity?: number;
 }
 
 export interface Pick {
@@ -190,7 +189,7 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
   // For you: the history spread over its neighbours; own purchases again where that is how the shop sells.
   const forYou = new Map<string, Pick[]>();
   const prior = Float64Array.from(recent, (r, i) => r + ALL_TIME_SHARE * popularity[i]);
-  const maxPrior = Math.max(1e-9, ...prior);
+  const maxPrior = prior.reduce((max, p) => Math.max(max, p), 1e-9);
   const priorTop = [...Array(n).keys()]
     .filter(recommendable)
     .sort((a, b) => prior[b] - prior[a] || byPopularity(a, b))

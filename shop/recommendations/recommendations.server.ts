@@ -36,7 +36,7 @@ export async function loadSignals(db: TenantDb, now: Date): Promise<Signal[]> {
       .selectFrom("order_lines as l")
       .innerJoin("orders as o", "o.id", "l.order_id")
       .leftJoin("customers as c", "c.id", "o.customer_id")
-      .select(["o.id as order_id", "c.id as customer_id", "l.product_id", "l.quantity", "o.created_at"])
+      .select(["o.id as order_id", "c.id as customer_id", "l.product_id", "o.created_at"])
       .where("o.cancelled_at", "is", null)
       .where("o.financial_status", "!=", "voided")
       .where("o.created_at", ">=", since)
@@ -56,7 +56,6 @@ export async function loadSignals(db: TenantDb, now: Date): Promise<Signal[]> {
     productId: l.product_id!,
     kind: "purchase",
     at: l.created_at,
-    quantity: l.quantity,
   }));
   for (const e of events) {
     // A customer's purchases are already in the orders; a guest's are linked to their visitor id here.
