@@ -3,7 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatUtcDateTime } from "../components/admin/sales-format.ts";
 import { productRecommendationsForAdmin, setRecommendationRule } from "../domain.server.ts";
+import styles from "../styles/catalogue.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
+
+export const links = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Recommendations · ${data?.product.title ?? "Product"} · Bazaar admin` }];
 
@@ -44,7 +47,7 @@ export default function ProductRecommendations() {
       </div>
       <p className="muted">
         {computedAt
-          ? `Shown on the page of ${product.title} as "Frequently bought together". Computed ${formatUtcDateTime(computedAt)} (UTC) from ${signals.toLocaleString("en-US")} orders, carts and views.`
+          ? `Shown on the page of ${product.title} as "Frequently bought together". Computed ${formatUtcDateTime(computedAt)} from ${signals.toLocaleString("en-US")} orders, carts and views.`
           : "Not computed yet: the first run happens within the next few hours, and after new orders."}
       </p>
       {result ? (
@@ -97,23 +100,25 @@ export default function ProductRecommendations() {
 
       <section className="card stack" aria-labelledby="rules-title">
         <h2 id="rules-title">Pins and exclusions</h2>
-        <Form method="post" className="inline-form">
+        <Form method="post" className="stack">
           <label>
             Product handle
             <input name="product" required maxLength={255} autoComplete="off" />
           </label>
-          <button type="submit" name="intent" value="pin" disabled={busy}>
-            Pin
-          </button>
-          <button type="submit" name="intent" value="exclude" className="secondary" disabled={busy}>
-            Exclude
-          </button>
+          <div className="row-actions">
+            <button type="submit" name="intent" value="pin" disabled={busy}>
+              Pin
+            </button>
+            <button type="submit" name="intent" value="exclude" className="secondary" disabled={busy}>
+              Exclude
+            </button>
+          </div>
         </Form>
         {rules.length ? (
           <ul className="stack">
             {rules.map((rule) => (
               <li key={rule.id}>
-                <Form method="post" className="inline-form">
+                <Form method="post" className="row-actions">
                   <span>
                     {rule.title}: {rule.rule === "pin" ? "pinned first" : "never shown"}
                   </span>
