@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
+import { parseMoney } from "../shop/money.ts";
 
 /**
  * The evaluation protocol of issue 11 for order-line files such as ../shared/data/online_retail/train.csv.gz:
@@ -13,13 +14,20 @@ export interface Line {
   item: string;
   description: string;
   quantity: number;
-  /** Pence (the file's UnitPrice is GBP with at most a few decimals). */
+  /** Pence, read by the money module; 1 for the file's sub-penny prices (0.001), which GBP can't hold. */
   unitPrice: number;
   at: Date;
   customer: string | null;
 }
 
 const STOCK_CODE = /^\d{5}[A-Za-z]{0,2}$/;
+const GBP = { currency: "GBP", locale: "en-GB" };
+
+/** The price only prices the throwaway shop's products (it never ranks anything), so a sub-penny one becomes 1p. */
+function pence(text: string): number {
+  const read = parseMoney(text, GBP, { extraZeros: true });
+  return read.ok ? Number(read.value) : 1;
+}
 
 /** Reads and cleans the file: no cancellations, no returns or free lines, products only (upper-cased codes). */
 export async function readLines(file: string): Promise<Line[]> {
@@ -39,7 +47,7 @@ export async function readLines(file: string): Promise<Line[]> {
       item: code.toUpperCase(),
       description: row.Description.trim(),
       quantity,
-      unitPrice: Math.round(price * 100),
+      unitPrice: pence(row.UnitPrice),
       at,
       customer: row.CustomerID ? String(Math.trunc(Number(row.CustomerID))) : null,
     });

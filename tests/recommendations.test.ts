@@ -163,6 +163,10 @@ describe("the recommendations job", () => {
       error: "A product can't be recommended with itself.",
     });
     expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, ids.mug, "tent", "pin")).toEqual({ ok: false, error: "No product has that handle." });
+    // A product id from the address that isn't one is refused, not sent to the database.
+    for (const id of ["abc", "99999999999999999999"]) {
+      expect(await setRecommendationRule(northDb, SYSTEM_ACTOR, id, "poster", "pin")).toEqual({ ok: false, error: "That product no longer exists." });
+    }
     expect(titles(await boughtTogether(northDb, ids.mug, { limit: 2 }))).toEqual(["poster", "spoon"]);
     await runRecommendations(northDb);
     expect(titles(await boughtTogether(northDb, ids.mug, { limit: 2 }))).toEqual(["poster", "spoon"]);

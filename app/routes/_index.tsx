@@ -10,7 +10,7 @@ import { storefrontStylesheets, type StylesheetsHandle } from "../components/sto
 import { Recommendations } from "../components/store/recommendations.tsx";
 import { cartProductIds, homeSectionsData, readVisitorId } from "../domain.server.ts";
 import { shopperRecommendations } from "../utils/recommendations.server.ts";
-import { shopperContext } from "../utils/shopper.server.ts";
+import { shopperOf } from "../utils/shopper.server.ts";
 import { loadPasswordPage, loadStoreLayout, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // "/" is the one path both kinds of host share: the platform's landing page, or the shop's home.
@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // A visitor without cookies gets trending, the same for everyone (so the page cache can keep the page); one we
   // know gets their own picks, without the cart's products.
   const cookies = request.headers.get("cookie");
-  const shopperState = cookies ? await shopperContext(context, request) : null;
+  const shopperState = cookies ? await shopperOf(context, request, storefront) : null;
   const shopper = shopperState?.shopper;
   const owner = shopperState?.owner;
   // A renewed shopper session goes back with the page.

@@ -1,7 +1,7 @@
 import type { AppLoadContext, HeadersFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { readCartToken, readShopperSession, type CartOwner } from "../domain.server.ts";
-import { requireStorefront } from "./storefront.server.ts";
+import { requireStorefront, type Storefront } from "./storefront.server.ts";
 
 /**
  * The storefront gate plus the shopper signed in on this shop (if any) and
@@ -9,7 +9,11 @@ import { requireStorefront } from "./storefront.server.ts";
  * cookie: return it with the loader's or action's response.
  */
 export async function shopperContext(context: AppLoadContext, request: Request) {
-  const storefront = await requireStorefront(context, request);
+  return shopperOf(context, request, await requireStorefront(context, request));
+}
+
+/** shopperContext for a storefront the caller has already read (and checked is open). */
+export async function shopperOf(context: AppLoadContext, request: Request, storefront: Storefront) {
   const secure = context.services.config.production;
   const cookies = request.headers.get("cookie");
   const session = await readShopperSession(storefront.db, cookies, { secure });

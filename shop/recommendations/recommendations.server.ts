@@ -285,6 +285,7 @@ export type RuleChange = { ok: true; message: string } | { ok: false; error: str
  * once (the next run applies it again). `other` is the handle the merchant typed.
  */
 export async function setRecommendationRule(db: TenantDb, actor: Actor, productId: string, other: string, rule: "pin" | "exclude" | null): Promise<RuleChange> {
+  if (!/^\d{1,18}$/.test(productId)) return { ok: false, error: "That product no longer exists." };
   return db.transaction().execute(async (trx) => {
     const product = await trx.selectFrom("products").select(["id", "title"]).where("id", "=", productId).executeTakeFirst();
     if (!product) return { ok: false, error: "That product no longer exists." };
