@@ -10,6 +10,8 @@ import {
   runRecommendations,
   setRecommendationRule,
 } from "../shop/recommendations/recommendations.server.ts";
+import { buildModel, type Signal } from "../shop/recommendations/compute.ts";
+import { computeModel } from "../shop/recommendations/model.server.ts";
 import { purgeOldSignals } from "../shop/recommendations/signals.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -299,5 +301,24 @@ describe("blocks on the storefront", () => {
     const block = cart.body.slice(cart.body.indexOf("Recommended for you"));
     expect(block).toContain("/products/saucer?ref=for_you");
     expect(block).not.toContain("/products/mug?ref=");
+  });
+});
+
+describe("the model of a large shop", () => {
+  it("is computed on a worker thread with exactly the lists computed inline", async () => {
+    const now = new Date("2026-06-01T00:00:00Z");
+    const kinds = ["view", "cart", "purchase"] as const;
+    // A deterministic shop: 300 shoppers, 80 products, baskets of related products over the last months.
+    const signals: Signal[] = [];
+    for (let n = 0; n < 6000; n++) {
+      const user = n % 7 === 0 ? null : `c${n % 300}`;
+      const product = String(1 + ((n * 31 + Math.floor(n / 3)) % 80));
+      signals.push({ basket: String(Math.floor(n / 3)), user, productId: product, kind: kinds[n % 3], at: new Date(now.getTime() - (n % 90) * 86_400_000) });
+    }
+    const options = { now, recommendable: Array.from({ length: 80 }, (_, i) => String(80 - i)) };
+    const inline = buildModel(signals, options);
+    const threaded = await computeModel(signals, options, 0);
+    expect(threaded.boughtTogether.size).toBeGreaterThan(40);
+    expect(threaded).toEqual(inline);
   });
 });

@@ -58,8 +58,8 @@ const DAY = 86_400_000;
 const KIND_WEIGHT: Record<SignalKind, number> = { purchase: 1, cart: 0.5, view: 0.15 };
 /** Age at which a signal counts half (item to item and "for you"). */
 const HALF_LIFE_DAYS = 120;
-/** Age at which a purchase counts half for "buy it again": reordering is slower than browsing. */
-const AGAIN_HALF_LIFE_DAYS = 365;
+/** Age of a shopper's last purchase of a product at which its recency bonus in "buy it again" is half. */
+const LAST_PURCHASE_HALF_LIFE_DAYS = 60;
 /** Trending looks at the last weeks, the most recent days most. */
 const TRENDING_HALF_LIFE_DAYS = 10;
 const TRENDING_WINDOW_DAYS = 30;
@@ -80,8 +80,11 @@ const NEIGHBOURS = 60;
 const POPULAR_CANDIDATES = 100;
 /** The share of customers' product purchases that are repeats from which the shop counts as selling "again" products. */
 const REPEAT_SHARE = 0.15;
-/** "Buy it again" scores: the shopper's own reorders, then recent popularity, then their neighbours. */
-const OWN_WEIGHT = 5;
+/**
+ * "Buy it again" scores a product the shopper bought by how many times they bought it, plus up to this much for
+ * recent popularity (what is in season), plus up to 1 each for a recent last purchase and for its neighbours in
+ * their history. Raw counts keep a product bought five times above one bought once; the bonuses order the rest.
+ */
 const OWN_POPULARITY_WEIGHT = 3;
 /** Baskets bigger than this (wholesale orders of hundreds of lines) count for popularity but not for pairs. */
 const MAX_PAIR_BASKET = 150;
@@ -108,7 +111,7 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     return i;
   };
   const baskets = new Map<string, { weight: number; kind: SignalKind; items: Set<number> }>();
-  const histories = new Map<string, Map<number, { weight: number; purchases: number; again: number }>>();
+  const histories = new Map<string, Map<number, { weight: number; purchases: number; lastPurchase: number }>>();
   for (const s of signals) {
     const item = idOf(s.productId);
     const age = nowMs - s.at.getTime();
@@ -119,11 +122,11 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     if (s.user) {
       let history = histories.get(s.user);
       if (!history) histories.set(s.user, (history = new Map()));
-      const entry = history.get(item) ?? { weight: 0, purchases: 0, again: 0 };
+      const entry = history.get(item) ?? { weight: 0, purchases: 0, lastPurchase: 0 };
       entry.weight += KIND_WEIGHT[s.kind] * decay(age, HALF_LIFE_DAYS);
       if (s.kind === "purchase") {
         entry.purchases++;
-        entry.again += decay(age, AGAIN_HALF_LIFE_DAYS);
+        entry.lastPurchase = Math.max(entry.lastPurchase, s.at.getTime());
       }
       history.set(item, entry);
     }
@@ -199,8 +202,6 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
   const strongest = new Float64Array(n);
   for (const [user, history] of histories) {
     const touched: number[] = [];
-    let maxAgain = 0;
-    for (const entry of history.values()) maxAgain = Math.max(maxAgain, entry.again);
     for (const [i, entry] of history) {
       const { items, scores } = related[i];
       const top = scores[0] || 1;
@@ -230,7 +231,11 @@ export function buildModel(signals: readonly Signal[], options: ModelOptions): M
     if (repeatBuyers) {
       for (const [i, entry] of history) {
         if (!entry.purchases || !recommendable(i)) continue;
-        const score = (OWN_WEIGHT * entry.again) / (maxAgain || 1) + spread[i] / (maxSpread || 1) + OWN_POPULARITY_WEIGHT * (prior[i] / maxPrior);
+        const score =
+          entry.purchases +
+          OWN_POPULARITY_WEIGHT * (prior[i] / maxPrior) +
+          decay(nowMs - entry.lastPurchase, LAST_PURCHASE_HALF_LIFE_DAYS) +
+          spread[i] / (maxSpread || 1);
         picks.push({ productId: ids[i], score, reason: `Bought ${plural(entry.purchases, "time")}` });
       }
     }

@@ -3,7 +3,8 @@ import type { RecommendationList } from "../../db/types.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "../audit.server.ts";
 import { isHandle } from "../handles.ts";
-import { buildModel, type Model, type Pick, type Signal } from "./compute.ts";
+import type { Model, Pick, Signal } from "./compute.ts";
+import { computeModel } from "./model.server.ts";
 
 /**
  * One shop's recommendations: the job that computes them (`runRecommendations`, called by the worker, the CLI and
@@ -77,7 +78,7 @@ export async function loadSignals(db: TenantDb, now: Date): Promise<Signal[]> {
 export async function runRecommendations(db: TenantDb, now = new Date()): Promise<RunReport> {
   const started = performance.now();
   const [signals, active] = await Promise.all([loadSignals(db, now), db.selectFrom("products").select("id").where("status", "=", "active").execute()]);
-  const model = buildModel(signals, { now, recommendable: active.map((p) => p.id) });
+  const model = await computeModel(signals, { now, recommendable: active.map((p) => p.id) });
   const rows = await modelRows(db, model);
   return db.transaction().execute(async (trx) => {
     const state = await trx.selectFrom("recommendation_state").select("generation").forUpdate().executeTakeFirstOrThrow();
