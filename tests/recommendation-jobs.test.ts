@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { Job, type Queue } from "bullmq";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -194,4 +196,52 @@ describe("the worker", () => {
       await worker.close();
     }
   });
+});
+
+describe("a Redis restart", () => {
+  /** A Redis of this test's own, so restarting it disturbs nobody else's queues. */
+  async function startRedis(port: number): Promise<ChildProcess> {
+    const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    await waitFor(() => redisAnswers(port));
+    return redis;
+  }
+  function redisAnswers(port: number): Promise<true | undefined> {
+    return new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("data", (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith("+PONG") || undefined);
+      });
+      socket.once("error", () => resolve(undefined));
+      socket.once("connect", () => socket.write("PING\r\n"));
+    });
+  }
+
+  it("leaves the worker and the queue running: once Redis is back, the next job runs", async () => {
+    const port = 16_379 + (process.pid % 1000);
+    let redis = await startRedis(port);
+    const ownStore = jobStore({ redisUrl: `redis://127.0.0.1:${port}/0`, databaseUrl: t.url });
+    const ownQueue = openQueue<RecommendationJob>(ownStore, RECOMMENDATIONS_QUEUE);
+    const worker = startRecommendationsWorker(ownStore, t.db);
+    const completed = (id: string) => async () => ((await Job.fromId(ownQueue, id))?.finishedOn ? true : undefined);
+    try {
+      const first = await ownQueue.add("compute", { shopId: north.id });
+      await waitFor(completed(first.id!));
+
+      // Redis goes away (its data with it, as a restart without persistence does) and comes back.
+      const exited = new Promise((resolve) => redis.once("exit", resolve));
+      redis.kill("SIGKILL");
+      await exited;
+      redis = await startRedis(port);
+
+      // The queue reconnects on its own; a job added now is picked up by the same worker.
+      const second = await waitFor(() => ownQueue.add("compute", { shopId: north.id }).catch(() => undefined));
+      await waitFor(completed(second.id!), 30_000);
+      expect(await (await Job.fromId(ownQueue, second.id!))!.getState()).toBe("completed");
+    } finally {
+      await worker.close(true);
+      await ownQueue.close();
+      redis.kill("SIGKILL");
+    }
+  }, 60_000);
 });
