@@ -232,6 +232,21 @@ describe("signals from the storefront", () => {
     expect(performance).toEqual({ views: 1, addToCarts: 1, orders: 1, revenue: "1500" });
   });
 
+  it("counts a view from a browser without JavaScript through the page's image, never through another site's", async () => {
+    const page = await new ShopperClient(app, "south.shops.test").get("/products/lamp?ref=trending");
+    expect(page.body).toContain(`<noscript><img src="/recommendations/views?productId=${ids.lamp}&amp;ref=trending"`);
+    const image = { "sec-fetch-dest": "image" };
+    const elsewhere = new ShopperClient(app, "south.shops.test");
+    const refused = await elsewhere.get(`/recommendations/views?productId=${ids.lamp}&ref=trending`, { ...image, "sec-fetch-site": "cross-site" });
+    expect([refused.status, refused.headers["content-type"], refused.headers["set-cookie"]]).toEqual([200, "image/gif", undefined]);
+    const shopper = new ShopperClient(app, "south.shops.test");
+    const counted = await shopper.get(`/recommendations/views?productId=${ids.lamp}&ref=trending`, { ...image, "sec-fetch-site": "same-origin" });
+    expect(counted.status).toBe(200);
+    const signals = await southDb.selectFrom("shopper_signals").select(["visitor_id", "kind", "source", "product_id"]).execute();
+    expect(signals).toEqual([{ visitor_id: shopper.cookie("bazaar_visitor"), kind: "view", source: "trending", product_id: ids.lamp }]);
+    await southDb.deleteFrom("shopper_signals").execute();
+  });
+
   it("records nothing and sets no cookie for a browser that asks not to be tracked", async () => {
     for (const header of [{ dnt: "1" }, { "sec-gpc": "1" }] as Record<string, string>[]) {
       const shopper = new ShopperClient(app, "north.shops.test");

@@ -32,9 +32,14 @@ export function Recommendations({ block, id }: { block: Promise<Block> | Block; 
  */
 export function RecordView({ productId }: { productId: string }) {
   const { search } = useLocation();
+  const view = new URLSearchParams({ productId, ref: new URLSearchParams(search).get("ref") ?? "" }).toString();
   useEffect(() => {
-    const body = new URLSearchParams({ productId, ref: new URLSearchParams(search).get("ref") ?? "" });
-    fetch("/recommendations/views", { method: "POST", body, credentials: "same-origin", keepalive: true }).catch(() => {});
-  }, [productId, search]);
-  return null;
+    fetch("/recommendations/views", { method: "POST", body: new URLSearchParams(view), credentials: "same-origin", keepalive: true }).catch(() => {});
+  }, [view]);
+  // Without JavaScript the page counts its view with an image instead.
+  return (
+    <noscript>
+      <img src={`/recommendations/views?${view}`} alt="" width={1} height={1} />
+    </noscript>
+  );
 }
