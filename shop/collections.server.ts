@@ -8,6 +8,7 @@ import { sanitizeRichText } from "./html.server.ts";
 import { amountProblem, exampleAmount, parseMoney, toInputAmount, type MoneyStyle } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
+import type { ProductSet } from "./search.server.ts";
 import { descriptionProblem, singleLineProblem } from "./text.ts";
 
 export type CollectionKind = "manual" | "automated";
@@ -354,6 +355,12 @@ function ruleCondition(eb: ProductsEb, rule: CollectionRule, currency: string): 
   return eb(stock, op[rule.relation], String(Number(value)));
 }
 
+/** An automated collection's rules as one condition on `products as p`: all of them, or any. */
+function rulesCondition(eb: ProductsEb, collection: Pick<CollectionDetail, "rules" | "rulesMatch">, currency: string): Expression<SqlBool> {
+  const conditions = collection.rules.map((rule) => ruleCondition(eb, rule, currency));
+  return collection.rulesMatch === "any" ? eb.or(conditions) : eb.and(conditions);
+}
+
 export interface CollectionProduct {
   id: string;
   title: string;
@@ -413,6 +420,27 @@ export async function countCollectionProducts(
   return Number(total);
 }
 
+/**
+ * The collection as a product set for search (shop/search.server.ts): a collection page filters and sorts within it
+ * with search's own filters and sorts. "Featured" is the merchant's order for a manual collection and the title for
+ * an automated one, as listCollectionProducts has them.
+ */
+export async function collectionProductSet(db: TenantDb, collection: Pick<CollectionDetail, "id" | "kind" | "rules" | "rulesMatch">): Promise<ProductSet> {
+  if (collection.kind === "manual") {
+    const placement = (eb: ProductsEb) =>
+      eb.selectFrom("collection_products as cp").whereRef("cp.product_id", "=", "p.id").where("cp.collection_id", "=", collection.id);
+    return {
+      contains: (eb) => eb.exists(placement(eb).select(sql.lit(1).as("one"))),
+      manualOrder: (eb) => placement(eb).select("cp.position"),
+    };
+  }
+  const currency = collection.rules.some((r) => r.field === "price") ? await shopCurrency(db) : "";
+  return {
+    contains: (eb) => (collection.rules.length ? rulesCondition(eb, collection, currency) : sql<SqlBool>`false`),
+    manualOrder: (eb) => eb.fn("lower", [eb.ref("p.title")]),
+  };
+}
+
 function manualProducts(db: TenantDb, collectionId: string, status: ProductStatus | undefined) {
   return db
     .selectFrom("collection_products as cp")
@@ -425,10 +453,7 @@ async function automatedProducts(db: TenantDb, collection: Pick<CollectionDetail
   const currency = collection.rules.some((r) => r.field === "price") ? await shopCurrency(db) : "";
   return db
     .selectFrom("products as p")
-    .where((eb) => {
-      const conditions = collection.rules.map((rule) => ruleCondition(eb, rule, currency));
-      return collection.rulesMatch === "any" ? eb.or(conditions) : eb.and(conditions);
-    })
+    .where((eb) => rulesCondition(eb, collection, currency))
     .$if(Boolean(status), (q) => q.where("p.status", "=", status!));
 }
 

@@ -55,6 +55,18 @@ export interface ResolvedQuery {
   unmatchable: boolean;
   /** The best-selling figures are due for a refresh. */
   salesStale: boolean;
+  /** Only products of this set match (a collection page's filters and sorts); none: the whole catalogue. */
+  within?: ProductSet;
+}
+
+/**
+ * A set of products that search, its filters and its sorts can be narrowed to, such as a collection
+ * (collectionProductSet in shop/collections.server.ts): membership as a condition on `products as p`, and
+ * the set's own order for the "manual" ("Featured") sort.
+ */
+export interface ProductSet {
+  contains(eb: ProductExpressions): Expression<SqlBool>;
+  manualOrder(eb: ProductExpressions): Expression<unknown>;
 }
 
 export interface SearchHit {
@@ -247,7 +259,9 @@ export function correctedQueryText(query: ResolvedQuery): string | null {
 // Matching and filtering
 
 type ProductScope = TenantDatabase & { p: TenantDatabase["products"] };
-type PB = ExpressionBuilder<ProductScope, "p">;
+/** An expression builder over `products as p`. */
+export type ProductExpressions = ExpressionBuilder<ProductScope, "p">;
+type PB = ProductExpressions;
 
 /** At most this many products match by SKU prefix: a prefix that broad isn't looking for a SKU. */
 const MAX_SKU_MATCHES = 500;
@@ -272,7 +286,7 @@ function matches(eb: PB, query: ResolvedQuery): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [];
   if (text) conditions.push(sql<SqlBool>`p.search_vector @@ ${text}`);
   if (query.sku) conditions.push(sql<SqlBool>`p.id = any(array(${skuMatches(eb, query.sku, { prefix: true })}))`);
-  const active = eb("p.status", "=", "active");
+  const active = query.within ? eb.and([eb("p.status", "=", "active"), query.within.contains(eb)]) : eb("p.status", "=", "active");
   return conditions.length ? eb.and([active, eb.or(conditions)]) : active;
 }
 
@@ -375,6 +389,11 @@ export async function searchResults(
   let select = filtered().select(["p.id", "p.handle", "p.title", (count ? sql<string>`count(*) over ()` : sql<string>`null`).as("total")]);
 
   switch (request.sort) {
+    case "manual":
+      select = query.within
+        ? select.orderBy((eb) => query.within!.manualOrder(eb)).orderBy("p.id", "asc")
+        : select.orderBy(sql`coalesce(p.published_at, p.created_at)`, "desc").orderBy("p.id", "desc");
+      break;
     case "relevance":
       if (query.sku) {
         const sku = query.sku;
@@ -628,10 +647,20 @@ function optionFacetCondition(filters: SearchFilters): RawBuilder<SqlBool> {
 // ---------------------------------------------------------------------------
 // Entry points
 
-/** The search page: results and facets for one request, the two queries side by side. */
-export async function search(db: TenantDb, request: SearchRequest): Promise<SearchOutcome> {
-  const query = await resolveQuery(db, request.query);
-  const [results, facets] = await Promise.all([searchResults(db, query, request, { count: false }), searchFacets(db, query, request.filters)]);
+/**
+ * The search page, and a collection page (`within` the collection): results and facets for one request, the two
+ * queries side by side.
+ *
+ * @example
+ *   const outcome = await search(db, request, { within: await collectionProductSet(db, collection), pageSize: 24 });
+ */
+export async function search(
+  db: TenantDb,
+  request: SearchRequest,
+  { within, pageSize = SEARCH_PAGE_SIZE }: { within?: ProductSet; pageSize?: number } = {},
+): Promise<SearchOutcome> {
+  const query = { ...(await resolveQuery(db, request.query)), within };
+  const [results, facets] = await Promise.all([searchResults(db, query, request, { count: false, pageSize }), searchFacets(db, query, request.filters)]);
   return { results: { ...results, total: facets.total }, facets, correctedQuery: correctedQueryText(query) };
 }
 

@@ -21,9 +21,12 @@ export const SEARCH_SORTS = [
   "title-ascending",
   "title-descending",
 ] as const;
-export type SearchSort = (typeof SEARCH_SORTS)[number];
+/** A collection page sorts as search does, but "manual" (the merchant's order, Shopify's "Featured") comes first instead of relevance. */
+export const COLLECTION_SORTS = ["manual", ...SEARCH_SORTS.filter((sort) => sort !== "relevance")] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number] | "manual";
 
 export const SORT_LABELS: Record<SearchSort, string> = {
+  manual: "Featured",
   relevance: "Relevance",
   "best-selling": "Best selling",
   "price-ascending": "Price, low to high",
@@ -131,14 +134,18 @@ function price(params: URLSearchParams, name: string, money: MoneyStyle, errors:
 }
 
 /**
- * The request in a /search URL. Unknown sort keys fall back to relevance and bad pages to 1;
- * an unreadable price is reported in `errors` and left out of the filters.
+ * The request in a /search URL, or (`sorts` COLLECTION_SORTS) a collection page's. Unknown sort keys fall back to
+ * the first of `sorts` and bad pages to 1; an unreadable price is reported in `errors` and left out of the filters.
  */
-export function parseSearchRequest(params: URLSearchParams, money: MoneyStyle): { request: SearchRequest; errors: SearchErrors } {
+export function parseSearchRequest(
+  params: URLSearchParams,
+  money: MoneyStyle,
+  sorts: readonly SearchSort[] = SEARCH_SORTS,
+): { request: SearchRequest; errors: SearchErrors } {
   const errors: SearchErrors = {};
   const query = (params.get("q") ?? "").trim().slice(0, MAX_QUERY_LENGTH);
-  const sortParam = params.get("sort_by") ?? "relevance";
-  const sort = (SEARCH_SORTS as readonly string[]).includes(sortParam) ? (sortParam as SearchSort) : "relevance";
+  const sortParam = params.get("sort_by") ?? "";
+  const sort = (sorts as readonly string[]).includes(sortParam) ? (sortParam as SearchSort) : sorts[0];
   const pageParam = Number(params.get("page") ?? "1");
   const page = Number.isInteger(pageParam) && pageParam >= 1 ? Math.min(pageParam, MAX_SEARCH_PAGE) : 1;
 
