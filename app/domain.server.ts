@@ -111,7 +111,7 @@ export {
   type ProductDraft,
   type VariantBulkEdit,
 } from "../shop/product-drafts.server.ts";
-export { deletePage, getPage, listPages, PageValidationError, savePage, type PageErrors, type PageInput, type PageVisibility } from "../shop/pages.server.ts";
+export { deletePage, getPage, listPages, pageForm, PageValidationError, savePage, type PageErrors, type PageVisibility } from "../shop/pages.server.ts";
 export { findProducts, listProducts, productFacets, readProductListQuery } from "../shop/product-list.server.ts";
 export {
   applyProductBulkAction,
@@ -219,7 +219,7 @@ export { listShopPage } from "../tenants/shop-list.server.ts";
 export { listInvoices, payWithTestGateway, type InvoiceLine } from "../tenants/billing.server.ts";
 export { monthlyMetrics, type MonthMetrics } from "../tenants/metrics.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
-export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";
+export { signUpMerchant, signupForm, type SignupErrors } from "../tenants/signup.server.ts";
 export {
   acceptInvitation,
   acceptInvitationWithNewAccount,

@@ -119,6 +119,15 @@ export function wholeNumber(message: string, { min = 0, max = 2_147_483_647 }: {
     .refine((n) => n >= min && n <= max, { error: message });
 }
 
+/** A title as search engines show it. */
+export function seoTitle() {
+  return singleLine({ max: LIMITS.seoTitle, tooLong: "Search engines show about 70 characters; use at most 70." });
+}
+
+export function seoDescription() {
+  return singleLine({ max: LIMITS.seoDescription });
+}
+
 /**
  * A URL handle as a form saves it: the one typed (trimmed, lower case), else the title's; `handleProblem` says what
  * is wrong. Checked on the object, since an empty handle is made from the title.
@@ -165,4 +174,19 @@ export function percent(locale: string, { message, max }: { message: string; max
     ctx.addIssue({ code: "custom", message: amountProblem(result, message, { statesLimits: true }) });
     return z.NEVER;
   });
+}
+
+/**
+ * The first message of each field a schema refuses in input that didn't come from a form (a domain function's
+ * argument), keyed by its dotted path ("rules.0.value"), so domain checks and form checks are one schema.
+ */
+export function problemsOf(schema: z.ZodType, input: unknown): Record<string, string> {
+  const result = schema.safeParse(input);
+  const problems: Record<string, string> = {};
+  if (result.success) return problems;
+  for (const issue of result.error.issues) {
+    const key = issue.path.map(String).join(".") || "form";
+    problems[key] ??= issue.message;
+  }
+  return problems;
 }
