@@ -100,7 +100,7 @@ export {
   type PreparedImage,
 } from "../shop/media.server.ts";
 export { getOrder, listOrders, parseOrderFilters } from "../shop/orders.server.ts";
-export { cancelOrder, fulfilOrder, newRequestKey, refundOrder } from "../shop/order-actions.server.ts";
+export { cancelOrder, fulfilOrder, newRequestKey, orderActionForm, refundOrder } from "../shop/order-actions.server.ts";
 export {
   applyVariantBulkEdit,
   draftFromProduct,
@@ -144,6 +144,13 @@ export {
   saveLogo,
   savePolicies,
   saveTaxSettings,
+  taxForm,
+  generalSettingsForm,
+  checkoutSettingsForm,
+  policiesForm,
+  zoneForm,
+  rateForm,
+  shippingForm,
   saveCheckoutSettings,
   REMINDER_DELAYS,
   SettingsNotFoundError,
@@ -228,6 +235,7 @@ export {
   INVITATION_MESSAGES,
   InvitationError,
   inviteStaff,
+  staffForm,
   listMembers,
   listPendingInvitations,
   removeMember,

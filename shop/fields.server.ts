@@ -2,6 +2,7 @@
 // (docs/decisions/030-forms-with-zod-and-conform.md). Forms are parsed with Conform's `parseWithZod`, which turns an
 // empty field into `undefined` before these run, so "required" is the message for `undefined`. Every message here is
 // the sentence a person reads next to the field.
+import { unstable_coerceFormValue as coerceFormValue } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
 import { handleProblem } from "./handles.ts";
@@ -105,6 +106,14 @@ export function checkbox() {
     .transform((ticked) => ticked ?? false);
 }
 
+/** A checkbox whose value is `value` rather than "on": ticked or not sent. */
+export function checkboxValue(value: string) {
+  return z
+    .literal(value, { error: "Tick the box or leave it empty." })
+    .optional()
+    .transform((ticked) => ticked === value);
+}
+
 /** One of a few values, such as a select's options. */
 export function choice<const Values extends readonly [string, ...string[]]>(values: Values, message: string) {
   return z.enum(values, { error: message });
@@ -176,17 +185,23 @@ export function percent(locale: string, { message, max }: { message: string; max
   });
 }
 
+type Checked<Output> = { ok: true; value: Output } | { ok: false; problems: Record<string, string> };
+
 /**
- * The first message of each field a schema refuses in input that didn't come from a form (a domain function's
- * argument), keyed by its dotted path ("rules.0.value"), so domain checks and form checks are one schema.
+ * Checks a domain function's input (text as a form sends it) with the form's schema, read the way Conform reads a
+ * form (an empty text is a missing field), so a domain check and a form check are one schema. Problems are keyed by
+ * the field's dotted path ("rules.0.value").
  */
-export function problemsOf(schema: z.ZodType, input: unknown): Record<string, string> {
-  const result = schema.safeParse(input);
+export function checkInput<Schema extends z.ZodType>(schema: Schema, input: unknown): Checked<z.output<Schema>> {
+  const result = coerceFormValue(schema).safeParse(input);
+  if (result.success) return { ok: true, value: result.data as z.output<Schema> };
   const problems: Record<string, string> = {};
-  if (result.success) return problems;
-  for (const issue of result.error.issues) {
-    const key = issue.path.map(String).join(".") || "form";
-    problems[key] ??= issue.message;
-  }
-  return problems;
+  for (const issue of result.error.issues) problems[issue.path.map(String).join(".") || "form"] ??= issue.message;
+  return { ok: false, problems };
+}
+
+/** The problems `checkInput` finds, none when the input is fine. */
+export function problemsOf(schema: z.ZodType, input: unknown): Record<string, string> {
+  const checked = checkInput(schema, input);
+  return checked.ok ? {} : checked.problems;
 }

@@ -11,7 +11,8 @@ export type FieldErrors = Record<string, string>;
 /** What a form sent, as text, for showing it again. */
 export type TypedValues = Record<string, string>;
 
-export type ParsedForm<Output> = { ok: true; value: Output; form: FormData } | { ok: false; errors: FieldErrors; values: TypedValues; form: FormData };
+/** A form read with a schema: its value or its messages, and in both cases the text as typed. */
+export type ParsedForm<Output> = ({ ok: true; value: Output } | { ok: false; errors: FieldErrors }) & { values: TypedValues; form: FormData };
 
 /** The typed text of every field sent once (files and repeated fields aren't shown again). */
 function typedValues(form: FormData): TypedValues {
@@ -23,7 +24,7 @@ function typedValues(form: FormData): TypedValues {
 /** Reads `form` with `schema`: the parsed value, or the first message of each refused field. */
 export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Schema): ParsedForm<z.output<Schema>> {
   const submission = parseWithZod(form, { schema });
-  if (submission.status === "success") return { ok: true, value: submission.value, form };
+  if (submission.status === "success") return { ok: true, value: submission.value, values: typedValues(form), form };
   const errors: FieldErrors = {};
   for (const [name, messages] of Object.entries(submission.error ?? {})) {
     if (messages?.length) errors[name || "form"] = messages[0];
@@ -41,4 +42,9 @@ export async function readForm<Schema extends z.ZodType>(request: Request, schem
 /** The 400 answer to a refused form: its messages, and whatever else the page needs to show it again. */
 export function refuse<Extra extends object>(errors: FieldErrors, extra: Extra = {} as Extra) {
   return data({ errors, ...extra }, { status: 400 });
+}
+
+/** The typed text of the named fields ("" for one not sent), to show a refused form again. */
+export function typedFields<Name extends string>(values: TypedValues, names: readonly Name[]): Record<Name, string> {
+  return Object.fromEntries(names.map((name) => [name, values[name] ?? ""])) as Record<Name, string>;
 }

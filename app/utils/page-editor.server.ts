@@ -16,7 +16,7 @@ export interface PageDraft {
 export function pageDraftOf(values: TypedValues): PageDraft {
   return {
     title: values.title ?? "",
-    handle: values.handle ?? "",
+    handle: (values.handle ?? "").trim().toLowerCase(),
     bodyHtml: values.bodyHtml ?? "",
     visibility: values.visibility ?? "",
     seoTitle: values.seoTitle ?? "",
