@@ -68,6 +68,7 @@ export {
   deleteDiscount,
   describeValue,
   discountFieldsFromForm,
+  discountForm,
   discountTargets,
   discountToFields,
   getDiscount,

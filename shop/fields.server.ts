@@ -89,11 +89,12 @@ export function recordId(message = "Choose from the list.") {
   return z.string({ error: message }).refine(isRecordId, { error: message });
 }
 
-/** A list of row ids from checkboxes or a multi-select, duplicates dropped. */
+/** A list of row ids from checkboxes or a multi-select, duplicates dropped; one message for the list. */
 export function recordIds(message = "Choose from the list.") {
   return z
-    .array(recordId(message))
+    .array(z.string(), { error: message })
     .max(10_000, { error: message })
+    .refine((ids) => ids.every(isRecordId), { error: message })
     .optional()
     .transform((ids) => [...new Set(ids ?? [])]);
 }
