@@ -41,14 +41,12 @@ function tooLongMessage(max: number): string {
 }
 
 function text({ max = LIMITS.line, required, tooLong }: TextOptions, controlProblem: (value: string) => string | undefined) {
-  const checked = z
-    .string({ error: required ?? "Enter text." })
-    .superRefine((value, ctx) => {
-      const problem = controlProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-      else if (value.length > max) ctx.addIssue({ code: "custom", message: tooLong ?? tooLongMessage(max) });
-      else if (required && !value.trim()) ctx.addIssue({ code: "custom", message: required });
-    });
+  const checked = z.string({ error: required ?? "Enter text." }).superRefine((value, ctx) => {
+    const problem = controlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    else if (value.length > max) ctx.addIssue({ code: "custom", message: tooLong ?? tooLongMessage(max) });
+    else if (required && !value.trim()) ctx.addIssue({ code: "custom", message: required });
+  });
   return required ? checked : checked.optional().transform((value) => value ?? "");
 }
 

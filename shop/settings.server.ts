@@ -10,15 +10,7 @@ import { isCountryCode } from "./countries.ts";
 import { checkbox, checkInput, choice, email, LIMITS, money, multiline, optionalMoney, percent, problemsOf, singleLine } from "./fields.server.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
-import {
-  CURRENCIES,
-  formatMoney,
-  formatPercent,
-  SHOP_LOCALES,
-  minorUnitDigits,
-  toInputAmount,
-  type MoneyStyle,
-} from "./money.ts";
+import { CURRENCIES, formatMoney, formatPercent, SHOP_LOCALES, minorUnitDigits, toInputAmount, type MoneyStyle } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
 
 /** Field → message, shown next to the field. */

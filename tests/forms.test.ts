@@ -27,10 +27,7 @@ function form(entries: [string, string][]): FormData {
 
 /** Parses one field named "f" and answers its value or its message. */
 function field(schema: z.ZodType, ...values: string[]): unknown {
-  const parsed = parseForm(
-    form(values.map((v) => ["f", v])),
-    z.object({ f: schema }),
-  );
+  const parsed = parseForm(form(values.map((v) => ["f", v])), z.object({ f: schema }));
   return parsed.ok ? parsed.value.f : parsed.errors.f;
 }
 
@@ -90,7 +87,13 @@ describe("ids and numbers", () => {
   it("reads a list of ids without duplicates, and refuses the list if one isn't an id", () => {
     expect(field(recordIds(), "3", "1", "3")).toEqual(["3", "1"]);
     expect(field(recordIds())).toEqual([]);
-    const parsed = parseForm(form([["ids", "1"], ["ids", "9223372036854775808"]]), z.object({ ids: recordIds("Choose products from the list.") }));
+    const parsed = parseForm(
+      form([
+        ["ids", "1"],
+        ["ids", "9223372036854775808"],
+      ]),
+      z.object({ ids: recordIds("Choose products from the list.") }),
+    );
     expect(parsed.ok ? parsed.value : parsed.errors).toEqual({ ids: "Choose products from the list." });
   });
 
@@ -113,14 +116,54 @@ describe("handles", () => {
   const schema = z.object({ title: singleLine({ required: "Give it a title." }), handle: handleText() }).superRefine(handleOf);
 
   it("takes a typed handle in lower case, or makes one from the title", () => {
-    expect(parseForm(form([["title", "Summer Sale"], ["handle", " Sale-2026 "]]), schema)).toMatchObject({ ok: true, value: { handle: "sale-2026" } });
-    expect(parseForm(form([["title", "Summer Sale"], ["handle", ""]]), schema)).toMatchObject({ ok: true, value: { handle: "" } });
+    expect(
+      parseForm(
+        form([
+          ["title", "Summer Sale"],
+          ["handle", " Sale-2026 "],
+        ]),
+        schema,
+      ),
+    ).toMatchObject({ ok: true, value: { handle: "sale-2026" } });
+    expect(
+      parseForm(
+        form([
+          ["title", "Summer Sale"],
+          ["handle", ""],
+        ]),
+        schema,
+      ),
+    ).toMatchObject({ ok: true, value: { handle: "" } });
   });
 
   it("refuses a handle that is too long or malformed", () => {
-    expect(parseForm(form([["title", "T"], ["handle", "a".repeat(201)]]), schema)).toMatchObject({ ok: false, errors: { handle: "Use at most 200 characters." } });
-    expect(parseForm(form([["title", "T"], ["handle", "a--b"]]), schema)).toMatchObject({ ok: false, errors: { handle: "Use lowercase letters, digits and single hyphens." } });
-    expect(parseForm(form([["title", "T"], ["handle", "a".repeat(5_000)]]), schema)).toMatchObject({ ok: false, errors: { handle: "Use at most 1,000 characters." } });
+    expect(
+      parseForm(
+        form([
+          ["title", "T"],
+          ["handle", "a".repeat(201)],
+        ]),
+        schema,
+      ),
+    ).toMatchObject({ ok: false, errors: { handle: "Use at most 200 characters." } });
+    expect(
+      parseForm(
+        form([
+          ["title", "T"],
+          ["handle", "a--b"],
+        ]),
+        schema,
+      ),
+    ).toMatchObject({ ok: false, errors: { handle: "Use lowercase letters, digits and single hyphens." } });
+    expect(
+      parseForm(
+        form([
+          ["title", "T"],
+          ["handle", "a".repeat(5_000)],
+        ]),
+        schema,
+      ),
+    ).toMatchObject({ ok: false, errors: { handle: "Use at most 1,000 characters." } });
   });
 });
 
