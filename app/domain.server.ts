@@ -68,6 +68,7 @@ export {
   deleteDiscount,
   describeValue,
   discountFieldsFromForm,
+  discountForm,
   discountTargets,
   discountToFields,
   getDiscount,
@@ -100,7 +101,7 @@ export {
   type PreparedImage,
 } from "../shop/media.server.ts";
 export { getOrder, listOrders, parseOrderFilters } from "../shop/orders.server.ts";
-export { cancelOrder, fulfilOrder, newRequestKey, refundOrder } from "../shop/order-actions.server.ts";
+export { cancelOrder, fulfilOrder, newRequestKey, orderActionForm, refundOrder } from "../shop/order-actions.server.ts";
 export {
   applyVariantBulkEdit,
   draftFromProduct,
@@ -111,7 +112,7 @@ export {
   type ProductDraft,
   type VariantBulkEdit,
 } from "../shop/product-drafts.server.ts";
-export { deletePage, getPage, listPages, PageValidationError, savePage, type PageErrors, type PageInput, type PageVisibility } from "../shop/pages.server.ts";
+export { deletePage, getPage, listPages, pageForm, PageValidationError, savePage, type PageErrors, type PageVisibility } from "../shop/pages.server.ts";
 export { findProducts, listProducts, productFacets, readProductListQuery } from "../shop/product-list.server.ts";
 export {
   applyProductBulkAction,
@@ -144,6 +145,13 @@ export {
   saveLogo,
   savePolicies,
   saveTaxSettings,
+  taxForm,
+  generalSettingsForm,
+  checkoutSettingsForm,
+  policiesForm,
+  zoneForm,
+  rateForm,
+  shippingForm,
   saveCheckoutSettings,
   REMINDER_DELAYS,
   SettingsNotFoundError,
@@ -219,7 +227,7 @@ export { listShopPage } from "../tenants/shop-list.server.ts";
 export { listInvoices, payWithTestGateway, type InvoiceLine } from "../tenants/billing.server.ts";
 export { monthlyMetrics, type MonthMetrics } from "../tenants/metrics.server.ts";
 export { findShopBySlug } from "../tenants/registry.server.ts";
-export { signUpMerchant, type SignupErrors } from "../tenants/signup.server.ts";
+export { signUpMerchant, signupForm, type SignupErrors } from "../tenants/signup.server.ts";
 export {
   acceptInvitation,
   acceptInvitationWithNewAccount,
@@ -228,6 +236,7 @@ export {
   INVITATION_MESSAGES,
   InvitationError,
   inviteStaff,
+  staffForm,
   listMembers,
   listPendingInvitations,
   removeMember,

@@ -1,6 +1,8 @@
 import { isUniqueViolation } from "../db/errors.ts";
 import type { DiscountKind } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
+import { z } from "zod";
+import { recordIds, singleLine } from "./fields.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { collectionMembersAmong } from "./collections.server.ts";
 import { amountProblem, formatMoney, formatPercent, minorUnitDigits, parseMoney, parsePercent, toInputAmount, type MoneyStyle } from "./money.ts";
@@ -284,7 +286,25 @@ export interface DiscountFields {
   perCustomerLimit: string;
 }
 
-/** The fields of a submitted discount form. */
+/**
+ * The discount form, bounded: the code, amounts, dates and limits are then read by `validateDiscountFields` in the
+ * shop's currency, with the messages the form shows.
+ */
+export const discountForm = z.object({
+  code: singleLine({ max: 64 }),
+  kind: singleLine({ max: 40 }),
+  value: singleLine({ max: 64 }),
+  appliesTo: singleLine({ max: 40 }),
+  collectionIds: recordIds("Choose collections from the list."),
+  productIds: recordIds("Choose products from the list."),
+  minSubtotal: singleLine({ max: 64 }),
+  startsAt: singleLine({ max: 40 }),
+  endsAt: singleLine({ max: 40 }),
+  usageLimit: singleLine({ max: 20 }),
+  perCustomerLimit: singleLine({ max: 20 }),
+}) satisfies z.ZodType<DiscountFields, unknown>;
+
+/** The fields of a submitted discount form as typed, to show a refused one again. */
 export function discountFieldsFromForm(form: FormData): DiscountFields {
   const text = (name: keyof DiscountFields) => String(form.get(name) ?? "");
   const list = (name: keyof DiscountFields) => form.getAll(name).map(String);

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { PaymentGatewayKind } from "../db/types.ts";
 import { recordRefundFee } from "../tenants/metering.server.ts";
+import { z } from "zod";
 import { recordAudit, type Actor } from "./audit.server.ts";
+import { checkboxValue, singleLine } from "./fields.server.ts";
 import { amountProblem, formatMoney, parseMoney, type MoneyStyle } from "./money.ts";
 import { sendShippingEmail, type OrderMailDeps } from "./order-mail.server.ts";
 import { parseOrderNumber } from "./orders.server.ts";
@@ -41,6 +43,30 @@ const notFound = { ok: false, notFound: true } as const;
 // ---------------------------------------------------------------------------
 // Fulfilment
 // ---------------------------------------------------------------------------
+
+/**
+ * The order page's forms, one per intent. The refund's amount and restock counts, and the request key, are read by
+ * the action itself (it answers their messages); here they are bounded text. Restock fields ("restock-<line id>") are
+ * kept as they come.
+ */
+export const orderActionForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("fulfil"),
+      carrier: singleLine({ max: 100 }),
+      trackingNumber: singleLine({ max: 100 }),
+      notify: checkboxValue("1"),
+    }),
+    z.object({ intent: z.literal("cancel"), requestKey: singleLine({ max: 64 }) }),
+    z.looseObject({
+      intent: z.literal("refund"),
+      amount: singleLine({ max: 64 }),
+      requestKey: singleLine({ max: 64 }),
+    }),
+  ],
+  { error: "Unknown action." },
+);
 
 /** Marks the order shipped, with the carrier and tracking number the merchant typed; emails the shopper if asked. */
 export async function fulfilOrder(

@@ -1,15 +1,14 @@
 import { isUniqueViolation } from "../db/errors.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
-import { handleize, handleProblem } from "./handles.ts";
+import { z } from "zod";
+import { choice, handleOf, handleText, LIMITS, multiline, problemsOf, seoDescription, seoTitle, singleLine } from "./fields.server.ts";
+import { handleize } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { PAGE_SIZE, readPage } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
-import { singleLineProblem } from "./text.ts";
 
 // Content pages (about, FAQ, contact…): written in the admin, shown at /pages/<handle> while published.
-
-const MAX_BODY_LENGTH = 100_000;
 
 export type PageVisibility = "visible" | "hidden";
 
@@ -38,20 +37,20 @@ export class PageValidationError extends Error {
   }
 }
 
+/** The page form: what the editor's form is read with and every save is checked against. */
+export const pageForm = z
+  .object({
+    title: singleLine({ required: "Give the page a title." }),
+    handle: handleText(),
+    bodyHtml: multiline({ max: LIMITS.longText }),
+    visibility: choice(["visible", "hidden"], "Choose visible or hidden."),
+    seoTitle: seoTitle(),
+    seoDescription: seoDescription(),
+  })
+  .superRefine(handleOf);
+
 export function validatePage(input: PageInput): PageErrors {
-  const errors: PageErrors = {};
-  if (!input.title.trim()) errors.title = "Give the page a title.";
-  else if (input.title.trim().length > 255) errors.title = "Use at most 255 characters.";
-  else if (singleLineProblem(input.title)) errors.title = singleLineProblem(input.title)!;
-  const handle = handleProblem(input.handle, input.title);
-  if (handle) errors.handle = handle;
-  if (input.bodyHtml.length > MAX_BODY_LENGTH) errors.bodyHtml = `Use at most ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`;
-  if (input.visibility !== "visible" && input.visibility !== "hidden") errors.visibility = "Choose visible or hidden.";
-  if (input.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters; use at most 70.";
-  else if (singleLineProblem(input.seoTitle)) errors.seoTitle = singleLineProblem(input.seoTitle)!;
-  if (input.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
-  else if (singleLineProblem(input.seoDescription)) errors.seoDescription = singleLineProblem(input.seoDescription)!;
-  return errors;
+  return problemsOf(pageForm, input);
 }
 
 const HANDLE_TAKEN = "Another page uses this handle.";

@@ -1,27 +1,17 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import { sql } from "kysely";
 import type { CollectionRule, PolicyHandle, Shop } from "../db/types.ts";
-import { emailProblem, normalizeEmail } from "../tenants/accounts.server.ts";
+import { z } from "zod";
+import { normalizeEmail } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { renameShop } from "../tenants/registry.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { isCountryCode } from "./countries.ts";
+import { checkbox, checkInput, choice, email, LIMITS, money, multiline, optionalMoney, percent, problemsOf, singleLine } from "./fields.server.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
-import {
-  amountProblem,
-  CURRENCIES,
-  formatMoney,
-  formatPercent,
-  isShopLocale,
-  minorUnitDigits,
-  parseMoney,
-  parsePercent,
-  toInputAmount,
-  type MoneyStyle,
-} from "./money.ts";
+import { CURRENCIES, formatMoney, formatPercent, SHOP_LOCALES, minorUnitDigits, toInputAmount, type MoneyStyle } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
-import { singleLineProblem } from "./text.ts";
 
 /** Field → message, shown next to the field. */
 export type SettingsErrors = Record<string, string>;
@@ -62,23 +52,16 @@ export interface GeneralSettingsInput {
   locale: string;
 }
 
-const MAX_NAME_LENGTH = 80;
+/** The general settings form. The name goes into page titles and email subjects: one line of text. */
+export const generalSettingsForm = z.object({
+  name: singleLine({ max: 80, required: "Give your shop a name." }),
+  contactEmail: email().optional(),
+  currency: choice(CURRENCIES, "Choose a currency from the list."),
+  locale: choice(SHOP_LOCALES, "Choose a number format from the list."),
+});
 
 export function validateGeneralSettings(input: GeneralSettingsInput): SettingsErrors {
-  const errors: SettingsErrors = {};
-  const name = input.name.trim();
-  if (!name) errors.name = "Give your shop a name.";
-  else if (name.length > MAX_NAME_LENGTH) errors.name = `Use at most ${MAX_NAME_LENGTH} characters.`;
-  // The name goes into page titles and email subjects: one line of text.
-  else if (singleLineProblem(name)) errors.name = singleLineProblem(name)!;
-  const email = normalizeEmail(input.contactEmail);
-  if (email) {
-    const problem = emailProblem(email);
-    if (problem) errors.contactEmail = problem;
-  }
-  if (!(CURRENCIES as readonly string[]).includes(input.currency)) errors.currency = "Choose a currency from the list.";
-  if (!isShopLocale(input.locale)) errors.locale = "Choose a number format from the list.";
-  return errors;
+  return problemsOf(generalSettingsForm, input);
 }
 
 /**
@@ -254,7 +237,11 @@ export const POLICY_TITLES: Record<PolicyHandle, string> = {
   "shipping-policy": "Shipping policy",
 };
 export const POLICY_HANDLES = Object.keys(POLICY_TITLES) as PolicyHandle[];
-const MAX_POLICY_LENGTH = 100_000;
+
+const policyBodies = Object.fromEntries(POLICY_HANDLES.map((handle) => [handle, multiline({ max: LIMITS.longText }).optional()]));
+
+/** The policies form: any of the four policies' HTML, each a page of text at most. */
+export const policiesForm = z.object(policyBodies);
 
 export interface Policy {
   handle: PolicyHandle;
@@ -276,11 +263,7 @@ export async function listPolicies(db: TenantDb): Promise<Policy[]> {
 
 /** Sanitises and saves the policies given; returns the handles that changed. */
 export async function savePolicies(db: TenantDb, actor: Actor, bodies: Partial<Record<PolicyHandle, string>>): Promise<PolicyHandle[]> {
-  const errors: SettingsErrors = {};
-  for (const [handle, body] of Object.entries(bodies)) {
-    if (!POLICY_HANDLES.includes(handle as PolicyHandle)) errors[handle] = "Unknown policy.";
-    else if ((body ?? "").length > MAX_POLICY_LENGTH) errors[handle] = `Use at most ${MAX_POLICY_LENGTH.toLocaleString("en")} characters.`;
-  }
+  const errors = problemsOf(z.strictObject(policyBodies, { error: "Unknown policy." }), bodies);
   if (Object.keys(errors).length) throw new SettingsValidationError(errors);
 
   return db.transaction().execute(async (trx) => {
@@ -349,35 +332,38 @@ export function parseCountryList(text: string): { codes: string[]; unknown: stri
   return { codes: tokens.filter(isCountryCode).sort(), unknown: tokens.filter((t) => !isCountryCode(t)) };
 }
 
-const MAX_ZONE_NAME = 255;
+/** The zone form; which countries another zone already has is checked when saving. */
+export const zoneForm = z.object({
+  name: singleLine({ required: "Name the zone, for example Europe." }).transform((name) => name.trim()),
+  countries: multiline({ required: "Add at least one country code, such as FR or DE." }).transform((text, ctx) => {
+    const { codes, unknown } = parseCountryList(text);
+    if (unknown.length) {
+      const message = `Unknown country code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Use two-letter ISO codes such as FR or DE.`;
+      ctx.addIssue({ code: "custom", message });
+    } else if (!codes.length) ctx.addIssue({ code: "custom", message: "Add at least one country code, such as FR or DE." });
+    return codes;
+  }),
+});
 
 function isId(id: string): boolean {
   return /^\d{1,18}$/.test(id);
 }
 
 async function validateZone(db: TenantDb, input: ZoneInput, zoneId?: string): Promise<{ name: string; countries: string[] }> {
-  const errors: SettingsErrors = {};
-  const name = input.name.trim();
-  if (!name) errors.name = "Name the zone, for example Europe.";
-  else if (name.length > MAX_ZONE_NAME) errors.name = `Use at most ${MAX_ZONE_NAME} characters.`;
-  const { codes, unknown } = parseCountryList(input.countries);
-  if (unknown.length)
-    errors.countries = `Unknown country code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Use two-letter ISO codes such as FR or DE.`;
-  else if (!codes.length) errors.countries = "Add at least one country code, such as FR or DE.";
-  else {
-    // A country belongs to one zone, so checkout always knows which rates apply.
-    let query = db
-      .selectFrom("shipping_zones")
-      .select(["name", "countries"])
-      .where((eb) => eb("countries", "&&", eb.val(codes)));
-    if (zoneId) query = query.where("id", "<>", zoneId);
-    const overlapping = await query.execute();
-    if (overlapping.length) {
-      const clashes = overlapping.map((z) => `${codes.filter((c) => z.countries.includes(c)).join(", ")} (in ${z.name})`);
-      errors.countries = `Each country can be in one zone only: ${clashes.join("; ")}.`;
-    }
+  const checked = checkInput(zoneForm, input);
+  if (!checked.ok) throw new SettingsValidationError(checked.problems);
+  const { name, countries: codes } = checked.value;
+  // A country belongs to one zone, so checkout always knows which rates apply.
+  let query = db
+    .selectFrom("shipping_zones")
+    .select(["name", "countries"])
+    .where((eb) => eb("countries", "&&", eb.val(codes)));
+  if (zoneId) query = query.where("id", "<>", zoneId);
+  const overlapping = await query.execute();
+  if (overlapping.length) {
+    const clashes = overlapping.map((z) => `${codes.filter((c) => z.countries.includes(c)).join(", ")} (in ${z.name})`);
+    throw new SettingsValidationError({ countries: `Each country can be in one zone only: ${clashes.join("; ")}.` });
   }
-  if (Object.keys(errors).length) throw new SettingsValidationError(errors);
   return { name, countries: codes };
 }
 
@@ -435,23 +421,43 @@ export interface RateInput {
   minSubtotal: string;
 }
 
+/** The rate form, with amounts in the shop's currency and notation. */
+export function rateForm(style: MoneyStyle) {
+  const { currency } = style;
+  const digits = minorUnitDigits(currency);
+  const example = digits ? toInputAmount(495n * 10n ** BigInt(digits - 2), currency, style.locale) : "500";
+  return z.object({
+    name: singleLine({ required: "Name the rate, for example Standard." }).transform((name) => name.trim()),
+    price: money(style, { message: `Enter a price of zero or more in ${currency}, like ${example}.` }),
+    minSubtotal: optionalMoney(style, { message: `Enter an amount of zero or more in ${currency}, or leave it blank.` }),
+  });
+}
+
+/** The shipping page's forms, one per intent. Ids are checked by the save, which answers "not found" for another shop's. */
+export function shippingForm(style: MoneyStyle) {
+  const id = () => singleLine({ max: 40 });
+  const rate = rateForm(style).shape;
+  return z.discriminatedUnion(
+    "intent",
+    [
+      z.object({ intent: z.literal("create-zone"), ...zoneForm.shape }),
+      z.object({ intent: z.literal("update-zone"), zoneId: id(), ...zoneForm.shape }),
+      z.object({ intent: z.literal("delete-zone"), zoneId: id() }),
+      z.object({ intent: z.literal("create-rate"), zoneId: id(), ...rate }),
+      z.object({ intent: z.literal("update-rate"), rateId: id(), ...rate }),
+      z.object({ intent: z.literal("delete-rate"), rateId: id() }),
+    ],
+    { error: "Unknown action." },
+  );
+}
+
 async function validateRate(db: TenantDb, input: RateInput): Promise<{ name: string; price: bigint; min_subtotal: bigint | null; currency: string }> {
   // Shared lock: a concurrent currency change waits for this rate, then sees it and refuses.
   const style = await moneyStyle(db, { share: true });
-  const { currency } = style;
-  const errors: SettingsErrors = {};
-  const name = input.name.trim();
-  if (!name) errors.name = "Name the rate, for example Standard.";
-  else if (name.length > 255) errors.name = "Use at most 255 characters.";
-  const price = parseMoney(input.price, style);
-  const digits = minorUnitDigits(currency);
-  const example = digits ? toInputAmount(495n * 10n ** BigInt(digits - 2), currency, style.locale) : "500";
-  if (!price.ok) errors.price = amountProblem(price, `Enter a price of zero or more in ${currency}, like ${example}.`);
-  const minText = input.minSubtotal.trim();
-  const minSubtotal = minText ? parseMoney(minText, style) : null;
-  if (minSubtotal && !minSubtotal.ok) errors.minSubtotal = amountProblem(minSubtotal, `Enter an amount of zero or more in ${currency}, or leave it blank.`);
-  if (Object.keys(errors).length || !price.ok) throw new SettingsValidationError(errors);
-  return { name, price: price.value, min_subtotal: minSubtotal?.ok ? minSubtotal.value : null, currency };
+  const checked = checkInput(rateForm(style), { ...input, minSubtotal: input.minSubtotal.trim() });
+  if (!checked.ok) throw new SettingsValidationError(checked.problems);
+  const { name, price, minSubtotal } = checked.value;
+  return { name, price, min_subtotal: minSubtotal, currency: style.currency };
 }
 
 function describeRate(rate: { name: string; price: bigint; min_subtotal: bigint | null; currency: string }): string {
@@ -513,14 +519,19 @@ export interface TaxInput {
   pricesIncludeTax: boolean;
 }
 
+/** The taxes form: one rate, typed in the shop's notation, and whether prices include it. */
+export function taxForm(locale: string) {
+  return z.object({
+    rate: percent(locale, { message: `Enter a rate from 0 to 100 with at most two decimals, like 20 or ${formatPercent(725, locale)}.` }),
+    pricesIncludeTax: checkbox(),
+  });
+}
+
 export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInput): Promise<boolean> {
   const { locale } = await moneyStyle(db);
-  const rate = parsePercent(input.rate, { locale });
-  if (!rate.ok)
-    throw new SettingsValidationError({
-      rate: amountProblem(rate, `Enter a rate from 0 to 100 with at most two decimals, like 20 or ${formatPercent(725, locale)}.`, { statesLimits: true }),
-    });
-  const basisPoints = Number(rate.value);
+  const checked = checkInput(taxForm(locale), input);
+  if (!checked.ok) throw new SettingsValidationError(checked.problems);
+  const basisPoints = Number(checked.value.rate);
   return db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom("settings").select(["tax_rate_bp", "prices_include_tax"]).forUpdate().executeTakeFirstOrThrow();
     if (before.tax_rate_bp === basisPoints && before.prices_include_tax === input.pricesIncludeTax) return false;
@@ -543,6 +554,14 @@ export const REMINDER_DELAYS: readonly { minutes: number | null; label: string }
   { minutes: 360, label: "After 6 hours" },
   { minutes: 1440, label: "After 24 hours" },
 ];
+
+export const checkoutSettingsForm = z.object({
+  reminderMinutes: z
+    .string()
+    .optional()
+    .transform((minutes) => minutes ?? "")
+    .refine((minutes) => REMINDER_DELAYS.some((d) => String(d.minutes ?? "") === minutes), { error: "Choose one of the delays in the list." }),
+});
 
 /** Saves when a shopper who left an email (and agreed to be emailed) and didn't pay gets their one reminder. */
 export async function saveCheckoutSettings(db: TenantDb, actor: Actor, input: { reminderMinutes: string }): Promise<boolean> {

@@ -1,6 +1,8 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, User } from "../db/types.ts";
-import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
+import { z } from "zod";
+import { email, newPassword, problemsOf, singleLine } from "../shop/fields.server.ts";
+import { createUser, EmailTakenError } from "./accounts.server.ts";
 import { startTrial } from "./lifecycle.server.ts";
 import { provisionShopInTransaction, SlugUnavailableError } from "./provision.server.ts";
 import { SLUG_MESSAGES, slugProblem } from "./slugs.ts";
@@ -15,18 +17,21 @@ export interface SignupInput {
 /** Field problems, and `form` for one about the whole attempt (too many of them). */
 export type SignupErrors = Partial<Record<keyof SignupInput | "form", string>>;
 
+/** The signup form: the schema the page's form is read with and every signup is checked against. */
+export const signupForm = z.object({
+  email: email(),
+  password: newPassword(),
+  shopName: singleLine({ max: 80, required: "Give your shop a name." }).transform((name) => name.trim()),
+  slug: singleLine({ max: 1_000, required: SLUG_MESSAGES.length })
+    .transform((slug) => slug.trim().toLowerCase())
+    .superRefine((slug, ctx) => {
+      const problem = slugProblem(slug);
+      if (problem) ctx.addIssue({ code: "custom", message: SLUG_MESSAGES[problem] });
+    }),
+});
+
 export function validateSignup(input: SignupInput): SignupErrors {
-  const errors: SignupErrors = {};
-  const email = emailProblem(normalizeEmail(input.email));
-  if (email) errors.email = email;
-  const password = passwordProblem(input.password);
-  if (password) errors.password = password;
-  const name = input.shopName.trim();
-  if (!name) errors.shopName = "Give your shop a name.";
-  else if (name.length > 80) errors.shopName = "Use at most 80 characters.";
-  const slug = slugProblem(input.slug);
-  if (slug) errors.slug = SLUG_MESSAGES[slug];
-  return errors;
+  return problemsOf(signupForm, input);
 }
 
 export type SignupResult = { ok: true; user: User; shop: Shop } | { ok: false; errors: SignupErrors };

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql, type Kysely, type Transaction } from "kysely";
+import { z } from "zod";
+import { email, singleLine } from "../shop/fields.server.ts";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { MemberRole, PlatformDatabase, Shop, User } from "../db/types.ts";
 import { recordAudit, type Actor } from "../shop/audit.server.ts";
@@ -165,6 +167,21 @@ export interface InviteOptions {
   send?: (message: MailMessage) => Promise<unknown>;
   ttlHours?: number;
 }
+
+/**
+ * The staff page's forms, one per intent. Which roles the person may give, and whether a member or an invitation is
+ * this shop's, is the save's to check (with its own messages), so ids and roles are only bounded text here.
+ */
+export const staffForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("invite"), email: email(), role: singleLine({ max: 20 }) }),
+    z.object({ intent: z.literal("change-role"), userId: singleLine({ max: 40 }), role: singleLine({ max: 20 }) }),
+    z.object({ intent: z.literal("remove"), userId: singleLine({ max: 40 }) }),
+    z.object({ intent: z.literal("revoke"), invitationId: singleLine({ max: 40 }) }),
+  ],
+  { error: "Unknown action." },
+);
 
 /**
  * Invites someone by email: a random 32-byte token goes into the emailed link,

@@ -12,6 +12,8 @@ import { RecommendationPerformance } from "../components/admin/recommendation-pe
 import { getDailySales, getOnboarding, getSalesSummary, launchShop, recommendationPerformance, unconfirmedSteps } from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { checkoutGateway } from "../utils/checkout.server.ts";
+import { launchForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin, type ShopAdmin } from "../utils/guards.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -42,14 +44,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const intent = form.get("intent");
+  const parsed = await readForm(request, launchForm);
   // Launching is a settings change: owners and admins only.
-  const admin = await requireShopAdmin(context, request, params.shop, intent === "launch" ? "settings" : "orders");
-  if (intent !== "launch") return data({ error: "Unknown action." }, { status: 400 });
+  const admin = await requireShopAdmin(context, request, params.shop, parsed.values.intent === "launch" ? "settings" : "orders");
+  if (!parsed.ok) return data({ error: "Unknown action." }, { status: 400 });
   // Unfinished steps are named and confirmed first (the confirmation sends back the keys it named, comma-separated).
   const { steps, launchedAt } = await onboardingOf(context, admin);
-  if (!launchedAt && unconfirmedSteps(steps, String(form.get("confirmed") ?? "").split(",")).length) {
+  if (!launchedAt && unconfirmedSteps(steps, parsed.value.confirmed.split(",")).length) {
     return data({ unfinished: unconfirmedSteps(steps, []).map(({ key, label, href }) => ({ key, label, href })) });
   }
   await launchShop(admin.db, admin.actor);

@@ -23,6 +23,8 @@ import {
   startPlanCheckout,
   usageLines,
 } from "../domain.server.ts";
+import { billingForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireMember, requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plan & billing · Bazaar admin" }];
@@ -67,9 +69,14 @@ type ActionResult = { errors: { event?: string; confirm?: string }; done: string
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { shop, actor } = await requireShopAdmin(context, request, params.shop, "billing", "billing");
-  const form = await request.formData();
-  if (form.get("intent") === "subscribe") {
-    const plan = await findPlan(context.services.db, String(form.get("plan") ?? ""));
+  const parsed = await readForm(request, billingForm);
+  if (!parsed.ok) {
+    const { confirm, ...others } = parsed.errors;
+    return data<ActionResult>({ errors: confirm ? { confirm } : { event: Object.values(others)[0] }, done: null }, { status: 400 });
+  }
+  const input = parsed.value;
+  if (input.intent === "subscribe") {
+    const plan = await findPlan(context.services.db, input.plan);
     if (!plan) return data<ActionResult>({ errors: { event: "Choose one of the plans." }, done: null }, { status: 400 });
     const stripe = context.services.stripe;
     // Without Stripe, the test gateway's checkout stands in for Stripe Checkout.
@@ -82,7 +89,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       throw error;
     }
   }
-  if (form.get("intent") === "portal") {
+  if (input.intent === "portal") {
     const stripe = context.services.stripe;
     if (!stripe) return data<ActionResult>({ errors: { event: "Stripe isn't configured on this Bazaar." }, done: null }, { status: 400 });
     try {
@@ -93,9 +100,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       throw error;
     }
   }
-  const event = MERCHANT_EVENTS.find((e) => e === form.get("intent"));
+  const event = MERCHANT_EVENTS.find((e) => e === input.intent);
   if (!event) return data<ActionResult>({ errors: { event: "Unknown action." }, done: null }, { status: 400 });
-  if (event === "close" && String(form.get("confirm") ?? "").trim() !== shop.slug) {
+  if (event === "close" && input.confirm.trim() !== shop.slug) {
     return data<ActionResult>({ errors: { confirm: `Type ${shop.slug} to confirm that you want to close the shop.` }, done: null }, { status: 400 });
   }
   try {

@@ -9,6 +9,7 @@ import {
   deleteDiscount,
   describeValue,
   discountFieldsFromForm,
+  discountForm,
   discountTargets,
   discountToFields,
   getDiscount,
@@ -19,6 +20,7 @@ import {
   type DiscountFields,
 } from "../domain.server.ts";
 import styles from "../styles/sales.css";
+import { parseForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -58,8 +60,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (intent !== "save") return data({ errors: { form: "Unknown action." } as DiscountErrors, fields: null }, { status: 400 });
   const style = await moneyStyle(db);
+  const parsed = parseForm(form, discountForm);
   const fields = discountFieldsFromForm(form);
-  const result = await saveDiscount(db, actor, fields, style, discount.id);
+  if (!parsed.ok) return data({ errors: parsed.errors as DiscountErrors, fields }, { status: 400 });
+  const result = await saveDiscount(db, actor, parsed.value, style, discount.id);
   if (!result.ok) return data({ errors: result.errors, fields }, { status: 400 });
   throw redirect(`/admin/${shop.slug}/discounts/${discount.id}?saved=updated`);
 }

@@ -3,7 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { DiscountForm } from "../components/admin/discount-form.tsx";
-import { discountFieldsFromForm, discountTargets, moneyStyle, saveDiscount, type DiscountFields } from "../domain.server.ts";
+import { discountFieldsFromForm, discountForm, discountTargets, moneyStyle, saveDiscount, type DiscountErrors, type DiscountFields } from "../domain.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -35,8 +36,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "discounts");
   const style = await moneyStyle(db);
-  const fields = discountFieldsFromForm(await request.formData());
-  const result = await saveDiscount(db, actor, fields, style);
+  const parsed = await readForm(request, discountForm);
+  const fields = discountFieldsFromForm(parsed.form);
+  if (!parsed.ok) return data({ errors: parsed.errors as DiscountErrors, fields }, { status: 400 });
+  const result = await saveDiscount(db, actor, parsed.value, style);
   if (!result.ok) return data({ errors: result.errors, fields }, { status: 400 });
   throw redirect(`/admin/${shop.slug}/discounts/${result.id}?saved=created`);
 }

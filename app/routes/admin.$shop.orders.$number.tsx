@@ -4,9 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { formatMoney } from "../../shop/money.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { FINANCIAL_LABELS, formatUtcDateTime, FULFILLMENT_LABELS } from "../components/admin/sales-format.ts";
-import { cancelOrder, fulfilOrder, getOrder, moneyStyle, newRequestKey, refundOrder } from "../domain.server.ts";
+import { cancelOrder, fulfilOrder, getOrder, moneyStyle, newRequestKey, orderActionForm, refundOrder } from "../domain.server.ts";
 import { can } from "../../shop/permissions.ts";
 import { adminOrderDeps } from "../utils/checkout.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import styles from "../styles/sales.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -40,28 +41,32 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const intent = form.get("intent");
+  const parsed = await readForm(request, orderActionForm);
+  const intent = parsed.values.intent;
   const capability = intent === "refund" || intent === "cancel" ? "refunds" : "orders";
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, capability);
-  const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
+  if (!parsed.ok) {
+    const message = parsed.errors.intent ?? parsed.errors.form ?? "Check the fields below.";
+    return data({ ok: false, message, errors: parsed.errors }, { status: 400 });
+  }
   const number = params.number ?? "";
   const deps = await adminOrderDeps(context, shop, db);
+  const input = parsed.value;
   let result;
-  if (intent === "fulfil") {
-    result = await fulfilOrder(deps, actor, number, { carrier: text("carrier"), trackingNumber: text("trackingNumber"), notify: form.get("notify") === "1" });
-  } else if (intent === "refund" || intent === "cancel") {
+  if (input.intent === "fulfil") {
+    result = await fulfilOrder(deps, actor, number, input);
+  } else {
     const style = await moneyStyle(db);
-    if (intent === "cancel") result = await cancelOrder(deps, actor, style, number, text("requestKey"));
+    if (input.intent === "cancel") result = await cancelOrder(deps, actor, style, number, input.requestKey);
     else {
       const restock: Record<string, number> = {};
-      for (const [name, value] of form) {
+      for (const [name, value] of Object.entries(parsed.values)) {
         const id = /^restock-(\d{1,18})$/.exec(name)?.[1];
-        if (id && typeof value === "string" && value.trim()) restock[id] = /^\d{1,4}$/.test(value.trim()) ? Number(value) : -1;
+        if (id && value.trim()) restock[id] = /^\d{1,4}$/.test(value.trim()) ? Number(value) : -1;
       }
-      result = await refundOrder(deps, actor, style, number, { amount: text("amount"), restock, requestKey: text("requestKey") });
+      result = await refundOrder(deps, actor, style, number, { amount: input.amount, restock, requestKey: input.requestKey });
     }
-  } else return data({ ok: false, message: "Unknown action.", errors: {} }, { status: 400 });
+  }
   if (!result.ok && "notFound" in result) throw new Response("Not found", { status: 404 });
   if (!result.ok) return data({ ok: false, message: result.errors.form ?? "Check the fields below.", errors: result.errors }, { status: 400 });
   return { ok: true, message: result.message, errors: {} as Record<string, string> };

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
-import { deletePage, getPage, PageValidationError, savePage } from "../domain.server.ts";
+import { deletePage, getPage, pageForm, PageValidationError, savePage } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { PageForm } from "../components/admin/page-form.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { pageInput, readPageDraft, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
+import { parseForm } from "../utils/forms.server.ts";
+import { pageDraftOf, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
 import type { loader as shopAdminLoader } from "./admin.$shop.tsx";
 import styles from "../styles/catalogue.css";
 
@@ -45,13 +46,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await deletePage(db, actor, id);
     throw redirect(`/admin/${shop.slug}/pages?deleted=1`);
   }
-  const draft = readPageDraft(form);
-  if (intent !== "save") return refusedPage(draft, { page: "Unknown action." });
+  const parsed = parseForm(form, pageForm);
+  if (intent !== "save") return refusedPage(pageDraftOf(parsed.ok ? {} : parsed.values), { page: "Unknown action." });
+  if (!parsed.ok) return refusedPage(pageDraftOf(parsed.values), parsed.errors);
   try {
-    await savePage(db, actor, pageInput(draft), id);
+    await savePage(db, actor, parsed.value, id);
     throw redirect(`/admin/${shop.slug}/pages/${id}?saved=1`);
   } catch (error) {
-    if (error instanceof PageValidationError) return refusedPage(draft, error.errors);
+    if (error instanceof PageValidationError) return refusedPage(parsed.value, error.errors);
     throw error;
   }
 }

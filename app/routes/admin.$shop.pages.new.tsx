@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { PageValidationError, savePage } from "../domain.server.ts";
+import { pageForm, PageValidationError, savePage } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { PageForm } from "../components/admin/page-form.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
-import { pageInput, readPageDraft, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
+import { readForm } from "../utils/forms.server.ts";
+import { pageDraftOf, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
 import styles from "../styles/catalogue.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -20,12 +21,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "pages");
-  const draft = readPageDraft(await request.formData());
+  const parsed = await readForm(request, pageForm);
+  if (!parsed.ok) return refusedPage(pageDraftOf(parsed.values), parsed.errors);
   try {
-    const saved = await savePage(db, actor, pageInput(draft));
+    const saved = await savePage(db, actor, parsed.value);
     throw redirect(`/admin/${shop.slug}/pages/${saved.id}?created=1`);
   } catch (error) {
-    if (error instanceof PageValidationError) return refusedPage(draft, error.errors);
+    if (error instanceof PageValidationError) return refusedPage(parsed.value, error.errors);
     throw error;
   }
 }

@@ -10,11 +10,13 @@ import {
   logoPath,
   MAX_IMAGE_BYTES,
   removeLogo,
+  generalSettingsForm,
   saveGeneralSettings,
   saveLogo,
   SettingsValidationError,
   type SettingsErrors,
 } from "../domain.server.ts";
+import { readForm, typedFields } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Bazaar admin" }];
@@ -69,17 +71,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return { form: "logo", errors: {}, saved: "Logo saved." } satisfies ActionResult;
   }
 
-  const form = await request.formData();
-  if (form.get("intent") === "remove-logo") {
+  const parsed = await readForm(request, generalSettingsForm);
+  if (parsed.values.intent === "remove-logo") {
     await removeLogo(db, context.services.media, actor, shop.id);
     return { form: "logo", errors: {}, saved: "Logo removed." } satisfies ActionResult;
   }
-  const values = {
-    name: String(form.get("name") ?? ""),
-    contactEmail: String(form.get("contactEmail") ?? ""),
-    currency: String(form.get("currency") ?? ""),
-    locale: String(form.get("locale") ?? ""),
-  };
+  const values = typedFields(parsed.values, ["name", "contactEmail", "currency", "locale"]);
+  if (!parsed.ok) return data<ActionResult>({ form: "general", errors: parsed.errors, values }, { status: 400 });
   try {
     const changes = await saveGeneralSettings(context.services.db, shop, actor, values);
     return { form: "general", errors: {}, saved: changes.length ? "Settings saved." : "Nothing changed." } satisfies ActionResult;

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
-import { getSettings, REMINDER_DELAYS, saveCheckoutSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { checkoutSettingsForm, getSettings, REMINDER_DELAYS, saveCheckoutSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Checkout · Settings · Bazaar admin" }];
@@ -15,9 +16,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
-  const form = await request.formData();
+  const parsed = await readForm(request, checkoutSettingsForm);
+  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, saved: null }, { status: 400 });
   try {
-    const changed = await saveCheckoutSettings(db, actor, { reminderMinutes: String(form.get("reminderMinutes") ?? "") });
+    const changed = await saveCheckoutSettings(db, actor, parsed.value);
     return { errors: {} as SettingsErrors, saved: changed ? "Checkout settings saved." : "Nothing changed." };
   } catch (error) {
     if (error instanceof SettingsValidationError) return data({ errors: error.errors, saved: null }, { status: 400 });

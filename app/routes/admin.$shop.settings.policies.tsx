@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { PolicyHandle } from "../../db/types.ts";
 import { Field } from "../components/field.tsx";
-import { listPolicies, savePolicies, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { listPolicies, policiesForm, savePolicies, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Policies · Settings · Bazaar admin" }];
@@ -15,13 +16,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
-  const form = await request.formData();
+  const parsed = await readForm(request, policiesForm);
   const policies = await listPolicies(db);
   const bodies: Partial<Record<PolicyHandle, string>> = {};
-  for (const { handle } of policies) {
-    const value = form.get(handle);
-    if (typeof value === "string") bodies[handle] = value;
-  }
+  for (const { handle } of policies) if (handle in parsed.values) bodies[handle] = parsed.values[handle];
+  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, values: bodies, saved: null }, { status: 400 });
   try {
     const changed = await savePolicies(db, actor, bodies);
     return {

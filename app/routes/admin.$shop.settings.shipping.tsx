@@ -11,12 +11,15 @@ import {
   deleteShippingZone,
   getSettings,
   listShippingZones,
+  moneyStyle,
   SettingsNotFoundError,
+  shippingForm,
   SettingsValidationError,
   updateShippingRate,
   updateShippingZone,
   type SettingsErrors,
 } from "../domain.server.ts";
+import { readForm, typedFields } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Shipping · Settings · Bazaar admin" }];
@@ -46,16 +49,25 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 /** Which form on the page the result belongs to: "zone:new", "zone:<id>", "rate:new:<zoneId>", "rate:<id>". */
 type ActionResult = { form: string; errors: SettingsErrors; values: Record<string, string> | null; saved: string | null; savedAt?: number };
 
-const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+/** Which of the page's forms an answer belongs to, so its messages show next to it. */
+function formKey(intent: string, zoneId: string, rateId: string): string {
+  if (intent === "create-zone") return "zone:new";
+  if (intent.endsWith("-zone")) return `zone:${zoneId}`;
+  if (intent === "create-rate") return `rate:new:${zoneId}`;
+  return intent.endsWith("-rate") ? `rate:${rateId}` : "";
+}
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
-  const form = await request.formData();
-  const intent = text(form, "intent");
-  const zoneId = text(form, "zoneId");
-  const rateId = text(form, "rateId");
-  const zone = { name: text(form, "name"), countries: text(form, "countries") };
-  const rate = { name: text(form, "name"), price: text(form, "price"), minSubtotal: text(form, "minSubtotal") };
+  const parsed = await readForm(request, shippingForm(await moneyStyle(db)));
+  const { intent, zoneId, rateId, ...typed } = typedFields(parsed.values, ["intent", "zoneId", "rateId", "name", "countries", "price", "minSubtotal"]);
+  if (!parsed.ok) {
+    const key = formKey(intent, zoneId, rateId);
+    return data<ActionResult>({ form: key, errors: key ? parsed.errors : { intent: "Unknown action." }, values: typed, saved: null }, { status: 400 });
+  }
+  // The save reads the text again with the same schema, in its transaction.
+  const zone = { name: typed.name, countries: typed.countries };
+  const rate = { name: typed.name, price: typed.price, minSubtotal: typed.minSubtotal };
 
   const run = async (key: string, values: Record<string, string>, work: () => Promise<unknown>, saved: string) => {
     try {

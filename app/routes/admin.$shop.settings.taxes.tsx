@@ -3,7 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
 import { formatPercent } from "../../shop/money.ts";
-import { getSettings, saveTaxSettings, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import { getSettings, moneyStyle, saveTaxSettings, SettingsValidationError, taxForm, type SettingsErrors } from "../domain.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Taxes · Settings · Bazaar admin" }];
@@ -20,8 +21,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor } = await requireShopAdmin(context, request, params.shop, "settings");
-  const form = await request.formData();
-  const input = { rate: String(form.get("rate") ?? ""), pricesIncludeTax: form.get("pricesIncludeTax") === "on" };
+  const { locale } = await moneyStyle(db);
+  const parsed = await readForm(request, taxForm(locale));
+  const input = { rate: parsed.values.rate ?? "", pricesIncludeTax: parsed.values.pricesIncludeTax === "on" };
+  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, values: input, saved: null }, { status: 400 });
   try {
     const changed = await saveTaxSettings(db, actor, input);
     return { errors: {} as SettingsErrors, values: null, saved: changed ? "Tax settings saved." : "Nothing changed." };

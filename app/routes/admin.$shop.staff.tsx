@@ -8,6 +8,7 @@ import { Field } from "../components/field.tsx";
 import {
   changeMemberRole,
   inviteStaff,
+  staffForm,
   listMembers,
   listPendingInvitations,
   removeMember,
@@ -17,6 +18,7 @@ import {
   tooManyAttempts,
 } from "../domain.server.ts";
 import styles from "../styles/settings.css";
+import { readForm, typedFields } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -57,10 +59,13 @@ type ActionResult = { form: string; errors: StaffErrors; values: Record<string, 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = await requireShopAdmin(context, request, params.shop, "staff");
   const { db } = context.services;
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const userId = String(form.get("userId") ?? "");
-  const invitationId = String(form.get("invitationId") ?? "");
+  const parsed = await readForm(request, staffForm);
+  const { intent, userId, invitationId, ...typed } = typedFields(parsed.values, ["intent", "userId", "invitationId", "email", "role"]);
+  if (!parsed.ok) {
+    const key = intent === "invite" ? "invite" : intent === "revoke" ? `invitation:${invitationId}` : intent ? `member:${userId}` : "";
+    const errors = key ? parsed.errors : { member: "Unknown action." };
+    return data<ActionResult>({ form: key, errors, values: intent === "invite" ? typed : null, saved: null }, { status: 400 });
+  }
 
   const run = async (key: string, values: Record<string, string> | null, work: () => Promise<string>) => {
     try {
@@ -74,7 +79,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   switch (intent) {
     case "invite": {
-      const values = { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
+      const values = { email: typed.email, role: typed.role };
       const gate = await context.services.limits.consume("invitationMail", admin.shop.id);
       if (!gate.ok)
         return data<ActionResult>(
@@ -87,7 +92,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       });
     }
     case "change-role": {
-      const role = String(form.get("role") ?? "");
+      const { role } = typed;
       return run(`member:${userId}`, { role }, async () =>
         (await changeMemberRole(db, admin.shop, admin, userId, role)) ? "Role changed." : "Nothing changed.",
       );

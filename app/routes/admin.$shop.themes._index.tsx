@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { shopOrigin } from "../../server/config.ts";
 import { listThemes, publishTheme, UnknownThemeError } from "../domain.server.ts";
+import { publishThemeForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import styles from "../styles/themes.css";
 
@@ -15,8 +17,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor } = await requireShopAdmin(context, request, params.shop, "themes");
-  const form = await request.formData();
-  const themeId = String(form.get("theme") ?? "");
+  const parsed = await readForm(request, publishThemeForm);
+  if (!parsed.ok) throw new Response("Not found", { status: 404 });
+  const themeId = parsed.value.theme;
   try {
     await publishTheme(db, actor, themeId);
   } catch (error) {

@@ -3,7 +3,9 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { platformOrigin } from "../../server/config.ts";
 import { Field } from "../components/field.tsx";
-import { emailProblem, normalizeEmail, requestPasswordReset, tooManyAttempts } from "../domain.server.ts";
+import { requestPasswordReset, tooManyAttempts } from "../domain.server.ts";
+import { forgotPasswordForm } from "../utils/account-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Bazaar" }];
@@ -16,9 +18,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
 // POST /forgot-password: emails a reset link; the answer is the same whether or not the email has an account.
 export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
-  const form = await request.formData();
-  const email = normalizeEmail(String(form.get("email") ?? ""));
-  if (emailProblem(email)) return data({ error: "Enter the email you log in with.", sent: false }, { status: 400 });
+  const parsed = await readForm(request, forgotPasswordForm);
+  if (!parsed.ok) return data({ error: "Enter the email you log in with.", sent: false }, { status: 400 });
+  const { email } = parsed.value;
   const gate = await context.services.limits.consume("passwordReset", context.clientAddress);
   if (!gate.ok) return data({ error: tooManyAttempts(gate), sent: false }, { status: 429 });
   await requestPasswordReset(context.services.db, email, platformOrigin(context.services.config));

@@ -12,6 +12,8 @@ import {
   verifyCredentials,
 } from "../domain.server.ts";
 import styles from "../styles/settings.css";
+import { invitationForm } from "../utils/account-forms.server.ts";
+import { parseForm } from "../utils/forms.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -41,8 +43,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, auth } = context.services;
   const token = params.token ?? "";
   const form = await request.formData();
-  const intent = form.get("intent");
-  const password = String(form.get("password") ?? "");
   const ip = context.clientAddress;
   const landIn = (shopSlug: string, cookie?: string) => redirect(`/admin/${shopSlug}`, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
 
@@ -52,18 +52,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const { shopSlug } = await acceptInvitation(db, token, { id: context.user.id, email: context.user.email }, ip);
       return landIn(shopSlug);
     }
-    if (intent === "signup") {
-      const { user, shopSlug } = await acceptInvitationWithNewAccount(db, token, password, ip);
+    const parsed = parseForm(form, invitationForm);
+    if (!parsed.ok) return data({ problem: "password", error: parsed.errors.password ?? Object.values(parsed.errors)[0] }, { status: 400 });
+    const choice = parsed.value;
+    if (choice.intent === "signup") {
+      const { user, shopSlug } = await acceptInvitationWithNewAccount(db, token, choice.password, ip);
       return landIn(shopSlug, await auth.logIn(user.id));
     }
-    if (intent === "login") {
+    if (choice.intent === "login") {
       const invitation = await findInvitation(db, token);
       if (!invitation) throw new InvitationError("unknown", INVITATION_MESSAGES.unknown);
       if (invitation.state !== "pending") throw new InvitationError(invitation.state, INVITATION_MESSAGES[invitation.state]);
       const account = `merchant:${invitation.email}`;
       const gate = await context.services.limits.guardLogin(account, ip);
       if (!gate.ok) return data({ problem: "password", error: tooManyAttempts(gate) }, { status: 429 });
-      const user = await verifyCredentials(db, invitation.email, password);
+      const user = await verifyCredentials(db, invitation.email, choice.password);
       if (!user) return data({ problem: "password", error: "That password doesn't match this account." }, { status: 400 });
       await context.services.limits.loginSucceeded(account, ip);
       const { shopSlug } = await acceptInvitation(db, token, user, ip);

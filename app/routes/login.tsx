@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { normalizeEmail, tooManyAttempts, verifyCredentials } from "../domain.server.ts";
+import { tooManyAttempts, verifyCredentials } from "../domain.server.ts";
+import { logInForm } from "../utils/account-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform, safeRedirectPath } from "../utils/guards.server.ts";
 
@@ -16,10 +18,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
   const { auth, db, limits } = context.services;
-  const form = await request.formData();
-  const email = normalizeEmail(String(form.get("email") ?? ""));
-  const password = String(form.get("password") ?? "");
-  if (!email || !password) return data({ error: "Enter your email and password.", email }, { status: 400 });
+  const parsed = await readForm(request, logInForm);
+  if (!parsed.ok) return data({ error: Object.values(parsed.errors)[0], email: parsed.values.email ?? "" }, { status: 400 });
+  const { email, password, redirectTo } = parsed.value;
 
   const account = `merchant:${email}`;
   const gate = await limits.guardLogin(account, context.clientAddress);
@@ -28,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!user) return data({ error: "That email and password don't match.", email }, { status: 400 });
   await limits.loginSucceeded(account, context.clientAddress);
   const cookie = await auth.logIn(user.id);
-  throw redirect(safeRedirectPath(form.get("redirectTo"), "/admin"), { headers: { "Set-Cookie": cookie } });
+  throw redirect(safeRedirectPath(redirectTo ?? null, "/admin"), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {

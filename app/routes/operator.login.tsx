@@ -3,6 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
 import { logInOperator, logOperatorAction } from "../domain.server.ts";
+import { operatorLogInForm } from "../utils/account-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requirePlatform, safeRedirectPath } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Operator login · Bazaar" }, { name: "robots", content: "noindex" }];
@@ -20,20 +22,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
-  const form = await request.formData();
-  const input = {
-    email: String(form.get("email") ?? ""),
-    password: String(form.get("password") ?? ""),
-    code: String(form.get("code") ?? ""),
-    address: context.clientAddress,
-  };
-  if (!input.email.trim() || !input.password || !input.code.trim()) {
-    return data({ error: "Enter your email, password and the code from your authenticator app.", email: input.email }, { status: 400 });
-  }
+  const parsed = await readForm(request, operatorLogInForm);
+  if (!parsed.ok) return data({ error: Object.values(parsed.errors)[0], email: parsed.values.email ?? "" }, { status: 400 });
+  const { redirectTo, ...credentials } = parsed.value;
+  const input = { ...credentials, address: context.clientAddress };
   const result = await logInOperator(context.services.db, input, { secureCookies: context.services.config.production, guard: context.services.limits });
   if (!result.ok) return data({ error: result.error, email: input.email }, { status: result.status });
   await logOperatorAction(context.services.db, result.operator, { action: "operator.login", ip: context.clientAddress });
-  throw redirect(safeConsolePath(form.get("redirectTo")), { headers: { "Set-Cookie": result.cookie } });
+  throw redirect(safeConsolePath(redirectTo ?? null), { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function OperatorLogin() {

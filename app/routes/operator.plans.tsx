@@ -15,7 +15,9 @@ import {
   type PlanErrors,
   type PlanInput,
 } from "../domain.server.ts";
+import { parseForm, typedFields } from "../utils/forms.server.ts";
 import { requireOperator } from "../utils/guards.server.ts";
+import { operatorSettingsForm, planForm } from "../utils/operator-forms.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plans and settings · Operator console · Bazaar" }];
 
@@ -30,24 +32,19 @@ type ActionResult =
   | { form: "settings"; errors: SettingsErrors; values: Record<string, string> | null; done: string | null }
   | { form: string; errors: PlanErrors; values: PlanInput | null; done: string | null };
 
-const SETTING_RANGES = { trial_days: [0, 365], grace_days: [0, 90], retention_days: [1, 3650] } as const;
-
-function readPlanInput(form: FormData): PlanInput {
-  const text = (name: string) => String(form.get(name) ?? "");
-  return {
-    id: text("id"),
-    name: text("name"),
-    currency: text("currency"),
-    monthlyPrice: text("monthlyPrice"),
-    pausedPrice: text("pausedPrice"),
-    feePercent: text("feePercent"),
-    maxProducts: text("maxProducts"),
-    maxStaff: text("maxStaff"),
-    maxStorageMb: text("maxStorageMb"),
-    position: text("position"),
-    public: form.get("public") === "on",
-  };
-}
+const SETTING_NAMES = ["trial_days", "grace_days", "retention_days"] as const;
+const PLAN_TEXT_FIELDS = [
+  "id",
+  "name",
+  "currency",
+  "monthlyPrice",
+  "pausedPrice",
+  "feePercent",
+  "maxProducts",
+  "maxStaff",
+  "maxStorageMb",
+  "position",
+] as const satisfies readonly Exclude<keyof PlanInput, "public">[];
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const operator = requireOperator(context, request);
@@ -55,24 +52,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "settings") {
-    const values = Object.fromEntries(Object.keys(SETTING_RANGES).map((k) => [k, String(form.get(k) ?? "").trim()]));
-    const errors: SettingsErrors = {};
-    for (const [key, [min, max]] of Object.entries(SETTING_RANGES) as [keyof SettingsErrors, readonly [number, number]][]) {
-      const n = /^\d{1,4}$/.test(values[key]) ? Number(values[key]) : NaN;
-      if (!(n >= min && n <= max)) errors[key] = `Enter a whole number of days from ${min} to ${max}.`;
+    const parsed = parseForm(form, operatorSettingsForm);
+    if (!parsed.ok) {
+      const values = typedFields(parsed.values, SETTING_NAMES);
+      return data<ActionResult>({ form: "settings", errors: parsed.errors as SettingsErrors, values, done: null }, { status: 400 });
     }
-    if (Object.keys(errors).length) return data<ActionResult>({ form: "settings", errors, values, done: null }, { status: 400 });
-    await updateOperatorSettings(context.services.db, {
-      trial_days: Number(values.trial_days),
-      grace_days: Number(values.grace_days),
-      retention_days: Number(values.retention_days),
-    });
-    await log("settings.update", `Trial ${values.trial_days} days, grace ${values.grace_days} days, retention ${values.retention_days} days`);
+    const { trial_days, grace_days, retention_days } = parsed.value;
+    await updateOperatorSettings(context.services.db, { trial_days, grace_days, retention_days });
+    await log("settings.update", `Trial ${trial_days} days, grace ${grace_days} days, retention ${retention_days} days`);
     return data<ActionResult>({ form: "settings", errors: {}, values: null, done: "Settings saved. New trials and closings use them from now on." });
   }
   if (intent === "create-plan" || intent === "save-plan") {
-    const input = readPlanInput(form);
-    const key = intent === "create-plan" ? "new" : input.id;
+    const parsed = parseForm(form, planForm);
+    const key = intent === "create-plan" ? "new" : (parsed.values.id ?? "");
+    if (!parsed.ok) {
+      const values = { ...typedFields(parsed.values, PLAN_TEXT_FIELDS), public: parsed.values.public === "on" };
+      return data<ActionResult>({ form: key, errors: parsed.errors, values, done: null }, { status: 400 });
+    }
+    const { intent: _intent, ...input } = parsed.value;
     try {
       const plan = await savePlan(context.services.db, input, { create: intent === "create-plan" });
       const summary = describePlan(plan);

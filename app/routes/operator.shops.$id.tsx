@@ -31,7 +31,9 @@ import {
   usageLines,
 } from "../domain.server.ts";
 import { OperatorHeader } from "../components/operator-header.tsx";
+import { readForm } from "../utils/forms.server.ts";
 import { requireOperator, requireOperatorShop } from "../utils/guards.server.ts";
+import { operatorShopForm } from "../utils/operator-forms.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.shop.name ?? "Shop"} · Operator console · Bazaar` }];
 
@@ -120,10 +122,12 @@ type ActionResult = {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const operator = requireOperator(context, request);
   const shop = await requireOperatorShop(context, params.id);
-  const form = await request.formData();
-  if (form.get("intent") === "change-plan") {
+  const parsed = await readForm(request, operatorShopForm);
+  if (!parsed.ok) return data<ActionResult>({ event: null, errors: parsed.errors, done: null }, { status: 400 });
+  const input = parsed.value;
+  if (input.intent === "change-plan") {
     try {
-      const { from, to } = await changeShopPlan(context.services.db, shop.id, String(form.get("plan") ?? ""), { kind: "operator", email: operator.email });
+      const { from, to } = await changeShopPlan(context.services.db, shop.id, input.plan, { kind: "operator", email: operator.email });
       context.services.registry.invalidate();
       if (from.id !== to.id) {
         await logOperatorAction(context.services.db, operator, {
@@ -143,24 +147,23 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return data<ActionResult>({ event: null, errors: { plan: "Choose one of the plans." }, done: null }, { status: 400 });
     }
   }
-  const event = availableEvents(shop.status, "operator").find((e) => e === form.get("intent")) ?? null;
+  const event = availableEvents(shop.status, "operator").find((e) => e === input.intent) ?? null;
   const fail = (errors: ActionResult["errors"], status = 400) => data<ActionResult>({ event, errors, done: null }, { status });
   if (!event) return fail({ event: `A shop that is ${STATUS_LABELS[shop.status].toLowerCase()} can't do that.` }, 409);
   const errors: ActionResult["errors"] = {};
   // Every problem at once; changeShopStatus checks the reason again, as it does for every caller.
-  if (TRANSITIONS[event].reasonRequired && !String(form.get("reason") ?? "").trim()) errors.reason = "Give a reason: the merchant sees it.";
-  if (CONFIRMED.includes(event) && String(form.get("confirm") ?? "").trim() !== shop.slug) errors.confirm = `Type ${shop.slug} to confirm.`;
+  if (TRANSITIONS[event].reasonRequired && !input.reason.trim()) errors.reason = "Give a reason: the merchant sees it.";
+  if (CONFIRMED.includes(event) && input.confirm.trim() !== shop.slug) errors.confirm = `Type ${shop.slug} to confirm.`;
   let trialEndsAt: Date | undefined;
   if (event === "extend-trial") {
-    const days = String(form.get("days") ?? "").trim();
-    if (!/^\d{1,3}$/.test(days) || Number(days) < 1 || Number(days) > 365) errors.days = "Enter a number of days from 1 to 365.";
-    else trialEndsAt = new Date(Math.max(Date.now(), shop.trial_ends_at?.getTime() ?? 0) + Number(days) * DAY);
+    if (input.days === undefined) errors.days = "Enter a number of days from 1 to 365.";
+    else trialEndsAt = new Date(Math.max(Date.now(), shop.trial_ends_at?.getTime() ?? 0) + input.days * DAY);
   }
   if (Object.keys(errors).length) return fail(errors);
   try {
     const changed = await changeShopStatus(context.services.db, shop.id, event, {
       actor: { kind: "operator", email: operator.email },
-      reason: String(form.get("reason") ?? ""),
+      reason: input.reason,
       trialEndsAt,
       platformOrigin: platformOrigin(context.services.config),
       registry: context.services.registry,

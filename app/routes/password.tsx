@@ -4,6 +4,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { PasswordPage } from "../components/store/password-page.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
 import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret, tooManyAttempts } from "../domain.server.ts";
+import { storefrontPasswordForm } from "../utils/account-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { loadPasswordPage, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // /password on a shop's host: the "Opening soon" page and its password form, until the shop launches.
@@ -36,11 +38,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = storefrontSecurityHeaders(context, storefront);
   const gate = await limits.guardLogin(account, context.clientAddress);
   if (!gate.ok) return data({ error: tooManyAttempts(gate) }, { status: 429, headers });
-  const form = await request.formData();
-  const typed = String(form.get("password") ?? "");
-  if (!passwordMatches(typed, settings.storefront_password)) {
-    return data({ error: typed ? "That password isn't right." : "Enter the password." }, { status: 400, headers });
-  }
+  const parsed = await readForm(request, storefrontPasswordForm);
+  if (!parsed.ok) return data({ error: parsed.errors.password ?? parsed.errors.form }, { status: 400, headers });
+  if (!passwordMatches(parsed.value.password, settings.storefront_password)) return data({ error: "That password isn't right." }, { status: 400, headers });
   await limits.loginSucceeded(account, context.clientAddress);
   throw redirect("/", {
     headers: { "Set-Cookie": passwordCookie(previewSecret(), shop.id, settings.storefront_password!, context.services.config.production) },

@@ -3,6 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
 import { resetLinkValid, resetPassword } from "../domain.server.ts";
+import { newPasswordForm } from "../utils/account-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Bazaar" }];
@@ -17,8 +19,9 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
 // POST /reset-password/:token: sets the new password, ends every session of the account, and signs in afresh.
 export async function action({ request, context, params }: ActionFunctionArgs) {
   requirePlatform(context);
-  const form = await request.formData();
-  const result = await resetPassword(context.services.db, params.token ?? "", String(form.get("password") ?? ""));
+  const parsed = await readForm(request, newPasswordForm);
+  if (!parsed.ok) return data({ field: "password", message: parsed.errors.password ?? parsed.errors.form }, { status: 400 });
+  const result = await resetPassword(context.services.db, params.token ?? "", parsed.value.password);
   if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });
   const cookie = await context.services.auth.logIn(result.userId);
   throw redirect("/admin", { headers: { "Set-Cookie": cookie } });

@@ -3,7 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { suggestSlug } from "../../tenants/slugs.ts";
-import { signUpMerchant, tooManyAttempts, type SignupErrors } from "../domain.server.ts";
+import { signUpMerchant, signupForm, tooManyAttempts, type SignupErrors } from "../domain.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform } from "../utils/guards.server.ts";
 
@@ -17,22 +18,14 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   requirePlatform(context);
-  const form = await request.formData();
-  const input = {
-    email: String(form.get("email") ?? ""),
-    password: String(form.get("password") ?? ""),
-    shopName: String(form.get("shopName") ?? ""),
-    slug: String(form.get("slug") ?? "")
-      .trim()
-      .toLowerCase(),
-  };
-  const values = { email: input.email, shopName: input.shopName, slug: input.slug };
+  const parsed = await readForm(request, signupForm);
+  const typed = parsed.ok ? parsed.value : parsed.values;
+  const values = { email: typed.email ?? "", shopName: typed.shopName ?? "", slug: (typed.slug ?? "").trim().toLowerCase() };
   const gate = await context.services.limits.consume("signup", context.clientAddress);
   if (!gate.ok) return data({ errors: { form: tooManyAttempts(gate) } as SignupErrors, values }, { status: 429 });
-  const result = await signUpMerchant(context.services.db, input);
-  if (!result.ok) {
-    return data({ errors: result.errors, values: { email: input.email, shopName: input.shopName, slug: input.slug } }, { status: 400 });
-  }
+  if (!parsed.ok) return data({ errors: parsed.errors as SignupErrors, values }, { status: 400 });
+  const result = await signUpMerchant(context.services.db, parsed.value);
+  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
   context.services.requestSpareShopRefill();
   await context.services.recommendations.follow(result.shop);
   const cookie = await context.services.auth.logIn(result.user.id);

@@ -1,5 +1,6 @@
 import { data } from "@remix-run/node";
-import { sanitizeRichText, type PageErrors, type PageInput, type PageVisibility } from "../domain.server.ts";
+import { sanitizeRichText, type PageErrors } from "../domain.server.ts";
+import type { TypedValues } from "./forms.server.ts";
 
 /** The page form as typed, so a refused save comes back as it was, next to its errors. */
 export interface PageDraft {
@@ -11,24 +12,16 @@ export interface PageDraft {
   seoDescription: string;
 }
 
-export function readPageDraft(form: FormData): PageDraft {
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
+/** The draft a refused form shows again: what was typed. */
+export function pageDraftOf(values: TypedValues): PageDraft {
   return {
-    title: text("title"),
-    handle: text("handle").trim().toLowerCase(),
-    bodyHtml: text("bodyHtml"),
-    visibility: text("visibility"),
-    seoTitle: text("seoTitle"),
-    seoDescription: text("seoDescription"),
+    title: values.title ?? "",
+    handle: (values.handle ?? "").trim().toLowerCase(),
+    bodyHtml: values.bodyHtml ?? "",
+    visibility: values.visibility ?? "",
+    seoTitle: values.seoTitle ?? "",
+    seoDescription: values.seoDescription ?? "",
   };
-}
-
-/** validatePage names an unknown visibility, so the cast only carries it there. */
-export function pageInput(draft: PageDraft): PageInput {
-  return { ...draft, visibility: draft.visibility as PageVisibility };
 }
 
 /** A refused save: the draft (its HTML sanitised, as the preview shows it) with the errors, and nothing stored. */

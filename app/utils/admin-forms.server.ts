@@ -1,0 +1,17 @@
+// Admin forms whose pages have no domain module of their own to keep a schema in, as zod schemas of the shared
+// fields (shop/fields.server.ts).
+import { z } from "zod";
+import { singleLine } from "../../shop/fields.server.ts";
+
+/** Launching the shop from the dashboard; `confirmed` names the open onboarding steps the merchant confirmed. */
+export const launchForm = z.object({ intent: z.literal("launch"), confirmed: singleLine({ max: 1_000 }) });
+
+/** Publishing a theme: which one is the save's to check (an unknown theme is "not found"). */
+export const publishThemeForm = z.object({ theme: singleLine({ max: 100, required: "Choose a theme." }) });
+
+/** The billing page: subscribe to a plan, open the portal, or a lifecycle action (close asks for the shop's address). */
+export const billingForm = z.object({
+  intent: singleLine({ max: 40, required: "Unknown action." }),
+  plan: singleLine({ max: 40 }),
+  confirm: singleLine(),
+});

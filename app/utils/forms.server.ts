@@ -1,0 +1,50 @@
+// The one way a route reads a form (docs/decisions/030-forms-with-zod-and-conform.md): Conform's `parseWithZod`
+// against a zod schema made of the shared fields in shop/fields.server.ts. A refused form answers 400 with one message
+// per field and the values as typed, so the page shows them again next to their messages, with or without JavaScript.
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+
+/** One message per field, keyed by the field's name ("title", "rules[0].value"); `form` for the whole form. */
+export type FieldErrors = Record<string, string>;
+
+/** What a form sent, as text, for showing it again. */
+export type TypedValues = Record<string, string>;
+
+/** A form read with a schema: its value or its messages, and in both cases the text as typed. */
+export type ParsedForm<Output> = ({ ok: true; value: Output } | { ok: false; errors: FieldErrors }) & { values: TypedValues; form: FormData };
+
+/** The typed text of every field sent once (files and repeated fields aren't shown again). */
+function typedValues(form: FormData): TypedValues {
+  const values: TypedValues = {};
+  for (const [name, value] of form) if (typeof value === "string") values[name] = name in values ? "" : value;
+  return values;
+}
+
+/** Reads `form` with `schema`: the parsed value, or the first message of each refused field. */
+export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Schema): ParsedForm<z.output<Schema>> {
+  const submission = parseWithZod(form, { schema });
+  if (submission.status === "success") return { ok: true, value: submission.value, values: typedValues(form), form };
+  const errors: FieldErrors = {};
+  for (const [name, messages] of Object.entries(submission.error ?? {})) {
+    if (messages?.length) errors[name || "form"] = messages[0];
+  }
+  // A submission without errors but not successful is an intent Conform handles (validate, reset): nothing to save.
+  if (!Object.keys(errors).length) errors.form = "The form couldn't be read. Reload the page and try again.";
+  return { ok: false, errors, values: typedValues(form), form };
+}
+
+/** Reads the request's form with `schema`. */
+export async function readForm<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<ParsedForm<z.output<Schema>>> {
+  return parseForm(await request.formData(), schema);
+}
+
+/** The 400 answer to a refused form: its messages, and whatever else the page needs to show it again. */
+export function refuse<Extra extends object>(errors: FieldErrors, extra: Extra = {} as Extra) {
+  return data({ errors, ...extra }, { status: 400 });
+}
+
+/** The typed text of the named fields ("" for one not sent), to show a refused form again. */
+export function typedFields<Name extends string>(values: TypedValues, names: readonly Name[]): Record<Name, string> {
+  return Object.fromEntries(names.map((name) => [name, values[name] ?? ""])) as Record<Name, string>;
+}

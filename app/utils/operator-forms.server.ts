@@ -1,0 +1,37 @@
+// The operator console's forms, as zod schemas of the shared fields (shop/fields.server.ts).
+import { z } from "zod";
+import { checkbox, LIMITS, multiline, singleLine, wholeNumber } from "../../shop/fields.server.ts";
+
+const days = (min: number, max: number) => wholeNumber(`Enter a whole number of days from ${min} to ${max}.`, { min, max });
+
+export const operatorSettingsForm = z.object({
+  intent: z.literal("settings"),
+  trial_days: days(0, 365),
+  grace_days: days(0, 90),
+  retention_days: days(1, 3650),
+});
+
+/** A plan as typed: amounts (en-US) and limits are read by `savePlan`, with its messages; here they are bounded text. */
+export const planForm = z.object({
+  intent: z.enum(["create-plan", "save-plan"]),
+  id: singleLine({ max: 40 }),
+  name: singleLine(),
+  currency: singleLine({ max: 3 }),
+  monthlyPrice: singleLine({ max: 64 }),
+  pausedPrice: singleLine({ max: 64 }),
+  feePercent: singleLine({ max: 64 }),
+  maxProducts: singleLine({ max: 20 }),
+  maxStaff: singleLine({ max: 20 }),
+  maxStorageMb: singleLine({ max: 20 }),
+  position: singleLine({ max: 20 }),
+  public: checkbox(),
+});
+
+/** A lifecycle action or a plan change on a shop's page; which actions the shop's status allows is the route's to say. */
+export const operatorShopForm = z.object({
+  intent: singleLine({ max: 40 }),
+  plan: singleLine({ max: 40 }),
+  reason: multiline({ max: LIMITS.note }),
+  confirm: singleLine(),
+  days: wholeNumber("Enter a number of days from 1 to 365.", { min: 1, max: 365 }).optional(),
+});

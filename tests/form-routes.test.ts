@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Shop } from "../db/types.ts";
+import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
+import { createShippingZone } from "../shop/settings.server.ts";
+import { createUser } from "../tenants/accounts.server.ts";
+import { tenantDb } from "../tenants/handle.server.ts";
+import { provisionShop } from "../tenants/provision.server.ts";
+import { adminPost, logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { startTestApp, type TestApp } from "./support/http.ts";
+
+// Converted routes answer a refused form with 400 and the field's message, and save nothing (decision 030).
+// Two shops with different number formats: the same text means different amounts, or is refused, in each.
+
+const PASSWORD = "a-long-password";
+
+let t: TestDatabase;
+let app: TestApp;
+let north: Shop;
+let south: Shop;
+let northCookie: string;
+let southCookie: string;
+const zones: Record<string, string> = {};
+
+const db = (shop: Shop) => tenantDb(t.db, shop.schema_name);
+const rates = (shop: Shop) => db(shop).selectFrom("shipping_rates").select(["name", "price"]).orderBy("id").execute();
+const pages = (shop: Shop) => db(shop).selectFrom("pages").select(["title", "handle"]).orderBy("id").execute();
+const discounts = (shop: Shop) => db(shop).selectFrom("discounts").select("code").execute();
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const northOwner = await createUser(t.db, { email: "owner@north.example", password: PASSWORD });
+  const southOwner = await createUser(t.db, { email: "owner@south.example", password: PASSWORD });
+  north = await provisionShop(t.db, { slug: "north", name: "North", ownerId: northOwner.id });
+  south = await provisionShop(t.db, { slug: "south", name: "South", ownerId: southOwner.id });
+  // North writes numbers the German way in euros; south the American way in dollars.
+  await db(north).updateTable("settings").set({ currency: "EUR", locale: "de-DE" }).execute();
+  await db(south).updateTable("settings").set({ currency: "USD", locale: "en-US" }).execute();
+  zones.north = await createShippingZone(db(north), SYSTEM_ACTOR, { name: "Europe", countries: "DE, FR" });
+  zones.south = await createShippingZone(db(south), SYSTEM_ACTOR, { name: "America", countries: "US" });
+  app = await startTestApp(t.url);
+  northCookie = await logIn(app, "owner@north.example", PASSWORD);
+  southCookie = await logIn(app, "owner@south.example", PASSWORD);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.drop();
+});
+
+describe("money fields read with the shop's notation", () => {
+  it("reads 12,50 as 12.50 in each shop, and refuses 1,500 in the dollar shop as ambiguous", async () => {
+    const rate = (zoneId: string, price: string) => ({ intent: "create-rate", zoneId, name: "Standard", price, minSubtotal: "" });
+    expect((await adminPost(app, northCookie, "/admin/north/settings/shipping", rate(zones.north, "12,50"))).status).toBe(200);
+    expect((await adminPost(app, southCookie, "/admin/south/settings/shipping", rate(zones.south, "12,50"))).status).toBe(200);
+    expect(await rates(north)).toEqual([{ name: "Standard", price: "1250" }]);
+    expect(await rates(south)).toEqual([{ name: "Standard", price: "1250" }]);
+
+    const refused = await adminPost(app, southCookie, "/admin/south/settings/shipping", rate(zones.south, "1,500"));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("could mean 1500 or 1.50");
+    // In the German shop the comma is the decimal mark: "1,500" has three decimals, which euros don't.
+    expect((await adminPost(app, northCookie, "/admin/north/settings/shipping", rate(zones.north, "1,500"))).status).toBe(400);
+    expect(await rates(south)).toHaveLength(1);
+    expect(await rates(north)).toHaveLength(1);
+  });
+
+  it("refuses a rate name with a line break and an unknown action, saving nothing", async () => {
+    const name = await adminPost(app, northCookie, "/admin/north/settings/shipping", {
+      intent: "create-rate",
+      zoneId: zones.north,
+      name: "Two\nlines",
+      price: "4,95",
+    });
+    expect(name.status).toBe(400);
+    expect(name.body).toContain("Use a single line of text, without control characters.");
+    const unknown = await adminPost(app, northCookie, "/admin/north/settings/shipping", { intent: "explode" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain("Unknown action.");
+    expect(await rates(north)).toHaveLength(1);
+  });
+});
+
+describe("text, handles and ids", () => {
+  it("names an over-long title and handle next to their fields, and stores no page in either shop", async () => {
+    const res = await adminPost(app, northCookie, "/admin/north/pages/new", {
+      title: "x".repeat(300),
+      handle: "h".repeat(5_000),
+      bodyHtml: "<p>Hi</p>",
+      visibility: "visible",
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Use at most 255 characters.");
+    expect(res.body).toContain("Use at most 1,000 characters.");
+    expect(await pages(north)).toEqual([]);
+    expect(await pages(south)).toEqual([]);
+
+    const saved = await adminPost(app, southCookie, "/admin/south/pages/new", { title: "About us", handle: "", bodyHtml: "", visibility: "visible" });
+    expect(saved.status).toBe(302);
+    expect(await pages(south)).toEqual([{ title: "About us", handle: "about-us" }]);
+    expect(await pages(north)).toEqual([]);
+  });
+
+  it("refuses a product id past bigint with the field's message instead of reaching PostgreSQL", async () => {
+    const res = await adminPost(app, northCookie, "/admin/north/discounts/new", [
+      ["code", "SPRING"],
+      ["kind", "percentage"],
+      ["value", "10"],
+      ["appliesTo", "products"],
+      ["productIds", "9223372036854775808"],
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Choose products from the list.");
+    expect(await discounts(north)).toEqual([]);
+
+    const fine = await adminPost(app, southCookie, "/admin/south/discounts/new", { code: "SPRING", kind: "percentage", value: "10", appliesTo: "order" });
+    expect(fine.status).toBe(302);
+    expect(await discounts(south)).toEqual([{ code: "SPRING" }]);
+    expect(await discounts(north)).toEqual([]);
+  });
+
+  it("refuses a field sent twice rather than picking one", async () => {
+    const res = await adminPost(app, northCookie, "/admin/north/settings/taxes", [
+      ["rate", "7"],
+      ["rate", "19"],
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Enter a rate from 0 to 100 with at most two decimals");
+    const settings = await db(north).selectFrom("settings").select("tax_rate_bp").executeTakeFirstOrThrow();
+    expect(settings.tax_rate_bp).toBe(0);
+  });
+});
+
+describe("platform forms", () => {
+  it("answers a malformed login and signup with 400 and the field's message", async () => {
+    const login = await app.request(PLATFORM, "/login", { method: "POST", form: { email: "", password: "" }, headers: { origin: ORIGIN } });
+    expect(login.status).toBe(400);
+    expect(login.body).toContain("Enter your email and password.");
+
+    const signup = await app.request(PLATFORM, "/signup", {
+      method: "POST",
+      form: { email: "not-an-email", password: "short", shopName: "x".repeat(81), slug: "ok-shop" },
+      headers: { origin: ORIGIN },
+    });
+    expect(signup.status).toBe(400);
+    expect(signup.body).toContain("Enter a valid email address.");
+    expect(signup.body).toContain("Use at least 8 characters.");
+    expect(signup.body).toContain("Use at most 80 characters.");
+    expect(await t.db.selectFrom("platform.shops").select("slug").where("slug", "=", "ok-shop").execute()).toEqual([]);
+  });
+});
