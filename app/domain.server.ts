@@ -172,7 +172,7 @@ export {
   type FieldErrors,
 } from "../shop/shopper-accounts.server.ts";
 export { parseSitemapName, platformRobots, shopLaunched, shopRobots, sitemapChild, sitemapIndex } from "../shop/sitemap.server.ts";
-export { clearAccessCookie, createPreviewToken, passwordCookie, passwordMatches, previewSecret } from "../shop/storefront-access.server.ts";
+export { passwordMatches } from "../shop/storefront-access.server.ts";
 export {
   collectionChoices,
   findCollectionByHandle,
