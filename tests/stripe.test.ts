@@ -353,4 +353,71 @@ describe("paying through Stripe", () => {
     expect(disputed.dispute_status).toBe("needs_response");
     expect((await adminGet(app, owner, `/admin/north/orders/${order.number}`)).body).toContain("Disputed: needs response");
   });
+
+  it("mirrors refunds made in Stripe's Dashboard onto the order: partial ones, each once, in any order, with the fee's share back", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    fake.setPaymentIntentStatus(intentId, "succeeded");
+    await shopper.get(`${checkoutPath}/return?payment_intent=${intentId}`);
+    const sale = await northDb
+      .selectFrom("order_transactions")
+      .select(["order_id", "platform_fee"])
+      .where("reference", "=", intentId)
+      .executeTakeFirstOrThrow();
+    const { number } = await northDb.selectFrom("orders").select("number").where("id", "=", sale.order_id).executeTakeFirstOrThrow();
+    const refundedEvent = (id: string, account = accountOf.north) =>
+      fake.signedEvent(SECRETS.connect, {
+        id,
+        type: "charge.refunded",
+        account,
+        data: { object: { id: `ch_${intentId}`, object: "charge", payment_intent: intentId } },
+      });
+    const refunds = () =>
+      northDb
+        .selectFrom("order_transactions")
+        .select(["reference", "amount", "platform_fee"])
+        .where("order_id", "=", sale.order_id)
+        .where("kind", "=", "refund")
+        .orderBy("id")
+        .execute();
+    const status = async () =>
+      (await northDb.selectFrom("orders").select("financial_status").where("id", "=", sale.order_id).executeTakeFirstOrThrow()).financial_status;
+
+    // The merchant refunds 10.00 in the admin (recorded then), then 5.00 in Stripe's Dashboard.
+    const page = await adminGet(app, owner, `/admin/north/orders/${number}`);
+    await adminPost(app, owner, `/admin/north/orders/${number}`, { intent: "refund", requestKey: inputValue(page.body, "requestKey")!, amount: "10.00" });
+    const inDashboard = fake.refundInDashboard(intentId, 500);
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_a"))).toBe("refund_recorded");
+    const fee = BigInt(sale.platform_fee);
+    expect((await refunds()).map((r) => [r.amount, r.platform_fee])).toEqual([
+      ["1000", String((fee * 1000n) / 2500n)],
+      ["500", String((fee * 500n) / 2500n)],
+    ]);
+    expect(await status()).toBe("partially_refunded");
+    const ledger = await t.db
+      .selectFrom("platform.fee_ledger")
+      .select(["amount", "fee"])
+      .where("source_id", "=", inDashboard.id as string)
+      .execute();
+    expect(ledger).toEqual([{ amount: "500", fee: String((fee * 500n) / 2500n) }]);
+
+    // A redelivery, and another event about the same refunds, add nothing.
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_a"))).toBe("refund_recorded");
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_a2"))).toBe("refund_unchanged");
+    // A pending refund counts, a failed one doesn't; the newer event arriving first records both refunds it knows.
+    fake.refundInDashboard(intentId, 300, "failed");
+    fake.refundInDashboard(intentId, 1000, "pending");
+    const newer = refundedEvent("evt_refund_c");
+    const older = refundedEvent("evt_refund_b");
+    expect(await deliverAndProcess("/connect", newer)).toBe("refund_recorded");
+    expect(await deliverAndProcess("/connect", older)).toBe("refund_unchanged");
+    expect((await refunds()).map((r) => r.amount)).toEqual(["1000", "500", "1000"]);
+    expect(await status()).toBe("refunded");
+    expect((await adminGet(app, owner, `/admin/north/orders/${number}`)).body).toContain("Refunded €10.00 in Stripe.");
+
+    // The same event claimed by south's account: Stripe has no refunds there for it, and south has no such order.
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_crossed", accountOf.south))).toBe("refund_unknown_order");
+    expect(await southDb.selectFrom("order_transactions").select("id").where("kind", "=", "refund").execute()).toEqual([]);
+  });
 });
