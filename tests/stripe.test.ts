@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
-import { processStripeEvent, type StripeEventDeps } from "../jobs/processors/stripe-events.server.ts";
+import { runMaintenance } from "../jobs/processors/maintenance.server.ts";
+import {
+  processStripeEvent,
+  startStripeEventWorker,
+  STRIPE_EVENTS_QUEUE,
+  type StripeEventDeps,
+  type StripeEventJob,
+} from "../jobs/processors/stripe-events.server.ts";
+import { jobStore, openQueue } from "../jobs/queues.server.ts";
 import { readConfig } from "../server/config.ts";
 import { stripeFromEnv } from "../server/stripe.server.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
@@ -14,7 +22,8 @@ import { changeShopStatus } from "../tenants/lifecycle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
-import { FakeStripe } from "./support/fake-stripe.ts";
+import { waitFor } from "./support/catalogue-csv.ts";
+import { FakeStripe, stripeError } from "./support/fake-stripe.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { deliverWebhook, type WebhookEndpoint } from "./support/stripe-webhooks.ts";
 import { addMember, PASSWORD } from "./support/sales.ts";
@@ -184,6 +193,59 @@ describe("webhook endpoints", () => {
   it("drop a thin event for an account that isn't one of ours", async () => {
     const event = fake.signedThinEvent(SECRETS.thin, { id: "evt_thin_unknown", type: "v2.core.account.updated", accountId: "acct_someoneelse" });
     expect(await deliverAndProcess("/thin", event)).toBe("unknown_account");
+  });
+});
+
+describe("events stored but never processed", () => {
+  it("get their job again from the maintenance sweep: a lost job is added, a failed one retried, a young one left alone", async () => {
+    // A job store of this test's own: what the endpoint queued elsewhere is as good as lost here.
+    const store = jobStore({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/1", databaseUrl: t.url, prefix: `bazaar-stripe-test-${process.pid}` });
+    const queue = openQueue<StripeEventJob>(store, STRIPE_EVENTS_QUEUE);
+    await queue.obliterate({ force: true });
+    const worker = startStripeEventWorker(store, t.db, deps.stripe)!;
+    const refundedEvent = (id: string) =>
+      fake.signedEvent(SECRETS.connect, {
+        id,
+        type: "charge.refunded",
+        account: accountOf.north,
+        data: { object: { id: "ch_x", object: "charge", payment_intent: "pi_nobody" } },
+      });
+    const processed = async (id: string) =>
+      (await t.db.selectFrom("platform.stripe_events").select("outcome").where("id", "=", id).where("processed_at", "is not", null).executeTakeFirst())
+        ?.outcome;
+    const age = (id: string, minutes: number) =>
+      t.db
+        .updateTable("platform.stripe_events")
+        .set({ received_at: new Date(Date.now() - minutes * 60_000) })
+        .where("id", "=", id)
+        .execute();
+    // Stripe answers errors for a while: the failed event's one attempt gives up.
+    const outage = fake.on("GET", "/v1/refunds", () => stripeError(500, "api_error", "Stripe is down"));
+    try {
+      // Stored, but their jobs were lost (a job-store outage when they arrived).
+      for (const id of ["evt_lost_old", "evt_lost_young"]) expect((await deliver("/connect", refundedEvent(id))).status).toBe(200);
+      await age("evt_lost_old", 30);
+      // Stored, and its job failed for good.
+      expect((await deliver("/connect", refundedEvent("evt_failed"))).status).toBe(200);
+      await queue.add("process", { eventId: "evt_failed" }, { jobId: "stripe-evt_failed", attempts: 1 });
+      await waitFor(async () => ((await (await queue.getJob("stripe-evt_failed"))?.getState()) === "failed" ? true : undefined));
+      await age("evt_failed", 30);
+    } finally {
+      outage();
+    }
+    try {
+      const swept = await runMaintenance(t.db, { data: { task: "requeue-stripe-events" } }, store);
+      expect((swept as { requeued: string[] }).requeued.sort()).toEqual(["evt_failed", "evt_lost_old"]);
+      expect(await waitFor(() => processed("evt_lost_old"))).toBe("refund_unknown_order");
+      expect(await waitFor(() => processed("evt_failed"))).toBe("refund_unknown_order");
+      expect(await processed("evt_lost_young")).toBeUndefined();
+      // Processed events are never queued again.
+      expect(await runMaintenance(t.db, { data: { task: "requeue-stripe-events" } }, store)).toEqual({ requeued: [] });
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 });
 
