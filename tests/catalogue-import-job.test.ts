@@ -22,8 +22,10 @@ import { LocalDiskStorage } from "../shop/storage.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { generatedCsv, waitFor } from "./support/catalogue-csv.ts";
+import { planOf } from "../tenants/plans.server.ts";
+import { generatedCsv, startImageServer, waitFor, type LocalServer } from "./support/catalogue-csv.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { createProduct, variant } from "./support/storefront.ts";
 
 // The catalogue import job against real Redis and PostgreSQL, delivered twice, stalled, failing and retried.
 if (process.env.CI && !process.env.REDIS_URL) throw new Error("CI must set REDIS_URL");
@@ -40,8 +42,12 @@ let north: Shop;
 let south: Shop;
 let northDb: TenantDb;
 let southDb: TenantDb;
+let images: LocalServer;
 
 beforeAll(async () => {
+  // The worker's image downloads read the environment: let them reach the local image server.
+  process.env.MEDIA_FETCH_ALLOW_PRIVATE = "1";
+  images = await startImageServer();
   mediaDir = mkdtempSync(path.join(os.tmpdir(), "bazaar-import-job-"));
   storage = new LocalDiskStorage(mediaDir);
   t = await createTestDatabase();
@@ -57,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await queue?.obliterate({ force: true });
   await queue?.close();
+  await images?.close();
   await t?.drop();
   rmSync(mediaDir, { recursive: true, force: true });
 });
@@ -197,5 +204,50 @@ describe("the catalogue import job", () => {
     for (const db of [northDb, southDb]) {
       expect(await db.selectFrom("catalogue_transfers").select("status").execute()).toEqual([{ status: "queued" }]);
     }
+  });
+
+  it("stores imported images up to the plan's storage limit and names the rows whose images weren't stored", async () => {
+    const names = ["a", "b", "c", "d", "e", "f"].map((n) => `limit-${n}`);
+    const sizes = await Promise.all(names.map(async (n) => (await (await fetch(`${images.origin}/images/${n}.png`)).arrayBuffer()).byteLength));
+    const sorted = [...sizes].sort((a, b) => a - b);
+    // Room for any two of the six images, never for three.
+    const room = sorted[5] + sorted[4] + Math.floor(sorted[0] / 2);
+    expect(sorted[0] + sorted[1] + sorted[2]).toBeGreaterThan(room);
+    const limitBytes = (await planOf(t.db, north)).max_storage_mb! * 1024 * 1024;
+    // North's earlier images fill its plan's storage but for that room.
+    const earlier = await createProduct(northDb, { title: "Poster", variants: [variant([], 1000)] });
+    await northDb
+      .insertInto("product_media")
+      .values({ product_id: earlier.id, position: 0, storage_key: "earlier", width: 1, height: 1, content_type: "image/png", byte_size: limitBytes - room })
+      .execute();
+    const csv = ["Handle,Title,Variant Price,Image Src", ...names.map((n) => `${n},Print ${n},12.00,${images.origin}/images/${n}.png`)].join("\n");
+    const northUpload = await upload(north, csv);
+    const southUpload = await upload(south, csv);
+    await deliver(northUpload.job);
+    await deliver(southUpload.job);
+
+    const report = (await transferRow(northDb, northUpload.transfer.id)).report as {
+      created: number;
+      imagesOverStorageLimit: number;
+      warnings: { line: number; handle: string; message: string }[];
+    };
+    expect(report.created).toBe(6);
+    expect(report.imagesOverStorageLimit).toBe(4);
+    const stored = await northDb.selectFrom("product_media").select(["source_url", "byte_size"]).where("storage_key", "<>", "earlier").execute();
+    expect(stored).toHaveLength(2);
+    // Each image not stored is a warning on its own line (line n + 1 holds names[n - 1]), with the reason and the way up.
+    const notStored = names.filter((n) => !stored.some((m) => m.source_url?.endsWith(`/${n}.png`)));
+    expect(report.warnings.map((w) => [w.line, w.handle])).toEqual(notStored.map((n) => [names.indexOf(n) + 2, n]));
+    for (const warning of report.warnings) expect(warning.message).toMatch(/storage is full.*Starter plan allows 1,024 MB of storage\. Upgrade/);
+    const total = await northDb
+      .selectFrom("product_media")
+      .select((eb) => eb.fn.sum<string>("byte_size").as("bytes"))
+      .executeTakeFirstOrThrow();
+    expect(Number(total.bytes)).toBeLessThanOrEqual(limitBytes);
+
+    // South's storage is empty: every image of the same file is stored there.
+    const southReport = (await transferRow(southDb, southUpload.transfer.id)).report as { imagesOverStorageLimit: number; warnings: unknown[] };
+    expect(southReport).toMatchObject({ imagesOverStorageLimit: 0, warnings: [] });
+    expect(await southDb.selectFrom("product_media").select("id").execute()).toHaveLength(6);
   });
 });

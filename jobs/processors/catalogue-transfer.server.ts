@@ -95,6 +95,7 @@ async function runCatalogueTransfer(
       shopId: shop.id,
       money,
       productLimit: planLimit(plan, plan.max_products),
+      storageLimit: planLimit(plan, plan.max_storage_mb),
       storage,
       onProgress: (processedRows, totalRows) => job.updateProgress({ processedRows, totalRows } satisfies CatalogueTransferProgress),
     });
