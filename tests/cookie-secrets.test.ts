@@ -53,10 +53,11 @@ describe("PREVIEW_SECRET", () => {
   });
 
   it("a web server without one refuses to start with a clear message, whether or not NODE_ENV is set", () => {
-    for (const NODE_ENV of [undefined, "production"]) {
-      const env: NodeJS.ProcessEnv = { ...process.env, PREVIEW_SECRET: "", NODE_ENV, PORT: "0" };
-      const run = spawnSync("npx", ["tsx", "server/index.ts"], { env, encoding: "utf8", timeout: 60_000 });
-      expect(run.status, `NODE_ENV=${NODE_ENV}`).toBe(1);
+    for (const nodeEnv of [[], ["NODE_ENV=production"]]) {
+      // env(1) unsets NODE_ENV (the test runner's "test"), then sets it again for the production case.
+      const command = ["-u", "NODE_ENV", ...nodeEnv, "npx", "tsx", "server/index.ts"];
+      const run = spawnSync("env", command, { env: { ...process.env, PREVIEW_SECRET: "", PORT: "0" }, encoding: "utf8", timeout: 60_000 });
+      expect(run.status, nodeEnv.join() || "no NODE_ENV").toBe(1);
       expect(run.stderr).toContain("Bazaar can't start: PREVIEW_SECRET is not set.");
     }
   });
