@@ -255,4 +255,5 @@ export { stripeFailure } from "../server/stripe.server.ts";
 export { connectShopAccount, createAccountSession, createOnboardingLink, payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";
 export { BillingSetupError, openBillingPortal, startPlanCheckout } from "../tenants/stripe-billing.server.ts";
 export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/password-reset.server.ts";
+export { changeEmail, changePassword } from "../server/account-changes.server.ts";
 export { requestShopperPasswordReset, resetShopperPassword, shopperResetLinkValid } from "../shop/shopper-accounts.server.ts";
