@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Fragment } from "react";
 import { Field, fieldAria } from "../components/field.tsx";
 import { PlatformHeader } from "../components/platform-header.tsx";
 import { changeEmail, changePassword, tooManyAttempts } from "../domain.server.ts";
@@ -47,7 +48,7 @@ export default function Account() {
   return (
     <>
       <PlatformHeader email={email} />
-      <main className="narrow">
+      <main className="narrow stack">
         <h1>Your account</h1>
         {done ? (
           <p className="flash" role="status">
@@ -59,59 +60,62 @@ export default function Account() {
             {result.message}
           </p>
         ) : null}
-        <section className="card stack" aria-labelledby="password-heading">
-          <h2 id="password-heading">Change your password</h2>
-          <Form method="post" className="stack">
-            <input type="hidden" name="intent" value="password" />
-            <Field label="Current password" name="password-current" error={errorOf("password", "currentPassword")}>
-              <input
-                id="password-current"
-                name="currentPassword"
-                type="password"
-                autoComplete="current-password"
-                required
-                {...fieldAria("password-current", errorOf("password", "currentPassword"))}
-              />
-            </Field>
-            <Field label="New password" name="password" error={errorOf("password", "password")} hint="At least 8 characters.">
-              <input
-                id="password"
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={8}
-                {...fieldAria("password", errorOf("password", "password"), true)}
-              />
-            </Field>
-            <button type="submit" disabled={submitting}>
-              Change password
-            </button>
-          </Form>
-        </section>
-        <section className="card stack" aria-labelledby="email-heading">
-          <h2 id="email-heading">Change your email</h2>
-          <p className="hint">You log in with {email}. We tell that address when it changes.</p>
-          <Form method="post" className="stack">
-            <input type="hidden" name="intent" value="email" />
-            <Field label="New email" name="email" error={errorOf("email", "email")}>
-              <input id="email" name="email" type="email" autoComplete="email" required {...fieldAria("email", errorOf("email", "email"))} />
-            </Field>
-            <Field label="Password, to confirm" name="email-current" error={errorOf("email", "currentPassword")}>
-              <input
-                id="email-current"
-                name="currentPassword"
-                type="password"
-                autoComplete="current-password"
-                required
-                {...fieldAria("email-current", errorOf("email", "currentPassword"))}
-              />
-            </Field>
-            <button type="submit" disabled={submitting}>
-              Change email
-            </button>
-          </Form>
-        </section>
+        {/* Keyed by the last change, so the fields come back empty after it. */}
+        <Fragment key={done ?? "unchanged"}>
+          <section className="card stack" aria-labelledby="password-heading">
+            <h2 id="password-heading">Change your password</h2>
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="password" />
+              <Field label="Current password" name="password-current" error={errorOf("password", "currentPassword")}>
+                <input
+                  id="password-current"
+                  name="currentPassword"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  {...fieldAria("password-current", errorOf("password", "currentPassword"))}
+                />
+              </Field>
+              <Field label="New password" name="password" error={errorOf("password", "password")} hint="At least 8 characters.">
+                <input
+                  id="password"
+                  name="password"
+                  type="password"
+                  autoComplete="new-password"
+                  required
+                  minLength={8}
+                  {...fieldAria("password", errorOf("password", "password"), true)}
+                />
+              </Field>
+              <button type="submit" disabled={submitting}>
+                Change password
+              </button>
+            </Form>
+          </section>
+          <section className="card stack" aria-labelledby="email-heading">
+            <h2 id="email-heading">Change your email</h2>
+            <p className="hint">You log in with {email}. We tell that address when it changes.</p>
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="email" />
+              <Field label="New email" name="email" error={errorOf("email", "email")}>
+                <input id="email" name="email" type="email" autoComplete="email" required {...fieldAria("email", errorOf("email", "email"))} />
+              </Field>
+              <Field label="Password, to confirm" name="email-current" error={errorOf("email", "currentPassword")}>
+                <input
+                  id="email-current"
+                  name="currentPassword"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  {...fieldAria("email-current", errorOf("email", "currentPassword"))}
+                />
+              </Field>
+              <button type="submit" disabled={submitting}>
+                Change email
+              </button>
+            </Form>
+          </section>
+        </Fragment>
         <p className="muted">
           <Link to="/admin">Back to your shops</Link>
         </p>
