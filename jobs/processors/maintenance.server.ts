@@ -1,4 +1,4 @@
-import type { Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
 import { platformOrigin, readConfig } from "../../server/config.ts";
@@ -75,6 +75,22 @@ async function purgeOldSignalsInEveryShop(db: PlatformDb) {
   return { shops: shops.length, purged };
 }
 
+/** A task that works on another queue: opened on the job store for the task, closed after it. */
+async function withQueue<Data, Result>(
+  store: JobStore | undefined,
+  task: MaintenanceTask,
+  name: string,
+  work: (queue: Queue<Data>) => Promise<Result>,
+): Promise<Result> {
+  if (!store) throw new Error(`${task} needs the job store`);
+  const queue = openQueue<Data>(store, name);
+  try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+  }
+}
+
 /** Plain function so the worker and tests run the same thing. */
 export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">, store?: JobStore) {
   switch (job.data.task) {
@@ -92,24 +108,14 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return { purged: await purgeOldStripeEvents(db) };
     case "purge-old-signals":
       return purgeOldSignalsInEveryShop(db);
-    case "requeue-stripe-events": {
-      if (!store) throw new Error("requeue-stripe-events needs the job store");
-      const queue = openQueue<StripeEventJob>(store, STRIPE_EVENTS_QUEUE);
-      try {
-        return await requeueUnprocessedStripeEvents(db, queue);
-      } finally {
-        await queue.close();
-      }
-    }
-    case "sync-recommendation-schedulers": {
-      if (!store) throw new Error("sync-recommendation-schedulers needs the job store");
-      const queue = openQueue<RecommendationJob>(store, RECOMMENDATIONS_QUEUE);
-      try {
-        return await syncRecommendationSchedulers(db, queue);
-      } finally {
-        await queue.close();
-      }
-    }
+    case "requeue-stripe-events":
+      return withQueue<StripeEventJob, Awaited<ReturnType<typeof requeueUnprocessedStripeEvents>>>(store, job.data.task, STRIPE_EVENTS_QUEUE, (queue) =>
+        requeueUnprocessedStripeEvents(db, queue),
+      );
+    case "sync-recommendation-schedulers":
+      return withQueue<RecommendationJob, Awaited<ReturnType<typeof syncRecommendationSchedulers>>>(store, job.data.task, RECOMMENDATIONS_QUEUE, (queue) =>
+        syncRecommendationSchedulers(db, queue),
+      );
     case "meter-shops": {
       const shops = await refreshAllShopCounts(db);
       await takePlatformSnapshot(db);
