@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     exclude: ["tests/browser/**", "node_modules/**"],
     globalSetup: ["tests/support/global-setup.ts"],
+    // The app refuses to start without a signing secret outside development; the tests supply one, as a deployment does.
+    env: { PREVIEW_SECRET: "tests-only-preview-secret-not-used-anywhere-else" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each file gets its own database, so files can run side by side.

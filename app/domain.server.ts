@@ -180,7 +180,7 @@ export {
   type FieldErrors,
 } from "../shop/shopper-accounts.server.ts";
 export { parseSitemapName, platformRobots, shopLaunched, shopRobots, sitemapChild, sitemapIndex } from "../shop/sitemap.server.ts";
-export { clearAccessCookie, createPreviewToken, passwordCookie, passwordMatches, previewSecret } from "../shop/storefront-access.server.ts";
+export { passwordMatches } from "../shop/storefront-access.server.ts";
 export {
   collectionChoices,
   findCollectionByHandle,
@@ -264,4 +264,5 @@ export { stripeFailure } from "../server/stripe.server.ts";
 export { connectShopAccount, createAccountSession, createOnboardingLink, payoutState, refreshPayoutState } from "../tenants/stripe-accounts.server.ts";
 export { BillingSetupError, openBillingPortal, startPlanCheckout } from "../tenants/stripe-billing.server.ts";
 export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/password-reset.server.ts";
+export { changeEmail, changePassword } from "../server/account-changes.server.ts";
 export { requestShopperPasswordReset, resetShopperPassword, shopperResetLinkValid } from "../shop/shopper-accounts.server.ts";

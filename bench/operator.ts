@@ -8,6 +8,7 @@
  * (no shop schemas: the console's pages read platform tables only, which is what this measures). Runs a
  * production `npx remix build` first, and serves the real app in this process, requests one at a time.
  */
+import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -132,6 +133,8 @@ async function main(): Promise<void> {
 
     const build: ServerBuild = await import(pathToFileURL(path.resolve("build/index.js")).href);
     const config = readConfig({ NODE_ENV: "production", PLATFORM_HOST: HOST, STORE_DOMAIN: "shops.bench.localhost" });
+    // Nothing this run signs outlives it: a random secret does.
+    process.env.PREVIEW_SECRET ||= randomBytes(32).toString("hex");
     const services = await createServices(config, databaseUrl.href);
     const server = createApp(services, build).listen(0, "127.0.0.1");
     await new Promise<void>((resolve) => server.once("listening", resolve));

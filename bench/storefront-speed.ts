@@ -230,6 +230,8 @@ async function serve(databaseUrl: string): Promise<void> {
   const build: ServerBuild = await import(pathToFileURL(path.join(BUILD_DIR, "build/index.js")).href);
   if (build.mode !== "production") throw new Error(`${BUILD_DIR} holds a ${build.mode} build`);
   const base = { NODE_ENV: "production", PLATFORM_HOST: "localhost:3000", STORE_DOMAIN: "localhost:3000" };
+  // Nothing this run signs outlives it: a random secret does.
+  process.env.PREVIEW_SECRET ||= randomBytes(32).toString("hex");
   const freshServices = await createServices(readConfig({ ...base, PAGE_CACHE: "off" }), databaseUrl);
   const cachedServices = await createServices(readConfig({ ...base, PAGE_CACHE: "on" }), databaseUrl);
   const shop = await findShopBySlug(freshServices.db, SLUG);

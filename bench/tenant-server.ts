@@ -1,6 +1,7 @@
 // Child process of bench/tenant-overhead.ts (argv: database URL, shop slug): serves one shop's home page twice, through the
 // real app and through a copy with the tenant hard-wired. It runs apart from autocannon so
 // the load generator never shares an event loop with the servers it measures.
+import { randomBytes } from "node:crypto";
 import type { ServerBuild } from "@remix-run/node";
 import type express from "express";
 import type { Server } from "node:http";
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   if (build.mode !== "production") throw new Error(`build/index.js is a ${build.mode} build; run \`npx remix build\``);
   // Production settings, with the default development hosts: shops answer at <slug>.localhost:3000.
   const config = readConfig({ NODE_ENV: "production", PLATFORM_HOST: "localhost:3000", STORE_DOMAIN: "localhost:3000" });
+  // Nothing this run signs outlives it: a random secret does.
+  process.env.PREVIEW_SECRET ||= randomBytes(32).toString("hex");
   const services = await createServices(config, databaseUrl);
   const shop = await findShopBySlug(services.db, slug);
   if (!shop) throw new Error(`no shop ${slug}`);

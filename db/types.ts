@@ -615,6 +615,8 @@ export interface CatalogueTransfersTable {
   created_by: string;
   created_at: CreatedAt;
   finished_at: Defaulted<Date | null>;
+  /** The lease of the job run importing it (jobs/processors/catalogue-transfer.server.ts); null when none holds it. */
+  claimed_until: Defaulted<Date | null>;
 }
 
 /** The shop's vocabulary (lexemes of active products' search vectors), rebuilt by refreshSearchWords for typo tolerance. */

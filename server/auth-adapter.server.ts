@@ -3,7 +3,7 @@ import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { PlatformDb } from "../db/database.server.ts";
 
 /** What the table keeps of a session id: its SHA-256, so a copy of the table holds no usable cookie. */
-function stored(sessionId: string): string {
+export function storedSessionId(sessionId: string): string {
   return createHash("sha256").update(sessionId).digest("hex");
 }
 
@@ -20,7 +20,7 @@ export class KyselySessionAdapter implements Adapter {
       .selectFrom("platform.sessions as s")
       .innerJoin("platform.users as u", "u.id", "s.user_id")
       .select(["s.id", "s.user_id", "s.expires_at", "u.email"])
-      .where("s.id", "=", stored(sessionId))
+      .where("s.id", "=", storedSessionId(sessionId))
       .executeTakeFirst();
     if (!row) return [null, null];
     return [
@@ -37,16 +37,16 @@ export class KyselySessionAdapter implements Adapter {
   async setSession(session: DatabaseSession): Promise<void> {
     await this.db
       .insertInto("platform.sessions")
-      .values({ id: stored(session.id), user_id: session.userId, expires_at: session.expiresAt })
+      .values({ id: storedSessionId(session.id), user_id: session.userId, expires_at: session.expiresAt })
       .execute();
   }
 
   async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
-    await this.db.updateTable("platform.sessions").set({ expires_at: expiresAt }).where("id", "=", stored(sessionId)).execute();
+    await this.db.updateTable("platform.sessions").set({ expires_at: expiresAt }).where("id", "=", storedSessionId(sessionId)).execute();
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    await this.db.deleteFrom("platform.sessions").where("id", "=", stored(sessionId)).execute();
+    await this.db.deleteFrom("platform.sessions").where("id", "=", storedSessionId(sessionId)).execute();
   }
 
   async deleteUserSessions(userId: string): Promise<void> {

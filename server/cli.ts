@@ -23,7 +23,17 @@ import type { Shop } from "../db/types.ts";
 import type { Actor } from "../shop/audit.server.ts";
 import { exportProductsCsv } from "../shop/csv/export.server.ts";
 import { CsvFileError } from "../shop/csv/import.server.ts";
-import { finishExport, runImport, startExport, startImmediateImport, type ExportReport, type FailedReport } from "../shop/csv/transfers.server.ts";
+import {
+  failImport,
+  finishExport,
+  ImportInProgressError,
+  runImport,
+  startExport,
+  startImmediateImport,
+  UNEXPECTED_IMPORT_FAILURE,
+  type ExportReport,
+  type FailedReport,
+} from "../shop/csv/transfers.server.ts";
 import { productImageUrl } from "../shop/media.server.ts";
 import { runRecommendations } from "../shop/recommendations/recommendations.server.ts";
 import { mediaStorageFromEnv } from "../shop/storage.server.ts";
@@ -123,11 +133,16 @@ async function importProducts(db: PlatformDb, shop: Shop, file: string): Promise
       money,
       storage,
       onProgress: (done, total) => void process.stderr.write(`\r${done} of ${total} rows`),
+    }).catch(async (error: unknown) => {
+      // No retry here: the transfer is over, and the merchant's page says so.
+      if (!(error instanceof CsvFileError)) await failImport(shopDb, actor, transfer, UNEXPECTED_IMPORT_FAILURE);
+      throw error;
     });
     process.stderr.write("\n");
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } catch (error) {
     if (error instanceof CsvFileError) throw new Fatal(`${file}: ${error.message}`);
+    if (error instanceof ImportInProgressError) throw new Fatal(error.message);
     throw error;
   } finally {
     await storage.close();

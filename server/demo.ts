@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { createDatabase } from "../db/database.server.ts";
 import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { migrateAll } from "../db/migrate.ts";
@@ -7,7 +10,21 @@ import { platformOrigin, readConfig, shopOrigin } from "./config.ts";
 import { startServer } from "./index.ts";
 import { createServices } from "./services.server.ts";
 
+/** The demo signs previews with a secret of its own, kept beside its data so password cookies survive a restart. */
+function demoPreviewSecret(): string {
+  const file = path.resolve(".data/preview-secret");
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = randomBytes(32).toString("hex");
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
 // `npm run demo`: migrate, seed three shops, then serve the web app and a worker in one process.
+process.env.PREVIEW_SECRET ||= demoPreviewSecret();
 const config = readConfig();
 const database = await resolveDatabaseUrl(config.databaseUrl);
 const migrationDb = createDatabase({ url: database.url });

@@ -7,6 +7,7 @@ import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { createApp } from "./app.server.ts";
 import { readConfig, type Config } from "./config.ts";
 import { createServices, type Services } from "./services.server.ts";
+import { cookieSecrets, MissingSecretError } from "../shop/storefront-access.server.ts";
 
 const BUILD_PATH = path.resolve("build/index.js");
 
@@ -41,11 +42,21 @@ export async function startServer(config: Config, services: Services): Promise<S
   return server;
 }
 
+/** Fail at startup with one clear line, before starting a database, not on the first request that needs a secret. */
+export function refuseToStartWithoutSecrets(env: Record<string, string | undefined> = process.env): void {
+  try {
+    cookieSecrets(env);
+  } catch (error) {
+    if (!(error instanceof MissingSecretError)) throw error;
+    console.error(`Bazaar can't start: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 // `npm start` / `npm run dev`: the web app alone; run the worker with `npm run worker`.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const config = readConfig();
-  // Fail at startup, not on the first storefront request that needs it.
-  if (config.production && !process.env.PREVIEW_SECRET) throw new Error("PREVIEW_SECRET must be set in production.");
+  refuseToStartWithoutSecrets();
   const database = await resolveDatabaseUrl(config.databaseUrl);
   const services = await createServices(config, database.url);
   const server = await startServer(config, services);

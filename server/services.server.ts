@@ -13,6 +13,7 @@ import { requestStripeEventProcessing, STRIPE_EVENTS_QUEUE, type StripeEventJob 
 import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
 import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
+import { cookieSecrets, createStorefrontAccess, type StorefrontAccess } from "../shop/storefront-access.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { ShopRegistry } from "../tenants/registry.server.ts";
 import { Auth } from "./auth.server.ts";
@@ -26,6 +27,8 @@ export interface Services {
   db: PlatformDb;
   registry: ShopRegistry;
   auth: Auth;
+  /** Signed storefront preview tokens and password cookies (PREVIEW_SECRET, rotating). */
+  storefrontAccess: StorefrontAccess;
   /** Stripe Connect, or null when no STRIPE_SECRET_KEY is set (checkout then uses the test gateway). */
   stripe: StripeSetup | null;
   /** Every throttle: logins, signups, registrations, invitation mail, checkouts (server/limits.server.ts). */
@@ -57,8 +60,12 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** `env` holds the Stripe keys, which are secrets and not part of Config: process.env outside tests. */
+/**
+ * `env` holds the Stripe keys and PREVIEW_SECRET, which are secrets and not part of Config: process.env outside tests.
+ * Throws MissingSecretError, before connecting anywhere, when PREVIEW_SECRET is unset outside development.
+ */
 export async function createServices(config: Config, databaseUrl: string, env: Record<string, string | undefined> = process.env): Promise<Services> {
+  const storefrontAccess = createStorefrontAccess(cookieSecrets(env), { secure: config.production });
   const db = createDatabase({ url: databaseUrl, max: 20 });
   const media = mediaStorageFromEnv(process.env);
   const registry = new ShopRegistry(db);
@@ -77,6 +84,7 @@ export async function createServices(config: Config, databaseUrl: string, env: R
     db,
     registry,
     auth: new Auth(db, { secureCookies: config.production }),
+    storefrontAccess,
     limits,
     stripe: stripeFromEnv(env),
     jobs,

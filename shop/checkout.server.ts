@@ -405,6 +405,15 @@ export async function attachPayment(db: TenantDb, checkoutId: string, paymentId:
   await db.updateTable("checkouts").set({ payment_id: paymentId }).where("id", "=", checkoutId).where("status", "=", "processing").execute();
 }
 
+/**
+ * Deletes stock reservations that have expired (the maintenance sweep): they no longer hold stock, and a payment
+ * arriving after its reservation expired is flagged the same whether the row is there or not.
+ */
+export async function purgeExpiredReservations(db: TenantDb, now = new Date()): Promise<number> {
+  const result = await db.deleteFrom("stock_reservations").where("expires_at", "<=", now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Gives back a checkout's reserved stock and lets the shopper change it again (a declined or cancelled payment). */
 export async function releaseCheckout(db: TenantDb, checkoutId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {

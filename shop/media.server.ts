@@ -432,11 +432,18 @@ export async function addProductImage(
   actor: Actor,
   productId: string,
   input: { bytes: Buffer; alt?: string; position?: number; sourceUrl?: string; shopId: string },
+  limits: { storageLimit?: PlanLimit } = {},
 ): Promise<{ id: string; duplicate: boolean }> {
   const image = await prepareImage(input.bytes);
-  const [result] = await saveProductImages(db, storage, actor, productId, input.shopId, [
-    { image, alt: input.alt, position: input.position, sourceUrl: input.sourceUrl },
-  ]);
+  const [result] = await saveProductImages(
+    db,
+    storage,
+    actor,
+    productId,
+    input.shopId,
+    [{ image, alt: input.alt, position: input.position, sourceUrl: input.sourceUrl }],
+    limits,
+  );
   return result;
 }
 

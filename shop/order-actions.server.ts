@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { PaymentGatewayKind } from "../db/types.ts";
+import type { Selectable } from "kysely";
+import type { OrderTransactionsTable, PaymentGatewayKind } from "../db/types.ts";
+import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordRefundFee } from "../tenants/metering.server.ts";
 import { z } from "zod";
-import { recordAudit, type Actor } from "./audit.server.ts";
+import { recordAudit, SYSTEM_ACTOR, type Actor } from "./audit.server.ts";
 import { checkboxValue, singleLine } from "./fields.server.ts";
 import { amountProblem, formatMoney, parseMoney, type MoneyStyle } from "./money.ts";
 import { sendShippingEmail, type OrderMailDeps } from "./order-mail.server.ts";
@@ -205,22 +207,8 @@ async function settle(
       const gateway = deps.gateways[sale.gateway as PaymentGatewayKind];
       if (!gateway)
         return { ok: false, errors: { form: `Refunds through ${sale.gateway} aren't available here; refund in your payment provider's dashboard.` } };
-      // The platform gives back the same share of its fee as of the payment.
-      feeBack = (BigInt(sale.platform_fee) * amount) / paid;
       refundReference = (await gateway.refund({ reference: sale.reference, currency: order.currency }, amount, `${order.id}-${input.requestKey}`)).reference;
-      await trx
-        .insertInto("order_transactions")
-        .values({
-          order_id: order.id,
-          kind: "refund",
-          gateway: sale.gateway,
-          reference: refundReference,
-          amount,
-          platform_fee: feeBack,
-          currency: order.currency,
-        })
-        .onConflict((oc) => oc.columns(["gateway", "reference"]).doNothing())
-        .execute();
+      feeBack = await recordSaleRefund(trx, order, sale, { reference: refundReference, amount });
     }
     for (const { line, units } of restock) {
       if (!units) continue;
@@ -238,7 +226,7 @@ async function settle(
     }
     await bumpProductVersions(trx, [...new Set(restock.flatMap((r) => (r.units && r.line.product_id ? [r.line.product_id] : [])))]);
     const refundedNow = refunded + amount;
-    const financial = refundedNow === 0n ? (cancel ? "voided" : order.financial_status) : refundedNow >= paid ? "refunded" : "partially_refunded";
+    const financial = refundedNow === 0n ? (cancel ? "voided" : order.financial_status) : refundedStatus(refundedNow, paid);
     await trx
       .updateTable("orders")
       .set({ financial_status: financial, ...(cancel ? { cancelled_at: new Date() } : {}) })
@@ -282,4 +270,117 @@ async function settle(
     await bumpStorefrontVersion(deps.db);
   }
   return { ok: true, message: outcome.message };
+}
+
+type SaleRow = Pick<Selectable<OrderTransactionsTable>, "gateway" | "amount" | "platform_fee">;
+
+/**
+ * Records one refund of an order's sale, once per gateway reference, with the platform's share of its fee given
+ * back: the same share as of the payment. Returns that share, for the platform's ledger (recordRefundFee).
+ */
+async function recordSaleRefund(
+  trx: TenantDb,
+  order: { id: string; currency: string },
+  sale: SaleRow,
+  refund: { reference: string; amount: bigint },
+): Promise<bigint> {
+  const feeBack = (BigInt(sale.platform_fee) * refund.amount) / BigInt(sale.amount);
+  await trx
+    .insertInto("order_transactions")
+    .values({
+      order_id: order.id,
+      kind: "refund",
+      gateway: sale.gateway,
+      reference: refund.reference,
+      amount: refund.amount,
+      platform_fee: feeBack,
+      currency: order.currency,
+    })
+    .onConflict((oc) => oc.columns(["gateway", "reference"]).doNothing())
+    .execute();
+  return feeBack;
+}
+
+function refundedStatus(refunded: bigint, paid: bigint): "refunded" | "partially_refunded" {
+  return refunded >= paid ? "refunded" : "partially_refunded";
+}
+
+/** A refund as the payment provider reports it: its own id and the amount in minor units. */
+export interface ProviderRefund {
+  reference: string;
+  amount: bigint;
+}
+
+/**
+ * Mirrors refunds made outside Bazaar (in Stripe's Dashboard) onto the order the sale `saleReference` paid: each
+ * refund once, by its reference, so a redelivered or late event adds nothing and a refund made from the admin
+ * (recorded when it was made) isn't counted twice. `refunds` is the provider's whole list as it is now, so events
+ * applied in any order end in the same state. The platform gives back its share of the fee as for an admin refund.
+ */
+export async function mirrorProviderRefunds(
+  deps: Pick<OrderActionDeps, "db" | "platform" | "shop">,
+  gateway: PaymentGatewayKind,
+  saleReference: string,
+  refunds: ProviderRefund[],
+): Promise<{ order: string | null; recorded: ProviderRefund[] }> {
+  const outcome = await deps.db
+    .transaction()
+    .execute(async (trx): Promise<{ order: { number: string; currency: string } | null; recorded: (ProviderRefund & { feeBack: bigint })[] }> => {
+      const sale = await trx
+        .selectFrom("order_transactions")
+        .select(["order_id", "gateway", "amount", "platform_fee"])
+        .where("gateway", "=", gateway)
+        .where("kind", "=", "sale")
+        .where("reference", "=", saleReference)
+        .executeTakeFirst();
+      if (!sale) return { order: null, recorded: [] };
+      // The order's lock orders this after an admin refund of the same order that is still calling the provider.
+      const order = await trx.selectFrom("orders").select(["id", "number", "currency"]).where("id", "=", sale.order_id).forUpdate().executeTakeFirstOrThrow();
+      const known = await trx
+        .selectFrom("order_transactions")
+        .select(["reference", "amount"])
+        .where("order_id", "=", order.id)
+        .where("kind", "=", "refund")
+        .execute();
+      const knownReferences = new Set(known.map((k) => k.reference));
+      const recorded: (ProviderRefund & { feeBack: bigint })[] = [];
+      for (const refund of refunds.filter((r) => r.amount > 0n && !knownReferences.has(r.reference))) {
+        recorded.push({ ...refund, feeBack: await recordSaleRefund(trx, order, sale, refund) });
+      }
+      if (!recorded.length) return { order, recorded };
+      const refunded = [...known.map((k) => BigInt(k.amount)), ...recorded.map((r) => r.amount)].reduce((sum, a) => sum + a, 0n);
+      await trx
+        .updateTable("orders")
+        .set({ financial_status: refundedStatus(refunded, BigInt(sale.amount)) })
+        .where("id", "=", order.id)
+        .execute();
+      const total = formatMoney(
+        recorded.reduce((sum, r) => sum + r.amount, 0n),
+        order.currency,
+      );
+      await trx
+        .insertInto("order_events")
+        .values({ order_id: order.id, kind: "refund", message: `Refunded ${total} in ${gateway === "stripe" ? "Stripe" : gateway}.` })
+        .execute();
+      await recordAudit(trx, SYSTEM_ACTOR, {
+        action: "order.refunded",
+        subjectType: "order",
+        subjectId: order.id,
+        summary: `Order #${order.number}: refunded ${total} in ${gateway}`,
+      });
+      return { order, recorded };
+    });
+  const { order, recorded } = outcome;
+  for (const refund of recorded) {
+    const currency = order?.currency ?? "";
+    await recordRefundFee(deps.platform, {
+      shopId: deps.shop.id,
+      refundId: refund.reference,
+      amount: refund.amount,
+      feeRefunded: refund.feeBack,
+      currency,
+      at: new Date(),
+    });
+  }
+  return { order: order?.number ?? null, recorded: recorded.map(({ reference, amount }) => ({ reference, amount })) };
 }

@@ -1,15 +1,19 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createCookie, type Cookie } from "@remix-run/node";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
  * Who may see a shop that isn't launched yet: visitors who typed the
  * storefront password, and the merchant through a short-lived preview token
  * signed on the platform host (the merchant's session cookie is host-only
- * there and never reaches the shop's host). Tokens and cookies are
- * HMAC-signed with PREVIEW_SECRET and name the shop they are for.
+ * there and never reaches the shop's host). Tokens and cookies are signed by
+ * Remix's `createCookie` with PREVIEW_SECRET's secrets (newest first, so older
+ * ones still verify while they rotate out) and name the shop they are for.
  */
 
 /** Host-only cookie on the shop's host; one per shop because hosts differ. */
 export const ACCESS_COOKIE = "bazaar_storefront";
+/** Never sent as a cookie: only its signing encodes the preview token that travels in a URL. */
+const PREVIEW_TOKEN_NAME = "bazaar_preview_token";
 export const PREVIEW_TOKEN_SECONDS = 10 * 60;
 const PREVIEW_COOKIE_SECONDS = 2 * 60 * 60;
 const PASSWORD_COOKIE_SECONDS = 30 * 24 * 60 * 60;
@@ -21,88 +25,94 @@ type Grant =
   /** `pw` ties the grant to the current password: changing it locks everyone out again. */
   | { kind: "password"; shop: string; exp: number; pw: string };
 
-export function previewSecret(env: Record<string, string | undefined> = process.env): string {
-  if (env.PREVIEW_SECRET) return env.PREVIEW_SECRET;
-  if (env.NODE_ENV === "production") throw new Error("PREVIEW_SECRET must be set in production.");
-  return "bazaar-development-preview-secret";
+export class MissingSecretError extends Error {}
+
+/**
+ * PREVIEW_SECRET as a list, newest first. Outside development a server without one refuses to start; under
+ * `npm run dev` each run makes a random one (previews then last until the next restart). No fixed fallback exists,
+ * so a server that merely lacks NODE_ENV can't sign with a value anyone could read in this file.
+ */
+export function cookieSecrets(env: Record<string, string | undefined> = process.env): string[] {
+  const secrets = (env.PREVIEW_SECRET ?? "")
+    .split(",")
+    .map((secret) => secret.trim())
+    .filter(Boolean);
+  if (secrets.length) return secrets;
+  if (env.NODE_ENV === "development") return [randomBytes(32).toString("base64url")];
+  throw new MissingSecretError(
+    "PREVIEW_SECRET is not set. It signs storefront preview links and password cookies: set it to a long random value " +
+      "(e.g. `openssl rand -hex 32`); to rotate, list the new one first, comma-separated, and drop the old one later.",
+  );
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-function mac(secret: string, text: string): string {
-  return createHmac("sha256", secret).update(text).digest("base64url");
-}
-
-function sign(secret: string, grant: Grant): string {
-  const body = Buffer.from(JSON.stringify(grant)).toString("base64url");
-  return `${body}.${mac(secret, `storefront-access:${body}`)}`;
-}
-
-function verify(secret: string, token: string): Grant | null {
-  const [body, signature, extra] = token.split(".");
-  if (!body || !signature || extra !== undefined) return null;
-  const expected = Buffer.from(mac(secret, `storefront-access:${body}`));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Grant;
-  } catch {
-    return null;
-  }
-}
-
-function passwordFingerprint(secret: string, shopId: string, password: string): string {
-  return mac(secret, `storefront-password:${shopId}:${password}`).slice(0, 22);
-}
-
-/** For the admin: a token that lets its bearer preview this shop for ten minutes (optionally a theme's draft). */
-export function createPreviewToken(secret: string, shopId: string, themeId: string | null = null, now = nowSeconds()): string {
-  return sign(secret, { kind: "preview-token", shop: shopId, exp: now + PREVIEW_TOKEN_SECONDS, theme: themeId });
-}
 
 export interface PreviewGrant {
   themeId: string | null;
 }
 
-/** A valid, unexpired preview token for this shop, or null (forged, expired, or for another shop). */
-export function readPreviewToken(secret: string, token: string, shopId: string, now = nowSeconds()): PreviewGrant | null {
-  const grant = verify(secret, token);
-  if (!grant || grant.kind !== "preview-token" || grant.shop !== shopId || grant.exp < now) return null;
-  return { themeId: grant.theme };
-}
-
 export type CookieGrant = { kind: "preview"; themeId: string | null } | { kind: "password" };
 
-/** What the access cookie grants on this shop now: password access only while the password is unchanged. */
-export function readAccessCookie(
-  secret: string,
-  value: string | undefined,
-  shop: { id: string; password: string | null },
-  now = nowSeconds(),
-): CookieGrant | null {
-  if (!value) return null;
-  const grant = verify(secret, value);
-  if (!grant || grant.shop !== shop.id || grant.exp < now) return null;
-  if (grant.kind === "preview") return { kind: "preview", themeId: grant.theme };
-  if (grant.kind === "password" && shop.password !== null && grant.pw === passwordFingerprint(secret, shop.id, shop.password)) return { kind: "password" };
-  return null;
-}
+export type StorefrontAccess = ReturnType<typeof createStorefrontAccess>;
 
-function cookie(value: string, maxAge: number, secure: boolean): string {
-  return `${ACCESS_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-}
+/** `secure`: the cookie is Secure (production); it never names a domain, so it stays on the shop's own host. */
+export function createStorefrontAccess(secrets: string[], { secure }: { secure: boolean }) {
+  if (!secrets.length) throw new MissingSecretError("createStorefrontAccess needs at least one secret.");
+  const accessCookie: Cookie = createCookie(ACCESS_COOKIE, { path: "/", httpOnly: true, sameSite: "lax", secure, secrets });
+  const tokenCookie: Cookie = createCookie(PREVIEW_TOKEN_NAME, { secrets });
 
-export function previewCookie(secret: string, shopId: string, themeId: string | null, secure: boolean, now = nowSeconds()): string {
-  return cookie(sign(secret, { kind: "preview", shop: shopId, exp: now + PREVIEW_COOKIE_SECONDS, theme: themeId }), PREVIEW_COOKIE_SECONDS, secure);
-}
+  // Tied to the password without putting a crackable hash of it in a cookie anyone holding it can read.
+  const passwordFingerprint = (secret: string, shopId: string, password: string) =>
+    createHmac("sha256", secret).update(`storefront-password:${shopId}:${password}`).digest("base64url").slice(0, 22);
 
-export function passwordCookie(secret: string, shopId: string, password: string, secure: boolean, now = nowSeconds()): string {
-  const grant: Grant = { kind: "password", shop: shopId, exp: now + PASSWORD_COOKIE_SECONDS, pw: passwordFingerprint(secret, shopId, password) };
-  return cookie(sign(secret, grant), PASSWORD_COOKIE_SECONDS, secure);
-}
+  async function readGrant(cookie: Cookie, header: string): Promise<Grant | null> {
+    const grant: unknown = await cookie.parse(header);
+    return grant && typeof grant === "object" && "kind" in grant && "shop" in grant && "exp" in grant ? (grant as Grant) : null;
+  }
 
-export function clearAccessCookie(): string {
-  return `${ACCESS_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`;
+  return {
+    /** For the admin: a token that lets its bearer preview this shop for ten minutes (optionally a theme's draft). */
+    async createPreviewToken(shopId: string, themeId: string | null = null, now = nowSeconds()): Promise<string> {
+      const grant: Grant = { kind: "preview-token", shop: shopId, exp: now + PREVIEW_TOKEN_SECONDS, theme: themeId };
+      const header = await tokenCookie.serialize(grant);
+      return header.slice(PREVIEW_TOKEN_NAME.length + 1, header.indexOf(";"));
+    },
+
+    /** A valid, unexpired preview token for this shop, or null (forged, expired, or for another shop). */
+    async readPreviewToken(token: string, shopId: string, now = nowSeconds()): Promise<PreviewGrant | null> {
+      if (/[;,\s]/.test(token)) return null;
+      const grant = await readGrant(tokenCookie, `${PREVIEW_TOKEN_NAME}=${token}`);
+      if (!grant || grant.kind !== "preview-token" || grant.shop !== shopId || grant.exp < now) return null;
+      return { themeId: grant.theme };
+    },
+
+    /** What the request's access cookie grants on this shop now: password access only while the password is unchanged. */
+    async readAccessCookie(cookieHeader: string | null, shop: { id: string; password: string | null }, now = nowSeconds()): Promise<CookieGrant | null> {
+      if (!cookieHeader) return null;
+      const grant = await readGrant(accessCookie, cookieHeader);
+      if (!grant || grant.shop !== shop.id || grant.exp < now) return null;
+      if (grant.kind === "preview") return { kind: "preview", themeId: grant.theme };
+      const password = shop.password;
+      if (grant.kind === "password" && password !== null && secrets.some((secret) => grant.pw === passwordFingerprint(secret, shop.id, password))) {
+        return { kind: "password" };
+      }
+      return null;
+    },
+
+    previewCookie(shopId: string, themeId: string | null, now = nowSeconds()): Promise<string> {
+      const grant: Grant = { kind: "preview", shop: shopId, exp: now + PREVIEW_COOKIE_SECONDS, theme: themeId };
+      return accessCookie.serialize(grant, { maxAge: PREVIEW_COOKIE_SECONDS });
+    },
+
+    passwordCookie(shopId: string, password: string, now = nowSeconds()): Promise<string> {
+      const grant: Grant = { kind: "password", shop: shopId, exp: now + PASSWORD_COOKIE_SECONDS, pw: passwordFingerprint(secrets[0], shopId, password) };
+      return accessCookie.serialize(grant, { maxAge: PASSWORD_COOKIE_SECONDS });
+    },
+
+    clearAccessCookie(): Promise<string> {
+      return accessCookie.serialize("", { maxAge: 0 });
+    },
+  };
 }
 
 /** Compares what the visitor typed with the storefront password in constant time. */

@@ -25,6 +25,7 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { changeShopStatus } from "../tenants/lifecycle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { CHECKOUT_REMINDERS_QUEUE, type CheckoutReminderJob } from "../jobs/processors/checkout-reminders.server.ts";
+import { runMaintenance } from "../jobs/processors/maintenance.server.ts";
 import { openQueue } from "../jobs/queues.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
@@ -262,6 +263,33 @@ describe("stock reservations", () => {
     expect(await beginPayment(deps, second, "stripe", { now })).toEqual({ kind: "sold_out", titles: ["Only One"] });
     const later = new Date(now.getTime() + (RESERVATION_MINUTES + 1) * 60_000);
     expect((await beginPayment(deps, second, "stripe", { now: later })).kind).toBe("ready");
+  });
+
+  it("the maintenance sweep deletes expired reservation rows shop by shop, keeps live ones, and a late payment is still flagged", async () => {
+    const expiredToken = await readyCheckout(northDb, ids.northMug, 2, "late@example.com");
+    const liveToken = await readyCheckout(southDb, ids.southMug, 1, "live@example.com");
+    await updateCheckout(northDb, (await findCheckout(northDb, expiredToken))!, { shippingRateId: ids.northRate });
+    await updateCheckout(southDb, (await findCheckout(southDb, liveToken))!, { shippingRateId: ids.southRate });
+    const longAgo = new Date(Date.now() - (RESERVATION_MINUTES + 5) * 60_000);
+    const expired = await beginPayment(depsFor(north, northDb), expiredToken, "stripe", { now: longAgo });
+    const live = await beginPayment(depsFor(south, southDb), liveToken, "stripe");
+    if (expired.kind !== "ready" || live.kind !== "ready") throw new Error("payments didn't start");
+
+    const swept = await runMaintenance(t.db, { data: { task: "purge-expired-shopper-records" } });
+    expect((swept as { reservations: number }).reservations).toBeGreaterThanOrEqual(1);
+    expect(await northDb.selectFrom("stock_reservations").select("checkout_id").where("checkout_id", "=", expired.checkoutId).execute()).toEqual([]);
+    expect(await southDb.selectFrom("stock_reservations").select(["checkout_id", "quantity"]).where("checkout_id", "=", live.checkoutId).execute()).toEqual([
+      { checkout_id: live.checkoutId, quantity: 1 },
+    ]);
+
+    const paid = await completeCheckoutPayment(depsFor(north, northDb), expired.checkoutId, {
+      gateway: "stripe",
+      paymentId: "pi_after_expiry",
+      amount: expired.amount,
+      currency: "eur",
+    });
+    const events = await northDb.selectFrom("order_events").select("kind").where("order_id", "=", paid.orderId).execute();
+    expect(events.map((e) => e.kind)).toContain("stock");
   });
 });
 

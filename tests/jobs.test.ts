@@ -89,6 +89,7 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
         "purge-old-signals",
         "purge-stale-invitations",
         "purge-stripe-events",
+        "requeue-stripe-events",
         "sync-recommendation-schedulers",
       ]);
     } finally {

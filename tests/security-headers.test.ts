@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPreviewToken, previewSecret } from "../shop/storefront-access.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
@@ -86,7 +85,7 @@ describe("Content-Security-Policy", () => {
   it("the theme editor may frame the shops' storefronts, and only a preview lets the platform frame a storefront", async () => {
     const editor = await app.request(PLATFORM, "/admin/north/themes/minimal", { headers: { cookie: owner } });
     expect(policyDirective(editor, "frame-src")).toMatch(/^frame-src 'self' http:\/\/\*\.shops\.test( |$)/);
-    const token = createPreviewToken(previewSecret(), shopId, "minimal");
+    const token = await app.services.storefrontAccess.createPreviewToken(shopId, "minimal");
     const preview = await app.request(STORE, `/?preview_token=${token}&preview=draft`, { headers: { "sec-fetch-dest": "iframe" } });
     expect(preview.status).toBe(200);
     expect(policyDirective(preview, "frame-ancestors")).toBe("frame-ancestors http://bazaar.test");

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
-import { createPreviewToken, previewSecret } from "../shop/storefront-access.server.ts";
 import { publishTheme } from "../shop/themes.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -152,7 +151,7 @@ describe("a shop's Page not found", () => {
       expect(res.body, path).not.toContain("Soon Candles");
     }
     // The merchant previewing it sees the page, for them alone.
-    const preview = await get("soon.shops.test", `/?preview_token=${createPreviewToken(previewSecret(), soon.id)}`);
+    const preview = await get("soon.shops.test", `/?preview_token=${await app.services.storefrontAccess.createPreviewToken(soon.id)}`);
     const cookie = cookiePair(preview.headers["set-cookie"], "bazaar_storefront");
     const res = await get("soon.shops.test", "/no-such-page", { cookie });
     expect(res.status).toBe(404);

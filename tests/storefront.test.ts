@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
-import { createPreviewToken, previewSecret, PREVIEW_TOKEN_SECONDS } from "../shop/storefront-access.server.ts";
+import { createStorefrontAccess, PREVIEW_TOKEN_SECONDS } from "../shop/storefront-access.server.ts";
 import { publishTheme } from "../shop/themes.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -379,8 +379,8 @@ describe("the password page before launch", () => {
   });
 
   it("a valid preview token from the admin becomes a preview cookie; expired, forged and other shops' tokens don't", async () => {
-    const secret = previewSecret();
-    const token = createPreviewToken(secret, locked.id);
+    const access = app.services.storefrontAccess;
+    const token = await access.createPreviewToken(locked.id);
     const res = await soon(`/products/candle?preview_token=${token}`);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/products/candle");
@@ -390,9 +390,9 @@ describe("the password page before launch", () => {
     expect(product.status).toBe(200);
     expect(product.body).toContain("Only you can see this.");
 
-    const expired = createPreviewToken(secret, locked.id, null, Math.floor(Date.now() / 1000) - PREVIEW_TOKEN_SECONDS - 5);
-    const forged = createPreviewToken("not-the-secret", locked.id);
-    const otherShop = createPreviewToken(secret, north.id);
+    const expired = await access.createPreviewToken(locked.id, null, Math.floor(Date.now() / 1000) - PREVIEW_TOKEN_SECONDS - 5);
+    const forged = await createStorefrontAccess(["not-the-secret"], { secure: false }).createPreviewToken(locked.id);
+    const otherShop = await access.createPreviewToken(north.id);
     const tampered = token.replace(/^./, (c) => (c === "e" ? "f" : "e"));
     for (const bad of [expired, forged, otherShop, tampered, "garbage"]) {
       const attempt = await soon(`/products/candle?preview_token=${encodeURIComponent(bad)}`);
@@ -403,7 +403,7 @@ describe("the password page before launch", () => {
   });
 
   it("inside the editor's frame the token stays in the URL, and only the platform may frame the page", async () => {
-    const token = createPreviewToken(previewSecret(), locked.id);
+    const token = await app.services.storefrontAccess.createPreviewToken(locked.id);
     const framed = await soon(`/?preview_token=${token}`, { "sec-fetch-dest": "iframe" });
     expect(framed.status).toBe(200);
     expect(policyDirective(framed, "frame-ancestors")).toBe("frame-ancestors http://bazaar.test");
@@ -467,7 +467,7 @@ describe("stylesheets", () => {
   });
 
   it("a preview of a theme's draft links that theme instead; the password page links the live one", async () => {
-    const token = createPreviewToken(previewSecret(), north.id, "editorial");
+    const token = await app.services.storefrontAccess.createPreviewToken(north.id, "editorial");
     const framed = await get("north", `/products/mug?preview_token=${token}&preview=draft`, { "sec-fetch-dest": "iframe" });
     expect(framed.body).toContain("Previewing a theme draft.");
     expect(linkedStylesheets(framed.body).sort()).toEqual(["storefront", "theme:editorial"]);

@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
-import { processStripeEvent, type StripeEventDeps } from "../jobs/processors/stripe-events.server.ts";
+import { runMaintenance } from "../jobs/processors/maintenance.server.ts";
+import {
+  processStripeEvent,
+  startStripeEventWorker,
+  STRIPE_EVENTS_QUEUE,
+  type StripeEventDeps,
+  type StripeEventJob,
+} from "../jobs/processors/stripe-events.server.ts";
+import { jobStore, openQueue } from "../jobs/queues.server.ts";
 import { readConfig } from "../server/config.ts";
 import { stripeFromEnv } from "../server/stripe.server.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
@@ -14,7 +22,8 @@ import { changeShopStatus } from "../tenants/lifecycle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
-import { FakeStripe } from "./support/fake-stripe.ts";
+import { waitFor } from "./support/catalogue-csv.ts";
+import { FakeStripe, stripeError } from "./support/fake-stripe.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { deliverWebhook, type WebhookEndpoint } from "./support/stripe-webhooks.ts";
 import { addMember, PASSWORD } from "./support/sales.ts";
@@ -187,6 +196,59 @@ describe("webhook endpoints", () => {
   });
 });
 
+describe("events stored but never processed", () => {
+  it("get their job again from the maintenance sweep: a lost job is added, a failed one retried, a young one left alone", async () => {
+    // A job store of this test's own: what the endpoint queued elsewhere is as good as lost here.
+    const store = jobStore({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/1", databaseUrl: t.url, prefix: `bazaar-stripe-test-${process.pid}` });
+    const queue = openQueue<StripeEventJob>(store, STRIPE_EVENTS_QUEUE);
+    await queue.obliterate({ force: true });
+    const worker = startStripeEventWorker(store, t.db, deps.stripe)!;
+    const refundedEvent = (id: string) =>
+      fake.signedEvent(SECRETS.connect, {
+        id,
+        type: "charge.refunded",
+        account: accountOf.north,
+        data: { object: { id: "ch_x", object: "charge", payment_intent: "pi_nobody" } },
+      });
+    const processed = async (id: string) =>
+      (await t.db.selectFrom("platform.stripe_events").select("outcome").where("id", "=", id).where("processed_at", "is not", null).executeTakeFirst())
+        ?.outcome;
+    const age = (id: string, minutes: number) =>
+      t.db
+        .updateTable("platform.stripe_events")
+        .set({ received_at: new Date(Date.now() - minutes * 60_000) })
+        .where("id", "=", id)
+        .execute();
+    // Stripe answers errors for a while: the failed event's one attempt gives up.
+    const outage = fake.on("GET", "/v1/refunds", () => stripeError(500, "api_error", "Stripe is down"));
+    try {
+      // Stored, but their jobs were lost (a job-store outage when they arrived).
+      for (const id of ["evt_lost_old", "evt_lost_young"]) expect((await deliver("/connect", refundedEvent(id))).status).toBe(200);
+      await age("evt_lost_old", 30);
+      // Stored, and its job failed for good.
+      expect((await deliver("/connect", refundedEvent("evt_failed"))).status).toBe(200);
+      await queue.add("process", { eventId: "evt_failed" }, { jobId: "stripe-evt_failed", attempts: 1 });
+      await waitFor(async () => ((await (await queue.getJob("stripe-evt_failed"))?.getState()) === "failed" ? true : undefined));
+      await age("evt_failed", 30);
+    } finally {
+      outage();
+    }
+    try {
+      const swept = await runMaintenance(t.db, { data: { task: "requeue-stripe-events" } }, store);
+      expect((swept as { requeued: string[] }).requeued.sort()).toEqual(["evt_failed", "evt_lost_old"]);
+      expect(await waitFor(() => processed("evt_lost_old"))).toBe("refund_unknown_order");
+      expect(await waitFor(() => processed("evt_failed"))).toBe("refund_unknown_order");
+      expect(await processed("evt_lost_young")).toBeUndefined();
+      // Processed events are never queued again.
+      expect(await runMaintenance(t.db, { data: { task: "requeue-stripe-events" } }, store)).toEqual({ requeued: [] });
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
+
 describe("paying through Stripe", () => {
   it("creates a direct charge on the shop's account with the platform fee, completes one order on return and webhook alike", async () => {
     const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
@@ -352,5 +414,72 @@ describe("paying through Stripe", () => {
     const disputed = await northDb.selectFrom("orders").select("dispute_status").where("id", "=", order.id).executeTakeFirstOrThrow();
     expect(disputed.dispute_status).toBe("needs_response");
     expect((await adminGet(app, owner, `/admin/north/orders/${order.number}`)).body).toContain("Disputed: needs response");
+  });
+
+  it("mirrors refunds made in Stripe's Dashboard onto the order: partial ones, each once, in any order, with the fee's share back", async () => {
+    const { shopper, checkoutPath, fields } = await shopperAtPayment(north);
+    await shopper.post(checkoutPath, { ...fields, intent: "pay", expectedTotal: "2500" });
+    const intentId = [...fake.paymentIntents.keys()].at(-1)!;
+    fake.setPaymentIntentStatus(intentId, "succeeded");
+    await shopper.get(`${checkoutPath}/return?payment_intent=${intentId}`);
+    const sale = await northDb
+      .selectFrom("order_transactions")
+      .select(["order_id", "platform_fee"])
+      .where("reference", "=", intentId)
+      .executeTakeFirstOrThrow();
+    const { number } = await northDb.selectFrom("orders").select("number").where("id", "=", sale.order_id).executeTakeFirstOrThrow();
+    const refundedEvent = (id: string, account = accountOf.north) =>
+      fake.signedEvent(SECRETS.connect, {
+        id,
+        type: "charge.refunded",
+        account,
+        data: { object: { id: `ch_${intentId}`, object: "charge", payment_intent: intentId } },
+      });
+    const refunds = () =>
+      northDb
+        .selectFrom("order_transactions")
+        .select(["reference", "amount", "platform_fee"])
+        .where("order_id", "=", sale.order_id)
+        .where("kind", "=", "refund")
+        .orderBy("id")
+        .execute();
+    const status = async () =>
+      (await northDb.selectFrom("orders").select("financial_status").where("id", "=", sale.order_id).executeTakeFirstOrThrow()).financial_status;
+
+    // The merchant refunds 10.00 in the admin (recorded then), then 5.00 in Stripe's Dashboard.
+    const page = await adminGet(app, owner, `/admin/north/orders/${number}`);
+    await adminPost(app, owner, `/admin/north/orders/${number}`, { intent: "refund", requestKey: inputValue(page.body, "requestKey")!, amount: "10.00" });
+    const inDashboard = fake.refundInDashboard(intentId, 500);
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_a"))).toBe("refund_recorded");
+    const fee = BigInt(sale.platform_fee);
+    expect((await refunds()).map((r) => [r.amount, r.platform_fee])).toEqual([
+      ["1000", String((fee * 1000n) / 2500n)],
+      ["500", String((fee * 500n) / 2500n)],
+    ]);
+    expect(await status()).toBe("partially_refunded");
+    const ledger = await t.db
+      .selectFrom("platform.fee_ledger")
+      .select(["amount", "fee"])
+      .where("source_id", "=", inDashboard.id as string)
+      .execute();
+    expect(ledger).toEqual([{ amount: "500", fee: String((fee * 500n) / 2500n) }]);
+
+    // A redelivery, and another event about the same refunds, add nothing.
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_a"))).toBe("refund_recorded");
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_a2"))).toBe("refund_unchanged");
+    // A pending refund counts, a failed one doesn't; the newer event arriving first records both refunds it knows.
+    fake.refundInDashboard(intentId, 300, "failed");
+    fake.refundInDashboard(intentId, 1000, "pending");
+    const newer = refundedEvent("evt_refund_c");
+    const older = refundedEvent("evt_refund_b");
+    expect(await deliverAndProcess("/connect", newer)).toBe("refund_recorded");
+    expect(await deliverAndProcess("/connect", older)).toBe("refund_unchanged");
+    expect((await refunds()).map((r) => r.amount)).toEqual(["1000", "500", "1000"]);
+    expect(await status()).toBe("refunded");
+    expect((await adminGet(app, owner, `/admin/north/orders/${number}`)).body).toContain("Refunded €10.00 in Stripe.");
+
+    // The same event claimed by south's account: Stripe has no refunds there for it, and south has no such order.
+    expect(await deliverAndProcess("/connect", refundedEvent("evt_refund_crossed", accountOf.south))).toBe("refund_unknown_order");
+    expect(await southDb.selectFrom("order_transactions").select("id").where("kind", "=", "refund").execute()).toEqual([]);
   });
 });

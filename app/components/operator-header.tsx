@@ -12,7 +12,7 @@ const SECTIONS = [
 /** The console's header: the platform header with the console's sections. */
 export function OperatorHeader({ email }: { email: string }) {
   return (
-    <PlatformHeader email={email} logoutAction="/operator/logout">
+    <PlatformHeader email={email} logoutAction="/operator/logout" accountLink={false}>
       <nav className="operator-nav" aria-label="Operator console">
         {SECTIONS.map((s) => (
           <NavLink key={s.to} to={s.to} end={s.end}>

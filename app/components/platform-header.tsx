@@ -1,6 +1,17 @@
 import { Form, Link } from "@remix-run/react";
 
-export function PlatformHeader({ email, children, logoutAction = "/logout" }: { email: string; children?: React.ReactNode; logoutAction?: string }) {
+/** `accountLink`: merchants reach their account page from their email; operators have no such page. */
+export function PlatformHeader({
+  email,
+  children,
+  logoutAction = "/logout",
+  accountLink = true,
+}: {
+  email: string;
+  children?: React.ReactNode;
+  logoutAction?: string;
+  accountLink?: boolean;
+}) {
   return (
     <header className="topbar">
       <nav>
@@ -10,7 +21,13 @@ export function PlatformHeader({ email, children, logoutAction = "/logout" }: { 
         {children}
       </nav>
       <div className="topbar-account">
-        <span className="muted">{email}</span>
+        {accountLink ? (
+          <Link className="muted" to="/account" aria-label={`Your account (${email})`}>
+            {email}
+          </Link>
+        ) : (
+          <span className="muted">{email}</span>
+        )}
         <Form method="post" action={logoutAction}>
           <button type="submit" className="secondary">
             Log out

@@ -21,9 +21,7 @@ import {
 import { Field } from "../components/field.tsx";
 import {
   collectionChoices,
-  createPreviewToken,
   listThemes,
-  previewSecret,
   productChoices,
   publishTheme,
   resetThemeDraft,
@@ -49,7 +47,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const [settings, themes, collections, products] = await Promise.all([themeDraft(db, manifest.id), listThemes(db), collectionChoices(db), productChoices(db)]);
   const state = themes.find((t) => t.id === manifest.id)!;
   // A fresh token on every load: the preview frame reloads with it after each save.
-  const previewQuery = new URLSearchParams({ preview_token: createPreviewToken(previewSecret(), shop.id, manifest.id), preview: "draft" }).toString();
+  const previewQuery = new URLSearchParams({
+    preview_token: await context.services.storefrontAccess.createPreviewToken(shop.id, manifest.id),
+    preview: "draft",
+  }).toString();
   return {
     slug: shop.slug,
     theme: { id: manifest.id, name: manifest.name, schema: manifest.schema, live: state.live, unpublishedChanges: state.unpublishedChanges },

@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { shopOrigin } from "../../server/config.ts";
 import { findThemeManifest } from "../../themes/manifest.ts";
-import { createPreviewToken, previewSecret } from "../domain.server.ts";
 import { requireMember } from "../utils/guards.server.ts";
 
 // "Preview shop": any member may look at the storefront before launch. The merchant's session cookie stays on the
@@ -11,7 +10,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { shop } = await requireMember(context, request, params.shop);
   const themeId = new URL(request.url).searchParams.get("theme");
   const theme = themeId && findThemeManifest(themeId) ? themeId : null;
-  const query = new URLSearchParams({ preview_token: createPreviewToken(previewSecret(), shop.id, theme) });
+  const query = new URLSearchParams({ preview_token: await context.services.storefrontAccess.createPreviewToken(shop.id, theme) });
   if (theme) query.set("preview", "draft");
   throw redirect(`${shopOrigin(context.services.config, shop.slug)}/?${query}`);
 }

@@ -282,12 +282,14 @@ function TransferStatus({ slug, transfer }: { slug: string; transfer: Featured }
           {report.error}
         </p>
       ) : null}
-      {status === "done" && report && "created" in report ? <ImportResult report={report} totalRows={totalRows} finishedAt={transfer.finishedAt} /> : null}
+      {status === "done" && report && "created" in report ? (
+        <ImportResult report={report} totalRows={totalRows} finishedAt={transfer.finishedAt} slug={slug} />
+      ) : null}
     </section>
   );
 }
 
-function ImportResult({ report, totalRows, finishedAt }: { report: ImportReport; totalRows: number; finishedAt: string }) {
+function ImportResult({ report, totalRows, finishedAt, slug }: { report: ImportReport; totalRows: number; finishedAt: string; slug: string }) {
   return (
     <>
       <progress className="progress" aria-label="Rows imported" max={Math.max(totalRows, 1)} value={Math.max(totalRows, 1)} />
@@ -305,6 +307,13 @@ function ImportResult({ report, totalRows, finishedAt }: { report: ImportReport;
           <strong>{report.skipped}</strong> skipped
         </li>
       </ul>
+      {report.imagesOverStorageLimit ? (
+        <p className="banner" role="status">
+          {report.imagesOverStorageLimit.toLocaleString("en-US")} {report.imagesOverStorageLimit === 1 ? "image was" : "images were"} not stored because the
+          plan&apos;s storage is full; their rows are listed under Warnings. <Link to={`/admin/${slug}/billing`}>Upgrade your plan</Link>, then import the file
+          again to add them.
+        </p>
+      ) : null}
       <IssueTable caption="Rows with errors: these products were not imported" issues={report.errors} />
       <IssueTable caption="Warnings: these products were imported, without what is described" issues={report.warnings} />
       {report.unlisted ? <p className="hint">{report.unlisted} more problems are not listed; fix the ones above and import again to see them.</p> : null}

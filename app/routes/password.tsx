@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { PasswordPage } from "../components/store/password-page.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
-import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret, tooManyAttempts } from "../domain.server.ts";
+import { passwordMatches, tooManyAttempts } from "../domain.server.ts";
 import { storefrontPasswordForm } from "../utils/account-forms.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { loadPasswordPage, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
@@ -16,7 +16,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // "Exit preview" from the preview bar: forget the preview (or password) grant on this host.
-  if (new URL(request.url).searchParams.has("exit_preview")) throw redirect("/", { headers: { "Set-Cookie": clearAccessCookie() } });
+  if (new URL(request.url).searchParams.has("exit_preview")) {
+    throw redirect("/", { headers: { "Set-Cookie": await context.services.storefrontAccess.clearAccessCookie() } });
+  }
   const storefront = await readStorefront(context, request);
   if (storefront.unlocked) throw redirect("/");
   return data({ page: await loadPasswordPage(context, storefront) }, { headers: storefrontSecurityHeaders(context, storefront) });
@@ -43,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!passwordMatches(parsed.value.password, settings.storefront_password)) return data({ error: "That password isn't right." }, { status: 400, headers });
   await limits.loginSucceeded(account, context.clientAddress);
   throw redirect("/", {
-    headers: { "Set-Cookie": passwordCookie(previewSecret(), shop.id, settings.storefront_password!, context.services.config.production) },
+    headers: { "Set-Cookie": await context.services.storefrontAccess.passwordCookie(shop.id, settings.storefront_password!) },
   });
 }
 

@@ -3,7 +3,6 @@ import { redirect } from "@remix-run/node";
 import { platformOrigin } from "../../server/config.ts";
 import { cartItemCount } from "../../shop/cart.server.ts";
 import { logoPath } from "../../shop/settings.server.ts";
-import { ACCESS_COOKIE, previewCookie, previewSecret, readAccessCookie, readCookie, readPreviewToken } from "../../shop/storefront-access.server.ts";
 import { storefrontSettings, storeNavigation } from "../../shop/storefront.server.ts";
 import { storefrontTheme } from "../../shop/themes.server.ts";
 import type { PasswordPageData } from "../components/store/password-page.tsx";
@@ -37,14 +36,14 @@ export interface Storefront {
 export async function readStorefront(context: AppLoadContext, request: Request): Promise<Storefront> {
   const { shop, db } = requireShop(context);
   const settings = await storefrontSettings(db);
-  const secret = previewSecret();
+  const access = context.services.storefrontAccess;
   const url = new URL(request.url);
   const draft = url.searchParams.get("preview") === "draft";
-  const cookie = readAccessCookie(secret, readCookie(request.headers.get("cookie"), ACCESS_COOKIE), { id: shop.id, password: settings.storefront_password });
+  const cookie = await access.readAccessCookie(request.headers.get("cookie"), { id: shop.id, password: settings.storefront_password });
 
   let preview: StorefrontPreview | null = null;
   const token = url.searchParams.get("preview_token");
-  const fromToken = token ? readPreviewToken(secret, token, shop.id) : null;
+  const fromToken = token ? await access.readPreviewToken(token, shop.id) : null;
   if (token && fromToken) {
     // A top-level visit trades the token for a cookie and drops it from the address, so it doesn't linger in history
     // or Referer headers. Inside the editor's frame (cross-site) no SameSite=Lax cookie would come back: keep the token.
@@ -54,7 +53,7 @@ export async function readStorefront(context: AppLoadContext, request: Request):
       // The cookie remembers the theme only for a draft preview, so the whole visit shows that draft.
       const themeId = draft ? fromToken.themeId : null;
       throw redirect(url.pathname + url.search, {
-        headers: { "Set-Cookie": previewCookie(secret, shop.id, themeId, context.services.config.production) },
+        headers: { "Set-Cookie": await access.previewCookie(shop.id, themeId) },
       });
     }
     const query = new URLSearchParams({ preview_token: token });

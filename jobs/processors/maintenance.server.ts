@@ -1,4 +1,4 @@
-import type { Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { purgeExpiredAuthRecords } from "../../server/auth.server.ts";
 import { platformOrigin, readConfig } from "../../server/config.ts";
@@ -6,6 +6,7 @@ import { purgeExpiredOperatorSessions } from "../../server/operator-auth.server.
 import { purgeOldStripeEvents } from "../../server/stripe-webhooks.server.ts";
 import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.server.ts";
 import { refreshAllShopCounts, takePlatformSnapshot } from "../../tenants/metering.server.ts";
+import { purgeExpiredReservations } from "../../shop/checkout.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
 import { forEachShop } from "../../tenants/sweep.server.ts";
@@ -13,6 +14,7 @@ import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { purgeOldSignals } from "../../shop/recommendations/signals.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
 import { RECOMMENDATIONS_QUEUE, syncRecommendationSchedulers, type RecommendationJob } from "./recommendations.server.ts";
+import { requeueUnprocessedStripeEvents, STRIPE_EVENTS_QUEUE, type StripeEventJob } from "./stripe-events.server.ts";
 
 export const MAINTENANCE_QUEUE = "maintenance";
 export type MaintenanceTask =
@@ -23,6 +25,7 @@ export type MaintenanceTask =
   | "purge-closed-shops"
   | "meter-shops"
   | "purge-stripe-events"
+  | "requeue-stripe-events"
   | "sync-recommendation-schedulers"
   | "purge-old-signals";
 export type MaintenanceJob = { task: MaintenanceTask };
@@ -40,18 +43,22 @@ const SCHEDULES: Record<MaintenanceTask, number> = {
   "meter-shops": HOURLY,
   // Stripe webhook events processed more than a month ago (server/stripe-webhooks.server.ts).
   "purge-stripe-events": 24 * HOURLY,
+  // Stripe events stored but never processed get their job again (jobs/processors/stripe-events.server.ts).
+  "requeue-stripe-events": HOURLY / 4,
   // Each open shop has its recommendations scheduler and no closed one has (jobs/processors/recommendations.server.ts).
   "sync-recommendation-schedulers": HOURLY,
   // Shoppers' views and add-to-carts older than each shop's retention period (180 days unless set).
   "purge-old-signals": 24 * HOURLY,
 };
 
-/** Expired carts and shopper sessions, one shop at a time (never a cross-shop query). */
+/** Expired carts, shopper sessions and stock reservations, one shop at a time (never a cross-shop query). */
 async function purgeShopperRecordsInEveryShop(db: PlatformDb) {
   const shops = await db.selectFrom("platform.shops").select(["id", "schema_name"]).where("status", "<>", "closed").orderBy("id").execute();
-  const totals = { shops: 0, sessions: 0, carts: 0 };
+  const totals = { shops: 0, sessions: 0, carts: 0, reservations: 0 };
   await forEachShop("purge-expired-shopper-records", shops, async (shop) => {
-    const purged = await purgeExpiredShopperRecords(tenantDb(db, shop.schema_name));
+    const shopDb = tenantDb(db, shop.schema_name);
+    const purged = await purgeExpiredShopperRecords(shopDb);
+    totals.reservations += await purgeExpiredReservations(shopDb);
     totals.shops++;
     totals.sessions += purged.sessions;
     totals.carts += purged.carts;
@@ -66,6 +73,22 @@ async function purgeOldSignalsInEveryShop(db: PlatformDb) {
     purged += await purgeOldSignals(tenantDb(db, shop.schema_name));
   });
   return { shops: shops.length, purged };
+}
+
+/** A task that works on another queue: opened on the job store for the task, closed after it. */
+async function withQueue<Data, Result>(
+  store: JobStore | undefined,
+  task: MaintenanceTask,
+  name: string,
+  work: (queue: Queue<Data>) => Promise<Result>,
+): Promise<Result> {
+  if (!store) throw new Error(`${task} needs the job store`);
+  const queue = openQueue<Data>(store, name);
+  try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+  }
 }
 
 /** Plain function so the worker and tests run the same thing. */
@@ -85,15 +108,14 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
       return { purged: await purgeOldStripeEvents(db) };
     case "purge-old-signals":
       return purgeOldSignalsInEveryShop(db);
-    case "sync-recommendation-schedulers": {
-      if (!store) throw new Error("sync-recommendation-schedulers needs the job store");
-      const queue = openQueue<RecommendationJob>(store, RECOMMENDATIONS_QUEUE);
-      try {
-        return await syncRecommendationSchedulers(db, queue);
-      } finally {
-        await queue.close();
-      }
-    }
+    case "requeue-stripe-events":
+      return withQueue<StripeEventJob, Awaited<ReturnType<typeof requeueUnprocessedStripeEvents>>>(store, job.data.task, STRIPE_EVENTS_QUEUE, (queue) =>
+        requeueUnprocessedStripeEvents(db, queue),
+      );
+    case "sync-recommendation-schedulers":
+      return withQueue<RecommendationJob, Awaited<ReturnType<typeof syncRecommendationSchedulers>>>(store, job.data.task, RECOMMENDATIONS_QUEUE, (queue) =>
+        syncRecommendationSchedulers(db, queue),
+      );
     case "meter-shops": {
       const shops = await refreshAllShopCounts(db);
       await takePlatformSnapshot(db);

@@ -26,6 +26,40 @@ export async function requestStripeEventProcessing(queue: Queue<StripeEventJob>,
   );
 }
 
+/** An event still unprocessed this long after it arrived lost its job (the job store was down, or its job gave up). */
+export const STRIPE_EVENT_REQUEUE_AFTER_MS = 10 * 60 * 1000;
+/** Stripe itself stops redelivering after three days; an event older than that and still unprocessed waits for a person. */
+const STRIPE_EVENT_REQUEUE_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * The maintenance sweep's half of "stored, then processed": every event stored but not processed, between ten
+ * minutes and three days old, gets its job again. A job still waiting, delayed or running is left to run; one that
+ * failed for good is retried; one that is gone (or completed without marking the event) is added again.
+ */
+export async function requeueUnprocessedStripeEvents(db: PlatformDb, queue: Queue<StripeEventJob>, now = Date.now()): Promise<{ requeued: string[] }> {
+  const stuck = await db
+    .selectFrom("platform.stripe_events")
+    .select("id")
+    .where("processed_at", "is", null)
+    .where("received_at", "<", new Date(now - STRIPE_EVENT_REQUEUE_AFTER_MS))
+    .where("received_at", ">", new Date(now - STRIPE_EVENT_REQUEUE_WINDOW_MS))
+    .orderBy("received_at")
+    .limit(1000)
+    .execute();
+  const requeued: string[] = [];
+  for (const { id } of stuck) {
+    const job = await queue.getJob(`stripe-${id}`);
+    const state = job ? await job.getState() : "unknown";
+    if (job && state === "failed") await job.retry();
+    else if (state === "completed" || state === "unknown") {
+      await job?.remove();
+      await requestStripeEventProcessing(queue, id);
+    } else continue;
+    requeued.push(id);
+  }
+  return { requeued };
+}
+
 export interface StripeEventDeps {
   db: PlatformDb;
   stripe: StripeSetup;
@@ -110,5 +144,8 @@ export function startStripeEventWorker(store: JobStore, db: PlatformDb, stripe: 
     requestRecommendations: (shopId) =>
       void requestRecommendations(recommendations, shopId).catch((error) => console.error("could not request recommendations:", error)),
   };
-  return startWorker<StripeEventJob>(store, STRIPE_EVENTS_QUEUE, (job) => processStripeEvent(deps, String(job.data.eventId)), { concurrency: 4 });
+  const worker = startWorker<StripeEventJob>(store, STRIPE_EVENTS_QUEUE, (job) => processStripeEvent(deps, String(job.data.eventId)), { concurrency: 4 });
+  // The queue's connection goes with the worker, not left open after it.
+  worker.on("closed", () => void recommendations.close());
+  return worker;
 }

@@ -3,6 +3,7 @@ import type { Shop } from "../../db/types.ts";
 import { platformOrigin, shopOrigin } from "../../server/config.ts";
 import type { CheckoutDeps } from "../../shop/checkout.server.ts";
 import { sendMail } from "../../shop/mail.server.ts";
+import { mirrorProviderRefunds } from "../../shop/order-actions.server.ts";
 import { merchantEmail } from "../../shop/order-mail.server.ts";
 import { applyPaymentIntent } from "../../shop/stripe-gateway.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
@@ -43,9 +44,7 @@ export async function applyConnectedPaymentEvent(deps: StripeEventDeps, shop: Sh
     case "charge.dispute.closed":
       return recordDispute(deps, shop, event.data.object);
     case "charge.refunded":
-      // Refunds made in Bazaar are recorded when they are made; one made in Stripe (its Dashboard, or the embedded
-      // payments component) isn't reflected on the order yet.
-      return "unhandled";
+      return mirrorChargeRefunds(deps, shop, accountId, event.data.object);
     default:
       return "ignored";
   }
@@ -60,6 +59,24 @@ function checkoutDeps(deps: StripeEventDeps, shop: Shop): CheckoutDeps {
     adminOrigin: platformOrigin(deps.config),
     requestRecommendations: () => deps.requestRecommendations?.(shop.id),
   };
+}
+
+/**
+ * A refund made in Stripe (its Dashboard, or the embedded payments component) mirrored onto the order. Refunds made
+ * in Bazaar were recorded when they were made and are recognised by their id. The event is a snapshot: Stripe is
+ * asked for the payment's refunds as they are now, on this account, so events applied in any order agree.
+ */
+async function mirrorChargeRefunds(deps: StripeEventDeps, shop: Shop, accountId: string, charge: Stripe.Charge): Promise<string> {
+  const paymentIntent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+  if (!paymentIntent) return "refund_without_payment";
+  const refunds = [];
+  for await (const refund of deps.stripe.client.refunds.list({ payment_intent: paymentIntent, limit: 100 }, { stripeAccount: accountId })) {
+    // A pending refund is on its way back to the shopper; a failed or cancelled one gave nothing back.
+    if (refund.status === "succeeded" || refund.status === "pending") refunds.push({ reference: refund.id, amount: BigInt(refund.amount) });
+  }
+  const { order, recorded } = await mirrorProviderRefunds(checkoutDeps(deps, shop), "stripe", paymentIntent, refunds);
+  if (!order) return "refund_unknown_order";
+  return recorded.length ? "refund_recorded" : "refund_unchanged";
 }
 
 /** Marks the disputed order, notes it in the timeline and tells the merchant what to do. */

@@ -26,6 +26,8 @@ export interface ImportReport {
   errors: RowIssue[];
   /** Problems that didn't: images that couldn't be added, cells that were ignored. */
   warnings: RowIssue[];
+  /** Images not stored because the plan's storage was full (each is also a warning naming its line). */
+  imagesOverStorageLimit: number;
   /** Errors and warnings past the first MAX_LISTED_ISSUES of each: counted, not listed. */
   unlisted: number;
 }
@@ -45,6 +47,8 @@ export interface ImportOptions {
   imageFetch?: FetchImageOptions;
   /** The shop's plan limit on products: rows that would create one more are skipped with a message. */
   productLimit?: PlanLimit;
+  /** The plan's storage limit: images are stored until the next one would pass it; the rest are reported by line. */
+  storageLimit?: PlanLimit;
 }
 
 const MAX_LISTED_ISSUES = 1000;
@@ -162,7 +166,7 @@ async function* productGroups(open: () => Readable, { header, scattered }: Scan)
 export async function importProductsCsv(db: TenantDb, actor: Actor, open: () => Readable, options: ImportOptions): Promise<ImportReport> {
   const scanned = await scan(open);
   await options.onCounted?.(scanned.totalRows);
-  const report: ImportReport = { created: 0, updated: 0, skipped: 0, errors: [], warnings: [], unlisted: 0 };
+  const report: ImportReport = { created: 0, updated: 0, skipped: 0, errors: [], warnings: [], imagesOverStorageLimit: 0, unlisted: 0 };
   const note = (list: RowIssue[], issues: RowIssue[]) => {
     for (const issue of issues) {
       if (list.length < MAX_LISTED_ISSUES) list.push(issue);
@@ -296,7 +300,7 @@ async function attachImages(
   handle: string,
   productId: string,
   plan: Extract<ProductPlan, { ok: true }>,
-  { storage, shopId, images }: ProductContext,
+  { storage, shopId, images, storageLimit, report }: ProductContext,
 ): Promise<RowIssue[]> {
   const warnings: RowIssue[] = [];
   const stored = await db.selectFrom("product_media").select(["id", "source_url"]).where("product_id", "=", productId).execute();
@@ -305,9 +309,10 @@ async function attachImages(
     if (idBySource.has(image.src)) continue;
     try {
       const bytes = await images.fetch(image.src);
-      const added = await addProductImage(db, storage, actor, productId, { bytes, alt: image.alt, sourceUrl: image.src, shopId });
+      const added = await addProductImage(db, storage, actor, productId, { bytes, alt: image.alt, sourceUrl: image.src, shopId }, { storageLimit });
       idBySource.set(image.src, added.id);
     } catch (error) {
+      if (error instanceof PlanLimitError) report.imagesOverStorageLimit++;
       warnings.push({ line: image.line, handle, message: `Image not added: ${imageProblem(error)}` });
     }
   }
@@ -339,6 +344,7 @@ async function attachImages(
 
 function imageProblem(error: unknown): string {
   if (error instanceof ImageRejectedError) return error.reason;
+  if (error instanceof PlanLimitError) return `the shop's storage is full. ${error.message}`;
   console.error("image import failed:", error);
   return "it could not be stored; add it on the product's images page.";
 }

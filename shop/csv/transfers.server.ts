@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { Selectable } from "kysely";
+import { isUniqueViolation } from "../../db/errors.ts";
 import type { CatalogueTransfersTable } from "../../db/types.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "../audit.server.ts";
@@ -47,10 +48,10 @@ export class ImportInProgressError extends Error {
 }
 
 /** Records that an import began (the row and its audit event), in the caller's transaction. */
-async function recordImportStarted(trx: TenantDb, actor: Actor, fileName: string): Promise<CatalogueTransfer> {
+async function recordImportStarted(trx: TenantDb, actor: Actor, fileName: string, status: "queued" | "running" = "queued"): Promise<CatalogueTransfer> {
   const transfer = await trx
     .insertInto("catalogue_transfers")
-    .values({ kind: "import", file_name: fileName, created_by: transferCreator(actor) })
+    .values({ kind: "import", status, file_name: fileName, created_by: transferCreator(actor) })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(trx, actor, {
@@ -62,10 +63,14 @@ async function recordImportStarted(trx: TenantDb, actor: Actor, fileName: string
   return transfer;
 }
 
+/** Only one import per shop may be waiting or running (a partial unique index, tenant migration 0021). */
+const ONE_ACTIVE_IMPORT = "catalogue_transfers_one_active_import";
+
 /**
  * Takes an uploaded CSV for the import job: stores the file and records a
  * queued transfer. One import at a time per shop, so two files can't fight over
- * the same handles.
+ * the same handles: the database refuses a second waiting import, so two uploads
+ * at the same moment can't both start.
  */
 export async function queueImport(
   db: TenantDb,
@@ -73,32 +78,92 @@ export async function queueImport(
   actor: Actor,
   { shopId, fileName, bytes }: { shopId: string; fileName: string; bytes: Buffer },
 ): Promise<CatalogueTransfer> {
-  return db.transaction().execute(async (trx) => {
-    const running = await trx
-      .selectFrom("catalogue_transfers")
-      .select("id")
-      .where("kind", "=", "import")
-      .where("status", "in", ["queued", "running"])
-      .where("created_at", ">", new Date(Date.now() - ABANDONED_TRANSFER_MS))
-      .executeTakeFirst();
-    if (running) throw new ImportInProgressError();
-    const transfer = await recordImportStarted(trx, actor, cleanFileName(fileName));
-    // Inside the transaction: if the file can't be stored, no transfer is left waiting for it.
-    await storage.put(transferFileKey(shopId, transfer), bytes, "text/csv");
-    return transfer;
-  });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      // An import whose worker vanished long ago no longer blocks the shop.
+      await trx
+        .updateTable("catalogue_transfers")
+        .set({
+          status: "failed",
+          finished_at: new Date(),
+          claimed_until: null,
+          report: JSON.stringify({ error: "The import was abandoned. Upload the file again." }),
+        })
+        .where("kind", "=", "import")
+        .where("status", "in", ["queued", "running"])
+        .where("created_at", "<=", new Date(Date.now() - ABANDONED_TRANSFER_MS))
+        .execute();
+      const transfer = await recordImportStarted(trx, actor, cleanFileName(fileName));
+      // Inside the transaction: if the file can't be stored, no transfer is left waiting for it.
+      await storage.put(transferFileKey(shopId, transfer), bytes, "text/csv");
+      return transfer;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, ONE_ACTIVE_IMPORT)) throw new ImportInProgressError();
+    throw error;
+  }
 }
 
-/** An import that runs right away (the command line): recorded as running from the start. */
+/** How long a run's claim on an import lasts without a heartbeat; a run renews it every third of that. */
+export const IMPORT_LEASE_MS = 2 * 60 * 1000;
+
+/**
+ * Takes a queued import for one run, or one whose run stopped renewing its lease (a worker that died), in one
+ * statement: of two deliveries of the same job, one gets it. Null when another live run holds it or it is finished.
+ */
+export async function claimImport(db: TenantDb, transferId: string, now = new Date()): Promise<CatalogueTransfer | null> {
+  const claimed = await db
+    .updateTable("catalogue_transfers")
+    .set({ status: "running", claimed_until: new Date(now.getTime() + IMPORT_LEASE_MS) })
+    .where("id", "=", transferId)
+    .where("kind", "=", "import")
+    .where((eb) => eb.or([eb("status", "=", "queued"), eb.and([eb("status", "=", "running"), eb("claimed_until", "<", now)])]))
+    .returningAll()
+    .executeTakeFirst();
+  return claimed ?? null;
+}
+
+/** Keeps a run's claim while it works; stops when the import is finished. */
+export function holdImportClaim(db: TenantDb, transferId: string): () => void {
+  const renew = () =>
+    db
+      .updateTable("catalogue_transfers")
+      .set({ claimed_until: new Date(Date.now() + IMPORT_LEASE_MS) })
+      .where("id", "=", transferId)
+      .where("status", "=", "running")
+      .execute()
+      .catch((error) => console.error(`import ${transferId}: lease not renewed:`, error));
+  const timer = setInterval(renew, IMPORT_LEASE_MS / 3);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Gives a claimed import back to the queue after a failed attempt, so the job's retry can claim it. */
+export async function releaseImport(db: TenantDb, transferId: string): Promise<void> {
+  await db
+    .updateTable("catalogue_transfers")
+    .set({ status: "queued", claimed_until: null })
+    .where("id", "=", transferId)
+    .where("status", "=", "running")
+    .execute();
+}
+
+/** An import that runs right away (the command line): recorded as running from the start, and never beside another. */
 export async function startImmediateImport(db: TenantDb, actor: Actor, fileName: string): Promise<CatalogueTransfer> {
-  return db.transaction().execute((trx) => recordImportStarted(trx, actor, cleanFileName(fileName)));
+  try {
+    return await db.transaction().execute((trx) => recordImportStarted(trx, actor, cleanFileName(fileName), "running"));
+  } catch (error) {
+    if (isUniqueViolation(error, ONE_ACTIVE_IMPORT)) throw new ImportInProgressError();
+    throw error;
+  }
 }
 
 /**
- * Runs an import recorded by queueImport or startImmediateImport: keeps
+ * Runs an import recorded by queueImport (and claimed) or startImmediateImport: keeps
  * processed_rows/total_rows current while it works, then stores the report
  * and records the outcome in the audit log. A file that isn't a readable CSV
- * fails the transfer before any product is written.
+ * fails the transfer before any product is written; any other error is the
+ * caller's to handle (the job retries, the command line fails the transfer).
  */
 export async function runImport(
   db: TenantDb,
@@ -122,9 +187,7 @@ export async function runImport(
       },
     });
   } catch (error) {
-    const message =
-      error instanceof CsvFileError ? error.message : "The import stopped because of an unexpected error; products saved before it are kept. Try again.";
-    await failImport(db, actor, transfer, message);
+    if (error instanceof CsvFileError) await failImport(db, actor, transfer, error.message);
     await bumpStorefrontVersion(db);
     throw error;
   }
@@ -133,7 +196,7 @@ export async function runImport(
     await trx
       .updateTable("catalogue_transfers")
       .where("id", "=", transfer.id)
-      .set({ status: "done", report: JSON.stringify(report), finished_at: new Date() })
+      .set({ status: "done", report: JSON.stringify(report), finished_at: new Date(), claimed_until: null })
       .execute();
     await recordAudit(trx, actor, {
       action: "catalogue.import_finished",
@@ -145,6 +208,9 @@ export async function runImport(
   return report;
 }
 
+/** What the merchant reads when an import failed for a reason other than its file. */
+export const UNEXPECTED_IMPORT_FAILURE = "The import stopped because of an unexpected error; products saved before it are kept. Try again.";
+
 /** Marks an import failed, with the reason the merchant sees, and logs it. */
 export async function failImport(db: TenantDb, actor: Actor, transfer: CatalogueTransfer, message: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -152,7 +218,7 @@ export async function failImport(db: TenantDb, actor: Actor, transfer: Catalogue
     await trx
       .updateTable("catalogue_transfers")
       .where("id", "=", transfer.id)
-      .set({ status: "failed", report: JSON.stringify(failed), finished_at: new Date() })
+      .set({ status: "failed", report: JSON.stringify(failed), finished_at: new Date(), claimed_until: null })
       .execute();
     await recordAudit(trx, actor, {
       action: "catalogue.import_failed",

@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ["tests/browser/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
+    // The app refuses to start without a signing secret outside development; the tests supply one, as a deployment does.
+    env: { PREVIEW_SECRET: "tests-only-preview-secret-not-used-anywhere-else" },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

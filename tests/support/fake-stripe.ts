@@ -91,6 +91,12 @@ export class FakeStripe {
       return intent && intent.on_account === r.stripeAccount ? intent : missing("payment_intent");
     });
     this.route("POST", "/v1/refunds", (r) => this.createRefund(r));
+    this.route("GET", "/v1/refunds", ({ params, stripeAccount }) => ({
+      object: "list",
+      url: "/v1/refunds",
+      has_more: false,
+      data: [...this.refunds.values()].filter((r) => r.payment_intent === params.payment_intent && r.on_account === stripeAccount).reverse(),
+    }));
     this.route("POST", "/v1/checkout/sessions", (r) => {
       const id = this.id("cs");
       return {
@@ -330,7 +336,16 @@ export class FakeStripe {
   private createRefund({ params, stripeAccount }: RecordedRequest): FakeReply | Json {
     const intent = this.paymentIntents.get(String(params.payment_intent));
     if (!intent || intent.on_account !== stripeAccount) return missing("payment_intent");
-    const refund = { id: this.id("re"), object: "refund", amount: Number(params.amount), payment_intent: intent.id, status: "succeeded" };
+    return this.addRefund(intent, Number(params.amount));
+  }
+
+  /** A refund as the merchant makes it in Stripe's Dashboard: Stripe knows it, Bazaar hears of it by webhook. */
+  refundInDashboard(paymentIntentId: string, amount: number, status = "succeeded"): Json {
+    return this.addRefund(this.paymentIntents.get(paymentIntentId)!, amount, status);
+  }
+
+  private addRefund(intent: Json, amount: number, status = "succeeded"): Json {
+    const refund = { id: this.id("re"), object: "refund", amount, payment_intent: intent.id, status, on_account: intent.on_account };
     this.refunds.set(refund.id, refund);
     return refund;
   }
