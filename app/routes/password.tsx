@@ -1,14 +1,15 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { storefrontIntl } from "../../shop/storefront-language.ts";
 import { PasswordPage } from "../components/store/password-page.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
-import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret, tooManyAttempts } from "../domain.server.ts";
-import { loadPasswordPage, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
+import { clearAccessCookie, passwordCookie, passwordMatches, previewSecret } from "../domain.server.ts";
+import { loadPasswordPage, readStorefront, shopperTooManyAttempts, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
 
 // /password on a shop's host: the "Opening soon" page and its password form, until the shop launches.
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.page.shopName}: opening soon` : "Opening soon" },
+  { title: data ? storefrontIntl(data.page.language).formatMessage({ id: "password.metaTitle" }, { shopName: data.page.shopName }) : "Opening soon" },
   { name: "robots", content: "noindex" },
 ];
 
@@ -22,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
   stylesheets: (data) => storefrontStylesheets(data?.page.themeId),
+  language: (data) => data?.page.language,
 };
 
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => (actionHeaders.has("Content-Security-Policy") ? actionHeaders : loaderHeaders);
@@ -35,11 +37,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const account = `storefront:${shop.id}`;
   const headers = storefrontSecurityHeaders(context, storefront);
   const gate = await limits.guardLogin(account, context.clientAddress);
-  if (!gate.ok) return data({ error: tooManyAttempts(gate) }, { status: 429, headers });
+  if (!gate.ok) return data({ error: shopperTooManyAttempts(storefront.intl, gate) }, { status: 429, headers });
   const form = await request.formData();
   const typed = String(form.get("password") ?? "");
   if (!passwordMatches(typed, settings.storefront_password)) {
-    return data({ error: typed ? "That password isn't right." : "Enter the password." }, { status: 400, headers });
+    return data({ error: storefront.intl.formatMessage({ id: typed ? "password.wrong" : "password.missing" }) }, { status: 400, headers });
   }
   await limits.loginSucceeded(account, context.clientAddress);
   throw redirect("/", {

@@ -18,6 +18,8 @@ import { unicodeHandles } from "./0016_unicode_handles.ts";
 import { customerPasswordResets } from "./0017_customer_password_resets.ts";
 import { productVersions } from "./0018_product_versions.ts";
 import { recommendations } from "./0019_recommendations.ts";
+// 0020 and 0021 come from another branch (merged by the coordinator).
+import { storefrontLanguage } from "./0022_storefront_language.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -40,4 +42,6 @@ export const tenantMigrations: readonly TenantMigration[] = [
   customerPasswordResets,
   productVersions,
   recommendations,
+  // 0020 and 0021 go here, before 0022, when their branch is merged.
+  storefrontLanguage,
 ];
