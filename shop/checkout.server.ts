@@ -1,4 +1,5 @@
 import { sql, type Selectable, type Updateable } from "kysely";
+import type { IntlShape } from "react-intl";
 import type { CheckoutsTable, PaymentGatewayKind } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordPaymentFee } from "../tenants/metering.server.ts";
@@ -50,11 +51,11 @@ export type StartCheckoutResult = { ok: true; token: string } | { ok: false; err
  * Opens a checkout for the owner's cart, or returns the one already open for it, so going back to the cart and
  * on to checkout again keeps what was typed. A signed-in shopper's email is filled in.
  */
-export async function startCheckout(db: TenantDb, owner: CartOwner): Promise<StartCheckoutResult> {
+export async function startCheckout(db: TenantDb, owner: CartOwner, intl: IntlShape): Promise<StartCheckoutResult> {
   const cartId = await findCartId(db, owner);
   const cart = cartId ? await loadCartById(db, cartId) : null;
-  if (!cartId || !cart?.lines.length) return { ok: false, error: "Your cart is empty." };
-  if (!cart.ready) return { ok: false, error: "Some items can't be ordered as they are: see the notes in your cart." };
+  if (!cartId || !cart?.lines.length) return { ok: false, error: intl.formatMessage({ id: "checkout.error.cartEmpty" }) };
+  if (!cart.ready) return { ok: false, error: intl.formatMessage({ id: "checkout.error.cartNotReady" }) };
   const open = await db
     .selectFrom("checkouts")
     .select(["token", "customer_id"])
