@@ -1,3 +1,4 @@
+import type { IntlShape } from "react-intl";
 import { forgetCustomerSignals } from "./recommendations/signals.server.ts";
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import { sendMail } from "./mail.server.ts";
 import { toDecimalString } from "./money.ts";
 import type { LoginGuard } from "../server/limits.server.ts";
 import { readCookie } from "./storefront-access.server.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 
 /**
  * Shopper accounts live in the shop's own schema: the same email at two shops
@@ -373,23 +375,28 @@ export interface ShopperAddress extends AddressInput {
 }
 
 const ADDRESS_LIMITS: Record<AddressField, number> = { name: 200, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, country: 2, phone: 40 };
+/** The message id for each required field left empty. */
 const ADDRESS_REQUIRED: Partial<Record<AddressField, string>> = {
-  name: "Enter the recipient's name.",
-  line1: "Enter the street address.",
-  city: "Enter the city.",
-  country: "Choose a country.",
+  name: "address.error.name",
+  line1: "address.error.line1",
+  city: "address.error.city",
+  country: "address.error.country",
 };
 const MAX_ADDRESSES = 50;
 
-let countryChoices: { code: string; name: string }[] | null = null;
+const countryChoices = new Map<string, { code: string; name: string }[]>();
 
 /**
- * The country menu, named on the server: a browser's own region names can
+ * The country menu in the locale's words and order, named on the server: a browser's own region names can
  * differ from Node's, so naming them while rendering would not hydrate.
  */
-export function countryOptions(): { code: string; name: string }[] {
-  countryChoices ??= [...COUNTRY_CODES].map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name, "en"));
-  return countryChoices;
+export function countryOptions(locale = "en"): { code: string; name: string }[] {
+  let choices = countryChoices.get(locale);
+  if (!choices) {
+    choices = [...COUNTRY_CODES].map((code) => ({ code, name: countryName(code, locale) })).sort((a, b) => a.name.localeCompare(b.name, locale));
+    countryChoices.set(locale, choices);
+  }
+  return choices;
 }
 
 export function addressFromForm(form: FormData): AddressInput {
@@ -397,15 +404,18 @@ export function addressFromForm(form: FormData): AddressInput {
   return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, f === "country" ? read(f).toUpperCase() : read(f)])) as AddressInput;
 }
 
-export function validateAddress(input: AddressInput): FieldErrors {
+/** The address's problems, in the words of `intl` (the shop's language on the storefront). */
+export function validateAddress(input: AddressInput, intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of ADDRESS_FIELDS) {
     const value = input[field];
-    if (!value && ADDRESS_REQUIRED[field]) errors[field] = ADDRESS_REQUIRED[field];
-    else if (value.length > ADDRESS_LIMITS[field] && field !== "country") errors[field] = `Use at most ${ADDRESS_LIMITS[field]} characters.`;
+    const required = ADDRESS_REQUIRED[field];
+    if (!value && required) errors[field] = intl.formatMessage({ id: required });
+    else if (value.length > ADDRESS_LIMITS[field] && field !== "country")
+      errors[field] = intl.formatMessage({ id: "form.error.tooLong" }, { max: ADDRESS_LIMITS[field] });
   }
-  if (input.country && !isCountryCode(input.country)) errors.country = "Choose a country from the list.";
-  if (input.phone && !/^[0-9+()\-.\s]{3,40}$/.test(input.phone)) errors.phone = "Use digits, spaces and + ( ) - only.";
+  if (input.country && !isCountryCode(input.country)) errors.country = intl.formatMessage({ id: "address.error.countryList" });
+  if (input.phone && !/^[0-9+()\-.\s]{3,40}$/.test(input.phone)) errors.phone = intl.formatMessage({ id: "address.error.phone" });
   return errors;
 }
 
