@@ -151,6 +151,7 @@ export {
   updateShippingRate,
   updateShippingZone,
   type SettingsErrors,
+  saveStorefrontLanguage,
 } from "../shop/settings.server.ts";
 export {
   addressFromForm,

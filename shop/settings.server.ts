@@ -21,6 +21,7 @@ import {
   type MoneyStyle,
 } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
+import { isStorefrontLanguage, STOREFRONT_LANGUAGE_NAMES, storefrontLanguage } from "./storefront-language.ts";
 import { singleLineProblem } from "./text.ts";
 
 /** Field → message, shown next to the field. */
@@ -154,6 +155,30 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
     await db.updateTable("settings").set({ contact_email: contactEmail, currency: input.currency, locale: input.locale, updated_at: new Date() }).execute();
     await recordAudit(db, actor, { action: "settings.updated", subjectType: "shop", subjectId: shop.id, summary: changes.join("; ") });
     return changes;
+  });
+}
+
+// ---------------------------------------------------------------- storefront language
+
+/**
+ * Sets the language shoppers read the storefront and its emails in, with an audit event. Like every admin change it
+ * bumps the page cache's version (server/app.server.ts), so no page in the old language is served afterwards.
+ * Returns whether anything changed.
+ */
+export async function saveStorefrontLanguage(db: TenantDb, actor: Actor, language: string): Promise<boolean> {
+  if (!isStorefrontLanguage(language)) throw new SettingsValidationError({ storefrontLanguage: "Choose a language from the list." });
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("settings").select("storefront_language").forUpdate().executeTakeFirstOrThrow();
+    if (current.storefront_language === language) return false;
+    await trx.updateTable("settings").set({ storefront_language: language, updated_at: new Date() }).execute();
+    const from = STOREFRONT_LANGUAGE_NAMES[storefrontLanguage(current.storefront_language)];
+    await recordAudit(trx, actor, {
+      action: "settings.updated",
+      subjectType: "shop",
+      subjectId: null,
+      summary: `storefront language: ${from} → ${STOREFRONT_LANGUAGE_NAMES[language]}`,
+    });
+    return true;
   });
 }
 
