@@ -69,7 +69,9 @@ describe("storefront message catalogues", () => {
       }
     }
     // Chinese text, not English copied over: every message with words has Han characters (a few are only arguments).
-    const untranslated = Object.entries(CATALOGUES["zh-CN"]).filter(([id, zh]) => /[a-z]{3}/i.test(english[id].replace(/\{[^}]*\}|<\/?\w+>/g, "")) && !/\p{Script=Han}/u.test(zh));
+    const untranslated = Object.entries(CATALOGUES["zh-CN"]).filter(
+      ([id, zh]) => /[a-z]{3}/i.test(english[id].replace(/\{[^}]*\}|<\/?\w+>/g, "")) && !/\p{Script=Han}/u.test(zh),
+    );
     expect(untranslated).toEqual([]);
   });
 
