@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { FinancialStatus, FulfillmentStatus, OrdersTable } from "../db/types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
+import { emailProblem, normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
 import { sendMail } from "./mail.server.ts";
@@ -154,30 +154,40 @@ export interface RegistrationInput {
   acceptsMarketing?: boolean;
 }
 
-function nameProblem(name: string, required: boolean): string | undefined {
-  if (required && !name) return "Enter your first name.";
-  if (name.length > NAME_MAX) return `Use at most ${NAME_MAX} characters.`;
+function nameProblem(name: string, required: boolean, intl: IntlShape): string | undefined {
+  if (required && !name) return intl.formatMessage({ id: "account.error.firstName" });
+  if (name.length > NAME_MAX) return intl.formatMessage({ id: "form.error.tooLong" }, { max: NAME_MAX });
   return undefined;
 }
 
-export function validateRegistration(input: RegistrationInput): FieldErrors {
+/** The platform's rules for emails and passwords (`emailProblem`, `passwordProblem`), in the shop's language. */
+export function validateRegistration(input: RegistrationInput, intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)): FieldErrors {
   const errors: FieldErrors = {};
   const email = normalizeEmail(input.email);
-  errors.email = email ? (emailProblem(email) ?? undefined) : "Enter your email address.";
-  errors.password = passwordProblem(input.password) ?? undefined;
-  errors.firstName = nameProblem(input.firstName.trim(), true);
-  errors.lastName = nameProblem(input.lastName.trim(), false);
+  if (!email) errors.email = intl.formatMessage({ id: "account.error.enterEmail" });
+  else if (emailProblem(email)) errors.email = intl.formatMessage({ id: "account.error.email" });
+  if (passwordProblem(input.password)) {
+    errors.password =
+      input.password.length < PASSWORD_MIN_LENGTH
+        ? intl.formatMessage({ id: "account.error.passwordShort" }, { min: PASSWORD_MIN_LENGTH })
+        : intl.formatMessage({ id: "form.error.tooLong" }, { max: PASSWORD_MAX_LENGTH });
+  }
+  errors.firstName = nameProblem(input.firstName.trim(), true, intl);
+  errors.lastName = nameProblem(input.lastName.trim(), false, intl);
   return Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as FieldErrors;
 }
-
-const EMAIL_TAKEN = "An account with this email already exists. Log in instead.";
 
 /**
  * Creates an account at this shop, or claims the guest customer row of the same
  * email (see the module comment). Returns the customer's id.
  */
-export async function registerShopper(db: TenantDb, input: RegistrationInput): Promise<{ ok: true; customerId: string } | { ok: false; errors: FieldErrors }> {
-  const errors = validateRegistration(input);
+export async function registerShopper(
+  db: TenantDb,
+  input: RegistrationInput,
+  intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE),
+): Promise<{ ok: true; customerId: string } | { ok: false; errors: FieldErrors }> {
+  const errors = validateRegistration(input, intl);
+  const emailTaken = { email: intl.formatMessage({ id: "account.error.emailTaken" }) };
   if (Object.keys(errors).length) return { ok: false, errors };
   const email = normalizeEmail(input.email);
   const passwordHash = await hash(input.password);
@@ -191,7 +201,7 @@ export async function registerShopper(db: TenantDb, input: RegistrationInput): P
   try {
     return await db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom("customers").select(["id", "password_hash"]).where("email", "=", email).forUpdate().executeTakeFirst();
-      if (existing?.password_hash) return { ok: false as const, errors: { email: EMAIL_TAKEN } };
+      if (existing?.password_hash) return { ok: false as const, errors: emailTaken };
       if (existing) {
         await trx
           .updateTable("customers")
@@ -210,7 +220,7 @@ export async function registerShopper(db: TenantDb, input: RegistrationInput): P
     });
   } catch (error) {
     // Two registrations (or a checkout) created the email at the same moment.
-    if (isUniqueViolation(error, "customers_email_key")) return { ok: false, errors: { email: EMAIL_TAKEN } };
+    if (isUniqueViolation(error, "customers_email_key")) return { ok: false, errors: emailTaken };
     throw error;
   }
 }
