@@ -13,6 +13,7 @@ import { bumpStorefrontVersion } from "./page-cache.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
 import { bumpProductVersions } from "./products.server.ts";
 import { sendMail } from "./mail.server.ts";
+import { shopperIntl } from "./settings.server.ts";
 import { formatMoney, taxIncludedIn } from "./money.ts";
 import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 import { recordPurchaseSignals } from "./recommendations/signals.server.ts";
@@ -602,17 +603,23 @@ export async function sendCheckoutReminder(deps: Pick<CheckoutDeps, "db" | "shop
     if (!cart?.lines.length) return false;
     await trx.updateTable("checkouts").set({ reminder_sent_at: now }).where("id", "=", checkout.id).execute();
     // Sent inside the transaction: if the mail server refuses, the job retries and nothing says it was sent.
+    const intl = await shopperIntl(trx);
+    const say = (id: string, values: Record<string, string | number> = {}) => intl.formatMessage({ id }, values);
     await sendMail({
       to: checkout.email,
-      subject: `You left something in your cart at ${deps.shop.name}`,
+      subject: say("mail.reminder.subject", { shopName: deps.shop.name }),
       text: [
-        `Your cart at ${deps.shop.name} is still waiting:`,
+        say("mail.reminder.intro", { shopName: deps.shop.name }),
         "",
-        ...cart.lines.map((l) => `  ${l.quantity} × ${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}`),
+        ...cart.lines.map((l) =>
+          l.variantTitle
+            ? say("mail.reminder.lineWithVariant", { quantity: l.quantity, title: l.title, variant: l.variantTitle })
+            : say("mail.reminder.line", { quantity: l.quantity, title: l.title }),
+        ),
         "",
-        `Pick up where you left off: ${deps.origin}/checkouts/${checkout.token}`,
+        say("mail.reminder.link", { link: `${deps.origin}/checkouts/${checkout.token}` }),
         "",
-        "You get this email once, because you asked to be emailed about your order.",
+        say("mail.reminder.why"),
       ].join("\n"),
     });
     return true;

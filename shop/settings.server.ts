@@ -1,3 +1,4 @@
+import type { IntlShape } from "react-intl";
 import type { PlatformDb } from "../db/database.server.ts";
 import { sql } from "kysely";
 import type { CollectionRule, PolicyHandle, Shop } from "../db/types.ts";
@@ -21,7 +22,7 @@ import {
   type MoneyStyle,
 } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
-import { isStorefrontLanguage, STOREFRONT_LANGUAGE_NAMES, storefrontLanguage } from "./storefront-language.ts";
+import { isStorefrontLanguage, STOREFRONT_LANGUAGE_NAMES, storefrontIntl, storefrontLanguage } from "./storefront-language.ts";
 import { singleLineProblem } from "./text.ts";
 
 /** Field → message, shown next to the field. */
@@ -159,6 +160,12 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
 }
 
 // ---------------------------------------------------------------- storefront language
+
+/** The intl of the shop's storefront language, for what its shoppers read outside a request (emails). */
+export async function shopperIntl(db: TenantDb): Promise<IntlShape> {
+  const settings = await db.selectFrom("settings").select("storefront_language").executeTakeFirstOrThrow();
+  return storefrontIntl(storefrontLanguage(settings.storefront_language));
+}
 
 /**
  * Sets the language shoppers read the storefront and its emails in, with an audit event. Like every admin change it

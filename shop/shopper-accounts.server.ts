@@ -9,6 +9,7 @@ import { emailProblem, normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH,
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
 import { sendMail } from "./mail.server.ts";
+import { shopperIntl } from "./settings.server.ts";
 import { toDecimalString } from "./money.ts";
 import type { LoginGuard } from "../server/limits.server.ts";
 import { readCookie } from "./storefront-access.server.ts";
@@ -719,15 +720,17 @@ export async function requestShopperPasswordReset(db: TenantDb, shop: { name: st
     .insertInto("customer_password_resets")
     .values({ token_hash: sha256(token), customer_id: customer.id, expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000) })
     .execute();
+  const intl = await shopperIntl(db);
+  const say = (id: string, values: Record<string, string | number> = {}) => intl.formatMessage({ id }, values);
   await sendMail({
     to: customer.email,
-    subject: `Reset your password at ${shop.name}`,
+    subject: say("mail.reset.subject", { shopName: shop.name }),
     text: [
-      `Someone (we hope you) asked to reset your password at ${shop.name}.`,
+      say("mail.reset.intro", { shopName: shop.name }),
       "",
-      `Choose a new one within ${RESET_MINUTES} minutes: ${shop.origin}/account/reset-password/${token}`,
+      say("mail.reset.link", { minutes: RESET_MINUTES, link: `${shop.origin}/account/reset-password/${token}` }),
       "",
-      "If it wasn't you, ignore this email: your password stays as it is.",
+      say("mail.reset.ignore"),
     ].join("\n"),
   });
 }

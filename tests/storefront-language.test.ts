@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
@@ -9,6 +12,7 @@ import { provisionShop } from "../tenants/provision.server.ts";
 import { adminGet, adminPost, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
+import { readMailDir } from "./support/mail.ts";
 import { ShopperClient } from "./support/shopper.ts";
 import { createProduct, launch, variant } from "./support/storefront.ts";
 
@@ -21,8 +25,11 @@ let cha: Shop;
 let chaDb: TenantDb;
 let northDb: TenantDb;
 let owner: string;
+let mailDir: string;
 
 beforeAll(async () => {
+  mailDir = mkdtempSync(path.join(tmpdir(), "bazaar-language-mail-"));
+  process.env.MAIL_DIR = mailDir;
   t = await createTestDatabase();
   const ownerUser = await createUser(t.db, { email: "owner@example.com", password: "correct horse" });
   cha = await provisionShop(t.db, { slug: "cha", name: "Cha House", ownerId: ownerUser.id });
@@ -177,5 +184,28 @@ describe("a Simplified Chinese storefront beside an English one", () => {
     expect(englishRefused.body).toContain("Enter an email like name@example.com.");
     expect(englishRefused.body).toContain("Enter the recipient&#x27;s name.");
     expect(englishRefused.body).not.toContain("请");
+  });
+
+  it("account sign-up errors and the password reset email in the shop's language", async () => {
+    const shopper = new ShopperClient(app, "cha.shops.test");
+    const refused = await shopper.post("/account/register", { email: "nope", password: "short", firstName: "", lastName: "" });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("<h1>注册账户</h1>");
+    expect(refused.body).toContain("请输入有效的电子邮箱。");
+    expect(refused.body).toContain("请至少使用 8 个字符。");
+    expect(refused.body).toContain("请输入您的名字。");
+    expect((await shopper.post("/account/register", { email: "mei@example.com", password: "green-tea-2026", firstName: "美", lastName: "" })).status).toBe(303);
+    await new ShopperClient(app, "cha.shops.test").post("/account/forgot-password", { email: "mei@example.com" });
+    const englishShopper = new ShopperClient(app, "north.shops.test");
+    await englishShopper.post("/account/register", { email: "ann@example.com", password: "mugs-and-more-2026", firstName: "Ann", lastName: "" });
+    await new ShopperClient(app, "north.shops.test").post("/account/forgot-password", { email: "ann@example.com" });
+
+    const mail = readMailDir(mailDir);
+    const chinese = mail.find((m) => m.to === "mei@example.com")!;
+    expect(chinese.subject).toBe("重置您在 Cha House 的密码");
+    expect(chinese.text).toContain("请在 60 分钟内设置新密码：http://cha.shops.test/account/reset-password/");
+    const english = mail.find((m) => m.to === "ann@example.com")!;
+    expect(english.subject).toBe("Reset your password at North Wares");
+    expect(english.text).toContain("Choose a new one within 60 minutes: http://north.shops.test/account/reset-password/");
   });
 });
