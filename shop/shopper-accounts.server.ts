@@ -161,18 +161,21 @@ function nameProblem(name: string, required: boolean, intl: IntlShape): string |
   return undefined;
 }
 
+/** The platform's password rule (`passwordProblem`), in the words of `intl`. */
+function shopperPasswordProblem(password: string, intl: IntlShape): string | undefined {
+  if (!passwordProblem(password)) return undefined;
+  return password.length < PASSWORD_MIN_LENGTH
+    ? intl.formatMessage({ id: "account.error.passwordShort" }, { min: PASSWORD_MIN_LENGTH })
+    : intl.formatMessage({ id: "form.error.tooLong" }, { max: PASSWORD_MAX_LENGTH });
+}
+
 /** The platform's rules for emails and passwords (`emailProblem`, `passwordProblem`), in the shop's language. */
 export function validateRegistration(input: RegistrationInput, intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)): FieldErrors {
   const errors: FieldErrors = {};
   const email = normalizeEmail(input.email);
   if (!email) errors.email = intl.formatMessage({ id: "account.error.enterEmail" });
   else if (emailProblem(email)) errors.email = intl.formatMessage({ id: "account.error.email" });
-  if (passwordProblem(input.password)) {
-    errors.password =
-      input.password.length < PASSWORD_MIN_LENGTH
-        ? intl.formatMessage({ id: "account.error.passwordShort" }, { min: PASSWORD_MIN_LENGTH })
-        : intl.formatMessage({ id: "form.error.tooLong" }, { max: PASSWORD_MAX_LENGTH });
-  }
+  errors.password = shopperPasswordProblem(input.password, intl);
   errors.firstName = nameProblem(input.firstName.trim(), true, intl);
   errors.lastName = nameProblem(input.lastName.trim(), false, intl);
   return Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as FieldErrors;
@@ -747,11 +750,11 @@ export async function resetShopperPassword(
   db: TenantDb,
   token: string,
   password: string,
-  now = new Date(),
+  { now = new Date(), intl = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE) }: { now?: Date; intl?: IntlShape } = {},
 ): Promise<{ ok: true; customerId: string } | { ok: false; field: "token" | "password"; message: string }> {
-  const problem = passwordProblem(password);
+  const problem = shopperPasswordProblem(password, intl);
   if (problem) return { ok: false, field: "password", message: problem };
-  const expired = { ok: false, field: "token", message: "This link has expired or was already used. Ask for a new one." } as const;
+  const expired = { ok: false, field: "token", message: intl.formatMessage({ id: "account.reset.expiredPlain" }) } as const;
   if (!RESET_TOKEN.test(token)) return expired;
   const passwordHash = await hash(password);
   return db.transaction().execute(async (trx) => {
