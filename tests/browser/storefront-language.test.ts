@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { createShippingRate, createShippingZone, saveStorefrontLanguage } from "../../shop/settings.server.ts";
-import { openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
+import { openSeededStorefront, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
 
 // A Simplified Chinese storefront in Chromium (decision 032): home, product, cart and checkout on a desktop and a
 // 390 px phone, found by their Chinese roles and labels, hydrated without errors, nothing wider than the screen.
@@ -24,15 +24,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => storefront?.close());
 
-function watchErrors(page: Page): string[] {
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  // The refused checkout form answers 400 on purpose; anything else is a failure.
-  page.on("console", (m) => (m.type() === "error" && !m.text().includes("status of 400 (Bad Request)") ? errors.push(m.text()) : null));
-  return errors;
-}
-
 async function look(page: Page, name: string, width: number) {
   await page.waitForLoadState("networkidle");
   expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
@@ -51,7 +42,8 @@ describe("a zh-CN shop in the browser", () => {
       await context.clearCookies();
       const page = await context.newPage();
       await page.setViewportSize(viewport);
-      const errors = watchErrors(page);
+      // The refused checkout form answers 400 on purpose.
+      const errors = watchErrorsBesides400(page);
 
       await page.goto(`${store}/`);
       await page.getByRole("link", { name: /^购物车，0 件商品$/ }).waitFor();
