@@ -22,7 +22,7 @@ function sourceFiles(dir: string): string[] {
 const english = CATALOGUES.en;
 const namespaces = new Set(Object.keys(english).map((id) => id.split(".")[0]));
 
-const ID = /^[a-z][a-zA-Z]*(?:\.[a-zA-Z0-9-]+)+$/;
+const ID = /^[a-z][a-zA-Z]*(?:\.[a-zA-Z0-9_-]+)+$/;
 
 /**
  * Message ids in the code: the id of every `formatMessage({ id: … })` and `<FormattedMessage id=… />` (each quoted
