@@ -159,6 +159,7 @@ export {
   updateShippingRate,
   updateShippingZone,
   type SettingsErrors,
+  saveStorefrontLanguage,
 } from "../shop/settings.server.ts";
 export {
   addressFromForm,
@@ -196,7 +197,7 @@ export {
 } from "../shop/storefront.server.ts";
 export { clearOperatorCookie, endOperatorSession, listOperatorActions, logInOperator, logOperatorAction } from "../server/operator-auth.server.ts";
 export { listThemes, publishTheme, resetThemeDraft, saveThemeDraft, ThemeSettingsError, themeDraft, UnknownThemeError } from "../shop/themes.server.ts";
-export { emailProblem, listMemberships, normalizeEmail, verifyCredentials } from "../tenants/accounts.server.ts";
+export { emailProblem, listMemberships, normalizeEmail, PASSWORD_MIN_LENGTH, verifyCredentials } from "../tenants/accounts.server.ts";
 export {
   changeShopStatus,
   LifecycleError,

@@ -12,11 +12,18 @@ function useThemedStylesheets(): string[] {
   return [...new Set(hrefs)];
 }
 
+/** The language a matched storefront route names (its shop's), or English: the platform's pages are in English. */
+function usePageLanguage(): string {
+  const named = useMatches().map((match) => (match.handle as Partial<StylesheetsHandle> | undefined)?.language?.(match.data));
+  return named.findLast(Boolean) ?? "en";
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   const themed = useThemedStylesheets();
   const nonce = useNonce();
+  const language = usePageLanguage();
   return (
-    <html lang="en">
+    <html lang={language}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -26,6 +26,9 @@ import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { FakeStripe } from "../tests/support/fake-stripe.ts";
 import { envInt, openBenchServer, runAdminQuery, heading, ms, printFigures, printTable, summarize, type Figure } from "./support.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
+
+const english = storefrontIntl("en");
 
 const CHECKOUTS = envInt("BENCH_CHECKOUTS", 200);
 const ROUNDS = envInt("BENCH_ROUNDS", 4);
@@ -59,9 +62,9 @@ async function benchShop(db: PlatformDb, ownerId: string, slug: string): Promise
 /** A cart with one mug and a checkout with the shopper's details saved: what the checkout page does before paying. */
 async function openCheckout(db: PlatformDb, target: { shop: Shop; variantId: string; rateId: string }, n: number): Promise<string> {
   const shopDb = tenantDb(db, target.shop.schema_name);
-  const added = await addToCart(shopDb, { customerId: null, token: null }, { variantId: target.variantId, quantity: "1" });
+  const added = await addToCart(shopDb, { customerId: null, token: null }, { variantId: target.variantId, quantity: "1" }, english);
   if (!added.ok) throw new Error("add to cart failed");
-  const started = await startCheckout(shopDb, { customerId: null, token: added.newToken });
+  const started = await startCheckout(shopDb, { customerId: null, token: added.newToken }, english);
   if (!started.ok) throw new Error(started.error);
   const checkout = await findCheckout(shopDb, started.token);
   await updateCheckout(shopDb, checkout!, { email: `shopper${n}@example.com`, address: ADDRESS, shippingRateId: target.rateId });

@@ -333,6 +333,8 @@ export interface SettingsTable {
   currency: Defaulted<string>;
   /** Names the decimal mark typed amounts are read with, e.g. de-DE (0012_shop_locale). */
   locale: Defaulted<string>;
+  /** What shoppers read the storefront and its emails in: one of STOREFRONT_LANGUAGES (0021_storefront_language). */
+  storefront_language: Defaulted<string>;
   /** Basis points: 2000 is 20 %. */
   tax_rate_bp: Defaulted<number>;
   prices_include_tax: Defaulted<boolean>;

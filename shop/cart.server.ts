@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { IntlShape } from "react-intl";
 import type { StoreImageData } from "../app/components/store/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { readShopperSession, randomToken, serializeCookie, sha256 } from "./shopper-accounts.server.ts";
@@ -101,13 +102,13 @@ function parseId(value: FormDataEntryValue | null | undefined): string | null {
   return typeof value === "string" && ID.test(value.trim()) ? value.trim() : null;
 }
 
-/** A whole number from 1 to MAX_LINE_QUANTITY, or the message saying what is wrong. */
-function parseQuantity(value: FormDataEntryValue | null | undefined): { quantity: number } | { error: string } {
+/** A whole number from 1 to MAX_LINE_QUANTITY, or the message (in the shop's language) saying what is wrong. */
+function parseQuantity(value: FormDataEntryValue | null | undefined, intl: IntlShape): { quantity: number } | { error: string } {
   const text = typeof value === "string" ? value.trim() : "";
-  if (!/^-?\d+$/.test(text)) return { error: "Enter a whole number." };
+  if (!/^-?\d+$/.test(text)) return { error: intl.formatMessage({ id: "cart.error.wholeNumber" }) };
   const quantity = Number(text);
-  if (quantity < 1) return { error: "Enter a quantity of 1 or more." };
-  if (quantity > MAX_LINE_QUANTITY) return { error: `Enter a quantity of at most ${MAX_LINE_QUANTITY}.` };
+  if (quantity < 1) return { error: intl.formatMessage({ id: "cart.error.atLeastOne" }) };
+  if (quantity > MAX_LINE_QUANTITY) return { error: intl.formatMessage({ id: "cart.error.atMost" }, { max: MAX_LINE_QUANTITY }) };
   return { quantity };
 }
 
@@ -154,14 +155,15 @@ export async function addToCart(
   db: TenantDb,
   owner: CartOwner,
   input: { variantId: FormDataEntryValue | null; quantity: FormDataEntryValue | null },
+  intl: IntlShape,
 ): Promise<CartChange> {
   const errors: CartErrors = {};
   const variantId = parseId(input.variantId);
-  const parsed = parseQuantity(input.quantity);
+  const parsed = parseQuantity(input.quantity, intl);
   if ("error" in parsed) errors.quantity = parsed.error;
   const variant = variantId ? await sellableVariant(db, variantId) : undefined;
-  if (!variant || variant.status !== "active") errors.variantId = "This product isn't available.";
-  else if (purchasableLimit(variant) === 0) errors.variantId = "This item is sold out.";
+  if (!variant || variant.status !== "active") errors.variantId = intl.formatMessage({ id: "cart.error.productUnavailable" });
+  else if (purchasableLimit(variant) === 0) errors.variantId = intl.formatMessage({ id: "cart.error.itemSoldOut" });
   if (!variant || "error" in parsed || errors.variantId) return { ok: false, errors };
 
   const limit = purchasableLimit(variant);
@@ -187,9 +189,10 @@ export async function updateCartLine(
   db: TenantDb,
   owner: CartOwner,
   input: { lineId: FormDataEntryValue | null; quantity: FormDataEntryValue | null },
+  intl: IntlShape,
 ): Promise<CartChange> {
   const lineId = parseId(input.lineId);
-  const parsed = parseQuantity(input.quantity);
+  const parsed = parseQuantity(input.quantity, intl);
   const cartId = lineId ? await findCartId(db, owner) : null;
   const line =
     cartId && lineId
@@ -202,13 +205,13 @@ export async function updateCartLine(
           .where("l.cart_id", "=", cartId)
           .executeTakeFirst()
       : undefined;
-  if (!line || !cartId) return { ok: false, errors: { lineId: "That item isn't in your cart any more." } };
+  if (!line || !cartId) return { ok: false, errors: { lineId: intl.formatMessage({ id: "cart.error.lineGone" }) } };
   if ("error" in parsed) return { ok: false, errors: { quantity: parsed.error } };
   if (line.status !== "active" || line.inventory_quantity === null || line.continue_selling === null) {
-    return { ok: false, errors: { quantity: "This item is no longer available. Remove it from your cart." } };
+    return { ok: false, errors: { quantity: intl.formatMessage({ id: "cart.error.noLongerAvailable" }) } };
   }
   const limit = purchasableLimit({ inventory_quantity: line.inventory_quantity, continue_selling: line.continue_selling });
-  if (limit === 0) return { ok: false, errors: { quantity: "This item is sold out. Remove it from your cart." } };
+  if (limit === 0) return { ok: false, errors: { quantity: intl.formatMessage({ id: "cart.error.soldOutRemove" }) } };
   const quantity = Math.min(parsed.quantity, limit);
   await db.updateTable("cart_lines").set({ quantity }).where("id", "=", line.id).execute();
   await touchCart(db, cartId);
@@ -219,12 +222,14 @@ export async function removeCartLine(
   db: TenantDb,
   owner: CartOwner,
   input: { lineId: FormDataEntryValue | null },
+  intl: IntlShape,
 ): Promise<{ ok: true } | { ok: false; errors: CartErrors }> {
   const lineId = parseId(input.lineId);
   const cartId = lineId ? await findCartId(db, owner) : null;
-  if (!lineId || !cartId) return { ok: false, errors: { lineId: "That item isn't in your cart any more." } };
+  const gone = { ok: false, errors: { lineId: intl.formatMessage({ id: "cart.error.lineGone" }) } } as const;
+  if (!lineId || !cartId) return gone;
   const removed = await db.deleteFrom("cart_lines").where("id", "=", lineId).where("cart_id", "=", cartId).executeTakeFirst();
-  if (!removed.numDeletedRows) return { ok: false, errors: { lineId: "That item isn't in your cart any more." } };
+  if (!removed.numDeletedRows) return gone;
   await touchCart(db, cartId);
   return { ok: true };
 }

@@ -1,4 +1,5 @@
 import { sql, type Selectable, type Updateable } from "kysely";
+import type { IntlShape } from "react-intl";
 import type { CheckoutsTable, PaymentGatewayKind } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordPaymentFee } from "../tenants/metering.server.ts";
@@ -12,7 +13,9 @@ import { bumpStorefrontVersion } from "./page-cache.server.ts";
 import { refreshProductSummary } from "./product-summary.server.ts";
 import { bumpProductVersions } from "./products.server.ts";
 import { sendMail } from "./mail.server.ts";
+import { shopperIntl } from "./settings.server.ts";
 import { formatMoney, taxIncludedIn } from "./money.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 import { recordPurchaseSignals } from "./recommendations/signals.server.ts";
 import { randomToken, shopperOrderView, validateAddress, type AddressInput, type FieldErrors } from "./shopper-accounts.server.ts";
 
@@ -50,11 +53,11 @@ export type StartCheckoutResult = { ok: true; token: string } | { ok: false; err
  * Opens a checkout for the owner's cart, or returns the one already open for it, so going back to the cart and
  * on to checkout again keeps what was typed. A signed-in shopper's email is filled in.
  */
-export async function startCheckout(db: TenantDb, owner: CartOwner): Promise<StartCheckoutResult> {
+export async function startCheckout(db: TenantDb, owner: CartOwner, intl: IntlShape): Promise<StartCheckoutResult> {
   const cartId = await findCartId(db, owner);
   const cart = cartId ? await loadCartById(db, cartId) : null;
-  if (!cartId || !cart?.lines.length) return { ok: false, error: "Your cart is empty." };
-  if (!cart.ready) return { ok: false, error: "Some items can't be ordered as they are: see the notes in your cart." };
+  if (!cartId || !cart?.lines.length) return { ok: false, error: intl.formatMessage({ id: "checkout.error.cartEmpty" }) };
+  if (!cart.ready) return { ok: false, error: intl.formatMessage({ id: "checkout.error.cartNotReady" }) };
   const open = await db
     .selectFrom("checkouts")
     .select(["token", "customer_id"])
@@ -132,7 +135,12 @@ export interface CheckoutPricing {
  * Tax is charged on what the shopper pays for goods and shipping after discounts. With prices that include tax,
  * the tax shown is the part of that amount that is tax, and the total doesn't grow.
  */
-export async function priceCheckout(db: TenantDb, checkout: CheckoutRow, now = new Date()): Promise<CheckoutPricing> {
+export async function priceCheckout(
+  db: TenantDb,
+  checkout: CheckoutRow,
+  { now = new Date(), intl = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE) }: { now?: Date; intl?: IntlShape } = {},
+): Promise<CheckoutPricing> {
+  const say = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const [cart, settings, zones, rates] = await Promise.all([
     checkout.cart_id ? loadCartById(db, checkout.cart_id) : null,
     db.selectFrom("settings").select(["currency", "tax_rate_bp", "prices_include_tax"]).executeTakeFirstOrThrow(),
@@ -141,9 +149,9 @@ export async function priceCheckout(db: TenantDb, checkout: CheckoutRow, now = n
   ]);
   const problems: string[] = [];
   const lines = cart?.lines ?? [];
-  if (!lines.length) problems.push("Your cart is empty.");
-  else if (!cart?.ready) problems.push("Some items can't be ordered as they are: go back to your cart to change them.");
-  if (settings.currency !== checkout.currency) problems.push("This shop's prices have changed currency: go back to your cart and check out again.");
+  if (!lines.length) problems.push(say("checkout.problem.cartEmpty"));
+  else if (!cart?.ready) problems.push(say("checkout.problem.cartNotReady"));
+  if (settings.currency !== checkout.currency) problems.push(say("checkout.problem.currencyChanged"));
   const subtotal = lines.reduce((sum, line) => sum + BigInt(line.lineTotal ?? 0), 0n);
 
   const country = checkout.shipping_address?.country ?? null;
@@ -155,7 +163,7 @@ export async function priceCheckout(db: TenantDb, checkout: CheckoutRow, now = n
     shippingOptions = rates
       .filter((r) => zoneIds.has(r.zone_id) && (r.min_subtotal === null || subtotal >= BigInt(r.min_subtotal)))
       .map((r) => ({ id: r.id, name: r.name, price: r.price }));
-    if (!shippingOptions.length) shippingProblem = `This shop doesn't ship to ${countryName(country)}.`;
+    if (!shippingOptions.length) shippingProblem = say("checkout.problem.noShipping", { country: countryName(country, intl.locale) });
   }
   const shippingRate = shippingOptions.find((o) => o.id === checkout.shipping_rate_id) ?? null;
   const shippingBefore = shippingRate ? BigInt(shippingRate.price) : 0n;
@@ -189,10 +197,10 @@ export async function priceCheckout(db: TenantDb, checkout: CheckoutRow, now = n
   const tax = settings.prices_include_tax ? taxIncludedIn(taxable, rate) : percentageOf(taxable, rate);
   const total = taxable + (settings.prices_include_tax ? 0n : tax);
 
-  if (!checkout.email) problems.push("Enter your email.");
-  if (!checkout.shipping_address) problems.push("Enter your shipping address.");
+  if (!checkout.email) problems.push(say("checkout.problem.email"));
+  if (!checkout.shipping_address) problems.push(say("checkout.problem.address"));
   if (shippingProblem) problems.push(shippingProblem);
-  else if (shippingRequired && checkout.shipping_address && !shippingRate) problems.push("Choose a shipping method.");
+  else if (shippingRequired && checkout.shipping_address && !shippingRate) problems.push(say("checkout.problem.shippingMethod"));
   if (discountProblem) problems.push(`Discount code ${checkout.discount_code}: ${discountProblem}`);
 
   return {
@@ -258,26 +266,31 @@ export function addressInput(stored: Record<string, string> | null): AddressInpu
  * Saves what the shopper typed: all of it, or nothing if any field has a problem (a refused form changes nothing;
  * the page shows each message next to what was typed). Does nothing once payment has started.
  */
-export async function updateCheckout(db: TenantDb, checkout: CheckoutRow, input: CheckoutInput): Promise<{ errors: FieldErrors }> {
-  if (checkout.status !== "open") return { errors: { form: "Payment for this checkout has already started." } };
+export async function updateCheckout(
+  db: TenantDb,
+  checkout: CheckoutRow,
+  input: CheckoutInput,
+  intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE),
+): Promise<{ errors: FieldErrors }> {
+  if (checkout.status !== "open") return { errors: { form: intl.formatMessage({ id: "checkout.error.paymentStarted" }) } };
   const errors: FieldErrors = {};
   const changes: Updateable<CheckoutsTable> = { updated_at: new Date() };
   if (input.email !== undefined) {
     const email = input.email.trim().toLowerCase();
     // Not typed yet is no mistake (the shopper may choose shipping first); paying asks for it.
-    if (email && (email.length > 254 || !EMAIL.test(email))) errors.email = "Enter an email like name@example.com.";
+    if (email && (email.length > 254 || !EMAIL.test(email))) errors.email = intl.formatMessage({ id: "checkout.error.email" });
     else changes.email = email;
   }
   if (input.marketingConsent !== undefined) changes.marketing_consent = input.marketingConsent;
   if (input.address) {
-    const addressErrors = validateAddress(input.address);
+    const addressErrors = validateAddress(input.address, intl);
     if (Object.keys(addressErrors).length) Object.assign(errors, addressErrors);
     else changes.shipping_address = JSON.stringify(orderAddress(input.address));
   }
   if (input.shippingRateId !== undefined) changes.shipping_rate_id = /^\d{1,18}$/.test(input.shippingRateId) ? input.shippingRateId : null;
   if (input.discountCode !== undefined) {
     const code = input.discountCode.trim() ? normalizeCode(input.discountCode) : "";
-    if (code && !/^[A-Z0-9_-]{2,64}$/.test(code)) errors.discountCode = "Enter a code of letters, digits, - and _ only.";
+    if (code && !/^[A-Z0-9_-]{2,64}$/.test(code)) errors.discountCode = intl.formatMessage({ id: "checkout.error.discountCode" });
     else changes.discount_code = code || null;
   }
   if (Object.keys(errors).length) return { errors };
@@ -313,7 +326,7 @@ export async function beginPayment(
     if (checkout.status === "completed") return { kind: "completed", statusToken: await statusTokenOf(trx, checkout.order_id) };
     await trx.deleteFrom("stock_reservations").where("checkout_id", "=", checkout.id).execute();
 
-    const pricing = await priceCheckout(trx, checkout, now);
+    const pricing = await priceCheckout(trx, checkout, { now });
     if (pricing.problems.length) return { kind: "invalid", problems: pricing.problems };
     // The shopper agreed to the total on the button; if a change made with the same click moved it, show it first.
     if (expectedTotal !== undefined && expectedTotal !== String(pricing.total))
@@ -599,17 +612,23 @@ export async function sendCheckoutReminder(deps: Pick<CheckoutDeps, "db" | "shop
     if (!cart?.lines.length) return false;
     await trx.updateTable("checkouts").set({ reminder_sent_at: now }).where("id", "=", checkout.id).execute();
     // Sent inside the transaction: if the mail server refuses, the job retries and nothing says it was sent.
+    const intl = await shopperIntl(trx);
+    const say = (id: string, values: Record<string, string | number> = {}) => intl.formatMessage({ id }, values);
     await sendMail({
       to: checkout.email,
-      subject: `You left something in your cart at ${deps.shop.name}`,
+      subject: say("mail.reminder.subject", { shopName: deps.shop.name }),
       text: [
-        `Your cart at ${deps.shop.name} is still waiting:`,
+        say("mail.reminder.intro", { shopName: deps.shop.name }),
         "",
-        ...cart.lines.map((l) => `  ${l.quantity} × ${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}`),
+        ...cart.lines.map((l) =>
+          l.variantTitle
+            ? say("mail.reminder.lineWithVariant", { quantity: l.quantity, title: l.title, variant: l.variantTitle })
+            : say("mail.reminder.line", { quantity: l.quantity, title: l.title }),
+        ),
         "",
-        `Pick up where you left off: ${deps.origin}/checkouts/${checkout.token}`,
+        say("mail.reminder.link", { link: `${deps.origin}/checkouts/${checkout.token}` }),
         "",
-        "You get this email once, because you asked to be emailed about your order.",
+        say("mail.reminder.why"),
       ].join("\n"),
     });
     return true;

@@ -1,13 +1,17 @@
+import type { IntlShape } from "react-intl";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { sendMail } from "./mail.server.ts";
 import { formatMoney } from "./money.ts";
 import { shopperOrderView } from "./shopper-accounts.server.ts";
+import { shopperIntl } from "./settings.server.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 
 /**
  * The emails an order sends: the shopper's confirmation and shipping notice (with the link to the order status
- * page), and the merchant's new-order notice. Plain text, built from the order as stored.
+ * page) in the shop's storefront language, and the merchant's new-order notice in English, like the admin. Plain
+ * text, built from the order as stored.
  */
 
 export interface OrderMailDeps {
@@ -27,15 +31,23 @@ async function loadOrder(db: TenantDb, orderId: string) {
   return order ? shopperOrderView(db, order) : null;
 }
 
-function orderSummary(order: OrderView): string {
-  const money = (amount: string) => formatMoney(amount, order.currency);
-  const lines = order.lines.map((l) => `  ${l.quantity} × ${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}  ${money(l.total)}`);
+function orderSummary(order: OrderView, intl: IntlShape): string {
+  const money = (amount: string) => formatMoney(amount, order.currency, intl.locale);
+  const say = (id: string, values: Record<string, string | number>) => intl.formatMessage({ id }, values);
+  const lines = order.lines.map((l) =>
+    l.variantTitle
+      ? say("mail.order.lineWithVariant", { quantity: l.quantity, title: l.title, variant: l.variantTitle, total: money(l.total) })
+      : say("mail.order.line", { quantity: l.quantity, title: l.title, total: money(l.total) }),
+  );
+  const shipping = order.shippingTotal === "0" ? intl.formatMessage({ id: "mail.order.free" }) : money(order.shippingTotal);
   const totals = [
-    `Subtotal: ${money(order.subtotal)}`,
-    order.discountCode && order.discountTotal !== "0" ? `Discount (${order.discountCode}): −${money(order.discountTotal)}` : null,
-    `Shipping${order.shippingTitle ? ` (${order.shippingTitle})` : ""}: ${order.shippingTotal === "0" ? "Free" : money(order.shippingTotal)}`,
-    order.taxTotal !== "0" ? `Taxes: ${money(order.taxTotal)}` : null,
-    `Total: ${money(order.total)}`,
+    say("mail.order.subtotal", { amount: money(order.subtotal) }),
+    order.discountCode && order.discountTotal !== "0" ? say("mail.order.discount", { code: order.discountCode, amount: money(order.discountTotal) }) : null,
+    order.shippingTitle
+      ? say("mail.order.shippingWithRate", { rate: order.shippingTitle, amount: shipping })
+      : say("mail.order.shipping", { amount: shipping }),
+    order.taxTotal !== "0" ? say("mail.order.taxes", { amount: money(order.taxTotal) }) : null,
+    say("mail.order.total", { amount: money(order.total) }),
   ].filter(Boolean);
   return [...lines, "", ...totals].join("\n");
 }
@@ -48,25 +60,34 @@ function statusLink(deps: OrderMailDeps, order: OrderView): string {
 export async function sendOrderEmails(deps: OrderMailDeps, orderId: string): Promise<void> {
   const order = await loadOrder(deps.db, orderId);
   if (!order) return;
-  if (order.email)
+  if (order.email) {
+    const intl = await shopperIntl(deps.db);
+    const say = (id: string, values: Record<string, string>) => intl.formatMessage({ id }, values);
     await sendMail({
       to: order.email,
-      subject: `Order #${order.number} confirmed`,
+      subject: say("mail.confirmation.subject", { number: order.number }),
       text: [
-        `Thank you for your order from ${deps.shop.name}.`,
+        say("mail.confirmation.thanks", { shopName: deps.shop.name }),
         "",
-        `Order #${order.number}`,
-        orderSummary(order),
+        say("mail.confirmation.order", { number: order.number }),
+        orderSummary(order, intl),
         "",
-        `See your order's status at any time: ${statusLink(deps, order)}`,
+        say("mail.confirmation.status", { link: statusLink(deps, order) }),
       ].join("\n"),
     });
+  }
   const merchant = await merchantEmail(deps);
   if (merchant)
     await sendMail({
       to: merchant,
       subject: `[${deps.shop.name}] New order #${order.number} for ${formatMoney(order.total, order.currency)}`,
-      text: [`${order.email || "A guest"} placed order #${order.number}.`, "", orderSummary(order), "", `Open it: ${adminOrderLink(deps, order)}`].join("\n"),
+      text: [
+        `${order.email || "A guest"} placed order #${order.number}.`,
+        "",
+        orderSummary(order, storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)),
+        "",
+        `Open it: ${adminOrderLink(deps, order)}`,
+      ].join("\n"),
     });
 }
 
@@ -74,12 +95,23 @@ export async function sendOrderEmails(deps: OrderMailDeps, orderId: string): Pro
 export async function sendShippingEmail(deps: OrderMailDeps, orderId: string): Promise<void> {
   const order = await loadOrder(deps.db, orderId);
   if (!order?.email) return;
+  const intl = await shopperIntl(deps.db);
+  const say = (id: string, values: Record<string, string>) => intl.formatMessage({ id }, values);
   const latest = order.fulfillments.at(-1);
-  const tracking = latest?.trackingNumber ? `${latest.carrier ? `${latest.carrier} ` : ""}tracking number: ${latest.trackingNumber}` : null;
+  const tracking = latest?.trackingNumber
+    ? latest.carrier
+      ? say("mail.shipping.tracking", { carrier: latest.carrier, number: latest.trackingNumber })
+      : say("mail.shipping.trackingNoCarrier", { number: latest.trackingNumber })
+    : null;
   await sendMail({
     to: order.email,
-    subject: `Order #${order.number} is on its way`,
-    text: [`Good news: your order #${order.number} from ${deps.shop.name} has shipped.`, tracking, "", `Follow it here: ${statusLink(deps, order)}`]
+    subject: say("mail.shipping.subject", { number: order.number }),
+    text: [
+      say("mail.shipping.body", { number: order.number, shopName: deps.shop.name }),
+      tracking,
+      "",
+      say("mail.shipping.follow", { link: statusLink(deps, order) }),
+    ]
       .filter((line) => line !== null)
       .join("\n"),
   });

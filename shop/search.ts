@@ -25,17 +25,6 @@ export const SEARCH_SORTS = [
 export const COLLECTION_SORTS = ["manual", ...SEARCH_SORTS.filter((sort) => sort !== "relevance")] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number] | "manual";
 
-export const SORT_LABELS: Record<SearchSort, string> = {
-  manual: "Featured",
-  relevance: "Relevance",
-  "best-selling": "Best selling",
-  "price-ascending": "Price, low to high",
-  "price-descending": "Price, high to low",
-  "created-descending": "Newest",
-  "title-ascending": "Alphabetically, A–Z",
-  "title-descending": "Alphabetically, Z–A",
-};
-
 export type Availability = "in_stock" | "out_of_stock";
 
 export interface OptionFilter {

@@ -1,3 +1,4 @@
+import type { IntlShape } from "react-intl";
 import type { PlatformDb } from "../db/database.server.ts";
 import { sql } from "kysely";
 import type { CollectionRule, PolicyHandle, Shop } from "../db/types.ts";
@@ -12,6 +13,8 @@ import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
 import { CURRENCIES, formatMoney, formatPercent, SHOP_LOCALES, minorUnitDigits, toInputAmount, type MoneyStyle } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
+import { isStorefrontLanguage, STOREFRONT_LANGUAGE_NAMES, storefrontIntl, storefrontLanguage } from "./storefront-language.ts";
+import { singleLineProblem } from "./text.ts";
 
 /** Field → message, shown next to the field. */
 export type SettingsErrors = Record<string, string>;
@@ -137,6 +140,36 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
     await db.updateTable("settings").set({ contact_email: contactEmail, currency: input.currency, locale: input.locale, updated_at: new Date() }).execute();
     await recordAudit(db, actor, { action: "settings.updated", subjectType: "shop", subjectId: shop.id, summary: changes.join("; ") });
     return changes;
+  });
+}
+
+// ---------------------------------------------------------------- storefront language
+
+/** The intl of the shop's storefront language, for what its shoppers read outside a request (emails). */
+export async function shopperIntl(db: TenantDb): Promise<IntlShape> {
+  const settings = await db.selectFrom("settings").select("storefront_language").executeTakeFirstOrThrow();
+  return storefrontIntl(storefrontLanguage(settings.storefront_language));
+}
+
+/**
+ * Sets the language shoppers read the storefront and its emails in, with an audit event. Like every admin change it
+ * bumps the page cache's version (server/app.server.ts), so no page in the old language is served afterwards.
+ * Returns whether anything changed.
+ */
+export async function saveStorefrontLanguage(db: TenantDb, actor: Actor, language: string): Promise<boolean> {
+  if (!isStorefrontLanguage(language)) throw new SettingsValidationError({ storefrontLanguage: "Choose a language from the list." });
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("settings").select("storefront_language").forUpdate().executeTakeFirstOrThrow();
+    if (current.storefront_language === language) return false;
+    await trx.updateTable("settings").set({ storefront_language: language, updated_at: new Date() }).execute();
+    const from = STOREFRONT_LANGUAGE_NAMES[storefrontLanguage(current.storefront_language)];
+    await recordAudit(trx, actor, {
+      action: "settings.updated",
+      subjectType: "shop",
+      subjectId: null,
+      summary: `storefront language: ${from} → ${STOREFRONT_LANGUAGE_NAMES[language]}`,
+    });
+    return true;
   });
 }
 

@@ -1,16 +1,19 @@
+import type { IntlShape } from "react-intl";
 import { forgetCustomerSignals } from "./recommendations/signals.server.ts";
 import { hash, verify } from "@node-rs/argon2";
 import { createHash, randomBytes } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { FinancialStatus, FulfillmentStatus, OrdersTable } from "../db/types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
+import { emailProblem, normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
 import { sendMail } from "./mail.server.ts";
+import { shopperIntl } from "./settings.server.ts";
 import { toDecimalString } from "./money.ts";
 import type { LoginGuard } from "../server/limits.server.ts";
 import { readCookie } from "./storefront-access.server.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 
 /**
  * Shopper accounts live in the shop's own schema: the same email at two shops
@@ -152,30 +155,43 @@ export interface RegistrationInput {
   acceptsMarketing?: boolean;
 }
 
-function nameProblem(name: string, required: boolean): string | undefined {
-  if (required && !name) return "Enter your first name.";
-  if (name.length > NAME_MAX) return `Use at most ${NAME_MAX} characters.`;
+function nameProblem(name: string, required: boolean, intl: IntlShape): string | undefined {
+  if (required && !name) return intl.formatMessage({ id: "account.error.firstName" });
+  if (name.length > NAME_MAX) return intl.formatMessage({ id: "form.error.tooLong" }, { max: NAME_MAX });
   return undefined;
 }
 
-export function validateRegistration(input: RegistrationInput): FieldErrors {
-  const errors: FieldErrors = {};
-  const email = normalizeEmail(input.email);
-  errors.email = email ? (emailProblem(email) ?? undefined) : "Enter your email address.";
-  errors.password = passwordProblem(input.password) ?? undefined;
-  errors.firstName = nameProblem(input.firstName.trim(), true);
-  errors.lastName = nameProblem(input.lastName.trim(), false);
-  return Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as FieldErrors;
+/** The platform's password rule (`passwordProblem`), in the words of `intl`. */
+function shopperPasswordProblem(password: string, intl: IntlShape): string | undefined {
+  if (!passwordProblem(password)) return undefined;
+  return password.length < PASSWORD_MIN_LENGTH
+    ? intl.formatMessage({ id: "account.error.passwordShort" }, { min: PASSWORD_MIN_LENGTH })
+    : intl.formatMessage({ id: "form.error.tooLong" }, { max: PASSWORD_MAX_LENGTH });
 }
 
-const EMAIL_TAKEN = "An account with this email already exists. Log in instead.";
+/** The platform's rules for emails and passwords (`emailProblem`, `passwordProblem`), in the shop's language. */
+export function validateRegistration(input: RegistrationInput, intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)): FieldErrors {
+  const errors: FieldErrors = {};
+  const email = normalizeEmail(input.email);
+  if (!email) errors.email = intl.formatMessage({ id: "account.error.enterEmail" });
+  else if (emailProblem(email)) errors.email = intl.formatMessage({ id: "account.error.email" });
+  errors.password = shopperPasswordProblem(input.password, intl);
+  errors.firstName = nameProblem(input.firstName.trim(), true, intl);
+  errors.lastName = nameProblem(input.lastName.trim(), false, intl);
+  return Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as FieldErrors;
+}
 
 /**
  * Creates an account at this shop, or claims the guest customer row of the same
  * email (see the module comment). Returns the customer's id.
  */
-export async function registerShopper(db: TenantDb, input: RegistrationInput): Promise<{ ok: true; customerId: string } | { ok: false; errors: FieldErrors }> {
-  const errors = validateRegistration(input);
+export async function registerShopper(
+  db: TenantDb,
+  input: RegistrationInput,
+  intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE),
+): Promise<{ ok: true; customerId: string } | { ok: false; errors: FieldErrors }> {
+  const errors = validateRegistration(input, intl);
+  const emailTaken = { email: intl.formatMessage({ id: "account.error.emailTaken" }) };
   if (Object.keys(errors).length) return { ok: false, errors };
   const email = normalizeEmail(input.email);
   const passwordHash = await hash(input.password);
@@ -189,7 +205,7 @@ export async function registerShopper(db: TenantDb, input: RegistrationInput): P
   try {
     return await db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom("customers").select(["id", "password_hash"]).where("email", "=", email).forUpdate().executeTakeFirst();
-      if (existing?.password_hash) return { ok: false as const, errors: { email: EMAIL_TAKEN } };
+      if (existing?.password_hash) return { ok: false as const, errors: emailTaken };
       if (existing) {
         await trx
           .updateTable("customers")
@@ -208,7 +224,7 @@ export async function registerShopper(db: TenantDb, input: RegistrationInput): P
     });
   } catch (error) {
     // Two registrations (or a checkout) created the email at the same moment.
-    if (isUniqueViolation(error, "customers_email_key")) return { ok: false, errors: { email: EMAIL_TAKEN } };
+    if (isUniqueViolation(error, "customers_email_key")) return { ok: false, errors: emailTaken };
     throw error;
   }
 }
@@ -373,23 +389,28 @@ export interface ShopperAddress extends AddressInput {
 }
 
 const ADDRESS_LIMITS: Record<AddressField, number> = { name: 200, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, country: 2, phone: 40 };
+/** The message id for each required field left empty. */
 const ADDRESS_REQUIRED: Partial<Record<AddressField, string>> = {
-  name: "Enter the recipient's name.",
-  line1: "Enter the street address.",
-  city: "Enter the city.",
-  country: "Choose a country.",
+  name: "address.error.name",
+  line1: "address.error.line1",
+  city: "address.error.city",
+  country: "address.error.country",
 };
 const MAX_ADDRESSES = 50;
 
-let countryChoices: { code: string; name: string }[] | null = null;
+const countryChoices = new Map<string, { code: string; name: string }[]>();
 
 /**
- * The country menu, named on the server: a browser's own region names can
+ * The country menu in the locale's words and order, named on the server: a browser's own region names can
  * differ from Node's, so naming them while rendering would not hydrate.
  */
-export function countryOptions(): { code: string; name: string }[] {
-  countryChoices ??= [...COUNTRY_CODES].map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name, "en"));
-  return countryChoices;
+export function countryOptions(locale = "en"): { code: string; name: string }[] {
+  let choices = countryChoices.get(locale);
+  if (!choices) {
+    choices = [...COUNTRY_CODES].map((code) => ({ code, name: countryName(code, locale) })).sort((a, b) => a.name.localeCompare(b.name, locale));
+    countryChoices.set(locale, choices);
+  }
+  return choices;
 }
 
 export function addressFromForm(form: FormData): AddressInput {
@@ -397,15 +418,18 @@ export function addressFromForm(form: FormData): AddressInput {
   return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, f === "country" ? read(f).toUpperCase() : read(f)])) as AddressInput;
 }
 
-export function validateAddress(input: AddressInput): FieldErrors {
+/** The address's problems, in the words of `intl` (the shop's language on the storefront). */
+export function validateAddress(input: AddressInput, intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of ADDRESS_FIELDS) {
     const value = input[field];
-    if (!value && ADDRESS_REQUIRED[field]) errors[field] = ADDRESS_REQUIRED[field];
-    else if (value.length > ADDRESS_LIMITS[field] && field !== "country") errors[field] = `Use at most ${ADDRESS_LIMITS[field]} characters.`;
+    const required = ADDRESS_REQUIRED[field];
+    if (!value && required) errors[field] = intl.formatMessage({ id: required });
+    else if (value.length > ADDRESS_LIMITS[field] && field !== "country")
+      errors[field] = intl.formatMessage({ id: "form.error.tooLong" }, { max: ADDRESS_LIMITS[field] });
   }
-  if (input.country && !isCountryCode(input.country)) errors.country = "Choose a country from the list.";
-  if (input.phone && !/^[0-9+()\-.\s]{3,40}$/.test(input.phone)) errors.phone = "Use digits, spaces and + ( ) - only.";
+  if (input.country && !isCountryCode(input.country)) errors.country = intl.formatMessage({ id: "address.error.countryList" });
+  if (input.phone && !/^[0-9+()\-.\s]{3,40}$/.test(input.phone)) errors.phone = intl.formatMessage({ id: "address.error.phone" });
   return errors;
 }
 
@@ -699,15 +723,17 @@ export async function requestShopperPasswordReset(db: TenantDb, shop: { name: st
     .insertInto("customer_password_resets")
     .values({ token_hash: sha256(token), customer_id: customer.id, expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000) })
     .execute();
+  const intl = await shopperIntl(db);
+  const say = (id: string, values: Record<string, string | number> = {}) => intl.formatMessage({ id }, values);
   await sendMail({
     to: customer.email,
-    subject: `Reset your password at ${shop.name}`,
+    subject: say("mail.reset.subject", { shopName: shop.name }),
     text: [
-      `Someone (we hope you) asked to reset your password at ${shop.name}.`,
+      say("mail.reset.intro", { shopName: shop.name }),
       "",
-      `Choose a new one within ${RESET_MINUTES} minutes: ${shop.origin}/account/reset-password/${token}`,
+      say("mail.reset.link", { minutes: RESET_MINUTES, link: `${shop.origin}/account/reset-password/${token}` }),
       "",
-      "If it wasn't you, ignore this email: your password stays as it is.",
+      say("mail.reset.ignore"),
     ].join("\n"),
   });
 }
@@ -724,11 +750,11 @@ export async function resetShopperPassword(
   db: TenantDb,
   token: string,
   password: string,
-  now = new Date(),
+  { now = new Date(), intl = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE) }: { now?: Date; intl?: IntlShape } = {},
 ): Promise<{ ok: true; customerId: string } | { ok: false; field: "token" | "password"; message: string }> {
-  const problem = passwordProblem(password);
+  const problem = shopperPasswordProblem(password, intl);
   if (problem) return { ok: false, field: "password", message: problem };
-  const expired = { ok: false, field: "token", message: "This link has expired or was already used. Ask for a new one." } as const;
+  const expired = { ok: false, field: "token", message: intl.formatMessage({ id: "account.reset.expiredPlain" }) } as const;
   if (!RESET_TOKEN.test(token)) return expired;
   const passwordHash = await hash(password);
   return db.transaction().execute(async (trx) => {

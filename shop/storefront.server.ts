@@ -362,7 +362,7 @@ async function firstProductImage(db: TenantDb, handle: string): Promise<StoreIma
 export function storefrontSettings(db: TenantDb) {
   return db
     .selectFrom("settings")
-    .select(["headline", "welcome_text", "contact_email", "logo_key", "currency", "locale", "storefront_password", "launched_at"])
+    .select(["headline", "welcome_text", "contact_email", "logo_key", "currency", "locale", "storefront_language", "storefront_password", "launched_at"])
     .executeTakeFirstOrThrow();
 }
 

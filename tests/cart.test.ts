@@ -10,6 +10,9 @@ import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { setCookieHeader, ShopperClient } from "./support/shopper.ts";
 import { createProduct, launch, variant } from "./support/storefront.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
+
+const english = storefrontIntl("en");
 
 // Two shops with the same product handles and titles but different prices, stock and ids.
 let t: TestDatabase;
@@ -329,7 +332,7 @@ describe("concurrency", () => {
     const account = await registerShopper(northDb, { email: "rush@example.com", password: "rush-rush-rush", firstName: "Rush", lastName: "" });
     if (!account.ok) throw new Error("registration failed");
     const owner = { customerId: account.customerId, token: null };
-    const results = await Promise.all(Array.from({ length: 20 }, () => addToCart(northDb, owner, { variantId: ids.north.mugSmall, quantity: "1" })));
+    const results = await Promise.all(Array.from({ length: 20 }, () => addToCart(northDb, owner, { variantId: ids.north.mugSmall, quantity: "1" }, english)));
     expect(results.every((r) => r.ok && r.newToken === null)).toBe(true);
     expect(await northDb.selectFrom("carts").select("id").where("customer_id", "=", account.customerId).execute()).toHaveLength(1);
     expect(await lineQuantity(northDb, ids.north.mugSmall)).toBe(20);
@@ -417,8 +420,8 @@ describe("signing in keeps the cart", () => {
 
   it("a customer's saved cart and the visitor's merge: quantities summed per variant, capped at stock", async () => {
     const customerId = await account("second@example.com");
-    await addToCart(northDb, { customerId, token: null }, { variantId: ids.north.mugLarge, quantity: "2" });
-    await addToCart(northDb, { customerId, token: null }, { variantId: ids.north.mugSmall, quantity: "1" });
+    await addToCart(northDb, { customerId, token: null }, { variantId: ids.north.mugLarge, quantity: "2" }, english);
+    await addToCart(northDb, { customerId, token: null }, { variantId: ids.north.mugSmall, quantity: "1" }, english);
 
     const browser = shopper("north");
     await browser.post("/cart", { variantId: ids.north.mugLarge, quantity: "2" });

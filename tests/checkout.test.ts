@@ -34,6 +34,9 @@ import { readMailDir } from "./support/mail.ts";
 import { addMember, PASSWORD } from "./support/sales.ts";
 import { ShopperClient } from "./support/shopper.ts";
 import { createProduct, launch, variant } from "./support/storefront.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
+
+const english = storefrontIntl("en");
 
 // Two shops with different currencies, prices, tax and shipping, so nothing can pass by crossing them.
 let t: TestDatabase;
@@ -59,9 +62,9 @@ function depsFor(shop: Shop, db: TenantDb): CheckoutDeps {
 
 /** A cart holding `quantity` of a variant, and a checkout for it with an email and address filled in. */
 async function readyCheckout(db: TenantDb, variantId: string, quantity = 1, email = "shopper@example.com") {
-  const added = await addToCart(db, { customerId: null, token: null }, { variantId, quantity: String(quantity) });
+  const added = await addToCart(db, { customerId: null, token: null }, { variantId, quantity: String(quantity) }, english);
   if (!added.ok) throw new Error(JSON.stringify(added.errors));
-  const started = await startCheckout(db, { customerId: null, token: added.newToken });
+  const started = await startCheckout(db, { customerId: null, token: added.newToken }, english);
   if (!started.ok) throw new Error(started.error);
   const checkout = (await findCheckout(db, started.token))!;
   const { errors } = await updateCheckout(db, checkout, { email, address: ADDRESS });

@@ -6,6 +6,9 @@ import { addToCart } from "../shop/cart.server.ts";
 import { findCheckout, priceCheckout, startCheckout, updateCheckout } from "../shop/checkout.server.ts";
 import { payWithTestCard } from "../shop/test-gateway.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
+
+const english = storefrontIntl("en");
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -76,9 +79,9 @@ describe("demo data", () => {
     const shop = (await t.db.selectFrom("platform.shops").selectAll().where("slug", "=", DEMO_SHOPS[0].slug).executeTakeFirstOrThrow())!;
     const db = tenantDb(t.db, shop.schema_name);
     const variant = await db.selectFrom("variants").select("id").orderBy("id").executeTakeFirstOrThrow();
-    const added = await addToCart(db, { customerId: null, token: null }, { variantId: variant.id, quantity: "1" });
+    const added = await addToCart(db, { customerId: null, token: null }, { variantId: variant.id, quantity: "1" }, english);
     if (!added.ok) throw new Error("not added");
-    const started = await startCheckout(db, { customerId: null, token: added.newToken });
+    const started = await startCheckout(db, { customerId: null, token: added.newToken }, english);
     if (!started.ok) throw new Error(started.error);
     const address = { name: "Demo Shopper", line1: "1 Main St", line2: "", city: "Portland", region: "OR", postalCode: "97201", country: "US", phone: "" };
     await updateCheckout(db, (await findCheckout(db, started.token))!, { email: "demo-shopper@example.com", address });

@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom }
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { JsonLd } from "../components/store/json-ld.tsx";
+import { storefrontIntl } from "../../shop/storefront-language.ts";
 import { PasswordPage } from "../components/store/password-page.tsx";
 import { storeMeta } from "../components/store/seo.ts";
 import { HomeSections } from "../components/store/sections.tsx";
@@ -37,7 +38,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     headline: storefront.settings.headline,
     welcomeText: storefront.settings.welcome_text,
   });
-  const description = storefront.settings.welcome_text || storefront.settings.headline || `Shop ${store.shop.name}.`;
+  const description =
+    storefront.settings.welcome_text ||
+    storefront.settings.headline ||
+    storefrontIntl(store.language).formatMessage({ id: "home.metaDescription" }, { shopName: store.shop.name });
   return data(
     {
       kind: "shop" as const,
@@ -64,12 +68,15 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
   stylesheets: (data) =>
     data?.kind === "shop" ? storefrontStylesheets(data.store.themeId) : data?.kind === "locked" ? storefrontStylesheets(data.page.themeId) : [],
+  language: (data) => (data?.kind === "shop" ? data.store.language : data?.kind === "locked" ? data.page.language : undefined),
 };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.kind === "shop") return storeMeta(data.seo, data.store);
-  if (data?.kind === "locked")
-    return [{ title: `${data.page.shopName}: opening soon` }, { name: "description", content: `${data.page.shopName}: opening soon.` }];
+  if (data?.kind === "locked") {
+    const title = storefrontIntl(data.page.language).formatMessage({ id: "password.metaTitle" }, { shopName: data.page.shopName });
+    return [{ title }, { name: "description", content: title }];
+  }
   return [{ title: "Bazaar: your shop, your subdomain" }, { name: "description", content: "Open an online shop in a minute." }];
 };
 

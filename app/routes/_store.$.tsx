@@ -11,7 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data(null, { status: 404 });
 }
 
-export const meta: MetaFunction<typeof loader> = ({ matches }) => storeErrorMeta("Page not found", storeFromMatches(matches));
+export const meta: MetaFunction<typeof loader> = ({ matches }) => storeErrorMeta("notFound.title", storeFromMatches(matches));
 
 export default function NotFound() {
   return <StoreNotFound />;

@@ -1,30 +1,29 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import {
-  adoptCart,
-  clearCartCookie,
-  endShopperSession,
-  linkVisitorToCustomer,
-  readVisitorId,
-  logInShopper,
-  startShopperSession,
-  tooManyAttempts,
-} from "../domain.server.ts";
+import { adoptCart, clearCartCookie, endShopperSession, linkVisitorToCustomer, readVisitorId, logInShopper, startShopperSession } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
 // /account/login: a shopper signs in to this shop (accounts are per shop).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { shopper, headers } = await shopperContext(context, request);
+  const { shopper, headers, intl } = await shopperContext(context, request);
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/account");
   if (shopper) throw redirect(redirectTo, { headers });
   const deleted = new URL(request.url).searchParams.get("deleted") === "1";
-  return data({ redirectTo, deleted, seo: { title: "Log in", description: "Log in to your account.", path: "/account/login", noindex: true } }, { headers });
+  const seo = {
+    title: intl.formatMessage({ id: "account.login.title" }),
+    description: intl.formatMessage({ id: "account.login.metaDescription" }),
+    path: "/account/login",
+    noindex: true,
+  };
+  return data({ redirectTo, deleted, seo }, { headers });
 }
 
 export const headers = privatePageHeaders;
@@ -34,19 +33,19 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 type LoginErrors = { email?: string; password?: string; form?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shop, owner, secure } = await shopperContext(context, request);
+  const { db, shop, owner, secure, intl } = await shopperContext(context, request);
   const form = await request.formData();
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
   const redirectTo = safeRedirectPath(form.get("redirectTo"), "/account");
   const errors: LoginErrors = {};
-  if (!email) errors.email = "Enter your email address.";
-  if (!password) errors.password = "Enter your password.";
+  if (!email) errors.email = intl.formatMessage({ id: "account.error.enterEmail" });
+  if (!password) errors.password = intl.formatMessage({ id: "account.error.enterPassword" });
   if (errors.email || errors.password) return data({ errors, email }, { status: 400 });
 
   const result = await logInShopper(db, context.services.limits, { shopId: shop.id, email, password, address: context.clientAddress });
   if (!result.ok) {
-    const message = result.error === "throttled" ? tooManyAttempts(result) : "That email and password don't match an account at this shop.";
+    const message = result.error === "throttled" ? shopperTooManyAttempts(intl, result) : intl.formatMessage({ id: "account.login.noMatch" });
     return data({ errors: { form: message } as LoginErrors, email }, { status: result.error === "throttled" ? 429 : 400 });
   }
   const cookies = request.headers.get("cookie");
@@ -64,26 +63,51 @@ export default function Login() {
   const { redirectTo, deleted } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: LoginErrors = actionData?.errors ?? {};
+  const intl = useIntl();
   return (
     <div className="store-page store-page-narrow account-page">
-      <PageHeader title="Log in" />
-      {deleted && !actionData ? <FormNotice>Your account has been deleted.</FormNotice> : null}
+      <PageHeader title={intl.formatMessage({ id: "account.login.title" })} />
+      {deleted && !actionData ? (
+        <FormNotice>
+          <FormattedMessage id="account.login.deleted" />
+        </FormNotice>
+      ) : null}
       <Form method="post" className="store-form" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
-        <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={actionData?.email} error={errors.email} />
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+        <TextField
+          label={intl.formatMessage({ id: "account.email" })}
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={actionData?.email}
+          error={errors.email}
+        />
+        <TextField
+          label={intl.formatMessage({ id: "account.password" })}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
         <p>
           <button type="submit" className="button">
-            Log in
+            <FormattedMessage id="account.login.submit" />
           </button>
         </p>
       </Form>
       <p>
-        <Link to="/account/forgot-password">Forgot your password?</Link>
+        <Link to="/account/forgot-password">
+          <FormattedMessage id="account.login.forgot" />
+        </Link>
       </p>
       <p>
-        New here? <Link to={`/account/register?${new URLSearchParams({ redirectTo })}`}>Create an account</Link>
+        <FormattedMessage
+          id="account.login.newHere"
+          values={{ link: (text) => <Link to={`/account/register?${new URLSearchParams({ redirectTo })}`}>{text}</Link> }}
+        />
       </p>
     </div>
   );

@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AccountNav } from "../components/store/account-nav.tsx";
-import { FULFILLMENT_LABELS, OrderDate, PAYMENT_LABELS } from "../components/store/account-orders.tsx";
+import { OrderDate, OrderState } from "../components/store/account-orders.tsx";
 import { OrderSummary } from "../components/store/order-summary.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
@@ -47,15 +47,7 @@ export default function AccountOrder() {
             ) : null}
           </p>
           <p className="order-status">
-            {order.cancelledAt ? (
-              <>
-                <strong>Cancelled</strong> on <OrderDate date={order.cancelledAt} />
-              </>
-            ) : (
-              <>
-                <strong>{PAYMENT_LABELS[order.financialStatus]}</strong> · {FULFILLMENT_LABELS[order.fulfillmentStatus]}
-              </>
-            )}
+            <OrderState order={order} />
           </p>
           <OrderSummary order={order} />
         </div>

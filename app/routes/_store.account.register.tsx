@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
@@ -12,23 +13,30 @@ import {
   readVisitorId,
   registerShopper,
   startShopperSession,
-  tooManyAttempts,
   type FieldErrors,
+  PASSWORD_MIN_LENGTH,
 } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
 // /account/register: an account at this shop only; the visitor's cart comes along.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { shopper, headers, shop } = await shopperContext(context, request);
+  const { shopper, headers, shop, intl } = await shopperContext(context, request);
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/account");
   if (shopper) throw redirect(redirectTo, { headers });
   return data(
     {
       redirectTo,
       shopName: shop.name,
-      seo: { title: "Create an account", description: `Create an account at ${shop.name}.`, path: "/account/register", noindex: true },
+      passwordMinLength: PASSWORD_MIN_LENGTH,
+      seo: {
+        title: intl.formatMessage({ id: "account.register.title" }),
+        description: intl.formatMessage({ id: "account.register.metaDescription" }, { shopName: shop.name }),
+        path: "/account/register",
+        noindex: true,
+      },
     },
     { headers },
   );
@@ -39,7 +47,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperSty
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shop, owner, secure } = await shopperContext(context, request);
+  const { db, shop, owner, secure, intl } = await shopperContext(context, request);
   const form = await request.formData();
   const input = {
     email: String(form.get("email") ?? ""),
@@ -51,8 +59,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirectPath(form.get("redirectTo"), "/account");
   const values = { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing };
   const gate = await context.services.limits.consume("registration", `${shop.id}|${context.clientAddress}`);
-  if (!gate.ok) return data({ errors: { form: tooManyAttempts(gate) } as FieldErrors, values }, { status: 429 });
-  const result = await registerShopper(db, input);
+  if (!gate.ok) return data({ errors: { form: shopperTooManyAttempts(intl, gate) } as FieldErrors, values }, { status: 429 });
+  const result = await registerShopper(db, input, intl);
   if (!result.ok) {
     return data(
       { errors: result.errors, values: { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing } },
@@ -70,19 +78,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Register() {
-  const { redirectTo, shopName } = useLoaderData<typeof loader>();
+  const { redirectTo, shopName, passwordMinLength } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: FieldErrors = actionData?.errors ?? {};
   const values = actionData?.values;
+  const intl = useIntl();
+  const say = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   return (
     <div className="store-page store-page-narrow account-page">
-      <PageHeader title="Create an account" description={`Track your orders and keep your cart and addresses at ${shopName}.`} />
+      <PageHeader title={say("account.register.title")} description={say("account.register.description", { shopName })} />
       <Form method="post" className="store-form" noValidate>
         {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <div className="form-row">
           <TextField
-            label="First name"
+            label={say("account.register.firstName")}
             name="firstName"
             autoComplete="given-name"
             required
@@ -91,7 +101,7 @@ export default function Register() {
             error={errors.firstName}
           />
           <TextField
-            label="Last name (optional)"
+            label={say("account.register.lastName")}
             name="lastName"
             autoComplete="family-name"
             maxLength={100}
@@ -99,29 +109,34 @@ export default function Register() {
             error={errors.lastName}
           />
         </div>
-        <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={values?.email} error={errors.email} />
+        <TextField label={say("account.email")} name="email" type="email" autoComplete="email" required defaultValue={values?.email} error={errors.email} />
         <TextField
-          label="Password"
+          label={say("account.password")}
           name="password"
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
-          hint="At least 8 characters."
+          minLength={passwordMinLength}
+          hint={say("account.register.passwordHint", { min: passwordMinLength })}
           error={errors.password}
         />
         <div className="form-field form-check">
           <input type="checkbox" id="acceptsMarketing" name="acceptsMarketing" value="1" defaultChecked={values?.acceptsMarketing} />
-          <label htmlFor="acceptsMarketing">Email me news and offers</label>
+          <label htmlFor="acceptsMarketing">
+            <FormattedMessage id="account.register.marketing" />
+          </label>
         </div>
         <p>
           <button type="submit" className="button">
-            Create account
+            <FormattedMessage id="account.register.submit" />
           </button>
         </p>
       </Form>
       <p>
-        Already have an account? <Link to={`/account/login?${new URLSearchParams({ redirectTo })}`}>Log in</Link>
+        <FormattedMessage
+          id="account.register.haveAccount"
+          values={{ link: (text) => <Link to={`/account/login?${new URLSearchParams({ redirectTo })}`}>{text}</Link> }}
+        />
       </p>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { formatMoney } from "../../shop/money.ts";
 import { accessFor } from "../../tenants/lifecycle.ts";
 import { FormNotice } from "../components/store/account-fields.tsx";
@@ -18,17 +19,17 @@ import {
   visitorFor,
   removeCartLine,
   startCheckout,
-  tooManyAttempts,
   updateCartLine,
   type CartErrors,
 } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { shopperRecommendations } from "../utils/recommendations.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
 // /cart: the visitor's cart, and its action (add from a product page, change a quantity, remove a line).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, shop, settings, shopper, owner, headers } = await shopperContext(context, request);
+  const { db, shop, settings, shopper, owner, headers, intl } = await shopperContext(context, request);
   const cart = await loadCart(db, owner);
   const inCart = cart.lines.flatMap((line) => (line.productId ? [line.productId] : []));
   const atLimit = new URL(request.url).searchParams.get("limit");
@@ -38,11 +39,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       currency: settings.currency,
       signedIn: Boolean(shopper),
       // A paused shop keeps its storefront and carts; checkout waits (tenants/lifecycle.ts).
-      checkoutClosed: accessFor(shop.status).checkout ? null : `${shop.name} isn't taking orders right now. Your cart is saved: please come back later.`,
+      checkoutClosed: accessFor(shop.status).checkout ? null : intl.formatMessage({ id: "cart.checkoutClosed" }, { shopName: shop.name }),
       atLimit,
       // Not awaited: deferred data, bounded so it can never hold the page up.
       recommendations: shopperRecommendations(db, { customerId: shopper?.id, visitorId: readVisitorId(request) }, inCart),
-      seo: { title: "Your cart", description: "The items in your cart.", path: "/cart", noindex: true },
+      seo: {
+        title: intl.formatMessage({ id: "cart.title" }),
+        description: intl.formatMessage({ id: "cart.metaDescription" }),
+        path: "/cart",
+        noindex: true,
+      },
     },
     { headers },
   );
@@ -55,7 +61,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 type CartActionData = { intent: string; lineId: string | null; errors: CartErrors };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shop, owner, secure, headers, shopper } = await shopperContext(context, request);
+  const { db, shop, owner, secure, headers, shopper, intl } = await shopperContext(context, request);
   const form = await request.formData();
   // The product page's form posts only variantId and quantity.
   const intent = String(form.get("intent") ?? "add");
@@ -63,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fail = (errors: CartErrors) => data<CartActionData>({ intent, lineId, errors }, { status: 400, headers });
 
   if (intent === "add") {
-    const result = await addToCart(db, owner, { variantId: form.get("variantId"), quantity: form.get("quantity") });
+    const result = await addToCart(db, owner, { variantId: form.get("variantId"), quantity: form.get("quantity") }, intl);
     if (!result.ok) return fail(result.errors);
     if (result.newToken) headers.append("Set-Cookie", cartCookie(result.newToken, secure));
     const visitor = visitorFor(request, secure);
@@ -74,29 +80,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }
   if (intent === "update") {
-    const result = await updateCartLine(db, owner, { lineId, quantity: form.get("quantity") });
+    const result = await updateCartLine(db, owner, { lineId, quantity: form.get("quantity") }, intl);
     if (!result.ok) return fail(result.errors);
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }
   if (intent === "checkout") {
-    if (!accessFor(shop.status).checkout) return fail({ form: `${shop.name} isn't taking orders right now.` });
+    if (!accessFor(shop.status).checkout) return fail({ form: intl.formatMessage({ id: "cart.error.notTakingOrders" }, { shopName: shop.name }) });
     const gate = await context.services.limits.consume("checkout", `${shop.id}|${context.clientAddress}`);
-    if (!gate.ok) return data<CartActionData>({ intent, lineId, errors: { form: tooManyAttempts(gate) } }, { status: 429, headers });
-    const result = await startCheckout(db, owner);
+    if (!gate.ok) return data<CartActionData>({ intent, lineId, errors: { form: shopperTooManyAttempts(intl, gate) } }, { status: 429, headers });
+    const result = await startCheckout(db, owner, intl);
     if (!result.ok) return fail({ form: result.error });
     throw redirect(`/checkouts/${result.token}`, { status: 303, headers });
   }
   if (intent === "remove") {
-    const result = await removeCartLine(db, owner, { lineId });
+    const result = await removeCartLine(db, owner, { lineId }, intl);
     if (!result.ok) return fail(result.errors);
     throw redirect("/cart", { status: 303, headers });
   }
-  return fail({ form: "Unknown cart action." });
+  return fail({ form: intl.formatMessage({ id: "cart.error.unknownAction" }) });
 }
 
 export default function Cart() {
   const { cart, currency, signedIn, atLimit, checkoutClosed, recommendations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const intl = useIntl();
+  const login = (text: React.ReactNode[]) => <Link to="/account/login?redirectTo=/cart">{text}</Link>;
   const lineError = (id: string) => (actionData?.lineId === id ? (actionData.errors.quantity ?? actionData.errors.lineId) : undefined);
   // Errors that belong to no line on this page: a bad add, or a line that has gone.
   const pageErrors = actionData
@@ -109,35 +117,45 @@ export default function Cart() {
 
   return (
     <div className="store-page cart-page">
-      <PageHeader title="Your cart" />
+      <PageHeader title={intl.formatMessage({ id: "cart.title" })} />
       {pageErrors.map((message) => (
         <FormNotice key={message} error>
           {message}
         </FormNotice>
       ))}
       {cart.lines.length === 0 ? (
-        <EmptyState title="Your cart is empty">
+        <EmptyState title={intl.formatMessage({ id: "cart.empty" })}>
           <p>
             <Link to="/collections/all" className="button">
-              Continue shopping
+              <FormattedMessage id="cart.continueShopping" />
             </Link>
           </p>
           {signedIn ? null : (
             <p className="muted">
-              Have an account? <Link to="/account/login?redirectTo=/cart">Log in</Link> to see your saved cart.
+              <FormattedMessage id="cart.savedCartLogin" values={{ link: login }} />
             </p>
           )}
         </EmptyState>
       ) : (
         <>
           <table className="store-table cart-table">
-            <caption className="visually-hidden">Items in your cart</caption>
+            <caption className="visually-hidden">
+              <FormattedMessage id="cart.itemsCaption" />
+            </caption>
             <thead>
               <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Price</th>
-                <th scope="col">Quantity</th>
-                <th scope="col">Total</th>
+                <th scope="col">
+                  <FormattedMessage id="cart.product" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="cart.price" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="cart.quantity" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="cart.total" />
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -148,30 +166,38 @@ export default function Cart() {
           </table>
           <section className="cart-summary" aria-labelledby="cart-summary-heading">
             <h2 id="cart-summary-heading" className="visually-hidden">
-              Summary
+              <FormattedMessage id="cart.summary" />
             </h2>
             <p className="cart-subtotal">
-              <span>Subtotal</span> <strong>{formatMoney(cart.subtotal, currency)}</strong>
+              <span>
+                <FormattedMessage id="cart.subtotal" />
+              </span>{" "}
+              <strong>{formatMoney(cart.subtotal, currency, intl.locale)}</strong>
             </p>
-            <p className="muted">Taxes and shipping are calculated at checkout.</p>
+            <p className="muted">
+              <FormattedMessage id="cart.taxesAtCheckout" />
+            </p>
             {checkoutClosed ? (
               <p className="notice">{checkoutClosed}</p>
             ) : cart.ready ? (
               <Form method="post">
                 <button type="submit" name="intent" value="checkout" className="button cart-checkout">
-                  Check out
+                  <FormattedMessage id="cart.checkOut" />
                 </button>
               </Form>
             ) : (
-              <p className="field-error">Some items can't be ordered as they are: see the notes above.</p>
+              <p className="field-error">
+                <FormattedMessage id="cart.notReady" />
+              </p>
             )}
             <p>
-              <Link to="/collections/all">Continue shopping</Link>
+              <Link to="/collections/all">
+                <FormattedMessage id="cart.continueShopping" />
+              </Link>
             </p>
             {signedIn ? null : (
               <p className="muted">
-                <Link to="/account/login?redirectTo=/cart">Log in</Link> or <Link to="/account/register?redirectTo=/cart">create an account</Link> to keep your
-                cart on every device.
+                <FormattedMessage id="cart.keepCart" values={{ login, register: (text) => <Link to="/account/register?redirectTo=/cart">{text}</Link> }} />
               </p>
             )}
           </section>

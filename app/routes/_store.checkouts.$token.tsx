@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import type { ChangeEvent } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { formatMoney } from "../../shop/money.ts";
 import { AddressFields } from "../components/store/account-address.tsx";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
@@ -20,7 +21,6 @@ import {
   reminderDelay,
   settleStripeReturn,
   startStripePayment,
-  TEST_CARD_HINT,
   updateCheckout,
   type CheckoutInput,
   type FieldErrors,
@@ -30,13 +30,11 @@ import { StripePayment } from "../components/store/stripe-payment.tsx";
 import { checkoutDeps, checkoutGateway } from "../utils/checkout.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 
-const PAYMENTS_UNAVAILABLE = "This shop can't take payments yet. Your cart is saved: please come back later.";
-
 // /checkouts/:token: contact, shipping address, shipping method, discount code, review and payment on one page.
 // Every amount comes from the server; the form sends what the shopper typed and chose.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await shopperContext(context, request);
-  const { db, shopper, headers } = current;
+  const { db, shopper, headers, intl } = current;
   const checkout = await findCheckout(db, params.token);
   if (!checkout) throw new Response("Not found", { status: 404, headers });
   if (checkout.status === "completed" && checkout.order_id) {
@@ -44,7 +42,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     if (order?.status_token) throw redirect(`/orders/${order.status_token}`, { headers });
   }
   const [pricing, savedAddresses, gateway] = await Promise.all([
-    priceCheckout(db, checkout),
+    priceCheckout(db, checkout, { intl }),
     shopper ? listAddresses(db, shopper.id) : [],
     checkoutGateway(context, current.shop),
   ]);
@@ -59,8 +57,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       shippingRateId: checkout.shipping_rate_id,
       discountCode: checkout.discount_code ?? "",
       savedAddresses,
-      countries: countryOptions(),
-      testCardHint: TEST_CARD_HINT,
+      countries: countryOptions(intl.locale),
       gateway:
         gateway.kind === "stripe"
           ? { kind: "stripe" as const, publishableKey: gateway.publishableKey, accountId: gateway.stripe.accountId }
@@ -89,7 +86,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         total: String(pricing.total),
         problems: pricing.problems,
       },
-      seo: { title: "Checkout", description: "Checkout", path: `/checkouts/${checkout.token}`, noindex: true },
+      seo: {
+        title: intl.formatMessage({ id: "checkout.title" }),
+        description: intl.formatMessage({ id: "checkout.title" }),
+        path: `/checkouts/${checkout.token}`,
+        noindex: true,
+      },
     },
     { headers },
   );
@@ -115,7 +117,7 @@ function checkoutInput(form: FormData): CheckoutInput {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await shopperContext(context, request);
-  const { db, shopper, headers } = current;
+  const { db, shopper, headers, intl } = current;
   let checkout = await findCheckout(db, params.token);
   if (!checkout) throw new Response("Not found", { status: 404, headers });
   // Back from an open Stripe payment to change something: settle it first (paid, still processing, or reopened).
@@ -140,13 +142,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   if (intent === "use_address") {
     const saved = shopper ? (await listAddresses(db, shopper.id)).find((a) => a.id === form.get("addressId")) : undefined;
-    if (!saved) return fail({ addressId: "Choose one of your saved addresses." });
-    const { errors } = await updateCheckout(db, checkout, { address: saved });
+    if (!saved) return fail({ addressId: intl.formatMessage({ id: "checkout.error.chooseSavedAddress" }) });
+    const { errors } = await updateCheckout(db, checkout, { address: saved }, intl);
     return Object.keys(errors).length ? fail(errors) : redirect(here, { status: 303, headers });
   }
 
   const input = checkoutInput(form);
-  const { errors } = await updateCheckout(db, checkout, input);
+  const { errors } = await updateCheckout(db, checkout, input, intl);
   if (Object.keys(errors).length) return data<CheckoutActionData>({ errors, values: input }, { status: 400, headers });
   const saved = await findCheckout(db, checkout.token);
   const delay = saved ? await reminderDelay(db, saved) : null;
@@ -155,7 +157,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   const expectedTotal = typeof form.get("expectedTotal") === "string" ? String(form.get("expectedTotal")) : undefined;
   const gateway = await checkoutGateway(context, current.shop);
-  if (gateway.kind === "unavailable") return fail({ form: PAYMENTS_UNAVAILABLE });
+  if (gateway.kind === "unavailable") return fail({ form: intl.formatMessage({ id: "checkout.paymentsUnavailable" }) });
   const result =
     gateway.kind === "stripe"
       ? await startStripePayment(checkoutDeps(context, current), gateway.stripe, checkout.token, expectedTotal)
@@ -173,7 +175,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case "failed":
       return fail({}, result.message);
     case "sold_out":
-      return fail({ form: `Sold out while you were checking out: ${result.titles.join(", ")}. Nothing was charged; change your cart to continue.` });
+      return fail({ form: intl.formatMessage({ id: "checkout.error.soldOut" }, { titles: intl.formatList(result.titles) }) });
     case "invalid":
       return fail({ form: result.problems.join(" ") });
   }
@@ -181,7 +183,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function Checkout() {
   const loaded = useLoaderData<typeof loader>();
-  const { token, savedAddresses, countries, testCardHint, gateway, paymentFailed, pricing } = loaded;
+  const { token, savedAddresses, countries, gateway, paymentFailed, pricing } = loaded;
   const actionData = useActionData<typeof action>();
   // A refused form saved nothing: its fields show what was typed, not what is saved.
   const typed = actionData && "values" in actionData ? actionData.values : undefined;
@@ -189,7 +191,9 @@ export default function Checkout() {
   const errors: FieldErrors = actionData?.errors ?? {};
   const navigation = useNavigation();
   const paying = navigation.state !== "idle" && navigation.formData?.get("intent") === "pay";
-  const money = (amount: string) => formatMoney(amount, pricing.currency);
+  const intl = useIntl();
+  const money = (amount: string) => formatMoney(amount, pricing.currency, intl.locale);
+  const say = (id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
   const store = useStore();
   const submit = useSubmit();
   // With JavaScript, choosing a shipping method saves the form and reprices it at once; without, "Update shipping" does.
@@ -202,51 +206,61 @@ export default function Checkout() {
 
   return (
     <div className="store-page checkout-page">
-      <PageHeader title="Checkout" />
+      <PageHeader title={say("checkout.title")} />
       <div className="checkout-layout">
         <section className="checkout-summary" aria-labelledby="summary-heading">
-          <h2 id="summary-heading">Order summary</h2>
+          <h2 id="summary-heading">
+            <FormattedMessage id="checkout.orderSummary" />
+          </h2>
           <ul className="checkout-lines">
             {pricing.lines.map((line) => (
               <li key={line.id}>
                 <span>
-                  {line.quantity} × {line.title}
+                  <FormattedMessage id="checkout.lineTitle" values={{ quantity: line.quantity, title: line.title }} />
                   {line.variantTitle ? <span className="muted"> ({line.variantTitle})</span> : null}
                 </span>
-                <span>{line.lineTotal ? money(line.lineTotal) : "Unavailable"}</span>
+                <span>{line.lineTotal ? money(line.lineTotal) : say("product.unavailable")}</span>
               </li>
             ))}
           </ul>
           <dl className="checkout-totals">
             <div>
-              <dt>Subtotal</dt>
+              <dt>
+                <FormattedMessage id="checkout.subtotal" />
+              </dt>
               <dd>{money(pricing.subtotal)}</dd>
             </div>
             {pricing.discount ? (
               <div>
-                <dt>Discount ({pricing.discount.code})</dt>
+                <dt>
+                  <FormattedMessage id="checkout.discount" values={{ code: pricing.discount.code }} />
+                </dt>
                 <dd>−{money(pricing.discount.amount)}</dd>
               </div>
             ) : null}
             <div>
-              <dt>Shipping{pricing.shippingRate ? ` (${pricing.shippingRate.name})` : ""}</dt>
-              <dd>{!pricing.shippingRequired ? "Free" : pricing.shippingRate ? money(pricing.shipping) : "Choose below"}</dd>
+              <dt>{pricing.shippingRate ? say("checkout.shippingWithRate", { rate: pricing.shippingRate.name }) : say("checkout.shipping")}</dt>
+              <dd>{!pricing.shippingRequired ? say("checkout.free") : pricing.shippingRate ? money(pricing.shipping) : say("checkout.chooseBelow")}</dd>
             </div>
             {pricing.tax !== "0" ? (
               <div>
-                <dt>{pricing.taxIncluded ? "Including taxes" : "Taxes"}</dt>
+                <dt>{say(pricing.taxIncluded ? "checkout.includingTaxes" : "checkout.taxes")}</dt>
                 <dd>{money(pricing.tax)}</dd>
               </div>
             ) : null}
             <div className="checkout-total">
-              <dt>Total</dt>
+              <dt>
+                <FormattedMessage id="checkout.total" />
+              </dt>
               <dd>
                 <strong>{money(pricing.total)}</strong> <span className="muted">{pricing.currency}</span>
               </dd>
             </div>
           </dl>
           <p>
-            <Link to="/cart">Change your cart</Link>
+            <Link to="/cart">
+              <FormattedMessage id="checkout.changeCart" />
+            </Link>
           </p>
         </section>
 
@@ -258,10 +272,12 @@ export default function Checkout() {
             <Form method="post" className="store-form checkout-saved-address">
               <input type="hidden" name="intent" value="use_address" />
               <div className="form-field">
-                <label htmlFor="addressId">Ship to a saved address</label>
+                <label htmlFor="addressId">
+                  <FormattedMessage id="checkout.savedAddress" />
+                </label>
                 <select id="addressId" name="addressId" defaultValue="">
                   <option value="" disabled>
-                    Choose an address
+                    <FormattedMessage id="checkout.chooseAddress" />
                   </option>
                   {savedAddresses.map((a) => (
                     <option key={a.id} value={a.id}>
@@ -272,30 +288,49 @@ export default function Checkout() {
                 {errors.addressId ? <p className="field-error">{errors.addressId}</p> : null}
               </div>
               <button type="submit" className="button button-secondary">
-                Use this address
+                <FormattedMessage id="checkout.useAddress" />
               </button>
             </Form>
           ) : null}
 
           <Form method="post" className="store-form checkout-form" noValidate>
             <fieldset>
-              <legend>Contact</legend>
-              <TextField label="Email" name="email" type="email" autoComplete="email" required maxLength={254} defaultValue={email} error={errors.email} />
+              <legend>
+                <FormattedMessage id="checkout.contact" />
+              </legend>
+              <TextField
+                label={say("checkout.email")}
+                name="email"
+                type="email"
+                autoComplete="email"
+                required
+                maxLength={254}
+                defaultValue={email}
+                error={errors.email}
+              />
               <div className="form-field form-check">
                 <input type="checkbox" id="marketingConsent" name="marketingConsent" value="1" defaultChecked={marketingConsent} />
-                <label htmlFor="marketingConsent">Email me about my order if I don't finish it, and about news and offers</label>
+                <label htmlFor="marketingConsent">
+                  <FormattedMessage id="checkout.marketingConsent" />
+                </label>
               </div>
             </fieldset>
 
             <fieldset>
-              <legend>Shipping address</legend>
+              <legend>
+                <FormattedMessage id="checkout.shippingAddress" />
+              </legend>
               <AddressFields countries={countries} values={address} errors={errors} />
             </fieldset>
 
             <fieldset>
-              <legend>Shipping method</legend>
+              <legend>
+                <FormattedMessage id="checkout.shippingMethod" />
+              </legend>
               {!pricing.shippingRequired ? (
-                <p className="muted">No shipping needed: this shop doesn't charge for delivery.</p>
+                <p className="muted">
+                  <FormattedMessage id="checkout.noShipping" />
+                </p>
               ) : pricing.shippingProblem ? (
                 <p className="field-error">{pricing.shippingProblem}</p>
               ) : pricing.shippingOptions.length ? (
@@ -310,23 +345,30 @@ export default function Checkout() {
                       onChange={refreshTotals}
                     />
                     <label htmlFor={`rate-${option.id}`}>
-                      {option.name} · {option.price === "0" ? "Free" : money(option.price)}
+                      <FormattedMessage
+                        id="checkout.rate"
+                        values={{ name: option.name, price: option.price === "0" ? say("checkout.free") : money(option.price) }}
+                      />
                     </label>
                   </div>
                 ))
               ) : (
-                <p className="muted">Enter your address to see the shipping methods.</p>
+                <p className="muted">
+                  <FormattedMessage id="checkout.enterAddressForRates" />
+                </p>
               )}
               <button type="submit" name="intent" value="update" className="button button-secondary">
-                Update shipping
+                <FormattedMessage id="checkout.updateShipping" />
               </button>
             </fieldset>
 
             <fieldset>
-              <legend>Discount code</legend>
+              <legend>
+                <FormattedMessage id="checkout.discountCode" />
+              </legend>
               <div className="checkout-discount">
                 <TextField
-                  label="Discount code"
+                  label={say("checkout.discountCode")}
                   name="discountCode"
                   autoComplete="off"
                   maxLength={64}
@@ -334,28 +376,36 @@ export default function Checkout() {
                   error={errors.discountCode ?? pricing.discountProblem ?? undefined}
                 />
                 <button type="submit" name="intent" value="discount" className="button button-secondary">
-                  Apply
+                  <FormattedMessage id="checkout.apply" />
                 </button>
                 {discountCode ? (
                   <button type="submit" name="intent" value="remove_discount" className="button button-link">
-                    Remove code
+                    <FormattedMessage id="checkout.removeCode" />
                   </button>
                 ) : null}
               </div>
             </fieldset>
 
             <fieldset>
-              <legend>Payment</legend>
-              {paymentFailed ? <FormNotice error>The payment didn&apos;t go through. Nothing was charged: try again or use another method.</FormNotice> : null}
+              <legend>
+                <FormattedMessage id="checkout.payment" />
+              </legend>
+              {paymentFailed ? (
+                <FormNotice error>
+                  <FormattedMessage id="checkout.paymentFailed" />
+                </FormNotice>
+              ) : null}
               {gateway.kind === "unavailable" ? (
-                <FormNotice>{PAYMENTS_UNAVAILABLE}</FormNotice>
+                <FormNotice>
+                  <FormattedMessage id="checkout.paymentsUnavailable" />
+                </FormNotice>
               ) : gateway.kind === "test" ? (
                 <>
                   <p className="checkout-test-gateway" role="note">
-                    <strong>Test payments:</strong> this shop takes test orders and no money moves. {testCardHint}
+                    <FormattedMessage id="checkout.testPayments" values={{ hint: say("checkout.testCardHint"), strong: (text) => <strong>{text}</strong> }} />
                   </p>
                   <TextField
-                    label="Card number"
+                    label={say("checkout.cardNumber")}
                     name="card"
                     inputMode="numeric"
                     autoComplete="cc-number"
@@ -365,7 +415,9 @@ export default function Checkout() {
                   />
                 </>
               ) : (
-                <p className="muted">Card and other payment methods are taken securely by Stripe on the next step.</p>
+                <p className="muted">
+                  <FormattedMessage id="checkout.stripeNextStep" />
+                </p>
               )}
               {pricing.problems.length && !errors.form ? (
                 <ul className="checkout-problems">
@@ -376,7 +428,9 @@ export default function Checkout() {
               ) : null}
               {gateway.kind === "stripe" && actionData?.clientSecret ? null : (
                 <button type="submit" name="intent" value="pay" className="button checkout-pay" disabled={paying || gateway.kind === "unavailable"}>
-                  {paying ? "Paying…" : gateway.kind === "stripe" ? `Continue to payment · ${money(pricing.total)}` : `Pay ${money(pricing.total)}`}
+                  {paying
+                    ? say("checkout.paying")
+                    : say(gateway.kind === "stripe" ? "checkout.continueToPayment" : "checkout.pay", { total: money(pricing.total) })}
                 </button>
               )}
             </fieldset>
@@ -388,7 +442,7 @@ export default function Checkout() {
               accountId={gateway.accountId}
               clientSecret={actionData.clientSecret}
               returnUrl={`${store.shop.origin}/checkouts/${token}/return`}
-              payLabel={`Pay ${money(pricing.total)}`}
+              payLabel={say("checkout.pay", { total: money(pricing.total) })}
             />
           ) : null}
         </div>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useIntl } from "react-intl";
 import { Breadcrumbs, breadcrumbJsonLd } from "../components/store/breadcrumbs.tsx";
 import { EmptyState } from "../components/store/empty-state.tsx";
 import { JsonLd } from "../components/store/json-ld.tsx";
@@ -13,7 +14,7 @@ import { requireStorefront } from "../utils/storefront.server.ts";
 
 // /collections/:handle, and /collections/all for every active product.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, shop } = await requireStorefront(context, request);
+  const { db, shop, intl } = await requireStorefront(context, request);
   const handle = params.handle ?? "";
   const page = pageNumber(new URL(request.url).searchParams.get("page"));
   const collection = handle === "all" ? null : await findCollectionByHandle(db, handle);
@@ -21,10 +22,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
   const { products, hasNext } = await listStoreProducts(db, collection, { page });
   if (page > 1 && !products.length) throw new Response("Not found", { status: 404 });
-  const title = collection?.title ?? "All products";
+  const title = collection?.title ?? intl.formatMessage({ id: "breadcrumbs.allProducts" });
   const path = `/collections/${handle}${page > 1 ? `?page=${page}` : ""}`;
   const breadcrumbs = [
-    { title: "Home", url: "/" },
+    { title: intl.formatMessage({ id: "breadcrumbs.home" }), url: "/" },
     { title, url: `/collections/${handle}` },
   ];
   return {
@@ -36,8 +37,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     breadcrumbs,
     breadcrumbJsonLd: breadcrumbJsonLd(context.origin, breadcrumbs),
     seo: {
-      title: (collection?.seoTitle || title) + (page > 1 ? ` (page ${page})` : ""),
-      description: collection?.seoDescription || describe(collection?.descriptionHtml ?? "", `${title} at ${shop.name}.`),
+      title: page > 1 ? intl.formatMessage({ id: "collection.pageTitle" }, { title: collection?.seoTitle || title, page }) : collection?.seoTitle || title,
+      description:
+        collection?.seoDescription ||
+        describe(collection?.descriptionHtml ?? "", intl.formatMessage({ id: "collection.metaDescription" }, { title, shopName: shop.name })),
       path,
     },
   };
@@ -52,6 +55,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export default function Collection() {
   const { title, descriptionHtml, products, page, hasNext, breadcrumbs, breadcrumbJsonLd } = useLoaderData<typeof loader>();
+  const intl = useIntl();
   return (
     <div className="store-page collection-page">
       <JsonLd data={breadcrumbJsonLd} />
@@ -59,7 +63,11 @@ export default function Collection() {
       <PageHeader title={title}>
         <RichText html={descriptionHtml} className="collection-description" />
       </PageHeader>
-      {products.length ? <ProductGrid products={products} label={title} headingLevel={2} /> : <EmptyState title="No products here yet." />}
+      {products.length ? (
+        <ProductGrid products={products} label={title} headingLevel={2} />
+      ) : (
+        <EmptyState title={intl.formatMessage({ id: "collection.empty" })} />
+      )}
       <Pagination page={page} hasNext={hasNext} />
     </div>
   );

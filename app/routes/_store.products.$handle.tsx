@@ -22,7 +22,7 @@ const AVAILABILITY: Record<StockState, string> = {
 
 // /products/:handle?variant=<id>. Renamed products answer their old handle with a 301.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, settings, owner, headers } = await shopperContext(context, request);
+  const { db, settings, owner, headers, intl } = await shopperContext(context, request);
   const url = new URL(request.url);
   const lookup = await findProductPage(db, params.handle ?? "");
   if (lookup.kind === "missing") throw new Response("Not found", { status: 404 });
@@ -41,8 +41,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const origin = context.origin;
   const productUrl = `${origin}/products/${product.handle}`;
   const breadcrumbs = [
-    { title: "Home", url: "/" },
-    { title: "All products", url: "/collections/all" },
+    { title: intl.formatMessage({ id: "breadcrumbs.home" }), url: "/" },
+    { title: intl.formatMessage({ id: "breadcrumbs.allProducts" }), url: "/collections/all" },
     { title: product.title, url: `/products/${product.handle}` },
   ];
   const image = product.images[variant.imageIndex ?? 0] ?? null;
@@ -57,7 +57,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       jsonLd: [productJsonLd(product, productUrl, origin, currency), breadcrumbJsonLd(origin, breadcrumbs)],
       seo: {
         title: product.seoTitle || product.title,
-        description: product.seoDescription || describe(product.descriptionHtml, `${product.title}, ${formatMoney(variant.price, currency)}.`),
+        description: product.seoDescription || describe(product.descriptionHtml, `${product.title}, ${formatMoney(variant.price, currency, intl.locale)}.`),
         path: `/products/${product.handle}`,
         image: image?.url ?? null,
         type: "product" as const,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { EmptyState } from "../components/store/empty-state.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { Pagination } from "../components/store/pagination.tsx";
@@ -17,7 +18,7 @@ export const links = () => [{ rel: "stylesheet", href: styles }];
 
 // /search?q=…&filter.…&sort_by=…&page=N (Shopify's parameters). Without a query nothing is searched.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, settings } = await requireStorefront(context, request);
+  const { db, settings, intl } = await requireStorefront(context, request);
   const { currency, locale } = settings;
   const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, { currency, locale });
   const outcome = searchRequest.query ? await search(db, searchRequest) : null;
@@ -28,8 +29,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       )
     : [];
   const seo = {
-    title: searchRequest.query ? `Search: ${searchRequest.query}` : "Search",
-    description: "Search the shop's products.",
+    title: searchRequest.query ? intl.formatMessage({ id: "search.metaTitle" }, { query: searchRequest.query }) : intl.formatMessage({ id: "search.title" }),
+    description: intl.formatMessage({ id: "search.metaDescription" }),
     // Every result page names /search as its canonical URL.
     path: "/search",
   };
@@ -57,12 +58,12 @@ export default function Search() {
   const filtered = activeFilterCount(filters) > 0;
   // Nothing found and nothing to remove: filters and sorting would only be noise.
   const refinable = Boolean(results && (results.total || filtered));
-  const total = results?.total ?? 0;
-  const summary = `${total === 1 ? "1 result" : `${total.toLocaleString("en")} results`} for “${query}”`;
+  const intl = useIntl();
+  const summary = intl.formatMessage({ id: "search.summary" }, { total: results?.total ?? 0, query });
 
   return (
     <div className="store-page search-page">
-      <PageHeader title={query ? "Search results" : "Search"}>
+      <PageHeader title={intl.formatMessage({ id: query ? "search.resultsTitle" : "search.title" })}>
         <SearchBox defaultValue={query} />
       </PageHeader>
       {results ? (
@@ -91,22 +92,28 @@ export default function Search() {
             </p>
             {results.correctedQuery ? (
               <p className="notice search-correction">
-                Including results for <strong>“{results.correctedQuery}”</strong>.
+                <FormattedMessage id="search.correction" values={{ query: results.correctedQuery, strong: (text) => <strong>{text}</strong> }} />
               </p>
             ) : null}
             {results.products.length ? (
               <>
-                <ProductGrid products={results.products} label={`Results for ${query}`} headingLevel={3} />
+                <ProductGrid products={results.products} label={intl.formatMessage({ id: "search.resultsLabel" }, { query })} headingLevel={3} />
                 <Pagination page={page} hasNext={results.hasNext} />
               </>
             ) : (
-              <EmptyState title={page > 1 ? "No more results." : `No products match “${query}”${filtered ? " with these filters" : ""}.`}>
-                <p>{filtered ? "Try removing a filter." : "Check the spelling, or try a more general word."}</p>
+              <EmptyState title={intl.formatMessage({ id: page > 1 ? "search.noMore" : filtered ? "search.noMatchFiltered" : "search.noMatch" }, { query })}>
+                <p>
+                  <FormattedMessage id={filtered ? "search.tryRemovingFilter" : "search.checkSpelling"} />
+                </p>
                 <p>
                   {filtered ? (
-                    <Link to={`/search?${new URLSearchParams({ q: query })}`}>Search again without filters</Link>
+                    <Link to={`/search?${new URLSearchParams({ q: query })}`}>
+                      <FormattedMessage id="search.againWithoutFilters" />
+                    </Link>
                   ) : (
-                    <Link to="/collections/all">Browse all products</Link>
+                    <Link to="/collections/all">
+                      <FormattedMessage id="notFound.allProducts" />
+                    </Link>
                   )}
                 </p>
               </EmptyState>
@@ -114,7 +121,9 @@ export default function Search() {
           </section>
         </div>
       ) : (
-        <p className="muted">Search by product name, brand, type, tag or SKU.</p>
+        <p className="muted">
+          <FormattedMessage id="search.hint" />
+        </p>
       )}
     </div>
   );

@@ -2,6 +2,9 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom }
 import { data, redirect } from "@remix-run/node";
 import { platformOrigin } from "../../server/config.ts";
 import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { useIntl } from "react-intl";
+import { DEFAULT_STOREFRONT_LANGUAGE } from "../../shop/storefront-language.ts";
+import { StoreIntlProvider } from "../components/store/intl.tsx";
 import { storeErrorMeta, StoreNotFound } from "../components/store/not-found.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { StoreShell } from "../components/store/shell.tsx";
@@ -13,6 +16,7 @@ import { loadStoreLayout, requireStorefront, storefrontSecurityHeaders } from ".
 
 export const handle: StylesheetsHandle<SerializeFrom<typeof loader>> = {
   stylesheets: (data) => storefrontStylesheets(data?.store.themeId),
+  language: (data) => data?.store.language,
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -30,7 +34,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 // Pages name themselves (their meta replaces this one); the layout only names the error pages it draws.
 export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
-  error ? storeErrorMeta(isNotFound(error) ? "Page not found" : "Something went wrong", data?.store) : [];
+  error ? storeErrorMeta(isNotFound(error) ? "notFound.title" : "error.title", data?.store) : [];
 
 const isNotFound = (error: unknown) => isRouteErrorResponse(error) && error.status === 404;
 
@@ -47,12 +51,21 @@ export default function StoreLayout() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const layout = useRouteLoaderData<typeof loader>("routes/_store");
-  const message = isNotFound(error) ? (
-    <StoreNotFound />
+  const message = isNotFound(error) ? <StoreNotFound /> : <StoreError />;
+  return layout ? (
+    <StoreShell store={layout.store}>{message}</StoreShell>
   ) : (
+    <StoreIntlProvider language={DEFAULT_STOREFRONT_LANGUAGE}>
+      <main id="main">{message}</main>
+    </StoreIntlProvider>
+  );
+}
+
+function StoreError() {
+  const intl = useIntl();
+  return (
     <div className="store-page store-page-narrow store-error">
-      <PageHeader title="Something went wrong" description="Please try again in a moment." />
+      <PageHeader title={intl.formatMessage({ id: "error.title" })} description={intl.formatMessage({ id: "error.description" })} />
     </div>
   );
-  return layout ? <StoreShell store={layout.store}>{message}</StoreShell> : <main id="main">{message}</main>;
 }

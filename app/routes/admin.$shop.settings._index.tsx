@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CURRENCIES, minorUnitDigits, SHOP_LOCALES } from "../../shop/money.ts";
+import { STOREFRONT_LANGUAGE_NAMES, STOREFRONT_LANGUAGES } from "../../shop/storefront-language.ts";
 import { Field } from "../components/field.tsx";
 import {
   currencyChangeBlockers,
@@ -13,6 +14,7 @@ import {
   generalSettingsForm,
   saveGeneralSettings,
   saveLogo,
+  saveStorefrontLanguage,
   SettingsValidationError,
   type SettingsErrors,
 } from "../domain.server.ts";
@@ -40,10 +42,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       label: `${languages.of(code) ?? code} · ${new Intl.NumberFormat(code, { minimumFractionDigits: 2 }).format(1234.56)}`,
     })),
     logoUrl: logoPath(settings.logo_key, { adminSlug: shop.slug }),
+    storefrontLanguage: settings.storefront_language,
   };
 }
 
-type ActionResult = { form: "general" | "logo"; errors: SettingsErrors; values?: Record<string, string>; saved?: string };
+type ActionResult = { form: "general" | "logo" | "language"; errors: SettingsErrors; values?: Record<string, string>; saved?: string };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "settings");
@@ -76,6 +79,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await removeLogo(db, context.services.media, actor, shop.id);
     return { form: "logo", errors: {}, saved: "Logo removed." } satisfies ActionResult;
   }
+  if (parsed.values.intent === "language") {
+    try {
+      const changed = await saveStorefrontLanguage(db, actor, parsed.values.storefrontLanguage ?? "");
+      return { form: "language", errors: {}, saved: changed ? "Storefront language saved." : "Nothing changed." } satisfies ActionResult;
+    } catch (error) {
+      if (error instanceof SettingsValidationError) return data<ActionResult>({ form: "language", errors: error.errors }, { status: 400 });
+      throw error;
+    }
+  }
   const values = typedFields(parsed.values, ["name", "contactEmail", "currency", "locale"]);
   if (!parsed.ok) return data<ActionResult>({ form: "general", errors: parsed.errors, values }, { status: 400 });
   try {
@@ -98,6 +110,7 @@ export default function GeneralSettings() {
   const busy = navigation.state === "submitting";
   const general = result?.form === "general" ? result : undefined;
   const logo = result?.form === "logo" ? result : undefined;
+  const language = result?.form === "language" ? result : undefined;
   const errors = general?.errors ?? {};
   const values = general?.values ?? { name: settings.name, contactEmail: settings.contactEmail, currency: settings.currency, locale: settings.locale };
   const currencyHint = settings.currencyLocked
@@ -177,6 +190,43 @@ export default function GeneralSettings() {
           <div>
             <button type="submit" disabled={busy}>
               Save
+            </button>
+          </div>
+        </Form>
+      </section>
+
+      <section className="card">
+        <h2>Storefront language</h2>
+        {language?.saved ? (
+          <p className="flash" role="status">
+            {language.saved}
+          </p>
+        ) : null}
+        <Form method="post" className="stack" noValidate key={settings.storefrontLanguage}>
+          <input type="hidden" name="intent" value="language" />
+          <Field
+            label="Storefront language"
+            name="storefrontLanguage"
+            error={language?.errors.storefrontLanguage}
+            hint="What shoppers read: the shop's pages, cart, checkout and emails. Prices and dates follow it too."
+          >
+            <select
+              id="storefrontLanguage"
+              name="storefrontLanguage"
+              defaultValue={settings.storefrontLanguage}
+              aria-invalid={Boolean(language?.errors.storefrontLanguage)}
+              aria-describedby={language?.errors.storefrontLanguage ? "storefrontLanguage-error" : "storefrontLanguage-hint"}
+            >
+              {STOREFRONT_LANGUAGES.map((code) => (
+                <option key={code} value={code} lang={code}>
+                  {STOREFRONT_LANGUAGE_NAMES[code]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div>
+            <button type="submit" disabled={busy}>
+              Save language
             </button>
           </div>
         </Form>

@@ -5,14 +5,15 @@ import type { TenantDb } from "../../tenants/handle.server.ts";
 
 /** A recommendation block as a page shows it. `products` is empty when there is nothing to show. */
 export interface RecommendationBlock {
-  heading: string;
+  /** The heading's message id (app/locales): the page shows it in the shop's language. */
+  headingId: string;
   products: ProductCardData[];
 }
 
 const BLOCK_SIZE = 4;
 /** The most a block may add to a page: past this the page goes without it (the read is normally a millisecond). */
 const BUDGET_MS = 250;
-const EMPTY: RecommendationBlock = { heading: "", products: [] };
+const EMPTY: RecommendationBlock = { headingId: "", products: [] };
 
 /**
  * Cards for the picks, each linking with `?ref=<list>` so the view, and then the add-to-cart and the sale, are
@@ -43,9 +44,9 @@ function deferred(name: string, block: () => Promise<RecommendationBlock>): Prom
 export function productPageRecommendations(db: TenantDb, productId: string, cartProductIds: readonly string[]): Promise<RecommendationBlock> {
   return deferred("product", async () => {
     const picks = await boughtTogether(db, productId, { exclude: cartProductIds, limit: BLOCK_SIZE });
-    if (picks.some((p) => p.list === "bought_together")) return { heading: "Frequently bought together", products: await cards(db, picks) };
+    if (picks.some((p) => p.list === "bought_together")) return { headingId: "recommendations.boughtTogether", products: await cards(db, picks) };
     const related = await relatedProducts(db, productId, BLOCK_SIZE + cartProductIds.length);
-    return { heading: "You may also like", products: related.filter((p) => !cartProductIds.includes(p.id)).slice(0, BLOCK_SIZE) };
+    return { headingId: "recommendations.alsoLike", products: related.filter((p) => !cartProductIds.includes(p.id)).slice(0, BLOCK_SIZE) };
   });
 }
 
@@ -58,6 +59,9 @@ export function shopperRecommendations(
   return deferred("shopper", async () => {
     const picks = await recommendedFor(db, shopper, { exclude: cartProductIds, limit: BLOCK_SIZE });
     if (!picks.length) return EMPTY;
-    return { heading: picks.some((p) => p.list === "for_you") ? "Recommended for you" : "Trending now", products: await cards(db, picks) };
+    return {
+      headingId: picks.some((p) => p.list === "for_you") ? "recommendations.forYou" : "recommendations.trending",
+      products: await cards(db, picks),
+    };
   });
 }

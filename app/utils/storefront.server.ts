@@ -4,6 +4,9 @@ import { platformOrigin } from "../../server/config.ts";
 import { cartItemCount } from "../../shop/cart.server.ts";
 import { logoPath } from "../../shop/settings.server.ts";
 import { storefrontSettings, storeNavigation } from "../../shop/storefront.server.ts";
+import type { IntlShape } from "react-intl";
+import type { Gate } from "../../server/limits.server.ts";
+import { storefrontIntl, storefrontLanguage, type StorefrontLanguage } from "../../shop/storefront-language.ts";
 import { storefrontTheme } from "../../shop/themes.server.ts";
 import type { PasswordPageData } from "../components/store/password-page.tsx";
 import type { StoreLayoutData } from "../components/store/types.ts";
@@ -26,6 +29,9 @@ export interface Storefront {
   /** Whether the visitor may see the shop (launched, password entered, or the merchant previewing). */
   unlocked: boolean;
   preview: StorefrontPreview | null;
+  /** What shoppers read the shop in, and its intl for text made on the server (form errors, emails). */
+  language: StorefrontLanguage;
+  intl: IntlShape;
 }
 
 /**
@@ -63,7 +69,8 @@ export async function readStorefront(context: AppLoadContext, request: Request):
     preview = { draft: cookie.themeId !== null, themeId: cookie.themeId, query: null };
   }
   const unlocked = settings.launched_at !== null || preview !== null || cookie?.kind === "password";
-  return { shop, db, settings, unlocked, preview };
+  const language = storefrontLanguage(settings.storefront_language);
+  return { shop, db, settings, unlocked, preview, language, intl: storefrontIntl(language) };
 }
 
 /**
@@ -90,6 +97,7 @@ export async function loadStoreLayout(context: AppLoadContext, request: Request,
       contactEmail: settings.contact_email,
       logo: logo ? { url: logo } : null,
     },
+    language: storefront.language,
     themeId: theme.themeId,
     settings: theme.settings,
     nav: navigation.nav,
@@ -121,8 +129,14 @@ export async function loadPasswordPage(context: AppLoadContext, storefront: Stor
     headline: settings.headline,
     welcomeText: settings.welcome_text,
     hasPassword: Boolean(settings.storefront_password),
+    language: storefront.language,
     themeId: theme.themeId,
     settings: theme.settings,
     adminUrl: `${platformOrigin(context.services.config)}/admin/${shop.slug}`,
   };
+}
+
+/** The rate limiter's refusal, in the shop's language. */
+export function shopperTooManyAttempts(intl: IntlShape, gate: Extract<Gate, { ok: false }>): string {
+  return intl.formatMessage({ id: "limits.tooManyAttempts" }, { minutes: Math.max(1, Math.ceil(gate.retryAfterSeconds / 60)) });
 }

@@ -63,7 +63,7 @@ async function recordImportStarted(trx: TenantDb, actor: Actor, fileName: string
   return transfer;
 }
 
-/** Only one import per shop may be waiting or running (a partial unique index, tenant migration 0021). */
+/** Only one import per shop may be waiting or running (a partial unique index, tenant migration 0020). */
 const ONE_ACTIVE_IMPORT = "catalogue_transfers_one_active_import";
 
 /**

@@ -18,7 +18,8 @@ import { unicodeHandles } from "./0016_unicode_handles.ts";
 import { customerPasswordResets } from "./0017_customer_password_resets.ts";
 import { productVersions } from "./0018_product_versions.ts";
 import { recommendations } from "./0019_recommendations.ts";
-import { importClaims } from "./0021_import_claims.ts";
+import { importClaims } from "./0020_import_claims.ts";
+import { storefrontLanguage } from "./0021_storefront_language.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -41,6 +42,6 @@ export const tenantMigrations: readonly TenantMigration[] = [
   customerPasswordResets,
   productVersions,
   recommendations,
-  // 0020 comes from another branch: the coordinator puts it here, before 0021.
   importClaims,
+  storefrontLanguage,
 ];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { createShippingRate, createShippingZone } from "../../shop/settings.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
-import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { openSeededStorefront, SCREENSHOTS, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
 
 // A shopper buys through the test gateway (a declined card first), on a desktop and a 390 px phone; the merchant
 // then fulfils the order with a tracking number and refunds part of it.
@@ -27,15 +27,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `checkout-${name}.png`), fullPage: true });
 }
 
-function watchErrors(page: Page): string[] {
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  // The declined card answers 400 on purpose; anything else is a failure.
-  page.on("console", (m) => (m.type() === "error" && !m.text().includes("status of 400 (Bad Request)") ? errors.push(m.text()) : null));
-  return errors;
-}
-
 async function fillCheckout(page: Page, name: string, email: string) {
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Full name").fill(name);
@@ -51,7 +42,7 @@ async function fillCheckout(page: Page, name: string, email: string) {
 describe("checkout through the test gateway", () => {
   it("a declined card keeps the cart and says why; a good card leads to the thank-you page, then the merchant fulfils and refunds", async () => {
     const page = await context.newPage();
-    const errors = watchErrors(page);
+    const errors = watchErrorsBesides400(page);
     await page.goto(`${store}/products/stoneware-mug`);
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.waitForURL(`${store}/cart`);
@@ -77,7 +68,7 @@ describe("checkout through the test gateway", () => {
     expect(errors).toEqual([]);
 
     const admin = await context.newPage();
-    const adminErrors = watchErrors(admin);
+    const adminErrors = watchErrorsBesides400(admin);
     const platform = new URL(store).host.replace(/^lumen\./, "");
     await admin.goto(`http://${platform}/login`);
     await admin.getByLabel("Email").fill("maker@lumen.example");
@@ -105,7 +96,7 @@ describe("checkout through the test gateway", () => {
 
   it("fits a 390 px phone without sideways scrolling and pays", async () => {
     const page = await context.newPage();
-    const errors = watchErrors(page);
+    const errors = watchErrorsBesides400(page);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${store}/products/stoneware-mug`);
     await page.getByRole("button", { name: "Add to cart" }).click();

@@ -95,6 +95,18 @@ export async function openSeededStorefront(env: Record<string, string> = {}): Pr
   };
 }
 
+/**
+ * Collects a page's script errors and console errors, except the console's note of a 400 answer: pages whose test
+ * sends a refused form on purpose use it. Also shortens the page's waits to 10 s.
+ */
+export function watchErrorsBesides400(page: Page): string[] {
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => (m.type() === "error" && !m.text().includes("status of 400 (Bad Request)") ? errors.push(m.text()) : null));
+  return errors;
+}
+
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /**

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AccountLink, AnnouncementBar, CartLink, FooterLinks, MainNav, SearchForm, StoreLogo } from "../../app/components/store/header-parts.tsx";
 import { StoreImage } from "../../app/components/store/image.tsx";
 import { Price } from "../../app/components/store/price.tsx";
@@ -29,7 +30,9 @@ const components: ThemeComponents = {
       <div className="footer-inner">
         <div className="footer-column">
           <p className="footer-brand">{store.shop.name}</p>
-          <p className="footer-tagline">Thank you for shopping with us.</p>
+          <p className="footer-tagline">
+            <FormattedMessage id="footer.thanks" />
+          </p>
         </div>
         <div className="footer-column">
           <FooterLinks store={store} />
@@ -59,16 +62,22 @@ const components: ThemeComponents = {
           </Heading>
           {product.vendor ? <p className="product-card-vendor">{product.vendor}</p> : null}
           <Price amount={product.price} compareAt={product.compareAtPrice} currency={currency} varies={product.priceVaries} />
-          <p className={`product-card-stock ${product.available ? "is-available" : "is-soldout"}`}>{product.available ? "In stock" : "Sold out"}</p>
+          <p className={`product-card-stock ${product.available ? "is-available" : "is-soldout"}`}>
+            <FormattedMessage id={product.available ? "product.inStock" : "product.soldOut"} />
+          </p>
         </div>
       </div>
     );
   },
 
-  Hero: ({ section, headingLevel }) => {
+  Hero: function Hero({ section, headingLevel }) {
+    const intl = useIntl();
     const Heading = `h${headingLevel}` as const;
     return (
-      <section className="store-section section-hero" aria-label={headingLevel === 1 ? undefined : section.heading || "Welcome"}>
+      <section
+        className="store-section section-hero"
+        aria-label={headingLevel === 1 ? undefined : section.heading || intl.formatMessage({ id: "hero.welcome" })}
+      >
         <div className="section-hero-copy">
           <Heading>{section.heading}</Heading>
           {section.text ? <p className="section-hero-text">{section.text}</p> : null}
@@ -78,10 +87,16 @@ const components: ThemeComponents = {
             </Link>
           ) : null}
         </div>
-        <ul className="section-hero-perks" aria-label="Why shop with us">
-          <li>Secure checkout</li>
-          <li>Fast dispatch</li>
-          <li>Easy returns</li>
+        <ul className="section-hero-perks" aria-label={intl.formatMessage({ id: "hero.perks" })}>
+          <li>
+            <FormattedMessage id="hero.perkSecure" />
+          </li>
+          <li>
+            <FormattedMessage id="hero.perkFast" />
+          </li>
+          <li>
+            <FormattedMessage id="hero.perkReturns" />
+          </li>
         </ul>
       </section>
     );

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AccountLink, AnnouncementBar, CartLink, FooterLinks, MainNav, SearchLink, StoreLogo } from "../../app/components/store/header-parts.tsx";
 import { StoreImage } from "../../app/components/store/image.tsx";
 import { Price } from "../../app/components/store/price.tsx";
@@ -16,7 +17,7 @@ const components: ThemeComponents = {
         <div className="header-actions">
           <SearchLink />
           <AccountLink />
-          <CartLink store={store} label="Bag" />
+          <CartLink store={store} bag />
         </div>
         <StoreLogo store={store} />
         <MainNav store={store} />
@@ -47,7 +48,11 @@ const components: ThemeComponents = {
               {product.title.slice(0, 1)}
             </div>
           )}
-          {product.available ? null : <span className="badge badge-soldout">Sold out</span>}
+          {product.available ? null : (
+            <span className="badge badge-soldout">
+              <FormattedMessage id="product.soldOut" />
+            </span>
+          )}
         </div>
         <div className="product-card-caption">
           {product.vendor ? <p className="product-card-vendor">{product.vendor}</p> : null}
@@ -62,10 +67,14 @@ const components: ThemeComponents = {
     );
   },
 
-  Hero: ({ section, headingLevel }) => {
+  Hero: function Hero({ section, headingLevel }) {
+    const intl = useIntl();
     const Heading = `h${headingLevel}` as const;
     return (
-      <section className="store-section section-hero" aria-label={headingLevel === 1 ? undefined : section.heading || "Welcome"}>
+      <section
+        className="store-section section-hero"
+        aria-label={headingLevel === 1 ? undefined : section.heading || intl.formatMessage({ id: "hero.welcome" })}
+      >
         <div className="section-hero-inner">
           <Heading>{section.heading}</Heading>
           <div className="section-hero-aside">

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AccountLink, AnnouncementBar, CartLink, FooterLinks, MainNav, SearchLink, StoreLogo } from "../../app/components/store/header-parts.tsx";
 import { StoreImage } from "../../app/components/store/image.tsx";
 import { Price } from "../../app/components/store/price.tsx";
@@ -44,7 +45,11 @@ const components: ThemeComponents = {
               {product.title.slice(0, 1)}
             </div>
           )}
-          {product.available ? null : <span className="badge badge-soldout">Sold out</span>}
+          {product.available ? null : (
+            <span className="badge badge-soldout">
+              <FormattedMessage id="product.soldOut" />
+            </span>
+          )}
         </div>
         <Heading className="product-card-title">
           <Link to={product.url ?? `/products/${product.handle}`} prefetch="intent">
@@ -56,10 +61,14 @@ const components: ThemeComponents = {
     );
   },
 
-  Hero: ({ section, headingLevel }) => {
+  Hero: function Hero({ section, headingLevel }) {
+    const intl = useIntl();
     const Heading = `h${headingLevel}` as const;
     return (
-      <section className="store-section section-hero" aria-label={headingLevel === 1 ? undefined : section.heading || "Welcome"}>
+      <section
+        className="store-section section-hero"
+        aria-label={headingLevel === 1 ? undefined : section.heading || intl.formatMessage({ id: "hero.welcome" })}
+      >
         <Heading>{section.heading}</Heading>
         {section.text ? <p className="section-hero-text">{section.text}</p> : null}
         {section.buttonLabel && section.buttonLink ? (

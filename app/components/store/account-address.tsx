@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import type { AddressInput, FieldErrors, ShopperAddress } from "../../../shop/shopper-accounts.server.ts";
 import { CountryField, FormNotice, TextField } from "./account-fields.tsx";
 
@@ -57,7 +58,9 @@ export function AddressForm({
       {showDefault ? (
         <div className="form-field form-check">
           <input type="checkbox" id="makeDefault" name="makeDefault" value="1" />
-          <label htmlFor="makeDefault">Use as my default address</label>
+          <label htmlFor="makeDefault">
+            <FormattedMessage id="address.makeDefault" />
+          </label>
         </div>
       ) : null}
       <p>
@@ -79,12 +82,29 @@ export function AddressFields({
   values?: Partial<AddressInput> | null;
   errors?: FieldErrors;
 }) {
+  const intl = useIntl();
   return (
     <>
-      <TextField label="Full name" name="name" autoComplete="name" required maxLength={200} defaultValue={values?.name} error={errors.name} />
-      <TextField label="Street address" name="line1" autoComplete="address-line1" required maxLength={200} defaultValue={values?.line1} error={errors.line1} />
       <TextField
-        label="Apartment, suite, etc. (optional)"
+        label={intl.formatMessage({ id: "address.fullName" })}
+        name="name"
+        autoComplete="name"
+        required
+        maxLength={200}
+        defaultValue={values?.name}
+        error={errors.name}
+      />
+      <TextField
+        label={intl.formatMessage({ id: "address.line1" })}
+        name="line1"
+        autoComplete="address-line1"
+        required
+        maxLength={200}
+        defaultValue={values?.line1}
+        error={errors.line1}
+      />
+      <TextField
+        label={intl.formatMessage({ id: "address.line2" })}
         name="line2"
         autoComplete="address-line2"
         maxLength={200}
@@ -93,17 +113,25 @@ export function AddressFields({
       />
       <div className="form-row">
         <TextField
-          label="Postal code (optional)"
+          label={intl.formatMessage({ id: "address.postalCode" })}
           name="postalCode"
           autoComplete="postal-code"
           maxLength={20}
           defaultValue={values?.postalCode}
           error={errors.postalCode}
         />
-        <TextField label="City" name="city" autoComplete="address-level2" required maxLength={100} defaultValue={values?.city} error={errors.city} />
+        <TextField
+          label={intl.formatMessage({ id: "address.city" })}
+          name="city"
+          autoComplete="address-level2"
+          required
+          maxLength={100}
+          defaultValue={values?.city}
+          error={errors.city}
+        />
       </div>
       <TextField
-        label="State, province or region (optional)"
+        label={intl.formatMessage({ id: "address.region" })}
         name="region"
         autoComplete="address-level1"
         maxLength={100}
@@ -111,7 +139,15 @@ export function AddressFields({
         error={errors.region}
       />
       <CountryField countries={countries} defaultValue={values?.country} error={errors.country} />
-      <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" maxLength={40} defaultValue={values?.phone} error={errors.phone} />
+      <TextField
+        label={intl.formatMessage({ id: "address.phone" })}
+        name="phone"
+        type="tel"
+        autoComplete="tel"
+        maxLength={40}
+        defaultValue={values?.phone}
+        error={errors.phone}
+      />
     </>
   );
 }

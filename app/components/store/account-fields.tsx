@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id"> & {
   label: string;
@@ -33,7 +34,7 @@ export function TextField({ label, name, id = name, error, hint, ...input }: Inp
 /** A country menu: ISO 3166-1 alpha-2 codes with names from the server (`countryOptions`). */
 export function CountryField({
   countries,
-  label = "Country",
+  label,
   name = "country",
   defaultValue,
   error,
@@ -44,9 +45,10 @@ export function CountryField({
   defaultValue?: string;
   error?: string;
 }) {
+  const intl = useIntl();
   return (
     <div className="form-field">
-      <label htmlFor={name}>{label}</label>
+      <label htmlFor={name}>{label ?? intl.formatMessage({ id: "address.country" })}</label>
       <select
         id={name}
         name={name}
@@ -57,7 +59,7 @@ export function CountryField({
         aria-describedby={error ? `${name}-error` : undefined}
       >
         <option value="" disabled>
-          Choose a country
+          <FormattedMessage id="address.chooseCountry" />
         </option>
         {countries.map((c) => (
           <option key={c.code} value={c.code}>

@@ -1,25 +1,31 @@
 import { Form, NavLink } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 
 /** The account area's sections and the log-out button (a POST, so a link elsewhere can't sign anyone out). */
 export function AccountNav() {
+  const intl = useIntl();
   return (
-    <nav className="account-nav" aria-label="Account">
+    <nav className="account-nav" aria-label={intl.formatMessage({ id: "account.nav" })}>
       <ul>
         <li>
           <NavLink to="/account" end>
-            Orders
+            <FormattedMessage id="account.nav.orders" />
           </NavLink>
         </li>
         <li>
-          <NavLink to="/account/addresses">Addresses</NavLink>
+          <NavLink to="/account/addresses">
+            <FormattedMessage id="account.nav.addresses" />
+          </NavLink>
         </li>
         <li>
-          <NavLink to="/account/privacy">Your data</NavLink>
+          <NavLink to="/account/privacy">
+            <FormattedMessage id="account.nav.data" />
+          </NavLink>
         </li>
         <li>
           <Form method="post" action="/account/logout">
             <button type="submit" className="link-button">
-              Log out
+              <FormattedMessage id="account.nav.logout" />
             </button>
           </Form>
         </li>

@@ -1,28 +1,47 @@
 import { Link } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import type { FinancialStatus, FulfillmentStatus } from "../../../db/types.ts";
 import { formatMoney } from "../../../shop/money.ts";
 
-export const PAYMENT_LABELS: Record<FinancialStatus, string> = {
-  pending: "Payment pending",
-  paid: "Paid",
-  partially_refunded: "Partly refunded",
-  refunded: "Refunded",
-  voided: "Voided",
+const PAYMENT_MESSAGES: Record<FinancialStatus, string> = {
+  pending: "order.payment.pending",
+  paid: "order.payment.paid",
+  partially_refunded: "order.payment.partially_refunded",
+  refunded: "order.payment.refunded",
+  voided: "order.payment.voided",
 };
 
-export const FULFILLMENT_LABELS: Record<FulfillmentStatus, string> = {
-  unfulfilled: "Not shipped yet",
-  partial: "Partly shipped",
-  fulfilled: "Shipped",
+const FULFILLMENT_MESSAGES: Record<FulfillmentStatus, string> = {
+  unfulfilled: "order.fulfillment.unfulfilled",
+  partial: "order.fulfillment.partial",
+  fulfilled: "order.fulfillment.fulfilled",
 };
 
-/** "March 5, 2026", the same on the server and in the browser (UTC). */
-export function formatOrderDate(date: Date | string): string {
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" }).format(new Date(date));
+/** "March 5, 2026" or "2026年3月5日", the same on the server and in the browser (UTC). */
+function useOrderDate(date: Date | string): string {
+  return useIntl().formatDate(new Date(date), { dateStyle: "long", timeZone: "UTC" });
 }
 
 export function OrderDate({ date }: { date: Date | string }) {
-  return <time dateTime={new Date(date).toISOString()}>{formatOrderDate(date)}</time>;
+  return <time dateTime={new Date(date).toISOString()}>{useOrderDate(date)}</time>;
+}
+
+/** Where an order stands: cancelled (and when), or its payment and shipping. */
+export function OrderState({
+  order,
+}: {
+  order: { cancelledAt: Date | string | null; financialStatus: FinancialStatus; fulfillmentStatus: FulfillmentStatus };
+}) {
+  if (order.cancelledAt)
+    return <FormattedMessage id="order.cancelledOn" values={{ strong: (text) => <strong>{text}</strong>, date: <OrderDate date={order.cancelledAt} /> }} />;
+  return (
+    <>
+      <strong>
+        <FormattedMessage id={PAYMENT_MESSAGES[order.financialStatus]} />
+      </strong>{" "}
+      · <FormattedMessage id={FULFILLMENT_MESSAGES[order.fulfillmentStatus]} />
+    </>
+  );
 }
 
 export interface AccountOrderRow {
@@ -37,30 +56,34 @@ export interface AccountOrderRow {
 
 /** The account's order history: number, date, status, total in the order's own currency. */
 export function AccountOrdersTable({ orders }: { orders: AccountOrderRow[] }) {
+  const intl = useIntl();
+  const say = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   return (
     <table className="store-table account-orders">
-      <caption className="visually-hidden">Your orders</caption>
+      <caption className="visually-hidden">{say("order.yourOrders")}</caption>
       <thead>
         <tr>
-          <th scope="col">Order</th>
-          <th scope="col">Date</th>
-          <th scope="col">Status</th>
-          <th scope="col">Total</th>
+          <th scope="col">{say("order.column.order")}</th>
+          <th scope="col">{say("order.column.date")}</th>
+          <th scope="col">{say("order.column.status")}</th>
+          <th scope="col">{say("cart.total")}</th>
         </tr>
       </thead>
       <tbody>
         {orders.map((order) => (
           <tr key={order.number}>
             <th scope="row">
-              <Link to={`/account/orders/${order.number}`} aria-label={`Order #${order.number}`}>{`#${order.number}`}</Link>
+              <Link to={`/account/orders/${order.number}`} aria-label={say("order.title", { number: order.number })}>{`#${order.number}`}</Link>
             </th>
-            <td data-label="Date">
+            <td data-label={say("order.column.date")}>
               <OrderDate date={order.createdAt} />
             </td>
-            <td data-label="Status">
-              {order.cancelled ? "Cancelled" : `${PAYMENT_LABELS[order.financialStatus]} · ${FULFILLMENT_LABELS[order.fulfillmentStatus]}`}
+            <td data-label={say("order.column.status")}>
+              {order.cancelled
+                ? say("order.cancelled")
+                : `${say(PAYMENT_MESSAGES[order.financialStatus])} · ${say(FULFILLMENT_MESSAGES[order.fulfillmentStatus])}`}
             </td>
-            <td data-label="Total">{formatMoney(order.total, order.currency)}</td>
+            <td data-label={say("cart.total")}>{formatMoney(order.total, order.currency, intl.locale)}</td>
           </tr>
         ))}
       </tbody>

@@ -1,12 +1,13 @@
 import { Form, Link } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import type { CartLineView } from "../../../shop/cart.server.ts";
 import { formatMoney } from "../../../shop/money.ts";
 import { StoreImage } from "./image.tsx";
 import { Price } from "./price.tsx";
 
 const STATE_TEXT = {
-  unavailable: "No longer available. Remove it to continue.",
-  sold_out: "Sold out. Remove it to continue.",
+  unavailable: "cart.line.unavailable",
+  sold_out: "cart.line.soldOut",
 } as const;
 
 /**
@@ -16,17 +17,19 @@ const STATE_TEXT = {
  * change reached the most that can be bought.
  */
 export function CartLineRow({ line, currency, error, atLimit }: { line: CartLineView; currency: string; error?: string; atLimit: boolean }) {
+  const intl = useIntl();
   const quantityId = `quantity-${line.id}`;
   const messageId = `line-${line.id}-message`;
   const message =
     error ??
     (line.state === "unavailable" || line.state === "sold_out"
-      ? STATE_TEXT[line.state]
+      ? intl.formatMessage({ id: STATE_TEXT[line.state] })
       : line.state === "limited"
-        ? `Only ${line.maxQuantity} left in stock; the total counts ${line.maxQuantity}.`
+        ? intl.formatMessage({ id: "cart.line.limited" }, { max: line.maxQuantity })
         : atLimit
-          ? `Only ${line.maxQuantity} available, and they are all in your cart.`
+          ? intl.formatMessage({ id: "cart.line.atLimit" }, { max: line.maxQuantity })
           : null);
+  const hidden = (text: React.ReactNode[]) => <span className="visually-hidden">{text}</span>;
   const problem = Boolean(error) || line.state !== "ok";
   const name = line.variantTitle ? `${line.title} (${line.variantTitle})` : line.title;
   return (
@@ -43,15 +46,23 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
               <span className="cart-line-title">{line.title}</span>
             )}
             {line.variantTitle ? <p className="muted cart-line-variant">{line.variantTitle}</p> : null}
-            {line.state === "unavailable" ? <span className="badge badge-soldout">Unavailable</span> : null}
-            {line.state === "sold_out" ? <span className="badge badge-soldout">Sold out</span> : null}
+            {line.state === "unavailable" ? (
+              <span className="badge badge-soldout">
+                <FormattedMessage id="product.unavailable" />
+              </span>
+            ) : null}
+            {line.state === "sold_out" ? (
+              <span className="badge badge-soldout">
+                <FormattedMessage id="product.soldOut" />
+              </span>
+            ) : null}
           </div>
         </div>
       </td>
-      <td className="cart-line-price" data-label="Price">
+      <td className="cart-line-price" data-label={intl.formatMessage({ id: "cart.price" })}>
         {line.unitPrice ? <Price amount={line.unitPrice} compareAt={line.compareAtPrice} currency={currency} /> : <span className="muted">—</span>}
       </td>
-      <td className="cart-line-quantity" data-label="Quantity">
+      <td className="cart-line-quantity" data-label={intl.formatMessage({ id: "cart.quantity" })}>
         {line.state === "unavailable" || line.state === "sold_out" ? (
           <p className="cart-line-count">{line.quantity}</p>
         ) : (
@@ -59,7 +70,7 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
             <input type="hidden" name="intent" value="update" />
             <input type="hidden" name="lineId" value={line.id} />
             <label htmlFor={quantityId} className="visually-hidden">
-              Quantity of {name}
+              <FormattedMessage id="cart.line.quantityOf" values={{ name }} />
             </label>
             <input
               id={quantityId}
@@ -75,7 +86,7 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
               aria-describedby={message ? messageId : undefined}
             />
             <button type="submit" className="button-secondary">
-              Update<span className="visually-hidden"> quantity of {name}</span>
+              <FormattedMessage id="cart.line.update" values={{ name, hidden }} />
             </button>
           </Form>
         )}
@@ -88,12 +99,12 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
           <input type="hidden" name="intent" value="remove" />
           <input type="hidden" name="lineId" value={line.id} />
           <button type="submit" className="link-button">
-            Remove<span className="visually-hidden"> {name}</span>
+            <FormattedMessage id="cart.line.remove" values={{ name, hidden }} />
           </button>
         </Form>
       </td>
-      <td className="cart-line-total" data-label="Total">
-        {line.lineTotal ? formatMoney(line.lineTotal, currency) : <span className="muted">—</span>}
+      <td className="cart-line-total" data-label={intl.formatMessage({ id: "cart.total" })}>
+        {line.lineTotal ? formatMoney(line.lineTotal, currency, intl.locale) : <span className="muted">—</span>}
       </td>
     </tr>
   );

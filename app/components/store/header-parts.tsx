@@ -1,4 +1,5 @@
 import { Link, NavLink as RemixNavLink } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import type { StoreLayoutData } from "./types.ts";
 
 /** Pieces each theme arranges in its own header. */
@@ -27,8 +28,9 @@ export function StoreLogo({ store }: { store: StoreLayoutData }) {
 }
 
 export function MainNav({ store }: { store: StoreLayoutData }) {
+  const intl = useIntl();
   return (
-    <nav className="main-nav" aria-label="Main">
+    <nav className="main-nav" aria-label={intl.formatMessage({ id: "header.mainNav" })}>
       <ul>
         {store.nav.map((item) => (
           <li key={item.url}>
@@ -42,10 +44,13 @@ export function MainNav({ store }: { store: StoreLayoutData }) {
   );
 }
 
-export function CartLink({ store, label = "Cart" }: { store: StoreLayoutData; label?: string }) {
+/** `bag`: the editorial theme calls the cart a bag. */
+export function CartLink({ store, bag = false }: { store: StoreLayoutData; bag?: boolean }) {
+  const intl = useIntl();
   const count = store.cartCount;
+  const label = intl.formatMessage({ id: bag ? "header.bag" : "header.cart" });
   return (
-    <Link to="/cart" className="cart-link" aria-label={`${label}, ${count} ${count === 1 ? "item" : "items"}`}>
+    <Link to="/cart" className="cart-link" aria-label={intl.formatMessage({ id: "header.cartLabel" }, { label, count })}>
       {/* The space keeps the visible text ("Cart 2") inside the accessible name ("Cart, 2 items"). */}
       <span aria-hidden="true">{label}</span>{" "}
       <span className="cart-count" aria-hidden="true">
@@ -58,7 +63,7 @@ export function CartLink({ store, label = "Cart" }: { store: StoreLayoutData; la
 export function AccountLink() {
   return (
     <Link to="/account" className="account-link">
-      Account
+      <FormattedMessage id="header.account" />
     </Link>
   );
 }
@@ -66,7 +71,7 @@ export function AccountLink() {
 export function SearchLink() {
   return (
     <Link to="/search" className="search-link">
-      Search
+      <FormattedMessage id="header.search" />
     </Link>
   );
 }
@@ -77,7 +82,7 @@ export function SearchLink() {
  */
 export function SearchForm({
   id = "header-search",
-  landmark = "Search the shop",
+  landmark,
   defaultValue,
   showLabel = false,
 }: {
@@ -86,24 +91,27 @@ export function SearchForm({
   defaultValue?: string;
   showLabel?: boolean;
 }) {
+  const intl = useIntl();
+  const label = intl.formatMessage({ id: "search.form.label" });
   return (
-    <form className="search-form" role="search" aria-label={landmark} method="get" action="/search">
+    <form className="search-form" role="search" aria-label={landmark ?? intl.formatMessage({ id: "search.form.landmark" })} method="get" action="/search">
       <label htmlFor={id} className={showLabel ? "search-form-label" : "visually-hidden"}>
-        Search products
+        {label}
       </label>
-      <input id={id} type="search" name="q" placeholder="Search products" autoComplete="off" defaultValue={defaultValue} />
+      <input id={id} type="search" name="q" placeholder={label} autoComplete="off" defaultValue={defaultValue} />
       <button type="submit" className="button">
-        Search
+        <FormattedMessage id="search.form.submit" />
       </button>
     </form>
   );
 }
 
 export function FooterLinks({ store }: { store: StoreLayoutData }) {
+  const intl = useIntl();
   return (
     <>
       {store.pages.length ? (
-        <nav className="footer-nav footer-pages" aria-label="About the shop">
+        <nav className="footer-nav footer-pages" aria-label={intl.formatMessage({ id: "footer.aboutNav" })}>
           <ul>
             {store.pages.map((p) => (
               <li key={p.url}>
@@ -114,7 +122,7 @@ export function FooterLinks({ store }: { store: StoreLayoutData }) {
         </nav>
       ) : null}
       {store.policies.length ? (
-        <nav className="footer-nav" aria-label="Policies">
+        <nav className="footer-nav" aria-label={intl.formatMessage({ id: "footer.policiesNav" })}>
           <ul>
             {store.policies.map((p) => (
               <li key={p.url}>
@@ -126,11 +134,14 @@ export function FooterLinks({ store }: { store: StoreLayoutData }) {
       ) : null}
       {store.shop.contactEmail ? (
         <p className="footer-contact">
-          Questions? <a href={`mailto:${store.shop.contactEmail}`}>{store.shop.contactEmail}</a>
+          <FormattedMessage
+            id="footer.questions"
+            values={{ email: store.shop.contactEmail, link: (text) => <a href={`mailto:${store.shop.contactEmail}`}>{text}</a> }}
+          />
         </p>
       ) : null}
       <p className="footer-copyright">
-        © {new Date().getFullYear()} {store.shop.name} · Powered by Bazaar
+        <FormattedMessage id="footer.copyright" values={{ year: new Date().getFullYear(), shopName: store.shop.name }} />
       </p>
     </>
   );

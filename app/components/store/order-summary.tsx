@@ -1,4 +1,5 @@
 import type { shopperOrderView } from "../../../shop/shopper-accounts.server.ts";
+import { useIntl } from "react-intl";
 import { formatMoney } from "../../../shop/money.ts";
 
 export type ShopperOrder = NonNullable<Awaited<ReturnType<typeof shopperOrderView>>>;
@@ -7,18 +8,20 @@ const ADDRESS_KEYS = ["name", "line1", "line2", "city", "region", "postal_code"]
 
 /** An order's lines, totals and shipping address, as the account pages and the order status page show them. */
 export function OrderSummary({ order }: { order: ShopperOrder }) {
-  const money = (amount: string) => formatMoney(amount, order.currency);
+  const intl = useIntl();
+  const say = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
+  const money = (amount: string) => formatMoney(amount, order.currency, intl.locale);
   const address = order.shippingAddress;
   return (
     <>
       <table className="store-table order-lines">
-        <caption className="visually-hidden">{`Items in order #${order.number}`}</caption>
+        <caption className="visually-hidden">{say("order.itemsIn", { number: order.number })}</caption>
         <thead>
           <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Price</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Total</th>
+            <th scope="col">{say("cart.product")}</th>
+            <th scope="col">{say("cart.price")}</th>
+            <th scope="col">{say("cart.quantity")}</th>
+            <th scope="col">{say("cart.total")}</th>
           </tr>
         </thead>
         <tbody>
@@ -27,46 +30,46 @@ export function OrderSummary({ order }: { order: ShopperOrder }) {
               <td>
                 {line.title}
                 {line.variantTitle ? <p className="muted">{line.variantTitle}</p> : null}
-                {line.sku ? <p className="muted">SKU: {line.sku}</p> : null}
+                {line.sku ? <p className="muted">{say("product.sku", { sku: line.sku })}</p> : null}
               </td>
-              <td data-label="Price">{money(line.unitPrice)}</td>
-              <td data-label="Quantity">{line.quantity}</td>
-              <td data-label="Total">{money(line.total)}</td>
+              <td data-label={say("cart.price")}>{money(line.unitPrice)}</td>
+              <td data-label={say("cart.quantity")}>{line.quantity}</td>
+              <td data-label={say("cart.total")}>{money(line.total)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
             <th scope="row" colSpan={3}>
-              Subtotal
+              {say("cart.subtotal")}
             </th>
             <td>{money(order.subtotal)}</td>
           </tr>
           {BigInt(order.discountTotal) > 0n ? (
             <tr>
               <th scope="row" colSpan={3}>
-                Discount{order.discountCode ? ` (${order.discountCode})` : ""}
+                {order.discountCode ? say("order.discountWithCode", { code: order.discountCode }) : say("order.discount")}
               </th>
               <td>−{money(order.discountTotal)}</td>
             </tr>
           ) : null}
           <tr>
             <th scope="row" colSpan={3}>
-              Shipping{order.shippingTitle ? ` (${order.shippingTitle})` : ""}
+              {order.shippingTitle ? say("order.shippingWithRate", { rate: order.shippingTitle }) : say("checkout.shipping")}
             </th>
             <td>{money(order.shippingTotal)}</td>
           </tr>
           {BigInt(order.taxTotal) > 0n ? (
             <tr>
               <th scope="row" colSpan={3}>
-                Tax
+                {say("order.tax")}
               </th>
               <td>{money(order.taxTotal)}</td>
             </tr>
           ) : null}
           <tr className="order-total">
             <th scope="row" colSpan={3}>
-              Total
+              {say("cart.total")}
             </th>
             <td>
               <strong>{money(order.total)}</strong>
@@ -76,7 +79,7 @@ export function OrderSummary({ order }: { order: ShopperOrder }) {
       </table>
       {address ? (
         <section className="order-address" aria-labelledby="shipping-heading">
-          <h2 id="shipping-heading">Shipping address</h2>
+          <h2 id="shipping-heading">{say("order.shippingAddress")}</h2>
           <address className="address-lines">
             {ADDRESS_KEYS.map((key) =>
               address[key] ? (

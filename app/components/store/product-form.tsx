@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { Price } from "./price.tsx";
 import type { ProductPageData, ProductVariantData, StockState } from "./types.ts";
 import { useHydrated } from "../../utils/use-hydrated.ts";
@@ -34,9 +35,9 @@ export function useVariantSelection(product: ProductPageData, variantId: string)
 }
 
 const STOCK_TEXT: Record<StockState, string> = {
-  in_stock: "In stock",
-  sold_out: "Sold out",
-  continue_selling: "Available to order: ships when back in stock",
+  in_stock: "product.inStock",
+  sold_out: "product.soldOut",
+  continue_selling: "product.continueSelling",
 };
 
 export function ProductForm({
@@ -49,6 +50,7 @@ export function ProductForm({
   selection: ReturnType<typeof useVariantSelection>;
 }) {
   const hydrated = useHydrated();
+  const intl = useIntl();
   const { selected, variant, select } = selection;
   const hasOptions = product.options.length > 0;
   const buyable = variant && variant.stock !== "sold_out";
@@ -65,8 +67,16 @@ export function ProductForm({
   return (
     <div className="product-form">
       <div className="product-price" aria-live="polite">
-        {variant ? <Price amount={variant.price} compareAt={variant.compareAtPrice} currency={currency} /> : <span className="price">Unavailable</span>}
-        <p className={`stock stock-${variant?.stock ?? "sold_out"}`}>{variant ? STOCK_TEXT[variant.stock] : "This combination isn't available."}</p>
+        {variant ? (
+          <Price amount={variant.price} compareAt={variant.compareAtPrice} currency={currency} />
+        ) : (
+          <span className="price">
+            <FormattedMessage id="product.unavailable" />
+          </span>
+        )}
+        <p className={`stock stock-${variant?.stock ?? "sold_out"}`}>
+          {intl.formatMessage({ id: variant ? STOCK_TEXT[variant.stock] : "product.combinationUnavailable" })}
+        </p>
       </div>
 
       {hasOptions ? (
@@ -85,7 +95,11 @@ export function ProductForm({
                       <input type="radio" id={id} name={`option${i + 1}`} value={value} checked={selected[i] === value} onChange={() => select(i, value)} />
                       <label htmlFor={id}>
                         {value}
-                        {off ? <span className="visually-hidden"> (sold out or unavailable)</span> : null}
+                        {off ? (
+                          <span className="visually-hidden">
+                            <FormattedMessage id="product.optionUnavailable" />
+                          </span>
+                        ) : null}
                       </label>
                     </span>
                   );
@@ -95,7 +109,7 @@ export function ProductForm({
           ))}
           {hydrated ? null : (
             <button type="submit" className="button-secondary">
-              Show this option
+              <FormattedMessage id="product.showOption" />
             </button>
           )}
         </Form>
@@ -104,14 +118,30 @@ export function ProductForm({
       <Form method="post" action="/cart" className="add-to-cart">
         <input type="hidden" name="variantId" value={variant?.id ?? ""} />
         <div className="form-field quantity-field">
-          <label htmlFor="quantity">Quantity</label>
+          <label htmlFor="quantity">
+            <FormattedMessage id="product.quantity" />
+          </label>
           <input id="quantity" name="quantity" type="number" inputMode="numeric" min={1} max={999} defaultValue={1} className="quantity-input" />
         </div>
         <button type="submit" className="button add-to-cart-button" disabled={!buyable}>
-          {!variant ? "Unavailable" : variant.stock === "sold_out" ? "Sold out" : variant.stock === "continue_selling" ? "Pre-order" : "Add to cart"}
+          <FormattedMessage
+            id={
+              !variant
+                ? "product.unavailable"
+                : variant.stock === "sold_out"
+                  ? "product.soldOut"
+                  : variant.stock === "continue_selling"
+                    ? "product.preOrder"
+                    : "product.addToCart"
+            }
+          />
         </button>
       </Form>
-      {variant?.sku ? <p className="muted product-sku">SKU: {variant.sku}</p> : null}
+      {variant?.sku ? (
+        <p className="muted product-sku">
+          <FormattedMessage id="product.sku" values={{ sku: variant.sku }} />
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 import { Await, useLocation } from "@remix-run/react";
 import { Suspense, useEffect } from "react";
+import { FormattedMessage } from "react-intl";
 import { ProductGrid } from "./product-grid.tsx";
 import type { ProductCardData } from "./types.ts";
 
 interface Block {
-  heading: string;
+  headingId: string;
   products: ProductCardData[];
 }
 
@@ -16,7 +17,9 @@ export function Recommendations({ block, id }: { block: Promise<Block> | Block; 
         {(resolved) =>
           resolved.products.length ? (
             <section className="related-products recommendations" aria-labelledby={id}>
-              <h2 id={id}>{resolved.heading}</h2>
+              <h2 id={id}>
+                <FormattedMessage id={resolved.headingId} />
+              </h2>
               <ProductGrid products={resolved.products} />
             </section>
           ) : null

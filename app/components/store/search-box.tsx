@@ -1,5 +1,6 @@
 import { Form, useNavigate } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { formatMoney } from "../../../shop/money.ts";
 import { MAX_QUERY_LENGTH } from "../../../shop/search.ts";
 import { useStore } from "./context.tsx";
@@ -24,8 +25,9 @@ type Option = { kind: "product"; product: ProductCardData } | { kind: "search"; 
  * /search/suggest), arrow keys move through them (aria-activedescendant), Enter opens one,
  * Escape closes the list.
  */
-export function SearchBox({ defaultValue = "", label = "Search products" }: { defaultValue?: string; label?: string }) {
+export function SearchBox({ defaultValue = "", label }: { defaultValue?: string; label?: string }) {
   const { shop } = useStore();
+  const intl = useIntl();
   const navigate = useNavigate();
   const id = useId();
   const inputId = `${id}-q`;
@@ -106,7 +108,7 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
   return (
     <Form method="get" action="/search" role="search" className="search-box" ref={formRef} onSubmit={() => setOpen(false)}>
       <label htmlFor={inputId} className="search-box-label">
-        {label}
+        {label ?? intl.formatMessage({ id: "search.form.label" })}
       </label>
       <div className="search-box-row">
         <div className="search-box-field">
@@ -134,7 +136,7 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
             onFocus={() => setOpen(true)}
             onBlur={() => setOpen(false)}
           />
-          <ul id={listId} role="listbox" aria-label="Suggestions" className="search-suggestions" hidden={!expanded}>
+          <ul id={listId} role="listbox" aria-label={intl.formatMessage({ id: "search.box.suggestions" })} className="search-suggestions" hidden={!expanded}>
             {options.map((option, i) => (
               <li
                 key={option.kind === "product" ? option.product.id : "search"}
@@ -158,13 +160,19 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
                     )}
                     <span className="search-suggestion-title">{option.product.title}</span>
                     <span className="search-suggestion-price">
-                      {option.product.priceVaries ? "From " : ""}
-                      {formatMoney(option.product.price, shop.currency)}
+                      {option.product.priceVaries
+                        ? intl.formatMessage({ id: "price.from" }, { price: formatMoney(option.product.price, shop.currency, intl.locale) })
+                        : formatMoney(option.product.price, shop.currency, intl.locale)}
                     </span>
                   </>
                 ) : (
                   <span>
-                    Search for “{option.query}”{suggestions?.correctedQuery ? <span className="muted"> (including “{suggestions.correctedQuery}”)</span> : null}
+                    <FormattedMessage id="search.box.searchFor" values={{ query: option.query }} />
+                    {suggestions?.correctedQuery ? (
+                      <span className="muted">
+                        <FormattedMessage id="search.box.including" values={{ query: suggestions.correctedQuery }} />
+                      </span>
+                    ) : null}
                   </span>
                 )}
               </li>
@@ -172,11 +180,11 @@ export function SearchBox({ defaultValue = "", label = "Search products" }: { de
           </ul>
         </div>
         <button type="submit" className="button">
-          Search
+          <FormattedMessage id="search.form.submit" />
         </button>
       </div>
       <p role="status" className="visually-hidden">
-        {expanded ? `${productCount} ${productCount === 1 ? "product" : "products"} suggested. Use the arrow keys to choose.` : ""}
+        {expanded ? intl.formatMessage({ id: "search.box.status" }, { count: productCount }) : ""}
       </p>
     </Form>
   );

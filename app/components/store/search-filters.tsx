@@ -1,12 +1,12 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
 import { useEffect, useId, useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { formatMoney, toInputAmount } from "../../../shop/money.ts";
 import {
   activeFilterCount,
   AVAILABILITY_PARAM_VALUES,
   FILTER_PARAMS,
   SEARCH_SORTS,
-  SORT_LABELS,
   type FacetValue,
   type SearchErrors,
   type SearchFacets,
@@ -45,6 +45,7 @@ interface FiltersProps {
  */
 export function SearchFiltersForm({ formId, query, filters, facets, currency, locale, errors }: FiltersProps) {
   const hydrated = useHydrated();
+  const intl = useIntl();
   const apply = useApply(formId);
   const active = activeFilterCount(filters);
   const clearParams = new URLSearchParams({ q: query });
@@ -65,36 +66,47 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, lo
       <input type="hidden" name="q" value={query} />
       <details className="search-filters-panel" open>
         <summary>
-          <h2>Filters{active ? <span className="search-filters-count"> ({active} applied)</span> : null}</h2>
+          <h2>
+            <FormattedMessage id="search.filters.title" />
+            {active ? (
+              <span className="search-filters-count">
+                <FormattedMessage id="search.filters.applied" values={{ count: active }} />
+              </span>
+            ) : null}
+          </h2>
         </summary>
         {active ? (
           <p className="search-filters-clear">
             <Link to={`/search?${clearParams}`} preventScrollReset>
-              Clear all filters
+              <FormattedMessage id="search.filters.clear" />
             </Link>
           </p>
         ) : null}
 
         <FacetGroup
-          legend="Availability"
+          legend={intl.formatMessage({ id: "search.filters.availability" })}
           name={FILTER_PARAMS.availability}
           values={[
-            { value: AVAILABILITY_PARAM_VALUES.in_stock, label: "In stock", count: facets.availability.in_stock },
-            { value: AVAILABILITY_PARAM_VALUES.out_of_stock, label: "Out of stock", count: facets.availability.out_of_stock },
+            { value: AVAILABILITY_PARAM_VALUES.in_stock, label: intl.formatMessage({ id: "product.inStock" }), count: facets.availability.in_stock },
+            {
+              value: AVAILABILITY_PARAM_VALUES.out_of_stock,
+              label: intl.formatMessage({ id: "search.filters.outOfStock" }),
+              count: facets.availability.out_of_stock,
+            },
           ]}
           selected={filters.availability.map((a) => AVAILABILITY_PARAM_VALUES[a])}
           counted={facets.exhaustive}
         />
         <PriceRange filters={filters} facets={facets} currency={currency} locale={locale} errors={errors} onCommit={hydrated ? apply : undefined} />
         <FacetGroup
-          legend="Product type"
+          legend={intl.formatMessage({ id: "search.filters.productType" })}
           name={FILTER_PARAMS.productType}
           values={withSelected(facets.productTypes, filters.productTypes)}
           selected={filters.productTypes}
           counted={facets.exhaustive}
         />
         <FacetGroup
-          legend="Brand"
+          legend={intl.formatMessage({ id: "search.filters.brand" })}
           name={FILTER_PARAMS.vendor}
           values={withSelected(facets.vendors, filters.vendors)}
           selected={filters.vendors}
@@ -111,14 +123,14 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, lo
           />
         ))}
         <FacetGroup
-          legend="Tags"
+          legend={intl.formatMessage({ id: "search.filters.tags" })}
           name={FILTER_PARAMS.tag}
           values={withSelected(facets.tags, filters.tags)}
           selected={filters.tags}
           counted={facets.exhaustive}
         />
         <button type="submit" className="button" hidden={hydrated}>
-          Apply filters
+          <FormattedMessage id="search.filters.apply" />
         </button>
       </details>
     </Form>
@@ -183,7 +195,11 @@ function FacetGroup({ legend, name, values, selected, counted }: { legend: strin
             {" "}
             <span className="facet-count">
               ({v.count}
-              <span className="visually-hidden"> {v.count === 1 ? "product" : "products"}</span>)
+              <span className="visually-hidden">
+                {" "}
+                <FormattedMessage id="search.filters.count" values={{ count: v.count }} />
+              </span>
+              )
             </span>
           </>
         ) : null}
@@ -200,7 +216,9 @@ function FacetGroup({ legend, name, values, selected, counted }: { legend: strin
       <ul>{shown.map(checkbox)}</ul>
       {more.length ? (
         <details className="search-facet-more" open={moreOpen}>
-          <summary>Show {more.length} more</summary>
+          <summary>
+            <FormattedMessage id="search.filters.showMore" values={{ count: more.length }} />
+          </summary>
           <ul>{more.map((v, i) => checkbox(v, i + VISIBLE_VALUES))}</ul>
         </details>
       ) : null}
@@ -224,8 +242,7 @@ function PriceRange({
   onCommit?: () => void;
 }) {
   const id = useId();
-  // A broad query's range is its sample's (SearchFacets.exhaustive).
-  const about = facets.exhaustive ? "" : "about ";
+  const intl = useIntl();
   const field = (bound: "min" | "max") => {
     const name = bound === "min" ? FILTER_PARAMS.priceMin : FILTER_PARAMS.priceMax;
     const current = bound === "min" ? filters.priceMin : filters.priceMax;
@@ -235,7 +252,9 @@ function PriceRange({
     return (
       // Remounted when the URL's price changes, so back and forward show the right amount.
       <div className="form-field" key={`${bound}-${current}`}>
-        <label htmlFor={inputId}>{bound === "min" ? "From" : "To"}</label>
+        <label htmlFor={inputId}>
+          <FormattedMessage id={bound === "min" ? "search.filters.from" : "search.filters.to"} />
+        </label>
         <input
           id={inputId}
           name={name}
@@ -258,30 +277,50 @@ function PriceRange({
   };
   return (
     <fieldset className="search-facet search-price">
-      <legend>Price ({currency})</legend>
+      <legend>
+        <FormattedMessage id="search.filters.price" values={{ currency }} />
+      </legend>
       <div className="search-price-fields">
         {field("min")}
         {field("max")}
       </div>
       <p className="field-hint" id={`${id}-range`}>
         {facets.price.min !== null && facets.price.max !== null
-          ? `From ${about}${formatMoney(facets.price.min, currency)} to ${about}${formatMoney(facets.price.max, currency)}`
-          : "No prices to show."}
+          ? // A broad query's range is its sample's (SearchFacets.exhaustive).
+            intl.formatMessage(
+              { id: facets.exhaustive ? "search.filters.range" : "search.filters.rangeAbout" },
+              { min: formatMoney(facets.price.min, currency, intl.locale), max: formatMoney(facets.price.max, currency, intl.locale) },
+            )
+          : intl.formatMessage({ id: "search.filters.noPrices" })}
       </p>
     </fieldset>
   );
 }
+
+const SORT_MESSAGES: Record<SearchSort, string> = {
+  manual: "search.sort.manual",
+  relevance: "search.sort.relevance",
+  "best-selling": "search.sort.best-selling",
+  "price-ascending": "search.sort.price-ascending",
+  "price-descending": "search.sort.price-descending",
+  "created-descending": "search.sort.created-descending",
+  "title-ascending": "search.sort.title-ascending",
+  "title-descending": "search.sort.title-descending",
+};
 
 /** The sort select; it belongs to the filter form through `form`, so sorting keeps the filters. */
 export function SearchSortSelect({ formId, sort }: { formId: string; sort: SearchSort }) {
   const hydrated = useHydrated();
   const apply = useApply(formId);
   const id = useId();
+  const intl = useIntl();
   const [value, setValue] = useState(sort);
   useEffect(() => setValue(sort), [sort]);
   return (
     <div className="search-sort">
-      <label htmlFor={id}>Sort by</label>
+      <label htmlFor={id}>
+        <FormattedMessage id="search.sort.label" />
+      </label>
       <select
         id={id}
         name="sort_by"
@@ -294,12 +333,12 @@ export function SearchSortSelect({ formId, sort }: { formId: string; sort: Searc
       >
         {SEARCH_SORTS.map((key) => (
           <option key={key} value={key}>
-            {SORT_LABELS[key]}
+            {intl.formatMessage({ id: SORT_MESSAGES[key] })}
           </option>
         ))}
       </select>
       <button type="submit" form={formId} className="button-secondary" hidden={hydrated}>
-        Sort
+        <FormattedMessage id="search.sort.submit" />
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { useStore } from "./context.tsx";
 import { EmptyState } from "./empty-state.tsx";
 import { ProductGrid } from "./product-grid.tsx";
@@ -11,6 +12,7 @@ import type { HomeSectionData } from "./types.ts";
  */
 export function HomeSections({ sections }: { sections: HomeSectionData[] }) {
   const store = useStore();
+  const intl = useIntl();
   const { Hero, ImageWithText } = store.theme.components;
   const firstHero = sections.find((s) => s.type === "hero");
   return (
@@ -25,14 +27,21 @@ export function HomeSections({ sections }: { sections: HomeSectionData[] }) {
             return (
               <section key={section.id} className={`store-section section-products section-${section.type}`} aria-labelledby={`${section.id}-heading`}>
                 <div className="section-head">
-                  <h2 id={`${section.id}-heading`}>{section.heading || "Products"}</h2>
+                  <h2 id={`${section.id}-heading`}>{section.heading || intl.formatMessage({ id: "home.productsHeading" })}</h2>
                   {section.viewAllUrl && section.products?.length ? (
                     <Link to={section.viewAllUrl} className="view-all">
-                      View all<span className="visually-hidden"> {section.heading}</span>
+                      <FormattedMessage
+                        id="home.viewAll"
+                        values={{ heading: section.heading, hidden: (text) => <span className="visually-hidden">{text}</span> }}
+                      />
                     </Link>
                   ) : null}
                 </div>
-                {section.products?.length ? <ProductGrid products={section.products} /> : <EmptyState title="Products will appear here soon." />}
+                {section.products?.length ? (
+                  <ProductGrid products={section.products} />
+                ) : (
+                  <EmptyState title={intl.formatMessage({ id: "home.productsSoon" })} />
+                )}
               </section>
             );
           case "rich-text":

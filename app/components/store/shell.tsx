@@ -1,8 +1,10 @@
 import { useEffect, type CSSProperties } from "react";
+import { FormattedMessage } from "react-intl";
 import { getTheme } from "../../../themes/index.ts";
 import { useNonce } from "../../utils/nonce.ts";
 import { cssVariables } from "../../../themes/settings.ts";
 import { StoreContext } from "./context.tsx";
+import { StoreIntlProvider } from "./intl.tsx";
 import type { StoreLayoutData } from "./types.ts";
 
 /**
@@ -16,25 +18,31 @@ export function StoreShell({ store, children }: { store: StoreLayoutData; childr
   usePreviewLinks(store.preview?.query);
   const nonce = useNonce();
   return (
-    <StoreContext.Provider value={{ store, theme }}>
-      {store.preview?.query ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
-      <div className={`store theme-${theme.id}`} style={cssVariables(store.settings) as CSSProperties}>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        {store.preview ? (
-          <p className="preview-bar">
-            {store.preview.draft ? "Previewing a theme draft." : "Previewing your shop."} Only you can see this.{" "}
-            {store.preview.query ? null : <a href="/password?exit_preview">Exit preview</a>}
-          </p>
-        ) : null}
-        <Header store={store} />
-        <main id="main" tabIndex={-1}>
-          {children}
-        </main>
-        <Footer store={store} />
-      </div>
-    </StoreContext.Provider>
+    <StoreIntlProvider language={store.language}>
+      <StoreContext.Provider value={{ store, theme }}>
+        {store.preview?.query ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: FRAMED_STORAGE_FALLBACK }} /> : null}
+        <div className={`store theme-${theme.id}`} style={cssVariables(store.settings) as CSSProperties}>
+          <a className="skip-link" href="#main">
+            <FormattedMessage id="shell.skipLink" />
+          </a>
+          {store.preview ? (
+            <p className="preview-bar">
+              <FormattedMessage id={store.preview.draft ? "shell.previewDraft" : "shell.previewShop"} /> <FormattedMessage id="shell.previewOnlyYou" />{" "}
+              {store.preview.query ? null : (
+                <a href="/password?exit_preview">
+                  <FormattedMessage id="shell.exitPreview" />
+                </a>
+              )}
+            </p>
+          ) : null}
+          <Header store={store} />
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+          <Footer store={store} />
+        </div>
+      </StoreContext.Provider>
+    </StoreIntlProvider>
   );
 }
 

@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
+import { useStore } from "./context.tsx";
 
 /** The parts of Stripe.js this page uses (loaded from js.stripe.com, never bundled). */
 interface StripeJs {
-  elements(options: { clientSecret: string }): { create(kind: "payment"): { mount(el: HTMLElement): void; on(event: "ready", handler: () => void): void } };
+  elements(options: { clientSecret: string; locale: string }): {
+    create(kind: "payment"): { mount(el: HTMLElement): void; on(event: "ready", handler: () => void): void };
+  };
   confirmPayment(options: { elements: unknown; confirmParams: { return_url: string } }): Promise<{ error?: { message?: string } }>;
 }
 type StripeFactory = (publishableKey: string, options: { stripeAccount: string }) => StripeJs;
@@ -46,6 +50,9 @@ export function StripePayment({
   returnUrl: string;
   payLabel: string;
 }) {
+  const intl = useIntl();
+  // Stripe names Simplified Chinese "zh" and English "en": the language part of the shop's language.
+  const stripeLocale = useStore().language.split("-")[0];
   const mountPoint = useRef<HTMLDivElement>(null);
   const stripeRef = useRef<{ stripe: StripeJs; elements: unknown } | null>(null);
   const [state, setState] = useState<"loading" | "ready" | "failed" | "paying">("loading");
@@ -58,7 +65,7 @@ export function StripePayment({
       .then((factory) => {
         if (!active || !mountPoint.current) return;
         const stripe = factory(publishableKey, { stripeAccount: accountId });
-        const elements = stripe.elements({ clientSecret });
+        const elements = stripe.elements({ clientSecret, locale: stripeLocale });
         const element = elements.create("payment");
         element.on("ready", () => active && setState((s) => (s === "loading" ? "ready" : s)));
         element.mount(mountPoint.current);
@@ -69,7 +76,7 @@ export function StripePayment({
       active = false;
       window.clearTimeout(timer);
     };
-  }, [publishableKey, accountId, clientSecret]);
+  }, [publishableKey, accountId, clientSecret, stripeLocale]);
 
   async function pay() {
     if (!stripeRef.current) return;
@@ -77,20 +84,23 @@ export function StripePayment({
     setError(null);
     const result = await stripeRef.current.stripe.confirmPayment({ elements: stripeRef.current.elements, confirmParams: { return_url: returnUrl } });
     // Only reached when confirming failed before any redirect (a declined card, a missing field).
-    setError(result.error?.message ?? "The payment didn't go through. Nothing was charged.");
+    setError(result.error?.message ?? intl.formatMessage({ id: "checkout.stripeFailed" }));
     setState("ready");
   }
 
   if (state === "failed")
     return (
       <p className="notice notice-error" role="alert">
-        Stripe&apos;s payment form couldn&apos;t load, so this page can&apos;t take a payment right now. Nothing was charged. Check your connection or any
-        blocker that stops js.stripe.com, then reload the page.
+        <FormattedMessage id="checkout.stripeCouldNotLoad" />
       </p>
     );
   return (
     <div className="stripe-payment">
-      {state === "loading" ? <p className="muted">Loading Stripe&apos;s secure payment form…</p> : null}
+      {state === "loading" ? (
+        <p className="muted">
+          <FormattedMessage id="checkout.stripeLoading" />
+        </p>
+      ) : null}
       <div ref={mountPoint} />
       {error ? (
         <p className="notice notice-error" role="alert">
@@ -98,7 +108,7 @@ export function StripePayment({
         </p>
       ) : null}
       <button type="button" className="button checkout-pay" onClick={pay} disabled={state !== "ready"}>
-        {state === "paying" ? "Paying…" : payLabel}
+        {state === "paying" ? intl.formatMessage({ id: "checkout.paying" }) : payLabel}
       </button>
     </div>
   );

@@ -7,6 +7,8 @@ import storefrontStyles from "../../styles/storefront.css";
  */
 export interface StylesheetsHandle<Data = unknown> {
   stylesheets(data: Data | undefined): string[];
+  /** The page's language for `<html lang>`: the shop's storefront language; platform pages stay English. */
+  language?(data: Data | undefined): string | undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { StorefrontLanguage } from "../../../shop/storefront-language.ts";
 import type { HomeSection, ThemeSettings } from "../../../themes/settings.ts";
 
 /** A responsive image: `srcSet` lists widths the media server can produce. */
@@ -41,6 +42,8 @@ export interface StoreLayoutData {
     /** The shop's logo (settings.logo_key) on the shop's host. */
     logo: { url: string } | null;
   };
+  /** What shoppers read the shop in (settings.storefront_language). */
+  language: StorefrontLanguage;
   themeId: string;
   settings: ThemeSettings;
   nav: NavLink[];

@@ -8,7 +8,7 @@ import type { TenantMigration } from "../migrator.server.ts";
  * moment can't both start; older unfinished imports (abandoned before this index) are failed first.
  */
 export const importClaims: TenantMigration = {
-  name: "0021_import_claims",
+  name: "0020_import_claims",
   async up(db, schema) {
     const t = (table: string) => sql.id(schema, table);
     await sql`alter table ${t("catalogue_transfers")} add column claimed_until timestamptz`.execute(db);
