@@ -5,6 +5,7 @@ import { FormattedMessage, useIntl } from "react-intl";
 import { formatMoney } from "../../shop/money.ts";
 import { accessFor } from "../../tenants/lifecycle.ts";
 import { FormNotice } from "../components/store/account-fields.tsx";
+import type { AddedToCart } from "../components/store/cart-drawer.tsx";
 import { CartLineRow } from "../components/store/cart-line.tsx";
 import { EmptyState } from "../components/store/empty-state.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
@@ -58,10 +59,10 @@ export const headers = privatePageHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
-type CartActionData = { intent: string; lineId: string | null; errors: CartErrors };
+type CartActionData = { intent: string; lineId: string | null; errors: CartErrors; added?: AddedToCart };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shop, owner, secure, headers, shopper, intl } = await shopperContext(context, request);
+  const { db, shop, settings, owner, secure, headers, shopper, intl } = await shopperContext(context, request);
   const form = await request.formData();
   // The product page's form posts only variantId and quantity.
   const intent = String(form.get("intent") ?? "add");
@@ -76,6 +77,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (visitor) {
       await recordAddToCart(db, { visitorId: visitor.visitorId, customerId: shopper?.id }, result.lineId);
       if (visitor.setCookie) headers.append("Set-Cookie", visitor.setCookie);
+    }
+    // The product page's form with JavaScript opens the cart drawer instead of going to the cart.
+    if (form.get("drawer") === "1") {
+      const added: AddedToCart = {
+        lineId: result.lineId,
+        atLimit: result.atLimit,
+        cart: await loadCart(db, { ...owner, token: result.newToken ?? owner.token }),
+        currency: settings.currency,
+      };
+      return data({ intent, lineId: result.lineId, errors: {} as CartErrors, added }, { headers });
     }
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { recordOrder } from "../../shop/orders.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
-import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { addToCartAndViewCart, openSeededStorefront, SCREENSHOTS, type SeededStorefront, waitForCartDrawerForm } from "../support/browser.ts";
 
 let context: BrowserContext;
 let db: TenantDb;
@@ -50,13 +50,37 @@ describe("a shopper with JavaScript", () => {
     await page.goto(`${store}/products/beeswax-candle`);
     await page.getByRole("heading", { level: 1, name: "Beeswax Candle" }).waitFor();
     await page.getByLabel("Quantity").fill("2");
+    await waitForCartDrawerForm(page);
     await page.getByRole("button", { name: "Add to cart" }).click();
+    // The cart drawer opens over the product page, with the cart as it now is; the header counts the new items.
+    const drawer = page.getByRole("dialog", { name: "Added to your cart" });
+    await drawer.waitFor();
+    expect(page.url()).toBe(`${store}/products/beeswax-candle`);
+    await drawer.getByText("Quantity: 2").waitFor();
+    expect(await drawer.getByText("Subtotal (2 items)").count()).toBe(1);
+    await expect.poll(() => cartCount(page)).toBe("2");
+    await shot(page, "drawer");
+    // Escape closes it and the shopper is where they were.
+    await page.keyboard.press("Escape");
+    await drawer.waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await drawer.getByText("Quantity: 4").waitFor();
+    await drawer.getByRole("link", { name: "View cart" }).click();
     await page.waitForURL(`${store}/cart`);
     await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+    await expect.poll(() => cartCount(page)).toBe("4");
+    // The − and + steppers: plain forms, one step each.
+    await page.getByRole("button", { name: "Decrease quantity for Beeswax Candle (Honey)" }).click();
+    await expect.poll(() => cartCount(page)).toBe("3");
+    await page.getByRole("button", { name: "Decrease quantity for Beeswax Candle (Honey)" }).click();
+    await expect.poll(() => cartCount(page)).toBe("2");
+    await page.getByRole("button", { name: "Increase quantity for Beeswax Candle (Honey)" }).click();
+    await expect.poll(() => cartCount(page)).toBe("3");
+    await page.getByRole("button", { name: "Decrease quantity for Beeswax Candle (Honey)" }).click();
     await expect.poll(() => cartCount(page)).toBe("2");
 
     await page.goto(`${store}/products/stoneware-mug`);
-    await page.getByRole("button", { name: "Add to cart" }).click();
+    await addToCartAndViewCart(page);
     await page.waitForURL(`${store}/cart`);
     await expect.poll(() => cartCount(page)).toBe("3");
     const candleRow = page.getByRole("row", { name: /Beeswax Candle/ });

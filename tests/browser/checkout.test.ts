@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { createShippingRate, createShippingZone } from "../../shop/settings.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
-import { openSeededStorefront, SCREENSHOTS, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
+import { addToCartAndViewCart, openSeededStorefront, SCREENSHOTS, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
 
 // A shopper buys through the test gateway (a declined card first), on a desktop and a 390 px phone; the merchant
 // then fulfils the order with a tracking number and refunds part of it.
@@ -44,7 +44,7 @@ describe("checkout through the test gateway", () => {
     const page = await context.newPage();
     const errors = watchErrorsBesides400(page);
     await page.goto(`${store}/products/stoneware-mug`);
-    await page.getByRole("button", { name: "Add to cart" }).click();
+    await addToCartAndViewCart(page);
     await page.waitForURL(`${store}/cart`);
     await page.getByRole("button", { name: "Check out" }).click();
     await page.waitForURL(/\/checkouts\/[A-Za-z0-9_-]+$/);
@@ -99,7 +99,7 @@ describe("checkout through the test gateway", () => {
     const errors = watchErrorsBesides400(page);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${store}/products/stoneware-mug`);
-    await page.getByRole("button", { name: "Add to cart" }).click();
+    await addToCartAndViewCart(page);
     await page.waitForURL(`${store}/cart`);
     await page.getByRole("button", { name: "Check out" }).click();
     await page.waitForURL(/\/checkouts\//);

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
+import { addToCartAndViewCart, openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
 
 // The Content-Security-Policy (server/csp.ts) in a real browser: the storefront, the checkout, the admin and the theme
 // editor's live preview of all three themes run their scripts, and Chromium reports no violation anywhere.
@@ -38,7 +38,7 @@ describe("Content-Security-Policy in Chromium", () => {
     await expectHydrated(page);
     await page.goto(`${store}/products/stoneware-mug`);
     await expectHydrated(page);
-    await page.getByRole("button", { name: "Add to cart" }).click();
+    await addToCartAndViewCart(page);
     await page.waitForURL(`${store}/cart`);
     await expectHydrated(page);
     await page.getByRole("button", { name: "Check out" }).click();

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { createShippingRate, createShippingZone, saveStorefrontLanguage } from "../../shop/settings.server.ts";
-import { openSeededStorefront, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
+import { addToCartAndViewCart, openSeededStorefront, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
 
 // A Simplified Chinese storefront in Chromium (decision 032): home, product, cart and checkout on a desktop and a
 // 390 px phone, found by their Chinese roles and labels, hydrated without errors, nothing wider than the screen.
@@ -52,7 +52,7 @@ describe("a zh-CN shop in the browser", () => {
       await page.goto(`${store}/products/stoneware-mug`);
       await page.getByLabel("数量").fill("2");
       await look(page, "product", viewport.width);
-      await page.getByRole("button", { name: "加入购物车" }).click();
+      await addToCartAndViewCart(page, { add: "加入购物车", view: "查看购物车" });
       await page.waitForURL(`${store}/cart`);
 
       await page.getByRole("heading", { level: 1, name: "您的购物车" }).waitFor();

@@ -5,7 +5,7 @@ import { stripeFromEnv } from "../../server/stripe.server.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { createShippingRate, createShippingZone } from "../../shop/settings.server.ts";
 import { connectShopAccount, refreshPayoutState } from "../../tenants/stripe-accounts.server.ts";
-import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { addToCartAndViewCart, openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
 import { FakeStripe } from "../support/fake-stripe.ts";
 
 // With Stripe configured (against the fake server) and the shop's account able to take charges, Stripe's own
@@ -43,7 +43,7 @@ describe("Stripe's scripts can't load", () => {
       page.setDefaultTimeout(15_000);
       await page.setViewportSize(viewport);
       await page.goto(`${storefront.store}/products/stoneware-mug`);
-      await page.getByRole("button", { name: "Add to cart" }).click();
+      await addToCartAndViewCart(page);
       await page.waitForURL(`${storefront.store}/cart`);
       await page.getByRole("button", { name: "Check out" }).click();
       await page.waitForURL(/\/checkouts\//);

@@ -116,3 +116,15 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 export async function injectAxe(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
 }
+
+/** The product page's add-to-cart form is hydrated: an add opens the cart drawer (before that it posts to the cart page). */
+export async function waitForCartDrawerForm(page: Page): Promise<void> {
+  await page.locator('form.add-to-cart input[name="drawer"]').waitFor({ state: "attached" });
+}
+
+/** Adds the product page's choice to the cart with JavaScript, then follows the cart drawer's link to the cart page. */
+export async function addToCartAndViewCart(page: Page, { add = "Add to cart", view = "View cart" } = {}): Promise<void> {
+  await waitForCartDrawerForm(page);
+  await page.getByRole("button", { name: add }).click();
+  await page.getByRole("dialog").getByRole("link", { name: view }).click();
+}

@@ -36,7 +36,15 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
     <tr className={`cart-line cart-line-${line.state}`}>
       <td className="cart-line-product">
         <div className="cart-line-item">
-          <div className="cart-line-media">{line.image ? <StoreImage image={line.image} sizes="6rem" /> : null}</div>
+          <div className="cart-line-media">
+            {line.image ? (
+              <StoreImage image={line.image} sizes="6rem" />
+            ) : (
+              <span className="cart-line-placeholder" aria-hidden="true">
+                {line.title.slice(0, 1)}
+              </span>
+            )}
+          </div>
           <div>
             {line.productHandle ? (
               <Link to={`/products/${line.productHandle}${line.variantId ? `?variant=${line.variantId}` : ""}`} className="cart-line-title">
@@ -66,29 +74,33 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
         {line.state === "unavailable" || line.state === "sold_out" ? (
           <p className="cart-line-count">{line.quantity}</p>
         ) : (
-          <Form method="post" action="/cart" className="cart-quantity-form" key={`${line.id}-${line.quantity}`} preventScrollReset noValidate>
-            <input type="hidden" name="intent" value="update" />
-            <input type="hidden" name="lineId" value={line.id} />
-            <label htmlFor={quantityId} className="visually-hidden">
-              <FormattedMessage id="cart.line.quantityOf" values={{ name }} />
-            </label>
-            <input
-              id={quantityId}
-              name="quantity"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={line.maxQuantity ?? undefined}
-              defaultValue={line.quantity}
-              className="quantity-input"
-              required
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={message ? messageId : undefined}
-            />
-            <button type="submit" className="button-secondary">
-              <FormattedMessage id="cart.line.update" values={{ name, hidden }} />
-            </button>
-          </Form>
+          <div className="quantity-stepper">
+            <QuantityStep line={line} by={-1} label={intl.formatMessage({ id: "cart.line.decrease" }, { name })} />
+            <Form method="post" action="/cart" className="cart-quantity-form" key={`${line.id}-${line.quantity}`} preventScrollReset noValidate>
+              <input type="hidden" name="intent" value="update" />
+              <input type="hidden" name="lineId" value={line.id} />
+              <label htmlFor={quantityId} className="visually-hidden">
+                <FormattedMessage id="cart.line.quantityOf" values={{ name }} />
+              </label>
+              <input
+                id={quantityId}
+                name="quantity"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={line.maxQuantity ?? undefined}
+                defaultValue={line.quantity}
+                className="quantity-input"
+                required
+                aria-invalid={problem ? true : undefined}
+                aria-describedby={message ? messageId : undefined}
+              />
+              <button type="submit" className="button-secondary">
+                <FormattedMessage id="cart.line.update" values={{ name, hidden }} />
+              </button>
+            </Form>
+            <QuantityStep line={line} by={1} label={intl.formatMessage({ id: "cart.line.increase" }, { name })} />
+          </div>
         )}
         {message ? (
           <p className={problem ? "field-error" : "field-hint"} id={messageId}>
@@ -107,5 +119,21 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
         {line.lineTotal ? formatMoney(line.lineTotal, currency, intl.locale) : <span className="muted">—</span>}
       </td>
     </tr>
+  );
+}
+
+/** A − or + button: its own small form, so it works without JavaScript too. Never below 1 or past what can be bought. */
+function QuantityStep({ line, by, label }: { line: CartLineView; by: 1 | -1; label: string }) {
+  const quantity = line.quantity + by;
+  const out = quantity < 1 || (line.maxQuantity !== null && quantity > line.maxQuantity);
+  return (
+    <Form method="post" action="/cart" className="quantity-step" preventScrollReset>
+      <input type="hidden" name="intent" value="update" />
+      <input type="hidden" name="lineId" value={line.id} />
+      <input type="hidden" name="quantity" value={quantity} />
+      <button type="submit" className="button-secondary" aria-label={label} title={label} disabled={out}>
+        {by < 0 ? "−" : "+"}
+      </button>
+    </Form>
   );
 }

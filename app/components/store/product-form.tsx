@@ -1,6 +1,8 @@
-import { Form } from "@remix-run/react";
+import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
+import { CartDrawer, type AddedToCart } from "./cart-drawer.tsx";
+import { FormNotice } from "./account-fields.tsx";
 import { Price } from "./price.tsx";
 import type { ProductPageData, ProductVariantData, StockState } from "./types.ts";
 import { useHydrated } from "../../utils/use-hydrated.ts";
@@ -51,6 +53,13 @@ export function ProductForm({
 }) {
   const hydrated = useHydrated();
   const intl = useIntl();
+  const cart = useFetcher<{ errors: Record<string, string | undefined>; added?: AddedToCart }>();
+  // The drawer shows the last add until it is closed; a new add opens it again.
+  const [drawer, setDrawer] = useState<AddedToCart | null>(null);
+  useEffect(() => {
+    if (cart.state === "idle" && cart.data?.added) setDrawer(cart.data.added);
+  }, [cart.state, cart.data]);
+  const addError = cart.state === "idle" && cart.data && !cart.data.added ? Object.values(cart.data.errors).find(Boolean) : undefined;
   const { selected, variant, select } = selection;
   const hasOptions = product.options.length > 0;
   const buyable = variant && variant.stock !== "sold_out";
@@ -115,15 +124,16 @@ export function ProductForm({
         </Form>
       ) : null}
 
-      <Form method="post" action="/cart" className="add-to-cart">
+      <cart.Form method="post" action="/cart" className="add-to-cart">
         <input type="hidden" name="variantId" value={variant?.id ?? ""} />
+        {hydrated ? <input type="hidden" name="drawer" value="1" /> : null}
         <div className="form-field quantity-field">
           <label htmlFor="quantity">
             <FormattedMessage id="product.quantity" />
           </label>
           <input id="quantity" name="quantity" type="number" inputMode="numeric" min={1} max={999} defaultValue={1} className="quantity-input" />
         </div>
-        <button type="submit" className="button add-to-cart-button" disabled={!buyable}>
+        <button type="submit" className="button add-to-cart-button" disabled={!buyable || cart.state === "submitting"}>
           <FormattedMessage
             id={
               !variant
@@ -136,7 +146,9 @@ export function ProductForm({
             }
           />
         </button>
-      </Form>
+      </cart.Form>
+      {addError ? <FormNotice error>{addError}</FormNotice> : null}
+      {drawer ? <CartDrawer added={drawer} onClose={() => setDrawer(null)} /> : null}
       {variant?.sku ? (
         <p className="muted product-sku">
           <FormattedMessage id="product.sku" values={{ sku: variant.sku }} />
