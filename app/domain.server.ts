@@ -85,6 +85,7 @@ export {
   ImageRejectedError,
   listProductImages,
   loadProductMedia,
+  MAX_ALT_LENGTH,
   MAX_IMAGE_BYTES,
   MAX_IMAGES_PER_UPLOAD,
   MediaNotFoundError,
@@ -94,9 +95,11 @@ export {
   productImageSrcSet,
   productImageUrl,
   reorderImages,
+  saveImageEdits,
   saveProductImages,
   setVariantImages,
   updateImageAlt,
+  type ImageEdits,
   type PreparedImage,
 } from "../shop/media.server.ts";
 export { getOrder, listOrders, parseOrderFilters } from "../shop/orders.server.ts";
