@@ -234,8 +234,10 @@ export {
   listMembers,
   listPendingInvitations,
   removeMember,
+  resendInvitation,
   revokeInvitation,
   StaffError,
+  type InvitationDelivery,
   type StaffErrors,
 } from "../tenants/staff.server.ts";
 export {
