@@ -13,7 +13,7 @@ const COMMANDS: Command[] = [
   { name: "Bold", label: "B", run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive("bold") },
   { name: "Italic", label: "I", run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive("italic") },
   { name: "Bulleted list", label: "• List", run: (e) => e.chain().focus().toggleBulletList().run(), active: (e) => e.isActive("bulletList") },
-  { name: "Numbered list", label: "1. List", run: (e) => e.chain().focus().toggleOrderedList().run(), active: (e) => e.isActive("orderedList") },
+  { name: "Numbered list", label: "Numbered", run: (e) => e.chain().focus().toggleOrderedList().run(), active: (e) => e.isActive("orderedList") },
   { name: "Quote", label: "“ ”", run: (e) => e.chain().focus().toggleBlockquote().run(), active: (e) => e.isActive("blockquote") },
   {
     name: "Link",
