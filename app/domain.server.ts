@@ -86,6 +86,7 @@ export {
   ImageRejectedError,
   listProductImages,
   loadProductMedia,
+  MAX_ALT_LENGTH,
   MAX_IMAGE_BYTES,
   MAX_IMAGES_PER_UPLOAD,
   MediaNotFoundError,
@@ -95,9 +96,11 @@ export {
   productImageSrcSet,
   productImageUrl,
   reorderImages,
+  saveImageEdits,
   saveProductImages,
   setVariantImages,
   updateImageAlt,
+  type ImageEdits,
   type PreparedImage,
 } from "../shop/media.server.ts";
 export { getOrder, listOrders, parseOrderFilters } from "../shop/orders.server.ts";
@@ -241,8 +244,10 @@ export {
   listMembers,
   listPendingInvitations,
   removeMember,
+  resendInvitation,
   revokeInvitation,
   StaffError,
+  type InvitationDelivery,
   type StaffErrors,
 } from "../tenants/staff.server.ts";
 export {

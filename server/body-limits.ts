@@ -42,7 +42,12 @@ const BODY_RULES: { site: Site["kind"]; path: RegExp; rule: BodyRule }[] = [
   { site: "platform", path: /^\/operator\/restore$/, rule: { ...DEFAULT_RULE, upload: { bytes: MAX_BUNDLE_BYTES + MB, parts: 10 } } },
   // Editors whose valid forms outgrow the default: up to 2,000 variant rows of ten fields and a long description;
   // pages, collections and policies of up to 100,000 characters each (up to 9 bytes a character once %-encoded).
-  { site: "platform", path: /^\/admin\/[^/]+\/products\/[^/]+$/, rule: { ...DEFAULT_RULE, bytes: 2 * MB } },
+  // The product editor takes new images with the product (multipart), as many parts as its variant rows need.
+  {
+    site: "platform",
+    path: /^\/admin\/[^/]+\/products\/[^/]+$/,
+    rule: { ...DEFAULT_RULE, bytes: 2 * MB, upload: { bytes: MAX_IMAGES_PER_UPLOAD * MAX_IMAGE_BYTES + 4 * MB, parts: 25_000, forms: true } },
+  },
   { site: "platform", path: /^\/admin\/[^/]+\/(pages|collections)\/[^/]+$/, rule: { ...DEFAULT_RULE, bytes: MB } },
   { site: "platform", path: /^\/admin\/[^/]+\/settings\/policies$/, rule: { ...DEFAULT_RULE, bytes: 4 * MB } },
   // Stripe signs the raw JSON; events are small, but a few list objects inline.

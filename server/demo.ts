@@ -4,6 +4,7 @@ import path from "node:path";
 import { createDatabase } from "../db/database.server.ts";
 import { resolveDatabaseUrl } from "../db/embedded.server.ts";
 import { migrateAll } from "../db/migrate.ts";
+import { mediaStorageFromEnv } from "../shop/storage.server.ts";
 import { startWorkers } from "../jobs/worker.ts";
 import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_OPERATOR_TOTP_SECRET, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
 import { platformOrigin, readConfig, shopOrigin } from "./config.ts";
@@ -30,7 +31,10 @@ const database = await resolveDatabaseUrl(config.databaseUrl);
 const migrationDb = createDatabase({ url: database.url });
 const report = await migrateAll(migrationDb);
 if (report.failed.length) throw new Error(`migrations failed: ${JSON.stringify(report.failed)}`);
-await seedDemo(migrationDb);
+// The demo's product photos are drawn now and stored where the app will serve them from.
+const seedMedia = mediaStorageFromEnv(process.env);
+await seedDemo(migrationDb, seedMedia);
+await seedMedia.close();
 await migrationDb.destroy();
 
 const services = await createServices(config, database.url);

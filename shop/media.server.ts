@@ -524,6 +524,69 @@ export async function deleteImage(db: TenantDb, storage: MediaStorage, actor: Ac
   await storage.delete(`${removed}/`);
 }
 
+/** What the product editor posts about a product's images: the kept ones in their new order with their alt text, and removals. */
+export interface ImageEdits {
+  kept: { id: string; alt: string }[];
+  removed: string[];
+}
+
+/** Checks every alt text before anything is stored, so a refused edit changes nothing. */
+export function checkImageEdits(edits: ImageEdits, added: { alt?: string }[]): void {
+  for (const { alt } of [...edits.kept, ...added]) checkAlt(alt ?? "");
+}
+
+/**
+ * The product editor's image changes, saved with the product: removals, alt text and order in one
+ * transaction (the posted list must name each current image once, or the images changed meanwhile),
+ * then the new uploads after them. Files of removed images go after the commit. `edits` is null when
+ * the form didn't list the product's images (a product created with its first images).
+ */
+export async function saveImageEdits(
+  db: TenantDb,
+  storage: MediaStorage,
+  actor: Actor,
+  productId: string,
+  shopId: string,
+  edits: ImageEdits | null,
+  added: NewProductImage[],
+  options: { storageLimit?: PlanLimit } = {},
+): Promise<void> {
+  if (edits) await saveExistingImageEdits(db, storage, actor, productId, edits, added);
+  if (added.length) await saveProductImages(db, storage, actor, productId, shopId, added, options);
+}
+
+async function saveExistingImageEdits(db: TenantDb, storage: MediaStorage, actor: Actor, productId: string, edits: ImageEdits, added: NewProductImage[]) {
+  checkImageEdits(edits, added);
+  const removedKeys = await db.transaction().execute(async (trx) => {
+    const product = await lockProduct(trx, productId);
+    const current = await listProductImages(trx, productId);
+    const posted = [...edits.kept.map((k) => k.id), ...edits.removed];
+    const same = posted.length === current.length && new Set(posted).size === posted.length && current.every((row) => posted.includes(row.id));
+    if (!same) throw new ImageRejectedError("The images changed while you were editing them: reload the page and try again.", "order");
+    const removed = current.filter((row) => edits.removed.includes(row.id));
+    if (removed.length) await trx.deleteFrom("product_media").where("product_id", "=", productId).where("id", "in", edits.removed).execute();
+    for (const { id, alt } of edits.kept) {
+      const clean = checkAlt(alt);
+      if (current.find((row) => row.id === id)?.alt !== clean) await trx.updateTable("product_media").set({ alt: clean }).where("id", "=", id).execute();
+    }
+    await writePositions(
+      trx,
+      productId,
+      edits.kept.map((k) => k.id),
+    );
+    const changed = removed.length || current.some((row, n) => edits.kept[n]?.id !== row.id || edits.kept[n]?.alt !== row.alt);
+    if (changed)
+      await recordAudit(trx, actor, {
+        action: "product.images_edited",
+        subjectType: "product",
+        subjectId: productId,
+        summary: `${product.title}: images edited${removed.length ? `, ${removed.length} removed` : ""}`,
+      });
+    return removed.map((row) => row.storage_key);
+  });
+  for (const key of removedKeys) await storage.delete(`${key}/`);
+}
+
 /** Removes every stored file of a product's images; call after deleting the product. */
 export async function deleteProductImageFiles(storage: MediaStorage, shopId: string, productId: string): Promise<void> {
   if (!ID.test(shopId) || !ID.test(productId)) throw new Error("Media keys need numeric shop and product ids.");

@@ -75,12 +75,13 @@ function blankVariant(optionValues: string[]): VariantDraft {
   return { optionValues, sku: "", price: "", compareAtPrice: "", inventoryQuantity: "0", continueSelling: false, weightGrams: "0", selected: false };
 }
 
+/** A new product, with Shopify's defaults: active, its stock counted from 0, not sold once out of stock. */
 export function emptyProductDraft(): ProductDraft {
   return {
     title: "",
     handle: "",
     descriptionHtml: "",
-    status: "draft",
+    status: "active",
     vendor: "",
     productType: "",
     tags: "",

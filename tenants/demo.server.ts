@@ -1,14 +1,18 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import type { FinancialStatus, Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
+import { addProductsToCollection, saveCollection } from "../shop/collections.server.ts";
 import { launchShop } from "../shop/dashboard.server.ts";
 import { applyDiscount, saveDiscount, toRule } from "../shop/discounts.server.ts";
+import { prepareImage, saveProductImages } from "../shop/media.server.ts";
 import { recordOrder } from "../shop/orders.server.ts";
 import { savePage } from "../shop/pages.server.ts";
 import { saveProduct } from "../shop/products.server.ts";
 import { createShippingRate, createShippingZone } from "../shop/settings.server.ts";
+import type { MediaStorage } from "../shop/storage.server.ts";
 import { createOperator } from "../server/operator-auth.server.ts";
 import { createUser } from "./accounts.server.ts";
+import { productPhoto, type PhotoObject } from "./demo-photos.server.ts";
 import { tenantDb, type TenantDb } from "./handle.server.ts";
 import { recordPaymentFee, refreshShopCounts, takePlatformSnapshot } from "./metering.server.ts";
 import { lockPeriodPrice, platformFeeFor } from "./plans.server.ts";
@@ -48,8 +52,8 @@ export const DEMO_SHOPS = [
   },
 ] as const;
 
-/** Creates the demo logins and shops once; a second run finds them and changes nothing. */
-export async function seedDemo(db: PlatformDb): Promise<void> {
+/** Creates the demo logins and shops once; a second run finds them and changes nothing. Photos go to `storage`. */
+export async function seedDemo(db: PlatformDb, storage: MediaStorage): Promise<void> {
   const merchant = await db.selectFrom("platform.users").select("id").where("email", "=", DEMO_MERCHANT).executeTakeFirst();
   const merchantId = merchant?.id ?? (await createUser(db, { email: DEMO_MERCHANT, password: DEMO_PASSWORD })).id;
   const operator = await db.selectFrom("platform.operators").select("id").where("email", "=", DEMO_OPERATOR).executeTakeFirst();
@@ -60,7 +64,7 @@ export async function seedDemo(db: PlatformDb): Promise<void> {
       shop = await provisionShop(db, { slug: demo.slug, name: demo.name, ownerId: merchantId });
       await tenantDb(db, shop.schema_name).updateTable("settings").set({ headline: demo.headline, welcome_text: demo.welcome }).execute();
     }
-    await seedDemoSales(tenantDb(db, shop.schema_name), index);
+    await seedDemoSales(tenantDb(db, shop.schema_name), storage, shop.id, index);
     await seedAboutPage(tenantDb(db, shop.schema_name), demo.about);
     await seedShipping(tenantDb(db, shop.schema_name));
     await meterDemoSales(db, shop);
@@ -108,55 +112,429 @@ async function seedAboutPage(db: TenantDb, bodyHtml: string): Promise<void> {
   await savePage(db, SYSTEM_ACTOR, { title: "About us", handle: "about-us", bodyHtml, visibility: "visible", seoTitle: "", seoDescription: "" });
 }
 
-const DEMO_CATALOGUES: { title: string; price: number }[][] = [
-  [
-    { title: "House Espresso Blend", price: 1_600 },
-    { title: "Ethiopia Guji", price: 1_950 },
-    { title: "Colombia Decaf", price: 1_700 },
-    { title: "Paper Filters (100)", price: 650 },
-  ],
-  [
-    { title: "A5 Dotted Notebook", price: 1_800 },
-    { title: "Pocket Notebook, Set of 3", price: 1_200 },
-    { title: "Fountain Pen Ink, Blue-Black", price: 1_400 },
-  ],
-  [
-    { title: "Monstera Deliciosa", price: 3_400 },
-    { title: "Snake Plant", price: 2_200 },
-    { title: "Hand-thrown Planter, Small", price: 2_800 },
-    { title: "Potting Mix, 5 L", price: 900 },
-  ],
+/** A demo product: options as [value, price difference] pairs; photos per colour (the first option, if it's Colour). */
+interface DemoProduct {
+  title: string;
+  price: number;
+  compareAt?: number;
+  vendor: string;
+  type: string;
+  tags: string[];
+  description: string;
+  options?: { name: string; values: [string, number][] }[];
+  photos: [PhotoObject, string, string][];
+  collections: string[];
+  /** Units per variant; 0 shows "Sold out". */
+  stock?: number;
+}
+
+interface DemoCatalogue {
+  collections: { handle: string; title: string; description: string }[];
+  products: DemoProduct[];
+}
+
+const SIZES_COFFEE: [string, number][] = [
+  ["250 g", 0],
+  ["1 kg", 3_800],
+];
+const GRINDS: [string, number][] = [
+  ["Whole bean", 0],
+  ["Espresso", 0],
+  ["Filter", 0],
+];
+
+const DEMO_CATALOGUES: DemoCatalogue[] = [
+  {
+    collections: [
+      { handle: "single-origins", title: "Single origins", description: "<p>One farm, one harvest, roasted to show where it grew.</p>" },
+      { handle: "blends", title: "Blends", description: "<p>Our house coffees, balanced for espresso and milk.</p>" },
+      { handle: "brewing", title: "Brewing gear", description: "<p>What we use on the bar, for home.</p>" },
+    ],
+    products: [
+      {
+        title: "House Espresso Blend",
+        price: 1_600,
+        vendor: "North Coffee Roasters",
+        type: "Coffee",
+        tags: ["espresso", "blend"],
+        description:
+          "<p>Chocolate, hazelnut and a little dried cherry. Made for espresso, friendly to milk.</p><ul><li>Brazil and Guatemala</li><li>Roasted on Mondays</li></ul>",
+        options: [
+          { name: "Size", values: SIZES_COFFEE },
+          { name: "Grind", values: GRINDS },
+        ],
+        photos: [["coffee-bag", "#3b2a20", "#efe6da"]],
+        collections: ["blends"],
+      },
+      {
+        title: "Ethiopia Guji",
+        price: 1_950,
+        vendor: "North Coffee Roasters",
+        type: "Coffee",
+        tags: ["filter", "single origin"],
+        description: "<p>Washed heirloom varieties from Guji: jasmine, peach and bergamot. Best as pour-over.</p>",
+        options: [
+          { name: "Size", values: SIZES_COFFEE },
+          { name: "Grind", values: GRINDS },
+        ],
+        photos: [["coffee-bag", "#c46a2b", "#f6ead9"]],
+        collections: ["single-origins"],
+      },
+      {
+        title: "Kenya Kirinyaga",
+        price: 2_100,
+        compareAt: 2_400,
+        vendor: "North Coffee Roasters",
+        type: "Coffee",
+        tags: ["filter", "single origin"],
+        description: "<p>Blackcurrant and grapefruit, with a syrupy body. The last bags of this harvest.</p>",
+        options: [{ name: "Size", values: SIZES_COFFEE }],
+        photos: [["coffee-bag", "#8e2f3c", "#f3e4e4"]],
+        collections: ["single-origins"],
+      },
+      {
+        title: "Colombia Decaf",
+        price: 1_700,
+        vendor: "North Coffee Roasters",
+        type: "Coffee",
+        tags: ["decaf"],
+        description: "<p>Sugarcane-processed decaf that still tastes of caramel and red apple.</p>",
+        options: [{ name: "Size", values: SIZES_COFFEE }],
+        photos: [["coffee-bag", "#7a8b5a", "#eef1e6"]],
+        collections: ["single-origins", "blends"],
+      },
+      {
+        title: "Ceramic Dripper",
+        price: 3_200,
+        vendor: "Fern & Clay",
+        type: "Brewing",
+        tags: ["pour-over"],
+        description: "<p>A hand-thrown cone dripper that holds heat. Takes size 02 filters.</p>",
+        options: [
+          {
+            name: "Colour",
+            values: [
+              ["Sand", 0],
+              ["Slate", 0],
+            ],
+          },
+        ],
+        photos: [
+          ["mug", "#d9b48f", "#efe6da"],
+          ["mug", "#4f5d6b", "#e3e7ea"],
+        ],
+        collections: ["brewing"],
+      },
+      {
+        title: "Paper Filters (100)",
+        price: 650,
+        vendor: "North Coffee Roasters",
+        type: "Brewing",
+        tags: ["pour-over"],
+        description: "<p>Unbleached paper, rinsed clean in a second. One hundred to a box.</p>",
+        photos: [["filters", "#f1ead9", "#e9e2d3"]],
+        collections: ["brewing"],
+        stock: 0,
+      },
+    ],
+  },
+  {
+    collections: [
+      { handle: "notebooks", title: "Notebooks", description: "<p>Stitched by hand, on paper that takes a fountain pen.</p>" },
+      { handle: "ink", title: "Ink", description: "<p>Bottled inks we write with ourselves.</p>" },
+      { handle: "gifts", title: "Gifts", description: "<p>For people who still send letters.</p>" },
+    ],
+    products: [
+      {
+        title: "A5 Notebook",
+        price: 1_800,
+        vendor: "Paper & Ink",
+        type: "Notebook",
+        tags: ["a5", "stitched"],
+        description: "<p>96 pages of 90 g/m² cream paper, thread-stitched so it lies flat. No feathering, no bleed-through.</p>",
+        options: [
+          {
+            name: "Colour",
+            values: [
+              ["Forest", 0],
+              ["Navy", 0],
+              ["Rust", 0],
+            ],
+          },
+          {
+            name: "Ruling",
+            values: [
+              ["Dotted", 0],
+              ["Lined", 0],
+              ["Plain", 0],
+            ],
+          },
+        ],
+        photos: [
+          ["notebook", "#2f5d46", "#e6efe9"],
+          ["notebook", "#22345c", "#e4e8f1"],
+          ["notebook", "#a4502b", "#f4e7de"],
+        ],
+        collections: ["notebooks", "gifts"],
+      },
+      {
+        title: "Pocket Notebooks, Set of 3",
+        price: 1_200,
+        vendor: "Paper & Ink",
+        type: "Notebook",
+        tags: ["pocket"],
+        description: "<p>Three slim notebooks for a back pocket, 48 pages each.</p>",
+        options: [
+          {
+            name: "Ruling",
+            values: [
+              ["Dotted", 0],
+              ["Lined", 0],
+            ],
+          },
+        ],
+        photos: [["notebook", "#c9a66b", "#f5eddf"]],
+        collections: ["notebooks"],
+      },
+      {
+        title: "Fountain Pen Ink, Blue-Black",
+        price: 1_400,
+        vendor: "Paper & Ink",
+        type: "Ink",
+        tags: ["ink"],
+        description: "<p>A calm blue-black that dries in seconds and stays put on the page.</p>",
+        options: [
+          {
+            name: "Size",
+            values: [
+              ["30 ml", 0],
+              ["50 ml", 500],
+            ],
+          },
+        ],
+        photos: [["ink", "#1f2a44", "#e6e9f0"]],
+        collections: ["ink"],
+      },
+      {
+        title: "Fountain Pen Ink, Sepia",
+        price: 1_400,
+        vendor: "Paper & Ink",
+        type: "Ink",
+        tags: ["ink"],
+        description: "<p>Warm brown ink with a little shading, for letters and journals.</p>",
+        photos: [["ink", "#704214", "#f3e9df"]],
+        collections: ["ink", "gifts"],
+      },
+      {
+        title: "Linen Pen Roll",
+        price: 3_400,
+        compareAt: 3_900,
+        vendor: "Paper & Ink",
+        type: "Accessory",
+        tags: ["gift"],
+        description: "<p>Holds six pens, rolls up and ties with a cotton tape.</p>",
+        photos: [["cloth", "#5b6c8f", "#e6e9f0"]],
+        collections: ["gifts"],
+      },
+    ],
+  },
+  {
+    collections: [
+      { handle: "plants", title: "Plants", description: "<p>Hardy house plants, grown in our own greenhouse.</p>" },
+      { handle: "planters", title: "Planters", description: "<p>Thrown on the wheel in the back of the shop.</p>" },
+      { handle: "plant-care", title: "Plant care", description: "<p>What keeps them growing.</p>" },
+    ],
+    products: [
+      {
+        title: "Monstera Deliciosa",
+        price: 3_400,
+        vendor: "Fern & Clay",
+        type: "Plant",
+        tags: ["bright light"],
+        description: "<p>The Swiss cheese plant: big split leaves, forgiving about water. Bright, indirect light.</p>",
+        options: [
+          {
+            name: "Size",
+            values: [
+              ["Small", 0],
+              ["Medium", 1_600],
+              ["Large", 3_600],
+            ],
+          },
+        ],
+        photos: [["plant", "#2f7d4a", "#e6f0e8"]],
+        collections: ["plants"],
+      },
+      {
+        title: "Snake Plant",
+        price: 2_200,
+        vendor: "Fern & Clay",
+        type: "Plant",
+        tags: ["low light", "easy"],
+        description: "<p>Upright and nearly unkillable. Water once a month; happy in a dim corner.</p>",
+        options: [
+          {
+            name: "Size",
+            values: [
+              ["Small", 0],
+              ["Large", 1_800],
+            ],
+          },
+        ],
+        photos: [["tall-plant", "#4f7942", "#eaf0e4"]],
+        collections: ["plants"],
+      },
+      {
+        title: "Hand-thrown Planter",
+        price: 2_800,
+        vendor: "Fern & Clay",
+        type: "Planter",
+        tags: ["stoneware"],
+        description: "<p>Stoneware with a drainage hole and a saucer, glazed inside.</p>",
+        options: [
+          {
+            name: "Colour",
+            values: [
+              ["Terracotta", 0],
+              ["Sage", 0],
+              ["Chalk", 0],
+            ],
+          },
+          {
+            name: "Size",
+            values: [
+              ["Small", 0],
+              ["Large", 1_800],
+            ],
+          },
+        ],
+        photos: [
+          ["planter", "#c0693f", "#f4e6dc"],
+          ["planter", "#9bb59a", "#e8efe6"],
+          ["planter", "#ece7de", "#d9d0c3"],
+        ],
+        collections: ["planters"],
+      },
+      {
+        title: "Potting Mix, 5 L",
+        price: 900,
+        vendor: "Fern & Clay",
+        type: "Care",
+        tags: ["soil"],
+        description: "<p>Peat-free mix with bark and perlite, for roots that like air.</p>",
+        photos: [["soil", "#5a3d2b", "#efe8dd"]],
+        collections: ["plant-care"],
+      },
+      {
+        title: "Golden Pothos",
+        price: 1_600,
+        vendor: "Fern & Clay",
+        type: "Plant",
+        tags: ["trailing", "easy"],
+        description: "<p>Trailing vines with gold-splashed leaves. Back in stock in spring.</p>",
+        photos: [["plant", "#8bbf4a", "#f1f5e6"]],
+        collections: ["plants"],
+        stock: 0,
+      },
+    ],
+  },
 ];
 const DEMO_SHOPPERS = ["ana", "ben", "chloe", "dev", "elif", "finn", "grace", "hugo", "ines", "jonas"];
 const DAY_MS = 86_400_000;
+const DEMO_PHOTO_SIZE = 480;
+
+/** Every combination of the options' values, with its price: the base plus each value's difference. */
+function demoVariants(item: DemoProduct): { optionValues: string[]; price: number }[] {
+  return (item.options ?? []).reduce<{ optionValues: string[]; price: number }[]>(
+    (rows, option) => rows.flatMap((row) => option.values.map(([value, extra]) => ({ optionValues: [...row.optionValues, value], price: row.price + extra }))),
+    [{ optionValues: [], price: item.price }],
+  );
+}
+
+/** Saves a demo product with its photos (drawn now, nothing downloaded); a Colour option's variants show their colour's photo. */
+async function saveDemoProduct(db: TenantDb, storage: MediaStorage, shopId: string, item: DemoProduct) {
+  const variants = demoVariants(item);
+  const saved = await saveProduct(db, SYSTEM_ACTOR, {
+    title: item.title,
+    handle: "",
+    descriptionHtml: item.description,
+    status: "active",
+    vendor: item.vendor,
+    productType: item.type,
+    tags: item.tags,
+    seoTitle: "",
+    seoDescription: "",
+    options: (item.options ?? []).map((o) => ({ name: o.name, values: o.values.map(([value]) => value) })),
+    variants: variants.map((v) => ({
+      ...v,
+      sku: "",
+      compareAtPrice: item.compareAt ? item.compareAt + v.price - item.price : null,
+      inventoryQuantity: item.stock ?? 40,
+      continueSelling: false,
+      weightGrams: 250,
+    })),
+  });
+  const colourOption = item.options?.[0]?.name === "Colour" ? item.options[0] : null;
+  const images = await saveProductImages(
+    db,
+    storage,
+    SYSTEM_ACTOR,
+    saved.id,
+    shopId,
+    await Promise.all(
+      item.photos.map(async ([object, colour, backdrop], n) => ({
+        // 480 px: sharp enough for product pages, and two renditions each instead of four keep `npm run demo` quick.
+        image: await prepareImage(await productPhoto(object, colour, backdrop, DEMO_PHOTO_SIZE)),
+        alt: colourOption ? `${item.title}, ${colourOption.values[n][0]}` : item.title,
+      })),
+    ),
+  );
+  if (colourOption) {
+    const rows = await db.selectFrom("variants").select(["id", "option_values"]).where("product_id", "=", saved.id).execute();
+    for (const [n, [value]] of colourOption.values.entries()) {
+      const ids = rows.filter((row) => row.option_values[0] === value).map((row) => row.id);
+      if (ids.length) await db.updateTable("variants").set({ image_id: images[n].id }).where("id", "in", ids).execute();
+    }
+  }
+  return db.selectFrom("variants").select(["id", "option_values", "price"]).where("product_id", "=", saved.id).orderBy("position").orderBy("id").execute();
+}
 
 /**
- * A few products and a few dozen orders over the last 60 days, so the admin's orders,
- * customers, discounts and dashboard have something to show. Runs once per shop: a shop that
- * has orders is left alone. The first two shops are launched; the third still shows its
- * onboarding checklist.
+ * A catalogue with photos, options and collections, and a few dozen orders from ten customers over the last 60
+ * days, so the storefront's menus, variant choice and filters and the admin's orders, customers, discounts and
+ * dashboard have something to show. Runs once per shop: a shop that has orders is left alone. The first two shops
+ * are launched; the third still shows its onboarding checklist.
  */
-async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
+async function seedDemoSales(db: TenantDb, storage: MediaStorage, shopId: string, shopIndex: number): Promise<void> {
   if (await db.selectFrom("orders").select("id").limit(1).executeTakeFirst()) return;
   const now = Date.now();
   const style = await db.selectFrom("settings").select(["currency", "locale"]).executeTakeFirstOrThrow();
   const { currency } = style;
-  const products: { title: string; price: number; id: string }[] = [];
-  for (const item of DEMO_CATALOGUES[shopIndex]) {
-    const saved = await saveProduct(db, SYSTEM_ACTOR, {
-      title: item.title,
-      handle: "",
-      descriptionHtml: "",
-      status: "active",
-      vendor: "",
-      productType: "",
-      tags: [],
+  const catalogue = DEMO_CATALOGUES[shopIndex];
+  const collectionIds = new Map<string, string>();
+  for (const collection of catalogue.collections) {
+    const saved = await saveCollection(db, SYSTEM_ACTOR, {
+      title: collection.title,
+      handle: collection.handle,
+      descriptionHtml: collection.description,
+      kind: "manual",
+      rules: [],
+      rulesMatch: "all",
+      parentId: null,
       seoTitle: "",
       seoDescription: "",
-      options: [],
-      variants: [{ optionValues: [], sku: "", price: item.price, compareAtPrice: null, inventoryQuantity: 40, continueSelling: false, weightGrams: 250 }],
     });
-    products.push({ ...item, id: saved.id });
+    collectionIds.set(collection.handle, saved.id);
+  }
+  // What orders can be placed for: every variant in stock, with its product.
+  const sellable: { productId: string; variantId: string; title: string; variantTitle: string; price: number }[] = [];
+  for (const item of catalogue.products) {
+    const variants = await saveDemoProduct(db, storage, shopId, item);
+    const productId = (await db.selectFrom("variants").select("product_id").where("id", "=", variants[0].id).executeTakeFirstOrThrow()).product_id;
+    for (const handle of item.collections) await addProductsToCollection(db, SYSTEM_ACTOR, collectionIds.get(handle)!, [productId]);
+    if ((item.stock ?? 40) > 0)
+      for (const v of variants)
+        sellable.push({ productId, variantId: v.id, title: item.title, variantTitle: v.option_values.join(" / "), price: Number(v.price) });
   }
   const startsAt = new Date(now - 61 * DAY_MS).toISOString().slice(0, 16);
   const saved = await saveDiscount(
@@ -188,8 +566,15 @@ async function seedDemoSales(db: TenantDb, shopIndex: number): Promise<void> {
   const count = 30 + shopIndex * 4;
   for (let i = 0; i < count; i++) {
     const placedAt = new Date(now - next(60) * DAY_MS - next(10 * 3_600_000));
-    const picked = [...new Set([next(products.length), next(products.length)])].map((p) => products[p]);
-    const lines = picked.map((p) => ({ productId: p.id, title: p.title, unitPrice: p.price, quantity: 1 + next(3) }));
+    const picked = [...new Set([next(sellable.length), next(sellable.length)])].map((p) => sellable[p]);
+    const lines = picked.map((p) => ({
+      productId: p.productId,
+      variantId: p.variantId,
+      title: p.title,
+      variantTitle: p.variantTitle,
+      unitPrice: p.price,
+      quantity: 1 + next(3),
+    }));
     const shopper = DEMO_SHOPPERS[next(DEMO_SHOPPERS.length)];
     const email = `${shopper}@example.com`;
     const financialStatus: FinancialStatus = i % 11 === 5 ? "pending" : i % 17 === 8 ? "refunded" : "paid";

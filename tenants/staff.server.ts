@@ -164,9 +164,13 @@ async function refuseBeyondStaffLimit(trx: Kysely<PlatformDatabase>, shop: Shop,
 export interface InviteOptions {
   /** e.g. https://bazaar.example; the link is <platformOrigin>/invitations/<token>. */
   platformOrigin: string;
-  send?: (message: MailMessage) => Promise<unknown>;
+  /** The mailer: sendMail, whose `file` says the message was written to MAIL_DIR because no SMTP server is set. */
+  send?: (message: MailMessage) => Promise<{ file: string | null } | void>;
   ttlHours?: number;
 }
+
+/** What became of the invitation email, as the mailer reported it. */
+export type InvitationDelivery = "sent" | "no-mail-server" | "failed";
 
 /**
  * The staff page's forms, one per intent. Which roles the person may give, and whether a member or an invitation is
@@ -179,6 +183,7 @@ export const staffForm = z.discriminatedUnion(
     z.object({ intent: z.literal("change-role"), userId: singleLine({ max: 40 }), role: singleLine({ max: 20 }) }),
     z.object({ intent: z.literal("remove"), userId: singleLine({ max: 40 }) }),
     z.object({ intent: z.literal("revoke"), invitationId: singleLine({ max: 40 }) }),
+    z.object({ intent: z.literal("resend"), invitationId: singleLine({ max: 40 }) }),
   ],
   { error: "Unknown action." },
 );
@@ -186,8 +191,9 @@ export const staffForm = z.discriminatedUnion(
 /**
  * Invites someone by email: a random 32-byte token goes into the emailed link,
  * only its SHA-256 into the registry. A new invitation to the same address
- * replaces the pending one, so only the newest link works. The email is sent
- * before the transaction commits: if it can't be sent, nothing is saved.
+ * replaces the pending one, so only the newest link works. The email goes out
+ * once the invitation is saved; whether it went is in `delivery`, and the link
+ * comes back so the merchant can pass it on when it didn't.
  */
 export async function inviteStaff(
   db: PlatformDb,
@@ -195,7 +201,7 @@ export async function inviteStaff(
   by: StaffActor,
   input: { email: string; role: string },
   { platformOrigin, send = (message) => sendMail(message), ttlHours = invitationTtlHours() }: InviteOptions,
-): Promise<{ id: string; email: string; role: Exclude<MemberRole, "owner">; expiresAt: Date; token: string }> {
+): Promise<{ id: string; email: string; role: Exclude<MemberRole, "owner">; expiresAt: Date; token: string; link: string; delivery: InvitationDelivery }> {
   const allowed = invitableRoles(by.role);
   if (!allowed.length || !by.actor.userId) throw new StaffError({ role: "You can't invite people to this shop." }, 403);
   const inviterId = by.actor.userId;
@@ -209,7 +215,7 @@ export async function inviteStaff(
 
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
-  return db.transaction().execute(async (trx) => {
+  const id = await db.transaction().execute(async (trx) => {
     await lockShop(trx, shop.id);
     const member = await trx
       .selectFrom("platform.memberships as m")
@@ -251,16 +257,33 @@ export async function inviteStaff(
       subjectId: id,
       summary: `Invited ${email} as ${role}${pending.length ? " (replacing an earlier invitation)" : ""}`,
     });
-    const link = `${platformOrigin}/invitations/${token}`;
-    try {
-      await send(invitationEmail({ to: email, shopName: shop.name, inviterEmail: by.actor.email, role, link, expiresAt }));
-    } catch (error) {
-      console.error("invitation email failed:", error);
-      throw new StaffError({ email: "We couldn't send the invitation email, so no invitation was created. Please try again." }, 503);
-    }
-    await meterShopUsage(trx, shop.id, { emails: 1 });
-    return { id, email, role, expiresAt, token };
+    return id;
   });
+  const link = `${platformOrigin}/invitations/${token}`;
+  let delivery: InvitationDelivery;
+  try {
+    const sent = await send(invitationEmail({ to: email, shopName: shop.name, inviterEmail: by.actor.email, role, link, expiresAt }));
+    delivery = sent?.file ? "no-mail-server" : "sent";
+  } catch (error) {
+    console.error("invitation email failed:", error);
+    delivery = "failed";
+  }
+  if (delivery === "sent") await meterShopUsage(db, shop.id, { emails: 1 });
+  return { id, email, role, expiresAt, token, link, delivery };
+}
+
+/** Sends a pending (or expired) invitation again: a new link for the same address and role; the old link stops working. */
+export async function resendInvitation(db: PlatformDb, shop: Shop, by: StaffActor, invitationId: string, options: InviteOptions) {
+  if (!/^\d{1,18}$/.test(invitationId)) throw new StaffError({ invitation: "No such invitation." }, 404);
+  const invitation = await db
+    .selectFrom("platform.invitations")
+    .select(["email", "role"])
+    .where("id", "=", invitationId)
+    .where("shop_id", "=", shop.id)
+    .where("accepted_at", "is", null)
+    .executeTakeFirst();
+  if (!invitation) throw new StaffError({ invitation: "No such invitation." }, 404);
+  return inviteStaff(db, shop, by, invitation, options);
 }
 
 /** Owners only. A shop always keeps at least one owner. Returns false when the role was already that. */

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDiskStorage } from "../shop/storage.server.ts";
+import { storeNavigation } from "../shop/storefront.server.ts";
 import { verifyCredentials } from "../tenants/accounts.server.ts";
 import { DEMO_MERCHANT, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_SHOPS, seedDemo } from "../tenants/demo.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
@@ -11,15 +16,22 @@ import { storefrontIntl } from "../shop/storefront-language.ts";
 const english = storefrontIntl("en");
 
 let t: TestDatabase;
+let mediaDir: string;
+let storage: LocalDiskStorage;
 beforeAll(async () => {
+  mediaDir = mkdtempSync(path.join(os.tmpdir(), "bazaar-demo-media-"));
+  storage = new LocalDiskStorage(mediaDir);
   t = await createTestDatabase();
 });
-afterAll(() => t?.drop());
+afterAll(async () => {
+  await t?.drop();
+  rmSync(mediaDir, { recursive: true, force: true });
+});
 
 describe("demo data", () => {
   it("creates three distinct shops and two logins, and a second run changes nothing", async () => {
-    await seedDemo(t.db);
-    await seedDemo(t.db);
+    await seedDemo(t.db, storage);
+    await seedDemo(t.db, storage);
     const shops = await t.db.selectFrom("platform.shops").selectAll().orderBy("id").execute();
     expect(shops.map((s) => s.slug)).toEqual(DEMO_SHOPS.map((s) => s.slug));
 
@@ -59,10 +71,45 @@ describe("demo data", () => {
       }),
     );
     expect(sales).toEqual([
-      { orders: 30, products: 4, launched: true },
-      { orders: 34, products: 3, launched: true },
-      { orders: 38, products: 4, launched: false },
+      { orders: 30, products: 6, launched: true },
+      { orders: 34, products: 5, launched: true },
+      { orders: 38, products: 5, launched: false },
     ]);
+
+    // Each shop looks like a real one, and like itself: photos on every product (stored, not downloaded), products
+    // with options and variants, three collections in its menu, descriptions, and orders from several customers.
+    const looks = await Promise.all(
+      shops.map(async (shop) => {
+        const db = tenantDb(t.db, shop.schema_name);
+        const products = await db.selectFrom("products").select(["id", "title", "description_html"]).execute();
+        const images = await db.selectFrom("product_media").select(["product_id", "storage_key"]).execute();
+        const variants = await db.selectFrom("variants").select(["product_id", "image_id"]).execute();
+        const customers = await db.selectFrom("orders").select("email").distinct().execute();
+        const files: string[] = [];
+        for await (const key of storage.list(`shops/${shop.id}/`)) files.push(key);
+        return {
+          everyProductHasAPhoto: products.every((p) => images.some((i) => i.product_id === p.id)),
+          everyProductDescribed: products.every((p) => p.description_html.length > 20),
+          withVariants: products.filter((p) => variants.filter((v) => v.product_id === p.id).length > 1).length,
+          variantsWithOwnPhoto: variants.filter((v) => v.image_id !== null).length,
+          storedFiles: files.length,
+          menu: (await storeNavigation(db)).nav.map((link) => link.title),
+          customers: customers.length,
+          titles: products.map((p) => p.title),
+        };
+      }),
+    );
+    for (const shop of looks) {
+      expect(shop).toMatchObject({ everyProductHasAPhoto: true, everyProductDescribed: true });
+      expect(shop.withVariants).toBeGreaterThanOrEqual(3);
+      expect(shop.storedFiles).toBeGreaterThan(0);
+      expect(shop.menu).toHaveLength(4);
+      expect(shop.customers).toBeGreaterThanOrEqual(5);
+    }
+    expect(looks[0].menu).toEqual(["Shop all", "Blends", "Brewing gear", "Single origins"]);
+    expect(looks[1].menu).toEqual(["Shop all", "Gifts", "Ink", "Notebooks"]);
+    expect(looks.map((shop) => shop.variantsWithOwnPhoto > 0)).toEqual([true, true, true]);
+    expect(looks[0].titles).not.toEqual(expect.arrayContaining([looks[1].titles[0]]));
 
     // Each shop has one visible "About us" page of its own (the second run added no other).
     const pages = await Promise.all(
@@ -75,7 +122,7 @@ describe("demo data", () => {
   });
 
   it("takes a test order out of the box: stock, shipping rates and the test gateway", async () => {
-    await seedDemo(t.db);
+    await seedDemo(t.db, storage);
     const shop = (await t.db.selectFrom("platform.shops").selectAll().where("slug", "=", DEMO_SHOPS[0].slug).executeTakeFirstOrThrow())!;
     const db = tenantDb(t.db, shop.schema_name);
     const variant = await db.selectFrom("variants").select("id").orderBy("id").executeTakeFirstOrThrow();

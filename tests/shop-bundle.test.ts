@@ -71,11 +71,11 @@ beforeAll(async () => {
   process.env.MEDIA_DIR = mediaDir;
   storage = new LocalDiskStorage(mediaDir);
   t = await createTestDatabase();
-  await seedDemo(t.db);
+  await seedDemo(t.db, storage);
   north = (await findShopBySlug(t.db, DEMO_SHOPS[0].slug))!;
   south = (await findShopBySlug(t.db, DEMO_SHOPS[1].slug))!;
   ownerId = (await t.db.selectFrom("platform.users").select("id").where("email", "=", DEMO_MERCHANT).executeTakeFirstOrThrow()).id;
-  // What the demo lacks: media, a logo, and a collection inside another.
+  // What the demo lacks: more media, a logo, and a collection inside another.
   const northDb = tenantDb(t.db, north.schema_name);
   const [first, second] = await northDb.selectFrom("products").select("id").orderBy("id").limit(2).execute();
   await addProductImage(northDb, storage, actor, first.id, { bytes: await image("#c04020"), alt: "Red", shopId: north.id });
@@ -99,7 +99,8 @@ describe("a shop's bundle", () => {
     const before = await snapshot(north);
     expect(before.orders.length).toBeGreaterThan(0);
     expect(before.customers.length).toBeGreaterThan(0);
-    expect(before.product_media.length).toBe(2);
+    // The demo's photos (one per product, three for a product with colours) and the two added above.
+    expect(before.product_media.length).toBe(9);
 
     const bundle = await bundleOf(north);
     const restored = await restoreShopBundle(t.db, storage, Readable.from(bundle), { slug: "north-again", name: north.name, ownerId });

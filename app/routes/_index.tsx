@@ -1,6 +1,8 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { THEME_MANIFESTS } from "../../themes/manifest.ts";
+import { Landing } from "../components/landing.tsx";
 import { JsonLd } from "../components/store/json-ld.tsx";
 import { storefrontIntl } from "../../shop/storefront-language.ts";
 import { PasswordPage } from "../components/store/password-page.tsx";
@@ -9,7 +11,7 @@ import { HomeSections } from "../components/store/sections.tsx";
 import { StoreShell } from "../components/store/shell.tsx";
 import { storefrontStylesheets, type StylesheetsHandle } from "../components/store/stylesheets.ts";
 import { Recommendations } from "../components/store/recommendations.tsx";
-import { cartProductIds, homeSectionsData, readVisitorId } from "../domain.server.ts";
+import { cartProductIds, homeSectionsData, pricingData, readVisitorId } from "../domain.server.ts";
 import { shopperRecommendations } from "../utils/recommendations.server.ts";
 import { shopperOf } from "../utils/shopper.server.ts";
 import { loadPasswordPage, loadStoreLayout, readStorefront, storefrontSecurityHeaders } from "../utils/storefront.server.ts";
@@ -17,7 +19,13 @@ import { loadPasswordPage, loadStoreLayout, readStorefront, storefrontSecurityHe
 // "/" is the one path both kinds of host share: the platform's landing page, or the shop's home.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { site } = context;
-  if (site.kind === "platform") return { kind: "platform" as const, signedIn: Boolean(context.user) };
+  if (site.kind === "platform")
+    return {
+      kind: "platform" as const,
+      signedIn: Boolean(context.user),
+      themes: THEME_MANIFESTS.map(({ id, name, description }) => ({ id, name, description })),
+      ...(await pricingData(context.services.db)),
+    };
   const storefront = await readStorefront(context, request);
   const headers = storefrontSecurityHeaders(context, storefront);
   // Until launch, "/" itself is the "Opening soon" page (its form posts to /password).
@@ -77,7 +85,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     const title = storefrontIntl(data.page.language).formatMessage({ id: "password.metaTitle" }, { shopName: data.page.shopName });
     return [{ title }, { name: "description", content: title }];
   }
-  return [{ title: "Bazaar: your shop, your subdomain" }, { name: "description", content: "Open an online shop in a minute." }];
+  return [
+    { title: "Bazaar: open your online shop in a minute" },
+    { name: "description", content: "A storefront with three themes, a checkout and an admin that works on a phone. Free trial, simple plans." },
+  ];
 };
 
 export default function Index() {
@@ -94,28 +105,5 @@ export default function Index() {
       </StoreShell>
     );
   }
-  return (
-    <>
-      <header className="topbar">
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-        <nav>
-          {data.signedIn ? <Link to="/admin">Your shops</Link> : <Link to="/login">Log in</Link>}
-          <Link className="button" to="/signup">
-            Open a shop
-          </Link>
-        </nav>
-      </header>
-      <main>
-        <section className="hero">
-          <h1>Your shop, on its own address, in a minute.</h1>
-          <p>Bazaar gives every merchant a storefront at their own subdomain, backed by a database of its own. Sign up, name your shop, and start selling.</p>
-          <Link className="button" to="/signup">
-            Open your shop
-          </Link>
-        </section>
-      </main>
-    </>
-  );
+  return <Landing signedIn={data.signedIn} themes={data.themes} plans={data.plans} trialDays={data.trialDays} />;
 }

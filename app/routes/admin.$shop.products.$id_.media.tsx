@@ -1,5 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, UploadHandler } from "@remix-run/node";
-import { data, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type DragEvent } from "react";
 import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
@@ -9,11 +9,9 @@ import {
   deleteImage,
   ImageRejectedError,
   loadProductMedia,
-  MAX_IMAGE_BYTES,
   MAX_IMAGES_PER_UPLOAD,
   MediaNotFoundError,
   moveImage,
-  prepareImage,
   productImageSrcSet,
   productImageUrl,
   reorderImages,
@@ -25,13 +23,11 @@ import {
 } from "../domain.server.ts";
 import styles from "../styles/media.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
+import { chosenFiles, MAX_MEGABYTES, prepareFiles, readImageForm } from "../utils/image-upload.server.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Images · ${data?.product.title ?? "Product"} · Bazaar admin` }];
-
-// Server-only: MAX_IMAGE_BYTES comes from domain.server, which is empty in the browser.
-const MAX_MEGABYTES = MAX_IMAGE_BYTES / (1024 * 1024);
 
 function notFound(): Response {
   return new Response("Not found", { status: 404 });
@@ -64,45 +60,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 type ActionResult = { intent: string; ok?: string; error?: string; fileErrors?: string[]; imageId?: string; altError?: string };
 
-class TooManyFilesError extends Error {}
-
-/** Memory uploads that stop reading as soon as a file passes the size limit or there are too many files. */
-function imageUploadHandler(): UploadHandler {
-  const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMAGE_BYTES });
-  let files = 0;
-  return async (part) => {
-    if (part.filename !== undefined && ++files > MAX_IMAGES_PER_UPLOAD) throw new TooManyFilesError();
-    return memory(part);
-  };
-}
-
 async function upload(request: Request, add: (images: PreparedImage[]) => Promise<{ duplicate: boolean }[]>) {
   const refuse = (fileErrors: string[], status = 400) => data<ActionResult>({ intent: "upload", fileErrors }, { status });
-  // The whole upload is capped at the edge (server/body-limits.ts); each file here, with the message in the form.
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(request, imageUploadHandler());
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError)
-      return refuse([`An image is larger than ${MAX_MEGABYTES} MB: upload images of at most ${MAX_MEGABYTES} MB.`], 413);
-    if (error instanceof TooManyFilesError) return refuse([`Upload at most ${MAX_IMAGES_PER_UPLOAD} images at a time.`], 413);
-    return refuse(["The upload was cut short or malformed: please try again."]);
-  }
-  // A form submitted with no file chosen sends one nameless, empty part.
-  const files = form.getAll("images").filter((f): f is File => typeof f !== "string" && Boolean(f.name || f.size));
+  const read = await readImageForm(request);
+  if ("refusal" in read) return refuse([read.refusal], read.status);
+  const files = chosenFiles(read.form, "images");
   if (!files.length) return refuse(["Choose one or more images to upload."]);
-
-  // Check every file before storing any, so a bad one leaves the product as it was.
-  const prepared: PreparedImage[] = [];
-  const fileErrors: string[] = [];
-  for (const file of files) {
-    try {
-      prepared.push(await prepareImage(Buffer.from(await file.arrayBuffer())));
-    } catch (error) {
-      if (!(error instanceof ImageRejectedError)) throw error;
-      fileErrors.push(`${file.name || "The file"}: ${error.reason}`);
-    }
-  }
+  const { prepared, fileErrors } = await prepareFiles(files);
   if (fileErrors.length) return refuse(fileErrors);
   const results = await add(prepared);
   const added = results.filter((r) => !r.duplicate).length;

@@ -33,6 +33,8 @@ export default function NewProduct() {
         errors={result?.errors ?? {}}
         notice={result?.notice ?? null}
         revision={result?.revision ?? "new"}
+        images={[]}
+        saved={false}
       />
     </main>
   );

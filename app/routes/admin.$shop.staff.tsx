@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { platformOrigin } from "../../server/config.ts";
 import { invitableRoles } from "../../shop/permissions.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
@@ -12,14 +13,17 @@ import {
   listMembers,
   listPendingInvitations,
   removeMember,
+  resendInvitation,
   revokeInvitation,
   StaffError,
+  type InvitationDelivery,
   type StaffErrors,
   tooManyAttempts,
 } from "../domain.server.ts";
 import styles from "../styles/settings.css";
 import { readForm, typedFields } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
+import { useHydrated } from "../utils/use-hydrated.ts";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "Staff · Bazaar admin" }];
@@ -54,7 +58,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionResult = { form: string; errors: StaffErrors; values: Record<string, string> | null; saved: string | null };
+/** An invitation just made: its link is shown once (only its hash is stored), with what became of the email. */
+type InvitationMade = { email: string; link: string; delivery: InvitationDelivery };
+type ActionResult = { form: string; errors: StaffErrors; values: Record<string, string> | null; saved: string | null; invitation?: InvitationMade };
+
+/** What the page says about the email, in the mailer's words: sent, not sent for want of a server, or refused. */
+function deliveryMessage({ email, delivery }: InvitationMade): string {
+  switch (delivery) {
+    case "sent":
+      return `Invitation sent to ${email}.`;
+    case "no-mail-server":
+      return `Invitation saved, but no email went out: this Bazaar has no mail server set up. Copy the link below and send it to ${email} yourself.`;
+    case "failed":
+      return `Invitation saved, but the email to ${email} couldn't be sent: the mail server refused it or didn't answer. Copy the link below and send it yourself, or resend it later.`;
+  }
+}
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = await requireShopAdmin(context, request, params.shop, "staff");
@@ -62,7 +80,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const parsed = await readForm(request, staffForm);
   const { intent, userId, invitationId, ...typed } = typedFields(parsed.values, ["intent", "userId", "invitationId", "email", "role"]);
   if (!parsed.ok) {
-    const key = intent === "invite" ? "invite" : intent === "revoke" ? `invitation:${invitationId}` : intent ? `member:${userId}` : "";
+    const key = intent === "invite" ? "invite" : intent === "revoke" || intent === "resend" ? `invitation:${invitationId}` : intent ? `member:${userId}` : "";
     const errors = key ? parsed.errors : { member: "Unknown action." };
     return data<ActionResult>({ form: key, errors, values: intent === "invite" ? typed : null, saved: null }, { status: 400 });
   }
@@ -71,25 +89,46 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     try {
       return { form: key, errors: {}, values: null, saved: await work() } satisfies ActionResult;
     } catch (error) {
-      if (!(error instanceof StaffError)) throw error;
-      if (error.status === 403 || error.status === 404) throw new Response(error.message, { status: error.status });
-      return data<ActionResult>({ form: key, errors: error.errors, values, saved: null }, { status: error.status });
+      return refused(error, key, values);
     }
+  };
+
+  const invitationOptions = { platformOrigin: platformOrigin(context.services.config) };
+  // Inviting and resending both mail someone: one daily allowance per shop.
+  const mailGate = async (key: string, values: Record<string, string> | null) => {
+    const gate = await context.services.limits.consume("invitationMail", admin.shop.id);
+    if (gate.ok) return null;
+    const message = `This shop has sent many invitations today. ${tooManyAttempts(gate)}`;
+    return data<ActionResult>({ form: key, errors: key === "invite" ? { email: message } : { invitation: message }, values, saved: null }, { status: 429 });
+  };
+  const made = (invitation: InvitationMade, key: string) =>
+    ({ form: key, errors: {}, values: null, saved: deliveryMessage(invitation), invitation }) satisfies ActionResult;
+  const refused = (error: unknown, key: string, values: Record<string, string> | null) => {
+    if (!(error instanceof StaffError)) throw error;
+    if (error.status === 403 || error.status === 404) throw new Response(error.message, { status: error.status });
+    return data<ActionResult>({ form: key, errors: error.errors, values, saved: null }, { status: error.status });
   };
 
   switch (intent) {
     case "invite": {
       const values = { email: typed.email, role: typed.role };
-      const gate = await context.services.limits.consume("invitationMail", admin.shop.id);
-      if (!gate.ok)
-        return data<ActionResult>(
-          { form: "invite", errors: { email: `This shop has sent many invitations today. ${tooManyAttempts(gate)}` }, values, saved: null },
-          { status: 429 },
-        );
-      return run("invite", values, async () => {
-        const invitation = await inviteStaff(db, admin.shop, admin, values, { platformOrigin: platformOrigin(context.services.config) });
-        return `Invitation sent to ${invitation.email}.`;
-      });
+      const limited = await mailGate("invite", values);
+      if (limited) return limited;
+      try {
+        return made(await inviteStaff(db, admin.shop, admin, values, invitationOptions), "invite");
+      } catch (error) {
+        return refused(error, "invite", values);
+      }
+    }
+    case "resend": {
+      const key = `invitation:${invitationId}`;
+      const limited = await mailGate(key, null);
+      if (limited) return limited;
+      try {
+        return made(await resendInvitation(db, admin.shop, admin, invitationId, invitationOptions), key);
+      } catch (error) {
+        return refused(error, key, null);
+      }
     }
     case "change-role": {
       const { role } = typed;
@@ -127,11 +166,16 @@ export default function Staff() {
       <div className="page-head">
         <h1>Staff</h1>
       </div>
-      {result?.saved ? (
+      {result?.saved && result.invitation?.delivery !== "sent" ? (
+        <p className={result.invitation ? "banner" : "flash"} role={result.invitation ? "alert" : "status"}>
+          {result.saved}
+        </p>
+      ) : result?.saved ? (
         <p className="flash" role="status">
           {result.saved}
         </p>
       ) : null}
+      {result?.invitation ? <InvitationLink invitation={result.invitation} /> : null}
 
       <section className="card">
         <h2>Members</h2>
@@ -238,6 +282,16 @@ export default function Staff() {
                           <button
                             type="submit"
                             name="intent"
+                            value="resend"
+                            className="secondary"
+                            disabled={busy}
+                            aria-label={`Resend the invitation to ${invitation.email}`}
+                          >
+                            Resend
+                          </button>
+                          <button
+                            type="submit"
+                            name="intent"
                             value="revoke"
                             className="secondary"
                             disabled={busy}
@@ -246,6 +300,9 @@ export default function Staff() {
                             Revoke
                           </button>
                         </Form>
+                      ) : null}
+                      {errorsFor(`invitation:${invitation.id}`).invitation ? (
+                        <p className="error">{errorsFor(`invitation:${invitation.id}`).invitation}</p>
                       ) : null}
                     </td>
                   </tr>
@@ -307,6 +364,42 @@ export default function Staff() {
         </Form>
       </section>
     </main>
+  );
+}
+
+/** The new invitation's link, shown once: selectable without JavaScript, with a Copy button with it. */
+function InvitationLink({ invitation }: { invitation: InvitationMade }) {
+  const hydrated = useHydrated();
+  const [copied, setCopied] = useState<string | null>(null);
+  const id = "invitation-link";
+  return (
+    <section className="card invitation-link" aria-labelledby="invitation-link-heading">
+      <h2 id="invitation-link-heading">Invitation link for {invitation.email}</h2>
+      <label htmlFor={id}>Invitation link</label>
+      <div className="inline-form">
+        <input id={id} readOnly value={invitation.link} aria-describedby={`${id}-hint`} onFocus={(e) => e.currentTarget.select()} />
+        {hydrated ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              navigator.clipboard.writeText(invitation.link).then(
+                () => setCopied("Link copied."),
+                () => setCopied("Couldn't copy: select the link and copy it."),
+              )
+            }
+          >
+            Copy link
+          </button>
+        ) : null}
+      </div>
+      <p className="hint" id={`${id}-hint`}>
+        Anyone with this link can join as {invitation.email}. It is shown only now; Resend makes a new one and ends this one.
+      </p>
+      <p role="status" className="hint">
+        {copied}
+      </p>
+    </section>
   );
 }
 

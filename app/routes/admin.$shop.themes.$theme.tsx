@@ -30,6 +30,7 @@ import {
   themeDraft,
 } from "../domain.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
+import { useHydrated } from "../utils/use-hydrated.ts";
 import styles from "../styles/themes.css";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
@@ -113,6 +114,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   throw redirect(`${editor}?done=${intent === "publish" ? "publish" : "save"}&at=${Date.now()}`);
 }
 
+/** Preview widths: a desktop fills the space; a phone is 390 px wide (themes.css). */
+const PREVIEW_WIDTHS = { desktop: { label: "Desktop" }, phone: { label: "Phone" } } as const;
+type PreviewWidth = keyof typeof PREVIEW_WIDTHS;
+
 const DONE_MESSAGES: Record<string, string> = {
   save: "Draft saved.",
   publish: "Published: shoppers see these settings now.",
@@ -137,7 +142,9 @@ export default function ThemeEditor() {
   const warnings = contrastWarnings(colors);
 
   const [previewPath, setPreviewPath] = useState("/");
+  const [previewWidth, setPreviewWidth] = useState<PreviewWidth>("desktop");
   const previewSrc = `${previewOrigin}${previewPath}?${previewQuery}`;
+  const hydrated = useHydrated();
 
   // Save the draft half a second after the merchant stops typing; the new preview token then reloads the frame.
   const scheduleSave = () => {
@@ -156,6 +163,19 @@ export default function ThemeEditor() {
     }, 500);
   };
   useEffect(() => () => clearTimeout(timer.current), []);
+
+  // With JavaScript, section buttons (add, move, remove) save through the fetcher: the page stays put, the loader
+  // brings the new list and the preview reloads. Without it they submit the form like any other button.
+  const submitSectionChange = (event: React.MouseEvent<HTMLButtonElement>) => {
+    const form = formRef.current;
+    if (!form) return;
+    event.preventDefault();
+    clearTimeout(timer.current);
+    const body = new FormData(form);
+    body.set("intent", event.currentTarget.value);
+    body.set("autosave", "1");
+    autosave.submit(body, { method: "post" });
+  };
 
   const saving = autosave.state !== "idle";
   const status = saving
@@ -188,139 +208,170 @@ export default function ThemeEditor() {
         </p>
       ) : null}
       <div className="theme-editor">
-        <Form
-          method="post"
-          ref={formRef}
-          className="theme-form stack"
-          onChange={scheduleSave}
-          onSubmit={() => clearTimeout(timer.current)}
-          key={searchParams.get("at") ?? "initial"}
-          noValidate
-        >
-          <fieldset>
-            <legend>Colours</legend>
-            <div className="color-grid">
-              {(Object.keys(COLOR_LABELS) as (keyof ThemeColors)[]).map((key) => {
-                const name = `colors.${key}`;
-                return (
-                  <Field key={key} label={COLOR_LABELS[key]} name={name} error={errors[name]}>
-                    <input
-                      id={name}
-                      name={name}
-                      type="color"
-                      defaultValue={settings.colors[key]}
-                      aria-invalid={Boolean(errors[name])}
-                      aria-describedby={errors[name] ? `${name}-error` : undefined}
-                    />
-                  </Field>
-                );
-              })}
-            </div>
-            {warnings.length ? (
-              <ul className="contrast-warnings" aria-live="polite">
-                {warnings.map((w) => (
-                  <li key={w.message}>{w.message}</li>
-                ))}
-              </ul>
-            ) : (
-              <p className="hint" aria-live="polite">
-                All colour pairs meet WCAG AA contrast (4.5:1).
-              </p>
-            )}
-          </fieldset>
-
-          <fieldset>
-            <legend>Typography and logo</legend>
-            {(["headingFont", "bodyFont"] as const).map((name) => (
-              <Field key={name} label={name === "headingFont" ? "Heading font" : "Body font"} name={name} error={errors[name]}>
-                <select id={name} name={name} defaultValue={settings[name]} aria-describedby={errors[name] ? `${name}-error` : undefined}>
-                  {theme.schema.fonts.map((font) => (
-                    <option key={font} value={font}>
-                      {FONTS[font].label}
-                    </option>
+        <div className="theme-controls">
+          <Form
+            method="post"
+            ref={formRef}
+            className="theme-form stack"
+            onChange={scheduleSave}
+            onSubmit={() => clearTimeout(timer.current)}
+            key={searchParams.get("at") ?? "initial"}
+            noValidate
+          >
+            <fieldset>
+              <legend>Colours</legend>
+              <div className="color-grid">
+                {(Object.keys(COLOR_LABELS) as (keyof ThemeColors)[]).map((key) => {
+                  const name = `colors.${key}`;
+                  return (
+                    <Field key={key} label={COLOR_LABELS[key]} name={name} error={errors[name]}>
+                      <input
+                        id={name}
+                        name={name}
+                        type="color"
+                        defaultValue={settings.colors[key]}
+                        aria-invalid={Boolean(errors[name])}
+                        aria-describedby={errors[name] ? `${name}-error` : undefined}
+                      />
+                    </Field>
+                  );
+                })}
+              </div>
+              {warnings.length ? (
+                <ul className="contrast-warnings" aria-live="polite">
+                  {warnings.map((w) => (
+                    <li key={w.message}>{w.message}</li>
                   ))}
-                </select>
-              </Field>
-            ))}
-            <Field label="Logo width (pixels)" name="logoWidth" error={errors.logoWidth} hint="Used when you have uploaded a logo in Settings.">
-              <input
-                id="logoWidth"
-                name="logoWidth"
-                type="number"
-                min={LIMITS.logoWidth.min}
-                max={LIMITS.logoWidth.max}
-                defaultValue={settings.logoWidth}
-                aria-invalid={Boolean(errors.logoWidth)}
-                aria-describedby={errors.logoWidth ? "logoWidth-error" : "logoWidth-hint"}
-              />
-            </Field>
-          </fieldset>
+                </ul>
+              ) : (
+                <p className="hint" aria-live="polite">
+                  All colour pairs meet WCAG AA contrast (4.5:1).
+                </p>
+              )}
+            </fieldset>
 
-          <fieldset>
-            <legend>Announcement bar</legend>
-            <label className="checkbox">
-              <input type="checkbox" name="announcement.enabled" defaultChecked={settings.announcement.enabled} /> Show the announcement bar
-            </label>
-            <TextField name="announcement.text" label="Announcement" value={settings.announcement.text} max={LIMITS.announcement} errors={errors} />
-            <TextField
-              name="announcement.link"
-              label="Link (optional)"
-              value={settings.announcement.link}
-              max={LIMITS.link}
-              errors={errors}
-              hint="A page of your shop, like /collections/all"
-            />
-          </fieldset>
-
-          <fieldset>
-            <legend>Home page sections</legend>
-            {errors.sections ? (
-              <p className="error" id="sections-error">
-                {errors.sections}
-              </p>
-            ) : null}
-            <ol className="section-list">
-              {settings.sections.map((section, i) => (
-                <li key={section.id}>
-                  <SectionFields section={section} index={i} count={settings.sections.length} errors={errors} collections={collections} products={products} />
-                </li>
+            <fieldset>
+              <legend>Typography and logo</legend>
+              {(["headingFont", "bodyFont"] as const).map((name) => (
+                <Field key={name} label={name === "headingFont" ? "Heading font" : "Body font"} name={name} error={errors[name]}>
+                  <select id={name} name={name} defaultValue={settings[name]} aria-describedby={errors[name] ? `${name}-error` : undefined}>
+                    {theme.schema.fonts.map((font) => (
+                      <option key={font} value={font}>
+                        {FONTS[font].label}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
               ))}
-            </ol>
-            <div className="toolbar">
-              <Field label="New section" name="newSectionType">
-                <select id="newSectionType" name="newSectionType" defaultValue="rich-text">
-                  {theme.schema.sectionTypes.map((type) => (
-                    <option key={type} value={type}>
-                      {SECTION_LABELS[type]}
-                    </option>
-                  ))}
-                </select>
+              <Field label="Logo width (pixels)" name="logoWidth" error={errors.logoWidth} hint="Used when you have uploaded a logo in Settings.">
+                <input
+                  id="logoWidth"
+                  name="logoWidth"
+                  type="number"
+                  min={LIMITS.logoWidth.min}
+                  max={LIMITS.logoWidth.max}
+                  defaultValue={settings.logoWidth}
+                  aria-invalid={Boolean(errors.logoWidth)}
+                  aria-describedby={errors.logoWidth ? "logoWidth-error" : "logoWidth-hint"}
+                />
               </Field>
-              <button type="submit" name="intent" value="add" className="secondary" disabled={sectionsFull}>
-                Add section
+            </fieldset>
+
+            <fieldset>
+              <legend>Announcement bar</legend>
+              <label className="checkbox">
+                <input type="checkbox" name="announcement.enabled" defaultChecked={settings.announcement.enabled} /> Show the announcement bar
+              </label>
+              <TextField name="announcement.text" label="Announcement" value={settings.announcement.text} max={LIMITS.announcement} errors={errors} />
+              <TextField
+                name="announcement.link"
+                label="Link (optional)"
+                value={settings.announcement.link}
+                max={LIMITS.link}
+                errors={errors}
+                hint="A page of your shop, like /collections/all"
+              />
+            </fieldset>
+
+            <fieldset>
+              <legend>Home page sections</legend>
+              {errors.sections ? (
+                <p className="error" id="sections-error">
+                  {errors.sections}
+                </p>
+              ) : null}
+              <ol className="section-list">
+                {settings.sections.map((section, i) => (
+                  <li key={section.id}>
+                    <SectionFields
+                      section={section}
+                      index={i}
+                      count={settings.sections.length}
+                      errors={errors}
+                      collections={collections}
+                      products={products}
+                      onSectionChange={submitSectionChange}
+                      busy={saving}
+                    />
+                  </li>
+                ))}
+              </ol>
+              <div className="toolbar">
+                <Field label="New section" name="newSectionType">
+                  <select id="newSectionType" name="newSectionType" defaultValue="rich-text">
+                    {theme.schema.sectionTypes.map((type) => (
+                      <option key={type} value={type}>
+                        {SECTION_LABELS[type]}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+                <button type="submit" name="intent" value="add" className="secondary" disabled={sectionsFull || saving} onClick={submitSectionChange}>
+                  Add section
+                </button>
+              </div>
+              {sectionsFull ? <p className="hint">This theme takes at most {theme.schema.maxSections} sections.</p> : null}
+            </fieldset>
+
+            <div className="theme-actions">
+              <p className="hint" role="status">
+                {status}
+              </p>
+              <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>
+                Save draft
+              </button>
+              <button type="submit" name="intent" value="publish" disabled={busy}>
+                Publish
               </button>
             </div>
-            {sectionsFull ? <p className="hint">This theme takes at most {theme.schema.maxSections} sections.</p> : null}
-          </fieldset>
+          </Form>
 
-          <div className="theme-actions">
-            <p className="hint" role="status">
-              {status}
+          {/* Apart from Publish and confirmed first: the disclosure works without JavaScript too. */}
+          <details className="theme-reset">
+            <summary>Reset to defaults…</summary>
+            <p>
+              This replaces the draft&apos;s colours, fonts, announcement and home page sections with {theme.name}&apos;s defaults. Your shop doesn&apos;t
+              change until you publish.
             </p>
-            <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>
-              Save draft
-            </button>
-            <button type="submit" name="intent" value="publish" disabled={busy}>
-              Publish
-            </button>
-            <button type="submit" name="intent" value="reset" className="danger" formNoValidate disabled={busy}>
-              Reset to defaults
-            </button>
-          </div>
-        </Form>
+            <Form method="post">
+              <button type="submit" name="intent" value="reset" className="danger" disabled={busy}>
+                Yes, reset the draft to defaults
+              </button>
+            </Form>
+          </details>
+        </div>
 
-        <section className="theme-preview" aria-label="Preview">
+        <section className={`theme-preview preview-${previewWidth}`} aria-label="Preview">
           <div className="toolbar">
+            {hydrated ? (
+              <div role="group" aria-label="Preview width" className="preview-widths">
+                {(Object.keys(PREVIEW_WIDTHS) as PreviewWidth[]).map((key) => (
+                  <button key={key} type="button" className="secondary" aria-pressed={previewWidth === key} onClick={() => setPreviewWidth(key)}>
+                    {PREVIEW_WIDTHS[key].label}
+                  </button>
+                ))}
+              </div>
+            ) : null}
             <label htmlFor="previewPath">Preview page</label>
             <select id="previewPath" value={previewPath} onChange={(e) => setPreviewPath(e.target.value)}>
               {previewPaths.map((p) => (
@@ -376,6 +427,8 @@ function SectionFields({
   errors,
   collections,
   products,
+  onSectionChange,
+  busy,
 }: {
   section: HomeSection;
   index: number;
@@ -383,6 +436,8 @@ function SectionFields({
   errors: SettingsErrors;
   collections: { handle: string; title: string }[];
   products: { handle: string; title: string }[];
+  onSectionChange: (event: React.MouseEvent<HTMLButtonElement>) => void;
+  busy: boolean;
 }) {
   const p = (field: string) => `sections.${index}.${field}`;
   const label = SECTION_LABELS[section.type];
@@ -465,21 +520,21 @@ function SectionFields({
         </>
       ) : null}
       <div className="toolbar section-buttons">
-        <button type="submit" name="intent" value={`up:${index}`} className="secondary" disabled={index === 0}>
+        <button type="submit" name="intent" value={`up:${index}`} className="secondary" disabled={index === 0 || busy} onClick={onSectionChange}>
           Move up
           <span className="visually-hidden">
             {" "}
             {label} {index + 1}
           </span>
         </button>
-        <button type="submit" name="intent" value={`down:${index}`} className="secondary" disabled={index === count - 1}>
+        <button type="submit" name="intent" value={`down:${index}`} className="secondary" disabled={index === count - 1 || busy} onClick={onSectionChange}>
           Move down
           <span className="visually-hidden">
             {" "}
             {label} {index + 1}
           </span>
         </button>
-        <button type="submit" name="intent" value={`remove:${index}`} className="danger">
+        <button type="submit" name="intent" value={`remove:${index}`} className="danger" disabled={busy} onClick={onSectionChange}>
           Remove
           <span className="visually-hidden">
             {" "}

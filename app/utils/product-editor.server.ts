@@ -6,15 +6,21 @@ import {
   differingFields,
   draftToInput,
   getProduct,
+  ImageRejectedError,
   isRecordId,
+  listProductImages,
+  MAX_ALT_LENGTH,
   MAX_OPTIONS,
   moneyStyle,
   ProductConflictError,
   ProductValidationError,
+  productImageUrl,
   regenerateVariants,
   sanitizeRichText,
+  saveImageEdits,
   saveProduct,
   validateProduct,
+  type ImageEdits,
   type ProductDraft,
   type ProductErrors,
   type VariantBulkEdit,
@@ -22,11 +28,62 @@ import {
 import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
 import { planOf } from "../../tenants/plans.server.ts";
 import { requireShopAdmin } from "./guards.server.ts";
+import { chosenFiles, prepareFiles, readImageForm } from "./image-upload.server.ts";
 
-/** What the editor re-renders after any non-saving action: the draft, what's wrong with it, and a note. */
-export type ProductEditorResult = { draft: ProductDraft; errors: ProductErrors; notice: string | null; revision: string };
+/** A stored image as the editor lists it: its place is its index; `remove` is ticked until saving removes it. */
+export interface EditorImage {
+  id: string;
+  url: string;
+  alt: string;
+  remove: boolean;
+}
+
+/** What the editor re-renders after any non-saving action: the draft, its images, what's wrong with them, and a note. */
+export type ProductEditorResult = { draft: ProductDraft; images: EditorImage[]; errors: ProductErrors; notice: string | null; revision: string };
+
+/** Why a saved product's images weren't saved with it: a code in the address, so the page's words are ours. */
+export const IMAGES_NOT_SAVED: Record<string, string> = {
+  storage: "The product was saved, but its new images weren't: they would pass your plan's storage limit.",
+  changed: "The product was saved, but its images weren't: they were changed elsewhere meanwhile. Edit them again.",
+  rejected: "The product was saved, but its images weren't: a product can't take that many images.",
+};
+
+/** The stored images as the editor lists them. */
+export async function editorImages(db: Parameters<typeof listProductImages>[0], productId: string, adminSlug: string): Promise<EditorImage[]> {
+  return (await listProductImages(db, productId)).map((image) => ({
+    id: image.id,
+    url: productImageUrl(image, { width: 160, adminSlug }),
+    alt: image.alt,
+    remove: false,
+  }));
+}
+
+/** The image rows the form posted, in their order, or null when the form listed none (it had none to list). */
+function readImageRows(form: FormData): { id: string; alt: string; remove: boolean }[] | null {
+  const count = form.get("imageCount");
+  if (typeof count !== "string") return null;
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  return Array.from({ length: Math.min(Math.max(Number.parseInt(count, 10) || 0, 0), MAX_FORM_IMAGES) }, (_, i) => ({
+    id: text(`images.${i}.id`),
+    alt: text(`images.${i}.alt`),
+    remove: form.get(`images.${i}.remove`) === "on",
+  }));
+}
+
+/** Moves the image at `index` one place; out-of-range moves change nothing. */
+function moveEditorImage(images: EditorImage[], index: number, direction: "up" | "down"): EditorImage[] {
+  const to = direction === "up" ? index - 1 : index + 1;
+  if (!(index >= 0 && index < images.length && to >= 0 && to < images.length)) return images;
+  const moved = [...images];
+  [moved[index], moved[to]] = [moved[to], moved[index]];
+  return moved;
+}
 
 const MAX_FORM_VARIANTS = 2001;
+const MAX_FORM_IMAGES = 251;
 
 /** The editor form, read back into a draft. Counts bound the loops; anything missing reads as blank. */
 export function readProductDraft(form: FormData): ProductDraft {
@@ -97,10 +154,11 @@ function readBulkEdit(form: FormData): VariantBulkEdit | null {
   }
 }
 
-function result(draft: ProductDraft, errors: ProductErrors, notice: string | null, status = 200) {
+function resultOf(draft: ProductDraft, images: EditorImage[], errors: ProductErrors, notice: string | null, status = 200) {
   // What goes back into the page is what saving would keep, so the visual editor never renders raw input.
   const body: ProductEditorResult = {
     draft: { ...draft, descriptionHtml: sanitizeRichText(draft.descriptionHtml) },
+    images,
     errors,
     notice,
     revision: crypto.randomUUID(),
@@ -128,11 +186,35 @@ export async function productEditorAction({ request, context, params }: ActionFu
   if (productId !== undefined && !(isRecordId(productId) && (await db.selectFrom("products").select("id").where("id", "=", productId).executeTakeFirst()))) {
     throw new Response("Not found", { status: 404 });
   }
-  const form = await request.formData();
+  // With images chosen (or the page's drop zone) the form comes as multipart; without, urlencoded.
+  let form: FormData;
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    const read = await readImageForm(request);
+    if ("refusal" in read) throw new Response(read.refusal, { status: read.status });
+    form = read.form;
+  } else {
+    form = await request.formData();
+  }
   const intent = String(form.get("intent") ?? "save");
   const draft = readProductDraft(form);
   const style = await moneyStyle(db);
   const base = `/admin/${shop.slug}/products`;
+
+  // The stored images in the posted order with the posted alt text; ids this product doesn't have are left out.
+  const stored = productId ? await editorImages(db, productId, shop.slug) : [];
+  const rows = readImageRows(form);
+  const storedById = new Map(stored.map((image) => [image.id, image]));
+  let images: EditorImage[] = rows
+    ? rows.flatMap((row) => {
+        const known = storedById.get(row.id);
+        return known ? [{ ...known, alt: row.alt, remove: row.remove }] : [];
+      })
+    : stored;
+  const files = chosenFiles(form, "newImages");
+  // Without JavaScript a file input comes back empty after a round trip; with it, the page keeps the files.
+  const filesLost = files.length && form.get("filesKept") !== "1" ? " Choose the new images again: they're kept only when you save." : "";
+  const result = (d: ProductDraft, errors: ProductErrors, notice: string | null, status = 200) =>
+    resultOf(d, images, errors, notice || filesLost ? `${notice ?? ""}${filesLost}`.trim() : null, status);
 
   if (intent === "delete" && productId) {
     const deleted = await deleteProducts(db, actor, [productId]);
@@ -170,18 +252,46 @@ export async function productEditorAction({ request, context, params }: ActionFu
     const what = edit.kind === "delete" ? "Removed" : "Changed";
     return result(applied.draft, {}, `${what} ${applied.changed} variant${applied.changed === 1 ? "" : "s"}. Save to keep the change.`);
   }
+  const imageMove = /^image-(up|down):(\d{1,3})$/.exec(intent);
+  if (imageMove) {
+    images = moveEditorImage(images, Number(imageMove[2]), imageMove[1] as "up" | "down");
+    return result(draft, {}, "Image moved. Save to keep the order.");
+  }
   if (intent !== "save") return result(draft, { form: "Unknown action." }, null, 400);
 
   const parsed = draftToInput(draft, style);
   const errors = saveErrors(parsed.errors, validateProduct(parsed.input));
+  const edits: ImageEdits | null = rows && {
+    kept: images.filter((image) => !image.remove).map(({ id, alt }) => ({ id, alt })),
+    removed: images.filter((image) => image.remove).map((image) => image.id),
+  };
+  if (edits && images.length !== stored.length) errors.images = "The images changed while you were editing them: reload the page and try again.";
+  const newAlts = files.map((_, n) => String(form.get(`newImages.${n}.alt`) ?? ""));
+  const { prepared, fileErrors } = await prepareFiles(files);
+  if (fileErrors.length) errors.newImages = fileErrors.join(" ");
+  const altError = [...images.map((image) => image.alt), ...newAlts].find((alt) => alt.trim().replace(/\s+/g, " ").length > MAX_ALT_LENGTH);
+  if (altError !== undefined) errors.images = `Use at most ${MAX_ALT_LENGTH} characters of alt text.`;
   if (Object.keys(errors).length) return result(parsed.draft, errors, null, 400);
   try {
-    const plan = productId ? null : await planOf(context.services.db, shop);
+    const plan = await planOf(context.services.db, shop);
     const saved = await saveProduct(db, actor, parsed.input, productId, {
-      productLimit: plan ? planLimit(plan, plan.max_products) : undefined,
+      productLimit: productId ? undefined : planLimit(plan, plan.max_products),
       expectedVersion: productId && draft.version ? Number(draft.version) : undefined,
     });
-    throw redirect(`${base}/${saved.id}?${saved.created ? "created" : "saved"}=1`);
+    const done = `${base}/${saved.id}?${saved.created ? "created" : "saved"}=1`;
+    const notSaved = await saveImagesOf(() =>
+      saveImageEdits(
+        db,
+        context.services.media,
+        actor,
+        saved.id,
+        shop.id,
+        edits,
+        prepared.map((image, n) => ({ image, alt: newAlts[n] })),
+        { storageLimit: planLimit(plan, plan.max_storage_mb) },
+      ),
+    );
+    throw redirect(notSaved ? `${done}&imagesNotSaved=${notSaved}` : done);
   } catch (error) {
     if (error instanceof PlanLimitError) return result(parsed.draft, { planLimit: error.message }, null, 403);
     if (error instanceof ProductConflictError) {
@@ -203,5 +313,17 @@ export async function productEditorAction({ request, context, params }: ActionFu
     if (!(error instanceof ProductValidationError)) throw error;
     if (error.errors.product) throw new Response("Not found", { status: 404 });
     return result(parsed.draft, error.errors, null, 400);
+  }
+}
+
+/** Saves the images after their product: a refusal now leaves the saved product and says why (an IMAGES_NOT_SAVED code). */
+async function saveImagesOf(save: () => Promise<void>): Promise<keyof typeof IMAGES_NOT_SAVED | null> {
+  try {
+    await save();
+    return null;
+  } catch (error) {
+    if (error instanceof PlanLimitError) return "storage";
+    if (error instanceof ImageRejectedError) return error.field === "order" ? "changed" : "rejected";
+    throw error;
   }
 }

@@ -105,4 +105,74 @@ describe("the theme editor", () => {
     await preview.getByRole("heading", { level: 1, name: "Candles for long evenings" }).waitFor();
     await page.close();
   });
+
+  it("adds and moves sections without reloading the page, previews at phone width, and resets only once confirmed", async () => {
+    // A second shop whose draft must not move when Lumen's does.
+    const grower = await createUser(t.db, { email: "grower@fern.example", password: "moss-and-frond-2026" });
+    const fern = tenantDb(t.db, (await provisionShop(t.db, { slug: "fern", name: "Fern & Moss", ownerId: grower.id })).schema_name);
+    const fernDraft = async () => JSON.stringify(await fern.selectFrom("theme_settings").select(["theme_id", "draft"]).orderBy("theme_id").execute());
+    const fernBefore = await fernDraft();
+    const sectionTypes = async () =>
+      (
+        (await db.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirst())?.draft as {
+          sections: { type: string }[];
+        } | null
+      )?.sections.map((section) => section.type) ?? [];
+
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`http://${base}/admin/lumen/themes`);
+    await page.getByRole("main").getByRole("heading", { level: 1 }).waitFor();
+    await page.goto(`http://${base}/admin/lumen/themes/editorial`);
+    await page.waitForFunction(() => "__remixRouter" in window);
+    await page.getByRole("main").waitFor();
+    // A marker on the window survives only if the page isn't loaded again.
+    await page.evaluate(() => Object.assign(window, { stayedPut: true }));
+
+    const before = await sectionTypes();
+    await page.getByLabel("New section").selectOption("rich-text");
+    await page.getByRole("button", { name: "Add section" }).click();
+    const added = before.length + 1;
+    await page.locator(".section-fields legend", { hasText: `${added}. ` }).waitFor();
+    expect(await sectionTypes()).toEqual([...before, "rich-text"]);
+    await page.getByRole("button", { name: `Move up Rich text ${added}` }).click();
+    await expect.poll(sectionTypes).toEqual([...before.slice(0, -1), "rich-text", before.at(-1)]);
+    await expect
+      .poll(() =>
+        page
+          .locator(".section-fields legend")
+          .nth(added - 2)
+          .innerText(),
+      )
+      .toBe(`${added - 1}. Rich text`);
+    expect(await page.evaluate(() => "stayedPut" in window)).toBe(true);
+
+    // Phone and desktop widths for the preview, as large as the window allows.
+    const frame = page.locator("iframe.preview-frame");
+    // Next to the admin's menu and the settings column: the rest of the width, and the window's height less its toolbar.
+    const desktop = (await frame.boundingBox())!;
+    expect(desktop.width).toBeGreaterThan(640);
+    expect(desktop.height).toBeGreaterThan(700);
+    await page.getByRole("group", { name: "Preview width" }).getByRole("button", { name: "Phone" }).click();
+    await expect.poll(async () => Math.round((await frame.boundingBox())!.width)).toBe(390);
+    await page.screenshot({ path: "/tmp/bazaar-shots/theme-editor-phone-preview.png" });
+    await page.getByRole("button", { name: "Desktop" }).click();
+    await expect.poll(async () => (await frame.boundingBox())!.width).toBeGreaterThan(640);
+    await page.screenshot({ path: "/tmp/bazaar-shots/theme-editor-desktop-preview.png" });
+
+    // Reset sits apart from Publish and asks first.
+    expect(await page.getByRole("button", { name: "Yes, reset the draft to defaults" }).isVisible()).toBe(false);
+    await page.getByText("Reset to defaults…").click();
+    await page.getByRole("button", { name: "Yes, reset the draft to defaults" }).click();
+    await page.getByText("The draft is back to the theme's defaults.", { exact: false }).waitFor();
+    expect(await sectionTypes()).not.toContain("rich-text");
+    expect(await fernDraft()).toBe(fernBefore);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: "/tmp/bazaar-shots/theme-editor-phone.png", fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

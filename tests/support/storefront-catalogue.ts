@@ -1,36 +1,16 @@
-import sharp from "sharp";
 import type { Shop } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { addProductImage } from "../../shop/media.server.ts";
 import type { MediaStorage } from "../../shop/storage.server.ts";
+import { productPhoto, type PhotoObject } from "../../tenants/demo-photos.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { createCollection, createPage, createProduct, launch, setPolicy, variant } from "./storefront.ts";
-
-/** A product photo drawn as SVG: a soft backdrop, a shadow and a simple object in the given colour. */
-async function photo(object: "mug" | "bowl" | "candle" | "vase" | "cloth" | "spoon" | "cups", colour: string, backdrop: string): Promise<Buffer> {
-  const shapes: Record<typeof object, string> = {
-    mug: `<rect x="250" y="300" width="260" height="300" rx="36" fill="${colour}"/><path d="M510 370 q110 0 110 90 q0 90 -110 90" stroke="${colour}" stroke-width="34" fill="none"/><ellipse cx="380" cy="300" rx="130" ry="26" fill="#00000022"/>`,
-    bowl: `<path d="M180 380 h440 q-20 230 -220 230 q-200 0 -220 -230 z" fill="${colour}"/><ellipse cx="400" cy="380" rx="220" ry="40" fill="#ffffff55"/>`,
-    candle: `<rect x="300" y="320" width="200" height="300" rx="18" fill="${colour}"/><rect x="394" y="270" width="12" height="50" fill="#333"/><path d="M400 190 q34 50 0 80 q-34 -30 0 -80z" fill="#f5a623"/>`,
-    vase: `<path d="M340 220 h120 v60 q120 80 90 230 q-20 110 -150 110 q-130 0 -150 -110 q-30 -150 90 -230z" fill="${colour}"/>`,
-    cloth: `<rect x="220" y="230" width="360" height="380" rx="10" fill="${colour}"/><path d="M220 300 h360 M220 540 h360" stroke="#ffffff88" stroke-width="14"/>`,
-    spoon: `<ellipse cx="400" cy="290" rx="80" ry="110" fill="${colour}"/><rect x="385" y="380" width="30" height="280" rx="15" fill="${colour}"/>`,
-    cups: `<rect x="190" y="380" width="180" height="200" rx="30" fill="${colour}"/><rect x="430" y="380" width="180" height="200" rx="30" fill="${colour}"/><ellipse cx="280" cy="600" rx="130" ry="18" fill="#00000022"/><ellipse cx="520" cy="600" rx="130" ry="18" fill="#00000022"/>`,
-  };
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800" viewBox="0 0 800 800">
-    <defs><radialGradient id="bg" cx="50%" cy="40%" r="75%"><stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="${backdrop}"/></radialGradient></defs>
-    <rect width="800" height="800" fill="url(#bg)"/>
-    <ellipse cx="400" cy="640" rx="260" ry="34" fill="#00000018"/>
-    ${shapes[object]}
-  </svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
-}
 
 /** A small, good-looking catalogue for browser checks: options, sale prices, stock states, variant images. */
 export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, shop: Shop) {
   await db.updateTable("settings").set({ currency: "USD", contact_email: "hello@lumen.example", headline: "Lumen & Clay" }).execute();
-  const image = async (productId: string, object: Parameters<typeof photo>[0], colour: string, backdrop: string, alt: string) =>
-    (await addProductImage(db, storage, SYSTEM_ACTOR, productId, { bytes: await photo(object, colour, backdrop), alt, shopId: shop.id })).id;
+  const image = async (productId: string, object: PhotoObject, colour: string, backdrop: string, alt: string) =>
+    (await addProductImage(db, storage, SYSTEM_ACTOR, productId, { bytes: await productPhoto(object, colour, backdrop), alt, shopId: shop.id })).id;
 
   const mug = await createProduct(db, {
     title: "Stoneware Mug",
@@ -73,7 +53,7 @@ export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, 
   });
   await image(candle.id, "candle", "#f1d27a", "#f6efe0", "Beeswax candle");
 
-  const rest: [string, string, Parameters<typeof photo>[0], string, string, number, number | null, number][] = [
+  const rest: [string, string, PhotoObject, string, string, number, number | null, number][] = [
     ["Serving Bowl", "serving-bowl", "bowl", "#a7c4a0", "#e8efe6", 4800, 5600, 4],
     ["Linen Tea Towel", "linen-tea-towel", "cloth", "#c97b63", "#f3e6df", 1600, null, 20],
     ["Ceramic Vase", "ceramic-vase", "vase", "#2f4858", "#e1e8ec", 6400, null, 2],

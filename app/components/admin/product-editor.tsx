@@ -1,8 +1,9 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ProductDraft, VariantDraft } from "../../../shop/product-drafts.server.ts";
 import { toInputAmount } from "../../../shop/money.ts";
 import { Field } from "../field.tsx";
+import { ProductImages, type NewImage, type StoredImage } from "./product-images.tsx";
 import { RichTextField } from "./product-rich-text.tsx";
 import { useHydrated } from "../../utils/use-hydrated.ts";
 
@@ -16,19 +17,47 @@ export interface ProductEditorProps {
   notice: string | null;
   /** Changes whenever the server hands back a new draft, so the form starts over from it. */
   revision: string;
+  /** The product's stored images, in the order shown. */
+  images: StoredImage[];
+  /** True when the page was loaded after a save: the files chosen before it are stored now. */
+  saved: boolean;
   /** Absent on the new-product page. */
   product?: {
     id: string;
     handle: string;
     redirects: string[];
     storefrontUrl: string;
-    images: { id: string; url: string; alt: string }[];
+  };
+}
+
+type StockRow = Pick<VariantDraft, "inventoryQuantity" | "continueSelling">;
+
+/** What a shopper sees of the product, in words, from its status and its variants' stock. */
+export function shopperView(status: string, variants: StockRow[]): string {
+  if (status === "draft") return "Shoppers can't see this product: it's a draft.";
+  if (status === "archived") return "Shoppers can't see this product: it's archived.";
+  const soldOut = variants.filter((v) => !v.continueSelling && !(Number.parseInt(v.inventoryQuantity, 10) > 0)).length;
+  if (!soldOut) return "Shoppers can buy this product now.";
+  if (soldOut === variants.length)
+    return `Shoppers will see Sold out: stock is 0${variants.length > 1 ? " for every variant" : ""}. Set the inventory, or tick "Sell when out of stock".`;
+  return `Shoppers can buy ${variants.length - soldOut} of ${variants.length} variants; ${soldOut} show Sold out (stock is 0).`;
+}
+
+/** The status and stock fields as the form holds them now. */
+function stockOf(form: HTMLFormElement, count: number): { status: string; variants: StockRow[] } {
+  const data = new FormData(form);
+  return {
+    status: String(data.get("status") ?? ""),
+    variants: Array.from({ length: count }, (_, i) => ({
+      inventoryQuantity: String(data.get(`variants.${i}.inventoryQuantity`) ?? ""),
+      continueSelling: data.get(`variants.${i}.continueSelling`) === "on",
+    })),
   };
 }
 
 const STATUSES = [
-  { value: "draft", label: "Draft", hint: "Hidden from the shop while you work on it." },
   { value: "active", label: "Active", hint: "For sale in the shop." },
+  { value: "draft", label: "Draft", hint: "Hidden from the shop while you work on it." },
   { value: "archived", label: "Archived", hint: "Hidden from the shop, kept for your records." },
 ];
 
@@ -95,7 +124,7 @@ function Cell({
   );
 }
 
-export function ProductEditor({ shopSlug, currency, locale, draft, errors, notice, revision, product }: ProductEditorProps) {
+export function ProductEditor({ shopSlug, currency, locale, draft, errors, notice, revision, images, saved, product }: ProductEditorProps) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const saving = busy && navigation.formData?.get("intent") === "save";
@@ -105,13 +134,30 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
   const amountPlaceholder = toInputAmount(0, currency, locale);
   const base = `/admin/${shopSlug}/products`;
   const statusHint = STATUSES.find((s) => s.value === draft.status)?.hint;
+  // Outside the form, which starts over on every round trip: the files chosen stay until they're saved.
+  const [newImages, setNewImages] = useState<NewImage[]>([]);
+  useEffect(() => {
+    if (saved) setNewImages([]);
+  }, [saved, revision]);
+  const [stock, setStock] = useState({ status: draft.status, variants: draft.variants as StockRow[] });
+  useEffect(() => setStock({ status: draft.status, variants: draft.variants }), [draft]);
 
   function selectAll(checked: boolean) {
     form.current?.querySelectorAll<HTMLInputElement>("input[data-variant-select]").forEach((box) => (box.checked = checked));
   }
 
   return (
-    <Form method="post" noValidate preventScrollReset ref={form} key={revision} className="product-editor" aria-busy={busy}>
+    <Form
+      method="post"
+      encType="multipart/form-data"
+      noValidate
+      preventScrollReset
+      ref={form}
+      key={revision}
+      className="product-editor"
+      aria-busy={busy}
+      onChange={() => form.current && setStock(stockOf(form.current, draft.variants.length))}
+    >
       <div className="page-head">
         <div>
           <p className="crumb">
@@ -169,6 +215,8 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
               hint="Formatting, links, lists and images. Scripts and styles are removed when you save."
             />
           </section>
+
+          <ProductImages images={images} newImages={newImages} onNewImages={setNewImages} errors={errors} />
 
           <section className="card stack" aria-labelledby="options-heading">
             <h2 id="options-heading">Options</h2>
@@ -232,6 +280,9 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
                 ))}
               </select>
             </Field>
+            <p className="shopper-view" role="status" aria-live="polite">
+              {shopperView(stock.status, stock.variants)}
+            </p>
           </section>
 
           <section className="card stack" aria-labelledby="organisation-heading">
@@ -273,24 +324,6 @@ export function ProductEditor({ shopSlug, currency, locale, draft, errors, notic
               />
             </Field>
           </section>
-
-          {product ? (
-            <section className="card stack" aria-labelledby="media-heading">
-              <h2 id="media-heading">Media</h2>
-              {product.images.length ? (
-                <ul className="thumbs">
-                  {product.images.map((image) => (
-                    <li key={image.id}>
-                      <img src={image.url} alt={image.alt} loading="lazy" />
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p className="hint">No images yet.</p>
-              )}
-              <Link to={`${base}/${product.id}/media`}>{product.images.length ? "Manage media" : "Add images"}</Link>
-            </section>
-          ) : null}
 
           {product ? (
             <section className="card stack">

@@ -1,41 +1,38 @@
-import { useEffect, useRef, useState } from "react";
+import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
+import { StarterKit } from "@tiptap/starter-kit";
+import { useState } from "react";
 import { useHydrated } from "../../utils/use-hydrated.ts";
 
-const PREVIEW_STYLE = "<style>body{font:15px/1.5 system-ui,sans-serif;color:#1b1f24;margin:.75rem}img{max-width:100%}</style>";
+/** Elements the sanitiser keeps but the visual editor would drop: such HTML opens as HTML, so nothing is lost. */
+const VISUAL_EDITOR_DROPS = /<(img|table|thead|tbody|tr|th|td|sub|sup)\b/i;
 
-type Wrap = { label: string; title: string; apply(selection: string): string | null };
+type Command = { name: string; label: string; run(editor: Editor): void; active?: (editor: Editor) => boolean };
 
-const WRAPS: Wrap[] = [
-  { label: "B", title: "Bold", apply: (s) => `<strong>${s || "bold text"}</strong>` },
-  { label: "I", title: "Italic", apply: (s) => `<em>${s || "italic text"}</em>` },
-  { label: "Heading", title: "Heading", apply: (s) => `<h2>${s || "Heading"}</h2>` },
-  { label: "¶", title: "Paragraph", apply: (s) => `<p>${s || "Paragraph"}</p>` },
+const COMMANDS: Command[] = [
+  { name: "Heading", label: "Heading", run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run(), active: (e) => e.isActive("heading", { level: 2 }) },
+  { name: "Bold", label: "B", run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive("bold") },
+  { name: "Italic", label: "I", run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive("italic") },
+  { name: "Bulleted list", label: "• List", run: (e) => e.chain().focus().toggleBulletList().run(), active: (e) => e.isActive("bulletList") },
+  { name: "Numbered list", label: "Numbered", run: (e) => e.chain().focus().toggleOrderedList().run(), active: (e) => e.isActive("orderedList") },
+  { name: "Quote", label: "“ ”", run: (e) => e.chain().focus().toggleBlockquote().run(), active: (e) => e.isActive("blockquote") },
   {
-    label: "• List",
-    title: "Bulleted list",
-    apply: (s) =>
-      `<ul>\n${(s || "Item")
-        .split("\n")
-        .filter((line) => line.trim())
-        .map((line) => `  <li>${line.trim()}</li>`)
-        .join("\n")}\n</ul>`,
-  },
-  {
+    name: "Link",
     label: "Link",
-    title: "Link",
-    apply: (s) => {
-      const url = window.prompt("Link address (https://…)", "https://");
-      if (!url) return null;
-      return `<a href="${url.replace(/"/g, "&quot;")}">${s || url}</a>`;
+    run: (e) => {
+      const url = window.prompt("Link address (https://…); leave empty to remove the link", e.getAttributes("link").href ?? "https://");
+      if (url === null) return;
+      if (!url.trim()) e.chain().focus().extendMarkRange("link").unsetLink().run();
+      else e.chain().focus().extendMarkRange("link").setLink({ href: url.trim() }).run();
     },
+    active: (e) => e.isActive("link"),
   },
+  { name: "Undo", label: "↶", run: (e) => e.chain().focus().undo().run() },
+  { name: "Redo", label: "↷", run: (e) => e.chain().focus().redo().run() },
 ];
 
 /**
- * Rich text as HTML: a plain textarea without JavaScript; with it, a small
- * toolbar and a live preview. The preview is a sandboxed frame (no scripts,
- * own origin), so whatever is typed can't run in the admin. The server
- * sanitises the HTML on save.
+ * Rich text as HTML. Without JavaScript: a plain textarea of HTML. With it: a Tiptap editor whose HTML goes in a
+ * hidden field, and a switch to the HTML itself. The server sanitises whatever comes (shop/html.server.ts).
  */
 export function RichTextField({
   name,
@@ -50,60 +47,123 @@ export function RichTextField({
   error?: string;
   hint?: string;
 }) {
-  const textarea = useRef<HTMLTextAreaElement>(null);
   const hydrated = useHydrated();
-  const [html, setHtml] = useState(defaultValue);
-  // Whatever was typed before the page hydrated is in the textarea, not in state: start the preview from it.
-  useEffect(() => {
-    if (hydrated && textarea.current) setHtml(textarea.current.value);
-  }, [hydrated]);
+  const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
+  const message = error ? (
+    <p className="error" id={`${name}-error`}>
+      {error}
+    </p>
+  ) : hint ? (
+    <p className="hint" id={`${name}-hint`}>
+      {hint}
+    </p>
+  ) : null;
+  if (!hydrated)
+    return (
+      <div className="rich-text">
+        <label htmlFor={name}>{label}</label>
+        <textarea id={name} name={name} defaultValue={defaultValue} rows={10} spellCheck aria-invalid={Boolean(error)} aria-describedby={describedBy} />
+        {message}
+      </div>
+    );
+  return <VisualEditor name={name} label={label} defaultValue={defaultValue} error={error} describedBy={describedBy} message={message} />;
+}
 
-  function wrap(w: Wrap) {
-    const el = textarea.current;
-    if (!el) return;
-    const replacement = w.apply(el.value.slice(el.selectionStart, el.selectionEnd));
-    if (replacement === null) return;
-    el.setRangeText(replacement, el.selectionStart, el.selectionEnd, "end");
-    el.focus();
-    setHtml(el.value);
+function VisualEditor({
+  name,
+  label,
+  defaultValue,
+  error,
+  describedBy,
+  message,
+}: {
+  name: string;
+  label: string;
+  defaultValue: string;
+  error?: string;
+  describedBy?: string;
+  message: React.ReactNode;
+}) {
+  const [html, setHtml] = useState(defaultValue);
+  const [source, setSource] = useState(VISUAL_EDITOR_DROPS.test(defaultValue));
+  const labelId = `${name}-label`;
+  const editor = useEditor({
+    extensions: [StarterKit.configure({ heading: { levels: [2, 3, 4, 5, 6] }, link: { openOnClick: false, autolink: true }, trailingNode: false })],
+    content: defaultValue,
+    immediatelyRender: false,
+    editorProps: {
+      attributes: {
+        role: "textbox",
+        "aria-multiline": "true",
+        "aria-labelledby": labelId,
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+        ...(error ? { "aria-invalid": "true" } : {}),
+        class: "rich-text-editor",
+      },
+    },
+    onUpdate: ({ editor }) => setHtml(editor.isEmpty ? "" : editor.getHTML()),
+  });
+  const active = useEditorState({
+    editor,
+    selector: ({ editor }) => (editor ? COMMANDS.map((c) => Boolean(c.active?.(editor))) : COMMANDS.map(() => false)),
+  });
+
+  function showSource(on: boolean) {
+    if (!on && editor) {
+      if (VISUAL_EDITOR_DROPS.test(html) && !window.confirm("The visual editor can't keep this HTML's images or tables. Switch anyway and lose them?")) return;
+      editor.commands.setContent(html);
+    }
+    setSource(on);
   }
 
-  const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
   return (
     <div className="rich-text">
-      <label htmlFor={name}>{label}</label>
-      {hydrated ? (
-        <div className="rich-text-toolbar" role="toolbar" aria-label={`Format ${label.toLowerCase()}`}>
-          {WRAPS.map((w) => (
-            <button key={w.title} type="button" className="secondary" title={w.title} aria-label={w.title} onClick={() => wrap(w)}>
-              {w.label}
-            </button>
-          ))}
-        </div>
-      ) : null}
-      <div className={hydrated ? "rich-text-panes" : undefined}>
+      {source ? (
+        <label htmlFor={name} id={labelId}>
+          {label} (HTML)
+        </label>
+      ) : (
+        <label id={labelId}>{label}</label>
+      )}
+      <div className="rich-text-toolbar" role="toolbar" aria-label={`Format ${label.toLowerCase()}`}>
+        {source
+          ? null
+          : COMMANDS.map((command, n) => (
+              <button
+                key={command.name}
+                type="button"
+                className="secondary"
+                title={command.name}
+                aria-label={command.name}
+                aria-pressed={command.active ? Boolean(active?.[n]) : undefined}
+                disabled={!editor}
+                onClick={() => editor && command.run(editor)}
+              >
+                {command.label}
+              </button>
+            ))}
+        <button type="button" className="secondary rich-text-mode" aria-pressed={source} onClick={() => showSource(!source)}>
+          Edit as HTML
+        </button>
+      </div>
+      {source ? (
         <textarea
-          ref={textarea}
           id={name}
           name={name}
-          defaultValue={defaultValue}
+          value={html}
           rows={10}
           spellCheck
           aria-invalid={Boolean(error)}
           aria-describedby={describedBy}
           onChange={(e) => setHtml(e.target.value)}
         />
-        {hydrated ? <iframe className="rich-text-preview" title={`${label} preview`} sandbox="" srcDoc={PREVIEW_STYLE + html} /> : null}
-      </div>
-      {error ? (
-        <p className="error" id={`${name}-error`}>
-          {error}
-        </p>
-      ) : hint ? (
-        <p className="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
+      ) : (
+        <>
+          <EditorContent editor={editor} className="rich-text-content" />
+          <input type="hidden" name={name} value={html} />
+        </>
+      )}
+      {message}
     </div>
   );
 }
