@@ -14,7 +14,6 @@ import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.
 import { CURRENCIES, formatMoney, formatPercent, SHOP_LOCALES, minorUnitDigits, toInputAmount, type MoneyStyle } from "./money.ts";
 import type { MediaStorage } from "./storage.server.ts";
 import { isStorefrontLanguage, STOREFRONT_LANGUAGE_NAMES, storefrontIntl, storefrontLanguage } from "./storefront-language.ts";
-import { singleLineProblem } from "./text.ts";
 
 /** Field → message, shown next to the field. */
 export type SettingsErrors = Record<string, string>;
