@@ -187,6 +187,7 @@ export { parseSitemapName, platformRobots, shopLaunched, shopRobots, sitemapChil
 export { passwordMatches } from "../shop/storefront-access.server.ts";
 export {
   collectionChoices,
+  browseCollection,
   findCollectionByHandle,
   findPolicy,
   findProductPage,

@@ -11,10 +11,12 @@ import type {
 } from "../app/components/store/types.ts";
 import type { HomeSection } from "../themes/settings.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
-import { getCollection, listCollectionProducts, type CollectionDetail } from "./collections.server.ts";
+import { collectionProductSet, getCollection, listCollectionProducts, type CollectionDetail } from "./collections.server.ts";
 import { isHandle } from "./handles.ts";
 import { productImageSrcSet, productImageUrl } from "./media.server.ts";
 import { resolveProductHandle } from "./products.server.ts";
+import { search } from "./search.server.ts";
+import type { SearchRequest } from "./search.ts";
 
 /**
  * What shoppers see of the catalogue. Only active products ever leave these
@@ -125,6 +127,23 @@ export async function listStoreProducts(
     ids = rows.map((r) => r.id);
   }
   return { products: await productCards(db, ids.slice(0, perPage)), hasNext: ids.length > perPage };
+}
+
+/**
+ * A collection page (/collections/all: every active product) with search's filters, facets and sorts within the
+ * collection; its "Featured" sort is the collection's own order.
+ *
+ * @example
+ *   const page = await browseCollection(db, collection, parseSearchRequest(params, money, COLLECTION_SORTS).request);
+ */
+export async function browseCollection(db: TenantDb, collection: CollectionDetail | null, request: SearchRequest) {
+  const within = collection ? await collectionProductSet(db, collection) : undefined;
+  const { results, facets } = await search(db, { ...request, query: "" }, { within, pageSize: PRODUCTS_PER_PAGE });
+  const products = await productCards(
+    db,
+    results.products.map((p) => p.id),
+  );
+  return { products, total: results.total ?? 0, hasNext: results.hasNext, facets };
 }
 
 export type ProductLookup = { kind: "found"; product: ProductPageData } | { kind: "moved"; handle: string } | { kind: "missing" };

@@ -8,13 +8,15 @@ import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
-import { createCollection, createProduct, variant } from "./support/storefront.ts";
+import { startTestApp, type TestApp } from "./support/http.ts";
+import { createCollection, createProduct, launch, variant } from "./support/storefront.ts";
 
 // A collection page filters and sorts within the collection with search's own filters and sorts (Dawn has both).
 
 let t: TestDatabase;
 let north: TenantDb;
 let south: TenantDb;
+let app: TestApp;
 const money = { currency: "USD", locale: "en-US" };
 
 beforeAll(async () => {
@@ -32,8 +34,14 @@ beforeAll(async () => {
   await createCollection(south, "kitchen", "Camp kitchen", [tent.id]);
   await refreshAllProductSummaries(north);
   await refreshAllProductSummaries(south);
+  await launch(north);
+  await launch(south);
+  app = await startTestApp(t.url);
 }, 120_000);
-afterAll(() => t?.drop());
+afterAll(async () => {
+  await app?.close();
+  await t?.drop();
+});
 
 async function kitchen(db: TenantDb) {
   const { id } = await db.selectFrom("collections").select("id").where("handle", "=", "kitchen").executeTakeFirstOrThrow();
@@ -87,5 +95,29 @@ describe("a collection page's filters and sorts", () => {
     const sale = getCollection(north, id).then((c) => c!);
     expect((await browse(north, "", sale)).titles).toEqual(["Lamp", "Mug", "Spoon"]);
     expect((await browse(north, "filter.p.vendor=Clayworks&filter.p.vendor=Lightly", sale)).titles).toEqual(["Lamp", "Mug"]);
+  });
+});
+
+describe("the collection page", () => {
+  const cards = (html: string) => [...html.matchAll(/class="product-card-title"[^>]*><a [^>]*>([^<]+)</g)].map((m) => m[1]);
+
+  it("shows the filters and the sort, and lists what they leave, as Shopify's parameters ask", async () => {
+    const page = await app.request("north.shops.test", "/collections/kitchen");
+    expect(page.status).toBe(200);
+    expect(cards(page.body)).toEqual(["Bowl", "Mug", "Spoon"]);
+    expect(page.body).toContain('<option value="manual" selected="">Featured</option>');
+    expect(page.body).toContain('action="/collections/kitchen"');
+    const filtered = await app.request("north.shops.test", "/collections/kitchen?filter.v.availability=1&sort_by=title-descending");
+    expect(cards(filtered.body)).toEqual(["Mug", "Bowl"]);
+    expect(filtered.body).toContain("2 products");
+    // The same address in the other shop lists its own collection.
+    expect(cards((await app.request("south.shops.test", "/collections/kitchen")).body)).toEqual(["Tent"]);
+  });
+
+  it("answers an unreadable price with 400 and the reason, still listing the collection", async () => {
+    const res = await app.request("north.shops.test", "/collections/kitchen?filter.v.price.gte=12.3.4");
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Enter an amount like");
+    expect(cards(res.body)).toEqual(["Bowl", "Mug", "Spoon"]);
   });
 });

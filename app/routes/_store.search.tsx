@@ -71,6 +71,7 @@ export default function Search() {
           {refinable ? (
             <SearchFiltersForm
               formId={FILTER_FORM}
+              action="/search"
               query={query}
               filters={filters}
               facets={results.facets}

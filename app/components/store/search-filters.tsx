@@ -1,5 +1,5 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { formatMoney, toInputAmount } from "../../../shop/money.ts";
 import {
@@ -18,7 +18,7 @@ import { useHydrated } from "../../utils/use-hydrated.ts";
 /** Facet values shown before "Show more". */
 const VISIBLE_VALUES = 8;
 
-/** Submits the filter form (a GET to /search) as Remix navigation, keeping the scroll position. */
+/** Submits the filter form (a GET to its page) as Remix navigation, keeping the scroll position. */
 function useApply(formId: string) {
   const submit = useSubmit();
   return () => {
@@ -29,7 +29,10 @@ function useApply(formId: string) {
 
 interface FiltersProps {
   formId: string;
-  query: string;
+  /** The page the form reads: /search, or a collection's address. */
+  action: string;
+  /** The search's words, kept by the form; none on a collection page. */
+  query?: string;
   filters: SearchFilters;
   facets: SearchFacets;
   currency: string;
@@ -43,18 +46,23 @@ interface FiltersProps {
  * without JavaScript and on every change with it. The sort select outside joins it through its
  * `form` attribute. Changing a filter starts again at page 1 (no page field).
  */
-export function SearchFiltersForm({ formId, query, filters, facets, currency, locale, errors }: FiltersProps) {
+export function SearchFiltersForm({ formId, action, query, filters, facets, currency, locale, errors }: FiltersProps) {
   const hydrated = useHydrated();
   const intl = useIntl();
   const apply = useApply(formId);
   const active = activeFilterCount(filters);
-  const clearParams = new URLSearchParams({ q: query });
+  // Open on a wide screen; on a phone it folds once the page runs, so the products come first ("Filters" unfolds it).
+  const panel = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (panel.current && window.matchMedia("(max-width: 50em)").matches) panel.current.open = false;
+  }, []);
+  const cleared = query === undefined ? action : `${action}?${new URLSearchParams({ q: query })}`;
 
   return (
     <Form
       id={formId}
       method="get"
-      action="/search"
+      action={action}
       className="search-filters"
       preventScrollReset
       onChange={(event) => {
@@ -63,8 +71,8 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, lo
         if (target.type === "checkbox") apply();
       }}
     >
-      <input type="hidden" name="q" value={query} />
-      <details className="search-filters-panel" open>
+      {query === undefined ? null : <input type="hidden" name="q" value={query} />}
+      <details className="search-filters-panel" open ref={panel}>
         <summary>
           <h2>
             <FormattedMessage id="search.filters.title" />
@@ -77,7 +85,7 @@ export function SearchFiltersForm({ formId, query, filters, facets, currency, lo
         </summary>
         {active ? (
           <p className="search-filters-clear">
-            <Link to={`/search?${clearParams}`} preventScrollReset>
+            <Link to={cleared} preventScrollReset>
               <FormattedMessage id="search.filters.clear" />
             </Link>
           </p>
@@ -309,7 +317,7 @@ const SORT_MESSAGES: Record<SearchSort, string> = {
 };
 
 /** The sort select; it belongs to the filter form through `form`, so sorting keeps the filters. */
-export function SearchSortSelect({ formId, sort }: { formId: string; sort: SearchSort }) {
+export function SearchSortSelect({ formId, sort, sorts = SEARCH_SORTS }: { formId: string; sort: SearchSort; sorts?: readonly SearchSort[] }) {
   const hydrated = useHydrated();
   const apply = useApply(formId);
   const id = useId();
@@ -331,7 +339,7 @@ export function SearchSortSelect({ formId, sort }: { formId: string; sort: Searc
           apply();
         }}
       >
-        {SEARCH_SORTS.map((key) => (
+        {sorts.map((key) => (
           <option key={key} value={key}>
             {intl.formatMessage({ id: SORT_MESSAGES[key] })}
           </option>
