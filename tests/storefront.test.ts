@@ -460,10 +460,23 @@ describe("stylesheets", () => {
     ]) {
       for (const pathname of STORE_PAGES) {
         const sheets = linkedStylesheets((await get(shop, pathname)).body);
-        const extra = pathname.startsWith("/search") ? ["search"] : pathname === "/cart" || pathname.startsWith("/account") ? ["shopper"] : [];
+        const extra =
+          pathname.startsWith("/search") || pathname.startsWith("/collections/")
+            ? ["search"]
+            : pathname === "/cart" || pathname.startsWith("/account")
+              ? ["shopper"]
+              : [];
         expect(sheets.sort(), `${shop}${pathname}`).toEqual(["storefront", `theme:${theme}`, ...extra].sort());
       }
     }
+  });
+
+  it("the classic theme's welcome promises nothing the merchant didn't write: a secure checkout and their own policies", async () => {
+    const home = (await get("north", "/")).body;
+    const perks = home.slice(home.indexOf('class="section-hero-perks"'), home.indexOf("</ul>", home.indexOf('class="section-hero-perks"')));
+    expect(perks).toContain("Secure checkout");
+    expect(perks).toContain('href="/policies/refund-policy"');
+    expect(perks).not.toMatch(/dispatch|returns/i);
   });
 
   it("a preview of a theme's draft links that theme instead; the password page links the live one", async () => {

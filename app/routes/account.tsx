@@ -5,6 +5,8 @@ import { Fragment } from "react";
 import { Field, fieldAria } from "../components/field.tsx";
 import { PlatformHeader } from "../components/platform-header.tsx";
 import { changeEmail, changePassword, tooManyAttempts } from "../domain.server.ts";
+import { accountChangeForm } from "../utils/account-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireUser } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Bazaar" }];
@@ -23,18 +25,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 // POST /account: change the password or the email, each confirmed with the current password (throttled as a login).
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = requireUser(context, request);
-  const form = await request.formData();
-  const intent = form.get("intent");
-  if (intent !== "password" && intent !== "email") return data({ intent: null, field: "form", message: "Choose what to change." }, { status: 400 });
+  const parsed = await readForm(request, accountChangeForm);
+  const intent = parsed.values.intent === "password" || parsed.values.intent === "email" ? parsed.values.intent : null;
+  if (!intent) return data({ intent: null, field: "form", message: "Choose what to change." }, { status: 400 });
+  if (!parsed.ok) {
+    const [field, message] = Object.entries(parsed.errors)[0];
+    return data({ intent, field, message }, { status: 400 });
+  }
   const account = `merchant:${user.email}`;
   const gate = await context.services.limits.guardLogin(account, context.clientAddress);
   if (!gate.ok) return data({ intent, field: "currentPassword", message: tooManyAttempts(gate) }, { status: 429 });
   const who = { userId: user.id, sessionId: session.id };
-  const currentPassword = String(form.get("currentPassword") ?? "");
+  const change = parsed.value;
   const result =
-    intent === "password"
-      ? await changePassword(context.services.db, who, { currentPassword, password: String(form.get("password") ?? "") })
-      : await changeEmail(context.services.db, who, { currentPassword, email: String(form.get("email") ?? "") });
+    change.intent === "password"
+      ? await changePassword(context.services.db, who, { currentPassword: change.currentPassword, password: change.password })
+      : await changeEmail(context.services.db, who, { currentPassword: change.currentPassword, email: change.email });
   if (!result.ok) return data({ intent, field: result.field, message: result.message }, { status: 400 });
   await context.services.limits.loginSucceeded(account, context.clientAddress);
   throw redirect(`/account?changed=${intent}`);

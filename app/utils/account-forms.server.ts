@@ -34,3 +34,13 @@ export const invitationForm = z.discriminatedUnion(
   ],
   { error: "Choose how to continue." },
 );
+
+/** The merchant's account page: a new password or a new email, each confirmed with the current password. */
+export const accountChangeForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("password"), currentPassword: currentPassword("Enter your current password."), password: newPassword() }),
+    z.object({ intent: z.literal("email"), currentPassword: currentPassword("Enter your current password."), email: email() }),
+  ],
+  { error: "Choose what to change." },
+);

@@ -70,7 +70,7 @@ const components: ThemeComponents = {
     );
   },
 
-  Hero: function Hero({ section, headingLevel }) {
+  Hero: function Hero({ section, store, headingLevel }) {
     const intl = useIntl();
     const Heading = `h${headingLevel}` as const;
     return (
@@ -91,12 +91,12 @@ const components: ThemeComponents = {
           <li>
             <FormattedMessage id="hero.perkSecure" />
           </li>
-          <li>
-            <FormattedMessage id="hero.perkFast" />
-          </li>
-          <li>
-            <FormattedMessage id="hero.perkReturns" />
-          </li>
+          {/* Only what is true of every shop, then the merchant's own policies: no promise the merchant didn't make. */}
+          {store.policies.map((policy) => (
+            <li key={policy.url}>
+              <Link to={policy.url}>{policy.title}</Link>
+            </li>
+          ))}
         </ul>
       </section>
     );
