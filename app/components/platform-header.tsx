@@ -22,7 +22,7 @@ export function PlatformHeader({
       </nav>
       <div className="topbar-account">
         {accountLink ? (
-          <Link className="muted" to="/account" aria-label={`Your account (${email})`}>
+          <Link className="muted" to="/account" aria-label={`${email}: your account`}>
             {email}
           </Link>
         ) : (

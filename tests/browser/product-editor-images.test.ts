@@ -95,6 +95,8 @@ describe("the product editor's images and description", () => {
     await page.keyboard.type("Pure beeswax");
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Bold" }).click();
+    // The button hands the focus back to the editor; typing before it lands would lose the first letters.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("contenteditable"))).toBe("true");
     await page.keyboard.type("Cotton wick");
 
     // One file chosen, one dropped on the zone.
