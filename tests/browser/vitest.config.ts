@@ -9,6 +9,7 @@ export default defineConfig({
     env: { PREVIEW_SECRET: "tests-only-preview-secret-not-used-anywhere-else" },
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
+    // Two files at a time: each has its own database, app and Chromium, and CI has two cores.
+    maxWorkers: 2,
   },
 });
