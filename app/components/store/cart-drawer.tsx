@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import type { CartView } from "../../../shop/cart.server.ts";
 import { formatMoney } from "../../../shop/money.ts";
-import { StoreImage } from "./image.tsx";
+import { CartLineImage } from "./cart-line.tsx";
 
 /** What the cart action answers the product page's form when it opens the drawer (JavaScript only). */
 export interface AddedToCart {
@@ -46,13 +46,7 @@ export function CartDrawer({ added, onClose }: { added: AddedToCart; onClose(): 
         {cart.lines.map((line) => (
           <li key={line.id} className={line.id === added.lineId ? "cart-drawer-line is-added" : "cart-drawer-line"}>
             <div className="cart-line-media">
-              {line.image ? (
-                <StoreImage image={line.image} sizes="4rem" />
-              ) : (
-                <span className="cart-line-placeholder" aria-hidden="true">
-                  {line.title.slice(0, 1)}
-                </span>
-              )}
+              <CartLineImage line={line} sizes="4rem" />
             </div>
             <div>
               <p className="cart-drawer-title">{line.title}</p>

@@ -37,13 +37,7 @@ export function CartLineRow({ line, currency, error, atLimit }: { line: CartLine
       <td className="cart-line-product">
         <div className="cart-line-item">
           <div className="cart-line-media">
-            {line.image ? (
-              <StoreImage image={line.image} sizes="6rem" />
-            ) : (
-              <span className="cart-line-placeholder" aria-hidden="true">
-                {line.title.slice(0, 1)}
-              </span>
-            )}
+            <CartLineImage line={line} sizes="6rem" />
           </div>
           <div>
             {line.productHandle ? (
@@ -135,5 +129,16 @@ function QuantityStep({ line, by, label }: { line: CartLineView; by: 1 | -1; lab
         {by < 0 ? "−" : "+"}
       </button>
     </Form>
+  );
+}
+
+/** A line's picture, or its initial on a plain tile when the product has none. */
+export function CartLineImage({ line, sizes }: { line: CartLineView; sizes: string }) {
+  return line.image ? (
+    <StoreImage image={line.image} sizes={sizes} />
+  ) : (
+    <span className="cart-line-placeholder" aria-hidden="true">
+      {line.title.slice(0, 1)}
+    </span>
   );
 }
