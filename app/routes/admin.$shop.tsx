@@ -43,8 +43,12 @@ export default function ShopAdminLayout() {
   // The billing page says the same at length.
   const { pathname } = useLocation();
   // On a phone the menu is a disclosure; following one of its links closes it again.
+  // Only a change of page closes it: closing on hydration would shut a menu tapped before the scripts ran.
   const menu = useRef<HTMLDetailsElement>(null);
+  const shownPath = useRef(pathname);
   useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
     if (menu.current) menu.current.open = false;
   }, [pathname]);
   const href = (to: string) => `/admin/${shop.slug}${to ? `/${to}` : ""}`;
