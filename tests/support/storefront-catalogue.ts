@@ -6,11 +6,17 @@ import { productPhoto, type PhotoObject } from "../../tenants/demo-photos.server
 import type { TenantDb } from "../../tenants/handle.server.ts";
 import { createCollection, createPage, createProduct, launch, setPolicy, variant } from "./storefront.ts";
 
+/**
+ * The seeded photos' width: wide enough for two stored widths (160 and 480), small enough that encoding every file's
+ * catalogue (AVIF and WebP copies) doesn't weigh on the browser suite.
+ */
+const SEED_PHOTO_SIZE = 480;
+
 /** A small, good-looking catalogue for browser checks: options, sale prices, stock states, variant images. */
 export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, shop: Shop) {
   await db.updateTable("settings").set({ currency: "USD", contact_email: "hello@lumen.example", headline: "Lumen & Clay" }).execute();
   const image = async (productId: string, object: PhotoObject, colour: string, backdrop: string, alt: string) =>
-    (await addProductImage(db, storage, SYSTEM_ACTOR, productId, { bytes: await productPhoto(object, colour, backdrop), alt, shopId: shop.id })).id;
+    (await addProductImage(db, storage, SYSTEM_ACTOR, productId, { bytes: await productPhoto(object, colour, backdrop, SEED_PHOTO_SIZE), alt, shopId: shop.id })).id;
 
   const mug = await createProduct(db, {
     title: "Stoneware Mug",
