@@ -42,7 +42,7 @@ export async function signUpMerchant(db: PlatformDb, input: SignupInput): Promis
   if (Object.keys(errors).length) return { ok: false, errors };
   try {
     return await db.transaction().execute(async (trx) => {
-      const user = await createUser(trx, { email: input.email, password: input.password });
+      const user = await createUser(trx, { email: input.email, password: input.password, emailVerified: false });
       const provisioned = await provisionShopInTransaction(trx, { slug: input.slug, name: input.shopName.trim(), ownerId: user.id });
       const shop = await startTrial(trx, provisioned.id);
       return { ok: true as const, user, shop };

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
+import { platformOrigin } from "../../server/config.ts";
 import { Field, fieldAria } from "../components/field.tsx";
 import { PlatformHeader } from "../components/platform-header.tsx";
 import { changeEmail, changePassword, tooManyAttempts } from "../domain.server.ts";
@@ -13,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Your account · Bazaar" }];
 
 const DONE = {
   password: "Password changed. Every other session of your account was signed out.",
-  email: "Email changed. Every other session of your account was signed out.",
+  email: "Email changed. Every other session of your account was signed out. Follow the link we mailed to the new address to verify it.",
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -40,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result =
     change.intent === "password"
       ? await changePassword(context.services.db, who, { currentPassword: change.currentPassword, password: change.password })
-      : await changeEmail(context.services.db, who, { currentPassword: change.currentPassword, email: change.email });
+      : await changeEmail(context.services.db, who, { currentPassword: change.currentPassword, email: change.email }, platformOrigin(context.services.config));
   if (!result.ok) return data({ intent, field: result.field, message: result.message }, { status: 400 });
   await context.services.limits.loginSucceeded(account, context.clientAddress);
   throw redirect(`/account?changed=${intent}`);

@@ -3,8 +3,15 @@
 import { z } from "zod";
 import { singleLine } from "../../shop/fields.server.ts";
 
-/** Launching the shop from the dashboard; `confirmed` names the open onboarding steps the merchant confirmed. */
-export const launchForm = z.object({ intent: z.literal("launch"), confirmed: singleLine({ max: 1_000 }) });
+/**
+ * The dashboard's buttons: launch the shop (`confirmed` names the open onboarding steps the merchant confirmed), or
+ * mail the owner's verification link again.
+ */
+export const launchForm = z.discriminatedUnion(
+  "intent",
+  [z.object({ intent: z.literal("launch"), confirmed: singleLine({ max: 1_000 }) }), z.object({ intent: z.literal("verify-email") })],
+  { error: "Unknown action." },
+);
 
 /** Publishing a theme: which one is the save's to check (an unknown theme is "not found"). */
 export const publishThemeForm = z.object({ theme: singleLine({ max: 100, required: "Choose a theme." }) });
