@@ -1,11 +1,11 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, User } from "../db/types.ts";
 import { z } from "zod";
-import { email, newPassword, problemsOf, singleLine } from "../shop/fields.server.ts";
+import { email, newPassword, problemsOf, shopSlug, singleLine } from "../shop/fields.server.ts";
 import { createUser, EmailTakenError } from "./accounts.server.ts";
 import { startTrial } from "./lifecycle.server.ts";
 import { provisionShopInTransaction, SlugUnavailableError } from "./provision.server.ts";
-import { SLUG_MESSAGES, slugProblem } from "./slugs.ts";
+import { SLUG_MESSAGES } from "./slugs.ts";
 
 export interface SignupInput {
   email: string;
@@ -22,12 +22,7 @@ export const signupForm = z.object({
   email: email(),
   password: newPassword(),
   shopName: singleLine({ max: 80, required: "Give your shop a name." }).transform((name) => name.trim()),
-  slug: singleLine({ max: 1_000, required: SLUG_MESSAGES.length })
-    .transform((slug) => slug.trim().toLowerCase())
-    .superRefine((slug, ctx) => {
-      const problem = slugProblem(slug);
-      if (problem) ctx.addIssue({ code: "custom", message: SLUG_MESSAGES[problem] });
-    }),
+  slug: shopSlug(),
 });
 
 export function validateSignup(input: SignupInput): SignupErrors {
