@@ -123,6 +123,7 @@ describe("email verification", () => {
     const changed = await adminPost(app, bob, "/account", { intent: "email", email: "bob@new.example", currentPassword: "bobs-password-1" });
     expect(changed.status).toBe(302);
     expect(await verifiedAt("bob@new.example")).toBeNull();
+    expect((await adminGet(app, bob, "/account")).body).toContain("It isn&#x27;t verified yet");
     expect((await app.request(PLATFORM, old)).status).toBe(400);
     expect((await launch(bob, "bob-shop")).status).toBe(409);
     const [fresh] = linksTo("bob@new.example");

@@ -20,7 +20,12 @@ const DONE = {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);
   const changed = new URL(request.url).searchParams.get("changed");
-  return { email: user.email, done: changed === "password" || changed === "email" ? DONE[changed] : null };
+  const { email_verified_at } = await context.services.db
+    .selectFrom("platform.users")
+    .select("email_verified_at")
+    .where("id", "=", user.id)
+    .executeTakeFirstOrThrow();
+  return { email: user.email, verified: email_verified_at !== null, done: changed === "password" || changed === "email" ? DONE[changed] : null };
 }
 
 // POST /account: change the password or the email, each confirmed with the current password (throttled as a login).
@@ -48,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { email, done } = useLoaderData<typeof loader>();
+  const { email, verified, done } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const errorOf = (intent: "password" | "email", field: string) => (result?.intent === intent && result.field === field ? result.message : undefined);
@@ -101,7 +106,10 @@ export default function Account() {
           </section>
           <section className="card stack" aria-labelledby="email-heading">
             <h2 id="email-heading">Change your email</h2>
-            <p className="hint">You log in with {email}. We tell that address when it changes.</p>
+            <p className="hint">
+              {`You log in with ${email}. We tell that address when it changes.`}
+              {verified ? null : " It isn't verified yet: follow the link we emailed to it (your shop's home can send it again)."}
+            </p>
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="email" />
               <Field label="New email" name="email" error={errorOf("email", "email")}>
