@@ -115,6 +115,25 @@ describe("email verification", () => {
     expect(await verifyEmail(t.db, token)).toEqual({ email: "bob@example.com" });
   });
 
+  it("signs a merchant up even when the mail can't go; the dashboard sends it again", async () => {
+    process.env.SMTP_URL = "smtp://127.0.0.1:9";
+    let signup;
+    try {
+      signup = await app.request(PLATFORM, "/signup", {
+        method: "POST",
+        form: { shopName: "Carol's", slug: "carols", email: "carol@example.com", password: "carols-password-1" },
+        headers: { origin: ORIGIN },
+      });
+    } finally {
+      delete process.env.SMTP_URL;
+    }
+    expect(signup.status).toBe(302);
+    expect(linksTo("carol@example.com")).toEqual([]);
+    const carol = cookiePair(signup.headers["set-cookie"], "bazaar_session");
+    expect((await adminPost(app, carol, "/admin/carols?index", { intent: "verify-email" })).status).toBe(200);
+    expect(linksTo("carol@example.com")).toHaveLength(1);
+  });
+
   it("asks for the new address to be verified after an email change; links sent to the old one stop working", async () => {
     // A link sent to the old address, not yet followed when the email changes.
     await t.db.updateTable("platform.users").set({ email_verified_at: null }).where("email", "=", "bob@example.com").execute();

@@ -27,7 +27,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ errors: parsed.errors as SignupErrors, values }, { status: 400 });
   const result = await signUpMerchant(context.services.db, parsed.value);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  await sendVerificationEmail(context.services.db, result.user.id, platformOrigin(context.services.config));
+  // The account exists either way: a link that can't be mailed now is sent again from the dashboard.
+  await sendVerificationEmail(context.services.db, result.user.id, platformOrigin(context.services.config)).catch((error: unknown) =>
+    console.error("verification email failed:", error),
+  );
   context.services.requestSpareShopRefill();
   await context.services.recommendations.follow(result.shop);
   const cookie = await context.services.auth.logIn(result.user.id);
