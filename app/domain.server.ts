@@ -272,4 +272,5 @@ export { connectShopAccount, createAccountSession, createOnboardingLink, payoutS
 export { BillingSetupError, openBillingPortal, startPlanCheckout } from "../tenants/stripe-billing.server.ts";
 export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/password-reset.server.ts";
 export { changeEmail, changePassword } from "../server/account-changes.server.ts";
+export { sendVerificationEmail, shopOwners, verifyEmail } from "../tenants/email-verification.server.ts";
 export { requestShopperPasswordReset, resetShopperPassword, shopperResetLinkValid } from "../shop/shopper-accounts.server.ts";

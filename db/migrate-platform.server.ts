@@ -15,6 +15,7 @@ import * as rateLimits from "./migrations/0012_rate_limits.ts";
 import * as stripe from "./migrations/0013_stripe.ts";
 import * as hashedSessions from "./migrations/0014_hashed_sessions.ts";
 import * as passwordResets from "./migrations/0015_password_resets.ts";
+import * as emailVerification from "./migrations/0016_email_verification.ts";
 
 // Imported statically so the list is the same under tsx, the Remix build and tests.
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "0013_stripe": stripe,
   "0014_hashed_sessions": hashedSessions,
   "0015_password_resets": passwordResets,
+  "0016_email_verification": emailVerification,
 };
 
 /** Migrates the shared `platform` schema with Kysely's own Migrator (one schema, run rarely). */

@@ -30,7 +30,7 @@ export interface PlatformDatabase {
   "platform.billing_events": BillingEventsTable;
   "platform.stripe_accounts": StripeAccountsTable;
   "platform.stripe_events": StripeEventsTable;
-  "platform.password_resets": PasswordResetsTable;
+  "platform.account_links": AccountLinksTable;
 }
 
 /** Billing events already applied, by the gateway's event id: a second delivery is recognised and ignored. */
@@ -229,6 +229,8 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   created_at: Generated<Date>;
+  /** When the owner of `email` followed a verification link; null until then, and again after an email change (0016). */
+  email_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface MembershipsTable {
@@ -803,14 +805,17 @@ export interface StripeEventsTable {
   outcome: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** A merchant's password reset link, by the SHA-256 of its token (0015_password_resets). */
-export interface PasswordResetsTable {
+/** A link mailed to a merchant (a password reset or an email verification), by the SHA-256 of its token (0015, 0016). */
+export interface AccountLinksTable {
   token_hash: string;
   user_id: string;
+  purpose: AccountLinkPurpose;
   created_at: Generated<Date>;
   expires_at: ColumnType<Date, Date, Date>;
   used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
+
+export type AccountLinkPurpose = "password" | "email";
 
 /** A shopper's password reset link at one shop, by the SHA-256 of its token (0017). */
 export interface CustomerPasswordResetsTable {

@@ -2,14 +2,17 @@ import { hash, verify } from "@node-rs/argon2";
 import type { PlatformDb } from "../db/database.server.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { sendMail } from "../shop/mail.server.ts";
+import { spendAccountLinks } from "../tenants/account-links.server.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
+import { sendVerificationEmail } from "../tenants/email-verification.server.ts";
 import { storedSessionId } from "./auth-adapter.server.ts";
 
 /**
  * A merchant changes their password or email from their account page. Either change asks for the current password
  * again (a session left open on a shared computer isn't enough) and ends every other session of the account, so
  * whoever else was signed in is signed out; the session that made the change stays. An email change tells the old
- * address, so its owner hears of it even if someone else made it.
+ * address, so its owner hears of it even if someone else made it, and the new address must be verified again
+ * (decision 037): a link already sent to the old one no longer verifies anything.
  */
 
 export type AccountChangeResult = { ok: true } | { ok: false; field: "currentPassword" | "password" | "email"; message: string };
@@ -34,7 +37,7 @@ export async function changePassword(
     await trx.updateTable("platform.users").set({ password_hash: passwordHash }).where("id", "=", userId).execute();
     await trx.deleteFrom("platform.sessions").where("user_id", "=", userId).where("id", "<>", storedSessionId(sessionId)).execute();
     // A reset link asked for before the change would undo it.
-    await trx.updateTable("platform.password_resets").set({ used_at: new Date() }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+    await spendAccountLinks(trx, userId, ["password"]);
   });
   return { ok: true };
 }
@@ -43,6 +46,7 @@ export async function changeEmail(
   db: PlatformDb,
   { userId, sessionId }: { userId: string; sessionId: string },
   { currentPassword, email }: { currentPassword: string; email: string },
+  platformOrigin: string,
 ): Promise<AccountChangeResult> {
   const next = normalizeEmail(email);
   if (emailProblem(next)) return { ok: false, field: "email", message: "Enter a valid email address." };
@@ -51,9 +55,14 @@ export async function changeEmail(
   try {
     previous = await db.transaction().execute(async (trx) => {
       const user = await trx.selectFrom("platform.users").select("email").where("id", "=", userId).forUpdate().executeTakeFirstOrThrow();
-      await trx.updateTable("platform.users").set({ email: next }).where("id", "=", userId).execute();
+      const changed = user.email !== next;
+      await trx
+        .updateTable("platform.users")
+        .set(changed ? { email: next, email_verified_at: null } : { email: next })
+        .where("id", "=", userId)
+        .execute();
       await trx.deleteFrom("platform.sessions").where("user_id", "=", userId).where("id", "<>", storedSessionId(sessionId)).execute();
-      await trx.updateTable("platform.password_resets").set({ used_at: new Date() }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+      await spendAccountLinks(trx, userId, changed ? ["password", "email"] : ["password"]);
       return user.email;
     });
   } catch (error) {
@@ -61,6 +70,7 @@ export async function changeEmail(
     throw error;
   }
   if (previous !== next) {
+    await sendVerificationEmail(db, userId, platformOrigin);
     await sendMail({
       to: previous,
       subject: "Your Bazaar email was changed",

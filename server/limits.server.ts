@@ -31,6 +31,8 @@ export const LIMITS = {
   invitationMail: { points: 50, duration: 24 * HOUR },
   /** Password reset emails asked for, per address. */
   passwordReset: { points: 5, duration: HOUR },
+  /** Verification emails sent again, per shop: the mail goes to its owners, whoever asks. */
+  verificationMail: { points: 5, duration: HOUR },
   /** Checkouts opened per shop and address. */
   checkout: { points: 30, duration: 10 * MINUTE },
 } as const;

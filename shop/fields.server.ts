@@ -9,6 +9,7 @@ import { handleProblem } from "./handles.ts";
 import { amountProblem, parseMoney, parsePercent, type MoneyStyle } from "./money.ts";
 import { isRecordId } from "./products.server.ts";
 import { singleLineProblem } from "./text.ts";
+import { SLUG_MESSAGES, slugProblem } from "../tenants/slugs.ts";
 
 /** Shared limits, in characters. */
 export const LIMITS = {
@@ -125,6 +126,16 @@ export function wholeNumber(message: string, { min = 0, max = 2_147_483_647 }: {
     .regex(/^\s*\d{1,10}\s*$/, { error: message })
     .transform(Number)
     .refine((n) => n >= min && n <= max, { error: message });
+}
+
+/** A shop's address (its subdomain): trimmed, lower case, judged by `slugProblem`. */
+export function shopSlug() {
+  return singleLine({ max: 1_000, required: SLUG_MESSAGES.length })
+    .transform((slug) => slug.trim().toLowerCase())
+    .superRefine((slug, ctx) => {
+      const problem = slugProblem(slug);
+      if (problem) ctx.addIssue({ code: "custom", message: SLUG_MESSAGES[problem] });
+    });
 }
 
 /** A title as search engines show it. */

@@ -1,11 +1,11 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop, User } from "../db/types.ts";
 import { z } from "zod";
-import { email, newPassword, problemsOf, singleLine } from "../shop/fields.server.ts";
+import { email, newPassword, problemsOf, shopSlug, singleLine } from "../shop/fields.server.ts";
 import { createUser, EmailTakenError } from "./accounts.server.ts";
 import { startTrial } from "./lifecycle.server.ts";
 import { provisionShopInTransaction, SlugUnavailableError } from "./provision.server.ts";
-import { SLUG_MESSAGES, slugProblem } from "./slugs.ts";
+import { SLUG_MESSAGES } from "./slugs.ts";
 
 export interface SignupInput {
   email: string;
@@ -22,12 +22,7 @@ export const signupForm = z.object({
   email: email(),
   password: newPassword(),
   shopName: singleLine({ max: 80, required: "Give your shop a name." }).transform((name) => name.trim()),
-  slug: singleLine({ max: 1_000, required: SLUG_MESSAGES.length })
-    .transform((slug) => slug.trim().toLowerCase())
-    .superRefine((slug, ctx) => {
-      const problem = slugProblem(slug);
-      if (problem) ctx.addIssue({ code: "custom", message: SLUG_MESSAGES[problem] });
-    }),
+  slug: shopSlug(),
 });
 
 export function validateSignup(input: SignupInput): SignupErrors {
@@ -42,7 +37,7 @@ export async function signUpMerchant(db: PlatformDb, input: SignupInput): Promis
   if (Object.keys(errors).length) return { ok: false, errors };
   try {
     return await db.transaction().execute(async (trx) => {
-      const user = await createUser(trx, { email: input.email, password: input.password });
+      const user = await createUser(trx, { email: input.email, password: input.password, emailVerified: false });
       const provisioned = await provisionShopInTransaction(trx, { slug: input.slug, name: input.shopName.trim(), ownerId: user.id });
       const shop = await startTrial(trx, provisioned.id);
       return { ok: true as const, user, shop };

@@ -130,6 +130,23 @@ describe("text, handles and ids", () => {
   });
 });
 
+describe("billing", () => {
+  it("refuses an action sent twice and an over-long confirmation, changing nothing", async () => {
+    const status = async () => (await t.db.selectFrom("platform.shops").select("status").where("id", "=", north.id).executeTakeFirstOrThrow()).status;
+    const before = await status();
+    const twice = await adminPost(app, northCookie, "/admin/north/billing", [
+      ["intent", "pause"],
+      ["intent", "close"],
+    ]);
+    expect(twice.status).toBe(400);
+    expect(twice.body).toContain("Unknown action.");
+    const long = await adminPost(app, northCookie, "/admin/north/billing", { intent: "close", confirm: "north".repeat(60) });
+    expect(long.status).toBe(400);
+    expect(long.body).toContain("Use at most 255 characters.");
+    expect(await status()).toBe(before);
+  });
+});
+
 describe("platform forms", () => {
   it("answers a malformed login and signup with 400 and the field's message", async () => {
     const login = await app.request(PLATFORM, "/login", { method: "POST", form: { email: "", password: "" }, headers: { origin: ORIGIN } });

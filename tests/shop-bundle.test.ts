@@ -227,7 +227,7 @@ describe("downloading and restoring from the admin and the console", () => {
     const download = await post(`/operator/shops/${north.id}/bundle`, operator);
     expect(download.status).toBe(200);
 
-    const form = (fields: Record<string, string>, data: Buffer) =>
+    const form = (fields: Record<string, string> | [string, string][], data: Buffer) =>
       multipartBody(fields, [{ field: "bundle", filename: "north.bazaar.gz", contentType: "application/gzip", data }]);
     const bad = await post("/operator/restore", operator, form({ slug: "north-three", name: "North", owner: DEMO_MERCHANT }, Buffer.from("not a bundle")));
     expect(bad.status).toBe(400);
@@ -236,6 +236,24 @@ describe("downloading and restoring from the admin and the console", () => {
     expect(taken.status).toBe(400);
     expect(taken.text()).toContain("Enter the email of an existing merchant account");
 
+    // The fields are read with a schema (decision 030): a field sent twice or past its length is refused, not trimmed.
+    const twice = await post(
+      "/operator/restore",
+      operator,
+      form(
+        [
+          ["slug", "north-three"],
+          ["slug", "north-four"],
+          ["name", "N".repeat(101)],
+          ["owner", DEMO_MERCHANT],
+        ],
+        download.body,
+      ),
+    );
+    expect(twice.status).toBe(400);
+    expect(twice.text()).toContain("Use 3 to 40 characters.");
+    expect(twice.text()).toContain("Enter a name of up to 100 characters, or leave it blank.");
+    expect(await findShopBySlug(t.db, "north-three")).toBeNull();
     const restored = await post("/operator/restore", operator, form({ slug: "north-three", name: "North Three", owner: DEMO_MERCHANT }, download.body));
     expect(restored.status).toBe(302);
     const copy = (await findShopBySlug(t.db, "north-three"))!;

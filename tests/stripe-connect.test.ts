@@ -172,6 +172,14 @@ describe("the Payments page", () => {
     expect((await adminPost(app, owner, "/admin/west/payments", { intent: "link" })).status).toBe(400);
     expect((await adminPost(app, owner, "/admin/west/payments/session", {})).status).toBe(400);
     expect((await adminPost(app, owner, "/admin/east/payments", { intent: "launch-rockets" })).status).toBe(400);
+    const twice = await adminPost(app, owner, "/admin/west/payments", [
+      ["intent", "connect"],
+      ["country", "DE"],
+      ["country", "JP"],
+    ]);
+    expect(twice.status).toBe(400);
+    expect(twice.body).toContain("Choose the country your business is in.");
+    expect(await payoutState(t.db, west.id)).toBeNull();
 
     const refuse = fake.on("POST", "/v2/core/accounts", () => stripeError(400, "invalid_request_error", "Accounts in Japan need an address."));
     try {

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
+import { platformOrigin } from "../../server/config.ts";
 import { Field, fieldAria } from "../components/field.tsx";
 import { PlatformHeader } from "../components/platform-header.tsx";
 import { changeEmail, changePassword, tooManyAttempts } from "../domain.server.ts";
@@ -13,13 +14,18 @@ export const meta: MetaFunction = () => [{ title: "Your account · Bazaar" }];
 
 const DONE = {
   password: "Password changed. Every other session of your account was signed out.",
-  email: "Email changed. Every other session of your account was signed out.",
+  email: "Email changed. Every other session of your account was signed out. Follow the link we mailed to the new address to verify it.",
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);
   const changed = new URL(request.url).searchParams.get("changed");
-  return { email: user.email, done: changed === "password" || changed === "email" ? DONE[changed] : null };
+  const { email_verified_at } = await context.services.db
+    .selectFrom("platform.users")
+    .select("email_verified_at")
+    .where("id", "=", user.id)
+    .executeTakeFirstOrThrow();
+  return { email: user.email, verified: email_verified_at !== null, done: changed === "password" || changed === "email" ? DONE[changed] : null };
 }
 
 // POST /account: change the password or the email, each confirmed with the current password (throttled as a login).
@@ -40,14 +46,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result =
     change.intent === "password"
       ? await changePassword(context.services.db, who, { currentPassword: change.currentPassword, password: change.password })
-      : await changeEmail(context.services.db, who, { currentPassword: change.currentPassword, email: change.email });
+      : await changeEmail(context.services.db, who, { currentPassword: change.currentPassword, email: change.email }, platformOrigin(context.services.config));
   if (!result.ok) return data({ intent, field: result.field, message: result.message }, { status: 400 });
   await context.services.limits.loginSucceeded(account, context.clientAddress);
   throw redirect(`/account?changed=${intent}`);
 }
 
 export default function Account() {
-  const { email, done } = useLoaderData<typeof loader>();
+  const { email, verified, done } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const errorOf = (intent: "password" | "email", field: string) => (result?.intent === intent && result.field === field ? result.message : undefined);
@@ -100,7 +106,10 @@ export default function Account() {
           </section>
           <section className="card stack" aria-labelledby="email-heading">
             <h2 id="email-heading">Change your email</h2>
-            <p className="hint">You log in with {email}. We tell that address when it changes.</p>
+            <p className="hint">
+              {`You log in with ${email}. We tell that address when it changes.`}
+              {verified ? null : " It isn't verified yet: follow the link we emailed to it (your shop's home can send it again)."}
+            </p>
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="email" />
               <Field label="New email" name="email" error={errorOf("email", "email")}>

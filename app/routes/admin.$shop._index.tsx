@@ -2,14 +2,24 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFuncti
 import { data, redirect } from "@remix-run/node";
 import { Await, Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Suspense } from "react";
-import { shopOrigin } from "../../server/config.ts";
+import { platformOrigin, shopOrigin } from "../../server/config.ts";
 import { formatMoney } from "../../shop/money.ts";
 import { can } from "../../shop/permissions.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { SalesChart } from "../components/admin/sales-chart.tsx";
 import { formatUtcDate, formatUtcMonth } from "../components/admin/sales-format.ts";
 import { RecommendationPerformance } from "../components/admin/recommendation-performance.tsx";
-import { getDailySales, getOnboarding, getSalesSummary, launchShop, recommendationPerformance, unconfirmedSteps } from "../domain.server.ts";
+import {
+  getDailySales,
+  getOnboarding,
+  getSalesSummary,
+  launchShop,
+  recommendationPerformance,
+  sendVerificationEmail,
+  shopOwners,
+  tooManyAttempts,
+  unconfirmedSteps,
+} from "../domain.server.ts";
 import styles from "../styles/sales.css";
 import { checkoutGateway } from "../utils/checkout.server.ts";
 import { launchForm } from "../utils/admin-forms.server.ts";
@@ -24,6 +34,14 @@ async function onboardingOf(context: AppLoadContext, { db, shop, role }: ShopAdm
   return getOnboarding(db, { slug: shop.slug, role, paymentsReady: (await checkoutGateway(context, shop)).kind !== "unavailable" });
 }
 
+/** A shop launches once an owner's email is verified (decision 037): null then, else the address waiting for it. */
+async function unverifiedOwner(context: AppLoadContext, { shop }: ShopAdmin): Promise<string | null> {
+  const owners = await shopOwners(context.services.db, shop.id);
+  return owners.some((o) => o.verified) ? null : (owners[0]?.email ?? null);
+}
+
+const verifyFirst = (email: string) => `Verify ${email} before the shop launches: follow the link we emailed to it.`;
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const admin = await requireShopAdmin(context, request, params.shop, "orders");
   const { db, shop, role } = admin;
@@ -31,6 +49,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const [{ currency }, onboarding] = await Promise.all([db.selectFrom("settings").select("currency").executeTakeFirstOrThrow(), onboardingOf(context, admin)]);
   const launched = onboarding.launchedAt !== null;
   return {
+    unverifiedEmail: launched ? null : await unverifiedOwner(context, admin),
     shop: { name: shop.name, slug: shop.slug, storefrontUrl: shopOrigin(context.services.config, shop.slug) },
     currency,
     now,
@@ -45,11 +64,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const parsed = await readForm(request, launchForm);
-  // Launching is a settings change: owners and admins only.
-  const admin = await requireShopAdmin(context, request, params.shop, parsed.values.intent === "launch" ? "settings" : "orders");
+  // Launching is a settings change: owners and admins only; so is asking for the owner's verification email again.
+  const intent = parsed.values.intent;
+  const admin = await requireShopAdmin(context, request, params.shop, intent === "launch" || intent === "verify-email" ? "settings" : "orders");
   if (!parsed.ok) return data({ error: "Unknown action." }, { status: 400 });
-  // Unfinished steps are named and confirmed first (the confirmation sends back the keys it named, comma-separated).
+  if (parsed.value.intent === "verify-email") {
+    const gate = await context.services.limits.consume("verificationMail", admin.shop.id);
+    if (!gate.ok) return data({ error: tooManyAttempts(gate) }, { status: 429 });
+    const owners = (await shopOwners(context.services.db, admin.shop.id)).filter((o) => !o.verified);
+    for (const owner of owners) await sendVerificationEmail(context.services.db, owner.userId, platformOrigin(context.services.config));
+    return { sent: owners.length ? `We emailed a new link to ${owners.map((o) => o.email).join(", ")}.` : "The email is already verified." };
+  }
   const { steps, launchedAt } = await onboardingOf(context, admin);
+  const unverified = launchedAt ? null : await unverifiedOwner(context, admin);
+  if (unverified) return data({ error: verifyFirst(unverified) }, { status: 409 });
+  // Unfinished steps are named and confirmed first (the confirmation sends back the keys it named, comma-separated).
   if (!launchedAt && unconfirmedSteps(steps, parsed.value.confirmed.split(",")).length) {
     return data({ unfinished: unconfirmedSteps(steps, []).map(({ key, label, href }) => ({ key, label, href })) });
   }
@@ -78,9 +107,10 @@ export default function ShopAdminHome() {
 }
 
 function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof loader>>["onboarding"]["steps"] }) {
-  const { canLaunch, onboarding } = useLoaderData<typeof loader>();
+  const { canLaunch, onboarding, unverifiedEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const launching = useNavigation().formData?.get("intent") === "launch";
+  const intent = useNavigation().formData?.get("intent");
+  const launching = intent === "launch";
   const done = steps.filter((s) => s.done).length;
   const unfinished = actionData && "unfinished" in actionData ? actionData.unfinished : null;
   return (
@@ -105,7 +135,24 @@ function Checklist({ steps }: { steps: ReturnType<typeof useLoaderData<typeof lo
               <p className="muted">{step.description}</p>
               {step.key === "launch" && !step.done ? (
                 canLaunch ? (
-                  unfinished ? (
+                  unverifiedEmail ? (
+                    <div className="launch-verify">
+                      <p>
+                        <strong>{verifyFirst(unverifiedEmail)}</strong>
+                      </p>
+                      <Form method="post" className="form-actions">
+                        <input type="hidden" name="intent" value="verify-email" />
+                        <button type="submit" className="secondary" disabled={intent === "verify-email"}>
+                          Send the email again
+                        </button>
+                      </Form>
+                      {actionData && "sent" in actionData ? (
+                        <p className="flash" role="status">
+                          {actionData.sent}
+                        </p>
+                      ) : null}
+                    </div>
+                  ) : unfinished ? (
                     <div className="launch-confirm" role="alert">
                       <p>
                         <strong>{unfinished.length === 1 ? "1 step isn't done yet:" : `${unfinished.length} steps aren't done yet:`}</strong>

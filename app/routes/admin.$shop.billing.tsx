@@ -100,9 +100,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       throw error;
     }
   }
-  const event = MERCHANT_EVENTS.find((e) => e === input.intent);
-  if (!event) return data<ActionResult>({ errors: { event: "Unknown action." }, done: null }, { status: 400 });
-  if (event === "close" && input.confirm.trim() !== shop.slug) {
+  const event = input.intent;
+  if (input.intent === "close" && input.confirm.trim() !== shop.slug) {
     return data<ActionResult>({ errors: { confirm: `Type ${shop.slug} to confirm that you want to close the shop.` }, done: null }, { status: 400 });
   }
   try {

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import type { z } from "zod";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { formatUtcDateTime } from "../components/admin/sales-format.ts";
 import type { PlatformDb } from "../../db/database.server.ts";
@@ -9,24 +10,11 @@ import type { Shop } from "../../db/types.ts";
 import { platformOrigin } from "../../server/config.ts";
 import type { StripeSetup } from "../../server/stripe.server.ts";
 import { connectShopAccount, createOnboardingLink, payoutState, refreshPayoutState, stripeFailure } from "../domain.server.ts";
+import { PAYOUT_COUNTRIES, paymentsForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Payments · Bazaar admin" }];
-
-const COUNTRIES = [
-  ["US", "United States"],
-  ["GB", "United Kingdom"],
-  ["CA", "Canada"],
-  ["AU", "Australia"],
-  ["DE", "Germany"],
-  ["FR", "France"],
-  ["NL", "Netherlands"],
-  ["IE", "Ireland"],
-  ["ES", "Spain"],
-  ["IT", "Italy"],
-  ["SE", "Sweden"],
-  ["JP", "Japan"],
-] as const;
 
 // /admin/:shop/payments: the owner connects the shop to Stripe (Accounts v2) and sees what Stripe still needs.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -44,7 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       notice = stripeFailure(error)?.message ?? rethrow(error);
     }
   }
-  return { configured: true as const, slug: shop.slug, state, notice, publishableKey: stripe.publishableKey, countries: COUNTRIES };
+  return { configured: true as const, slug: shop.slug, state, notice, publishableKey: stripe.publishableKey, countries: PAYOUT_COUNTRIES };
 }
 
 function rethrow(error: unknown): never {
@@ -55,9 +43,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { shop, actor } = await requireShopAdmin(context, request, params.shop, "payouts");
   const stripe = context.services.stripe;
   if (!stripe) return data({ error: "Stripe isn't configured on this Bazaar." }, { status: 400 });
-  const form = await request.formData();
+  const parsed = await readForm(request, paymentsForm);
+  if (!parsed.ok) return data({ error: Object.values(parsed.errors)[0] }, { status: 400 });
   try {
-    return await act(form.get("intent"), form, shop, actor.email, stripe, platformOrigin(context.services.config), context.services.db);
+    return await act(parsed.value, shop, actor.email, stripe, platformOrigin(context.services.config), context.services.db);
   } catch (error) {
     // Stripe down, or refusing what we sent: say so on the page rather than fail it.
     const failure = stripeFailure(error);
@@ -66,23 +55,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
 }
 
-async function act(intent: FormDataEntryValue | null, form: FormData, shop: Shop, ownerEmail: string, stripe: StripeSetup, platform: string, db: PlatformDb) {
+async function act(input: z.output<typeof paymentsForm>, shop: Shop, ownerEmail: string, stripe: StripeSetup, platform: string, db: PlatformDb) {
   const here = `${platform}/admin/${shop.slug}/payments`;
-  if (intent === "connect") {
-    const country = String(form.get("country") ?? "");
-    if (!COUNTRIES.some(([code]) => code === country)) return data({ error: "Choose the country your business is in." }, { status: 400 });
-    await connectShopAccount(db, stripe.client, shop, { email: ownerEmail, country }, stripe.livemode);
+  if (input.intent === "connect") {
+    await connectShopAccount(db, stripe.client, shop, { email: ownerEmail, country: input.country }, stripe.livemode);
     return redirect(`/admin/${shop.slug}/payments`, { status: 303 });
   }
   const state = await payoutState(db, shop.id);
   if (!state) return data({ error: "Set up payments first." }, { status: 400 });
-  if (intent === "link")
+  if (input.intent === "link")
     return redirect(await createOnboardingLink(stripe.client, state.accountId, { returnUrl: `${here}?from-stripe=1`, refreshUrl: here }), { status: 303 });
-  if (intent === "refresh") {
-    await refreshPayoutState(db, stripe.client, state.accountId);
-    return redirect(`/admin/${shop.slug}/payments`, { status: 303 });
-  }
-  return data({ error: "Unknown action." }, { status: 400 });
+  await refreshPayoutState(db, stripe.client, state.accountId);
+  return redirect(`/admin/${shop.slug}/payments`, { status: 303 });
 }
 
 /** How long Connect.js may take before the page says it can't load and offers Stripe's own page instead. */

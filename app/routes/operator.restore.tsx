@@ -16,8 +16,10 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { OperatorHeader } from "../components/operator-header.tsx";
 import { Field, fieldAria } from "../components/field.tsx";
-import { BundleError, logOperatorAction, MAX_BUNDLE_BYTES, normalizeEmail, restoreShopBundle, SlugUnavailableError } from "../domain.server.ts";
-import { SLUG_MESSAGES, slugProblem } from "../../tenants/slugs.ts";
+import { BundleError, logOperatorAction, MAX_BUNDLE_BYTES, restoreShopBundle, SlugUnavailableError } from "../domain.server.ts";
+import { SLUG_MESSAGES } from "../../tenants/slugs.ts";
+import { parseForm } from "../utils/forms.server.ts";
+import { restoreForm } from "../utils/operator-forms.server.ts";
 import { requireOperator } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Restore a shop · Operator console · Bazaar" }];
@@ -53,35 +55,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return data({ errors: { bundle: `The file is larger than ${MAX_BUNDLE_BYTES / 1024 ** 3} GB.` } as Errors }, { status: 413 });
       throw error;
     }
-    const entry = form.get("bundle");
-    const file = entry instanceof NodeOnDiskFile && entry.size > 0 ? entry : null;
-    const slug = String(form.get("slug") ?? "")
-      .trim()
-      .toLowerCase();
-    const name = String(form.get("name") ?? "").trim();
-    const ownerEmail = String(form.get("owner") ?? "").trim();
-    const errors: Errors = {};
+    const parsed = parseForm(form, restoreForm);
+    const errors: Errors = parsed.ok ? {} : parsed.errors;
+    const entries = form.getAll("bundle");
+    const file = entries.length === 1 && entries[0] instanceof NodeOnDiskFile && entries[0].size > 0 ? entries[0] : null;
     if (!file) errors.bundle = "Choose a shop bundle (a .bazaar.gz file downloaded from Bazaar).";
-    const problem = slugProblem(slug);
-    if (problem) errors.slug = SLUG_MESSAGES[problem];
-    if (name.length > 100 || /\p{Cc}/u.test(name)) errors.name = "Enter a name of up to 100 characters, or leave it blank.";
-    const owner = ownerEmail
-      ? await context.services.db.selectFrom("platform.users").select("id").where("email", "=", normalizeEmail(ownerEmail)).executeTakeFirst()
+    const owner = parsed.ok
+      ? await context.services.db.selectFrom("platform.users").select("id").where("email", "=", parsed.value.owner).executeTakeFirst()
       : undefined;
-    if (!owner) errors.owner = "Enter the email of an existing merchant account: it will own the restored shop.";
-    if (Object.keys(errors).length) return data({ errors }, { status: 400 });
+    if (parsed.ok && !owner) errors.owner = "Enter the email of an existing merchant account: it will own the restored shop.";
+    if (!parsed.ok || !owner || !file) return data({ errors }, { status: 400 });
+    const { slug, name } = parsed.value;
     try {
-      const shop = await restoreShopBundle(context.services.db, context.services.media, createReadStream(file!.getFilePath()), {
+      const shop = await restoreShopBundle(context.services.db, context.services.media, createReadStream(file.getFilePath()), {
         slug,
         name,
-        ownerId: owner!.id,
+        ownerId: owner.id,
       });
       context.services.registry.invalidate();
       await context.services.recommendations.follow(shop);
       await logOperatorAction(context.services.db, operator, {
         action: "shop.restore",
         shopId: shop.id,
-        detail: `From ${file!.name.replace(/^upload-/, "")}`,
+        detail: `From ${file.name.replace(/^upload-/, "")}`,
         ip: context.clientAddress,
       });
       throw redirect(`/operator/shops/${shop.id}`);

@@ -3,7 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { suggestSlug } from "../../tenants/slugs.ts";
-import { signUpMerchant, signupForm, tooManyAttempts, type SignupErrors } from "../domain.server.ts";
+import { platformOrigin } from "../../server/config.ts";
+import { sendVerificationEmail, signUpMerchant, signupForm, tooManyAttempts, type SignupErrors } from "../domain.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform } from "../utils/guards.server.ts";
@@ -26,6 +27,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ errors: parsed.errors as SignupErrors, values }, { status: 400 });
   const result = await signUpMerchant(context.services.db, parsed.value);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  // The account exists either way: a link that can't be mailed now is sent again from the dashboard.
+  await sendVerificationEmail(context.services.db, result.user.id, platformOrigin(context.services.config)).catch((error: unknown) =>
+    console.error("verification email failed:", error),
+  );
   context.services.requestSpareShopRefill();
   await context.services.recommendations.follow(result.shop);
   const cookie = await context.services.auth.logIn(result.user.id);

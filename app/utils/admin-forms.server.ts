@@ -1,17 +1,58 @@
 // Admin forms whose pages have no domain module of their own to keep a schema in, as zod schemas of the shared
 // fields (shop/fields.server.ts).
 import { z } from "zod";
-import { singleLine } from "../../shop/fields.server.ts";
+import { choice, singleLine } from "../../shop/fields.server.ts";
 
-/** Launching the shop from the dashboard; `confirmed` names the open onboarding steps the merchant confirmed. */
-export const launchForm = z.object({ intent: z.literal("launch"), confirmed: singleLine({ max: 1_000 }) });
+/**
+ * The dashboard's buttons: launch the shop (`confirmed` names the open onboarding steps the merchant confirmed), or
+ * mail the owner's verification link again.
+ */
+export const launchForm = z.discriminatedUnion(
+  "intent",
+  [z.object({ intent: z.literal("launch"), confirmed: singleLine({ max: 1_000 }) }), z.object({ intent: z.literal("verify-email") })],
+  { error: "Unknown action." },
+);
 
 /** Publishing a theme: which one is the save's to check (an unknown theme is "not found"). */
 export const publishThemeForm = z.object({ theme: singleLine({ max: 100, required: "Choose a theme." }) });
 
 /** The billing page: subscribe to a plan, open the portal, or a lifecycle action (close asks for the shop's address). */
-export const billingForm = z.object({
-  intent: singleLine({ max: 40, required: "Unknown action." }),
-  plan: singleLine({ max: 40 }),
-  confirm: singleLine(),
-});
+export const billingForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("subscribe"), plan: singleLine({ max: 40, required: "Choose one of the plans." }) }),
+    z.object({ intent: z.literal("portal") }),
+    z.object({ intent: z.enum(["pause", "resume"]) }),
+    z.object({ intent: z.literal("close"), confirm: singleLine() }),
+  ],
+  { error: "Unknown action." },
+);
+
+/** The countries a shop's Stripe account can be opened in, as the payments page offers them. */
+export const PAYOUT_COUNTRIES = [
+  ["US", "United States"],
+  ["GB", "United Kingdom"],
+  ["CA", "Canada"],
+  ["AU", "Australia"],
+  ["DE", "Germany"],
+  ["FR", "France"],
+  ["NL", "Netherlands"],
+  ["IE", "Ireland"],
+  ["ES", "Spain"],
+  ["IT", "Italy"],
+  ["SE", "Sweden"],
+  ["JP", "Japan"],
+] as const;
+
+const PAYOUT_COUNTRY_CODES = PAYOUT_COUNTRIES.map(([code]) => code) as [(typeof PAYOUT_COUNTRIES)[number][0], ...(typeof PAYOUT_COUNTRIES)[number][0][]];
+
+/** The payments page: open the shop's Stripe account in a country, continue on Stripe, or ask Stripe again. */
+export const paymentsForm = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("connect"), country: choice(PAYOUT_COUNTRY_CODES, "Choose the country your business is in.") }),
+    z.object({ intent: z.literal("link") }),
+    z.object({ intent: z.literal("refresh") }),
+  ],
+  { error: "Unknown action." },
+);

@@ -1,6 +1,6 @@
 // The operator console's forms, as zod schemas of the shared fields (shop/fields.server.ts).
 import { z } from "zod";
-import { checkbox, LIMITS, multiline, singleLine, wholeNumber } from "../../shop/fields.server.ts";
+import { checkbox, email, LIMITS, multiline, shopSlug, singleLine, wholeNumber } from "../../shop/fields.server.ts";
 
 const days = (min: number, max: number) => wholeNumber(`Enter a whole number of days from ${min} to ${max}.`, { min, max });
 
@@ -34,4 +34,11 @@ export const operatorShopForm = z.object({
   reason: multiline({ max: LIMITS.note }),
   confirm: singleLine(),
   days: wholeNumber("Enter a number of days from 1 to 365.", { min: 1, max: 365 }).optional(),
+});
+
+/** Restoring a bundle (the file is the route's to read): a new address, an optional name, and the owner's email. */
+export const restoreForm = z.object({
+  slug: shopSlug(),
+  name: singleLine({ max: 100, tooLong: "Enter a name of up to 100 characters, or leave it blank." }).transform((name) => name.trim()),
+  owner: email("Enter the email of an existing merchant account: it will own the restored shop."),
 });

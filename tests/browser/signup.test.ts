@@ -1,3 +1,5 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +8,7 @@ import { findShopBySlug } from "../../tenants/registry.server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { startTestApp, type TestApp } from "../support/http.ts";
+import { readMailDir } from "../support/mail.ts";
 
 let t: TestDatabase;
 let app: TestApp;
@@ -13,8 +16,11 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
 let base: string;
 let spareSchema: string;
+let mailDir: string;
 
 beforeAll(async () => {
+  mailDir = mkdtempSync(path.join(tmpdir(), "bazaar-signup-mail-"));
+  process.env.MAIL_DIR = mailDir;
   t = await createTestDatabase();
   const port = await freePort();
   // Chromium resolves *.localhost to loopback, so shops get real subdomains.
@@ -64,6 +70,27 @@ describe("a merchant signs up in a browser", () => {
     expect(storefront.url()).toBe(`http://lumen-candles.${base}/`);
     await storefront.getByRole("heading", { level: 1, name: "Lumen Candles" }).waitFor();
     await storefront.screenshot({ path: path.join(SCREENSHOTS, "04-storefront.png") });
+
+    // The shop launches once the merchant follows the link mailed to them; they may ask for it again.
+    const verify = page.getByText("Verify maker@lumen.example before the shop launches: follow the link we emailed to it.");
+    await verify.waitFor();
+    expect(await page.getByRole("button", { name: "Launch my shop" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Send the email again" }).click();
+    await page.getByRole("status").getByText("We emailed a new link to maker@lumen.example.").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "06-verify-first.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "06-verify-first-phone.png"), fullPage: true });
+    const mails = readMailDir(mailDir).filter((m) => m.to === "maker@lumen.example" && m.subject === "Verify your Bazaar email");
+    expect(mails).toHaveLength(2);
+    await page.goto(`http://${base}${/\/verify-email\/[A-Za-z0-9_-]{43}/.exec(mails[1].text)![0]}`);
+    await page.getByRole("status").getByText("maker@lumen.example is verified").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "07-verified-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "07-verified.png"), fullPage: true });
+    await page.getByRole("link", { name: "Go to your shops" }).click();
+    await page.getByRole("button", { name: "Launch my shop" }).click();
+    await page.getByRole("alert").getByRole("button", { name: "Launch anyway" }).click();
+    await page.waitForURL(`http://${base}/admin/lumen-candles?launched=1`);
   });
 
   it("shows what is wrong when the address is taken, and logs out and back in", async () => {

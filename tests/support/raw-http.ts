@@ -56,10 +56,11 @@ export interface FilePart {
 }
 
 /** A multipart/form-data body, as a browser builds it for a form with file inputs. */
-export function multipartBody(fields: Record<string, string>, files: FilePart[]): { body: Buffer; contentType: string } {
+/** A multipart form: its fields (in order, a name may repeat), then its files. */
+export function multipartBody(fields: Record<string, string> | [string, string][], files: FilePart[]): { body: Buffer; contentType: string } {
   const boundary = `----bazaar-test-${randomBytes(8).toString("hex")}`;
   const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
+  for (const [name, value] of Array.isArray(fields) ? fields : Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   for (const file of files) {
