@@ -180,8 +180,15 @@ describe("a shop's bundle", () => {
   });
 
   it("gives up its snapshot when the reader stops half-way", async () => {
+    // This file's own database only: other files' transactions on the same server are not this reader's.
     const idle = async () =>
-      Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where state like 'idle in transaction%'`.execute(t.db)).rows[0].n);
+      Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`.execute(
+            t.db,
+          )
+        ).rows[0].n,
+      );
     const lines = shopBundleLines(t.db, storage, north);
     await lines.next();
     await lines.return(undefined);
