@@ -8,6 +8,7 @@ import { provisionShop } from "../tenants/provision.server.ts";
 import { adminPost, logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
+import { createProduct, variant } from "./support/storefront.ts";
 
 // Converted routes answer a refused form with 400 and the field's message, and save nothing (decision 030).
 // Two shops with different number formats: the same text means different amounts, or is refused, in each.
@@ -144,6 +145,38 @@ describe("billing", () => {
     expect(long.status).toBe(400);
     expect(long.body).toContain("Use at most 255 characters.");
     expect(await status()).toBe(before);
+  });
+});
+
+describe("recommendation rules", () => {
+  it("refuses an unknown action, an action sent twice and an over-long handle, pinning nothing in either shop", async () => {
+    const mug = (shop: Shop, handle: string) => createProduct(db(shop), { title: `Mug ${handle}`, handle, variants: [variant([], 1000)] });
+    const [northMug, northCup] = [await mug(north, "mug"), await mug(north, "cup")];
+    const southMug = await mug(south, "mug");
+    const rules = (shop: Shop) => db(shop).selectFrom("recommendation_rules").select(["product_id", "other_product_id", "rule"]).execute();
+    const post = (fields: Parameters<typeof adminPost>[3]) => adminPost(app, northCookie, `/admin/north/products/${northMug.id}/recommendations`, fields);
+
+    const unknown = await post({ intent: "promote", product: "cup" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain("Unknown action.");
+    const twice = await post([
+      ["intent", "pin"],
+      ["intent", "exclude"],
+      ["product", "cup"],
+    ]);
+    expect(twice.status).toBe(400);
+    const long = await post({ intent: "pin", product: "c".repeat(300) });
+    expect(long.status).toBe(400);
+    expect(long.body).toContain("Use at most 255 characters.");
+    expect(await rules(north)).toEqual([]);
+
+    // A handle as typed, in capitals with spaces around it, pins this shop's product and leaves the other shop alone.
+    expect((await post({ intent: "pin", product: " CUP " })).status).toBe(200);
+    expect(await rules(north)).toEqual([{ product_id: northMug.id, other_product_id: northCup.id, rule: "pin" }]);
+    expect(await rules(south)).toEqual([]);
+    expect((await adminPost(app, southCookie, `/admin/south/products/${southMug.id}/recommendations`, { intent: "pin", product: "cup" })).body).toContain(
+      "No product has that handle.",
+    );
   });
 });
 

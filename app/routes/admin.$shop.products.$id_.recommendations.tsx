@@ -3,6 +3,8 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatUtcDateTime } from "../components/admin/sales-format.ts";
 import { productRecommendationsForAdmin, setRecommendationRule } from "../domain.server.ts";
+import { recommendationRuleForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import styles from "../styles/catalogue.css";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -21,15 +23,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor } = await requireShopAdmin(context, request, params.shop, "catalogue");
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const rule = intent === "pin" ? "pin" : intent === "exclude" ? "exclude" : intent === "lift" ? null : undefined;
-  if (rule === undefined) return data({ ok: false as const, error: "Unknown action." }, { status: 400 });
-  const other = String(form.get("product") ?? "")
-    .trim()
-    .toLowerCase();
-  if (!other) return data({ ok: false as const, error: "Enter the handle of a product." }, { status: 400 });
-  const result = await setRecommendationRule(db, actor, params.id ?? "", other, rule);
+  const form = await readForm(request, recommendationRuleForm);
+  if (!form.ok) return data({ ok: false as const, error: form.errors.intent ?? form.errors.product ?? form.errors.form }, { status: 400 });
+  const { intent, product } = form.value;
+  const result = await setRecommendationRule(db, actor, params.id ?? "", product, intent === "lift" ? null : intent);
   return result.ok ? result : data(result, { status: 400 });
 }
 

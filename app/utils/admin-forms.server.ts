@@ -56,3 +56,9 @@ export const paymentsForm = z.discriminatedUnion(
   ],
   { error: "Unknown action." },
 );
+
+/** A product's recommendation rules: pin, exclude or lift, for the other product's handle (or id, from a pick's row). */
+export const recommendationRuleForm = z.object({
+  intent: choice(["pin", "exclude", "lift"], "Unknown action."),
+  product: singleLine({ required: "Enter the handle of a product." }).transform((other) => other.trim().toLowerCase()),
+});
