@@ -180,6 +180,39 @@ describe("recommendation rules", () => {
   });
 });
 
+describe("the product list's bulk bar", () => {
+  it("refuses an unknown or repeated action, an over-long tag and ids that aren't ids, and changes another shop's products never", async () => {
+    const northLamp = await createProduct(db(north), { title: "Lamp", handle: "lamp", variants: [variant([], 1000)] });
+    const tags = async (shop: Shop) =>
+      (await db(shop).selectFrom("products").select(["handle", "tags"]).orderBy("handle").execute()).map((p) => `${p.handle}:${p.tags.join("|")}`);
+    const before = { north: await tags(north), south: await tags(south) };
+    const post = (cookie: string, slug: string, fields: Parameters<typeof adminPost>[3]) => adminPost(app, cookie, `/admin/${slug}/products`, fields);
+
+    const unknown = await post(northCookie, "north", { bulkAction: "explode", ids: northLamp.id });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain("Choose what to do with the selected products.");
+    const repeated = await post(northCookie, "north", [
+      ["bulkAction", "add_tag"],
+      ["bulkAction", "delete"],
+      ["tag", "sale"],
+      ["ids", northLamp.id],
+    ]);
+    expect(repeated.status).toBe(400);
+    const longTag = await post(northCookie, "north", { bulkAction: "add_tag", tag: "t".repeat(300), ids: northLamp.id });
+    expect(longTag.status).toBe(400);
+    expect(longTag.body).toContain("Use at most 255 characters.");
+    const pastBigint = await post(northCookie, "north", { bulkAction: "delete", ids: "99999999999999999999" });
+    expect(pastBigint.status).toBe(400);
+    expect(pastBigint.body).toContain("Tick the products to change first.");
+    // North's product id sent to south's list: south has no such product, so nothing anywhere changes.
+    expect((await post(southCookie, "south", { bulkAction: "add_tag", tag: "sale", ids: northLamp.id })).body).toContain("Tagged 0 products.");
+    expect({ north: await tags(north), south: await tags(south) }).toEqual(before);
+
+    expect((await post(northCookie, "north", { bulkAction: "add_tag", tag: "sale", ids: northLamp.id })).body).toContain("Tagged 1 product.");
+    expect(await tags(north)).toContain("lamp:sale");
+  });
+});
+
 describe("platform forms", () => {
   it("answers a malformed login and signup with 400 and the field's message", async () => {
     const login = await app.request(PLATFORM, "/login", { method: "POST", form: { email: "", password: "" }, headers: { origin: ORIGIN } });

@@ -15,6 +15,8 @@ import {
 } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { ListPagination } from "../components/admin/list-pagination.tsx";
+import { productBulkForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import styles from "../styles/catalogue.css";
 import { useHydrated } from "../utils/use-hydrated.ts";
@@ -75,21 +77,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-function readBulkAction(form: FormData): ProductBulkAction | null {
-  const kind = form.get("bulkAction");
-  const tag = String(form.get("tag") ?? "");
-  if (kind === "publish" || kind === "archive" || kind === "delete") return { kind };
-  if (kind === "add_tag" || kind === "remove_tag") return { kind, tag };
-  return null;
-}
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "catalogue");
-  const form = await request.formData();
-  const ids = form.getAll("ids").map(String);
-  const bulk = readBulkAction(form);
-  if (!bulk) return data({ errors: { bulkAction: "Choose what to do with the selected products." }, notice: null }, { status: 400 });
+  const form = await readForm(request, productBulkForm);
+  if (!form.ok) return data({ errors: form.errors, notice: null }, { status: 400 });
+  const { bulkAction: kind, tag, ids } = form.value;
   if (!ids.length) return data({ errors: { ids: "Tick the products to change first." }, notice: null }, { status: 400 });
+  const bulk: ProductBulkAction = kind === "add_tag" || kind === "remove_tag" ? { kind, tag } : { kind };
   try {
     const { changed, deletedIds } = await applyProductBulkAction(db, actor, ids, bulk);
     // After the commit, and only for the products actually deleted: their stored files can go too.

@@ -1,7 +1,7 @@
 // Admin forms whose pages have no domain module of their own to keep a schema in, as zod schemas of the shared
 // fields (shop/fields.server.ts).
 import { z } from "zod";
-import { choice, singleLine } from "../../shop/fields.server.ts";
+import { choice, recordIds, singleLine } from "../../shop/fields.server.ts";
 
 /**
  * The dashboard's buttons: launch the shop (`confirmed` names the open onboarding steps the merchant confirmed), or
@@ -61,4 +61,11 @@ export const paymentsForm = z.discriminatedUnion(
 export const recommendationRuleForm = z.object({
   intent: choice(["pin", "exclude", "lift"], "Unknown action."),
   product: singleLine({ required: "Enter the handle of a product." }).transform((other) => other.trim().toLowerCase()),
+});
+
+/** The product list's bulk bar: what to do with the ticked products, and the tag for the tag actions. */
+export const productBulkForm = z.object({
+  bulkAction: choice(["publish", "archive", "add_tag", "remove_tag", "delete"], "Choose what to do with the selected products."),
+  tag: singleLine(),
+  ids: recordIds("Tick the products to change first."),
 });
