@@ -362,6 +362,8 @@ export interface ShippingZonesTable {
   id: Id;
   name: string;
   countries: Defaulted<string[]>;
+  /** Raised by every save: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 export interface ShippingRatesTable {
@@ -370,6 +372,8 @@ export interface ShippingRatesTable {
   name: string;
   price: Minor;
   min_subtotal: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  /** Raised by every save: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 export type ProductStatus = "draft" | "active" | "archived";

@@ -379,6 +379,7 @@ export interface ShippingRate {
   /** Minor units. */
   price: string;
   minSubtotal: string | null;
+  version: number;
 }
 
 export interface ShippingZone {
@@ -386,16 +387,17 @@ export interface ShippingZone {
   name: string;
   countries: string[];
   rates: ShippingRate[];
+  version: number;
 }
 
 export async function listShippingZones(db: TenantDb): Promise<ShippingZone[]> {
   const [zones, rates] = await Promise.all([
-    db.selectFrom("shipping_zones").select(["id", "name", "countries"]).orderBy("name").orderBy("id").execute(),
-    db.selectFrom("shipping_rates").select(["id", "zone_id", "name", "price", "min_subtotal"]).orderBy("price").orderBy("id").execute(),
+    db.selectFrom("shipping_zones").select(["id", "name", "countries", "version"]).orderBy("name").orderBy("id").execute(),
+    db.selectFrom("shipping_rates").select(["id", "zone_id", "name", "price", "min_subtotal", "version"]).orderBy("price").orderBy("id").execute(),
   ]);
   return zones.map((zone) => ({
     ...zone,
-    rates: rates.filter((r) => r.zone_id === zone.id).map((r) => ({ id: r.id, name: r.name, price: r.price, minSubtotal: r.min_subtotal })),
+    rates: rates.filter((r) => r.zone_id === zone.id).map((r) => ({ id: r.id, name: r.name, price: r.price, minSubtotal: r.min_subtotal, version: r.version })),
   }));
 }
 
@@ -468,14 +470,28 @@ export async function createShippingZone(db: TenantDb, actor: Actor, input: Zone
   });
 }
 
-export async function updateShippingZone(db: TenantDb, actor: Actor, zoneId: string, input: ZoneInput): Promise<void> {
+export async function updateShippingZone(
+  db: TenantDb,
+  actor: Actor,
+  zoneId: string,
+  input: ZoneInput,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<void> {
   if (!isId(zoneId)) throw new SettingsNotFoundError();
   await db.transaction().execute(async (trx) => {
     await lockShippingZones(trx);
-    const before = await trx.selectFrom("shipping_zones").select(["name", "countries"]).where("id", "=", zoneId).executeTakeFirst();
+    const before = await trx.selectFrom("shipping_zones").select(["name", "countries", "version"]).where("id", "=", zoneId).executeTakeFirst();
     if (!before) throw new SettingsNotFoundError();
     const values = await validateZone(trx, input, zoneId);
-    await trx.updateTable("shipping_zones").set(values).where("id", "=", zoneId).execute();
+    const list = (zone: { name: string; countries: string[] }) => ({ name: zone.name, countries: zone.countries.join(", ") });
+    checkVersion(`Shipping zone “${before.name}”`, before, expectedVersion, () =>
+      changedFields({ name: "zone name", countries: "countries" }, list(values), list(before)),
+    );
+    await trx
+      .updateTable("shipping_zones")
+      .set({ ...values, version: before.version + 1 })
+      .where("id", "=", zoneId)
+      .execute();
     await recordAudit(trx, actor, {
       action: "shipping_zone.updated",
       subjectType: "shipping_zone",
@@ -527,10 +543,10 @@ export function shippingForm(style: MoneyStyle) {
     "intent",
     [
       z.object({ intent: z.literal("create-zone"), ...zoneForm.shape }),
-      z.object({ intent: z.literal("update-zone"), zoneId: id(), ...zoneForm.shape }),
+      z.object({ intent: z.literal("update-zone"), zoneId: id(), version: editVersion(), ...zoneForm.shape }),
       z.object({ intent: z.literal("delete-zone"), zoneId: id() }),
       z.object({ intent: z.literal("create-rate"), zoneId: id(), ...rate }),
-      z.object({ intent: z.literal("update-rate"), rateId: id(), ...rate }),
+      z.object({ intent: z.literal("update-rate"), rateId: id(), version: editVersion(), ...rate }),
       z.object({ intent: z.literal("delete-rate"), rateId: id() }),
     ],
     { error: "Unknown action." },
@@ -572,13 +588,37 @@ export async function createShippingRate(db: TenantDb, actor: Actor, zoneId: str
   });
 }
 
-export async function updateShippingRate(db: TenantDb, actor: Actor, rateId: string, input: RateInput): Promise<void> {
+export async function updateShippingRate(
+  db: TenantDb,
+  actor: Actor,
+  rateId: string,
+  input: RateInput,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<void> {
   if (!isId(rateId)) throw new SettingsNotFoundError();
   await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("shipping_rates").select("id").where("id", "=", rateId).forUpdate().executeTakeFirst();
+    const existing = await trx
+      .selectFrom("shipping_rates")
+      .select(["name", "price", "min_subtotal", "version"])
+      .where("id", "=", rateId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!existing) throw new SettingsNotFoundError();
     const { currency, ...values } = await validateRate(trx, input);
-    await trx.updateTable("shipping_rates").set(values).where("id", "=", rateId).execute();
+    // Amounts compared and quoted as the merchant reads them.
+    const shown = (rate: { name: string; price: string | bigint; min_subtotal: string | bigint | null }) => ({
+      name: rate.name,
+      price: formatMoney(rate.price, currency),
+      min_subtotal: rate.min_subtotal === null ? "" : formatMoney(rate.min_subtotal, currency),
+    });
+    checkVersion(`Rate “${existing.name}”`, existing, expectedVersion, () =>
+      changedFields({ name: "rate name", price: "price", min_subtotal: "minimum subtotal" }, shown(values), shown(existing)),
+    );
+    await trx
+      .updateTable("shipping_rates")
+      .set({ ...values, version: existing.version + 1 })
+      .where("id", "=", rateId)
+      .execute();
     await recordAudit(trx, actor, {
       action: "shipping_rate.updated",
       subjectType: "shipping_rate",

@@ -4,7 +4,17 @@ import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { getCollection, saveCollection, type CollectionInput } from "../shop/collections.server.ts";
 import { StaleEditError } from "../shop/edit-versions.server.ts";
 import { getPage, savePage, type PageInput } from "../shop/pages.server.ts";
-import { getSettings, saveGeneralSettings, savePolicies, saveTaxSettings } from "../shop/settings.server.ts";
+import {
+  createShippingRate,
+  createShippingZone,
+  getSettings,
+  listShippingZones,
+  saveGeneralSettings,
+  savePolicies,
+  saveTaxSettings,
+  updateShippingRate,
+  updateShippingZone,
+} from "../shop/settings.server.ts";
 import { saveThemeDraft, themeDraft, themeDraftVersion } from "../shop/themes.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -151,5 +161,31 @@ describe("settings", () => {
     expect([saved.contact_email, saved.version]).toEqual(["hello@north.example", opened + 3]);
     expect(await northDb.selectFrom("policies").select("body_html").execute()).toEqual([{ body_html: "<p>30 days.</p>" }]);
     expect(await getSettings(southDb)).toEqual(southBefore);
+  });
+});
+
+describe("shipping zones and rates", () => {
+  it("refuse the second of two saves of one zone or rate from one version, each versioned on its own", async () => {
+    const zoneId = await createShippingZone(northDb, SYSTEM_ACTOR, { name: "Europe", countries: "FR, DE" });
+    const rateId = await createShippingRate(northDb, SYSTEM_ACTOR, zoneId, { name: "Standard", price: "4.95", minSubtotal: "" });
+    await createShippingZone(southDb, SYSTEM_ACTOR, { name: "Europe", countries: "FR, DE" });
+    const southBefore = await listShippingZones(southDb);
+
+    await updateShippingZone(northDb, SYSTEM_ACTOR, zoneId, { name: "EU", countries: "FR, DE" }, { expectedVersion: 1 });
+    const zone = await refused(updateShippingZone(northDb, SYSTEM_ACTOR, zoneId, { name: "Europe", countries: "FR, DE, BE" }, { expectedVersion: 1 }));
+    expect(zone.subject).toBe("Shipping zone “EU”");
+    expect(zone.changes).toEqual([
+      { label: "zone name", saved: "EU" },
+      { label: "countries", saved: "DE, FR" },
+    ]);
+    // The rate has its own version: the zone's saves don't make its form stale.
+    await updateShippingRate(northDb, SYSTEM_ACTOR, rateId, { name: "Standard", price: "5.50", minSubtotal: "" }, { expectedVersion: 1 });
+    const rate = await refused(updateShippingRate(northDb, SYSTEM_ACTOR, rateId, { name: "Standard", price: "3", minSubtotal: "" }, { expectedVersion: 1 }));
+    expect(rate.changes).toEqual([{ label: "price", saved: "$5.50" }]);
+
+    const [saved] = await listShippingZones(northDb);
+    expect([saved.name, saved.countries, saved.version]).toEqual(["EU", ["DE", "FR"], 2]);
+    expect([saved.rates[0].price, saved.rates[0].version]).toEqual(["550", 2]);
+    expect(await listShippingZones(southDb)).toEqual(southBefore);
   });
 });
