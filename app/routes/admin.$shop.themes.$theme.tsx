@@ -146,6 +146,10 @@ export default function ThemeEditor() {
   const [searchParams] = useSearchParams();
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const inFlight = useRef(false);
+  useEffect(() => {
+    inFlight.current = autosave.state !== "idle";
+  }, [autosave.state]);
 
   // The version the next save is based on, and the refusal to show: the loader's when the form mounts again after a
   // full save (a new `at`), then whatever each answer says, a refusal's included, so saving again is a knowing choice.
@@ -185,12 +189,18 @@ export default function ThemeEditor() {
     ) as unknown as ThemeColors;
     setColors(colorValues);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
+    const save = () => {
+      // One save at a time: a save cut off in flight may still land, and the next, on its old version, would be refused.
+      if (inFlight.current) {
+        timer.current = setTimeout(save, 200);
+        return;
+      }
       const body = new FormData(form);
       body.set("intent", "save");
       body.set("autosave", "1");
       autosave.submit(body, { method: "post" });
-    }, 500);
+    };
+    timer.current = setTimeout(save, 500);
   };
   useEffect(() => () => clearTimeout(timer.current), []);
 

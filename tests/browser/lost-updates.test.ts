@@ -8,6 +8,7 @@ import { getSettings } from "../../shop/settings.server.ts";
 import { createUser } from "../../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../../tenants/handle.server.ts";
 import { provisionShop } from "../../tenants/provision.server.ts";
+import type { ThemeSettings } from "../../themes/settings.ts";
 import { freePort, launchBrowser, SCREENSHOTS } from "../support/browser.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startTestApp, type TestApp } from "../support/http.ts";
@@ -145,6 +146,26 @@ describe("two staff editing the same thing", () => {
     await ada.getByText("Page saved.").waitFor();
     expect([(await getPage(lumen, pageId))!.title, (await getPage(lumen, pageId))!.version]).toEqual(["Who we are", 3]);
     expect(await fern.selectFrom("pages").select(["title", "version"]).execute()).toEqual([{ title: "About Fern", version: 1 }]);
+  });
+
+  it("a theme's draft: an autosave over a newer draft is refused and the typed text stays; the next save goes through", async () => {
+    const announcement = async () =>
+      ((await lumen.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings)
+        .announcement.text;
+    await bothOpen("/admin/lumen/themes/editorial");
+    await olive.getByLabel("Announcement", { exact: true }).fill("Free shipping this week");
+    await olive.getByText("Draft saved. Preview updated.").waitFor();
+
+    await ada.getByLabel("Announcement", { exact: true }).fill("Closed for the holidays");
+    await ada.getByText("This theme's draft changed since you opened it", { exact: false }).waitFor();
+    expect(await ada.getByRole("alert").textContent()).toContain("differs from yours in: announcement bar.");
+    expect(await ada.getByLabel("Announcement", { exact: true }).inputValue()).toBe("Closed for the holidays");
+    expect(await announcement()).toBe("Free shipping this week");
+
+    // The refusal named the newer version: typing on saves over it knowingly.
+    await ada.getByLabel("Announcement", { exact: true }).fill("Closed for the holidays, back soon");
+    await ada.getByText("Draft saved. Preview updated.").waitFor();
+    expect(await announcement()).toBe("Closed for the holidays, back soon");
   });
 
   it("the tax settings: the second save is refused with the saved rate and keeps the typed one", async () => {
