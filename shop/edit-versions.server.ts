@@ -62,7 +62,7 @@ export function staleEditMessage(
   error: StaleEditError,
   { note = "", changes: listed = error.changes }: { note?: string; changes?: SavedChange[] } = {},
 ): string {
-  const at = error.changedAt ? ` (saved at ${error.changedAt.toISOString().slice(11, 16)} UTC${note})` : note ? ` (${note.replace(/^, /, "")})` : "";
+  const at = error.changedAt ? ` (saved at ${error.changedAt.toISOString().slice(11, 16)} UTC${note})` : "";
   const changes = listed.map((c) => (c.saved === undefined ? c.label : c.saved === "" ? `${c.label} (now empty)` : `${c.label} (now “${c.saved}”)`));
   return (
     `${error.subject} changed since you opened it${at}. Nothing was saved. ` +
