@@ -46,6 +46,7 @@ export {
   type RuleInput,
 } from "../shop/collections.server.ts";
 export { exportProductsCsv } from "../shop/csv/export.server.ts";
+export { staleEditMessage, StaleEditError } from "../shop/edit-versions.server.ts";
 export type { ImportReport } from "../shop/csv/import.server.ts";
 export {
   ABANDONED_TRANSFER_MS,
@@ -123,7 +124,6 @@ export {
   differingFields,
   getProduct,
   isRecordId,
-  ProductConflictError,
   ProductValidationError,
   saveProduct,
   validateProduct,
@@ -200,7 +200,16 @@ export {
   selectVariant,
 } from "../shop/storefront.server.ts";
 export { clearOperatorCookie, endOperatorSession, listOperatorActions, logInOperator, logOperatorAction } from "../server/operator-auth.server.ts";
-export { listThemes, publishTheme, resetThemeDraft, saveThemeDraft, ThemeSettingsError, themeDraft, UnknownThemeError } from "../shop/themes.server.ts";
+export {
+  listThemes,
+  publishTheme,
+  resetThemeDraft,
+  saveThemeDraft,
+  ThemeSettingsError,
+  themeDraft,
+  themeDraftVersion,
+  UnknownThemeError,
+} from "../shop/themes.server.ts";
 export { emailProblem, listMemberships, normalizeEmail, PASSWORD_MIN_LENGTH, verifyCredentials } from "../tenants/accounts.server.ts";
 export {
   changeShopStatus,

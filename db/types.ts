@@ -347,6 +347,8 @@ export interface SettingsTable {
   cache_version: ColumnType<string, never, string | bigint | number>;
   /** Minutes after which an unpaid checkout with an email and consent gets one reminder; null: never (0014_checkouts). */
   abandoned_checkout_minutes: Defaulted<number | null>;
+  /** Raised by every save of a settings form or the policies: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 export type PolicyHandle = "refund-policy" | "privacy-policy" | "terms-of-service" | "shipping-policy";
@@ -362,6 +364,8 @@ export interface ShippingZonesTable {
   id: Id;
   name: string;
   countries: Defaulted<string[]>;
+  /** Raised by every save: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 export interface ShippingRatesTable {
@@ -370,6 +374,8 @@ export interface ShippingRatesTable {
   name: string;
   price: Minor;
   min_subtotal: ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+  /** Raised by every save: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 export type ProductStatus = "draft" | "active" | "archived";
@@ -476,6 +482,8 @@ export interface CollectionsTable {
   seo_description: Defaulted<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Raised by every save: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 export interface CollectionProductsTable {
@@ -652,6 +660,8 @@ export interface PagesTable {
   seo_description: Defaulted<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Raised by every save: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 /** One row per theme the merchant has touched; settings are JSON checked by the theme's schema. */
@@ -662,6 +672,8 @@ export interface ThemeSettingsTable {
   is_live: Defaulted<boolean>;
   published_at: Defaulted<Date | null>;
   updated_at: UpdatedAt;
+  /** Raised by every save of the draft: a save from an older version is refused (0022_edit_versions). */
+  version: Defaulted<number>;
 }
 
 /** A visitor's cart (token_hash: SHA-256 of the cookie's token) or a customer's; prices are read from variants, never stored. */

@@ -5,6 +5,7 @@ import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { handleize, handleProblem } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
+import { changedFields, checkVersion } from "./edit-versions.server.ts";
 import { amountProblem, exampleAmount, parseMoney, toInputAmount, type MoneyStyle } from "./money.ts";
 import { containsPattern, PAGE_SIZE, readPage, readSort, type SortDirection } from "./product-list.server.ts";
 import { isRecordId } from "./products.server.ts";
@@ -122,16 +123,30 @@ function storedRules(rules: RuleInput[], money: MoneyStyle): CollectionRule[] {
   });
 }
 
+const COLLECTION_FIELDS = {
+  title: "title",
+  handle: "handle",
+  description_html: "description",
+  rules: "conditions",
+  rules_match: "which conditions to match",
+  parent_id: "parent collection",
+  seo_title: "page title",
+  seo_description: "meta description",
+} as const;
+
 /**
  * Creates (no `collectionId`) or updates a collection. The parent must exist
  * and must not be the collection itself or one of its descendants. Serializable,
- * so two concurrent moves can't make a cycle between them.
+ * so two concurrent moves can't make a cycle between them. An update from the
+ * form names the version it was opened on (`expectedVersion`): a newer saved
+ * collection refuses it with StaleEditError.
  */
 export async function saveCollection(
   db: TenantDb,
   actor: Actor,
   input: CollectionInput,
   collectionId?: string,
+  { expectedVersion }: { expectedVersion?: number } = {},
 ): Promise<{ id: string; handle: string; created: boolean }> {
   if (collectionId !== undefined && !isRecordId(collectionId)) throw new CollectionValidationError({ collection: "This collection no longer exists." });
   const money = await db.selectFrom("settings").select(["currency", "locale"]).executeTakeFirstOrThrow();
@@ -145,16 +160,31 @@ export async function saveCollection(
         .transaction()
         .setIsolationLevel("serializable")
         .execute(async (trx) => {
-          let kind = input.kind;
-          if (collectionId) {
-            const before = await trx.selectFrom("collections").select("kind").where("id", "=", collectionId).forUpdate().executeTakeFirst();
-            if (!before) throw new CollectionValidationError({ collection: "This collection no longer exists." });
-            kind = before.kind;
-          }
+          const before = collectionId
+            ? await trx
+                .selectFrom("collections")
+                .select(["kind", "version", "updated_at", ...(Object.keys(COLLECTION_FIELDS) as (keyof typeof COLLECTION_FIELDS)[])])
+                .where("id", "=", collectionId)
+                .forUpdate()
+                .executeTakeFirst()
+            : undefined;
+          if (collectionId && !before) throw new CollectionValidationError({ collection: "This collection no longer exists." });
+          const kind = before?.kind ?? input.kind;
           // Shared lock: a currency change waits for this save, then sees its price rules and refuses.
           const now = await trx.selectFrom("settings").select(["currency", "locale"]).forShare().executeTakeFirstOrThrow();
           if (now.currency !== money.currency || now.locale !== money.locale)
             throw new CollectionValidationError({ rules: "The shop's currency or number format just changed: check the amounts and save again." });
+          const values = {
+            title: input.title.trim(),
+            handle,
+            description_html: sanitizeRichText(input.descriptionHtml),
+            rules: kind === "automated" ? storedRules(input.rules, money) : [],
+            rules_match: input.rulesMatch,
+            parent_id: input.parentId,
+            seo_title: input.seoTitle.trim(),
+            seo_description: input.seoDescription.trim(),
+          };
+          if (before) checkVersion("This collection", before, expectedVersion, () => changedFields(COLLECTION_FIELDS, values, before));
           const problems: CollectionErrors = {};
           if (
             await trx
@@ -172,28 +202,19 @@ export async function saveCollection(
           }
           if (Object.keys(problems).length) throw new CollectionValidationError(problems);
 
-          const values = {
-            title: input.title.trim(),
-            handle,
-            description_html: sanitizeRichText(input.descriptionHtml),
-            rules: JSON.stringify(kind === "automated" ? storedRules(input.rules, money) : []),
-            rules_match: input.rulesMatch,
-            parent_id: input.parentId,
-            seo_title: input.seoTitle.trim(),
-            seo_description: input.seoDescription.trim(),
-          };
+          const row = { ...values, rules: JSON.stringify(values.rules) };
           let id: string;
-          if (collectionId) {
+          if (before) {
             await trx
               .updateTable("collections")
-              .set({ ...values, updated_at: new Date() })
-              .where("id", "=", collectionId)
+              .set({ ...row, version: before.version + 1, updated_at: new Date() })
+              .where("id", "=", collectionId!)
               .execute();
-            id = collectionId;
+            id = collectionId!;
           } else {
             ({ id } = await trx
               .insertInto("collections")
-              .values({ ...values, kind })
+              .values({ ...row, kind })
               .returning("id")
               .executeTakeFirstOrThrow());
           }
@@ -251,6 +272,7 @@ export interface CollectionDetail {
   seoTitle: string;
   seoDescription: string;
   updatedAt: Date;
+  version: number;
 }
 
 export async function getCollection(db: TenantDb, id: string): Promise<CollectionDetail | null> {
@@ -269,6 +291,7 @@ export async function getCollection(db: TenantDb, id: string): Promise<Collectio
     seoTitle: c.seo_title,
     seoDescription: c.seo_description,
     updatedAt: c.updated_at,
+    version: c.version,
   };
 }
 

@@ -215,3 +215,15 @@ export function problemsOf(schema: z.ZodType, input: unknown): Record<string, st
   const checked = checkInput(schema, input);
   return checked.ok ? {} : checked.problems;
 }
+
+/**
+ * The version of the row a form was opened on (docs/decisions/035-edit-versions.md), in a hidden field: the save is
+ * refused if the row moved on since. Absent for a caller that opened nothing (a new row, a script): no check then.
+ */
+export function editVersion() {
+  return z
+    .string({ error: "Reload the page: this form lost track of the version it was opened on." })
+    .regex(/^\d{1,9}$/, { error: "Reload the page: this form lost track of the version it was opened on." })
+    .transform(Number)
+    .optional();
+}

@@ -2,7 +2,8 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { z } from "zod";
-import { choice, handleOf, handleText, LIMITS, multiline, problemsOf, seoDescription, seoTitle, singleLine } from "./fields.server.ts";
+import { changedFields, checkVersion } from "./edit-versions.server.ts";
+import { choice, editVersion, handleOf, handleText, LIMITS, multiline, problemsOf, seoDescription, seoTitle, singleLine } from "./fields.server.ts";
 import { handleize } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { PAGE_SIZE, readPage } from "./product-list.server.ts";
@@ -46,6 +47,7 @@ export const pageForm = z
     visibility: choice(["visible", "hidden"], "Choose visible or hidden."),
     seoTitle: seoTitle(),
     seoDescription: seoDescription(),
+    version: editVersion(),
   })
   .superRefine(handleOf);
 
@@ -55,8 +57,26 @@ export function validatePage(input: PageInput): PageErrors {
 
 const HANDLE_TAKEN = "Another page uses this handle.";
 
-/** Creates (no `pageId`) or updates a page, with its audit event in the same transaction. */
-export async function savePage(db: TenantDb, actor: Actor, input: PageInput, pageId?: string): Promise<{ id: string; handle: string }> {
+const PAGE_FIELDS = {
+  title: "title",
+  handle: "handle",
+  body_html: "content",
+  published: "visibility",
+  seo_title: "page title",
+  seo_description: "meta description",
+} as const;
+
+/**
+ * Creates (no `pageId`) or updates a page, with its audit event in the same transaction. An update from the form
+ * names the version it was opened on (`expectedVersion`): a newer saved page refuses it with StaleEditError.
+ */
+export async function savePage(
+  db: TenantDb,
+  actor: Actor,
+  input: PageInput,
+  pageId?: string,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<{ id: string; handle: string }> {
   if (pageId !== undefined && !isRecordId(pageId)) throw new PageValidationError({ page: "This page no longer exists." });
   const errors = validatePage(input);
   if (Object.keys(errors).length) throw new PageValidationError(errors);
@@ -79,14 +99,20 @@ export async function savePage(db: TenantDb, actor: Actor, input: PageInput, pag
       if (taken) throw new PageValidationError({ handle: HANDLE_TAKEN });
       let id: string;
       if (pageId) {
-        const updated = await trx
-          .updateTable("pages")
-          .set({ ...values, updated_at: new Date() })
+        const before = await trx
+          .selectFrom("pages")
+          .select([...(Object.keys(PAGE_FIELDS) as (keyof typeof PAGE_FIELDS)[]), "version", "updated_at"])
           .where("id", "=", pageId)
-          .returning("id")
+          .forUpdate()
           .executeTakeFirst();
-        if (!updated) throw new PageValidationError({ page: "This page no longer exists." });
-        id = updated.id;
+        if (!before) throw new PageValidationError({ page: "This page no longer exists." });
+        checkVersion("This page", before, expectedVersion, () => changedFields(PAGE_FIELDS, values, before));
+        await trx
+          .updateTable("pages")
+          .set({ ...values, version: before.version + 1, updated_at: new Date() })
+          .where("id", "=", pageId)
+          .execute();
+        id = pageId;
       } else {
         ({ id } = await trx.insertInto("pages").values(values).returning("id").executeTakeFirstOrThrow());
       }
@@ -114,6 +140,7 @@ export interface PageDetail {
   seoTitle: string;
   seoDescription: string;
   updatedAt: Date;
+  version: number;
 }
 
 export async function getPage(db: TenantDb, id: string): Promise<PageDetail | null> {
@@ -129,6 +156,7 @@ export async function getPage(db: TenantDb, id: string): Promise<PageDetail | nu
     seoTitle: page.seo_title,
     seoDescription: page.seo_description,
     updatedAt: page.updated_at,
+    version: page.version,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ProductStatus } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { PlanLimitError, type PlanLimit } from "../tenants/plan-limits.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
+import { StaleEditError } from "./edit-versions.server.ts";
 import { handleize, handleProblem } from "./handles.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { MAX_MINOR_UNITS } from "./money.ts";
@@ -151,16 +152,6 @@ export class ProductValidationError extends Error {
  * Variants are matched by their option values, so their ids (and anything
  * pointing at them) survive edits. A changed handle keeps redirecting.
  */
-/** The product changed since the form was opened: nothing was saved. */
-export class ProductConflictError extends Error {
-  constructor(
-    readonly currentVersion: number,
-    readonly changedAt: Date,
-  ) {
-    super("product changed since the form was opened");
-  }
-}
-
 /**
  * Raises the version of products whose stock an order, a refund or a cancellation just changed, so an editor
  * opened before it can't write the old stock back.
@@ -267,7 +258,8 @@ function writeProduct(
         .forUpdate()
         .executeTakeFirst();
       if (!before) throw new ProductValidationError({ product: "This product no longer exists." });
-      if (expectedVersion !== undefined && before.version !== expectedVersion) throw new ProductConflictError(before.version, before.updated_at);
+      // Refused whatever differs: the editor names the differing fields afterwards, variants included.
+      if (expectedVersion !== undefined && before.version !== expectedVersion) throw new StaleEditError("This product", before.version, before.updated_at);
       await trx
         .updateTable("products")
         .set({

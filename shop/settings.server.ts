@@ -8,7 +8,8 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { renameShop } from "../tenants/registry.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
 import { isCountryCode } from "./countries.ts";
-import { checkbox, checkInput, choice, email, LIMITS, money, multiline, optionalMoney, percent, problemsOf, singleLine } from "./fields.server.ts";
+import { changedFields, checkVersion, type SavedChange } from "./edit-versions.server.ts";
+import { checkbox, checkInput, choice, editVersion, email, LIMITS, money, multiline, optionalMoney, percent, problemsOf, singleLine } from "./fields.server.ts";
 import { sanitizeRichText } from "./html.server.ts";
 import { preferredFormat, prepareImage, type ImageFormat } from "./media.server.ts";
 import { CURRENCIES, formatMoney, formatPercent, SHOP_LOCALES, minorUnitDigits, toInputAmount, type MoneyStyle } from "./money.ts";
@@ -30,6 +31,15 @@ export class SettingsValidationError extends Error {
 
 /** The object named in the request isn't in this shop (another shop's id, or deleted). */
 export class SettingsNotFoundError extends Error {}
+
+/**
+ * Every settings form and the policies carry the settings row's version (docs/decisions/035-edit-versions.md): checks
+ * the one the form was opened on against the locked row and gives the raised one to write.
+ */
+function nextSettingsVersion(before: { version: number; updated_at: Date }, expectedVersion: number | undefined, changes: () => SavedChange[]): number {
+  checkVersion("The settings on this page", before, expectedVersion, changes);
+  return before.version + 1;
+}
 
 export async function getSettings(db: TenantDb) {
   return db.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
@@ -60,6 +70,7 @@ export const generalSettingsForm = z.object({
   contactEmail: email().optional(),
   currency: choice(CURRENCIES, "Choose a currency from the list."),
   locale: choice(SHOP_LOCALES, "Choose a number format from the list."),
+  version: editVersion(),
 });
 
 export function validateGeneralSettings(input: GeneralSettingsInput): SettingsErrors {
@@ -112,7 +123,13 @@ export function currencyLockedMessage(current: string, wanted: string, blockers:
  * The name lives in `platform.shops`, which is why this takes the platform
  * database and the registry row rather than only the shop's handle.
  */
-export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, actor: Actor, input: GeneralSettingsInput): Promise<string[]> {
+export async function saveGeneralSettings(
+  platform: PlatformDb,
+  shop: Shop,
+  actor: Actor,
+  input: GeneralSettingsInput,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<string[]> {
   const errors = validateGeneralSettings(input);
   if (Object.keys(errors).length) throw new SettingsValidationError(errors);
   const name = input.name.trim();
@@ -121,7 +138,18 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
   return platform.transaction().execute(async (trx) => {
     const db = tenantDb(trx, shop.schema_name);
     const registry = await trx.selectFrom("platform.shops").select("name").where("id", "=", shop.id).forUpdate().executeTakeFirstOrThrow();
-    const current = await db.selectFrom("settings").select(["contact_email", "currency", "locale"]).forUpdate().executeTakeFirstOrThrow();
+    const current = await db
+      .selectFrom("settings")
+      .select(["contact_email", "currency", "locale", "version", "updated_at"])
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const version = nextSettingsVersion(current, expectedVersion, () =>
+      changedFields(
+        { name: "shop name", contact_email: "contact email", currency: "currency", locale: "number format" },
+        { name, contact_email: contactEmail, currency: input.currency, locale: input.locale },
+        { ...current, name: registry.name },
+      ),
+    );
     if (input.currency !== current.currency) {
       const blockers = await currencyChangeBlockers(db);
       if (blockers.length) throw new SettingsValidationError({ currency: currencyLockedMessage(current.currency, input.currency, blockers) });
@@ -136,7 +164,10 @@ export async function saveGeneralSettings(platform: PlatformDb, shop: Shop, acto
     if (current.currency !== input.currency) changes.push(`currency: ${current.currency} → ${input.currency}`);
     if (current.locale !== input.locale) changes.push(`number format: ${current.locale} → ${input.locale}`);
     if (!changes.length) return changes;
-    await db.updateTable("settings").set({ contact_email: contactEmail, currency: input.currency, locale: input.locale, updated_at: new Date() }).execute();
+    await db
+      .updateTable("settings")
+      .set({ contact_email: contactEmail, currency: input.currency, locale: input.locale, version, updated_at: new Date() })
+      .execute();
     await recordAudit(db, actor, { action: "settings.updated", subjectType: "shop", subjectId: shop.id, summary: changes.join("; ") });
     return changes;
   });
@@ -155,12 +186,20 @@ export async function shopperIntl(db: TenantDb): Promise<IntlShape> {
  * bumps the page cache's version (server/app.server.ts), so no page in the old language is served afterwards.
  * Returns whether anything changed.
  */
-export async function saveStorefrontLanguage(db: TenantDb, actor: Actor, language: string): Promise<boolean> {
+export async function saveStorefrontLanguage(
+  db: TenantDb,
+  actor: Actor,
+  language: string,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<boolean> {
   if (!isStorefrontLanguage(language)) throw new SettingsValidationError({ storefrontLanguage: "Choose a language from the list." });
   return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom("settings").select("storefront_language").forUpdate().executeTakeFirstOrThrow();
+    const current = await trx.selectFrom("settings").select(["storefront_language", "version", "updated_at"]).forUpdate().executeTakeFirstOrThrow();
+    const version = nextSettingsVersion(current, expectedVersion, () =>
+      changedFields({ storefront_language: "storefront language" }, { storefront_language: language }, current),
+    );
     if (current.storefront_language === language) return false;
-    await trx.updateTable("settings").set({ storefront_language: language, updated_at: new Date() }).execute();
+    await trx.updateTable("settings").set({ storefront_language: language, version, updated_at: new Date() }).execute();
     const from = STOREFRONT_LANGUAGE_NAMES[storefrontLanguage(current.storefront_language)];
     await recordAudit(trx, actor, {
       action: "settings.updated",
@@ -273,7 +312,7 @@ export const POLICY_HANDLES = Object.keys(POLICY_TITLES) as PolicyHandle[];
 const policyBodies = Object.fromEntries(POLICY_HANDLES.map((handle) => [handle, multiline({ max: LIMITS.longText }).optional()]));
 
 /** The policies form: any of the four policies' HTML, each a page of text at most. */
-export const policiesForm = z.object(policyBodies);
+export const policiesForm = z.object({ ...policyBodies, version: editVersion() });
 
 export interface Policy {
   handle: PolicyHandle;
@@ -294,12 +333,26 @@ export async function listPolicies(db: TenantDb): Promise<Policy[]> {
 }
 
 /** Sanitises and saves the policies given; returns the handles that changed. */
-export async function savePolicies(db: TenantDb, actor: Actor, bodies: Partial<Record<PolicyHandle, string>>): Promise<PolicyHandle[]> {
+export async function savePolicies(
+  db: TenantDb,
+  actor: Actor,
+  bodies: Partial<Record<PolicyHandle, string>>,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<PolicyHandle[]> {
   const errors = problemsOf(z.strictObject(policyBodies, { error: "Unknown policy." }), bodies);
   if (Object.keys(errors).length) throw new SettingsValidationError(errors);
 
   return db.transaction().execute(async (trx) => {
+    const settings = await trx.selectFrom("settings").select(["version", "updated_at"]).forUpdate().executeTakeFirstOrThrow();
     const stored = new Map((await trx.selectFrom("policies").select(["handle", "body_html"]).forUpdate().execute()).map((r) => [r.handle, r.body_html]));
+    const mine = Object.fromEntries(Object.entries(bodies).map(([handle, body]) => [handle, sanitizeRichText(body)]));
+    const version = nextSettingsVersion(settings, expectedVersion, () =>
+      changedFields(
+        POLICY_TITLES,
+        mine,
+        Object.fromEntries(POLICY_HANDLES.map((handle) => [handle, stored.get(handle) ?? ""])) as Record<PolicyHandle, string>,
+      ),
+    );
     const changed: PolicyHandle[] = [];
     for (const handle of POLICY_HANDLES) {
       if (bodies[handle] === undefined) continue;
@@ -313,6 +366,7 @@ export async function savePolicies(db: TenantDb, actor: Actor, bodies: Partial<R
       await recordAudit(trx, actor, { action: "policy.updated", subjectType: "policy", subjectId: handle, summary: POLICY_TITLES[handle] });
       changed.push(handle);
     }
+    if (changed.length) await trx.updateTable("settings").set({ version }).execute();
     return changed;
   });
 }
@@ -325,6 +379,7 @@ export interface ShippingRate {
   /** Minor units. */
   price: string;
   minSubtotal: string | null;
+  version: number;
 }
 
 export interface ShippingZone {
@@ -332,16 +387,17 @@ export interface ShippingZone {
   name: string;
   countries: string[];
   rates: ShippingRate[];
+  version: number;
 }
 
 export async function listShippingZones(db: TenantDb): Promise<ShippingZone[]> {
   const [zones, rates] = await Promise.all([
-    db.selectFrom("shipping_zones").select(["id", "name", "countries"]).orderBy("name").orderBy("id").execute(),
-    db.selectFrom("shipping_rates").select(["id", "zone_id", "name", "price", "min_subtotal"]).orderBy("price").orderBy("id").execute(),
+    db.selectFrom("shipping_zones").select(["id", "name", "countries", "version"]).orderBy("name").orderBy("id").execute(),
+    db.selectFrom("shipping_rates").select(["id", "zone_id", "name", "price", "min_subtotal", "version"]).orderBy("price").orderBy("id").execute(),
   ]);
   return zones.map((zone) => ({
     ...zone,
-    rates: rates.filter((r) => r.zone_id === zone.id).map((r) => ({ id: r.id, name: r.name, price: r.price, minSubtotal: r.min_subtotal })),
+    rates: rates.filter((r) => r.zone_id === zone.id).map((r) => ({ id: r.id, name: r.name, price: r.price, minSubtotal: r.min_subtotal, version: r.version })),
   }));
 }
 
@@ -414,14 +470,28 @@ export async function createShippingZone(db: TenantDb, actor: Actor, input: Zone
   });
 }
 
-export async function updateShippingZone(db: TenantDb, actor: Actor, zoneId: string, input: ZoneInput): Promise<void> {
+export async function updateShippingZone(
+  db: TenantDb,
+  actor: Actor,
+  zoneId: string,
+  input: ZoneInput,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<void> {
   if (!isId(zoneId)) throw new SettingsNotFoundError();
   await db.transaction().execute(async (trx) => {
     await lockShippingZones(trx);
-    const before = await trx.selectFrom("shipping_zones").select(["name", "countries"]).where("id", "=", zoneId).executeTakeFirst();
+    const before = await trx.selectFrom("shipping_zones").select(["name", "countries", "version"]).where("id", "=", zoneId).executeTakeFirst();
     if (!before) throw new SettingsNotFoundError();
     const values = await validateZone(trx, input, zoneId);
-    await trx.updateTable("shipping_zones").set(values).where("id", "=", zoneId).execute();
+    const list = (zone: { name: string; countries: string[] }) => ({ name: zone.name, countries: zone.countries.join(", ") });
+    checkVersion(`Shipping zone “${before.name}”`, before, expectedVersion, () =>
+      changedFields({ name: "zone name", countries: "countries" }, list(values), list(before)),
+    );
+    await trx
+      .updateTable("shipping_zones")
+      .set({ ...values, version: before.version + 1 })
+      .where("id", "=", zoneId)
+      .execute();
     await recordAudit(trx, actor, {
       action: "shipping_zone.updated",
       subjectType: "shipping_zone",
@@ -473,10 +543,10 @@ export function shippingForm(style: MoneyStyle) {
     "intent",
     [
       z.object({ intent: z.literal("create-zone"), ...zoneForm.shape }),
-      z.object({ intent: z.literal("update-zone"), zoneId: id(), ...zoneForm.shape }),
+      z.object({ intent: z.literal("update-zone"), zoneId: id(), version: editVersion(), ...zoneForm.shape }),
       z.object({ intent: z.literal("delete-zone"), zoneId: id() }),
       z.object({ intent: z.literal("create-rate"), zoneId: id(), ...rate }),
-      z.object({ intent: z.literal("update-rate"), rateId: id(), ...rate }),
+      z.object({ intent: z.literal("update-rate"), rateId: id(), version: editVersion(), ...rate }),
       z.object({ intent: z.literal("delete-rate"), rateId: id() }),
     ],
     { error: "Unknown action." },
@@ -518,13 +588,37 @@ export async function createShippingRate(db: TenantDb, actor: Actor, zoneId: str
   });
 }
 
-export async function updateShippingRate(db: TenantDb, actor: Actor, rateId: string, input: RateInput): Promise<void> {
+export async function updateShippingRate(
+  db: TenantDb,
+  actor: Actor,
+  rateId: string,
+  input: RateInput,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<void> {
   if (!isId(rateId)) throw new SettingsNotFoundError();
   await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("shipping_rates").select("id").where("id", "=", rateId).forUpdate().executeTakeFirst();
+    const existing = await trx
+      .selectFrom("shipping_rates")
+      .select(["name", "price", "min_subtotal", "version"])
+      .where("id", "=", rateId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!existing) throw new SettingsNotFoundError();
     const { currency, ...values } = await validateRate(trx, input);
-    await trx.updateTable("shipping_rates").set(values).where("id", "=", rateId).execute();
+    // Amounts compared and quoted as the merchant reads them.
+    const shown = (rate: { name: string; price: string | bigint; min_subtotal: string | bigint | null }) => ({
+      name: rate.name,
+      price: formatMoney(rate.price, currency),
+      min_subtotal: rate.min_subtotal === null ? "" : formatMoney(rate.min_subtotal, currency),
+    });
+    checkVersion(`Rate “${existing.name}”`, existing, expectedVersion, () =>
+      changedFields({ name: "rate name", price: "price", min_subtotal: "minimum subtotal" }, shown(values), shown(existing)),
+    );
+    await trx
+      .updateTable("shipping_rates")
+      .set({ ...values, version: existing.version + 1 })
+      .where("id", "=", rateId)
+      .execute();
     await recordAudit(trx, actor, {
       action: "shipping_rate.updated",
       subjectType: "shipping_rate",
@@ -556,18 +650,30 @@ export function taxForm(locale: string) {
   return z.object({
     rate: percent(locale, { message: `Enter a rate from 0 to 100 with at most two decimals, like 20 or ${formatPercent(725, locale)}.` }),
     pricesIncludeTax: checkbox(),
+    version: editVersion(),
   });
 }
 
-export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInput): Promise<boolean> {
+export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInput, { expectedVersion }: { expectedVersion?: number } = {}): Promise<boolean> {
   const { locale } = await moneyStyle(db);
   const checked = checkInput(taxForm(locale), input);
   if (!checked.ok) throw new SettingsValidationError(checked.problems);
   const basisPoints = Number(checked.value.rate);
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("settings").select(["tax_rate_bp", "prices_include_tax"]).forUpdate().executeTakeFirstOrThrow();
+    const before = await trx
+      .selectFrom("settings")
+      .select(["tax_rate_bp", "prices_include_tax", "locale", "version", "updated_at"])
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const version = nextSettingsVersion(before, expectedVersion, () =>
+      changedFields(
+        { rate: "tax rate", prices_include_tax: "prices include tax" },
+        { rate: formatPercent(basisPoints, before.locale), prices_include_tax: input.pricesIncludeTax },
+        { rate: formatPercent(before.tax_rate_bp, before.locale), prices_include_tax: before.prices_include_tax },
+      ),
+    );
     if (before.tax_rate_bp === basisPoints && before.prices_include_tax === input.pricesIncludeTax) return false;
-    await trx.updateTable("settings").set({ tax_rate_bp: basisPoints, prices_include_tax: input.pricesIncludeTax, updated_at: new Date() }).execute();
+    await trx.updateTable("settings").set({ tax_rate_bp: basisPoints, prices_include_tax: input.pricesIncludeTax, version, updated_at: new Date() }).execute();
     await recordAudit(trx, actor, {
       action: "settings.taxes_updated",
       subjectType: "shop",
@@ -593,16 +699,26 @@ export const checkoutSettingsForm = z.object({
     .optional()
     .transform((minutes) => minutes ?? "")
     .refine((minutes) => REMINDER_DELAYS.some((d) => String(d.minutes ?? "") === minutes), { error: "Choose one of the delays in the list." }),
+  version: editVersion(),
 });
 
 /** Saves when a shopper who left an email (and agreed to be emailed) and didn't pay gets their one reminder. */
-export async function saveCheckoutSettings(db: TenantDb, actor: Actor, input: { reminderMinutes: string }): Promise<boolean> {
+export async function saveCheckoutSettings(
+  db: TenantDb,
+  actor: Actor,
+  input: { reminderMinutes: string },
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<boolean> {
   const choice = REMINDER_DELAYS.find((d) => String(d.minutes ?? "") === input.reminderMinutes);
   if (!choice) throw new SettingsValidationError({ reminderMinutes: "Choose one of the delays in the list." });
   return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("settings").select("abandoned_checkout_minutes").forUpdate().executeTakeFirstOrThrow();
+    const before = await trx.selectFrom("settings").select(["abandoned_checkout_minutes", "version", "updated_at"]).forUpdate().executeTakeFirstOrThrow();
+    const label = (minutes: number | null) => REMINDER_DELAYS.find((d) => d.minutes === minutes)?.label ?? String(minutes);
+    const version = nextSettingsVersion(before, expectedVersion, () =>
+      changedFields({ reminder: "abandoned checkout reminder" }, { reminder: choice.label }, { reminder: label(before.abandoned_checkout_minutes) }),
+    );
     if (before.abandoned_checkout_minutes === choice.minutes) return false;
-    await trx.updateTable("settings").set({ abandoned_checkout_minutes: choice.minutes, updated_at: new Date() }).execute();
+    await trx.updateTable("settings").set({ abandoned_checkout_minutes: choice.minutes, version, updated_at: new Date() }).execute();
     await recordAudit(trx, actor, {
       action: "settings.checkout_updated",
       subjectType: "shop",

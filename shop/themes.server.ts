@@ -2,6 +2,7 @@ import { DEFAULT_THEME_ID, findThemeManifest, THEME_MANIFESTS, themeManifest } f
 import { resolveThemeSettings, validateThemeSettings, type SettingsErrors, type ThemeSettings } from "../themes/settings.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { recordAudit, type Actor } from "./audit.server.ts";
+import { changedFields, checkVersion } from "./edit-versions.server.ts";
 
 /**
  * Theme settings per shop: each theme the merchant touched has a draft (what
@@ -81,13 +82,41 @@ export async function themeDraft(db: TenantDb, themeId: string): Promise<ThemeSe
   return resolveThemeSettings(manifest.schema, manifest.defaults, row?.draft ?? row?.published);
 }
 
-/** Saves the editor's settings as the theme's draft; invalid input changes nothing (ThemeSettingsError). */
-export async function saveThemeDraft(db: TenantDb, actor: Actor, themeId: string, input: unknown): Promise<ThemeSettings> {
+/** The version of the theme's draft the editor opens on (1 for a theme never saved: its row starts there). */
+export async function themeDraftVersion(db: TenantDb, themeId: string): Promise<number> {
+  const row = await db.selectFrom("theme_settings").select("version").where("theme_id", "=", themeId).executeTakeFirst();
+  return row?.version ?? 1;
+}
+
+const THEME_FIELDS: Record<keyof ThemeSettings, string> = {
+  colors: "colours",
+  headingFont: "heading font",
+  bodyFont: "body font",
+  logoWidth: "logo width",
+  announcement: "announcement bar",
+  sections: "home page sections",
+};
+
+/**
+ * Saves the editor's settings as the theme's draft; invalid input changes nothing (ThemeSettingsError). From the
+ * editor, `expectedVersion` is the draft's version it was opened on: a newer draft refuses the save (StaleEditError).
+ * Returns the draft's new version.
+ */
+export async function saveThemeDraft(
+  db: TenantDb,
+  actor: Actor,
+  themeId: string,
+  input: unknown,
+  { expectedVersion }: { expectedVersion?: number } = {},
+): Promise<number> {
   const manifest = manifestOrThrow(themeId);
   const { settings, errors } = validateThemeSettings(manifest.schema, manifest.defaults, input);
   if (Object.keys(errors).length) throw new ThemeSettingsError(errors);
-  await writeDraft(db, actor, themeId, settings, "theme.draft_saved", `${manifest.name}: draft saved`);
-  return settings;
+  return writeDraft(db, actor, themeId, settings, "theme.draft_saved", `${manifest.name}: draft saved`, (saved) =>
+    checkVersion("This theme's draft", saved, expectedVersion, () =>
+      changedFields(THEME_FIELDS, settings, resolveThemeSettings(manifest.schema, manifest.defaults, saved.draft ?? saved.published)),
+    ),
+  );
 }
 
 /** Puts the theme's defaults back into its draft (what is published is untouched until the next publish). */
@@ -97,14 +126,39 @@ export async function resetThemeDraft(db: TenantDb, actor: Actor, themeId: strin
   return manifest.defaults;
 }
 
-async function writeDraft(db: TenantDb, actor: Actor, themeId: string, settings: ThemeSettings, action: string, summary: string) {
-  await db.transaction().execute(async (trx) => {
+type DraftRow = { draft: unknown; published: unknown; version: number; updated_at: Date };
+
+/** Writes the draft over the locked row (made first for a theme never saved, so two first saves queue on it too); raises its version. */
+async function writeDraft(
+  db: TenantDb,
+  actor: Actor,
+  themeId: string,
+  settings: ThemeSettings,
+  action: string,
+  summary: string,
+  check: (saved: DraftRow) => void = () => {},
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
     await trx
       .insertInto("theme_settings")
-      .values({ theme_id: themeId, draft: JSON.stringify(settings) })
-      .onConflict((oc) => oc.column("theme_id").doUpdateSet({ draft: JSON.stringify(settings), updated_at: new Date() }))
+      .values({ theme_id: themeId })
+      .onConflict((oc) => oc.column("theme_id").doNothing())
       .execute();
+    const saved = await trx
+      .selectFrom("theme_settings")
+      .select(["draft", "published", "version", "updated_at"])
+      .where("theme_id", "=", themeId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    check(saved);
+    const { version } = await trx
+      .updateTable("theme_settings")
+      .set({ draft: JSON.stringify(settings), version: saved.version + 1, updated_at: new Date() })
+      .where("theme_id", "=", themeId)
+      .returning("version")
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, actor, { action, subjectType: "theme", subjectId: themeId, summary });
+    return version;
   });
 }
 

@@ -254,8 +254,8 @@ describe("shipping zones and rates", () => {
     expect((await post_({ intent: "create-rate", zoneId: zone.id, name: "Free over 50", price: "0", minSubtotal: "50" })).status).toBe(200);
     let rates = (await listShippingZones(db))[0].rates;
     expect(rates).toEqual([
-      { id: expect.any(String), name: "Free over 50", price: "0", minSubtotal: "5000" },
-      { id: expect.any(String), name: "Standard", price: "495", minSubtotal: null },
+      { id: expect.any(String), name: "Free over 50", price: "0", minSubtotal: "5000", version: 1 },
+      { id: expect.any(String), name: "Standard", price: "495", minSubtotal: null, version: 1 },
     ]);
     const standard = rates.find((r) => r.name === "Standard")!;
     expect((await post_({ intent: "update-rate", rateId: standard.id, name: "Standard", price: "5.50", minSubtotal: "" })).status).toBe(200);
@@ -324,7 +324,7 @@ describe("shipping zones and rates", () => {
     expect((await tamper({ intent: "delete-rate", rateId: "1 or 1=1" })).status).toBe(404);
     const southAfter = await listShippingZones(southDb);
     expect(southAfter.map((z) => z.name).sort()).toEqual(["Americas", "Asia", "Oceania"]);
-    expect(southAfter.find((z) => z.id === southZone.id)!.rates).toEqual([{ id: southRate, name: "Yamato", price: "1200", minSubtotal: null }]);
+    expect(southAfter.find((z) => z.id === southZone.id)!.rates).toEqual([{ id: southRate, name: "Yamato", price: "1200", minSubtotal: null, version: 1 }]);
   });
   it("reads rates in the shop's number format: 4,95 once the shop writes numbers the German way", async () => {
     const db = tenantDb(t.db, north.schema_name);

@@ -254,6 +254,31 @@ describe("the theme editor", () => {
     expect((row.published as ThemeSettings).announcement.text).not.toBe("Typed just now");
   });
 
+  it("refuses a save from an older version of the draft, names what differs, and saves on a second, informed try", async () => {
+    const path = "/admin/north/themes/editorial";
+    const versionIn = (html: string) => /<input type="hidden" name="version" value="(\d+)"\/>/.exec(html)?.[1];
+    const opened = versionIn((await app.request(PLATFORM, path, { headers: { cookie: owner } })).body)!;
+    const typed = (text: string, version: string) => formOf(editorial.defaults, { intent: "save", autosave: "1", version, "announcement.text": text });
+    const draftText = async () =>
+      ((await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings)
+        .announcement.text;
+
+    expect((await post(owner, path, typed("First editor", opened))).status).toBe(200);
+    const stale = await post(owner, path, typed("Second editor", opened));
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("This theme&#x27;s draft changed since you opened it");
+    expect(stale.body).toContain("differs from yours in: announcement bar.");
+    expect(stale.body).toContain('value="Second editor"');
+    expect(await draftText()).toBe("First editor");
+
+    const malformed = await post(owner, path, typed("Second editor", "v2"));
+    expect(malformed.status).toBe(400);
+    expect(await draftText()).toBe("First editor");
+
+    expect((await post(owner, path, typed("Second editor", versionIn(stale.body)!))).status).toBe(200);
+    expect(await draftText()).toBe("Second editor");
+  });
+
   it("refuses invalid settings with field errors and changes nothing", async () => {
     const before = await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow();
     const res = await post(

@@ -16,11 +16,20 @@ import {
   RULE_RELATIONS,
   ruleInputs,
   saveCollection,
+  StaleEditError,
 } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { CollectionForm } from "../components/admin/collection-form.tsx";
 import { CollectionProducts } from "../components/admin/collection-products.tsx";
-import { collectionInput, collectionResult, readCollectionDraft, ruleRowIntent, type CollectionDraft } from "../utils/collection-editor.server.ts";
+import {
+  collectionInput,
+  collectionResult,
+  readCollectionDraft,
+  ruleRowIntent,
+  staleCollection,
+  type CollectionDraft,
+} from "../utils/collection-editor.server.ts";
+import { parseEditVersion } from "../utils/forms.server.ts";
 import { requireShopAdmin, type ShopAdmin } from "../utils/guards.server.ts";
 import styles from "../styles/catalogue.css";
 
@@ -74,6 +83,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     seoTitle: collection.seoTitle,
     seoDescription: collection.seoDescription,
     rules: ruleInputs(collection.rules, locale),
+    version: String(collection.version),
   };
   return {
     shopSlug: shop.slug,
@@ -138,9 +148,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const changed = ruleRowIntent(intent, draft);
     if (changed) return collectionResult(changed, {}, null);
     if (intent !== "save") return collectionResult(draft, { collection: "Unknown action." }, null, 400);
-    await saveCollection(db, actor, collectionInput(draft), id);
+    const version = parseEditVersion(form);
+    if (!version.ok) return collectionResult(draft, version.errors, null, 400);
+    await saveCollection(db, actor, collectionInput(draft), id, { expectedVersion: version.value.version });
     throw redirect(`/admin/${shop.slug}/collections/${id}?saved=1`);
   } catch (error) {
+    if (error instanceof StaleEditError) return staleCollection(readCollectionDraft(form), error);
     if (!(error instanceof CollectionValidationError)) throw error;
     if (intent === "save") return collectionResult(readCollectionDraft(form), error.errors, null, 400);
     return data({ productErrors: error.errors, productNotice: null }, { status: 400 });

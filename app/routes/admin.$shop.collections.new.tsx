@@ -24,6 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     seoTitle: "",
     seoDescription: "",
     rules: [emptyRule()],
+    version: "",
   };
   return { shopSlug: shop.slug, draft, parents: await parentChoices(db), relations: RULE_RELATIONS, currency: (await moneyStyle(db)).currency };
 }

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
-import { deletePage, getPage, pageForm, PageValidationError, savePage } from "../domain.server.ts";
+import { deletePage, getPage, pageForm, PageValidationError, savePage, StaleEditError } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { PageForm } from "../components/admin/page-form.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { parseForm } from "../utils/forms.server.ts";
-import { pageDraftOf, refusedPage, type PageDraft } from "../utils/page-editor.server.ts";
+import { pageDraftOf, refusedPage, stalePage, type PageDraft } from "../utils/page-editor.server.ts";
 import type { loader as shopAdminLoader } from "./admin.$shop.tsx";
 import styles from "../styles/catalogue.css";
 
@@ -27,6 +27,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     visibility: page.visibility,
     seoTitle: page.seoTitle,
     seoDescription: page.seoDescription,
+    version: String(page.version),
   };
   return {
     shopSlug: shop.slug,
@@ -50,10 +51,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent !== "save") return refusedPage(pageDraftOf(parsed.ok ? {} : parsed.values), { page: "Unknown action." });
   if (!parsed.ok) return refusedPage(pageDraftOf(parsed.values), parsed.errors);
   try {
-    await savePage(db, actor, parsed.value, id);
+    const { version, ...input } = parsed.value;
+    await savePage(db, actor, input, id, { expectedVersion: version });
     throw redirect(`/admin/${shop.slug}/pages/${id}?saved=1`);
   } catch (error) {
-    if (error instanceof PageValidationError) return refusedPage(parsed.value, error.errors);
+    if (error instanceof StaleEditError) return stalePage(pageDraftOf(parsed.values), error);
+    if (error instanceof PageValidationError) return refusedPage(pageDraftOf(parsed.values), error.errors);
     throw error;
   }
 }

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Add page · Pages · Bazaar a
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { shop } = await requireShopAdmin(context, request, params.shop, "pages");
-  const draft: PageDraft = { title: "", handle: "", bodyHtml: "", visibility: "visible", seoTitle: "", seoDescription: "" };
+  const draft: PageDraft = { title: "", handle: "", bodyHtml: "", visibility: "visible", seoTitle: "", seoDescription: "", version: "" };
   return { shopSlug: shop.slug, draft };
 }
 
@@ -27,7 +27,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const saved = await savePage(db, actor, parsed.value);
     throw redirect(`/admin/${shop.slug}/pages/${saved.id}?created=1`);
   } catch (error) {
-    if (error instanceof PageValidationError) return refusedPage(parsed.value, error.errors);
+    if (error instanceof PageValidationError) return refusedPage(pageDraftOf(parsed.values), error.errors);
     throw error;
   }
 }

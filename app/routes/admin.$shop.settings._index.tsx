@@ -16,9 +16,11 @@ import {
   saveLogo,
   saveStorefrontLanguage,
   SettingsValidationError,
+  staleEditMessage,
+  StaleEditError,
   type SettingsErrors,
 } from "../domain.server.ts";
-import { readForm, typedFields } from "../utils/forms.server.ts";
+import { parseEditVersion, readForm, typedFields } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Bazaar admin" }];
@@ -43,10 +45,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     })),
     logoUrl: logoPath(settings.logo_key, { adminSlug: shop.slug }),
     storefrontLanguage: settings.storefront_language,
+    version: settings.version,
   };
 }
 
-type ActionResult = { form: "general" | "logo" | "language"; errors: SettingsErrors; values?: Record<string, string>; saved?: string };
+type ActionResult = {
+  form: "general" | "logo" | "language";
+  errors: SettingsErrors;
+  values?: Record<string, string>;
+  saved?: string;
+  /** A refused save's: the newer version the typed values now stand on. */
+  version?: number;
+};
+
+/** A save over newer settings: the typed values stay, on the newer version, so saving again is a knowing choice. */
+function staleSettings(form: ActionResult["form"], error: StaleEditError, values: Record<string, string>) {
+  return data<ActionResult>({ form, errors: { form: staleEditMessage(error) }, values, version: error.currentVersion }, { status: 409 });
+}
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "settings");
@@ -80,10 +95,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return { form: "logo", errors: {}, saved: "Logo removed." } satisfies ActionResult;
   }
   if (parsed.values.intent === "language") {
+    const language = typedFields(parsed.values, ["storefrontLanguage"]);
+    const version = parseEditVersion(parsed.form);
+    if (!version.ok) return data<ActionResult>({ form: "language", errors: version.errors, values: language }, { status: 400 });
     try {
-      const changed = await saveStorefrontLanguage(db, actor, parsed.values.storefrontLanguage ?? "");
+      const changed = await saveStorefrontLanguage(db, actor, language.storefrontLanguage, { expectedVersion: version.value.version });
       return { form: "language", errors: {}, saved: changed ? "Storefront language saved." : "Nothing changed." } satisfies ActionResult;
     } catch (error) {
+      if (error instanceof StaleEditError) return staleSettings("language", error, language);
       if (error instanceof SettingsValidationError) return data<ActionResult>({ form: "language", errors: error.errors }, { status: 400 });
       throw error;
     }
@@ -91,9 +110,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const values = typedFields(parsed.values, ["name", "contactEmail", "currency", "locale"]);
   if (!parsed.ok) return data<ActionResult>({ form: "general", errors: parsed.errors, values }, { status: 400 });
   try {
-    const changes = await saveGeneralSettings(context.services.db, shop, actor, values);
+    const changes = await saveGeneralSettings(context.services.db, shop, actor, values, { expectedVersion: parsed.value.version });
     return { form: "general", errors: {}, saved: changes.length ? "Settings saved." : "Nothing changed." } satisfies ActionResult;
   } catch (error) {
+    if (error instanceof StaleEditError) return staleSettings("general", error, values);
     if (error instanceof SettingsValidationError) return data<ActionResult>({ form: "general", errors: error.errors, values }, { status: 400 });
     throw error;
   }
@@ -126,9 +146,15 @@ export default function GeneralSettings() {
             {general.saved}
           </p>
         ) : null}
+        {errors.form ? (
+          <p className="banner" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
         {/* Keyed by the stored values, so the form shows them again once saved. */}
         <Form method="post" className="stack" noValidate key={`${settings.name}|${settings.contactEmail}|${settings.currency}|${settings.locale}`}>
           <input type="hidden" name="intent" value="general" />
+          <input type="hidden" name="version" value={general?.version ?? settings.version} />
           <Field label="Shop name" name="name" error={errors.name}>
             <input
               id="name"
@@ -202,8 +228,14 @@ export default function GeneralSettings() {
             {language.saved}
           </p>
         ) : null}
+        {language?.errors.form ? (
+          <p className="banner" role="alert">
+            {language.errors.form}
+          </p>
+        ) : null}
         <Form method="post" className="stack" noValidate key={settings.storefrontLanguage}>
           <input type="hidden" name="intent" value="language" />
+          <input type="hidden" name="version" value={language?.version ?? settings.version} />
           <Field
             label="Storefront language"
             name="storefrontLanguage"
@@ -213,7 +245,7 @@ export default function GeneralSettings() {
             <select
               id="storefrontLanguage"
               name="storefrontLanguage"
-              defaultValue={settings.storefrontLanguage}
+              defaultValue={language?.values?.storefrontLanguage ?? settings.storefrontLanguage}
               aria-invalid={Boolean(language?.errors.storefrontLanguage)}
               aria-describedby={language?.errors.storefrontLanguage ? "storefrontLanguage-error" : "storefrontLanguage-hint"}
             >

@@ -3,7 +3,16 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { PolicyHandle } from "../../db/types.ts";
 import { Field } from "../components/field.tsx";
-import { listPolicies, policiesForm, savePolicies, SettingsValidationError, type SettingsErrors } from "../domain.server.ts";
+import {
+  getSettings,
+  listPolicies,
+  policiesForm,
+  savePolicies,
+  SettingsValidationError,
+  staleEditMessage,
+  StaleEditError,
+  type SettingsErrors,
+} from "../domain.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -11,7 +20,8 @@ export const meta: MetaFunction = () => [{ title: "Policies · Settings · Bazaa
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db } = await requireShopAdmin(context, request, params.shop, "settings");
-  return { policies: await listPolicies(db) };
+  const [policies, { version }] = await Promise.all([listPolicies(db), getSettings(db)]);
+  return { policies, version };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -20,22 +30,26 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const policies = await listPolicies(db);
   const bodies: Partial<Record<PolicyHandle, string>> = {};
   for (const { handle } of policies) if (handle in parsed.values) bodies[handle] = parsed.values[handle];
-  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, values: bodies, saved: null }, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, values: bodies, saved: null, version: null }, { status: 400 });
   try {
-    const changed = await savePolicies(db, actor, bodies);
+    const changed = await savePolicies(db, actor, bodies, { expectedVersion: parsed.value.version });
     return {
       errors: {} as SettingsErrors,
       values: null,
       saved: changed.length ? `Saved: ${changed.map((h) => policies.find((p) => p.handle === h)!.title).join(", ")}.` : "Nothing changed.",
+      version: null,
     };
   } catch (error) {
-    if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: bodies, saved: null }, { status: 400 });
+    // What was typed stays, on the newer version: saving again is a knowing choice.
+    if (error instanceof StaleEditError)
+      return data({ errors: { form: staleEditMessage(error) }, values: bodies, saved: null, version: error.currentVersion }, { status: 409 });
+    if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: bodies, saved: null, version: null }, { status: 400 });
     throw error;
   }
 }
 
 export default function PolicySettings() {
-  const { policies } = useLoaderData<typeof loader>();
+  const { policies, version } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: SettingsErrors = result?.errors ?? {};
   const busy = useNavigation().state === "submitting";
@@ -51,7 +65,13 @@ export default function PolicySettings() {
           {result.saved}
         </p>
       ) : null}
+      {errors.form ? (
+        <p className="banner" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
       <Form method="post" className="stack">
+        <input type="hidden" name="version" value={result?.version ?? version} />
         {policies.map((policy) => (
           // Keyed by the last save, so a saved (and sanitised) policy replaces what was typed.
           <div key={`${policy.handle}@${policy.updatedAt ?? "never"}`} className="policy">

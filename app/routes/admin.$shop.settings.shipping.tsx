@@ -15,6 +15,8 @@ import {
   SettingsNotFoundError,
   shippingForm,
   SettingsValidationError,
+  staleEditMessage,
+  StaleEditError,
   updateShippingRate,
   updateShippingZone,
   type SettingsErrors,
@@ -36,18 +38,28 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       name: zone.name,
       countries: zone.countries.join(", "),
       countryNames: zone.countries.map((code) => countryName(code)).join(", "),
+      version: zone.version,
       rates: zone.rates.map((rate) => ({
         id: rate.id,
         name: rate.name,
         price: toInputAmount(rate.price, currency, locale),
         minSubtotal: rate.minSubtotal === null ? "" : toInputAmount(rate.minSubtotal, currency, locale),
+        version: rate.version,
       })),
     })),
   };
 }
 
 /** Which form on the page the result belongs to: "zone:new", "zone:<id>", "rate:new:<zoneId>", "rate:<id>". */
-type ActionResult = { form: string; errors: SettingsErrors; values: Record<string, string> | null; saved: string | null; savedAt?: number };
+type ActionResult = {
+  form: string;
+  errors: SettingsErrors;
+  values: Record<string, string> | null;
+  saved: string | null;
+  savedAt?: number;
+  /** A refused save's: the newer version the typed values now stand on. */
+  version?: number;
+};
 
 /** Which of the page's forms an answer belongs to, so its messages show next to it. */
 function formKey(intent: string, zoneId: string, rateId: string): string {
@@ -68,6 +80,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // The save reads the text again with the same schema, in its transaction.
   const zone = { name: typed.name, countries: typed.countries };
   const rate = { name: typed.name, price: typed.price, minSubtotal: typed.minSubtotal };
+  const expected = { expectedVersion: "version" in parsed.value ? parsed.value.version : undefined };
 
   const run = async (key: string, values: Record<string, string>, work: () => Promise<unknown>, saved: string) => {
     try {
@@ -76,6 +89,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return { form: key, errors: {}, values: null, saved, savedAt: Date.now() } satisfies ActionResult;
     } catch (error) {
       if (error instanceof SettingsNotFoundError) throw new Response("Not found", { status: 404 });
+      // What was typed stays, on the newer version: saving again is a knowing choice.
+      if (error instanceof StaleEditError)
+        return data<ActionResult>(
+          { form: key, errors: { form: staleEditMessage(error) }, values, saved: null, version: error.currentVersion },
+          { status: 409 },
+        );
       if (error instanceof SettingsValidationError) return data<ActionResult>({ form: key, errors: error.errors, values, saved: null }, { status: 400 });
       throw error;
     }
@@ -85,13 +104,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case "create-zone":
       return run("zone:new", zone, () => createShippingZone(db, actor, zone), "Zone added.");
     case "update-zone":
-      return run(`zone:${zoneId}`, zone, () => updateShippingZone(db, actor, zoneId, zone), "Zone saved.");
+      return run(`zone:${zoneId}`, zone, () => updateShippingZone(db, actor, zoneId, zone, expected), "Zone saved.");
     case "delete-zone":
       return run(`zone:${zoneId}`, {}, () => deleteShippingZone(db, actor, zoneId), "Zone deleted.");
     case "create-rate":
       return run(`rate:new:${zoneId}`, rate, () => createShippingRate(db, actor, zoneId, rate), "Rate added.");
     case "update-rate":
-      return run(`rate:${rateId}`, rate, () => updateShippingRate(db, actor, rateId, rate), "Rate saved.");
+      return run(`rate:${rateId}`, rate, () => updateShippingRate(db, actor, rateId, rate, expected), "Rate saved.");
     case "delete-rate":
       return run(`rate:${rateId}`, {}, () => deleteShippingRate(db, actor, rateId), "Rate deleted.");
     default:
@@ -159,6 +178,11 @@ export default function ShippingSettings() {
           {result.saved}
         </p>
       ) : null}
+      {result?.errors.form ? (
+        <p className="banner" role="alert">
+          {result.errors.form}
+        </p>
+      ) : null}
       <p className="hint">
         Flat-rate shipping: each zone is a set of countries with the rates shoppers there can choose. Prices are in {currency}. A minimum subtotal makes a rate
         available only to orders of at least that amount (for example free shipping from 50).
@@ -192,6 +216,7 @@ export default function ShippingSettings() {
               <summary>Edit zone</summary>
               <Form method="post" className="stack zone-form" noValidate>
                 <input type="hidden" name="zoneId" value={zone.id} />
+                <input type="hidden" name="version" value={resultFor(key)?.version ?? zone.version} />
                 <Field label="Zone name" name={`zone-${zone.id}-name`} error={zoneErrors.name}>
                   <input
                     id={`zone-${zone.id}-name`}
@@ -240,7 +265,7 @@ export default function ShippingSettings() {
                   const rateKey = `rate:${rate.id}`;
                   const formId = `rate-${rate.id}`;
                   const rateErrors = errorsFor(rateKey);
-                  const rateValues = valuesFor(rateKey, rate);
+                  const rateValues = valuesFor(rateKey, { name: rate.name, price: rate.price, minSubtotal: rate.minSubtotal });
                   return (
                     <tr key={rate.id}>
                       <RateInput formId={formId} name="name" label={`Name of rate ${rate.name}`} defaultValue={rateValues.name} error={rateErrors.name} />
@@ -264,6 +289,7 @@ export default function ShippingSettings() {
                         <div className="row-actions">
                           <Form method="post" id={formId}>
                             <input type="hidden" name="rateId" value={rate.id} />
+                            <input type="hidden" name="version" value={resultFor(rateKey)?.version ?? rate.version} />
                             <button type="submit" name="intent" value="update-rate" className="secondary" disabled={busy}>
                               Save
                             </button>

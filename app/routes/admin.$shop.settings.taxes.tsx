@@ -3,7 +3,16 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field } from "../components/field.tsx";
 import { formatPercent } from "../../shop/money.ts";
-import { getSettings, moneyStyle, saveTaxSettings, SettingsValidationError, taxForm, type SettingsErrors } from "../domain.server.ts";
+import {
+  getSettings,
+  moneyStyle,
+  saveTaxSettings,
+  SettingsValidationError,
+  staleEditMessage,
+  StaleEditError,
+  taxForm,
+  type SettingsErrors,
+} from "../domain.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 
@@ -16,6 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     rate: formatPercent(settings.tax_rate_bp, settings.locale),
     pricesIncludeTax: settings.prices_include_tax,
     examples: [20, 725, 0].map((bp) => formatPercent(bp, settings.locale)).join(", "),
+    version: settings.version,
   };
 }
 
@@ -24,12 +34,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { locale } = await moneyStyle(db);
   const parsed = await readForm(request, taxForm(locale));
   const input = { rate: parsed.values.rate ?? "", pricesIncludeTax: parsed.values.pricesIncludeTax === "on" };
-  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, values: input, saved: null }, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors as SettingsErrors, values: input, saved: null, version: null }, { status: 400 });
   try {
-    const changed = await saveTaxSettings(db, actor, input);
-    return { errors: {} as SettingsErrors, values: null, saved: changed ? "Tax settings saved." : "Nothing changed." };
+    const changed = await saveTaxSettings(db, actor, input, { expectedVersion: parsed.value.version });
+    return { errors: {} as SettingsErrors, values: null, saved: changed ? "Tax settings saved." : "Nothing changed.", version: null };
   } catch (error) {
-    if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: input, saved: null }, { status: 400 });
+    // What was typed stays, on the newer version: saving again is a knowing choice.
+    if (error instanceof StaleEditError)
+      return data({ errors: { form: staleEditMessage(error) }, values: input, saved: null, version: error.currentVersion }, { status: 409 });
+    if (error instanceof SettingsValidationError) return data({ errors: error.errors, values: input, saved: null, version: null }, { status: 400 });
     throw error;
   }
 }
@@ -48,8 +61,14 @@ export default function TaxSettings() {
           {result.saved}
         </p>
       ) : null}
+      {errors.form ? (
+        <p className="banner" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
       {/* Keyed by the stored values, so the form shows them again once saved. */}
       <Form method="post" className="stack" noValidate key={`${settings.rate}|${settings.pricesIncludeTax}`}>
+        <input type="hidden" name="version" value={result?.version ?? settings.version} />
         <Field label="Tax rate (%)" name="rate" error={errors.rate} hint={`One rate for every order, with up to two decimals: ${settings.examples}.`}>
           <input
             id="rate"

@@ -26,9 +26,13 @@ import {
   publishTheme,
   resetThemeDraft,
   saveThemeDraft,
+  staleEditMessage,
+  StaleEditError,
   ThemeSettingsError,
   themeDraft,
+  themeDraftVersion,
 } from "../domain.server.ts";
+import { parseEditVersion } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { useHydrated } from "../utils/use-hydrated.ts";
 import styles from "../styles/themes.css";
@@ -45,6 +49,8 @@ function manifestFor(themeId: string | undefined) {
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop } = await requireShopAdmin(context, request, params.shop, "themes");
   const manifest = manifestFor(params.theme);
+  // The version first: a save between the two reads then looks newer than the settings shown, and is reported, not lost.
+  const version = await themeDraftVersion(db, manifest.id);
   const [settings, themes, collections, products] = await Promise.all([themeDraft(db, manifest.id), listThemes(db), collectionChoices(db), productChoices(db)]);
   const state = themes.find((t) => t.id === manifest.id)!;
   // A fresh token on every load: the preview frame reloads with it after each save.
@@ -56,6 +62,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     slug: shop.slug,
     theme: { id: manifest.id, name: manifest.name, schema: manifest.schema, live: state.live, unpublishedChanges: state.unpublishedChanges },
     settings,
+    version,
     previewOrigin: shopOrigin(context.services.config, shop.slug),
     previewQuery,
     previewPaths: [
@@ -102,15 +109,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const input = settingsFromForm(form);
   applySectionIntent(input, intent, String(form.get("newSectionType") ?? ""));
+  const expected = parseEditVersion(form);
+  if (!expected.ok) return data({ errors: expected.errors, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
+  let version: number;
   try {
-    await saveThemeDraft(db, actor, manifest.id, input);
+    version = await saveThemeDraft(db, actor, manifest.id, input, { expectedVersion: expected.value.version });
   } catch (error) {
-    if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values: input, savedAt: null }, { status: 400 });
+    if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
+    // What was typed stays in the form, now on the newer version: the next save replaces the draft knowingly.
+    if (error instanceof StaleEditError)
+      return data({ errors: {}, values: input, savedAt: null, version: error.currentVersion, stale: staleEditMessage(error) }, { status: 409 });
     throw error;
   }
   if (intent === "publish") await publishTheme(db, actor, manifest.id);
   // Typing saves in the background (a fetcher): answer with data so the page stays put and only the preview reloads.
-  if (form.get("autosave") === "1") return { errors: {} as SettingsErrors, values: null, savedAt: Date.now() };
+  if (form.get("autosave") === "1") return { errors: {} as SettingsErrors, values: null, savedAt: Date.now(), version, stale: null };
   throw redirect(`${editor}?done=${intent === "publish" ? "publish" : "save"}&at=${Date.now()}`);
 }
 
@@ -133,6 +146,27 @@ export default function ThemeEditor() {
   const [searchParams] = useSearchParams();
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const inFlight = useRef(false);
+  useEffect(() => {
+    inFlight.current = autosave.state !== "idle";
+  }, [autosave.state]);
+
+  // The version the next save is based on, and the refusal to show: the loader's when the form mounts again after a
+  // full save (a new `at`), then whatever each answer says, a refusal's included, so saving again is a knowing choice.
+  // Never a revalidated loader's alone: the fields, typed over, don't show what that version holds.
+  const at = searchParams.get("at");
+  const [based, setBased] = useState({
+    at,
+    fetched: autosave.data,
+    posted: actionData,
+    version: actionData?.version ?? loaderData.version,
+    stale: actionData?.stale ?? null,
+  });
+  if (based.at !== at) setBased({ at, fetched: autosave.data, posted: actionData, version: loaderData.version, stale: null });
+  else if (based.fetched !== autosave.data || based.posted !== actionData) {
+    const answer = based.fetched !== autosave.data ? autosave.data : actionData;
+    setBased({ at, fetched: autosave.data, posted: actionData, version: answer?.version ?? based.version, stale: answer?.stale ?? null });
+  }
 
   const invalid = autosave.data?.values ?? actionData?.values;
   const errors: SettingsErrors = autosave.data?.errors ?? actionData?.errors ?? {};
@@ -155,12 +189,18 @@ export default function ThemeEditor() {
     ) as unknown as ThemeColors;
     setColors(colorValues);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
+    const save = () => {
+      // One save at a time: a save cut off in flight may still land, and the next, on its old version, would be refused.
+      if (inFlight.current) {
+        timer.current = setTimeout(save, 200);
+        return;
+      }
       const body = new FormData(form);
       body.set("intent", "save");
       body.set("autosave", "1");
       autosave.submit(body, { method: "post" });
-    }, 500);
+    };
+    timer.current = setTimeout(save, 500);
   };
   useEffect(() => () => clearTimeout(timer.current), []);
 
@@ -180,11 +220,13 @@ export default function ThemeEditor() {
   const saving = autosave.state !== "idle";
   const status = saving
     ? "Saving draft…"
-    : autosave.data && invalid
-      ? "Fix the highlighted fields to update the preview."
-      : autosave.data?.savedAt
-        ? "Draft saved. Preview updated."
-        : "";
+    : based.stale
+      ? "Not saved: someone else changed this draft."
+      : autosave.data && invalid
+        ? "Fix the highlighted fields to update the preview."
+        : autosave.data?.savedAt
+          ? "Draft saved. Preview updated."
+          : "";
   const done = searchParams.get("done");
   const busy = navigation.state === "submitting";
   const sectionsFull = settings.sections.length >= theme.schema.maxSections;
@@ -200,6 +242,11 @@ export default function ThemeEditor() {
       {done && DONE_MESSAGES[done] ? (
         <p className="flash" role="status">
           {DONE_MESSAGES[done]}
+        </p>
+      ) : null}
+      {based.stale ? (
+        <p className="banner" role="alert">
+          {based.stale}
         </p>
       ) : null}
       {actionData?.errors && Object.keys(actionData.errors).length ? (
@@ -218,6 +265,7 @@ export default function ThemeEditor() {
             key={searchParams.get("at") ?? "initial"}
             noValidate
           >
+            <input type="hidden" name="version" value={based.version} />
             <fieldset>
               <legend>Colours</legend>
               <div className="color-grid">

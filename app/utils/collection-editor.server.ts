@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { sanitizeRichText, type CollectionErrors, type CollectionInput, type RuleInput } from "../domain.server.ts";
+import { sanitizeRichText, staleEditMessage, type CollectionErrors, type CollectionInput, type RuleInput, type StaleEditError } from "../domain.server.ts";
 
 /** The collection form as typed; rules stay strings so a bad one comes back next to its error. */
 export interface CollectionDraft {
@@ -12,6 +12,8 @@ export interface CollectionDraft {
   seoTitle: string;
   seoDescription: string;
   rules: { field: string; relation: string; value: string }[];
+  /** The version the form was opened on ("" for a new collection). */
+  version: string;
 }
 
 export type CollectionEditorResult = { draft: CollectionDraft; errors: CollectionErrors; notice: string | null; revision: string };
@@ -33,6 +35,7 @@ export function readCollectionDraft(form: FormData): CollectionDraft {
     parentId: text("parentId"),
     seoTitle: text("seoTitle"),
     seoDescription: text("seoDescription"),
+    version: text("version"),
     rules: Array.from({ length: ruleCount }, (_, i) => ({
       field: text(`rules.${i}.field`),
       relation: text(`rules.${i}.relation`),
@@ -81,4 +84,9 @@ export function collectionResult(draft: CollectionDraft, errors: CollectionError
     revision: crypto.randomUUID(),
   };
   return data(body, { status });
+}
+
+/** A save over a newer collection: what was typed stays, on the newer version, so saving again is a knowing choice. */
+export function staleCollection(draft: CollectionDraft, error: StaleEditError) {
+  return collectionResult({ ...draft, version: String(error.currentVersion) }, { collection: staleEditMessage(error) }, null, 409);
 }

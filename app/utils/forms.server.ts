@@ -3,7 +3,8 @@
 // per field and the values as typed, so the page shows them again next to their messages, with or without JavaScript.
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "@remix-run/node";
-import type { z } from "zod";
+import { z } from "zod";
+import { editVersion } from "../../shop/fields.server.ts";
 
 /** One message per field, keyed by the field's name ("title", "rules[0].value"); `form` for the whole form. */
 export type FieldErrors = Record<string, string>;
@@ -47,4 +48,9 @@ export function refuse<Extra extends object>(errors: FieldErrors, extra: Extra =
 /** The typed text of the named fields ("" for one not sent), to show a refused form again. */
 export function typedFields<Name extends string>(values: TypedValues, names: readonly Name[]): Record<Name, string> {
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""])) as Record<Name, string>;
+}
+
+/** The `version` field alone, for a form read field by field rather than with a schema (the collection and theme editors). */
+export function parseEditVersion(form: FormData): ParsedForm<{ version?: number }> {
+  return parseForm(form, z.object({ version: editVersion() }));
 }

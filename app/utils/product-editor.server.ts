@@ -12,13 +12,14 @@ import {
   MAX_ALT_LENGTH,
   MAX_OPTIONS,
   moneyStyle,
-  ProductConflictError,
   ProductValidationError,
   productImageUrl,
   regenerateVariants,
   sanitizeRichText,
   saveImageEdits,
   saveProduct,
+  staleEditMessage,
+  StaleEditError,
   validateProduct,
   type ImageEdits,
   type ProductDraft,
@@ -294,18 +295,13 @@ export async function productEditorAction({ request, context, params }: ActionFu
     throw redirect(notSaved ? `${done}&imagesNotSaved=${notSaved}` : done);
   } catch (error) {
     if (error instanceof PlanLimitError) return result(parsed.draft, { planLimit: error.message }, null, 403);
-    if (error instanceof ProductConflictError) {
+    if (error instanceof StaleEditError) {
       // Keep what was typed; the next save is made knowingly over the newer version.
       const current = await getProduct(db, productId!);
-      const changed = current ? differingFields(parsed.input, current) : [];
-      const at = error.changedAt.toISOString().slice(11, 16);
+      const changes = current ? differingFields(parsed.input, current).map((label) => ({ label })) : [];
       return result(
         { ...parsed.draft, version: String(error.currentVersion) },
-        {
-          form: `This product changed since you opened it (saved at ${at} UTC, or its stock changed with an order). Nothing was saved. ${
-            changed.length ? `The saved version differs from yours in: ${changed.join(", ")}. ` : ""
-          }Your changes are still below: save again to replace the saved version with them, or reload the page to start from it.`,
-        },
+        { form: staleEditMessage(error, { note: ", or its stock changed with an order", changes }) },
         null,
         409,
       );

@@ -20,6 +20,7 @@ import { productVersions } from "./0018_product_versions.ts";
 import { recommendations } from "./0019_recommendations.ts";
 import { importClaims } from "./0020_import_claims.ts";
 import { storefrontLanguage } from "./0021_storefront_language.ts";
+import { editVersions } from "./0022_edit_versions.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -44,4 +45,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   recommendations,
   importClaims,
   storefrontLanguage,
+  editVersions,
 ];

@@ -119,6 +119,7 @@ export function CollectionForm({
   const base = `/admin/${shopSlug}/collections`;
   return (
     <Form method="post" noValidate preventScrollReset key={revision} className="collection-form">
+      <input type="hidden" name="version" value={draft.version} />
       <div className="page-head">
         <div>
           <p className="crumb">

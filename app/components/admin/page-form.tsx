@@ -25,6 +25,7 @@ export function PageForm({
   const base = `/admin/${shopSlug}/pages`;
   return (
     <Form method="post" noValidate preventScrollReset key={revision} className="page-form">
+      <input type="hidden" name="version" value={draft.version} />
       <div className="page-head">
         <div>
           <p className="crumb">
