@@ -303,5 +303,9 @@ describe("every page of the Chinese storefront", () => {
     expect(pages.get("checkout, total changed")!.body).toContain("总额已变为 ¥88.00");
     expect(pages.get("privacy, wrong password")!.body).toContain("密码不正确。");
     expect(pages.get("account")!.body).toContain("<h1>我的账户</h1>");
+    // And the order confirmation email.
+    const confirmation = readMailDir(mailDir).find((m) => m.to === "lin@example.com")!;
+    expect(confirmation.subject).toMatch(/^订单 #\d+/);
+    expect(englishWords(`${confirmation.subject}\n${confirmation.text}`)).toEqual([]);
   });
 });
