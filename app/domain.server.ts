@@ -273,7 +273,7 @@ export {
   type CheckoutInput,
   type CheckoutPricing,
 } from "../shop/checkout.server.ts";
-export { payWithTestCard, TEST_CARD_HINT } from "../shop/test-gateway.server.ts";
+export { payWithTestCard } from "../shop/test-gateway.server.ts";
 export { tooManyAttempts } from "../server/limits.server.ts";
 export { settleStripeReturn, startStripePayment } from "../shop/stripe-gateway.server.ts";
 export { stripeFailure } from "../server/stripe.server.ts";

@@ -6,7 +6,7 @@ import { recordPaymentFee } from "../tenants/metering.server.ts";
 import { platformFeeFor } from "../tenants/plans.server.ts";
 import { findCartId, loadCartById, type CartLineView, type CartOwner } from "./cart.server.ts";
 import { countryName } from "./countries.ts";
-import { evaluateDiscountCode, normalizeCode, percentageOf } from "./discounts.server.ts";
+import { evaluateDiscountCode, normalizeCode, percentageOf, REJECTION_MESSAGE_IDS } from "./discounts.server.ts";
 import { sendOrderEmails, type OrderMailDeps } from "./order-mail.server.ts";
 import { recordOrder } from "./orders.server.ts";
 import { bumpStorefrontVersion } from "./page-cache.server.ts";
@@ -188,7 +188,7 @@ export async function priceCheckout(
         amount: BigInt(evaluation.application.total),
         lineAllocations: evaluation.application.lineAllocations,
       };
-    else discountProblem = evaluation.message;
+    else discountProblem = say(REJECTION_MESSAGE_IDS[evaluation.reason]);
   }
 
   const discountAmount = discount?.amount ?? 0n;
@@ -201,7 +201,7 @@ export async function priceCheckout(
   if (!checkout.shipping_address) problems.push(say("checkout.problem.address"));
   if (shippingProblem) problems.push(shippingProblem);
   else if (shippingRequired && checkout.shipping_address && !shippingRate) problems.push(say("checkout.problem.shippingMethod"));
-  if (discountProblem) problems.push(`Discount code ${checkout.discount_code}: ${discountProblem}`);
+  if (discountProblem) problems.push(say("checkout.problem.discount", { code: checkout.discount_code!, problem: discountProblem }));
 
   return {
     currency: checkout.currency,
@@ -302,6 +302,12 @@ export async function updateCheckout(
 // Payment: reserve, complete, release
 // ---------------------------------------------------------------------------
 
+/** What the shopper's click to pay carries: the total they saw on the button, and their language for any refusal. */
+export interface PaymentOptions {
+  expectedTotal?: string;
+  intl?: IntlShape;
+}
+
 export type BeginPaymentResult =
   | { kind: "ready"; checkoutId: string; amount: bigint; fee: bigint; currency: string; email: string; attempt: string }
   | { kind: "invalid"; problems: string[] }
@@ -318,19 +324,21 @@ export async function beginPayment(
   deps: CheckoutDeps,
   token: string,
   gateway: PaymentGatewayKind,
-  { expectedTotal, now = new Date() }: { expectedTotal?: string; now?: Date } = {},
+  { expectedTotal, now = new Date(), intl = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE) }: PaymentOptions & { now?: Date } = {},
 ): Promise<BeginPaymentResult> {
   const result = await deps.db.transaction().execute(async (trx): Promise<BeginPaymentResult> => {
     const checkout = await trx.selectFrom("checkouts").selectAll().where("token", "=", token).forUpdate().executeTakeFirst();
-    if (!checkout) return { kind: "invalid", problems: ["This checkout doesn't exist."] };
+    if (!checkout) return { kind: "invalid", problems: [intl.formatMessage({ id: "checkout.problem.notFound" })] };
     if (checkout.status === "completed") return { kind: "completed", statusToken: await statusTokenOf(trx, checkout.order_id) };
     await trx.deleteFrom("stock_reservations").where("checkout_id", "=", checkout.id).execute();
 
-    const pricing = await priceCheckout(trx, checkout, { now });
+    const pricing = await priceCheckout(trx, checkout, { now, intl });
     if (pricing.problems.length) return { kind: "invalid", problems: pricing.problems };
     // The shopper agreed to the total on the button; if a change made with the same click moved it, show it first.
-    if (expectedTotal !== undefined && expectedTotal !== String(pricing.total))
-      return { kind: "invalid", problems: [`The total is now ${formatMoney(pricing.total, checkout.currency)}: check it, then pay.`] };
+    if (expectedTotal !== undefined && expectedTotal !== String(pricing.total)) {
+      const total = formatMoney(pricing.total, checkout.currency, intl.locale);
+      return { kind: "invalid", problems: [intl.formatMessage({ id: "checkout.problem.totalChanged" }, { total })] };
+    }
 
     const wanted = pricing.lines
       .map((line) => ({ line, quantity: buyableQuantity(line) }))

@@ -150,15 +150,18 @@ export function discountAvailability(
   return null;
 }
 
-/** What a shopper is told; it never reveals other shoppers' use. */
-export const REJECTION_MESSAGES: Record<DiscountRejection, string> = {
-  not_found: "This discount code doesn't exist.",
-  not_started: "This discount code isn't active yet.",
-  expired: "This discount code has expired.",
-  usage_limit: "This discount code has been used up.",
-  customer_limit: "You've already used this discount code.",
-  minimum_subtotal: "Your order doesn't reach this code's minimum yet.",
-  no_eligible_items: "This discount code doesn't apply to anything in your cart.",
+/**
+ * The message id of what a shopper is told (app/locales); it never reveals other shoppers' use. The merchant's order
+ * timeline uses the English message.
+ */
+export const REJECTION_MESSAGE_IDS: Record<DiscountRejection, string> = {
+  not_found: "checkout.discountRejected.not_found",
+  not_started: "checkout.discountRejected.not_started",
+  expired: "checkout.discountRejected.expired",
+  usage_limit: "checkout.discountRejected.usage_limit",
+  customer_limit: "checkout.discountRejected.customer_limit",
+  minimum_subtotal: "checkout.discountRejected.minimum_subtotal",
+  no_eligible_items: "checkout.discountRejected.no_eligible_items",
 };
 
 export function normalizeCode(code: string): string {
@@ -214,8 +217,7 @@ async function collectionMembership(db: TenantDb, collectionIds: string[], produ
 }
 
 export type DiscountEvaluation =
-  | { ok: true; discount: { id: string; code: string; kind: DiscountKind }; application: DiscountApplication }
-  | { ok: false; reason: DiscountRejection; message: string };
+  { ok: true; discount: { id: string; code: string; kind: DiscountKind }; application: DiscountApplication } | { ok: false; reason: DiscountRejection };
 
 /**
  * Everything checkout needs to know about a code for a cart: whether it applies and how much it
@@ -229,7 +231,7 @@ export async function evaluateDiscountCode(
   now: Date,
   { lock = false }: { lock?: boolean } = {},
 ): Promise<DiscountEvaluation> {
-  const reject = (reason: DiscountRejection) => ({ ok: false, reason, message: REJECTION_MESSAGES[reason] }) as const;
+  const reject = (reason: DiscountRejection) => ({ ok: false, reason }) as const;
   const normalized = normalizeCode(code);
   if (!/^[A-Z0-9_-]{2,64}$/.test(normalized)) return reject("not_found");
   const row = await findDiscountByCode(db, normalized, lock);
@@ -254,13 +256,13 @@ export async function evaluateDiscountCode(
  * Locks a discount for the order being written and checks its usage limits once more, so two
  * checkouts can't both take its last use. Returns what is wrong, or null.
  */
-export async function lockDiscountUsage(trx: TenantDb, discountId: string, customerEmail: string): Promise<string | null> {
+export async function lockDiscountUsage(trx: TenantDb, discountId: string, customerEmail: string): Promise<DiscountRejection | null> {
   const row = await trx.selectFrom("discounts").selectAll().where("id", "=", discountId).forUpdate().executeTakeFirst();
-  if (!row) return REJECTION_MESSAGES.not_found;
+  if (!row) return "not_found";
   const rule = toRule(row);
   const usage = await usageOf(trx, discountId, customerEmail);
-  if (rule.usageLimit !== null && usage.total >= rule.usageLimit) return REJECTION_MESSAGES.usage_limit;
-  if (usage.customerKnown && rule.perCustomerLimit !== null && usage.byCustomer >= rule.perCustomerLimit) return REJECTION_MESSAGES.customer_limit;
+  if (rule.usageLimit !== null && usage.total >= rule.usageLimit) return "usage_limit";
+  if (usage.customerKnown && rule.perCustomerLimit !== null && usage.byCustomer >= rule.perCustomerLimit) return "customer_limit";
   return null;
 }
 

@@ -1,7 +1,8 @@
 import type { FinancialStatus, FulfillmentStatus } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
-import { lockDiscountUsage, REJECTION_MESSAGES } from "./discounts.server.ts";
+import { lockDiscountUsage, REJECTION_MESSAGE_IDS } from "./discounts.server.ts";
 import { formatMoney, isCurrencyCode } from "./money.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 
 export const FINANCIAL_STATUSES: readonly FinancialStatus[] = ["pending", "paid", "partially_refunded", "refunded", "voided"];
 export const FULFILLMENT_STATUSES: readonly FulfillmentStatus[] = ["unfulfilled", "partial", "fulfilled"];
@@ -141,7 +142,8 @@ export async function recordOrder(db: TenantDb, input: OrderInput): Promise<{ id
       const exists = await trx.selectFrom("customers").select("id").where("id", "=", input.customerId).executeTakeFirst();
       if (!exists) throw new OrderValidationError({ customerId: "This customer doesn't exist." });
     }
-    const discountProblem = input.discount ? await lockDiscountUsage(trx, input.discount.id, email) : null;
+    const rejection = input.discount ? await lockDiscountUsage(trx, input.discount.id, email) : null;
+    const discountProblem = rejection && storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE).formatMessage({ id: REJECTION_MESSAGE_IDS[rejection] });
     if (discountProblem && !input.discount?.paid) throw new OrderValidationError({ discount: discountProblem });
     const order = await trx
       .insertInto("orders")
@@ -189,7 +191,7 @@ export async function recordOrder(db: TenantDb, input: OrderInput): Promise<{ id
       if (discountProblem)
         events.push({ order_id: order.id, at: placedAt, kind: "discount", message: `The code was paid with past its limits: ${discountProblem}` });
       // A code deleted while the shopper was paying can't be linked any more; the order still shows it.
-      if (discountProblem !== REJECTION_MESSAGES.not_found)
+      if (rejection !== "not_found")
         await trx
           .insertInto("discount_redemptions")
           .values({ discount_id: input.discount.id, order_id: order.id, customer_email: email, amount: input.discount.amount, redeemed_at: placedAt })

@@ -40,6 +40,8 @@ export const PRODUCT_SALES_MAX_AGE_MS = 10 * 60 * 1000;
 export interface ResolvedTerm {
   /** As the shopper typed it (lowercased); searched stemmed, so "running" finds "runs". */
   term: string;
+  /** Written without spaces between words (Chinese, Japanese): also found inside titles (see `inTitles`). */
+  unsegmented: boolean;
   /** Vocabulary words that begin with the term (predictive search's last term), matched exactly. */
   expansions: string[];
   /** Vocabulary words the term may be a typo of (only for terms the vocabulary lacks), best first. */
@@ -92,6 +94,13 @@ export interface SearchOutcome {
 
 // ---------------------------------------------------------------------------
 // Query resolution: prefixes and typo tolerance
+
+/**
+ * Chinese and Japanese are written without spaces: PostgreSQL's parser makes "手冲咖啡壶" one word, so "咖啡" would
+ * never match it, and trigram similarity is meaningless for a one- or two-character query. A term with such
+ * characters is also looked for inside titles, where a shopper expects to find it (docs/decisions/008).
+ */
+const UNSEGMENTED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
 export function editDistance(a: string, b: string): number {
@@ -148,13 +157,27 @@ function termQuery(term: ResolvedTerm, { corrections }: { corrections: boolean }
   return sql`(${sql.join(parts, sql` || `)})`;
 }
 
-/** The whole query as a tsquery: every term must match. Null without terms. */
+/**
+ * The query's space-separated terms as one tsquery: every one must match. Null without any. Unsegmented terms are
+ * matched apart (see `inTitles`); they don't rank.
+ */
 function fullTextQuery(query: ResolvedQuery, { corrections = true } = {}): RawBuilder<unknown> | null {
-  if (!query.terms.length) return null;
+  const terms = query.terms.filter((t) => !t.unsegmented);
+  if (!terms.length) return null;
   return sql`(${sql.join(
-    query.terms.map((t) => termQuery(t, { corrections })),
+    terms.map((t) => termQuery(t, { corrections })),
     sql` && `,
   )})`;
+}
+
+/**
+ * An unsegmented term matches a product whose search vector has it as a word (a tag, the whole title) or whose
+ * lowercased title contains it anywhere. The substring test reads each active product's title: a scan of one shop's
+ * catalogue, 25–35 ms for 50,000 titles when nothing matches (docs/decisions/008), and no index to keep. (normalize()
+ * on every title would triple that; titles are compared as typed, so a half-width ｺｰﾋｰ is not found as コーヒー.)
+ */
+function inTitles(term: ResolvedTerm): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(p.search_vector @@ ${termQuery(term, { corrections: false })} or strpos(lower(p.title), ${term.term}) > 0)`;
 }
 
 /** The query without corrections: ranks products with the shopper's own words above typo matches. */
@@ -228,8 +251,10 @@ export async function resolveQuery(db: TenantDb, text: string, { prefix = false 
     terms.map(async (term, i): Promise<ResolvedTerm> => {
       const expansions = prefix && i === last ? (row?.expansions ?? []).filter(isWord) : [];
       const known = flags[`known_${i}`] === true || expansions.length > 0;
-      if (known || term.length < MIN_TYPO_LENGTH || /\p{N}/u.test(term)) return { term, expansions, corrections: [] };
-      return { term, expansions, corrections: chooseCorrections(term, await lookalikeWords(db, term)) };
+      const unsegmented = UNSEGMENTED_SCRIPT.test(term);
+      // An unsegmented term is found inside titles; edit distances between such "words" correct nothing.
+      if (known || unsegmented || term.length < MIN_TYPO_LENGTH || /\p{N}/u.test(term)) return { term, unsegmented, expansions, corrections: [] };
+      return { term, unsegmented, expansions, corrections: chooseCorrections(term, await lookalikeWords(db, term)) };
     }),
   );
   const unmatchable = !terms.length && !sku && text.trim() !== "";
@@ -283,8 +308,10 @@ function skuMatches(eb: PB, sku: string, { prefix }: { prefix: boolean }) {
 function matches(eb: PB, query: ResolvedQuery): Expression<SqlBool> {
   if (query.unmatchable) return sql<SqlBool>`false`;
   const text = fullTextQuery(query);
+  const unsegmented = query.terms.filter((t) => t.unsegmented).map(inTitles);
+  const words = [...(text ? [sql<SqlBool>`p.search_vector @@ ${text}`] : []), ...unsegmented];
   const conditions: Expression<SqlBool>[] = [];
-  if (text) conditions.push(sql<SqlBool>`p.search_vector @@ ${text}`);
+  if (words.length) conditions.push(eb.and(words));
   if (query.sku) conditions.push(sql<SqlBool>`p.id = any(array(${skuMatches(eb, query.sku, { prefix: true })}))`);
   const active = query.within ? eb.and([eb("p.status", "=", "active"), query.within.contains(eb)]) : eb("p.status", "=", "active");
   return conditions.length ? eb.and([active, eb.or(conditions)]) : active;

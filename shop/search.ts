@@ -3,7 +3,8 @@
  * server (shop/search.server.ts) and the search page's components, so it has no server imports.
  * Parameter names follow Shopify's storefront filters (`filter.v.price.gte`, `filter.p.vendor`, …).
  */
-import { amountProblem, exampleAmount, parseMoney, type MoneyStyle } from "./money.ts";
+import type { IntlShape } from "react-intl";
+import { exampleAmount, formatMoney, MAX_MINOR_UNITS, minorUnitDigits, parseMoney, type MoneyStyle, type NumberProblem } from "./money.ts";
 
 export const SEARCH_PAGE_SIZE = 24;
 export const MAX_QUERY_LENGTH = 200;
@@ -113,22 +114,43 @@ function values(params: URLSearchParams, name: string): string[] {
   return [...seen].slice(0, MAX_VALUES_PER_FILTER);
 }
 
-function price(params: URLSearchParams, name: string, money: MoneyStyle, errors: SearchErrors): number | null {
+/** The message id for each way a typed price can be wrong (the money reader's own messages are the admin's English). */
+const PRICE_PROBLEMS: Record<NumberProblem, string> = {
+  empty: "search.error.price",
+  format: "search.error.price",
+  negative: "search.error.price",
+  digits: "search.error.priceDigits",
+  decimals: "search.error.priceDecimals",
+  too_large: "search.error.priceTooLarge",
+  ambiguous: "search.error.priceAmbiguous",
+};
+
+function price(params: URLSearchParams, name: string, money: MoneyStyle, intl: IntlShape, errors: SearchErrors): number | null {
   const raw = params.get(name)?.trim() ?? "";
   if (!raw) return null;
   const amount = parseMoney(raw, money);
   if (amount.ok) return Number(amount.value);
-  errors[name] = amountProblem(amount, `Enter an amount like ${exampleAmount(money)}.`);
+  errors[name] = intl.formatMessage(
+    { id: PRICE_PROBLEMS[amount.problem] },
+    {
+      example: exampleAmount(money),
+      text: raw,
+      decimals: minorUnitDigits(money.currency),
+      max: formatMoney(MAX_MINOR_UNITS, money.currency, intl.locale),
+    },
+  );
   return null;
 }
 
 /**
  * The request in a /search URL, or (`sorts` COLLECTION_SORTS) a collection page's. Unknown sort keys fall back to
- * the first of `sorts` and bad pages to 1; an unreadable price is reported in `errors` and left out of the filters.
+ * the first of `sorts` and bad pages to 1; an unreadable price is reported in `errors`, in the words of `intl` (the
+ * shop's language), and left out of the filters.
  */
 export function parseSearchRequest(
   params: URLSearchParams,
   money: MoneyStyle,
+  intl: IntlShape,
   sorts: readonly SearchSort[] = SEARCH_SORTS,
 ): { request: SearchRequest; errors: SearchErrors } {
   const errors: SearchErrors = {};
@@ -141,10 +163,10 @@ export function parseSearchRequest(
   const availability = values(params, FILTER_PARAMS.availability).flatMap((v): Availability[] =>
     v === AVAILABILITY_PARAM_VALUES.in_stock ? ["in_stock"] : v === AVAILABILITY_PARAM_VALUES.out_of_stock ? ["out_of_stock"] : [],
   );
-  const priceMin = price(params, FILTER_PARAMS.priceMin, money, errors);
-  let priceMax = price(params, FILTER_PARAMS.priceMax, money, errors);
+  const priceMin = price(params, FILTER_PARAMS.priceMin, money, intl, errors);
+  let priceMax = price(params, FILTER_PARAMS.priceMax, money, intl, errors);
   if (priceMin !== null && priceMax !== null && priceMax < priceMin) {
-    errors[FILTER_PARAMS.priceMax] = "The highest price must not be below the lowest.";
+    errors[FILTER_PARAMS.priceMax] = intl.formatMessage({ id: "search.error.priceOrder" });
     priceMax = null;
   }
 

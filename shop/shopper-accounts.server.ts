@@ -358,10 +358,6 @@ export async function shopperOrderView(db: TenantDb, order: Selectable<OrdersTab
     fulfillmentStatus: order.fulfillment_status,
     cancelledAt: order.cancelled_at,
     shippingAddress: order.shipping_address,
-    shippingCountry:
-      order.shipping_address?.country && isCountryCode(order.shipping_address.country)
-        ? countryName(order.shipping_address.country)
-        : (order.shipping_address?.country ?? null),
     lines: lines.map((l) => ({
       id: l.id,
       title: l.title,
@@ -382,10 +378,10 @@ export const ADDRESS_FIELDS = ["name", "line1", "line2", "city", "region", "post
 export type AddressField = (typeof ADDRESS_FIELDS)[number];
 export type AddressInput = Record<AddressField, string>;
 
+/** A saved address; pages name its country in the shop's language (`countryName`). */
 export interface ShopperAddress extends AddressInput {
   id: string;
   isDefault: boolean;
-  countryName: string;
 }
 
 const ADDRESS_LIMITS: Record<AddressField, number> = { name: 200, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, country: 2, phone: 40 };
@@ -454,7 +450,6 @@ function toAddress(row: {
     region: row.region,
     postalCode: row.postal_code,
     country: row.country,
-    countryName: countryName(row.country),
     phone: row.phone,
     isDefault: row.is_default,
   };
@@ -514,9 +509,10 @@ export async function saveAddress(
   customerId: string,
   addressId: string | null,
   input: AddressInput,
-  makeDefaultAddress = false,
+  makeDefaultAddress: boolean,
+  intl: IntlShape,
 ): Promise<AddressSaveResult> {
-  const errors = validateAddress(input);
+  const errors = validateAddress(input, intl);
   if (Object.keys(errors).length) return { ok: false, errors };
   return db.transaction().execute(async (trx): Promise<AddressSaveResult> => {
     await lockCustomer(trx, customerId);
@@ -609,7 +605,7 @@ export async function exportShopperData(db: TenantDb, shopper: Shopper) {
       customerSince: customer.created_at.toISOString(),
       registeredAt: shopper.registeredAt.toISOString(),
     },
-    addresses: addresses.map(({ id: _id, countryName: _name, ...address }) => address),
+    addresses: addresses.map(({ id: _id, ...address }) => address),
     orders: orders.map((o) => ({
       number: o.number,
       placedAt: o.created_at.toISOString(),
@@ -651,9 +647,16 @@ export async function exportShopperData(db: TenantDb, shopper: Shopper) {
  * - guest orders placed with the email before it was registered (never shown
  *   to the account) are detached from it and left as they were.
  */
-export async function deleteShopperAccount(db: TenantDb, shopper: Shopper, password: string): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function deleteShopperAccount(
+  db: TenantDb,
+  shopper: Shopper,
+  password: string,
+  intl: IntlShape,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const row = await db.selectFrom("customers").select("password_hash").where("id", "=", shopper.id).executeTakeFirst();
-  if (!row?.password_hash || !(await verify(row.password_hash, password))) return { ok: false, errors: { password: "That password isn't right." } };
+  if (!row?.password_hash || !(await verify(row.password_hash, password))) {
+    return { ok: false, errors: { password: intl.formatMessage({ id: "account.privacy.wrongPassword" }) } };
+  }
   await db.transaction().execute(async (trx) => {
     await lockCustomer(trx, shopper.id);
     const orders = await accountOrders(trx, shopper).select(["id", "shipping_address"]).execute();

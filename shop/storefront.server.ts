@@ -1,5 +1,6 @@
 import type { PolicyHandle, ProductMediaTable } from "../db/types.ts";
 import { sql, type Selectable } from "kysely";
+import type { IntlShape } from "react-intl";
 import type {
   HomeSectionData,
   NavLink,
@@ -134,7 +135,7 @@ export async function listStoreProducts(
  * collection; its "Featured" sort is the collection's own order.
  *
  * @example
- *   const page = await browseCollection(db, collection, parseSearchRequest(params, money, COLLECTION_SORTS).request);
+ *   const page = await browseCollection(db, collection, parseSearchRequest(params, money, intl, COLLECTION_SORTS).request);
  */
 export async function browseCollection(db: TenantDb, collection: CollectionDetail | null, request: SearchRequest) {
   const within = collection ? await collectionProductSet(db, collection) : undefined;
@@ -288,14 +289,17 @@ export async function findPolicy(db: TenantDb, handle: string) {
 /** The footer links this many visible content pages at most, the first by title, so a shop with many keeps a footer. */
 export const FOOTER_PAGE_LIMIT = 10;
 
-/** The header's navigation and the footer's links. */
-export async function storeNavigation(db: TenantDb): Promise<{ nav: NavLink[]; policies: NavLink[]; pages: NavLink[] }> {
+/** The header's navigation (its first link named in the shop's language) and the footer's links. */
+export async function storeNavigation(db: TenantDb, intl: IntlShape): Promise<{ nav: NavLink[]; policies: NavLink[]; pages: NavLink[] }> {
   const [collections, footer] = await Promise.all([
     db.selectFrom("collections").select(["handle", "title"]).where("parent_id", "is", null).orderBy("title").limit(5).execute(),
     footerLinks(db),
   ]);
   return {
-    nav: [{ title: "Shop all", url: "/collections/all" }, ...collections.map((c) => ({ title: c.title, url: `/collections/${c.handle}` }))],
+    nav: [
+      { title: intl.formatMessage({ id: "nav.shopAll" }), url: "/collections/all" },
+      ...collections.map((c) => ({ title: c.title, url: `/collections/${c.handle}` })),
+    ],
     ...footer,
   };
 }

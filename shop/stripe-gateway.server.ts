@@ -7,7 +7,9 @@ import {
   releaseCheckout,
   type BeginPaymentResult,
   type CheckoutDeps,
+  type PaymentOptions,
 } from "./checkout.server.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 import type { RefundGateway } from "./order-actions.server.ts";
 
 /**
@@ -28,8 +30,13 @@ export type StripeStart =
   { kind: "client"; clientSecret: string; paymentIntentId: string } | { kind: "failed"; message: string } | Exclude<BeginPaymentResult, { kind: "ready" }>;
 
 /** Reserves the stock and creates the attempt's PaymentIntent; the browser confirms it with the client secret. */
-export async function startStripePayment(deps: CheckoutDeps, stripe: ConnectedStripe, token: string, expectedTotal?: string): Promise<StripeStart> {
-  const started = await beginPayment(deps, token, "stripe", { expectedTotal });
+export async function startStripePayment(
+  deps: CheckoutDeps,
+  stripe: ConnectedStripe,
+  token: string,
+  { expectedTotal, intl = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE) }: PaymentOptions = {},
+): Promise<StripeStart> {
+  const started = await beginPayment(deps, token, "stripe", { expectedTotal, intl });
   if (started.kind !== "ready") return started;
   let intent: Stripe.PaymentIntent;
   try {
@@ -48,13 +55,14 @@ export async function startStripePayment(deps: CheckoutDeps, stripe: ConnectedSt
   } catch (error) {
     console.error(`checkout ${started.checkoutId}: PaymentIntent not created:`, error);
     await releaseCheckout(deps.db, started.checkoutId);
-    return { kind: "failed", message: "The payment couldn't be started. Nothing was charged: please try again." };
+    return { kind: "failed", message: intl.formatMessage({ id: "checkout.stripe.notStarted" }) };
   }
   await attachPayment(deps.db, started.checkoutId, intent.id);
   return { kind: "client", clientSecret: intent.client_secret!, paymentIntentId: intent.id };
 }
 
-export type StripeReturn = { kind: "paid"; statusToken: string } | { kind: "processing" } | { kind: "failed"; message: string } | { kind: "unknown" };
+/** "failed": the checkout is open again; the checkout page says so in the shop's language (`?payment=failed`). */
+export type StripeReturn = { kind: "paid"; statusToken: string } | { kind: "processing" } | { kind: "failed" } | { kind: "unknown" };
 
 /**
  * Asks Stripe what happened to the checkout's own PaymentIntent (an id from the return address is only a hint and
@@ -82,10 +90,7 @@ export async function applyPaymentIntent(deps: CheckoutDeps, checkoutId: string,
   if (intent.status === "processing") return { kind: "processing" };
   if (intent.status === "requires_payment_method" || intent.status === "canceled") {
     await releaseCheckout(deps.db, checkoutId);
-    return {
-      kind: "failed",
-      message: intent.last_payment_error?.message ?? "The payment didn't go through. Nothing was charged: try again or use another method.",
-    };
+    return { kind: "failed" };
   }
   return { kind: "processing" };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { beginPayment, completeCheckoutPayment, releaseCheckout, type BeginPaymentResult, type CheckoutDeps } from "./checkout.server.ts";
+import { beginPayment, completeCheckoutPayment, releaseCheckout, type BeginPaymentResult, type CheckoutDeps, type PaymentOptions } from "./checkout.server.ts";
+import { DEFAULT_STOREFRONT_LANGUAGE, storefrontIntl } from "./storefront-language.ts";
 
 /**
  * The test gateway: Bazaar's stand-in for Stripe when no Stripe key is configured (the demo, local use, the
@@ -7,8 +8,6 @@ import { beginPayment, completeCheckoutPayment, releaseCheckout, type BeginPayme
  * 1 pays, 2 is declined, 3 fails with a processing error. It goes through the same checkout and order code as
  * Stripe does.
  */
-
-export const TEST_CARD_HINT = "Use a card number ending in 1 to pay, 2 for a declined card, 3 for a processing error.";
 
 export type TestPaymentResult =
   | { kind: "paid"; statusToken: string }
@@ -25,18 +24,24 @@ export function testCardOutcome(cardNumber: string): "pay" | "decline" | "error"
 }
 
 /** Pays a checkout through the test gateway: reserve, charge the pretend card, then complete or release. */
-export async function payWithTestCard(deps: CheckoutDeps, token: string, cardNumber: string, expectedTotal?: string): Promise<TestPaymentResult> {
+export async function payWithTestCard(
+  deps: CheckoutDeps,
+  token: string,
+  cardNumber: string,
+  { expectedTotal, intl = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE) }: PaymentOptions = {},
+): Promise<TestPaymentResult> {
+  const say = (id: string, values?: Record<string, string>) => intl.formatMessage({ id }, values);
   const outcome = testCardOutcome(cardNumber);
-  if (!outcome) return { kind: "card", message: `Enter a test card number of 12 to 19 digits. ${TEST_CARD_HINT}` };
-  const started = await beginPayment(deps, token, "test", { expectedTotal });
+  if (!outcome) return { kind: "card", message: say("checkout.test.badCard", { hint: say("checkout.testCardHint") }) };
+  const started = await beginPayment(deps, token, "test", { expectedTotal, intl });
   if (started.kind !== "ready") return started;
   if (outcome === "decline") {
     await releaseCheckout(deps.db, started.checkoutId);
-    return { kind: "declined", message: "Your card was declined. Nothing was charged: try another card." };
+    return { kind: "declined", message: say("checkout.test.declined") };
   }
   if (outcome === "error") {
     await releaseCheckout(deps.db, started.checkoutId);
-    return { kind: "failed", message: "The payment couldn't be processed. Nothing was charged: please try again." };
+    return { kind: "failed", message: say("checkout.test.failed") };
   }
   const paymentId = `test_${randomBytes(12).toString("hex")}`;
   const order = await completeCheckoutPayment(deps, started.checkoutId, { gateway: "test", paymentId, amount: started.amount, currency: started.currency });

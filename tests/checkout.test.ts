@@ -227,7 +227,7 @@ describe("paying through the test gateway", () => {
   it("refuses to charge a total the shopper didn't see", async () => {
     const token = await readyCheckout(northDb, ids.northMug, 1);
     await updateCheckout(northDb, (await findCheckout(northDb, token))!, { shippingRateId: ids.northRate });
-    const result = await payWithTestCard(depsFor(north, northDb), token, "4242424242424241", "1500");
+    const result = await payWithTestCard(depsFor(north, northDb), token, "4242424242424241", { expectedTotal: "1500" });
     expect(result).toEqual({ kind: "invalid", problems: ["The total is now €20.40: check it, then pay."] });
     expect(await northDb.selectFrom("orders").select("id").execute()).toEqual([]);
   });

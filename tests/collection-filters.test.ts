@@ -4,6 +4,7 @@ import { collectionProductSet, getCollection, saveCollection } from "../shop/col
 import { refreshAllProductSummaries } from "../shop/product-summary.server.ts";
 import { search } from "../shop/search.server.ts";
 import { COLLECTION_SORTS, parseSearchRequest } from "../shop/search.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
@@ -49,7 +50,7 @@ async function kitchen(db: TenantDb) {
 }
 
 async function browse(db: TenantDb, query: string, within = kitchen(db)) {
-  const { request, errors } = parseSearchRequest(new URLSearchParams(query), money, COLLECTION_SORTS);
+  const { request, errors } = parseSearchRequest(new URLSearchParams(query), money, storefrontIntl("en"), COLLECTION_SORTS);
   expect(errors).toEqual({});
   const outcome = await search(db, request, { within: await collectionProductSet(db, await within) });
   const titles = await Promise.all(

@@ -93,7 +93,7 @@ describe("demo data", () => {
           withVariants: products.filter((p) => variants.filter((v) => v.product_id === p.id).length > 1).length,
           variantsWithOwnPhoto: variants.filter((v) => v.image_id !== null).length,
           storedFiles: files.length,
-          menu: (await storeNavigation(db)).nav.map((link) => link.title),
+          menu: (await storeNavigation(db, storefrontIntl("en"))).nav.map((link) => link.title),
           customers: customers.length,
           titles: products.map((p) => p.title),
         };

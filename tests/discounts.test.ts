@@ -311,11 +311,7 @@ describe("evaluateDiscountCode", () => {
     });
     const noMugs = await evaluateDiscountCode(northDb, "KITCHEN20", { lines: [{ productId: ids.beans, unitPrice: 2_000, quantity: 1 }], shipping: 0 }, "", NOW);
     expect(noMugs).toMatchObject({ ok: false, reason: "no_eligible_items" });
-    expect(await evaluateDiscountCode(northDb, "NOPE", cart(), "", NOW)).toMatchObject({
-      ok: false,
-      reason: "not_found",
-      message: "This discount code doesn't exist.",
-    });
+    expect(await evaluateDiscountCode(northDb, "NOPE", cart(), "", NOW)).toEqual({ ok: false, reason: "not_found" });
     expect(await evaluateDiscountCode(northDb, "%", cart(), "", NOW)).toMatchObject({ ok: false, reason: "not_found" });
     // An automated collection's rules decide: "Cheap" is every product under €20, so the mug and not the beans.
     const cheap = await northDb

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { CATALOGUES, STOREFRONT_LANGUAGES } from "../shop/storefront-language.ts";
 
@@ -52,6 +53,44 @@ function argumentsOf(elements: MessageFormatElement[], into = new Set<string>())
   return into;
 }
 
+/** The storefront's own pages and components, and the themes: every word they show a shopper is a message. */
+const SHOPPER_FILES = ["app/components/store", "themes", "app/routes"]
+  .flatMap(sourceFiles)
+  .filter((file) => file.endsWith(".tsx") && (!file.startsWith("app/routes/") || /^app\/routes\/(?:_store\.|password\.tsx)/.test(file)));
+
+/** JSX props that are text for the shopper (a heading, a field's label, an image's alternative…). */
+const TEXT_PROPS = /^(?:title|description|label|[a-zA-Z]*Label|placeholder|aria-label|alt|heading|text|message)$/;
+const WORD = /[A-Za-z]{2,}/;
+
+/**
+ * English typed into a storefront file instead of a message: JSX text, text props, string and template literals
+ * rendered as children, and `title` / `description` properties (a page's SEO data). A template's `${…}` parts are
+ * code, not text.
+ */
+function englishInSource(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const found: string[] = [];
+  const literal = (node: ts.Node | undefined): string | null => {
+    if (!node) return null;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+    if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join(" ");
+    return null;
+  };
+  const report = (what: string | null) => {
+    if (what && WORD.test(what)) found.push(`${file}: ${what.trim()}`);
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isJsxText(node)) report(node.text);
+    else if (ts.isJsxAttribute(node) && TEXT_PROPS.test(node.name.getText())) {
+      report(node.initializer && ts.isJsxExpression(node.initializer) ? literal(node.initializer.expression) : literal(node.initializer));
+    } else if (ts.isJsxExpression(node) && (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent))) report(literal(node.expression));
+    else if (ts.isPropertyAssignment(node) && /^(?:title|description)$/.test(node.name.getText())) report(literal(node.initializer));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 describe("storefront message catalogues", () => {
   it("have exactly the same ids in every language", () => {
     const ids = Object.keys(english).sort();
@@ -86,5 +125,14 @@ describe("storefront message catalogues", () => {
     expect(called.size).toBeGreaterThan(100);
     expect([...called, ...literal].filter((id) => !(id in english))).toEqual([]);
     expect(Object.keys(english).filter((id) => !called.has(id) && !literal.has(id))).toEqual([]);
+  });
+
+  it("are where the storefront's text comes from: no English typed into its pages, components or themes", () => {
+    expect(SHOPPER_FILES.length).toBeGreaterThan(50);
+    expect(SHOPPER_FILES.flatMap((file) => englishInSource(file, readFileSync(join(ROOT, file), "utf8")))).toEqual([]);
+    // The check sees each kind of English it looks for.
+    const typed = `const seo = { title: "Your account" };
+      export const Page = () => <p title="Help">Hello <b>{"there"}</b> {\`Order \${n}\`} <Field label={"Email"} /></p>;`;
+    expect(englishInSource("x.tsx", typed).map((line) => line.slice(7))).toEqual(["Your account", "Help", "Hello", "there", "Order", "Email"]);
   });
 });

@@ -5,6 +5,7 @@ import type { Actor } from "../shop/audit.server.ts";
 import { refreshProductSummary } from "../shop/product-summary.server.ts";
 import { saveProduct, type ProductInput, type VariantInput } from "../shop/products.server.ts";
 import { emptyFilters, parseSearchRequest, SEARCH_PAGE_SIZE, type SearchFilters, type SearchRequest, type SearchSort } from "../shop/search.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
 import {
   chooseCorrections,
   editDistance,
@@ -517,7 +518,8 @@ describe("the vocabulary", () => {
 });
 
 describe("reading the request from the URL", () => {
-  const parse = (query: string, currency = "EUR", locale = "en-IE") => parseSearchRequest(new URLSearchParams(query), { currency, locale });
+  const parse = (query: string, currency = "EUR", locale = "en-IE", language: "en" | "zh-CN" = "en") =>
+    parseSearchRequest(new URLSearchParams(query), { currency, locale }, storefrontIntl(language));
 
   it("reads Shopify's filter parameters, prices in the shop's currency", () => {
     const { request: req, errors } = parse(
@@ -551,9 +553,7 @@ describe("reading the request from the URL", () => {
     expect(parse("filter.v.price.gte=12,50&filter.v.price.lte=1,234.50").request.filters).toMatchObject({ priceMin: 1250, priceMax: 123450 });
     const ambiguous = de("filter.v.price.gte=1.500");
     expect(ambiguous.request.filters.priceMin).toBeNull();
-    expect(ambiguous.errors["filter.v.price.gte"]).toBe(
-      '"1.500" could mean 1500 or 1,50. Type 1500 without a separator, or 1,50 with "," as the decimal mark.',
-    );
+    expect(ambiguous.errors["filter.v.price.gte"]).toBe("“1.500” could be read two ways: type it without a thousands separator, like 12,50.");
     expect(de("filter.v.price.gte=zehn").errors["filter.v.price.gte"]).toBe("Enter an amount like 12,50.");
     expect(parse("filter.v.price.gte=1%00").errors["filter.v.price.gte"]).toBe("Enter an amount like 12.50.");
   });
@@ -565,10 +565,15 @@ describe("reading the request from the URL", () => {
     expect(req.filters.priceMin).toBeNull();
     expect(req.filters.priceMax).toBeNull();
     expect(errors["filter.v.price.gte"]).toBe("Enter an amount like 12.50.");
-    expect(errors["filter.v.price.lte"]).toBe('EUR has at most 2 decimals; "1.234" has 3. Type at most 2, like 12.50.');
+    expect(errors["filter.v.price.lte"]).toBe("Type at most 2 decimals, like 12.50.");
+    expect(parse("filter.v.price.gte=1.5", "JPY").errors["filter.v.price.gte"]).toBe("Type a whole number, like 1200.");
     const reversed = parse("filter.v.price.gte=20&filter.v.price.lte=10");
     expect(reversed.errors["filter.v.price.lte"]).toBe("The highest price must not be below the lowest.");
     expect(reversed.request.filters.priceMax).toBeNull();
+    // In a Chinese storefront, in Chinese.
+    const chinese = parse("filter.v.price.gte=ten&filter.v.price.lte=99999999999999999", "CNY", "zh-CN", "zh-CN");
+    expect(chinese.errors["filter.v.price.gte"]).toBe("请输入金额，例如 12.50。");
+    expect(chinese.errors["filter.v.price.lte"]).toBe("请输入不超过 ¥100,000,000,000.00 的金额。");
   });
 });
 

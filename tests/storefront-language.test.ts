@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { readMailDir } from "./support/mail.ts";
 import { ShopperClient } from "./support/shopper.ts";
-import { createProduct, launch, variant } from "./support/storefront.ts";
+import { createProduct, launch, setPolicy, variant } from "./support/storefront.ts";
 
 // A storefront in the shop's language (decision 032). Two shops whose data differ: "cha" sells tea in CNY and is
 // switched to Simplified Chinese by its merchant in the admin; "north" sells mugs in USD and stays English. The page
@@ -207,5 +207,105 @@ describe("a Simplified Chinese storefront beside an English one", () => {
     const english = mail.find((m) => m.to === "ann@example.com")!;
     expect(english.subject).toBe("Reset your password at North Wares");
     expect(english.text).toContain("Choose a new one within 60 minutes: http://north.shops.test/account/reset-password/");
+  });
+});
+
+/**
+ * What a shopper reads on a page: text, the labels assistive technology reads (aria-label, alt, title, placeholder)
+ * and the meta description, without scripts, styles and the shopper's own email addresses.
+ */
+function readableText(html: string): string {
+  const page = html.replace(/<(script|style|template)\b[\s\S]*?<\/\1>/gi, " ");
+  const labels = [...page.matchAll(/\s(?:aria-label|alt|title|placeholder|content)="([^"]*)"/g)].map((m) => m[1]);
+  return [page.replace(/<[^>]*>/g, " "), ...labels]
+    .join(" ")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/https?:\/\/\S+|[\w.+-]+@[\w.-]+/g, " ");
+}
+
+/**
+ * Latin text a Chinese page may show: what the merchant typed (the shop's name, a product titled in English, the
+ * classic theme's home sections as published), what the shopper typed, the platform's name in the footer's credit,
+ * the currency's code, and the meta tags' keywords for machines.
+ */
+const NOT_ENGLISH_TEXT = [
+  ...["Cha House", "Jasmine Pearls", "Browse the catalogue", "Best sellers", "Just arrived"],
+  ...["NOPE", "zzzz", "Bazaar", "JSON", "CNY"],
+  ...["width=device-width", "initial-scale", "noindex", "summary_large_image", "summary", "website", "product"],
+];
+
+/** The English words on a page of the Chinese shop (none, when everything shopper-facing is translated). */
+function englishWords(html: string): string[] {
+  const text = NOT_ENGLISH_TEXT.reduce((rest, allowed) => rest.replaceAll(allowed, " "), readableText(html));
+  return [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])];
+}
+
+describe("every page of the Chinese storefront", () => {
+  it("has no English on any page a shopper can reach, signed in or not, with the server's refusals", async () => {
+    await setPolicy(chaDb, "refund-policy", "退款政策", "<p>七天无理由退货。</p>");
+    expect((await adminPost(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "zh-CN" })).status).toBe(200);
+    const shopper = new ShopperClient(app, "cha.shops.test");
+    const pages = new Map<string, TestResponse>();
+    const visit = async (label: string, response: Promise<TestResponse>) => pages.set(label, await response);
+
+    await visit("home", shopper.get("/"));
+    await visit("collection", shopper.get("/collections/all"));
+    await visit("product", shopper.get("/products/longjing"));
+    await visit("search", shopper.get(`/search?q=${encodeURIComponent("龙井")}&filter.v.price.gte=ten&filter.v.price.lte=1.234`));
+    await visit("search with nothing found", shopper.get("/search?q=zzzz"));
+    await visit("not found", shopper.get("/no-such-page"));
+    await visit("policy", shopper.get("/policies/refund-policy"));
+    await visit("login refused", shopper.post("/account/login", { email: "nobody@example.com", password: "wrong-password" }));
+    await visit("forgot password", shopper.get("/account/forgot-password"));
+    await visit("reset link expired", shopper.get("/account/reset-password/not-a-real-token"));
+    await visit("register", shopper.get("/account/register"));
+    expect((await shopper.post("/account/register", { email: "lin@example.com", password: "oolong-2026!", firstName: "林", lastName: "" })).status).toBe(303);
+
+    await shopper.post("/cart", { variantId: await variantId(chaDb, "longjing"), quantity: "1" });
+    await visit("cart", shopper.get("/cart"));
+    const checkoutPath = (await shopper.post("/cart", { intent: "checkout" })).headers.location!;
+    const address = { name: "林小姐", line1: "南京路 1 号", line2: "", city: "上海", region: "", postalCode: "200000", country: "CN", phone: "" };
+    const fields = { email: "lin@example.com", ...address, shippingRateId: "", discountCode: "" };
+    expect((await shopper.post(checkoutPath, { ...fields, discountCode: "NOPE", intent: "update" })).status).toBe(303);
+    await visit("checkout, unknown discount code", shopper.get(checkoutPath));
+    await visit("checkout, bad card", shopper.post(checkoutPath, { ...fields, intent: "pay", card: "12" }));
+    await visit("checkout, total changed", shopper.post(checkoutPath, { ...fields, intent: "pay", card: "4242424242424241", expectedTotal: "1" }));
+    await visit("checkout, declined", shopper.post(checkoutPath, { ...fields, intent: "pay", card: "4000000000000002", expectedTotal: "8800" }));
+    const paid = await shopper.post(checkoutPath, { ...fields, intent: "pay", card: "4242424242424241", expectedTotal: "8800" });
+    expect(paid.status).toBe(303);
+    await visit("order status", shopper.get(paid.headers.location!));
+
+    await visit("account", shopper.get("/account"));
+    const orderNumber = /href="\/account\/orders\/(\d+)"/.exec(pages.get("account")!.body)?.[1];
+    await visit("account order", shopper.get(`/account/orders/${orderNumber}`));
+    await visit("address refused", shopper.post("/account/addresses", { intent: "create", ...address, name: "" }));
+    const added = await shopper.post("/account/addresses", { intent: "create", ...address });
+    await visit("addresses", shopper.get(added.headers.location!));
+    const addressId = /href="\/account\/addresses\/(\d+)"/.exec(pages.get("addresses")!.body)?.[1];
+    await visit("address", shopper.get(`/account/addresses/${addressId}`));
+    await visit("privacy", shopper.get("/account/privacy"));
+    await visit("privacy, not confirmed", shopper.post("/account/privacy", { password: "" }));
+    await visit("privacy, wrong password", shopper.post("/account/privacy", { password: "not-it", confirm: "delete" }));
+
+    const english = [...pages].flatMap(([label, res]) => {
+      const words = englishWords(res.body);
+      return words.length ? [`${label} (${res.status}): ${words.join(" ")}`] : [];
+    });
+    expect(english).toEqual([]);
+    // The pages are what they say: the refusals were refused, in Chinese, and each page is in the shop's language.
+    for (const [label, res] of pages) expect(htmlLang(res), label).toBe("zh-CN");
+    expect(pages.get("search")!.body).toContain("请输入金额，例如 12.50。");
+    expect(pages.get("checkout, unknown discount code")!.body).toContain("此优惠码不存在。");
+    expect(pages.get("checkout, bad card")!.status).toBe(400);
+    expect(pages.get("checkout, declined")!.body).toContain("您的卡被拒绝了。");
+    expect(pages.get("checkout, total changed")!.body).toContain("总额已变为 ¥88.00");
+    expect(pages.get("privacy, wrong password")!.body).toContain("密码不正确。");
+    expect(pages.get("account")!.body).toContain("<h1>我的账户</h1>");
+    // And the order confirmation email.
+    const confirmation = readMailDir(mailDir).find((m) => m.to === "lin@example.com")!;
+    expect(confirmation.subject).toMatch(/^订单 #\d+/);
+    expect(englishWords(`${confirmation.subject}\n${confirmation.text}`)).toEqual([]);
   });
 });

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
-import { saveCollection } from "../shop/collections.server.ts";
+import { collectionProductSet, getCollection, saveCollection } from "../shop/collections.server.ts";
 import { handleize, handleProblem } from "../shop/handles.ts";
 import { ProductValidationError } from "../shop/products.server.ts";
+import { predictiveSearch, search } from "../shop/search.server.ts";
+import { emptyFilters } from "../shop/search.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
-import { createProduct, launch } from "./support/storefront.ts";
+import { createCollection, createProduct, launch } from "./support/storefront.ts";
 
 // Titles in any script make handles of their own words; two shops, the same words, different products.
 let t: TestDatabase;
@@ -80,5 +82,56 @@ describe("handles in every script", () => {
     expect(results.body).toContain("Чай Зелёный");
     const japanese = await app.request("north.shops.test", `/search?q=${encodeURIComponent("緑茶")}`);
     expect(japanese.body).toContain("緑茶 セット");
+  });
+});
+
+describe("search in every script", () => {
+  const found = async (db: TenantDb, query: string) =>
+    (await search(db, { query, filters: emptyFilters(), sort: "relevance", page: 1 })).results.products.map((p) => p.title).sort();
+
+  it("finds words inside Chinese and Japanese titles, and whole words in Cyrillic, Greek and Arabic ones, in each shop's own catalogue", async () => {
+    const kettle = await createProduct(northDb, { title: "手冲咖啡壶" });
+    await createProduct(northDb, { title: "咖啡杯 白色" });
+    await createProduct(northDb, { title: "コーヒーポット ガラス製" });
+    await createProduct(northDb, { title: "Кофейник Медный" });
+    await createProduct(northDb, { title: "Ελληνικός Καφές" });
+    await createProduct(northDb, { title: "قهوة عربية مع الهيل" });
+    await createProduct(northDb, { title: "Plain Kettle", tags: ["咖啡"] });
+    await createProduct(southDb, { title: "咖啡豆" });
+    await createProduct(southDb, { title: "コーヒー豆" });
+
+    // Chinese: two characters, one, and a longer run, anywhere in the title; a tag that is the whole word too.
+    expect(await found(northDb, "咖啡")).toEqual(["Plain Kettle", "咖啡杯 白色", "手冲咖啡壶"]);
+    expect(await found(northDb, "壶")).toEqual(["手冲咖啡壶"]);
+    expect(await found(northDb, "手冲咖啡")).toEqual(["手冲咖啡壶"]);
+    expect(await found(northDb, "咖啡 白色")).toEqual(["咖啡杯 白色"]);
+    expect(await found(northDb, "红茶")).toEqual([]);
+    // Japanese: katakana inside a longer word, and with a Latin word the title lacks (every term must match).
+    expect(await found(northDb, "コーヒー")).toEqual(["コーヒーポット ガラス製"]);
+    expect(await found(northDb, "ガラス")).toEqual(["コーヒーポット ガラス製"]);
+    expect(await found(northDb, "コーヒー plain")).toEqual([]);
+    // Scripts with spaces: whole words, any case.
+    expect(await found(northDb, "кофейник")).toEqual(["Кофейник Медный"]);
+    expect(await found(northDb, "ΚΑΦΈΣ")).toEqual(["Ελληνικός Καφές"]);
+    expect(await found(northDb, "عربية")).toEqual(["قهوة عربية مع الهيل"]);
+    // The other shop has its own coffee, and none of these.
+    expect(await found(southDb, "咖啡")).toEqual(["咖啡豆"]);
+    expect(await found(southDb, "コーヒー")).toEqual(["コーヒー豆"]);
+    expect(await found(southDb, "кофейник")).toEqual([]);
+
+    // As the shopper types, and within a collection's products.
+    expect((await predictiveSearch(northDb, "咖")).products.map((p) => p.title).sort()).toEqual(["咖啡杯 白色", "手冲咖啡壶"]);
+    const collectionId = await createCollection(northDb, "brewing", "冲煮器具", [kettle.id]);
+    const within = await collectionProductSet(northDb, (await getCollection(northDb, collectionId))!);
+    const inCollection = await search(northDb, { query: "咖啡", filters: emptyFilters(), sort: "relevance", page: 1 }, { within });
+    expect(inCollection.results.products.map((p) => p.title)).toEqual(["手冲咖啡壶"]);
+    expect(inCollection.facets.total).toBe(1);
+
+    // The pages: /search and the suggestions.
+    const page = await app.request("north.shops.test", `/search?q=${encodeURIComponent("咖啡")}`);
+    expect(page.body).toContain("手冲咖啡壶");
+    expect(page.body).not.toContain("咖啡豆");
+    const suggestions = JSON.parse((await app.request("south.shops.test", `/search/suggest?q=${encodeURIComponent("咖啡")}`)).body);
+    expect(suggestions.products.map((p: { title: string }) => p.title)).toEqual(["咖啡豆"]);
   });
 });

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { AccountOrdersTable } from "../components/store/account-orders.tsx";
 import { EmptyState } from "../components/store/empty-state.tsx";
@@ -13,7 +14,7 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
 // /account: the signed-in shopper's order history at this shop.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, shopper, headers } = await requireShopper(context, request);
+  const { db, shopper, headers, intl } = await requireShopper(context, request);
   const pageParam = Number(new URL(request.url).searchParams.get("page"));
   const page = Number.isSafeInteger(pageParam) && pageParam >= 1 && pageParam <= 10_000 ? pageParam : 1;
   const history = await listShopperOrders(db, shopper, page);
@@ -22,7 +23,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: `${shopper.firstName} ${shopper.lastName}`.trim(),
       email: shopper.email,
       history,
-      seo: { title: "Your account", description: "Your orders and account details.", path: "/account", noindex: true },
+      seo: {
+        title: intl.formatMessage({ id: "account.home.title" }),
+        description: intl.formatMessage({ id: "account.home.metaDescription" }),
+        path: "/account",
+        noindex: true,
+      },
     },
     { headers },
   );
@@ -34,23 +40,29 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export default function Account() {
   const { name, email, history } = useLoaderData<typeof loader>();
+  const intl = useIntl();
   return (
     <div className="store-page account-page">
-      <PageHeader title="Your account" description={`Logged in as ${name ? `${name} (${email})` : email}`} />
+      <PageHeader
+        title={intl.formatMessage({ id: "account.home.title" })}
+        description={intl.formatMessage({ id: name ? "account.home.loggedInAsName" : "account.home.loggedInAs" }, { name, email })}
+      />
       <div className="account-layout">
         <AccountNav />
         <section className="account-main" aria-labelledby="orders-heading">
-          <h2 id="orders-heading">Order history</h2>
+          <h2 id="orders-heading">
+            <FormattedMessage id="account.home.orderHistory" />
+          </h2>
           {history.orders.length ? (
             <>
               <AccountOrdersTable orders={history.orders} />
               <Pagination page={history.page} hasNext={history.hasNext} />
             </>
           ) : (
-            <EmptyState title="You haven't placed any orders yet">
+            <EmptyState title={intl.formatMessage({ id: "account.home.noOrders" })}>
               <p>
                 <Link to="/collections/all" className="button">
-                  Start shopping
+                  <FormattedMessage id="account.home.startShopping" />
                 </Link>
               </p>
             </EmptyState>

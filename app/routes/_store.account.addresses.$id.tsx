@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AddressForm } from "../components/store/account-address.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
@@ -11,14 +12,19 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
 // /account/addresses/:id: edit one of the shopper's own addresses; anyone else's is a 404.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, shopper, headers } = await requireShopper(context, request);
+  const { db, shopper, headers, intl } = await requireShopper(context, request);
   const address = await getAddress(db, shopper.id, params.id);
   if (!address) throw new Response("Not found", { status: 404, headers });
   return data(
     {
       address,
-      countries: countryOptions(),
-      seo: { title: "Edit address", description: "Edit a saved address.", path: `/account/addresses/${address.id}`, noindex: true },
+      countries: countryOptions(intl.locale),
+      seo: {
+        title: intl.formatMessage({ id: "account.addresses.editTitle" }),
+        description: intl.formatMessage({ id: "account.addresses.editMetaDescription" }),
+        path: `/account/addresses/${address.id}`,
+        noindex: true,
+      },
     },
     { headers },
   );
@@ -29,10 +35,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperSty
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { db, shopper } = await requireShopper(context, request);
+  const { db, shopper, intl } = await requireShopper(context, request);
   const form = await request.formData();
   const input = addressFromForm(form);
-  const result = await saveAddress(db, shopper.id, params.id ?? "", input, form.get("makeDefault") === "1");
+  const result = await saveAddress(db, shopper.id, params.id ?? "", input, form.get("makeDefault") === "1", intl);
   if (!result.ok) {
     if ("notFound" in result) throw new Response("Not found", { status: 404 });
     return data({ errors: result.errors, values: input }, { status: 400 });
@@ -43,19 +49,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function EditAddress() {
   const { address, countries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const intl = useIntl();
   return (
     <div className="store-page account-page">
-      <PageHeader title="Edit address" />
+      <PageHeader title={intl.formatMessage({ id: "account.addresses.editTitle" })} />
       <div className="account-layout">
         <AccountNav />
         <div className="account-main">
           <p>
-            <Link to="/account/addresses">← All addresses</Link>
+            <Link to="/account/addresses">
+              <FormattedMessage id="account.addresses.all" />
+            </Link>
           </p>
           <AddressForm
             countries={countries}
             intent="update"
-            submitLabel="Save address"
+            submitLabel={intl.formatMessage({ id: "account.addresses.save" })}
             values={actionData?.values ?? address}
             errors={actionData?.errors}
             showDefault={!address.isDefault}

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AddressForm, AddressLines } from "../components/store/account-address.tsx";
 import { FormNotice } from "../components/store/account-fields.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
@@ -12,29 +13,41 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
 // /account/addresses: the shopper's saved addresses; add one, make one the default, delete one.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { db, shopper, headers } = await requireShopper(context, request);
+  const { db, shopper, headers, intl } = await requireShopper(context, request);
   const addresses = await listAddresses(db, shopper.id);
-  return data(
-    { addresses, countries: countryOptions(), seo: { title: "Addresses", description: "Your saved addresses.", path: "/account/addresses", noindex: true } },
-    { headers },
-  );
+  const seo = {
+    title: intl.formatMessage({ id: "account.addresses.title" }),
+    description: intl.formatMessage({ id: "account.addresses.metaDescription" }),
+    path: "/account/addresses",
+    noindex: true,
+  };
+  return data({ addresses, countries: countryOptions(intl.locale), seo }, { headers });
 }
 
 export const headers = privatePageHeaders;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
-const DONE = { created: "Address added.", deleted: "Address deleted.", default: "Default address changed.", updated: "Address saved." } as const;
+/** `?done=` after a change: the message id of what to say. */
+const DONE: Record<string, string> = {
+  created: "account.addresses.done.created",
+  deleted: "account.addresses.done.deleted",
+  default: "account.addresses.done.default",
+  updated: "account.addresses.done.updated",
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shopper } = await requireShopper(context, request);
+  const { db, shopper, intl } = await requireShopper(context, request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const addressId = String(form.get("addressId") ?? "");
   if (intent === "create") {
     const input = addressFromForm(form);
-    const result = await saveAddress(db, shopper.id, null, input, form.get("makeDefault") === "1");
-    if (!result.ok) return data({ errors: "errors" in result ? result.errors : { form: "Address not found." }, values: input }, { status: 400 });
+    const result = await saveAddress(db, shopper.id, null, input, form.get("makeDefault") === "1", intl);
+    if (!result.ok) {
+      const errors = "errors" in result ? result.errors : { form: intl.formatMessage({ id: "account.addresses.notFound" }) };
+      return data({ errors, values: input }, { status: 400 });
+    }
     throw redirect("/account/addresses?done=created", 303);
   }
   if (intent === "delete" || intent === "default") {
@@ -42,18 +55,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!found) throw new Response("Not found", { status: 404 });
     throw redirect(`/account/addresses?done=${intent === "delete" ? "deleted" : "default"}`, 303);
   }
-  return data({ errors: { form: "Unknown action." } as FieldErrors, values: undefined }, { status: 400 });
+  return data({ errors: { form: intl.formatMessage({ id: "account.addresses.unknownAction" }) } as FieldErrors, values: undefined }, { status: 400 });
 }
 
 export default function Addresses() {
   const { addresses, countries } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const done = params.get("done");
-  const message = done && done in DONE ? DONE[done as keyof typeof DONE] : null;
+  const done = Object.hasOwn(DONE, params.get("done") ?? "") ? DONE[params.get("done")!] : null;
+  const intl = useIntl();
+  const message = done ? intl.formatMessage({ id: done }) : null;
+  const hidden = (text: React.ReactNode[]) => <span className="visually-hidden">{text}</span>;
   return (
     <div className="store-page account-page">
-      <PageHeader title="Addresses" />
+      <PageHeader title={intl.formatMessage({ id: "account.addresses.title" })} />
       <div className="account-layout">
         <AccountNav />
         <div className="account-main">
@@ -62,35 +77,28 @@ export default function Addresses() {
             <ul className="address-list">
               {addresses.map((address) => (
                 <li key={address.id} className="address-card">
-                  {address.isDefault ? <p className="badge address-default">Default</p> : null}
+                  {address.isDefault ? (
+                    <p className="badge address-default">
+                      <FormattedMessage id="account.addresses.default" />
+                    </p>
+                  ) : null}
                   <AddressLines address={address} />
                   <div className="address-actions">
                     <Link to={`/account/addresses/${address.id}`} className="button-secondary">
-                      Edit
-                      <span className="visually-hidden">
-                        {" "}
-                        address of {address.name}, {address.line1}
-                      </span>
+                      <FormattedMessage id="account.addresses.edit" values={{ name: address.name, line1: address.line1, hidden }} />
                     </Link>
                     {address.isDefault ? null : (
                       <Form method="post">
                         <input type="hidden" name="addressId" value={address.id} />
                         <button type="submit" name="intent" value="default" className="link-button">
-                          Make default
-                          <span className="visually-hidden">
-                            : {address.name}, {address.line1}
-                          </span>
+                          <FormattedMessage id="account.addresses.makeDefault" values={{ name: address.name, line1: address.line1, hidden }} />
                         </button>
                       </Form>
                     )}
                     <Form method="post">
                       <input type="hidden" name="addressId" value={address.id} />
                       <button type="submit" name="intent" value="delete" className="link-button">
-                        Delete
-                        <span className="visually-hidden">
-                          {" "}
-                          address of {address.name}, {address.line1}
-                        </span>
+                        <FormattedMessage id="account.addresses.delete" values={{ name: address.name, line1: address.line1, hidden }} />
                       </button>
                     </Form>
                   </div>
@@ -98,15 +106,19 @@ export default function Addresses() {
               ))}
             </ul>
           ) : (
-            <p className="muted">You have no saved addresses yet.</p>
+            <p className="muted">
+              <FormattedMessage id="account.addresses.none" />
+            </p>
           )}
           <section aria-labelledby="new-address-heading" className="account-section">
-            <h2 id="new-address-heading">Add an address</h2>
+            <h2 id="new-address-heading">
+              <FormattedMessage id="account.addresses.addHeading" />
+            </h2>
             <AddressForm
               key={message ?? "form"}
               countries={countries}
               intent="create"
-              submitLabel="Add address"
+              submitLabel={intl.formatMessage({ id: "account.addresses.addSubmit" })}
               values={actionData?.values}
               errors={actionData?.errors}
               showDefault={addresses.length > 0}

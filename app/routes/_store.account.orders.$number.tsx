@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { OrderDate, OrderState } from "../components/store/account-orders.tsx";
 import { OrderSummary } from "../components/store/order-summary.tsx";
@@ -12,13 +13,11 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
 // /account/orders/:number: one of the shopper's own orders; anyone else's is a 404.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, shopper, headers } = await requireShopper(context, request);
+  const { db, shopper, headers, intl } = await requireShopper(context, request);
   const order = await getShopperOrder(db, shopper, params.number);
   if (!order) throw new Response("Not found", { status: 404, headers });
-  return data(
-    { order, seo: { title: `Order #${order.number}`, description: `Order #${order.number}`, path: `/account/orders/${order.number}`, noindex: true } },
-    { headers },
-  );
+  const title = intl.formatMessage({ id: "order.title" }, { number: order.number });
+  return data({ order, seo: { title, description: title, path: `/account/orders/${order.number}`, noindex: true } }, { headers });
 }
 
 export const headers = privatePageHeaders;
@@ -27,22 +26,27 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export default function AccountOrder() {
   const { order } = useLoaderData<typeof loader>();
+  const intl = useIntl();
   return (
     <div className="store-page account-page">
-      <PageHeader title={`Order #${order.number}`}>
+      <PageHeader title={intl.formatMessage({ id: "order.title" }, { number: order.number })}>
         <p className="muted">
-          Placed on <OrderDate date={order.createdAt} />
+          <FormattedMessage id="order.placedOn" values={{ date: <OrderDate date={order.createdAt} /> }} />
         </p>
       </PageHeader>
       <div className="account-layout">
         <AccountNav />
         <div className="account-main">
           <p>
-            <Link to="/account">← All orders</Link>
+            <Link to="/account">
+              <FormattedMessage id="account.order.allOrders" />
+            </Link>
             {order.statusToken ? (
               <>
                 {" · "}
-                <Link to={`/orders/${order.statusToken}`}>Order status page</Link>
+                <Link to={`/orders/${order.statusToken}`}>
+                  <FormattedMessage id="account.order.statusPage" />
+                </Link>
               </>
             ) : null}
           </p>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { TextField } from "../components/store/account-fields.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
@@ -11,12 +12,17 @@ import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
 // /account/privacy: download your data, or delete your account (the shop keeps its order records without you).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { shopper, shop, headers } = await requireShopper(context, request);
+  const { shopper, shop, headers, intl } = await requireShopper(context, request);
   return data(
     {
       email: shopper.email,
       shopName: shop.name,
-      seo: { title: "Your data", description: "Download or delete your data.", path: "/account/privacy", noindex: true },
+      seo: {
+        title: intl.formatMessage({ id: "account.privacy.title" }),
+        description: intl.formatMessage({ id: "account.privacy.metaDescription" }),
+        path: "/account/privacy",
+        noindex: true,
+      },
     },
     { headers },
   );
@@ -27,12 +33,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: shopperSty
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMeta(data?.seo, storeFromMatches(matches));
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { db, shopper, secure } = await requireShopper(context, request);
+  const { db, shopper, secure, intl } = await requireShopper(context, request);
   const form = await request.formData();
   if (form.get("confirm") !== "delete") {
-    return data({ errors: { confirm: "Tick the box to confirm you want to delete your account." } as FieldErrors }, { status: 400 });
+    return data({ errors: { confirm: intl.formatMessage({ id: "account.privacy.confirmError" }) } as FieldErrors }, { status: 400 });
   }
-  const result = await deleteShopperAccount(db, shopper, String(form.get("password") ?? ""));
+  const result = await deleteShopperAccount(db, shopper, String(form.get("password") ?? ""), intl);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const headers = new Headers();
   headers.append("Set-Cookie", await endShopperSession(db, request.headers.get("cookie"), secure));
@@ -44,29 +50,42 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Privacy() {
   const { email, shopName } = useLoaderData<typeof loader>();
   const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
+  const intl = useIntl();
   return (
     <div className="store-page account-page">
-      <PageHeader title="Your data" />
+      <PageHeader title={intl.formatMessage({ id: "account.privacy.title" })} />
       <div className="account-layout">
         <AccountNav />
         <div className="account-main">
           <section aria-labelledby="download-heading" className="account-section">
-            <h2 id="download-heading">Download your data</h2>
-            <p>A JSON file with your profile, your addresses and your orders at {shopName}, with every item.</p>
+            <h2 id="download-heading">
+              <FormattedMessage id="account.privacy.downloadHeading" />
+            </h2>
+            <p>
+              <FormattedMessage id="account.privacy.downloadText" values={{ shopName }} />
+            </p>
             <p>
               <a href="/account/data" className="button-secondary" download>
-                Download my data
+                <FormattedMessage id="account.privacy.download" />
               </a>
             </p>
           </section>
           <section aria-labelledby="delete-heading" className="account-section">
-            <h2 id="delete-heading">Delete your account</h2>
+            <h2 id="delete-heading">
+              <FormattedMessage id="account.privacy.deleteHeading" />
+            </h2>
             <p>
-              This removes your name, email ({email}), password, saved addresses and cart. {shopName} keeps its records of orders you placed, with their items
-              and totals, but without your name, email or address.
+              <FormattedMessage id="account.privacy.deleteText" values={{ email, shopName }} />
             </p>
             <Form method="post" className="store-form" noValidate>
-              <TextField label="Your password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+              <TextField
+                label={intl.formatMessage({ id: "account.privacy.password" })}
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                error={errors.password}
+              />
               <div className="form-field form-check">
                 <input
                   type="checkbox"
@@ -77,7 +96,9 @@ export default function Privacy() {
                   aria-invalid={errors.confirm ? true : undefined}
                   aria-describedby={errors.confirm ? "confirm-error" : undefined}
                 />
-                <label htmlFor="confirm">I understand this can't be undone</label>
+                <label htmlFor="confirm">
+                  <FormattedMessage id="account.privacy.confirm" />
+                </label>
                 {errors.confirm ? (
                   <p className="field-error" id="confirm-error">
                     {errors.confirm}
@@ -86,7 +107,7 @@ export default function Privacy() {
               </div>
               <p>
                 <button type="submit" className="button button-danger">
-                  Delete my account
+                  <FormattedMessage id="account.privacy.submit" />
                 </button>
               </p>
             </Form>

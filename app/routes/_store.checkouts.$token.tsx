@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import type { ChangeEvent } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
+import { countryName } from "../../shop/countries.ts";
 import { formatMoney } from "../../shop/money.ts";
 import { AddressFields } from "../components/store/account-address.tsx";
 import { FormNotice, TextField } from "../components/store/account-fields.tsx";
@@ -160,8 +161,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (gateway.kind === "unavailable") return fail({ form: intl.formatMessage({ id: "checkout.paymentsUnavailable" }) });
   const result =
     gateway.kind === "stripe"
-      ? await startStripePayment(checkoutDeps(context, current), gateway.stripe, checkout.token, expectedTotal)
-      : await payWithTestCard(checkoutDeps(context, current), checkout.token, String(form.get("card") ?? ""), expectedTotal);
+      ? await startStripePayment(checkoutDeps(context, current), gateway.stripe, checkout.token, { expectedTotal, intl })
+      : await payWithTestCard(checkoutDeps(context, current), checkout.token, String(form.get("card") ?? ""), { expectedTotal, intl });
   switch (result.kind) {
     case "client":
       return data<CheckoutActionData>({ errors: {}, clientSecret: result.clientSecret }, { headers });
@@ -281,7 +282,7 @@ export default function Checkout() {
                   </option>
                   {savedAddresses.map((a) => (
                     <option key={a.id} value={a.id}>
-                      {[a.name, a.line1, a.city, a.countryName].filter(Boolean).join(", ")}
+                      {[a.name, a.line1, a.city, countryName(a.country, intl.locale)].filter(Boolean).join(", ")}
                     </option>
                   ))}
                 </select>

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import { parseCheckoutToken, settleStripeReturn } from "../domain.server.ts";
@@ -20,10 +21,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (result.kind === "paid") throw redirect(`/orders/${result.statusToken}`, { headers: current.headers });
   if (result.kind === "failed") throw redirect(`/checkouts/${token}?payment=failed`, { headers: current.headers });
   if (result.kind === "unknown") throw redirect(`/checkouts/${token}`, { headers: current.headers });
-  return data(
-    { token, seo: { title: "Payment processing", description: "Your payment is processing.", path: `/checkouts/${token}/return`, noindex: true } },
-    { headers: current.headers },
-  );
+  const seo = {
+    title: current.intl.formatMessage({ id: "checkout.processing.metaTitle" }),
+    description: current.intl.formatMessage({ id: "checkout.processing.title" }),
+    path: `/checkouts/${token}/return`,
+    noindex: true,
+  };
+  return data({ token, seo }, { headers: current.headers });
 }
 
 export const headers = privatePageHeaders;
@@ -32,13 +36,16 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export default function PaymentProcessing() {
   const { token } = useLoaderData<typeof loader>();
+  const intl = useIntl();
   return (
     <div className="store-page store-page-narrow">
-      <PageHeader title="Your payment is processing" />
-      <p>Some payment methods take a little while to confirm. We&apos;ll email you as soon as it does, with a link to your order.</p>
+      <PageHeader title={intl.formatMessage({ id: "checkout.processing.title" })} />
+      <p>
+        <FormattedMessage id="checkout.processing.text" />
+      </p>
       <p>
         <Link to={`/checkouts/${token}/return`} className="button">
-          Check again
+          <FormattedMessage id="checkout.processing.checkAgain" />
         </Link>
       </p>
     </div>

@@ -24,7 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop, settings, intl } = await requireStorefront(context, request);
   const { currency, locale } = settings;
   const handle = params.handle ?? "";
-  const parsed = parseSearchRequest(new URL(request.url).searchParams, { currency, locale }, COLLECTION_SORTS);
+  const parsed = parseSearchRequest(new URL(request.url).searchParams, { currency, locale }, intl, COLLECTION_SORTS);
   const { page } = parsed.request;
   const collection = handle === "all" ? null : await findCollectionByHandle(db, handle);
   if (handle !== "all" && !collection) throw new Response("Not found", { status: 404 });

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useIntl } from "react-intl";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { RichText } from "../components/store/rich-text.tsx";
 import { describe, storeFromMatches, storeMeta } from "../components/store/seo.ts";
@@ -8,14 +9,18 @@ import { requireStorefront } from "../utils/storefront.server.ts";
 
 // /policies/refund-policy, privacy-policy, terms-of-service, shipping-policy: written in the admin's settings.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { db, shop } = await requireStorefront(context, request);
+  const { db, shop, intl } = await requireStorefront(context, request);
   const policy = await findPolicy(db, params.handle ?? "");
   if (!policy) throw new Response("Not found", { status: 404 });
   return {
     title: policy.title,
     bodyHtml: policy.body_html,
-    updatedAt: policy.updated_at.toISOString().slice(0, 10),
-    seo: { title: policy.title, description: describe(policy.body_html, `${policy.title} of ${shop.name}.`), path: `/policies/${policy.handle}` },
+    updatedAt: policy.updated_at.toISOString(),
+    seo: {
+      title: policy.title,
+      description: describe(policy.body_html, intl.formatMessage({ id: "policy.metaDescription" }, { title: policy.title, shopName: shop.name })),
+      path: `/policies/${policy.handle}`,
+    },
   };
 }
 
@@ -23,9 +28,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export default function Policy() {
   const { title, bodyHtml, updatedAt } = useLoaderData<typeof loader>();
+  const intl = useIntl();
+  const date = intl.formatDate(new Date(updatedAt), { dateStyle: "long", timeZone: "UTC" });
   return (
     <article className="store-page store-page-narrow policy-page">
-      <PageHeader title={title} description={`Last updated ${updatedAt}`} />
+      <PageHeader title={title} description={intl.formatMessage({ id: "policy.lastUpdated" }, { date })} />
       <RichText html={bodyHtml} />
     </article>
   );

@@ -20,7 +20,7 @@ export const links = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, settings, intl } = await requireStorefront(context, request);
   const { currency, locale } = settings;
-  const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, { currency, locale });
+  const { request: searchRequest, errors } = parseSearchRequest(new URL(request.url).searchParams, { currency, locale }, intl);
   const outcome = searchRequest.query ? await search(db, searchRequest) : null;
   const products = outcome
     ? await productCards(

@@ -86,8 +86,8 @@ export async function requireStorefront(context: AppLoadContext, request: Reques
 
 /** The layout's data: shop, theme settings, navigation, footer links, cart count. */
 export async function loadStoreLayout(context: AppLoadContext, request: Request, storefront: Storefront): Promise<StoreLayoutData> {
-  const { shop, db, settings, preview } = storefront;
-  const [theme, navigation, cartCount] = await Promise.all([storefrontTheme(db, preview), storeNavigation(db), cartItemCount(db, request)]);
+  const { shop, db, settings, preview, intl } = storefront;
+  const [theme, navigation, cartCount] = await Promise.all([storefrontTheme(db, preview), storeNavigation(db, intl), cartItemCount(db, request)]);
   const logo = logoPath(settings.logo_key);
   return {
     shop: {

@@ -16,10 +16,14 @@ function decodeQuotedPrintable(body: string): string {
 }
 
 function decodeHeader(value: string): string {
-  return value
-    .replace(/\r?\n\s+/g, " ")
-    .replace(/\?=\s+=\?/g, "?==?")
-    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, text: string) => decodeQuotedPrintable(text.replace(/_/g, " ")));
+  return (
+    value
+      .replace(/\r?\n\s+/g, " ")
+      .replace(/\?=\s+=\?/g, "?==?")
+      .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, text: string) => decodeQuotedPrintable(text.replace(/_/g, " ")))
+      // Mostly non-ASCII text (a Chinese subject) comes base64-encoded.
+      .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, text: string) => Buffer.from(text, "base64").toString("utf8"))
+  );
 }
 
 /** The messages the app wrote to MAIL_DIR (no SMTP configured), oldest first. */

@@ -97,7 +97,7 @@ const components: ThemeComponents = {
       </div>
       <div className="iwt-body">
         <p className="iwt-kicker" aria-hidden="true">
-          Feature
+          <FormattedMessage id="home.feature" />
         </p>
         <h2 id={`${section.id}-heading`}>{section.heading}</h2>
         <Paragraphs text={section.text} />

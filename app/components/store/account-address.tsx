@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { FormattedMessage, useIntl } from "react-intl";
+import { countryName } from "../../../shop/countries.ts";
 import type { AddressInput, FieldErrors, ShopperAddress } from "../../../shop/shopper-accounts.server.ts";
 import { CountryField, FormNotice, TextField } from "./account-fields.tsx";
 
@@ -7,8 +8,9 @@ import { CountryField, FormNotice, TextField } from "./account-fields.tsx";
 export function AddressLines({
   address,
 }: {
-  address: Pick<ShopperAddress, "name" | "line1" | "line2" | "city" | "region" | "postalCode" | "countryName" | "phone">;
+  address: Pick<ShopperAddress, "name" | "line1" | "line2" | "city" | "region" | "postalCode" | "country" | "phone">;
 }) {
+  const { locale } = useIntl();
   return (
     <address className="address-lines">
       {[
@@ -17,7 +19,7 @@ export function AddressLines({
         address.line2,
         [address.postalCode, address.city].filter(Boolean).join(" "),
         address.region,
-        address.countryName,
+        countryName(address.country, locale),
         address.phone,
       ]
         .filter(Boolean)

@@ -1,5 +1,6 @@
 import type { shopperOrderView } from "../../../shop/shopper-accounts.server.ts";
 import { useIntl } from "react-intl";
+import { countryName, isCountryCode } from "../../../shop/countries.ts";
 import { formatMoney } from "../../../shop/money.ts";
 
 export type ShopperOrder = NonNullable<Awaited<ReturnType<typeof shopperOrderView>>>;
@@ -89,7 +90,7 @@ export function OrderSummary({ order }: { order: ShopperOrder }) {
                 </span>
               ) : null,
             )}
-            {order.shippingCountry}
+            {address.country && isCountryCode(address.country) ? countryName(address.country, intl.locale) : address.country}
           </address>
         </section>
       ) : null}
