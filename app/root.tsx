@@ -1,4 +1,5 @@
 import type { LinksFunction } from "@remix-run/node";
+import { useEffect } from "react";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError } from "@remix-run/react";
 import type { StylesheetsHandle } from "./components/store/stylesheets.ts";
 import platformStyles from "./styles/app.css";
@@ -22,6 +23,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const themed = useThemedStylesheets();
   const nonce = useNonce();
   const language = usePageLanguage();
+  // Says when the page has come to life: a browser check (or a script) waits for this, not for a quiet network.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     <html lang={language}>
       <head>

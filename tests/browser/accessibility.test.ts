@@ -3,19 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
-import { injectAxe, openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
+import { axeViolations, waitForHydration, openSeededStorefront, type SeededStorefront } from "../support/browser.ts";
 
 // axe-core (WCAG 2.0–2.2 A and AA rules plus best practices) on every theme's storefront pages: no violations.
 
 const PAGES = ["/", "/collections/kitchen", "/products/stoneware-mug", "/search?q=mug", "/cart", "/pages/about", "/policies/refund-policy"];
 const NOT_FOUND = "/no-such-page";
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
 
 let context: BrowserContext;
 let db: TenantDb;
@@ -34,14 +27,8 @@ async function violations(path: string): Promise<string[]> {
   try {
     const res = await page.goto(`${store}${path}`);
     expect(res?.status()).toBe(path === NOT_FOUND ? 404 : 200);
-    await page.waitForLoadState("networkidle");
-    await injectAxe(page);
-    const found = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-      const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
-      return result.violations;
-    });
-    return found.map((v) => `${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    await waitForHydration(page);
+    return (await axeViolations(page)).map((v) => `${path}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.join(", ")}`);
   } finally {
     await page.close();
   }

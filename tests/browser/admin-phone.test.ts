@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { saveDiscount } from "../../shop/discounts.server.ts";
 import { recordOrder } from "../../shop/orders.server.ts";
-import { injectAxe, launchBrowser, openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { axeViolations, waitForHydration, launchBrowser, openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
 
 // Every admin page of a seeded shop on a 390×844 phone: nothing scrolls sideways, and the menu is one disclosure.
 
@@ -121,15 +121,9 @@ async function logIn(page: Page) {
   await page.waitForURL(admin);
 }
 
-/** axe-core's WCAG 2.0–2.2 A and AA rules and best practices, as the storefront's accessibility test runs them. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    type Violation = { id: string; help: string; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
-    return result.violations.map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
+/** The page's axe violations, one line each. */
+async function axeFindings(page: Page): Promise<string[]> {
+  return (await axeViolations(page)).map((v) => `${v.id}: ${v.help}: ${v.targets.join(", ")}`);
 }
 
 describe("the admin on a phone", () => {
@@ -147,14 +141,14 @@ describe("the admin on a phone", () => {
     for (const [name, where] of pages) {
       const res = await page.goto(`${admin}${where}`);
       expect(res?.status(), where).toBe(name === "not-found" ? 404 : 200);
-      await page.waitForLoadState("networkidle");
+      await waitForHydration(page);
       // The menu is closed: the page's own heading comes first, not the twelve links.
       const menu = page.getByRole("navigation", { name: "Shop admin" });
       expect(await menu.getByRole("link", { name: "Customers" }).isVisible(), where).toBe(false);
       await page.screenshot({ path: path.join(SCREENSHOTS, `admin-phone-${name}.png`), fullPage: true });
       const measured = await overflow(page);
       if (measured.scrollWidth > PHONE.width || measured.wide.length) found[where || "/"] = measured;
-      inaccessible.push(...(await axeViolations(page)).map((v) => `${where || "/"}: ${v}`));
+      inaccessible.push(...(await axeFindings(page)).map((v) => `${where || "/"}: ${v}`));
     }
     expect(found).toEqual({});
     expect(inaccessible).toEqual([]);
@@ -167,7 +161,7 @@ describe("the admin on a phone", () => {
     await page.goto(admin);
     await page.getByRole("navigation", { name: "Shop admin" }).getByText("Menu").click();
     expect(await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Customers" }).isVisible()).toBe(true);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeFindings(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-phone-menu-open.png") });
     await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Products" }).click();
     await page.getByRole("heading", { name: "Products", level: 1 }).waitFor();
@@ -187,7 +181,7 @@ describe("the admin on a phone", () => {
     for (const [name, where] of pages.filter(([name]) => ["home", "product-editor", "order", "settings"].includes(name))) {
       await page.goto(`${admin}${where}`);
       expect(await page.getByRole("navigation", { name: "Shop admin" }).getByRole("link", { name: "Customers" }).isVisible()).toBe(true);
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeFindings(page)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `admin-desktop-${name}.png`), fullPage: true });
       expect((await overflow(page)).wide).toEqual([]);
     }

@@ -113,8 +113,38 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
  * Loads axe-core into the page. Through the DevTools protocol, not a script tag: the pages' Content-Security-Policy
  * (rightly) refuses an inline script without its nonce.
  */
-export async function injectAxe(page: Page): Promise<void> {
+async function injectAxe(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
+}
+
+/** Waits for the page to hydrate (the root layout marks `<html data-hydrated>`), rather than for a quiet network. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
+/** One axe-core finding: the rule, how bad, what it asks for, and the elements that break it. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's WCAG 2.0–2.2 A and AA rules and best practices on the page as it is. Only violations are collected:
+ * gathering every passing node too (axe's default) costs most of a run and nobody reads it.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await injectAxe(page);
+  return page.evaluate(async () => {
+    type Found = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Found[] }> } }).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+      resultTypes: ["violations"],
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
+  });
 }
 
 /** The product page's add-to-cart form is hydrated: an add opens the cart drawer (before that it posts to the cart page). */

@@ -1,6 +1,11 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { deserialize, serialize } from "node:v8";
+import sharp from "sharp";
 import type { Shop } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
-import { addProductImage } from "../../shop/media.server.ts";
+import { IMAGE_FORMATS, IMAGE_WIDTHS, prepareImage, saveProductImages, type PreparedImage } from "../../shop/media.server.ts";
 import type { MediaStorage } from "../../shop/storage.server.ts";
 import { productPhoto, type PhotoObject } from "../../tenants/demo-photos.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
@@ -12,11 +17,41 @@ import { createCollection, createPage, createProduct, launch, setPolicy, variant
  */
 const SEED_PHOTO_SIZE = 480;
 
+const PREPARED_PHOTOS = path.resolve(".data/test-photos");
+
+/**
+ * A seeded photo, prepared (its stored renditions) once per machine and kept on disk: every browser file seeds the
+ * same catalogue, and re-encoding it each time was most of a file's setup. The upload path itself is tested by the
+ * media tests, which prepare their images as an upload does.
+ */
+async function preparedPhoto(object: PhotoObject, colour: string, backdrop: string): Promise<PreparedImage> {
+  const bytes = await productPhoto(object, colour, backdrop, SEED_PHOTO_SIZE);
+  // Keyed by the photo and by what shapes its renditions, so a change to either prepares it again.
+  const key = createHash("sha256")
+    .update(bytes)
+    .update(JSON.stringify([IMAGE_WIDTHS, IMAGE_FORMATS, sharp.versions]))
+    .digest("hex");
+  const file = path.join(PREPARED_PHOTOS, `${key}.v8`);
+  try {
+    return deserialize(await readFile(file)) as PreparedImage;
+  } catch {
+    const prepared = await prepareImage(bytes);
+    await mkdir(PREPARED_PHOTOS, { recursive: true });
+    // Written aside and renamed: two files seeding at once never read half a photo.
+    const partial = `${file}.${process.pid}`;
+    await writeFile(partial, serialize(prepared));
+    await rename(partial, file);
+    return prepared;
+  }
+}
+
 /** A small, good-looking catalogue for browser checks: options, sale prices, stock states, variant images. */
 export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, shop: Shop) {
   await db.updateTable("settings").set({ currency: "USD", contact_email: "hello@lumen.example", headline: "Lumen & Clay" }).execute();
-  const image = async (productId: string, object: PhotoObject, colour: string, backdrop: string, alt: string) =>
-    (await addProductImage(db, storage, SYSTEM_ACTOR, productId, { bytes: await productPhoto(object, colour, backdrop, SEED_PHOTO_SIZE), alt, shopId: shop.id })).id;
+  const image = async (productId: string, object: PhotoObject, colour: string, backdrop: string, alt: string) => {
+    const [saved] = await saveProductImages(db, storage, SYSTEM_ACTOR, productId, shop.id, [{ image: await preparedPhoto(object, colour, backdrop), alt }]);
+    return saved.id;
+  };
 
   const mug = await createProduct(db, {
     title: "Stoneware Mug",
