@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { publishTheme } from "../../shop/themes.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
-import { openSeededStorefront, SCREENSHOTS, type SeededStorefront } from "../support/browser.ts";
+import { openSeededStorefront, SCREENSHOTS, waitForHydration, type SeededStorefront } from "../support/browser.ts";
 import { createPage } from "../support/storefront.ts";
 
 // A shopper on a mistyped address and in the footer, in each theme of the seeded "Lumen & Clay" shop.
@@ -41,7 +41,9 @@ describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => 
     expect(await page.evaluate(() => document.querySelector(".store")?.className)).toBe(`store theme-${themeId}`);
     await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
     expect(await page.title()).toBe("Page not found · Lumen & Clay");
-    await page.waitForLoadState("networkidle");
+    // Hydrated first: the screenshot hides the focused search box's caret with an inline style, which the page's
+    // hydration would then find on the server's input and report.
+    await waitForHydration(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, `not-found-${themeId}.png`), fullPage: true });
 
     const search = page.getByRole("search", { name: "Search instead" });
@@ -52,7 +54,7 @@ describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => 
 
     // Client-side navigation to an address that is the platform's elsewhere finds the shop's page too.
     await page.goto(`${store}/`);
-    await page.waitForLoadState("networkidle");
+    await waitForHydration(page);
     await page.evaluate(() => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate("/login"));
     await page.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
     expect(page.url()).toBe(`${store}/login`);
@@ -71,7 +73,7 @@ describe.each(["minimal", "editorial", "classic"])("the %s theme", (themeId) => 
     const pages = page.getByRole("navigation", { name: "About the shop" });
     expect(await pages.getByRole("link").allTextContents()).toEqual(["About us", "Care guide", "FAQ"]);
     expect(await page.getByRole("navigation", { name: "Policies" }).getByRole("link").allTextContents()).toEqual(["Refund policy", "Shipping policy"]);
-    await page.waitForLoadState("networkidle");
+    await waitForHydration(page);
     await page.locator(".site-footer").screenshot({ path: path.join(SCREENSHOTS, `footer-${themeId}.png`) });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator(".site-footer").screenshot({ path: path.join(SCREENSHOTS, `footer-${themeId}-phone.png`) });
