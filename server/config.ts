@@ -15,9 +15,13 @@ export interface Config extends HostConfig {
   pageCache: boolean;
   /** Provisioned shops the worker keeps ready so a signup claims one instead of waiting for its schema (SPARE_SHOPS). */
   spareShops: number;
+  /** The most a storefront page waits for its recommendations before going without them (RECOMMENDATIONS_BUDGET_MS). */
+  recommendationsBudgetMs: number;
 }
 
 const DEFAULT_SPARE_SHOPS = 3;
+/** The read is normally a millisecond; a page never waits longer than this for it. */
+const DEFAULT_RECOMMENDATIONS_BUDGET_MS = 250;
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = Number(env.PORT ?? 3000);
@@ -25,6 +29,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const spareShopsText = env.SPARE_SHOPS || String(DEFAULT_SPARE_SHOPS);
   const spareShops = Number(spareShopsText);
   if (!/^\d{1,4}$/.test(spareShopsText) || spareShops > 1000) throw new Error(`SPARE_SHOPS must be a whole number from 0 to 1000, got ${env.SPARE_SHOPS}`);
+  const budgetText = env.RECOMMENDATIONS_BUDGET_MS || String(DEFAULT_RECOMMENDATIONS_BUDGET_MS);
+  if (!/^\d{1,5}$/.test(budgetText)) throw new Error(`RECOMMENDATIONS_BUDGET_MS must be a whole number of milliseconds, got ${env.RECOMMENDATIONS_BUDGET_MS}`);
   return {
     port,
     production: env.NODE_ENV === "production",
@@ -35,6 +41,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     spareShops,
+    recommendationsBudgetMs: Number(budgetText),
     pageCache: env.PAGE_CACHE ? ["1", "true", "on", "yes"].includes(env.PAGE_CACHE.toLowerCase()) : env.NODE_ENV === "production",
   };
 }

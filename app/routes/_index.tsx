@@ -56,7 +56,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       store,
       sections,
       // Not awaited: deferred data, bounded so it can never hold the page up.
-      recommendations: shopperRecommendations(storefront.db, { customerId: shopper?.id, visitorId: readVisitorId(request) }, inCart),
+      recommendations: shopperRecommendations(
+        storefront.db,
+        { customerId: shopper?.id, visitorId: readVisitorId(request) },
+        inCart,
+        context.services.config.recommendationsBudgetMs,
+      ),
       seo: { title: store.shop.name, description, path: "/" },
       jsonLd: {
         "@context": "https://schema.org",

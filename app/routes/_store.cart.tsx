@@ -43,7 +43,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       checkoutClosed: accessFor(shop.status).checkout ? null : intl.formatMessage({ id: "cart.checkoutClosed" }, { shopName: shop.name }),
       atLimit,
       // Not awaited: deferred data, bounded so it can never hold the page up.
-      recommendations: shopperRecommendations(db, { customerId: shopper?.id, visitorId: readVisitorId(request) }, inCart),
+      recommendations: shopperRecommendations(
+        db,
+        { customerId: shopper?.id, visitorId: readVisitorId(request) },
+        inCart,
+        context.services.config.recommendationsBudgetMs,
+      ),
       seo: {
         title: intl.formatMessage({ id: "cart.title" }),
         description: intl.formatMessage({ id: "cart.metaDescription" }),

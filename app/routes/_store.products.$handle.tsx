@@ -53,7 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       variantId: variant.id,
       breadcrumbs,
       // Not awaited: deferred data, bounded so it can never hold the page up.
-      recommendations: productPageRecommendations(db, product.id, inCart),
+      recommendations: productPageRecommendations(db, product.id, inCart, context.services.config.recommendationsBudgetMs),
       jsonLd: [productJsonLd(product, productUrl, origin, currency), breadcrumbJsonLd(origin, breadcrumbs)],
       seo: {
         title: product.seoTitle || product.title,

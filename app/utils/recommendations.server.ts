@@ -11,8 +11,6 @@ export interface RecommendationBlock {
 }
 
 const BLOCK_SIZE = 4;
-/** The most a block may add to a page: past this the page goes without it (the read is normally a millisecond). */
-const BUDGET_MS = 250;
 const EMPTY: RecommendationBlock = { headingId: "", products: [] };
 
 /**
@@ -29,10 +27,13 @@ async function cards(db: TenantDb, picks: Recommended[]): Promise<ProductCardDat
   ).map((card) => ({ ...card, url: `/products/${card.handle}?ref=${listOf.get(card.id)}` }));
 }
 
-/** Deferred loader data: never rejects and never waits past the budget, so a block can't break or slow a page. */
-function deferred(name: string, block: () => Promise<RecommendationBlock>): Promise<RecommendationBlock> {
+/**
+ * Deferred loader data: never rejects and never waits past `budgetMs` (the config's recommendationsBudgetMs), so a
+ * block can't break or slow a page.
+ */
+function deferred(name: string, budgetMs: number, block: () => Promise<RecommendationBlock>): Promise<RecommendationBlock> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<RecommendationBlock>((resolve) => (timer = setTimeout(() => resolve(EMPTY), BUDGET_MS)));
+  const late = new Promise<RecommendationBlock>((resolve) => (timer = setTimeout(() => resolve(EMPTY), budgetMs)));
   const work = block().catch((error) => {
     console.error(`recommendations (${name}) not shown:`, error);
     return EMPTY;
@@ -41,8 +42,8 @@ function deferred(name: string, block: () => Promise<RecommendationBlock>): Prom
 }
 
 /** A product page's block: "Frequently bought together", else products from the same collections. */
-export function productPageRecommendations(db: TenantDb, productId: string, cartProductIds: readonly string[]): Promise<RecommendationBlock> {
-  return deferred("product", async () => {
+export function productPageRecommendations(db: TenantDb, productId: string, cartProductIds: readonly string[], budgetMs: number): Promise<RecommendationBlock> {
+  return deferred("product", budgetMs, async () => {
     const picks = await boughtTogether(db, productId, { exclude: cartProductIds, limit: BLOCK_SIZE });
     if (picks.some((p) => p.list === "bought_together")) return { headingId: "recommendations.boughtTogether", products: await cards(db, picks) };
     const related = await relatedProducts(db, productId, BLOCK_SIZE + cartProductIds.length);
@@ -55,8 +56,9 @@ export function shopperRecommendations(
   db: TenantDb,
   shopper: { customerId?: string | null; visitorId?: string | null },
   cartProductIds: readonly string[],
+  budgetMs: number,
 ): Promise<RecommendationBlock> {
-  return deferred("shopper", async () => {
+  return deferred("shopper", budgetMs, async () => {
     const picks = await recommendedFor(db, shopper, { exclude: cartProductIds, limit: BLOCK_SIZE });
     if (!picks.length) return EMPTY;
     return {
