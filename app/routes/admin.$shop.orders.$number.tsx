@@ -243,7 +243,9 @@ export default function OrderDetail() {
               </ul>
             ) : null}
             {canRefund && !order.cancelled_at && (refundable !== "0" || lines.some((l) => l.restocked < l.quantity)) ? (
-              <Form method="post" className="stack refund-form" key={requestKey}>
+              // Drawn afresh (emptied) only once a refund or restock went through: a reload after another action, such as
+              // a fulfilment, keeps what the merchant is typing.
+              <Form method="post" className="stack refund-form" key={`${refundable}:${lines.map((l) => l.restocked).join(",")}`}>
                 <h3>Refund</h3>
                 <input type="hidden" name="intent" value="refund" />
                 <input type="hidden" name="requestKey" value={requestKey} />
