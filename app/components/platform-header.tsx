@@ -37,3 +37,14 @@ export function PlatformHeader({
     </header>
   );
 }
+
+/** The platform's name above a signed-out page (login, signup, password and email links), leading home. */
+export function PlatformBrand() {
+  return (
+    <p>
+      <Link className="brand" to="/">
+        Bazaar
+      </Link>
+    </p>
+  );
+}

@@ -7,6 +7,7 @@ import { requestPasswordReset, tooManyAttempts } from "../domain.server.ts";
 import { forgotPasswordForm } from "../utils/account-forms.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Bazaar" }];
 
@@ -32,11 +33,7 @@ export default function ForgotPassword() {
   const submitting = useNavigation().state === "submitting";
   return (
     <main className="narrow">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       <h1>Reset your password</h1>
       {result?.sent ? (
         <p className="flash" role="status">

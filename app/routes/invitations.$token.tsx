@@ -15,6 +15,7 @@ import styles from "../styles/settings.css";
 import { invitationForm } from "../utils/account-forms.server.ts";
 import { parseForm } from "../utils/forms.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const links = () => [{ rel: "stylesheet", href: styles }];
 // The token is in the URL: keep it out of caches and out of Referer headers.
@@ -90,11 +91,7 @@ export default function Invitation() {
 
   return (
     <main className="narrow invitation">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       {view.view === "invalid" ? (
         <>
           <h1>This invitation can't be used</h1>

@@ -6,6 +6,7 @@ import { logInForm } from "../utils/account-forms.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform, safeRedirectPath } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Bazaar" }];
 
@@ -38,11 +39,7 @@ export default function Login() {
   const submitting = useNavigation().state === "submitting";
   return (
     <main className="narrow">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       <h1>Log in</h1>
       <Form method="post" className="stack">
         {actionData?.error ? (

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { PricingTable } from "../components/pricing-table.tsx";
 import { pricingData } from "../domain.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const meta: MetaFunction = () => [
   { title: "Pricing · Bazaar" },
@@ -18,11 +19,7 @@ export default function Pricing() {
   const { plans, trialDays } = useLoaderData<typeof loader>();
   return (
     <main className="wide stack">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       <h1>Pricing</h1>
       <p>
         {trialDays > 0 ? `Every shop starts with a ${trialDays}-day free trial, no card needed. ` : ""}Then pick the plan that fits: a monthly price, and a fee

@@ -6,6 +6,7 @@ import { resetLinkValid, resetPassword } from "../domain.server.ts";
 import { newPasswordForm } from "../utils/account-forms.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Bazaar" }];
 // The token is in the address: never send it on to another site.
@@ -34,11 +35,7 @@ export default function ResetPassword() {
   const expired = !valid || result?.field === "token";
   return (
     <main className="narrow">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       <h1>Choose a new password</h1>
       {expired ? (
         <p className="banner" role="alert">

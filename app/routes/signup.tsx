@@ -8,6 +8,7 @@ import { sendVerificationEmail, signUpMerchant, signupForm, tooManyAttempts, typ
 import { readForm } from "../utils/forms.server.ts";
 import { Field } from "../components/field.tsx";
 import { requirePlatform } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Open your shop · Bazaar" }];
 
@@ -66,11 +67,7 @@ export default function Signup() {
 
   return (
     <main className="narrow">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       <h1>Open your shop</h1>
       <Form method="post" className="stack" noValidate>
         {errors.form ? (

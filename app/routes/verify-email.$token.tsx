@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { verifyEmail } from "../domain.server.ts";
 import { requirePlatform } from "../utils/guards.server.ts";
+import { PlatformBrand } from "../components/platform-header.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Verify your email · Bazaar" }];
 // The token is in the address: never send it on to another site.
@@ -19,11 +20,7 @@ export default function VerifyEmail() {
   const { email } = useLoaderData<typeof loader>();
   return (
     <main className="narrow">
-      <p>
-        <Link className="brand" to="/">
-          Bazaar
-        </Link>
-      </p>
+      <PlatformBrand />
       <h1>Verify your email</h1>
       {email ? (
         <p className="flash" role="status">
