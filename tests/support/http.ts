@@ -26,7 +26,13 @@ export interface TestApp {
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}, port = 0): Promise<TestApp> {
   const build: ServerBuild = await import(pathToFileURL(path.resolve("build/index.js")).href);
   // Hosts are fixed strings; the port the server binds to doesn't matter because requests carry their own Host.
-  const config = readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test", ...env });
+  // The recommendations budget is the one setting a suite sets for all its files (tests/browser/vitest.config.ts).
+  const config = readConfig({
+    PLATFORM_HOST: "bazaar.test",
+    STORE_DOMAIN: "shops.test",
+    RECOMMENDATIONS_BUDGET_MS: process.env.RECOMMENDATIONS_BUDGET_MS,
+    ...env,
+  });
   const services = await createServices(config, databaseUrl, { ...process.env, ...env });
   const server = createApp(services, build).listen(port, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
