@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { createDatabase } from "../../db/database.server.ts";
 import { startEmbeddedPostgres } from "../../db/embedded.server.ts";
 import { migratePlatform } from "../../db/migrate-platform.server.ts";
+import { buildAppForTests } from "./remix-build.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,11 +16,11 @@ declare module "vitest" {
 
 /**
  * One PostgreSQL for the run (DATABASE_URL's server, or an embedded one), a
- * template database with the platform schema migrated, and a fresh Remix build
- * for the HTTP tests.
+ * template database with the platform schema migrated, and an up-to-date Remix
+ * build for the HTTP tests.
  */
 export default async function setup(project: TestProject) {
-  execFileSync("npx", ["remix", "build"], { stdio: "ignore" });
+  buildAppForTests();
 
   const embedded = process.env.DATABASE_URL
     ? null
