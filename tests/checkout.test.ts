@@ -365,7 +365,7 @@ describe("checkout in the browser's terms (HTTP)", () => {
     const byOwner = {
       actor: { kind: "merchant" as const, email: "owner@example.com" },
       platformOrigin: "http://bazaar.test",
-      send: async () => {},
+      send: async () => "sent" as const,
       registry: app.services.registry,
     };
     await changeShopStatus(t.db, south.id, "pause", byOwner);

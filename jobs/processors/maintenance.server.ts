@@ -13,6 +13,7 @@ import { forEachShop } from "../../tenants/sweep.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { purgeOldSignals } from "../../shop/recommendations/signals.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+import { deliverMail, MAIL_QUEUE, type MailJob } from "./mail.server.ts";
 import { RECOMMENDATIONS_QUEUE, syncRecommendationSchedulers, type RecommendationJob } from "./recommendations.server.ts";
 import { requeueUnprocessedStripeEvents, STRIPE_EVENTS_QUEUE, type StripeEventJob } from "./stripe-events.server.ts";
 
@@ -101,7 +102,11 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
     case "purge-stale-invitations":
       return purgeStaleInvitations(db);
     case "freeze-lapsed-shops":
-      return { frozen: await freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()) }) };
+      return {
+        frozen: await withQueue<MailJob, number>(store, job.data.task, MAIL_QUEUE, (mail) =>
+          freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()), send: (message) => deliverMail(mail, message) }),
+        ),
+      };
     case "purge-closed-shops":
       return { purged: await purgeClosedShops(db) };
     case "purge-stripe-events":
