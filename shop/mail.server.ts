@@ -89,5 +89,13 @@ export class MailUnavailableError extends Error {
   }
 }
 
+/**
+ * Whether an error is a MailUnavailableError. Not `instanceof`: the mailer comes from the services, loaded apart
+ * from the Remix build, whose routes hold a class of their own by the same name.
+ */
+export function isMailUnavailable(error: unknown): error is MailUnavailableError {
+  return error instanceof Error && error.name === "MailUnavailableError";
+}
+
 /** What a page says when the mail it was about to send could neither go out nor wait in the queue. */
 export const MAIL_UNAVAILABLE = "We couldn't send the email: our mail server isn't answering. Nothing was changed; try again in a few minutes.";

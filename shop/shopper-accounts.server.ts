@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { emailProblem, normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
-import { MailUnavailableError, type DeliverMail } from "./mail.server.ts";
+import { isMailUnavailable, type DeliverMail } from "./mail.server.ts";
 import { shopperIntl } from "./settings.server.ts";
 import { toDecimalString } from "./money.ts";
 import type { LoginGuard } from "../server/limits.server.ts";
@@ -751,7 +751,7 @@ export async function requestShopperPasswordReset(
       });
     });
   } catch (error) {
-    if (!(error instanceof MailUnavailableError)) throw error;
+    if (!isMailUnavailable(error)) throw error;
   }
 }
 

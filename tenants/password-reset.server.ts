@@ -1,6 +1,6 @@
 import { hash } from "@node-rs/argon2";
 import type { PlatformDb } from "../db/database.server.ts";
-import { MailUnavailableError, type DeliverMail } from "../shop/mail.server.ts";
+import { isMailUnavailable, type DeliverMail } from "../shop/mail.server.ts";
 import { accountLinkValid, issueAccountLink, useAccountLink } from "./account-links.server.ts";
 import { normalizeEmail, passwordProblem } from "./accounts.server.ts";
 
@@ -36,7 +36,7 @@ export async function requestPasswordReset(db: PlatformDb, deliver: DeliverMail,
       });
     });
   } catch (error) {
-    if (!(error instanceof MailUnavailableError)) throw error;
+    if (!isMailUnavailable(error)) throw error;
   }
 }
 

@@ -5,7 +5,7 @@ import { email, singleLine } from "../shop/fields.server.ts";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { MemberRole, PlatformDatabase, Shop, User } from "../db/types.ts";
 import { recordAudit, type Actor } from "../shop/audit.server.ts";
-import { MailUnavailableError, type DeliverMail, type MailDelivery, type MailMessage } from "../shop/mail.server.ts";
+import { isMailUnavailable, type DeliverMail, type MailDelivery, type MailMessage } from "../shop/mail.server.ts";
 import { can, invitableRoles } from "../shop/permissions.ts";
 import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
 import { tenantDb } from "./handle.server.ts";
@@ -265,7 +265,7 @@ export async function inviteStaff(
     delivery = await send(invitationEmail({ to: email, shopName: shop.name, inviterEmail: by.actor.email, role, link, expiresAt }));
   } catch (error) {
     // The invitation stays: the page shows its link for the merchant to pass on.
-    if (!(error instanceof MailUnavailableError)) throw error;
+    if (!isMailUnavailable(error)) throw error;
     delivery = "failed";
   }
   // A queued email counts now: the worker that sends it later doesn't know the shop.

@@ -5,7 +5,7 @@ import { Fragment } from "react";
 import { platformOrigin } from "../../server/config.ts";
 import { Field, fieldAria } from "../components/field.tsx";
 import { PlatformHeader } from "../components/platform-header.tsx";
-import { changeEmail, changePassword, MAIL_UNAVAILABLE, MailUnavailableError, tooManyAttempts } from "../domain.server.ts";
+import { changeEmail, changePassword, isMailUnavailable, MAIL_UNAVAILABLE, tooManyAttempts } from "../domain.server.ts";
 import { accountChangeForm } from "../utils/account-forms.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { requireUser } from "../utils/guards.server.ts";
@@ -59,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
             platformOrigin(context.services.config),
           );
   } catch (error) {
-    if (error instanceof MailUnavailableError) return data({ intent, field: "form", message: MAIL_UNAVAILABLE }, { status: 503 });
+    if (isMailUnavailable(error)) return data({ intent, field: "form", message: MAIL_UNAVAILABLE }, { status: 503 });
     throw error;
   }
   if (!result.ok) return data({ intent, field: result.field, message: result.message }, { status: 400 });

@@ -16,7 +16,7 @@ import {
   launchShop,
   recommendationPerformance,
   MAIL_UNAVAILABLE,
-  MailUnavailableError,
+  isMailUnavailable,
   sendVerificationEmail,
   shopOwners,
   tooManyAttempts,
@@ -80,7 +80,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       for (const owner of owners)
         deliveries.push(await sendVerificationEmail(context.services.db, context.services.deliverMail, owner.userId, platformOrigin(context.services.config)));
     } catch (error) {
-      if (error instanceof MailUnavailableError) return data({ error: MAIL_UNAVAILABLE }, { status: 503 });
+      if (isMailUnavailable(error)) return data({ error: MAIL_UNAVAILABLE }, { status: 503 });
       throw error;
     }
     const to = owners.map((o) => o.email).join(", ");
