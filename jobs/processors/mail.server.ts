@@ -66,11 +66,22 @@ export async function deliverMail(queue: Queue<MailJob>, message: MailMessage, s
   }
 }
 
-/** The services' mailer: one queue, opened on first use; the mail settings are read from the environment at each send. */
+/** The services' (and the worker's) mailer: one queue, opened on first use; mail settings are read at each send. */
 export function createMailer(store: JobStore): { deliver: DeliverMail; close(): Promise<void> } {
   let queue: Queue<MailJob> | undefined;
   return {
-    deliver: (message) => deliverMail((queue ??= openQueue<MailJob>(store, MAIL_QUEUE)), message),
+    async deliver(message) {
+      const current = (queue ??= openQueue<MailJob>(store, MAIL_QUEUE));
+      try {
+        return await deliverMail(current, message);
+      } catch (error) {
+        // An enqueue still waiting for the store would go through once it answers: a mail the page said wasn't sent,
+        // its link never saved. Closing the queue drops it; the next mail opens another.
+        if (queue === current) queue = undefined;
+        await current.close().catch(() => undefined);
+        throw error;
+      }
+    },
     close: async () => void (await queue?.close()),
   };
 }
