@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { Shop } from "../db/types.ts";
 import { deliverMail, MAIL_QUEUE, startMailWorker, type MailJob } from "../jobs/processors/mail.server.ts";
 import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
+import { recordOrder } from "../shop/orders.server.ts";
 import { registerShopper } from "../shop/shopper-accounts.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -170,6 +171,18 @@ describe("account mail while the mail server is down", () => {
 
     const [mail] = await deliverQueued();
     expect(mail.text).toMatch(/\/invitations\/[A-Za-z0-9_-]{43}/);
+  });
+
+  it("a fulfilment's shipping email is queued, and the order page says when it will go", async () => {
+    const { number } = await recordOrder(northDb, { email: "buyer@example.com", currency: "EUR", lines: [{ title: "Lamp", unitPrice: 4_000, quantity: 1 }] });
+    const res = await adminPost(app, owner, `/admin/north/orders/${number}`, { intent: "fulfil", carrier: "DHL", trackingNumber: "JD01", notify: "1" });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("Order marked as fulfilled. Our mail server is slow to answer: the customer&#x27;s email will go out as soon as it does.");
+    expect((await queuedMail()).map((m) => m.to)).toEqual(["buyer@example.com"]);
+
+    const [mail] = await deliverQueued();
+    expect(mail.text).toContain("JD01");
+    expect(mail.text).toMatch(/http:\/\/north\.shops\.test\/orders\//);
   });
 
   it("a shopper's reset at one shop queues one mail with that shop's link; the other shop's same-address account is untouched", async () => {
