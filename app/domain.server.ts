@@ -283,3 +283,4 @@ export { requestPasswordReset, resetLinkValid, resetPassword } from "../tenants/
 export { changeEmail, changePassword } from "../server/account-changes.server.ts";
 export { sendVerificationEmail, shopOwners, verifyEmail } from "../tenants/email-verification.server.ts";
 export { requestShopperPasswordReset, resetShopperPassword, shopperResetLinkValid } from "../shop/shopper-accounts.server.ts";
+export { isMailUnavailable, MAIL_UNAVAILABLE } from "../shop/mail.server.ts";

@@ -6,6 +6,7 @@ import { stripeFromEnv, type StripeSetup } from "../server/stripe.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { startCatalogueTransferWorker } from "./processors/catalogue-transfer.server.ts";
 import { startCheckoutReminderWorker } from "./processors/checkout-reminders.server.ts";
+import { startMailWorker } from "./processors/mail.server.ts";
 import { startRecommendationsWorker } from "./processors/recommendations.server.ts";
 import { startStripeEventWorker } from "./processors/stripe-events.server.ts";
 import { scheduleMaintenance, startMaintenanceWorker } from "./processors/maintenance.server.ts";
@@ -35,6 +36,7 @@ export async function startWorkers(
     startSpareShopWorker(store, db, spareShops),
     startCheckoutReminderWorker(store, db),
     startRecommendationsWorker(store, db),
+    startMailWorker(store),
     ...(stripeEvents ? [stripeEvents] : []),
   ];
   for (const worker of workers) worker.on("failed", (job, error) => console.error(`job ${worker.name}/${job?.id} failed:`, error.message));

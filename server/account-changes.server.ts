@@ -1,10 +1,10 @@
 import { hash, verify } from "@node-rs/argon2";
 import type { PlatformDb } from "../db/database.server.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { sendMail } from "../shop/mail.server.ts";
+import type { DeliverMail, MailDelivery } from "../shop/mail.server.ts";
 import { spendAccountLinks } from "../tenants/account-links.server.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
-import { sendVerificationEmail } from "../tenants/email-verification.server.ts";
+import { mailVerificationLink } from "../tenants/email-verification.server.ts";
 import { storedSessionId } from "./auth-adapter.server.ts";
 
 /**
@@ -12,10 +12,11 @@ import { storedSessionId } from "./auth-adapter.server.ts";
  * again (a session left open on a shared computer isn't enough) and ends every other session of the account, so
  * whoever else was signed in is signed out; the session that made the change stays. An email change tells the old
  * address, so its owner hears of it even if someone else made it, and the new address must be verified again
- * (decision 037): a link already sent to the old one no longer verifies anything.
+ * (decision 037): a link already sent to the old one no longer verifies anything. Both mails go out (or into the
+ * mail queue) before the change commits: if neither can, MailUnavailableError undoes the change.
  */
 
-export type AccountChangeResult = { ok: true } | { ok: false; field: "currentPassword" | "password" | "email"; message: string };
+export type AccountChangeResult = { ok: true; mail?: MailDelivery[] } | { ok: false; field: "currentPassword" | "password" | "email"; message: string };
 
 const WRONG_PASSWORD = { ok: false, field: "currentPassword", message: "That isn't your current password." } as const;
 
@@ -44,6 +45,7 @@ export async function changePassword(
 
 export async function changeEmail(
   db: PlatformDb,
+  deliver: DeliverMail,
   { userId, sessionId }: { userId: string; sessionId: string },
   { currentPassword, email }: { currentPassword: string; email: string },
   platformOrigin: string,
@@ -51,11 +53,11 @@ export async function changeEmail(
   const next = normalizeEmail(email);
   if (emailProblem(next)) return { ok: false, field: "email", message: "Enter a valid email address." };
   if (!(await currentPasswordMatches(db, userId, currentPassword))) return WRONG_PASSWORD;
-  let previous: string;
   try {
-    previous = await db.transaction().execute(async (trx) => {
+    const mail = await db.transaction().execute(async (trx) => {
       const user = await trx.selectFrom("platform.users").select("email").where("id", "=", userId).forUpdate().executeTakeFirstOrThrow();
-      const changed = user.email !== next;
+      const previous = user.email;
+      const changed = previous !== next;
       await trx
         .updateTable("platform.users")
         .set(changed ? { email: next, email_verified_at: null } : { email: next })
@@ -63,23 +65,23 @@ export async function changeEmail(
         .execute();
       await trx.deleteFrom("platform.sessions").where("user_id", "=", userId).where("id", "<>", storedSessionId(sessionId)).execute();
       await spendAccountLinks(trx, userId, changed ? ["password", "email"] : ["password"]);
-      return user.email;
+      if (!changed) return [];
+      return [
+        await mailVerificationLink(trx, deliver, userId, platformOrigin),
+        await deliver({
+          to: previous,
+          subject: "Your Bazaar email was changed",
+          text: [
+            `The email of your Bazaar account was changed from ${previous} to ${next}, and every other session was signed out.`,
+            "",
+            "If you didn't do this, someone knows your password: write to your platform's support at once.",
+          ].join("\n"),
+        }),
+      ];
     });
+    return { ok: true, mail };
   } catch (error) {
     if (isUniqueViolation(error, "users_email_key")) return { ok: false, field: "email", message: "Another account uses this email." };
     throw error;
   }
-  if (previous !== next) {
-    await sendVerificationEmail(db, userId, platformOrigin);
-    await sendMail({
-      to: previous,
-      subject: "Your Bazaar email was changed",
-      text: [
-        `The email of your Bazaar account was changed from ${previous} to ${next}, and every other session was signed out.`,
-        "",
-        "If you didn't do this, someone knows your password: write to your platform's support at once.",
-      ].join("\n"),
-    });
-  }
-  return { ok: true };
 }

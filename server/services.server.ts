@@ -11,7 +11,9 @@ import {
 } from "../jobs/processors/recommendations.server.ts";
 import { requestStripeEventProcessing, STRIPE_EVENTS_QUEUE, type StripeEventJob } from "../jobs/processors/stripe-events.server.ts";
 import { requestSpareShopRefill, SPARE_SHOPS_QUEUE, type SpareShopsJob } from "../jobs/processors/spare-shops.server.ts";
+import { createMailer } from "../jobs/processors/mail.server.ts";
 import { jobStore, openQueue, type JobStore } from "../jobs/queues.server.ts";
+import type { DeliverMail } from "../shop/mail.server.ts";
 import { mediaStorageFromEnv, type MediaStorage } from "../shop/storage.server.ts";
 import { cookieSecrets, createStorefrontAccess, type StorefrontAccess } from "../shop/storefront-access.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -34,6 +36,8 @@ export interface Services {
   /** Every throttle: logins, signups, registrations, invitation mail, checkouts (server/limits.server.ts). */
   limits: RateLimits;
   jobs: JobStore;
+  /** Sends a mail now, or queues it for the worker to retry; throws MailUnavailableError only if neither works. */
+  deliverMail: DeliverMail;
   /** Product images and other files: local disk (MEDIA_DIR) or an S3-compatible bucket (S3_BUCKET). */
   media: MediaStorage;
   /** The shop's handle; `shop` must come from the registry. */
@@ -72,6 +76,7 @@ export async function createServices(config: Config, databaseUrl: string, env: R
   const limits = createRateLimits(databaseUrl);
   const handles = new Map<string, TenantDb>();
   const jobs = jobStore({ redisUrl: config.redisUrl, databaseUrl });
+  const mailer = createMailer(jobs);
   // Opened on first use and kept: opening a queue per request costs a connection (and, on PostgreSQL, BullMQ's migration check).
   let spareShopsQueue: Queue<SpareShopsJob> | undefined;
   let remindersQueue: Queue<CheckoutReminderJob> | undefined;
@@ -88,6 +93,7 @@ export async function createServices(config: Config, databaseUrl: string, env: R
     limits,
     stripe: stripeFromEnv(env),
     jobs,
+    deliverMail: mailer.deliver,
     media,
     tenantDb: (shop) => {
       // One handle per schema, built once: withSchema creates a new Kysely instance each call.
@@ -118,6 +124,7 @@ export async function createServices(config: Config, databaseUrl: string, env: R
     },
     async close() {
       await recommendationsQueue?.close();
+      await mailer.close();
       await spareShopsQueue?.close();
       await remindersQueue?.close();
       await stripeEventsQueue?.close();

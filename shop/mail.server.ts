@@ -74,3 +74,28 @@ export async function sendMail(message: MailMessage, settings: MailSettings = ma
   await writeFile(file, info.message as Buffer);
   return { messageId: info.messageId, file };
 }
+
+/** What became of a message: sent now, written to MAIL_DIR (no SMTP configured), or queued to be sent again. */
+export type MailDelivery = "sent" | "no-mail-server" | "queued";
+
+/** Sends at once, or queues the message for retries; the one way requests send mail (jobs/processors/mail.server.ts). */
+export type DeliverMail = (message: MailMessage) => Promise<MailDelivery>;
+
+/** Thrown by DeliverMail when the message could neither be sent nor queued: nothing will send it. */
+export class MailUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("The mail server and the job queue are both unavailable", { cause });
+    this.name = "MailUnavailableError";
+  }
+}
+
+/**
+ * Whether an error is a MailUnavailableError. Not `instanceof`: the mailer comes from the services, loaded apart
+ * from the Remix build, whose routes hold a class of their own by the same name.
+ */
+export function isMailUnavailable(error: unknown): error is MailUnavailableError {
+  return error instanceof Error && error.name === "MailUnavailableError";
+}
+
+/** What a page says when the mail it was about to send could neither go out nor wait in the queue. */
+export const MAIL_UNAVAILABLE = "We couldn't send the email: our mail server isn't answering. Nothing was changed; try again in a few minutes.";

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { recordAudit, SYSTEM_ACTOR, type Actor } from "./audit.server.ts";
 import { checkboxValue, singleLine } from "./fields.server.ts";
 import { amountProblem, formatMoney, parseMoney, type MoneyStyle } from "./money.ts";
+import type { MailDelivery } from "./mail.server.ts";
 import { sendShippingEmail, type OrderMailDeps } from "./order-mail.server.ts";
 import { parseOrderNumber } from "./orders.server.ts";
 import { bumpStorefrontVersion } from "./page-cache.server.ts";
@@ -41,6 +42,16 @@ export interface OrderActionDeps extends OrderMailDeps {
 export type OrderActionResult = { ok: true; message: string } | { ok: false; errors: Record<string, string> } | { ok: false; notFound: true };
 
 const notFound = { ok: false, notFound: true } as const;
+
+/** What the order page says of the shipping email after a fulfilment. */
+const SHIPPING_EMAIL: Record<MailDelivery | "failed" | "none", string> = {
+  sent: "The customer was emailed.",
+  // Development and the demo file mail instead of sending it; the page reads as it would in production.
+  "no-mail-server": "The customer was emailed.",
+  queued: "Our mail server is slow to answer: the customer's email will go out as soon as it does.",
+  failed: "The email to the customer couldn't be sent: our mail server isn't answering.",
+  none: "The order has no email address to write to.",
+};
 
 // ---------------------------------------------------------------------------
 // Fulfilment
@@ -112,8 +123,12 @@ export async function fulfilOrder(
     return { ok: true, orderId: order.id } as const;
   });
   if (!outcome.ok) return outcome;
-  if (input.notify) await sendShippingEmail(deps, outcome.orderId).catch((error) => console.error(`order ${number}: shipping email not sent:`, error));
-  return { ok: true, message: input.notify ? "Order marked as fulfilled. The customer was emailed." : "Order marked as fulfilled." };
+  if (!input.notify) return { ok: true, message: "Order marked as fulfilled." };
+  const delivery = await sendShippingEmail(deps, outcome.orderId).catch((error: unknown) => {
+    console.error(`order ${number}: shipping email not sent:`, error instanceof Error ? error.message : error);
+    return "failed" as const;
+  });
+  return { ok: true, message: `Order marked as fulfilled. ${SHIPPING_EMAIL[delivery ?? "none"]}` };
 }
 
 // ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { IntlShape } from "react-intl";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { Shop } from "../db/types.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
-import { sendMail } from "./mail.server.ts";
+import type { DeliverMail, MailDelivery } from "./mail.server.ts";
 import { formatMoney } from "./money.ts";
 import { shopperOrderView } from "./shopper-accounts.server.ts";
 import { shopperIntl } from "./settings.server.ts";
@@ -22,6 +22,8 @@ export interface OrderMailDeps {
   origin: string;
   /** The platform's origin, where the admin lives. */
   adminOrigin: string;
+  /** services.deliverMail (or the worker's mailer): sends now, or queues the mail for retries. */
+  deliverMail: DeliverMail;
 }
 
 type OrderView = NonNullable<Awaited<ReturnType<typeof loadOrder>>>;
@@ -63,7 +65,7 @@ export async function sendOrderEmails(deps: OrderMailDeps, orderId: string): Pro
   if (order.email) {
     const intl = await shopperIntl(deps.db);
     const say = (id: string, values: Record<string, string>) => intl.formatMessage({ id }, values);
-    await sendMail({
+    await deps.deliverMail({
       to: order.email,
       subject: say("mail.confirmation.subject", { number: order.number }),
       text: [
@@ -78,7 +80,7 @@ export async function sendOrderEmails(deps: OrderMailDeps, orderId: string): Pro
   }
   const merchant = await merchantEmail(deps);
   if (merchant)
-    await sendMail({
+    await deps.deliverMail({
       to: merchant,
       subject: `[${deps.shop.name}] New order #${order.number} for ${formatMoney(order.total, order.currency)}`,
       text: [
@@ -91,10 +93,13 @@ export async function sendOrderEmails(deps: OrderMailDeps, orderId: string): Pro
     });
 }
 
-/** Tells the shopper their order is on its way, with the carrier and tracking number when the merchant gave them. */
-export async function sendShippingEmail(deps: OrderMailDeps, orderId: string): Promise<void> {
+/**
+ * Tells the shopper their order is on its way, with the carrier and tracking number when the merchant gave them.
+ * Null when the order has no email to write to.
+ */
+export async function sendShippingEmail(deps: OrderMailDeps, orderId: string): Promise<MailDelivery | null> {
   const order = await loadOrder(deps.db, orderId);
-  if (!order?.email) return;
+  if (!order?.email) return null;
   const intl = await shopperIntl(deps.db);
   const say = (id: string, values: Record<string, string>) => intl.formatMessage({ id }, values);
   const latest = order.fulfillments.at(-1);
@@ -103,7 +108,7 @@ export async function sendShippingEmail(deps: OrderMailDeps, orderId: string): P
       ? say("mail.shipping.tracking", { carrier: latest.carrier, number: latest.trackingNumber })
       : say("mail.shipping.trackingNoCarrier", { number: latest.trackingNumber })
     : null;
-  await sendMail({
+  return deps.deliverMail({
     to: order.email,
     subject: say("mail.shipping.subject", { number: order.number }),
     text: [

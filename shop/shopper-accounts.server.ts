@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { emailProblem, normalizeEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from "../tenants/accounts.server.ts";
 import type { TenantDb } from "../tenants/handle.server.ts";
 import { COUNTRY_CODES, countryName, isCountryCode } from "./countries.ts";
-import { sendMail } from "./mail.server.ts";
+import { isMailUnavailable, type DeliverMail } from "./mail.server.ts";
 import { shopperIntl } from "./settings.server.ts";
 import { toDecimalString } from "./money.ts";
 import type { LoginGuard } from "../server/limits.server.ts";
@@ -710,9 +710,16 @@ const RESET_TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 /**
  * Emails a registered shopper of this shop a single-use link to choose a new password; answers the same whether or
- * not the email has an account here.
+ * not the email has an account here, even when the mail can be neither sent nor queued (MailUnavailableError,
+ * logged by the mailer): then the link is not kept.
  */
-export async function requestShopperPasswordReset(db: TenantDb, shop: { name: string; origin: string }, email: string, now = new Date()): Promise<void> {
+export async function requestShopperPasswordReset(
+  db: TenantDb,
+  deliver: DeliverMail,
+  shop: { name: string; origin: string },
+  email: string,
+  now = new Date(),
+): Promise<void> {
   const customer = await db
     .selectFrom("customers")
     .select(["id", "email"])
@@ -721,24 +728,31 @@ export async function requestShopperPasswordReset(db: TenantDb, shop: { name: st
     .where("deleted_at", "is", null)
     .executeTakeFirst();
   if (!customer?.email) return;
-  const token = randomToken();
-  await db
-    .insertInto("customer_password_resets")
-    .values({ token_hash: sha256(token), customer_id: customer.id, expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000) })
-    .execute();
+  const to = customer.email;
   const intl = await shopperIntl(db);
   const say = (id: string, values: Record<string, string | number> = {}) => intl.formatMessage({ id }, values);
-  await sendMail({
-    to: customer.email,
-    subject: say("mail.reset.subject", { shopName: shop.name }),
-    text: [
-      say("mail.reset.intro", { shopName: shop.name }),
-      "",
-      say("mail.reset.link", { minutes: RESET_MINUTES, link: `${shop.origin}/account/reset-password/${token}` }),
-      "",
-      say("mail.reset.ignore"),
-    ].join("\n"),
-  });
+  try {
+    await db.transaction().execute(async (trx) => {
+      const token = randomToken();
+      await trx
+        .insertInto("customer_password_resets")
+        .values({ token_hash: sha256(token), customer_id: customer.id, expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000) })
+        .execute();
+      await deliver({
+        to,
+        subject: say("mail.reset.subject", { shopName: shop.name }),
+        text: [
+          say("mail.reset.intro", { shopName: shop.name }),
+          "",
+          say("mail.reset.link", { minutes: RESET_MINUTES, link: `${shop.origin}/account/reset-password/${token}` }),
+          "",
+          say("mail.reset.ignore"),
+        ].join("\n"),
+      });
+    });
+  } catch (error) {
+    if (!isMailUnavailable(error)) throw error;
+  }
 }
 
 /** Whether a reset link can still be used. */

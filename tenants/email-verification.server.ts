@@ -1,5 +1,5 @@
 import type { PlatformDb } from "../db/database.server.ts";
-import { sendMail } from "../shop/mail.server.ts";
+import type { DeliverMail, MailDelivery } from "../shop/mail.server.ts";
 import { issueAccountLink, useAccountLink } from "./account-links.server.ts";
 
 /**
@@ -10,11 +10,31 @@ import { issueAccountLink, useAccountLink } from "./account-links.server.ts";
 
 const LINK_HOURS = 24;
 
-/** Mails a verification link to the account's current address. */
-export async function sendVerificationEmail(db: PlatformDb, userId: string, platformOrigin: string, now = new Date()): Promise<void> {
-  const user = await db.selectFrom("platform.users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
-  const token = await issueAccountLink(db, userId, "email", LINK_HOURS * 60, now);
-  await sendMail({
+/**
+ * Mails a verification link to the account's current address. The link is saved only if the mail went out or was
+ * queued: a MailUnavailableError leaves nothing behind.
+ */
+export async function sendVerificationEmail(
+  db: PlatformDb,
+  deliver: DeliverMail,
+  userId: string,
+  platformOrigin: string,
+  now = new Date(),
+): Promise<MailDelivery> {
+  return db.transaction().execute((trx) => mailVerificationLink(trx, deliver, userId, platformOrigin, now));
+}
+
+/** sendVerificationEmail's work, inside the caller's transaction (an email change mails the link before it commits). */
+export async function mailVerificationLink(
+  trx: PlatformDb,
+  deliver: DeliverMail,
+  userId: string,
+  platformOrigin: string,
+  now = new Date(),
+): Promise<MailDelivery> {
+  const user = await trx.selectFrom("platform.users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
+  const token = await issueAccountLink(trx, userId, "email", LINK_HOURS * 60, now);
+  return deliver({
     to: user.email,
     subject: "Verify your Bazaar email",
     text: [

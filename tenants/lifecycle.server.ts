@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { PlatformDatabase, Shop, StatusActorKind } from "../db/types.ts";
-import { sendMail, type MailMessage } from "../shop/mail.server.ts";
+import type { DeliverMail } from "../shop/mail.server.ts";
 import { nextStatus, STATUS_LABELS, statusExplanation, TRANSITIONS, type LifecycleEvent } from "./lifecycle.ts";
 import { announceShopChange } from "./registry.server.ts";
 import { forEachShop } from "./sweep.server.ts";
@@ -28,7 +28,8 @@ export interface ChangeOptions {
   trialEndsAt?: Date;
   /** e.g. https://bazaar.example, for the link in the owner's email. */
   platformOrigin: string;
-  send?: (message: MailMessage) => Promise<unknown>;
+  /** The mailer (services.deliverMail, or the worker's): sends the owners' notice now, or queues it for retries. */
+  send: DeliverMail;
   now?: Date;
   /** This process's registry cache, dropped at once (others hear the change through NOTIFY). */
   registry?: { invalidate(): void };
@@ -138,7 +139,7 @@ function pastTense(event: LifecycleEvent): string {
   return words[event];
 }
 
-async function notifyOwners(db: PlatformDb, shop: Shop, { platformOrigin, send = (m) => sendMail(m) }: ChangeOptions): Promise<void> {
+async function notifyOwners(db: PlatformDb, shop: Shop, { platformOrigin, send }: ChangeOptions): Promise<void> {
   const owners = await db
     .selectFrom("platform.memberships as m")
     .innerJoin("platform.users as u", "u.id", "m.user_id")

@@ -1,6 +1,6 @@
 import { hash } from "@node-rs/argon2";
 import type { PlatformDb } from "../db/database.server.ts";
-import { sendMail } from "../shop/mail.server.ts";
+import { isMailUnavailable, type DeliverMail } from "../shop/mail.server.ts";
 import { accountLinkValid, issueAccountLink, useAccountLink } from "./account-links.server.ts";
 import { normalizeEmail, passwordProblem } from "./accounts.server.ts";
 
@@ -12,22 +12,32 @@ import { normalizeEmail, passwordProblem } from "./accounts.server.ts";
 
 const LINK_MINUTES = 60;
 
-/** Emails a reset link if the address belongs to a merchant; answers the same either way. */
-export async function requestPasswordReset(db: PlatformDb, email: string, platformOrigin: string, now = new Date()): Promise<void> {
+/**
+ * Emails a reset link if the address belongs to a merchant; answers the same either way. Even a mail that can be
+ * neither sent nor queued (MailUnavailableError, logged by the mailer) answers the same: telling the person would
+ * tell anyone that the address has an account. Its link is not kept.
+ */
+export async function requestPasswordReset(db: PlatformDb, deliver: DeliverMail, email: string, platformOrigin: string, now = new Date()): Promise<void> {
   const user = await db.selectFrom("platform.users").select(["id", "email"]).where("email", "=", normalizeEmail(email)).executeTakeFirst();
   if (!user) return;
-  const token = await issueAccountLink(db, user.id, "password", LINK_MINUTES, now);
-  await sendMail({
-    to: user.email,
-    subject: "Reset your Bazaar password",
-    text: [
-      "Someone (we hope you) asked to reset the password of your Bazaar account.",
-      "",
-      `Choose a new password here within ${LINK_MINUTES} minutes: ${platformOrigin}/reset-password/${token}`,
-      "",
-      "If it wasn't you, ignore this email: your password stays as it is.",
-    ].join("\n"),
-  });
+  try {
+    await db.transaction().execute(async (trx) => {
+      const token = await issueAccountLink(trx, user.id, "password", LINK_MINUTES, now);
+      await deliver({
+        to: user.email,
+        subject: "Reset your Bazaar password",
+        text: [
+          "Someone (we hope you) asked to reset the password of your Bazaar account.",
+          "",
+          `Choose a new password here within ${LINK_MINUTES} minutes: ${platformOrigin}/reset-password/${token}`,
+          "",
+          "If it wasn't you, ignore this email: your password stays as it is.",
+        ].join("\n"),
+      });
+    });
+  } catch (error) {
+    if (!isMailUnavailable(error)) throw error;
+  }
 }
 
 export type ResetResult = { ok: true; userId: string } | { ok: false; field: "token" | "password"; message: string };

@@ -5,7 +5,7 @@ import { email, singleLine } from "../shop/fields.server.ts";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { MemberRole, PlatformDatabase, Shop, User } from "../db/types.ts";
 import { recordAudit, type Actor } from "../shop/audit.server.ts";
-import { sendMail, type MailMessage } from "../shop/mail.server.ts";
+import { isMailUnavailable, type DeliverMail, type MailDelivery, type MailMessage } from "../shop/mail.server.ts";
 import { can, invitableRoles } from "../shop/permissions.ts";
 import { createUser, emailProblem, EmailTakenError, normalizeEmail, passwordProblem } from "./accounts.server.ts";
 import { tenantDb } from "./handle.server.ts";
@@ -164,13 +164,13 @@ async function refuseBeyondStaffLimit(trx: Kysely<PlatformDatabase>, shop: Shop,
 export interface InviteOptions {
   /** e.g. https://bazaar.example; the link is <platformOrigin>/invitations/<token>. */
   platformOrigin: string;
-  /** The mailer: sendMail, whose `file` says the message was written to MAIL_DIR because no SMTP server is set. */
-  send?: (message: MailMessage) => Promise<{ file: string | null } | void>;
+  /** The mailer (services.deliverMail): sends now, or queues the message for retries. */
+  send: DeliverMail;
   ttlHours?: number;
 }
 
-/** What became of the invitation email, as the mailer reported it. */
-export type InvitationDelivery = "sent" | "no-mail-server" | "failed";
+/** What became of the invitation email, as the mailer reported it; "failed": it could be neither sent nor queued. */
+export type InvitationDelivery = MailDelivery | "failed";
 
 /**
  * The staff page's forms, one per intent. Which roles the person may give, and whether a member or an invitation is
@@ -200,7 +200,7 @@ export async function inviteStaff(
   shop: Shop,
   by: StaffActor,
   input: { email: string; role: string },
-  { platformOrigin, send = (message) => sendMail(message), ttlHours = invitationTtlHours() }: InviteOptions,
+  { platformOrigin, send, ttlHours = invitationTtlHours() }: InviteOptions,
 ): Promise<{ id: string; email: string; role: Exclude<MemberRole, "owner">; expiresAt: Date; token: string; link: string; delivery: InvitationDelivery }> {
   const allowed = invitableRoles(by.role);
   if (!allowed.length || !by.actor.userId) throw new StaffError({ role: "You can't invite people to this shop." }, 403);
@@ -262,13 +262,14 @@ export async function inviteStaff(
   const link = `${platformOrigin}/invitations/${token}`;
   let delivery: InvitationDelivery;
   try {
-    const sent = await send(invitationEmail({ to: email, shopName: shop.name, inviterEmail: by.actor.email, role, link, expiresAt }));
-    delivery = sent?.file ? "no-mail-server" : "sent";
+    delivery = await send(invitationEmail({ to: email, shopName: shop.name, inviterEmail: by.actor.email, role, link, expiresAt }));
   } catch (error) {
-    console.error("invitation email failed:", error);
+    // The invitation stays: the page shows its link for the merchant to pass on.
+    if (!isMailUnavailable(error)) throw error;
     delivery = "failed";
   }
-  if (delivery === "sent") await meterShopUsage(db, shop.id, { emails: 1 });
+  // A queued email counts now: the worker that sends it later doesn't know the shop.
+  if (delivery === "sent" || delivery === "queued") await meterShopUsage(db, shop.id, { emails: 1 });
   return { id, email, role, expiresAt, token, link, delivery };
 }
 

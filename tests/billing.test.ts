@@ -14,7 +14,7 @@ let app: TestApp;
 let ownerId: string;
 let ownerCookie: string;
 const mail: MailMessage[] = [];
-const options = { platformOrigin: ORIGIN, send: async (m: MailMessage) => void mail.push(m) };
+const options = { platformOrigin: ORIGIN, send: async (m: MailMessage) => (mail.push(m), "sent" as const) };
 const row = (id: string) => t.db.selectFrom("platform.shops").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 const paid = (shop: Shop, id: string, planId: string, periodEnd: string, at = "2026-12-01T00:00:00Z"): BillingEvent => ({
   id,

@@ -57,7 +57,7 @@ async function stockOf(db: TenantDb, variantId: string): Promise<number> {
 }
 
 function depsFor(shop: Shop, db: TenantDb): CheckoutDeps {
-  return { db, platform: t.db, shop, origin: `http://${shop.slug}.shops.test`, adminOrigin: "http://bazaar.test" };
+  return { db, platform: t.db, shop, origin: `http://${shop.slug}.shops.test`, adminOrigin: "http://bazaar.test", deliverMail: app.services.deliverMail };
 }
 
 /** A cart holding `quantity` of a variant, and a checkout for it with an email and address filled in. */
@@ -365,7 +365,7 @@ describe("checkout in the browser's terms (HTTP)", () => {
     const byOwner = {
       actor: { kind: "merchant" as const, email: "owner@example.com" },
       platformOrigin: "http://bazaar.test",
-      send: async () => {},
+      send: async () => "sent" as const,
       registry: app.services.registry,
     };
     await changeShopStatus(t.db, south.id, "pause", byOwner);

@@ -10,6 +10,8 @@ import { tenantDb } from "../tenants/handle.server.ts";
 import { addToCart } from "../shop/cart.server.ts";
 import { findCheckout, priceCheckout, startCheckout, updateCheckout } from "../shop/checkout.server.ts";
 import { payWithTestCard } from "../shop/test-gateway.server.ts";
+import { createMailer } from "../jobs/processors/mail.server.ts";
+import { jobStore } from "../jobs/queues.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { storefrontIntl } from "../shop/storefront-language.ts";
 
@@ -135,7 +137,12 @@ describe("demo data", () => {
     const pricing = await priceCheckout(db, (await findCheckout(db, started.token))!);
     expect(pricing.shippingOptions.map((o) => o.name)).toEqual(["Standard", "Express"]);
     await updateCheckout(db, (await findCheckout(db, started.token))!, { shippingRateId: pricing.shippingOptions[0].id });
-    const deps = { db, platform: t.db, shop, origin: "http://north-coffee.localhost:3000", adminOrigin: "http://localhost:3000" };
-    expect((await payWithTestCard(deps, started.token, "4242424242424241")).kind).toBe("paid");
+    const mailer = createMailer(jobStore({ databaseUrl: t.url }));
+    const deps = { db, platform: t.db, shop, origin: "http://north-coffee.localhost:3000", adminOrigin: "http://localhost:3000", deliverMail: mailer.deliver };
+    try {
+      expect((await payWithTestCard(deps, started.token, "4242424242424241")).kind).toBe("paid");
+    } finally {
+      await mailer.close();
+    }
   });
 });

@@ -102,7 +102,7 @@ describe("email verification", () => {
     const refused = await launch(bob, "bob-shop");
     expect(refused.status).toBe(409);
 
-    await requestPasswordReset(t.db, "bob@example.com", ORIGIN);
+    await requestPasswordReset(t.db, app.services.deliverMail, "bob@example.com", ORIGIN);
     const reset = /\/reset-password\/([A-Za-z0-9_-]{43})/.exec(readMailDir(mailDir).findLast((m) => m.to === "bob@example.com")!.text)![1];
     expect((await app.request(PLATFORM, `/verify-email/${reset}`)).status).toBe(400);
 

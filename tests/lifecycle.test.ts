@@ -36,7 +36,7 @@ let ownerId: string;
 let ownerCookie: string;
 let operatorCookie: string;
 const mail: MailMessage[] = [];
-const send = async (message: MailMessage) => void mail.push(message);
+const send = async (message: MailMessage) => (mail.push(message), "sent" as const);
 const byOperator = { actor: { kind: "operator" as const, email: "ops@example.com" }, reason: "Reported for counterfeit goods", platformOrigin: ORIGIN, send };
 const bySystem = { actor: { kind: "system" as const }, reason: "Your free trial ended without a plan.", platformOrigin: ORIGIN, send };
 const byMerchant = { actor: { kind: "merchant" as const, email: "owner@example.com" }, platformOrigin: ORIGIN, send };

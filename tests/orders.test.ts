@@ -236,7 +236,14 @@ describe("orders in the admin", () => {
     // In south, so north keeps exactly #1001–#1003 for the tampering checks.
     const { number } = await recordOrder(southDb, { email: "c@example.com", currency: "EUR", lines: [line("Cup", 100)] });
     await southDb.updateTable("orders").set({ cancelled_at: new Date() }).where("number", "=", number).execute();
-    const deps = { db: southDb, platform: t.db, shop: south, origin: "http://south.shops.test", adminOrigin: "http://bazaar.test" };
+    const deps = {
+      db: southDb,
+      platform: t.db,
+      shop: south,
+      origin: "http://south.shops.test",
+      adminOrigin: "http://bazaar.test",
+      deliverMail: app.services.deliverMail,
+    };
     expect(await fulfilOrder(deps, SYSTEM_ACTOR, number, { carrier: "", trackingNumber: "", notify: false })).toEqual({
       ok: false,
       errors: { form: "A cancelled order can't be fulfilled." },

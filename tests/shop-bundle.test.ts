@@ -274,6 +274,7 @@ describe("downloading and restoring from the admin and the console", () => {
       actor: { kind: "operator", email: "ops@example.com" },
       reason: "Restored by mistake",
       platformOrigin: ORIGIN,
+      send: app.services.deliverMail,
     });
     app.services.registry.invalidate();
     const afterClosing = await post(`/admin/north-three/bundle`, await logIn(app, DEMO_MERCHANT, DEMO_PASSWORD));

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop, User } from "../db/types.ts";
+import { MailUnavailableError } from "../shop/mail.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { changeShopPlan } from "../tenants/plans.server.ts";
@@ -383,23 +384,30 @@ describe("staff domain functions", () => {
       { email: "kim@example.com", role: "staff" },
       {
         platformOrigin: ORIGIN,
+        // Neither the mail server nor the job queue took it.
         send: async () => {
-          throw new Error("SMTP down");
+          throw new MailUnavailableError(new Error("SMTP down"));
         },
       },
     );
     expect(invitation).toMatchObject({ email: "kim@example.com", delivery: "failed", link: `${ORIGIN}/invitations/${invitation.token}` });
     expect(await findInvitation(t.db, invitation.token)).toMatchObject({ state: "pending", email: "kim@example.com" });
     expect(await auditActions(north)).toHaveLength(before + 1);
-    // A mailer that delivers is "sent"; one that wrote the message to a file (no SMTP server) is not.
-    const sent = await inviteStaff(t.db, north, owner(), { email: "kim@example.com", role: "staff" }, { platformOrigin: ORIGIN, send: async () => undefined });
+    // The page hears what the mailer did: sent, or filed (no SMTP server).
+    const sent = await inviteStaff(
+      t.db,
+      north,
+      owner(),
+      { email: "kim@example.com", role: "staff" },
+      { platformOrigin: ORIGIN, send: async () => "sent" as const },
+    );
     expect(sent.delivery).toBe("sent");
     const filed = await inviteStaff(
       t.db,
       north,
       owner(),
       { email: "kim@example.com", role: "staff" },
-      { platformOrigin: ORIGIN, send: async () => ({ file: "/tmp/x.eml" }) },
+      { platformOrigin: ORIGIN, send: async () => "no-mail-server" as const },
     );
     expect(filed.delivery).toBe("no-mail-server");
     // Each new invitation replaced the one before: only the newest link works.
@@ -408,8 +416,14 @@ describe("staff domain functions", () => {
   });
 
   it("resends an invitation with a new link, only within its own shop", async () => {
-    const first = await inviteStaff(t.db, north, owner(), { email: "rue@example.com", role: "staff" }, { platformOrigin: ORIGIN, send: async () => undefined });
-    const again = await resendInvitation(t.db, north, owner(), first.id, { platformOrigin: ORIGIN, send: async () => undefined });
+    const first = await inviteStaff(
+      t.db,
+      north,
+      owner(),
+      { email: "rue@example.com", role: "staff" },
+      { platformOrigin: ORIGIN, send: async () => "sent" as const },
+    );
+    const again = await resendInvitation(t.db, north, owner(), first.id, { platformOrigin: ORIGIN, send: async () => "sent" as const });
     expect(again).toMatchObject({ email: "rue@example.com", role: "staff", delivery: "sent" });
     expect(await findInvitation(t.db, first.token)).toBeNull();
     expect(await findInvitation(t.db, again.token)).toMatchObject({ state: "pending", email: "rue@example.com" });
@@ -422,10 +436,12 @@ describe("staff domain functions", () => {
       },
       role: "owner" as const,
     };
-    await expect(resendInvitation(t.db, south, southOwner, again.id, { platformOrigin: ORIGIN, send: async () => undefined })).rejects.toMatchObject({
+    await expect(resendInvitation(t.db, south, southOwner, again.id, { platformOrigin: ORIGIN, send: async () => "sent" as const })).rejects.toMatchObject({
       status: 404,
     });
-    await expect(resendInvitation(t.db, north, owner(), "99999999999999999999", { platformOrigin: ORIGIN })).rejects.toBeInstanceOf(StaffError);
+    await expect(
+      resendInvitation(t.db, north, owner(), "99999999999999999999", { platformOrigin: ORIGIN, send: async () => "sent" as const }),
+    ).rejects.toBeInstanceOf(StaffError);
   });
 
   it("honours the lifetime and lets a link be used exactly once even when opened twice at once", async () => {
@@ -438,7 +454,7 @@ describe("staff domain functions", () => {
       {
         platformOrigin: ORIGIN,
         ttlHours: 1,
-        send: async (m) => void sent.push(m.text),
+        send: async (m) => (sent.push(m.text), "sent" as const),
       },
     );
     expect(sent[0]).toContain(`${ORIGIN}/invitations/${invitation.token}`);

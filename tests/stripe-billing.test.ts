@@ -34,7 +34,7 @@ beforeAll(async () => {
   account = await connectShopAccount(t.db, stripe.client, north, { email: "owner@example.com", country: "US" }, false);
   plans = await t.db.selectFrom("platform.plans").selectAll().orderBy("monthly_price").execute();
   app = await startTestApp(t.url, fake.env(SECRETS));
-  deps = { db: t.db, stripe, config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }) };
+  deps = { db: t.db, stripe, config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }), deliverMail: app.services.deliverMail };
   owner = await logIn(app, "owner@example.com", "correct horse");
 });
 afterAll(async () => {

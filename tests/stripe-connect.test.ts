@@ -35,7 +35,12 @@ beforeAll(async () => {
   east = await provisionShop(t.db, { slug: "east", name: "East Wares", ownerId: user.id });
   west = await provisionShop(t.db, { slug: "west", name: "West Wares", ownerId: user.id });
   app = await startTestApp(t.url, fake.env(SECRETS));
-  deps = { db: t.db, stripe: stripeFromEnv(fake.env(SECRETS))!, config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }) };
+  deps = {
+    db: t.db,
+    stripe: stripeFromEnv(fake.env(SECRETS))!,
+    config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }),
+    deliverMail: app.services.deliverMail,
+  };
   owner = await logIn(app, "founder@example.com", "correct horse");
 });
 afterAll(async () => {

@@ -67,7 +67,12 @@ beforeAll(async () => {
     await launch(db);
   }
   app = await startTestApp(t.url, fake.env(SECRETS));
-  deps = { db: t.db, stripe: stripeFromEnv(fake.env(SECRETS))!, config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }) };
+  deps = {
+    db: t.db,
+    stripe: stripeFromEnv(fake.env(SECRETS))!,
+    config: readConfig({ PLATFORM_HOST: "bazaar.test", STORE_DOMAIN: "shops.test" }),
+    deliverMail: app.services.deliverMail,
+  };
   owner = await logIn(app, "owner@example.com", "correct horse");
 });
 afterAll(async () => {
@@ -363,7 +368,7 @@ describe("paying through Stripe", () => {
       actor: { kind: "operator" as const, email: "ops@example.com" },
       reason: "Review",
       platformOrigin: "http://bazaar.test",
-      send: async () => {},
+      send: async () => "sent" as const,
     };
     await changeShopStatus(t.db, south.id, "suspend", byOperator);
     try {

@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (emailProblem(email)) return data({ error: intl.formatMessage({ id: "account.forgot.enterEmail" }), sent: false }, { status: 400, headers });
   const gate = await context.services.limits.consume("passwordReset", `${shop.id}|${context.clientAddress}`);
   if (!gate.ok) return data({ error: shopperTooManyAttempts(intl, gate), sent: false }, { status: 429, headers });
-  await requestShopperPasswordReset(db, { name: shop.name, origin: context.origin }, email);
+  await requestShopperPasswordReset(db, context.services.deliverMail, { name: shop.name, origin: context.origin }, email);
   return data({ error: null, sent: true }, { headers });
 }
 

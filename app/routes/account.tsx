@@ -5,7 +5,7 @@ import { Fragment } from "react";
 import { platformOrigin } from "../../server/config.ts";
 import { Field, fieldAria } from "../components/field.tsx";
 import { PlatformHeader } from "../components/platform-header.tsx";
-import { changeEmail, changePassword, tooManyAttempts } from "../domain.server.ts";
+import { changeEmail, changePassword, isMailUnavailable, MAIL_UNAVAILABLE, tooManyAttempts } from "../domain.server.ts";
 import { accountChangeForm } from "../utils/account-forms.server.ts";
 import { readForm } from "../utils/forms.server.ts";
 import { requireUser } from "../utils/guards.server.ts";
@@ -15,7 +15,10 @@ export const meta: MetaFunction = () => [{ title: "Your account · Bazaar" }];
 const DONE = {
   password: "Password changed. Every other session of your account was signed out.",
   email: "Email changed. Every other session of your account was signed out. Follow the link we mailed to the new address to verify it.",
+  "email-queued":
+    "Email changed. Every other session of your account was signed out. Our mail server is slow to answer: we'll send the link that verifies the new address as soon as it does.",
 };
+const isDone = (changed: string | null): changed is keyof typeof DONE => changed !== null && Object.hasOwn(DONE, changed);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = requireUser(context, request);
@@ -25,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     .select("email_verified_at")
     .where("id", "=", user.id)
     .executeTakeFirstOrThrow();
-  return { email: user.email, verified: email_verified_at !== null, done: changed === "password" || changed === "email" ? DONE[changed] : null };
+  return { email: user.email, verified: email_verified_at !== null, done: isDone(changed) ? DONE[changed] : null };
 }
 
 // POST /account: change the password or the email, each confirmed with the current password (throttled as a login).
@@ -43,13 +46,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!gate.ok) return data({ intent, field: "currentPassword", message: tooManyAttempts(gate) }, { status: 429 });
   const who = { userId: user.id, sessionId: session.id };
   const change = parsed.value;
-  const result =
-    change.intent === "password"
-      ? await changePassword(context.services.db, who, { currentPassword: change.currentPassword, password: change.password })
-      : await changeEmail(context.services.db, who, { currentPassword: change.currentPassword, email: change.email }, platformOrigin(context.services.config));
+  let result;
+  try {
+    result =
+      change.intent === "password"
+        ? await changePassword(context.services.db, who, { currentPassword: change.currentPassword, password: change.password })
+        : await changeEmail(
+            context.services.db,
+            context.services.deliverMail,
+            who,
+            { currentPassword: change.currentPassword, email: change.email },
+            platformOrigin(context.services.config),
+          );
+  } catch (error) {
+    if (isMailUnavailable(error)) return data({ intent, field: "form", message: MAIL_UNAVAILABLE }, { status: 503 });
+    throw error;
+  }
   if (!result.ok) return data({ intent, field: result.field, message: result.message }, { status: 400 });
   await context.services.limits.loginSucceeded(account, context.clientAddress);
-  throw redirect(`/account?changed=${intent}`);
+  throw redirect(`/account?changed=${result.mail?.includes("queued") ? "email-queued" : intent}`);
 }
 
 export default function Account() {

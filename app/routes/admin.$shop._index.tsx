@@ -13,7 +13,9 @@ import {
   getDailySales,
   getOnboarding,
   getSalesSummary,
+  isMailUnavailable,
   launchShop,
+  MAIL_UNAVAILABLE,
   recommendationPerformance,
   sendVerificationEmail,
   shopOwners,
@@ -72,8 +74,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const gate = await context.services.limits.consume("verificationMail", admin.shop.id);
     if (!gate.ok) return data({ error: tooManyAttempts(gate) }, { status: 429 });
     const owners = (await shopOwners(context.services.db, admin.shop.id)).filter((o) => !o.verified);
-    for (const owner of owners) await sendVerificationEmail(context.services.db, owner.userId, platformOrigin(context.services.config));
-    return { sent: owners.length ? `We emailed a new link to ${owners.map((o) => o.email).join(", ")}.` : "The email is already verified." };
+    if (!owners.length) return { sent: "The email is already verified." };
+    const deliveries = [];
+    try {
+      for (const owner of owners)
+        deliveries.push(await sendVerificationEmail(context.services.db, context.services.deliverMail, owner.userId, platformOrigin(context.services.config)));
+    } catch (error) {
+      if (isMailUnavailable(error)) return data({ error: MAIL_UNAVAILABLE }, { status: 503 });
+      throw error;
+    }
+    const to = owners.map((o) => o.email).join(", ");
+    return {
+      sent: deliveries.includes("queued")
+        ? `Our mail server is slow to answer: we'll send a new link to ${to} as soon as it does.`
+        : `We emailed a new link to ${to}.`,
+    };
   }
   const { steps, launchedAt } = await onboardingOf(context, admin);
   const unverified = launchedAt ? null : await unverifiedOwner(context, admin);

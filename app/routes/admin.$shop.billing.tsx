@@ -108,6 +108,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const changed = await changeShopStatus(context.services.db, shop.id, event, {
       actor: { kind: "merchant", email: actor.email },
       platformOrigin: platformOrigin(context.services.config),
+      send: context.services.deliverMail,
       registry: context.services.registry,
     });
     await context.services.recommendations.follow(changed);

@@ -28,6 +28,7 @@ export async function action(args: ActionFunctionArgs) {
   const { context } = args;
   await payWithTestGateway(context.services.db, shop, plan.id, {
     platformOrigin: platformOrigin(context.services.config),
+    send: context.services.deliverMail,
     registry: context.services.registry,
   });
   throw redirect(`/admin/${shop.slug}/billing?paid=1`);

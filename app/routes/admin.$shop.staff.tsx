@@ -62,13 +62,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 type InvitationMade = { email: string; link: string; delivery: InvitationDelivery };
 type ActionResult = { form: string; errors: StaffErrors; values: Record<string, string> | null; saved: string | null; invitation?: InvitationMade };
 
-/** What the page says about the email, in the mailer's words: sent, not sent for want of a server, or refused. */
+/** What the page says about the email, in the mailer's words: sent, queued, not sent for want of a server, or lost. */
 function deliveryMessage({ email, delivery }: InvitationMade): string {
   switch (delivery) {
     case "sent":
       return `Invitation sent to ${email}.`;
     case "no-mail-server":
       return `Invitation saved, but no email went out: this Bazaar has no mail server set up. Copy the link below and send it to ${email} yourself.`;
+    case "queued":
+      return `Invitation saved. Our mail server is slow to answer: we'll send the email to ${email} as soon as it does. You can also copy the link below and send it yourself.`;
     case "failed":
       return `Invitation saved, but the email to ${email} couldn't be sent: the mail server refused it or didn't answer. Copy the link below and send it yourself, or resend it later.`;
   }
@@ -93,7 +95,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
   };
 
-  const invitationOptions = { platformOrigin: platformOrigin(context.services.config) };
+  const invitationOptions = { platformOrigin: platformOrigin(context.services.config), send: context.services.deliverMail };
   // Inviting and resending both mail someone: one daily allowance per shop.
   const mailGate = async (key: string, values: Record<string, string> | null) => {
     const gate = await context.services.limits.consume("invitationMail", admin.shop.id);
@@ -166,8 +168,8 @@ export default function Staff() {
       <div className="page-head">
         <h1>Staff</h1>
       </div>
-      {result?.saved && result.invitation?.delivery !== "sent" ? (
-        <p className={result.invitation ? "banner" : "flash"} role={result.invitation ? "alert" : "status"}>
+      {result?.saved && (result.invitation?.delivery === "no-mail-server" || result.invitation?.delivery === "failed") ? (
+        <p className="banner" role="alert">
           {result.saved}
         </p>
       ) : result?.saved ? (

@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email } = parsed.value;
   const gate = await context.services.limits.consume("passwordReset", context.clientAddress);
   if (!gate.ok) return data({ error: tooManyAttempts(gate), sent: false }, { status: 429 });
-  await requestPasswordReset(context.services.db, email, platformOrigin(context.services.config));
+  await requestPasswordReset(context.services.db, context.services.deliverMail, email, platformOrigin(context.services.config));
   return { error: null, sent: true };
 }
 

@@ -166,6 +166,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       reason: input.reason,
       trialEndsAt,
       platformOrigin: platformOrigin(context.services.config),
+      send: context.services.deliverMail,
       registry: context.services.registry,
     });
     await context.services.recommendations.follow(changed);

@@ -28,9 +28,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ errors: parsed.errors as SignupErrors, values }, { status: 400 });
   const result = await signUpMerchant(context.services.db, parsed.value);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  // The account exists either way: a link that can't be mailed now is sent again from the dashboard.
-  await sendVerificationEmail(context.services.db, result.user.id, platformOrigin(context.services.config)).catch((error: unknown) =>
-    console.error("verification email failed:", error),
+  // The account exists either way: a link that can be neither mailed nor queued (logged) is sent again from the dashboard.
+  await sendVerificationEmail(context.services.db, context.services.deliverMail, result.user.id, platformOrigin(context.services.config)).catch(
+    (error: unknown) => console.error("verification email failed:", error instanceof Error ? error.message : error),
   );
   context.services.requestSpareShopRefill();
   await context.services.recommendations.follow(result.shop);

@@ -16,6 +16,7 @@ export function checkoutDeps(context: AppLoadContext, storefront: Pick<Storefron
     shop: storefront.shop,
     origin: context.origin,
     adminOrigin: platformOrigin(context.services.config),
+    deliverMail: context.services.deliverMail,
     requestRecommendations: () => context.services.recommendations.request(storefront.shop.id),
   };
 }
@@ -30,6 +31,7 @@ export async function adminOrderDeps(context: AppLoadContext, shop: Shop, db: Te
     shop,
     origin: shopOrigin(config, shop.slug),
     adminOrigin: platformOrigin(config),
+    deliverMail: context.services.deliverMail,
     // A refund goes back through the gateway that was paid; Stripe's go through the shop's connected account.
     gateways: { test: testRefunds, ...(stripe && account ? { stripe: stripeRefunds({ client: stripe.client, accountId: account.accountId }) } : {}) },
   };

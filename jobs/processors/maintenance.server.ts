@@ -7,12 +7,14 @@ import { purgeOldStripeEvents } from "../../server/stripe-webhooks.server.ts";
 import { freezeLapsedShops, purgeClosedShops } from "../../tenants/lifecycle.server.ts";
 import { refreshAllShopCounts, takePlatformSnapshot } from "../../tenants/metering.server.ts";
 import { purgeExpiredReservations } from "../../shop/checkout.server.ts";
+import type { DeliverMail } from "../../shop/mail.server.ts";
 import { purgeExpiredShopperRecords } from "../../shop/shopper-accounts.server.ts";
 import { tenantDb } from "../../tenants/handle.server.ts";
 import { forEachShop } from "../../tenants/sweep.server.ts";
 import { purgeStaleInvitations } from "../../tenants/staff.server.ts";
 import { purgeOldSignals } from "../../shop/recommendations/signals.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+import { createMailer } from "./mail.server.ts";
 import { RECOMMENDATIONS_QUEUE, syncRecommendationSchedulers, type RecommendationJob } from "./recommendations.server.ts";
 import { requeueUnprocessedStripeEvents, STRIPE_EVENTS_QUEUE, type StripeEventJob } from "./stripe-events.server.ts";
 
@@ -91,6 +93,16 @@ async function withQueue<Data, Result>(
   }
 }
 
+async function withMailer<Result>(store: JobStore | undefined, task: MaintenanceTask, work: (send: DeliverMail) => Promise<Result>): Promise<Result> {
+  if (!store) throw new Error(`${task} needs the job store`);
+  const mailer = createMailer(store);
+  try {
+    return await work(mailer.deliver);
+  } finally {
+    await mailer.close();
+  }
+}
+
 /** Plain function so the worker and tests run the same thing. */
 export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJob>, "data">, store?: JobStore) {
   switch (job.data.task) {
@@ -101,7 +113,7 @@ export async function runMaintenance(db: PlatformDb, job: Pick<Job<MaintenanceJo
     case "purge-stale-invitations":
       return purgeStaleInvitations(db);
     case "freeze-lapsed-shops":
-      return { frozen: await freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()) }) };
+      return { frozen: await withMailer(store, job.data.task, (send) => freezeLapsedShops(db, { platformOrigin: platformOrigin(readConfig()), send })) };
     case "purge-closed-shops":
       return { purged: await purgeClosedShops(db) };
     case "purge-stripe-events":

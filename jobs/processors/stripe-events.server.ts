@@ -3,10 +3,12 @@ import type Stripe from "stripe";
 import type { PlatformDb } from "../../db/database.server.ts";
 import { platformOrigin, readConfig, type Config } from "../../server/config.ts";
 import type { StripeSetup } from "../../server/stripe.server.ts";
+import type { DeliverMail } from "../../shop/mail.server.ts";
 import { applyBillingEvent } from "../../tenants/billing.server.ts";
 import { billingAccountOf, billingEventFromStripe } from "../../tenants/stripe-billing.server.ts";
 import { refreshPayoutState, shopForAccount } from "../../tenants/stripe-accounts.server.ts";
 import { openQueue, startWorker, type JobStore } from "../queues.server.ts";
+import { createMailer } from "./mail.server.ts";
 import { RECOMMENDATIONS_QUEUE, requestRecommendations, type RecommendationJob } from "./recommendations.server.ts";
 import { applyConnectedPaymentEvent, CONNECTED_PAYMENT_EVENTS } from "./stripe-payment-events.server.ts";
 
@@ -64,6 +66,8 @@ export interface StripeEventDeps {
   db: PlatformDb;
   stripe: StripeSetup;
   config: Config;
+  /** Mails the owners about a lifecycle change a billing event makes: now, or queued for retries. */
+  deliverMail: DeliverMail;
   /** A paid order asks for an early recommendations run (jobs/processors/recommendations.server.ts). */
   requestRecommendations?: (shopId: string) => void;
 }
@@ -130,22 +134,24 @@ async function applyPlatformEvent(deps: StripeEventDeps, event: Stripe.Event): P
   if (!shop) return "unknown_account";
   const billing = billingEventFromStripe(event, shop.id);
   if (!billing) return "ignored";
-  return `billing_${await applyBillingEvent(deps.db, billing, { platformOrigin: platformOrigin(deps.config) })}`;
+  return `billing_${await applyBillingEvent(deps.db, billing, { platformOrigin: platformOrigin(deps.config), send: deps.deliverMail })}`;
 }
 
 /** The worker for Stripe events; without Stripe configured there is nothing to process. */
 export function startStripeEventWorker(store: JobStore, db: PlatformDb, stripe: StripeSetup | null) {
   if (!stripe) return null;
   const recommendations = openQueue<RecommendationJob>(store, RECOMMENDATIONS_QUEUE);
+  const mailer = createMailer(store);
   const deps: StripeEventDeps = {
     db,
     stripe,
     config: readConfig(),
+    deliverMail: mailer.deliver,
     requestRecommendations: (shopId) =>
       void requestRecommendations(recommendations, shopId).catch((error) => console.error("could not request recommendations:", error)),
   };
   const worker = startWorker<StripeEventJob>(store, STRIPE_EVENTS_QUEUE, (job) => processStripeEvent(deps, String(job.data.eventId)), { concurrency: 4 });
-  // The queue's connection goes with the worker, not left open after it.
-  worker.on("closed", () => void recommendations.close());
+  // The queues' connections go with the worker, not left open after it.
+  worker.on("closed", () => void Promise.all([recommendations.close(), mailer.close()]));
   return worker;
 }

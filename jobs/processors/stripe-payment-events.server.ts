@@ -2,7 +2,6 @@ import type Stripe from "stripe";
 import type { Shop } from "../../db/types.ts";
 import { platformOrigin, shopOrigin } from "../../server/config.ts";
 import type { CheckoutDeps } from "../../shop/checkout.server.ts";
-import { sendMail } from "../../shop/mail.server.ts";
 import { mirrorProviderRefunds } from "../../shop/order-actions.server.ts";
 import { merchantEmail } from "../../shop/order-mail.server.ts";
 import { applyPaymentIntent } from "../../shop/stripe-gateway.server.ts";
@@ -57,6 +56,7 @@ function checkoutDeps(deps: StripeEventDeps, shop: Shop): CheckoutDeps {
     shop,
     origin: shopOrigin(deps.config, shop.slug),
     adminOrigin: platformOrigin(deps.config),
+    deliverMail: deps.deliverMail,
     requestRecommendations: () => deps.requestRecommendations?.(shop.id),
   };
 }
@@ -103,7 +103,7 @@ async function recordDispute(deps: StripeEventDeps, shop: Shop, dispute: Stripe.
   });
   const merchant = dispute.status === "needs_response" ? await merchantEmail(checkoutDeps(deps, shop)) : null;
   if (merchant)
-    await sendMail({
+    await deps.deliverMail({
       to: merchant,
       subject: `[${shop.name}] Order #${sale.number}: a payment is disputed`,
       text: `The customer's bank disputed the payment for order #${sale.number}. Answer it with evidence in your Stripe Dashboard before the deadline.\n\n${platformOrigin(deps.config)}/admin/${shop.slug}/orders/${sale.number}`,

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await launch(tenantDb(t.db, frost.schema_name));
   // Its trial ended a while ago without a plan: the hourly job froze it.
   await startTrial(t.db, frost.id, new Date(Date.now() - 40 * 86_400_000));
-  await freezeLapsedShops(t.db, { platformOrigin: "http://localhost", send: async () => {} });
+  await freezeLapsedShops(t.db, { platformOrigin: "http://localhost", send: async () => "sent" as const });
   secret = (await addOperator(t.db, "ops@bazaar.example")).secret;
   const port = await freePort();
   base = `localhost:${port}`;

@@ -8,5 +8,5 @@ export const OPERATOR_CHANGE: ChangeOptions = {
   actor: { kind: "operator", email: "ops@example.com" },
   reason: "Changed by a test",
   platformOrigin: "http://bazaar.test",
-  send: async (message) => void sentMail.push(message),
+  send: async (message) => (sentMail.push(message), "sent"),
 };

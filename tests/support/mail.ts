@@ -36,16 +36,18 @@ export function readMailDir(dir: string): SavedMail[] {
   } catch {
     return [];
   }
-  return names.map((name) => {
-    const raw = readFileSync(path.join(dir, name), "utf8");
-    const [head] = raw.split(/\r?\n\r?\n/, 1);
-    const header = (field: string) => decodeHeader(new RegExp(`^${field}: (.*(?:\\r?\\n\\s+.*)*)`, "mi").exec(head)?.[1] ?? "");
-    // A text-only message has its body right after the headers; a multipart one in its text/plain part.
-    const plain = /^Content-Type: text\/plain/im.test(head)
-      ? raw.slice(head.length).replace(/^\r?\n\r?\n/, "")
-      : (/Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)\r?\n--/i.exec(raw)?.[1] ?? "");
-    return { file: name, to: header("To"), subject: header("Subject"), text: decodeQuotedPrintable(plain) };
-  });
+  return names.map((name) => parseMail(readFileSync(path.join(dir, name), "utf8"), name));
+}
+
+/** One raw message (an .eml file, or what an SMTP server received after DATA), decoded. */
+export function parseMail(raw: string, file = ""): SavedMail {
+  const [head] = raw.split(/\r?\n\r?\n/, 1);
+  const header = (field: string) => decodeHeader(new RegExp(`^${field}: (.*(?:\\r?\\n\\s+.*)*)`, "mi").exec(head)?.[1] ?? "");
+  // A text-only message has its body right after the headers; a multipart one in its text/plain part.
+  const plain = /^Content-Type: text\/plain/im.test(head)
+    ? raw.slice(head.length).replace(/^\r?\n\r?\n/, "")
+    : (/Content-Type: text\/plain[^]*?\r?\n\r?\n([^]*?)\r?\n--/i.exec(raw)?.[1] ?? "");
+  return { file, to: header("To"), subject: header("Subject"), text: decodeQuotedPrintable(plain) };
 }
 
 /** The invitation link in the newest message to `to`. */
