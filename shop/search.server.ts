@@ -172,18 +172,13 @@ function fullTextQuery(query: ResolvedQuery, { corrections = true } = {}): RawBu
 }
 
 /**
- * The title as unsegmented terms are compared with it: NFKC-normalised like the query (searchTerms), so half-width
- * ｺｰﾋｰ and full-width コーヒー are the same word, then lowercased.
- */
-const COMPARED_TITLE = sql`lower(normalize(p.title, NFKC))`;
-
-/**
  * An unsegmented term matches a product whose search vector has it as a word (a tag, the whole title) or whose
- * normalised title contains it anywhere. The substring test reads each active product's title: a scan of one shop's
+ * `search_title` (the title NFKC-normalised like the query, so half-width ｺｰﾋｰ is コーヒー, and lowercased; tenant
+ * migration 0023) contains it anywhere. The substring test reads each active product's title: a scan of one shop's
  * catalogue, with no index to keep (costs in docs/decisions/008).
  */
 function inTitles(term: ResolvedTerm): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(p.search_vector @@ ${termQuery(term, { corrections: false })} or strpos(${COMPARED_TITLE}, ${term.term}) > 0)`;
+  return sql<SqlBool>`(p.search_vector @@ ${termQuery(term, { corrections: false })} or strpos(p.search_title, ${term.term}) > 0)`;
 }
 
 /**
@@ -191,7 +186,7 @@ function inTitles(term: ResolvedTerm): RawBuilder<SqlBool> {
  * earlier, then shorter ones (fewer other words); products found only by a tag come after those with it in the title.
  */
 function titleRelevance(term: ResolvedTerm): RawBuilder<unknown>[] {
-  const position = sql`nullif(strpos(${COMPARED_TITLE}, ${term.term}), 0)`;
+  const position = sql`nullif(strpos(p.search_title, ${term.term}), 0)`;
   return [sql`${position} asc nulls last`, sql`length(p.title) asc`];
 }
 
