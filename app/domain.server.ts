@@ -163,6 +163,7 @@ export {
   updateShippingZone,
   type SettingsErrors,
   saveStorefrontLanguage,
+  shopperIntl,
 } from "../shop/settings.server.ts";
 export {
   addressFromForm,

@@ -315,6 +315,8 @@ interface Case {
   /** Full search page requests; a predictive case measures only results. */
   requests: SearchRequest[];
   predictive?: boolean;
+  /** Reported on its own, outside the mix the 30 ms goal is about. */
+  apart?: boolean;
 }
 
 function percentile(samples: readonly number[], p: number): number {
@@ -338,6 +340,13 @@ function cases(): Case[] {
       requests: [plain("sweatr"), plain("blankt"), plain("candel"), plain("notebok"), plain("cofee"), plain("walet"), plain("hoodei"), plain("headphnes")],
     },
     { name: "prefix (predictive)", predictive: true, requests: ["swea", "coff", "blan", "note", "lam", "vintage jac", "wool sw", "head"].map((q) => plain(q)) },
+    // Chinese, Japanese (either width), Korean and Thai words: matched inside titles by a scan of the shop's titles
+    // (docs/decisions/008). The catalogue's titles are English, so these match nothing: the scan's worst case.
+    {
+      name: "CJK / Thai term (title scan)",
+      apart: true,
+      requests: [plain("咖啡"), plain("コーヒー"), plain("ｺｰﾋｰ"), plain("녹차"), plain("ชาเขียว"), plain("咖啡 wool")],
+    },
     { name: "SKU", requests: [plain("BZ-004217-2"), plain("bz-012345-1"), plain("BZ-0042"), plain("BZ-03")] },
     {
       name: "term + filters + sort",
@@ -411,9 +420,10 @@ export async function benchSearch(databaseUrl: string, { products, rounds }: { p
 
     const rows: string[][] = [];
     const allRequests: number[] = [];
+    const apartRequests: number[] = [];
     for (const benchCase of all) {
       const timings = await measure(shopDb, benchCase, rounds);
-      allRequests.push(...timings.request);
+      (benchCase.apart ? apartRequests : allRequests).push(...timings.request);
       const line = (what: string, samples: number[]) =>
         samples.length
           ? [benchCase.name, what, String(samples.length), ms(percentile(samples, 50)), ms(percentile(samples, 95)), ms(percentile(samples, 99))]
@@ -428,6 +438,8 @@ export async function benchSearch(databaseUrl: string, { products, rounds }: { p
         { benchmark: `search: request p50, ${products} products`, measured: ms(percentile(allRequests, 50)) },
         { benchmark: `search: request p95, ${products} products`, measured: ms(p95), goal: `< ${GOAL_P95_MS} ms`, met: p95 < GOAL_P95_MS },
         { benchmark: `search: request p99, ${products} products`, measured: ms(percentile(allRequests, 99)) },
+        { benchmark: `search: CJK / Thai title scan, request p50`, measured: ms(percentile(apartRequests, 50)) },
+        { benchmark: `search: CJK / Thai title scan, request p95`, measured: ms(percentile(apartRequests, 95)) },
       ],
     };
   } finally {

@@ -396,6 +396,8 @@ export interface ProductsTable {
   updated_at: UpdatedAt;
   /** Generated (0007_search): weighted full-text vector; title A, tags and type B, vendor C, description D. */
   search_vector: ColumnType<string, never, never>;
+  /** Generated (0023_search_title): the title NFKC-normalised and lowercased, where search finds CJK and Thai words. */
+  search_title: ColumnType<string, never, never>;
   /** Summary of the variants and options (0011), kept by refreshProductSummary: lowest and highest variant price, null without variants. */
   min_price: ColumnType<string | null, never, string | null>;
   max_price: ColumnType<string | null, never, string | null>;

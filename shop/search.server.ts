@@ -40,7 +40,7 @@ export const PRODUCT_SALES_MAX_AGE_MS = 10 * 60 * 1000;
 export interface ResolvedTerm {
   /** As the shopper typed it (lowercased); searched stemmed, so "running" finds "runs". */
   term: string;
-  /** Written without spaces between words (Chinese, Japanese): also found inside titles (see `inTitles`). */
+  /** Written without spaces between words (Chinese, Japanese, Thai) or with particles joined to them (Korean): also found inside titles (see `inTitles`). */
   unsegmented: boolean;
   /** Vocabulary words that begin with the term (predictive search's last term), matched exactly. */
   expansions: string[];
@@ -96,11 +96,12 @@ export interface SearchOutcome {
 // Query resolution: prefixes and typo tolerance
 
 /**
- * Chinese and Japanese are written without spaces: PostgreSQL's parser makes "手冲咖啡壶" one word, so "咖啡" would
- * never match it, and trigram similarity is meaningless for a one- or two-character query. A term with such
- * characters is also looked for inside titles, where a shopper expects to find it (docs/decisions/008).
+ * Chinese, Japanese and Thai are written without spaces: PostgreSQL's parser makes "手冲咖啡壶" one word, so "咖啡"
+ * would never match it, and trigram similarity is meaningless for a one- or two-character query. Korean has spaces,
+ * but particles join the word before them ("커피를"), so whole words fail it the same way. A term with such characters
+ * is also looked for inside titles, where a shopper expects to find it (docs/decisions/008).
  */
-const UNSEGMENTED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const UNSEGMENTED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
 export function editDistance(a: string, b: string): number {
@@ -159,7 +160,7 @@ function termQuery(term: ResolvedTerm, { corrections }: { corrections: boolean }
 
 /**
  * The query's space-separated terms as one tsquery: every one must match. Null without any. Unsegmented terms are
- * matched apart (see `inTitles`); they don't rank.
+ * matched apart (see `inTitles`) and ordered apart (see `titleRelevance`).
  */
 function fullTextQuery(query: ResolvedQuery, { corrections = true } = {}): RawBuilder<unknown> | null {
   const terms = query.terms.filter((t) => !t.unsegmented);
@@ -172,12 +173,21 @@ function fullTextQuery(query: ResolvedQuery, { corrections = true } = {}): RawBu
 
 /**
  * An unsegmented term matches a product whose search vector has it as a word (a tag, the whole title) or whose
- * lowercased title contains it anywhere. The substring test reads each active product's title: a scan of one shop's
- * catalogue, 25–35 ms for 50,000 titles when nothing matches (docs/decisions/008), and no index to keep. (normalize()
- * on every title would triple that; titles are compared as typed, so a half-width ｺｰﾋｰ is not found as コーヒー.)
+ * `search_title` (the title NFKC-normalised like the query, so half-width ｺｰﾋｰ is コーヒー, and lowercased; tenant
+ * migration 0023) contains it anywhere. The substring test reads each active product's title: a scan of one shop's
+ * catalogue, with no index to keep (costs in docs/decisions/008).
  */
 function inTitles(term: ResolvedTerm): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(p.search_vector @@ ${termQuery(term, { corrections: false })} or strpos(lower(p.title), ${term.term}) > 0)`;
+  return sql<SqlBool>`(p.search_vector @@ ${termQuery(term, { corrections: false })} or strpos(p.search_title, ${term.term}) > 0)`;
+}
+
+/**
+ * Relevance for an unsegmented term, which full-text rank can't give: titles that begin with it, then those with it
+ * earlier, then shorter ones (fewer other words); products found only by a tag come after those with it in the title.
+ */
+function titleRelevance(term: ResolvedTerm): RawBuilder<unknown>[] {
+  const position = sql`nullif(strpos(p.search_title, ${term.term}), 0)`;
+  return [sql`${position} asc nulls last`, sql`length(p.title) asc`];
 }
 
 /** The query without corrections: ranks products with the shopper's own words above typo matches. */
@@ -406,6 +416,8 @@ export async function searchResults(
 ): Promise<SearchResults> {
   const text = fullTextQuery(query);
   const exact = exactTextQuery(query);
+  // The shopper's first Chinese, Japanese, Korean or Thai word orders what full-text rank leaves tied.
+  const firstUnsegmented = query.terms.find((t) => t.unsegmented);
   const offset = (request.page - 1) * pageSize;
   // Stale-while-revalidate: this request sorts by the figures there are.
   if (request.sort === "best-selling" && query.salesStale) {
@@ -427,7 +439,9 @@ export async function searchResults(
         select = select.orderBy((eb) => skuRank(eb, sku), "desc");
       }
       if (exact) select = select.orderBy(sql`ts_rank(p.search_vector, ${exact})`, "desc");
-      select = text ? select.orderBy(sql`ts_rank(p.search_vector, ${text})`, "desc") : select.orderBy(sql`coalesce(p.published_at, p.created_at)`, "desc");
+      if (text) select = select.orderBy(sql`ts_rank(p.search_vector, ${text})`, "desc");
+      if (firstUnsegmented) for (const key of titleRelevance(firstUnsegmented)) select = select.orderBy(key);
+      if (!text && !firstUnsegmented) select = select.orderBy(sql`coalesce(p.published_at, p.created_at)`, "desc");
       select = select.orderBy("p.id", "asc");
       break;
     case "best-selling":

@@ -200,14 +200,15 @@ export function parseSearchRequest(
 }
 
 /**
- * The words of a query, lowercased: letters and digits only, so they are safe to hand to
- * to_tsquery as lexemes. At most 10, of at most 50 characters each.
+ * The words of a query, NFKC-normalised (half-width ｶﾀｶﾅ is カタカナ) and lowercased: letters, digits and the marks
+ * that belong to a letter (Thai vowels and tones), so they are safe to hand to to_tsquery as lexemes. At most 10, of
+ * at most 50 characters each.
  */
 export function searchTerms(query: string): string[] {
   const words =
     query
       .normalize("NFKC")
       .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
+      .match(/[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu) ?? [];
   return [...new Set(words.map((w) => w.slice(0, 50)))].slice(0, 10);
 }

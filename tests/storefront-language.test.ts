@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "../db/types.ts";
 import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { saveStorefrontLanguage, SettingsValidationError } from "../shop/settings.server.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
 import { publishTheme } from "../shop/themes.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminGet, adminPost, logIn } from "./support/admin-forms.ts";
+import { showDefaultTexts } from "../themes/default-texts.ts";
+import { themeManifest } from "../themes/manifest.ts";
+import type { ThemeSettings } from "../themes/settings.ts";
+import { adminGet, adminPost, logIn, themeEditorForm } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { readMailDir } from "./support/mail.ts";
@@ -210,6 +214,45 @@ describe("a Simplified Chinese storefront beside an English one", () => {
   });
 });
 
+describe("the theme's own texts in the shop's language", () => {
+  const classic = themeManifest("classic");
+  const classicDraft = async () =>
+    (await chaDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "classic").executeTakeFirstOrThrow()).draft as ThemeSettings;
+
+  it("show untouched in the shop's language, on the home page and in the theme editor, and a typed text as typed", async () => {
+    // Both shops published their theme's defaults before the language changed: the texts are stored in English.
+    expect((await classicDraft()).sections.map((s) => s.heading)).toEqual(["", "Best sellers", "Just arrived"]);
+    const home = await get("cha", "/");
+    expect(home.body).toMatch(/>浏览全部商品</);
+    expect(home.body).toMatch(/<h2 id="featured-collection-1-heading">热销商品<\/h2>/);
+    expect(home.body).toMatch(/<h2 id="product-grid-1-heading">新品上架<\/h2>/);
+    for (const english of ["Browse the catalogue", "Best sellers", "Just arrived"]) expect(home.body).not.toContain(english);
+    const northHome = await get("north", "/");
+    expect(northHome.body).toMatch(/<h2 id="featured-collection-1-heading">Shop the collection<\/h2>/);
+    expect(northHome.body).toMatch(/>Shop all</);
+    expect(northHome.body).not.toMatch(/选购|热销/);
+
+    // The editor shows what shoppers read; the English shop's editor shows English.
+    const editor = await adminGet(app, owner, "/admin/cha/themes/classic");
+    expect(editor.body).toMatch(/name="sections.1.heading"[^>]*value="热销商品"/);
+    expect(editor.body).toMatch(/name="sections.0.buttonLabel"[^>]*value="浏览全部商品"/);
+    expect((await adminGet(app, owner, "/admin/north/themes/minimal")).body).toMatch(/name="sections.1.heading"[^>]*value="Shop the collection"/);
+
+    // Saving the editor's form as shown keeps those texts untouched (stored in English, so they follow the language);
+    // the heading the merchant typed over is kept as typed.
+    const shown = { ...classic.defaults, sections: showDefaultTexts(classic.defaults.sections, storefrontIntl("zh-CN")) };
+    const published = await adminPost(app, owner, "/admin/cha/themes/classic", themeEditorForm(shown, { intent: "publish", "sections.2.heading": "本周上新" }));
+    expect(published.status).toBe(302);
+    const draft = await classicDraft();
+    expect(draft.sections.map((s) => s.heading)).toEqual(["", "Best sellers", "本周上新"]);
+    expect(draft.sections[0]).toMatchObject({ buttonLabel: "Browse the catalogue" });
+    const republished = await get("cha", "/");
+    expect(republished.body).toMatch(/<h2 id="featured-collection-1-heading">热销商品<\/h2>/);
+    expect(republished.body).toMatch(/<h2 id="product-grid-1-heading">本周上新<\/h2>/);
+    expect(republished.body).not.toContain("新品上架");
+  });
+});
+
 /**
  * What a shopper reads on a page: text, the labels assistive technology reads (aria-label, alt, title, placeholder)
  * and the meta description, without scripts, styles and the shopper's own email addresses.
@@ -226,12 +269,12 @@ function readableText(html: string): string {
 }
 
 /**
- * Latin text a Chinese page may show: what the merchant typed (the shop's name, a product titled in English, the
- * classic theme's home sections as published), what the shopper typed, the platform's name in the footer's credit,
+ * Latin text a Chinese page may show: what the merchant typed (the shop's name, a product titled in English), what the
+ * shopper typed, the platform's name in the footer's credit,
  * the currency's code, and the meta tags' keywords for machines.
  */
 const NOT_ENGLISH_TEXT = [
-  ...["Cha House", "Jasmine Pearls", "Browse the catalogue", "Best sellers", "Just arrived"],
+  ...["Cha House", "Jasmine Pearls"],
   ...["NOPE", "zzzz", "Bazaar", "JSON", "CNY"],
   ...["width=device-width", "initial-scale", "noindex", "summary_large_image", "summary", "website", "product"],
 ];

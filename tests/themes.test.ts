@@ -3,6 +3,8 @@ import type { Shop } from "../db/types.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
+import { storefrontIntl } from "../shop/storefront-language.ts";
+import { showDefaultTexts, storeDefaultTexts } from "../themes/default-texts.ts";
 import { FONT_IDS } from "../themes/fonts.ts";
 import { THEME_MANIFESTS, themeManifest } from "../themes/manifest.ts";
 import {
@@ -10,11 +12,13 @@ import {
   contrastRatio,
   CONTRAST_PAIRS,
   contrastWarnings,
+  newSection,
   resolveThemeSettings,
   settingsFromForm,
   validateThemeSettings,
   type ThemeSettings,
 } from "../themes/settings.ts";
+import { themeEditorForm } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
 import { createProduct, launch } from "./support/storefront.ts";
@@ -23,6 +27,21 @@ const minimal = themeManifest("minimal");
 const editorial = themeManifest("editorial");
 
 describe("theme settings schema", () => {
+  it("every text a theme starts with (its home sections, a section the merchant adds) is a message in the shop's language", () => {
+    const chinese = storefrontIntl("zh-CN");
+    const started = [
+      ...THEME_MANIFESTS.flatMap((t) => t.defaults.sections),
+      ...(["hero", "featured-collection", "product-grid", "rich-text", "image-with-text"] as const).map((type) => newSection(type, `${type}-1`)),
+    ];
+    const shown = showDefaultTexts(started, chinese).flatMap((s) => [s.heading, "text" in s ? s.text : "", "buttonLabel" in s ? s.buttonLabel : ""]);
+    expect(shown.filter((text) => /[A-Za-z]/.test(text))).toEqual([]);
+    expect(shown).toContain("热销商品");
+    // A text the merchant typed is shown as typed, and what the editor shows is stored back in its untouched form.
+    const typed = { ...newSection("rich-text", "rich-text-1"), heading: "Our tea", text: "Best sellers, and more" };
+    expect(showDefaultTexts([typed], chinese)).toEqual([typed]);
+    expect(storeDefaultTexts(showDefaultTexts(started, chinese), chinese)).toEqual(started);
+  });
+
   it("every theme's defaults are valid and meet WCAG AA contrast for every pair shoppers read", () => {
     expect(THEME_MANIFESTS.map((t) => t.id)).toEqual(["minimal", "editorial", "classic"]);
     for (const theme of THEME_MANIFESTS) {
@@ -150,19 +169,6 @@ describe("the theme editor", () => {
   const post = (cookie: string, path: string, form: Record<string, string>) =>
     app.request(PLATFORM, path, { method: "POST", form, headers: { cookie, origin: ORIGIN } });
 
-  /** The editor's form as a browser would post it, from settings. */
-  function formOf(settings: ThemeSettings, extra: Record<string, string> = {}): Record<string, string> {
-    const form: Record<string, string> = { headingFont: settings.headingFont, bodyFont: settings.bodyFont, logoWidth: String(settings.logoWidth) };
-    for (const [key, value] of Object.entries(settings.colors)) form[`colors.${key}`] = value;
-    if (settings.announcement.enabled) form["announcement.enabled"] = "on";
-    form["announcement.text"] = settings.announcement.text;
-    form["announcement.link"] = settings.announcement.link;
-    settings.sections.forEach((section, i) => {
-      for (const [key, value] of Object.entries(section)) form[`sections.${i}.${key}`] = String(value);
-    });
-    return { ...form, ...extra };
-  }
-
   beforeAll(async () => {
     t = await createTestDatabase();
     const ownerUser = await createUser(t.db, { email: "owner@example.com", password: "owner-pass-1" });
@@ -205,7 +211,7 @@ describe("the theme editor", () => {
       { ...editorial.defaults.sections[0], heading: "Draft headline for north" } as ThemeSettings["sections"][number],
       ...editorial.defaults.sections.slice(1),
     ];
-    const saved = await post(owner, "/admin/north/themes/editorial", formOf(draft, { intent: "save" }));
+    const saved = await post(owner, "/admin/north/themes/editorial", themeEditorForm(draft, { intent: "save" }));
     expect(saved.status).toBe(302);
     expect(saved.headers.location).toMatch(/^\/admin\/north\/themes\/editorial\?done=save/);
 
@@ -228,7 +234,7 @@ describe("the theme editor", () => {
       "Draft headline",
     );
 
-    const published = await post(owner, "/admin/north/themes/editorial", formOf(draft, { intent: "publish" }));
+    const published = await post(owner, "/admin/north/themes/editorial", themeEditorForm(draft, { intent: "publish" }));
     expect(published.status).toBe(302);
     const after = await app.request("north.shops.test", "/");
     expect(after.body).toContain("theme-editorial");
@@ -246,7 +252,7 @@ describe("the theme editor", () => {
     const res = await post(
       owner,
       "/admin/north/themes/editorial",
-      formOf(editorial.defaults, { intent: "save", autosave: "1", "announcement.text": "Typed just now" }),
+      themeEditorForm(editorial.defaults, { intent: "save", autosave: "1", "announcement.text": "Typed just now" }),
     );
     expect(res.status).toBe(200);
     const row = await northDb.selectFrom("theme_settings").select(["draft", "published"]).where("theme_id", "=", "editorial").executeTakeFirstOrThrow();
@@ -258,7 +264,7 @@ describe("the theme editor", () => {
     const path = "/admin/north/themes/editorial";
     const versionIn = (html: string) => /<input type="hidden" name="version" value="(\d+)"\/>/.exec(html)?.[1];
     const opened = versionIn((await app.request(PLATFORM, path, { headers: { cookie: owner } })).body)!;
-    const typed = (text: string, version: string) => formOf(editorial.defaults, { intent: "save", autosave: "1", version, "announcement.text": text });
+    const typed = (text: string, version: string) => themeEditorForm(editorial.defaults, { intent: "save", autosave: "1", version, "announcement.text": text });
     const draftText = async () =>
       ((await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings)
         .announcement.text;
@@ -284,7 +290,7 @@ describe("the theme editor", () => {
     const res = await post(
       owner,
       "/admin/north/themes/editorial",
-      formOf(editorial.defaults, { intent: "save", "colors.accent": "blue", "sections.0.heading": "y".repeat(200) }),
+      themeEditorForm(editorial.defaults, { intent: "save", "colors.accent": "blue", "sections.0.heading": "y".repeat(200) }),
     );
     expect(res.status).toBe(400);
     expect(res.body).toContain('<p class="error" id="colors.accent-error">Use a hex colour like #1a2b3c.</p>');
@@ -294,17 +300,17 @@ describe("the theme editor", () => {
   });
 
   it("adds, moves and removes home sections", async () => {
-    const base = formOf(editorial.defaults);
+    const base = themeEditorForm(editorial.defaults);
     await post(owner, "/admin/north/themes/editorial", { ...base, intent: "add", newSectionType: "featured-collection" });
     let draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow())
       .draft as ThemeSettings;
     expect(draft.sections.map((s) => s.type)).toEqual(["hero", "product-grid", "featured-collection"]);
 
-    await post(owner, "/admin/north/themes/editorial", { ...formOf(draft), intent: "up:2" });
+    await post(owner, "/admin/north/themes/editorial", { ...themeEditorForm(draft), intent: "up:2" });
     draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings;
     expect(draft.sections.map((s) => s.type)).toEqual(["hero", "featured-collection", "product-grid"]);
 
-    await post(owner, "/admin/north/themes/editorial", { ...formOf(draft), intent: "remove:0" });
+    await post(owner, "/admin/north/themes/editorial", { ...themeEditorForm(draft), intent: "remove:0" });
     draft = (await northDb.selectFrom("theme_settings").select("draft").where("theme_id", "=", "editorial").executeTakeFirstOrThrow()).draft as ThemeSettings;
     expect(draft.sections.map((s) => s.type)).toEqual(["featured-collection", "product-grid"]);
   });
@@ -344,10 +350,10 @@ describe("the theme editor", () => {
 
   it("is for members with the themes capability of this shop only", async () => {
     expect((await app.request(PLATFORM, "/admin/north/themes", { headers: { cookie: staff } })).status).toBe(403);
-    expect((await post(staff, "/admin/north/themes/minimal", formOf(minimal.defaults, { intent: "publish" }))).status).toBe(403);
+    expect((await post(staff, "/admin/north/themes/minimal", themeEditorForm(minimal.defaults, { intent: "publish" }))).status).toBe(403);
     // The owner of north tampering with the URL to reach south's themes gets a 404, and south changes nothing.
     expect((await app.request(PLATFORM, "/admin/south/themes", { headers: { cookie: owner } })).status).toBe(404);
-    expect((await post(owner, "/admin/south/themes/editorial", formOf(editorial.defaults, { intent: "publish" }))).status).toBe(404);
+    expect((await post(owner, "/admin/south/themes/editorial", themeEditorForm(editorial.defaults, { intent: "publish" }))).status).toBe(404);
     expect(await southDb.selectFrom("theme_settings").selectAll().execute()).toEqual([]);
     // Preview links are for members too.
     expect((await app.request(PLATFORM, "/admin/south/themes/preview", { headers: { cookie: owner } })).status).toBe(404);

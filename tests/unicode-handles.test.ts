@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from "../shop/audit.server.ts";
 import { collectionProductSet, getCollection, saveCollection } from "../shop/collections.server.ts";
 import { handleize, handleProblem } from "../shop/handles.ts";
 import { ProductValidationError } from "../shop/products.server.ts";
-import { predictiveSearch, search } from "../shop/search.server.ts";
+import { predictiveSearch, resolveQuery, search, searchResults } from "../shop/search.server.ts";
 import { emptyFilters } from "../shop/search.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
@@ -133,5 +133,50 @@ describe("search in every script", () => {
     expect(page.body).not.toContain("咖啡豆");
     const suggestions = JSON.parse((await app.request("south.shops.test", `/search/suggest?q=${encodeURIComponent("咖啡")}`)).body);
     expect(suggestions.products.map((p: { title: string }) => p.title)).toEqual(["咖啡豆"]);
+  });
+
+  it("finds half-width katakana as full-width and the reverse, and words inside Korean and Thai titles, in each shop's own catalogue", async () => {
+    await createProduct(northDb, { title: "ｶﾌｪｵﾚ ﾎﾞﾄﾙ" });
+    await createProduct(northDb, { title: "カフェラテ カップ" });
+    await createProduct(northDb, { title: "유기농 녹차티백" });
+    await createProduct(northDb, { title: "ชาเขียวมัทฉะ" });
+    await createProduct(southDb, { title: "녹차 라떼" });
+    await createProduct(southDb, { title: "ชาไทย" });
+
+    // Either width of the query finds either width of the title (NFKC on both sides), a voiced ﾎﾞ as ボ too.
+    expect(await found(northDb, "カフェ")).toEqual(["カフェラテ カップ", "ｶﾌｪｵﾚ ﾎﾞﾄﾙ"]);
+    expect(await found(northDb, "ｶﾌｪ")).toEqual(["カフェラテ カップ", "ｶﾌｪｵﾚ ﾎﾞﾄﾙ"]);
+    expect(await found(northDb, "ボトル")).toEqual(["ｶﾌｪｵﾚ ﾎﾞﾄﾙ"]);
+    expect(await found(northDb, "ｶｯﾌﾟ")).toEqual(["カフェラテ カップ"]);
+    // A Korean word joined to another, and Thai words (with their vowel and tone marks) inside an unspaced title.
+    expect(await found(northDb, "녹차")).toEqual(["유기농 녹차티백"]);
+    expect(await found(northDb, "มัทฉะ")).toEqual(["ชาเขียวมัทฉะ"]);
+    expect(await found(northDb, "ชาเขียว")).toEqual(["ชาเขียวมัทฉะ"]);
+    // The other shop finds its own, and none of these.
+    expect(await found(southDb, "녹차")).toEqual(["녹차 라떼"]);
+    expect(await found(southDb, "ชา")).toEqual(["ชาไทย"]);
+    expect(await found(southDb, "カフェ")).toEqual([]);
+    expect(await found(southDb, "มัทฉะ")).toEqual([]);
+  });
+
+  it("orders Chinese and Japanese results by where the word is in the title, with stable pages", async () => {
+    // Made in an order that newest-first would reverse.
+    for (const title of ["有机抹茶粉", "抹茶", "抹茶拿铁 礼盒装", "宇治 抹茶"]) await createProduct(northDb, { title });
+    await createProduct(northDb, { title: "Matcha Whisk", tags: ["抹茶"] });
+    await createProduct(southDb, { title: "抹茶冰淇淋" });
+    const pageOf = async (db: TenantDb, page: number) => {
+      const results = await searchResults(db, await resolveQuery(db, "抹茶"), { filters: emptyFilters(), sort: "relevance", page }, { pageSize: 2 });
+      return { titles: results.products.map((p) => p.title), hasNext: results.hasNext };
+    };
+    // Beginning with the word (the shorter first), then the word earlier in the title, then a tag alone.
+    expect(await pageOf(northDb, 1)).toEqual({ titles: ["抹茶", "抹茶拿铁 礼盒装"], hasNext: true });
+    expect(await pageOf(northDb, 2)).toEqual({ titles: ["有机抹茶粉", "宇治 抹茶"], hasNext: true });
+    expect(await pageOf(northDb, 3)).toEqual({ titles: ["Matcha Whisk"], hasNext: false });
+    expect(await pageOf(southDb, 1)).toEqual({ titles: ["抹茶冰淇淋"], hasNext: false });
+    // The search page shows the same order.
+    const page = await app.request("north.shops.test", `/search?q=${encodeURIComponent("抹茶")}`);
+    const shown = ["抹茶拿铁 礼盒装", "有机抹茶粉", "宇治 抹茶", "Matcha Whisk"].map((title) => page.body.indexOf(title));
+    expect(shown.every((at, i) => at > 0 && (i === 0 || at > shown[i - 1]))).toBe(true);
+    expect(page.body).not.toContain("抹茶冰淇淋");
   });
 });

@@ -1,3 +1,4 @@
+import { defaultText } from "./default-texts.ts";
 import { FONTS, type FontId } from "./fonts.ts";
 
 /**
@@ -204,23 +205,23 @@ export function newSection(type: SectionType, id: string): HomeSection {
       return {
         id,
         type,
-        heading: "A headline for your shop",
-        text: "Say what makes your products worth a look.",
-        buttonLabel: "Shop now",
+        heading: defaultText("themeText.heroHeading"),
+        text: defaultText("themeText.heroText"),
+        buttonLabel: defaultText("themeText.shopNow"),
         buttonLink: "/collections/all",
       };
     case "featured-collection":
-      return { id, type, heading: "Featured", collection: "all", limit: 4 };
+      return { id, type, heading: defaultText("themeText.featured"), collection: "all", limit: 4 };
     case "product-grid":
-      return { id, type, heading: "New arrivals", limit: 8 };
+      return { id, type, heading: defaultText("themeText.newArrivals"), limit: 8 };
     case "rich-text":
-      return { id, type, heading: "About us", text: "Tell shoppers who you are and how you make what you sell." };
+      return { id, type, heading: defaultText("themeText.aboutUs"), text: defaultText("themeText.aboutUsText") };
     case "image-with-text":
       return {
         id,
         type,
-        heading: "Made with care",
-        text: "Pair a picture with a few words.",
+        heading: defaultText("themeText.madeWithCare"),
+        text: defaultText("themeText.imageText"),
         product: "",
         imagePosition: "left",
         buttonLabel: "",

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, us
 import { useEffect, useRef, useState } from "react";
 import { shopOrigin } from "../../server/config.ts";
 import { FONTS } from "../../themes/fonts.ts";
+import { showDefaultTexts, storeDefaultTexts } from "../../themes/default-texts.ts";
 import { findThemeManifest } from "../../themes/manifest.ts";
 import {
   COLOR_LABELS,
@@ -26,6 +27,7 @@ import {
   publishTheme,
   resetThemeDraft,
   saveThemeDraft,
+  shopperIntl,
   staleEditMessage,
   StaleEditError,
   ThemeSettingsError,
@@ -51,7 +53,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const manifest = manifestFor(params.theme);
   // The version first: a save between the two reads then looks newer than the settings shown, and is reported, not lost.
   const version = await themeDraftVersion(db, manifest.id);
-  const [settings, themes, collections, products] = await Promise.all([themeDraft(db, manifest.id), listThemes(db), collectionChoices(db), productChoices(db)]);
+  const [draft, themes, collections, products, intl] = await Promise.all([
+    themeDraft(db, manifest.id),
+    listThemes(db),
+    collectionChoices(db),
+    productChoices(db),
+    shopperIntl(db),
+  ]);
+  // The theme's untouched texts in the storefront's language: the merchant sees what shoppers read.
+  const settings = { ...draft, sections: showDefaultTexts(draft.sections, intl) };
   const state = themes.find((t) => t.id === manifest.id)!;
   // A fresh token on every load: the preview frame reloads with it after each save.
   const previewQuery = new URLSearchParams({
@@ -107,18 +117,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await resetThemeDraft(db, actor, manifest.id);
     throw redirect(`${editor}?done=reset&at=${Date.now()}`);
   }
+  // The editor shows the theme's untouched texts in the storefront's language; they are saved as untouched again.
+  const intl = await shopperIntl(db);
   const input = settingsFromForm(form);
+  input.sections = storeDefaultTexts(input.sections as Record<string, unknown>[], intl);
   applySectionIntent(input, intent, String(form.get("newSectionType") ?? ""));
+  const values = { ...input, sections: showDefaultTexts(input.sections as Record<string, unknown>[], intl) };
   const expected = parseEditVersion(form);
-  if (!expected.ok) return data({ errors: expected.errors, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
+  if (!expected.ok) return data({ errors: expected.errors, values, savedAt: null, version: null, stale: null }, { status: 400 });
   let version: number;
   try {
     version = await saveThemeDraft(db, actor, manifest.id, input, { expectedVersion: expected.value.version });
   } catch (error) {
-    if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
+    if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values, savedAt: null, version: null, stale: null }, { status: 400 });
     // What was typed stays in the form, now on the newer version: the next save replaces the draft knowingly.
     if (error instanceof StaleEditError)
-      return data({ errors: {}, values: input, savedAt: null, version: error.currentVersion, stale: staleEditMessage(error) }, { status: 409 });
+      return data({ errors: {}, values, savedAt: null, version: error.currentVersion, stale: staleEditMessage(error) }, { status: 409 });
     throw error;
   }
   if (intent === "publish") await publishTheme(db, actor, manifest.id);

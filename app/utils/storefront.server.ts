@@ -8,6 +8,7 @@ import type { IntlShape } from "react-intl";
 import type { Gate } from "../../server/limits.server.ts";
 import { storefrontIntl, storefrontLanguage, type StorefrontLanguage } from "../../shop/storefront-language.ts";
 import { storefrontTheme } from "../../shop/themes.server.ts";
+import { showDefaultTexts } from "../../themes/default-texts.ts";
 import type { PasswordPageData } from "../components/store/password-page.tsx";
 import type { StoreLayoutData } from "../components/store/types.ts";
 import { requireShop } from "./guards.server.ts";
@@ -99,7 +100,8 @@ export async function loadStoreLayout(context: AppLoadContext, request: Request,
     },
     language: storefront.language,
     themeId: theme.themeId,
-    settings: theme.settings,
+    // The theme's texts the merchant left untouched, in the shop's language, for every page that shows them.
+    settings: { ...theme.settings, sections: showDefaultTexts(theme.settings.sections, intl) },
     nav: navigation.nav,
     policies: navigation.policies,
     pages: navigation.pages,

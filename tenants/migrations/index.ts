@@ -21,6 +21,7 @@ import { recommendations } from "./0019_recommendations.ts";
 import { importClaims } from "./0020_import_claims.ts";
 import { storefrontLanguage } from "./0021_storefront_language.ts";
 import { editVersions } from "./0022_edit_versions.ts";
+import { searchTitle } from "./0023_search_title.ts";
 
 /** Every shop schema gets these, in this order. Append only; never edit a shipped one. */
 export const tenantMigrations: readonly TenantMigration[] = [
@@ -46,4 +47,5 @@ export const tenantMigrations: readonly TenantMigration[] = [
   importClaims,
   storefrontLanguage,
   editVersions,
+  searchTitle,
 ];

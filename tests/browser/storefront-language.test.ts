@@ -47,6 +47,9 @@ describe("a zh-CN shop in the browser", () => {
 
       await page.goto(`${store}/`);
       await page.getByRole("link", { name: /^购物车，0 件商品$/ }).waitFor();
+      // The theme's own section texts, untouched by the merchant, in Chinese too.
+      await page.getByRole("heading", { level: 2, name: "选购本系列" }).waitFor();
+      await page.getByRole("link", { name: "选购全部商品" }).first().waitFor();
       await look(page, "home", viewport.width);
 
       await page.goto(`${store}/products/stoneware-mug`);

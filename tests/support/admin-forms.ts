@@ -1,5 +1,6 @@
 import http from "node:http";
 import { expect } from "vitest";
+import type { ThemeSettings } from "../../themes/settings.ts";
 import { cookiePair, type TestApp, type TestResponse } from "./http.ts";
 
 export const PLATFORM = "bazaar.test";
@@ -60,4 +61,17 @@ export function inputValue(html: string, name: string): string | null {
     .replace(/&gt;/g, ">")
     .replace(/&#x27;/g, "'")
     .replace(/&amp;/g, "&");
+}
+
+/** The theme editor's form as a browser would post it, from settings. */
+export function themeEditorForm(settings: ThemeSettings, extra: Record<string, string> = {}): Record<string, string> {
+  const form: Record<string, string> = { headingFont: settings.headingFont, bodyFont: settings.bodyFont, logoWidth: String(settings.logoWidth) };
+  for (const [key, value] of Object.entries(settings.colors)) form[`colors.${key}`] = value;
+  if (settings.announcement.enabled) form["announcement.enabled"] = "on";
+  form["announcement.text"] = settings.announcement.text;
+  form["announcement.link"] = settings.announcement.link;
+  settings.sections.forEach((section, i) => {
+    for (const [key, value] of Object.entries(section)) form[`sections.${i}.${key}`] = String(value);
+  });
+  return { ...form, ...extra };
 }

@@ -1,3 +1,4 @@
+import { defaultText } from "../default-texts.ts";
 import type { ThemeSchema, ThemeSettings } from "../settings.ts";
 
 export const schema: ThemeSchema = {
@@ -19,10 +20,10 @@ export const defaults: ThemeSettings = {
       // Empty: the shop's own headline and welcome text from its settings (shop/storefront.server.ts).
       heading: "",
       text: "",
-      buttonLabel: "Browse the catalogue",
+      buttonLabel: defaultText("themeText.browseCatalogue"),
       buttonLink: "/collections/all",
     },
-    { id: "featured-collection-1", type: "featured-collection", heading: "Best sellers", collection: "all", limit: 4 },
-    { id: "product-grid-1", type: "product-grid", heading: "Just arrived", limit: 8 },
+    { id: "featured-collection-1", type: "featured-collection", heading: defaultText("themeText.bestSellers"), collection: "all", limit: 4 },
+    { id: "product-grid-1", type: "product-grid", heading: defaultText("themeText.justArrived"), limit: 8 },
   ],
 };

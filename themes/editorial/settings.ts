@@ -1,3 +1,4 @@
+import { defaultText } from "../default-texts.ts";
 import type { ThemeSchema, ThemeSettings } from "../settings.ts";
 
 export const schema: ThemeSchema = {
@@ -19,9 +20,9 @@ export const defaults: ThemeSettings = {
       // Empty: the shop's own headline and welcome text from its settings (shop/storefront.server.ts).
       heading: "",
       text: "",
-      buttonLabel: "Explore the edit",
+      buttonLabel: defaultText("themeText.exploreTheEdit"),
       buttonLink: "/collections/all",
     },
-    { id: "product-grid-1", type: "product-grid", heading: "New this season", limit: 6 },
+    { id: "product-grid-1", type: "product-grid", heading: defaultText("themeText.newThisSeason"), limit: 6 },
   ],
 };

@@ -1,4 +1,5 @@
 import { FONT_IDS } from "../fonts.ts";
+import { defaultText } from "../default-texts.ts";
 import type { ThemeSchema, ThemeSettings } from "../settings.ts";
 
 export const schema: ThemeSchema = {
@@ -20,9 +21,9 @@ export const defaults: ThemeSettings = {
       // Empty: the shop's own headline and welcome text from its settings (shop/storefront.server.ts).
       heading: "",
       text: "",
-      buttonLabel: "Shop all",
+      buttonLabel: defaultText("themeText.shopAll"),
       buttonLink: "/collections/all",
     },
-    { id: "featured-collection-1", type: "featured-collection", heading: "Shop the collection", collection: "all", limit: 8 },
+    { id: "featured-collection-1", type: "featured-collection", heading: defaultText("themeText.shopTheCollection"), collection: "all", limit: 8 },
   ],
 };
