@@ -191,6 +191,7 @@ export {
   browseCollection,
   findCollectionByHandle,
   findPolicy,
+  policyTitle,
   findProductPage,
   findPublishedPage,
   homeSectionsData,

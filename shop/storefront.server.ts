@@ -279,7 +279,7 @@ export async function findPolicy(db: TenantDb, handle: string) {
   return (
     (await db
       .selectFrom("policies")
-      .select(["handle", "title", "body_html", "updated_at"])
+      .select(["handle", "body_html", "updated_at"])
       .where("handle", "=", handle as PolicyHandle)
       .where("body_html", "<>", "")
       .executeTakeFirst()) ?? null
@@ -300,15 +300,28 @@ export async function storeNavigation(db: TenantDb, intl: IntlShape): Promise<{ 
       { title: intl.formatMessage({ id: "nav.shopAll" }), url: "/collections/all" },
       ...collections.map((c) => ({ title: c.title, url: `/collections/${c.handle}` })),
     ],
-    ...footer,
+    policies: footer.policies.map((handle) => ({ title: policyTitle(intl, handle), url: `/policies/${handle}` })),
+    pages: footer.pages,
   };
+}
+
+const POLICY_TITLE_IDS: Record<PolicyHandle, string> = {
+  "refund-policy": "policy.title.refund",
+  "shipping-policy": "policy.title.shipping",
+  "privacy-policy": "policy.title.privacy",
+  "terms-of-service": "policy.title.terms",
+};
+
+/** A policy's name in the shop's language: the four policies are named by the platform, not by the merchant. */
+export function policyTitle(intl: IntlShape, handle: PolicyHandle): string {
+  return intl.formatMessage({ id: POLICY_TITLE_IDS[handle] });
 }
 
 /**
  * The footer's links in one query, as every storefront page renders them: the policies the merchant has written, in
  * the usual order, and the visible content pages by title (hidden ones are the merchant's drafts).
  */
-async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: NavLink[] }> {
+async function footerLinks(db: TenantDb): Promise<{ policies: PolicyHandle[]; pages: NavLink[] }> {
   // The first pages by title, then numbered: numbering all visible pages first would sort every one of them.
   const visiblePages = db
     .selectFrom("pages")
@@ -338,9 +351,10 @@ async function footerLinks(db: TenantDb): Promise<{ policies: NavLink[]; pages: 
     )
     .orderBy("position")
     .execute();
-  const links = (kind: "policy" | "page", base: string) =>
-    rows.filter((row) => row.kind === kind).map((row) => ({ title: row.title, url: `${base}/${row.handle}` }));
-  return { policies: links("policy", "/policies"), pages: links("page", "/pages") };
+  return {
+    policies: rows.filter((row) => row.kind === "policy").map((row) => row.handle as PolicyHandle),
+    pages: rows.filter((row) => row.kind === "page").map((row) => ({ title: row.title, url: `/pages/${row.handle}` })),
+  };
 }
 
 /**

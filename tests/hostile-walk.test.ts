@@ -83,7 +83,7 @@ beforeAll(async () => {
   const variantId = (await northDb.selectFrom("variants").select("id").where("product_id", "=", mug.id).executeTakeFirstOrThrow()).id;
   const collectionId = await createCollection(northDb, "kitchen", "Kitchen", [mug.id]);
   await createPage(northDb, "about", "About", "<p>Us</p>");
-  await setPolicy(northDb, "refund-policy", "Refunds", "<p>30 days</p>");
+  await setPolicy(northDb, "refund-policy", "<p>30 days</p>");
   await launch(northDb);
   const shopper: RegistrationInput = { email: "ann@example.com", password: "a-long-password", firstName: "Ann", lastName: "Lee" };
   const registered = await registerShopper(northDb, shopper);

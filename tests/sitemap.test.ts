@@ -40,8 +40,8 @@ async function seed(db: TenantDb, label: string) {
   await createCollection(db, "featured", `${label} picks`, [mug.id]);
   await createPage(db, "about", `About ${label}`, "<p>Hello</p>");
   await createPage(db, `${label.toLowerCase()}-hidden`, "Hidden", "<p>Not yet</p>", false);
-  await setPolicy(db, "refund-policy", "Refund policy", `<p>${label} refunds.</p>`);
-  await setPolicy(db, "privacy-policy", "Privacy policy", "");
+  await setPolicy(db, "refund-policy", `<p>${label} refunds.</p>`);
+  await setPolicy(db, "privacy-policy", "");
 }
 
 let northActive = 0;

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await createPage(northDb, "faq", "FAQ", "<p>Questions.</p>");
   await createPage(northDb, "care", "care guide", "<p>Oil it twice a year.</p>");
   await createPage(northDb, "wholesale", "Wholesale for North", "<p>Not ready.</p>", false);
-  await setPolicy(northDb, "refund-policy", "Refund policy", "<p>30 days.</p>");
+  await setPolicy(northDb, "refund-policy", "<p>30 days.</p>");
   await createPage(southDb, "about", "About South", "<p>South's story.</p>");
   await createPage(southDb, "stockists", "Stockists", "<p>Find us.</p>");
   await launch(northDb);

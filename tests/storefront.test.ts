@@ -90,8 +90,8 @@ async function seedShop(db: TenantDb, shop: Shop, label: string, currency: strin
   await createCollection(db, "featured", `${label} Favourites`, [poster.id, mug.id], `<p>${label} picks.</p>`);
   await createPage(db, "about", `About ${label}`, `<p>${label} story.</p>`);
   await createPage(db, "secret", `${label} Secret`, "<p>Not yet.</p>", false);
-  await setPolicy(db, "refund-policy", "Refund policy", `<p>${label} refunds within 30 days.</p>`);
-  await setPolicy(db, "privacy-policy", "Privacy policy", "");
+  await setPolicy(db, "refund-policy", `<p>${label} refunds within 30 days.</p>`);
+  await setPolicy(db, "privacy-policy", "");
   return {
     mug: mug.id,
     poster: poster.id,

@@ -4,7 +4,7 @@ import { useIntl } from "react-intl";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { RichText } from "../components/store/rich-text.tsx";
 import { describe, storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { findPolicy } from "../domain.server.ts";
+import { findPolicy, policyTitle } from "../domain.server.ts";
 import { requireStorefront } from "../utils/storefront.server.ts";
 
 // /policies/refund-policy, privacy-policy, terms-of-service, shipping-policy: written in the admin's settings.
@@ -12,13 +12,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { db, shop, intl } = await requireStorefront(context, request);
   const policy = await findPolicy(db, params.handle ?? "");
   if (!policy) throw new Response("Not found", { status: 404 });
+  const title = policyTitle(intl, policy.handle);
   return {
-    title: policy.title,
+    title,
     bodyHtml: policy.body_html,
     updatedAt: policy.updated_at.toISOString(),
     seo: {
-      title: policy.title,
-      description: describe(policy.body_html, intl.formatMessage({ id: "policy.metaDescription" }, { title: policy.title, shopName: shop.name })),
+      title,
+      description: describe(policy.body_html, intl.formatMessage({ id: "policy.metaDescription" }, { title, shopName: shop.name })),
       path: `/policies/${policy.handle}`,
     },
   };

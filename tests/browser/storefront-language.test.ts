@@ -1,20 +1,17 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
 import { createShippingRate, createShippingZone, saveStorefrontLanguage } from "../../shop/settings.server.ts";
-import { addToCartAndViewCart, openSeededStorefront, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
+import { addToCartAndViewCart, openSeededStorefront, SCREENSHOTS, watchErrorsBesides400, type SeededStorefront } from "../support/browser.ts";
 
 // A Simplified Chinese storefront in Chromium (decision 032): home, product, cart and checkout on a desktop and a
 // 390 px phone, found by their Chinese roles and labels, hydrated without errors, nothing wider than the screen.
-const SHOTS = "/tmp/bazaar-i18n-screenshots";
 let context: BrowserContext;
 let store: string;
 let storefront: SeededStorefront;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   storefront = await openSeededStorefront();
   ({ context, store } = storefront);
   const { db } = storefront;
@@ -29,7 +26,7 @@ async function look(page: Page, name: string, width: number) {
   expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
   // Nothing sideways: Chinese strings are shorter, but buttons and labels must still fit.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-  await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `zh-CN-${name}-${width}.png`), fullPage: true });
 }
 
 describe("a zh-CN shop in the browser", () => {

@@ -127,8 +127,8 @@ export async function seedBrowserCatalogue(db: TenantDb, storage: MediaStorage, 
     [candle.id, ids["ceramic-vase"], ids["table-runner"], ids["linen-tea-towel"]],
     "<p>Quiet pieces for every room.</p>",
   );
-  await setPolicy(db, "refund-policy", "Refund policy", "<p>Return anything unused within 30 days for a full refund.</p>");
-  await setPolicy(db, "shipping-policy", "Shipping policy", "<p>Orders ship within two working days.</p>");
+  await setPolicy(db, "refund-policy", "<p>Return anything unused within 30 days for a full refund.</p>");
+  await setPolicy(db, "shipping-policy", "<p>Orders ship within two working days.</p>");
   await createPage(db, "about", "About us", "<p>A two-person studio making things for slow mornings.</p>");
   await launch(db);
   return ids;

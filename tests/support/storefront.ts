@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { PolicyHandle } from "../../db/types.ts";
 import { SYSTEM_ACTOR } from "../../shop/audit.server.ts";
+import { POLICY_TITLES } from "../../shop/settings.server.ts";
 import { saveProduct, type ProductInput, type VariantInput } from "../../shop/products.server.ts";
 import type { TenantDb } from "../../tenants/handle.server.ts";
 
@@ -45,11 +46,12 @@ export async function createCollection(db: TenantDb, handle: string, title: stri
   return id;
 }
 
-export async function setPolicy(db: TenantDb, handle: PolicyHandle, title: string, bodyHtml: string): Promise<void> {
+/** Writes a policy as the settings page does: the platform names it (POLICY_TITLES), the merchant writes its body. */
+export async function setPolicy(db: TenantDb, handle: PolicyHandle, bodyHtml: string): Promise<void> {
   await db
     .insertInto("policies")
-    .values({ handle, title, body_html: bodyHtml })
-    .onConflict((oc) => oc.column("handle").doUpdateSet({ title, body_html: bodyHtml }))
+    .values({ handle, title: POLICY_TITLES[handle], body_html: bodyHtml })
+    .onConflict((oc) => oc.column("handle").doUpdateSet({ body_html: bodyHtml }))
     .execute();
 }
 
