@@ -218,12 +218,13 @@ export function problemsOf(schema: z.ZodType, input: unknown): Record<string, st
 
 /**
  * The version of the row a form was opened on (docs/decisions/035-edit-versions.md), in a hidden field: the save is
- * refused if the row moved on since. Absent for a caller that opened nothing (a new row, a script): no check then.
+ * refused if the row moved on since. Required, so a form that lost it can't overwrite unchecked; a form that opens no
+ * row (a new one) leaves it out of its schema.
  */
 export function editVersion() {
+  const lost = "Reload the page: this form lost track of the version it was opened on.";
   return z
-    .string({ error: "Reload the page: this form lost track of the version it was opened on." })
-    .regex(/^\d{1,9}$/, { error: "Reload the page: this form lost track of the version it was opened on." })
-    .transform(Number)
-    .optional();
+    .string({ error: lost })
+    .regex(/^\d{1,9}$/, { error: lost })
+    .transform(Number);
 }

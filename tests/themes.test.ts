@@ -15,6 +15,7 @@ import {
   validateThemeSettings,
   type ThemeSettings,
 } from "../themes/settings.ts";
+import { adminSave } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
 import { createProduct, launch } from "./support/storefront.ts";
@@ -147,8 +148,8 @@ describe("the theme editor", () => {
     const res = await app.request(PLATFORM, "/login", { method: "POST", form: { email, password }, headers: { origin: ORIGIN } });
     return cookiePair(res.headers["set-cookie"], "bazaar_session");
   }
-  const post = (cookie: string, path: string, form: Record<string, string>) =>
-    app.request(PLATFORM, path, { method: "POST", form, headers: { cookie, origin: ORIGIN } });
+  // As the editor posts it: with the version the page was opened on, unless the form names its own.
+  const post = (cookie: string, path: string, form: Record<string, string>) => adminSave(app, cookie, path, form);
 
   /** The editor's form as a browser would post it, from settings. */
   function formOf(settings: ThemeSettings, extra: Record<string, string> = {}): Record<string, string> {

@@ -251,7 +251,7 @@ export default function ThemeEditor() {
       ) : null}
       {actionData?.errors && Object.keys(actionData.errors).length ? (
         <p className="banner" role="alert">
-          Some settings need fixing; nothing was saved.
+          {errors.form ?? "Some settings need fixing; nothing was saved."}
         </p>
       ) : null}
       <div className="theme-editor">

@@ -30,6 +30,11 @@ export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Sche
   for (const [name, messages] of Object.entries(submission.error ?? {})) {
     if (messages?.length) errors[name || "form"] = messages[0];
   }
+  // The version is a hidden field (decision 035): its message is the whole form's.
+  if (errors.version) {
+    errors.form ??= errors.version;
+    delete errors.version;
+  }
   // A submission without errors but not successful is an intent Conform handles (validate, reset): nothing to save.
   if (!Object.keys(errors).length) errors.form = "The form couldn't be read. Reload the page and try again.";
   return { ok: false, errors, values: typedValues(form), form };
@@ -50,7 +55,14 @@ export function typedFields<Name extends string>(values: TypedValues, names: rea
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""])) as Record<Name, string>;
 }
 
+/** The form's text fields without its files, for a schema whose text fields share a name with a file field ("newImages.0.alt"). */
+export function textFields(form: FormData): FormData {
+  const text = new FormData();
+  for (const [name, value] of form) if (typeof value === "string") text.append(name, value);
+  return text;
+}
+
 /** The `version` field alone, for a form read field by field rather than with a schema (the collection and theme editors). */
-export function parseEditVersion(form: FormData): ParsedForm<{ version?: number }> {
+export function parseEditVersion(form: FormData): ParsedForm<{ version: number }> {
   return parseForm(form, z.object({ version: editVersion() }));
 }

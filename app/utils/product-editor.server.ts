@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import {
   applyVariantBulkEdit,
   deleteProductImageFiles,
@@ -26,9 +27,22 @@ import {
   type ProductErrors,
   type VariantBulkEdit,
 } from "../domain.server.ts";
+import {
+  checkboxValue,
+  choice,
+  editVersion,
+  handleText,
+  LIMITS,
+  multiline,
+  seoDescription,
+  seoTitle,
+  singleLine,
+  wholeNumber,
+} from "../../shop/fields.server.ts";
 import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
 import { planOf } from "../../tenants/plans.server.ts";
 import { requireShopAdmin } from "./guards.server.ts";
+import { parseForm, textFields, type FieldErrors, type TypedValues } from "./forms.server.ts";
 import { chosenFiles, prepareFiles, readImageForm } from "./image-upload.server.ts";
 
 /** A stored image as the editor lists it: its place is its index; `remove` is ticked until saving removes it. */
@@ -59,21 +73,6 @@ export async function editorImages(db: Parameters<typeof listProductImages>[0], 
   }));
 }
 
-/** The image rows the form posted, in their order, or null when the form listed none (it had none to list). */
-function readImageRows(form: FormData): { id: string; alt: string; remove: boolean }[] | null {
-  const count = form.get("imageCount");
-  if (typeof count !== "string") return null;
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  return Array.from({ length: Math.min(Math.max(Number.parseInt(count, 10) || 0, 0), MAX_FORM_IMAGES) }, (_, i) => ({
-    id: text(`images.${i}.id`),
-    alt: text(`images.${i}.alt`),
-    remove: form.get(`images.${i}.remove`) === "on",
-  }));
-}
-
 /** Moves the image at `index` one place; out-of-range moves change nothing. */
 function moveEditorImage(images: EditorImage[], index: number, direction: "up" | "down"): EditorImage[] {
   const to = direction === "up" ? index - 1 : index + 1;
@@ -85,14 +84,97 @@ function moveEditorImage(images: EditorImage[], index: number, direction: "up" |
 
 const MAX_FORM_VARIANTS = 2001;
 const MAX_FORM_IMAGES = 251;
+const UNREADABLE = "The form couldn't be read. Reload the page and try again.";
+const INTENT = /^(save|delete|add-option|generate|bulk|remove-option:\d{1,2}|image-(up|down):\d{1,3})$/;
+const BULK_KINDS = ["price", "compareAtPrice", "inventoryQuantity", "weightGrams", "continueSelling", "stopSelling", "delete"] as const;
 
-/** The editor form, read back into a draft. Counts bound the loops; anything missing reads as blank. */
-export function readProductDraft(form: FormData): ProductDraft {
+/** Numbered rows ("variants.3.sku"), which Conform reads as an object keyed by the row's number. */
+function numberedRows<Row extends z.ZodType>(row: Row, max: number) {
+  return z
+    .record(z.string().regex(/^\d{1,4}$/), row, { error: UNREADABLE })
+    .refine((rows) => Object.keys(rows).length <= max, { error: UNREADABLE })
+    .optional();
+}
+
+/** A hidden count of rows, at most `max`. */
+function rowCount(max: number) {
+  return wholeNumber(UNREADABLE, { max })
+    .optional()
+    .transform((count) => count ?? 0);
+}
+
+/** A checkbox in a numbered row, where Conform leaves "on" as text. */
+const tickedBox = () => checkboxValue("on");
+
+/** Amounts and counts stay as typed (draftToInput reads them with parseMoney), bounded like any line. */
+const typedNumber = () => singleLine({ max: 64 });
+
+/**
+ * The product editor's form (docs/decisions/030-forms-with-zod-and-conform.md): every field's limits and control
+ * characters, the rows bounded by their counts, one intent. Editing a saved product needs the version it was opened on.
+ */
+export function productEditorForm({ editing }: { editing: boolean }) {
+  return z.object({
+    intent: z
+      .string({ error: "Unknown action." })
+      .regex(INTENT, { error: "Unknown action." })
+      .optional()
+      .transform((intent) => intent ?? "save"),
+    // A new product has no version to check.
+    version: editing ? editVersion() : editVersion().optional(),
+    title: singleLine(),
+    handle: handleText(),
+    descriptionHtml: multiline({ max: LIMITS.longText }),
+    status: singleLine(),
+    vendor: singleLine(),
+    productType: singleLine(),
+    // 250 tags of 255 characters, with their commas.
+    tags: singleLine({ max: 65_000 }),
+    seoTitle: seoTitle(),
+    seoDescription: seoDescription(),
+    optionCount: rowCount(MAX_OPTIONS + 1),
+    options: numberedRows(z.object({ name: singleLine(), values: singleLine({ max: LIMITS.longText }) }), MAX_OPTIONS + 1),
+    builtFrom: singleLine({ max: LIMITS.longText }),
+    variantCount: rowCount(MAX_FORM_VARIANTS),
+    variants: numberedRows(
+      z.object({
+        // The option's own field says when a value is too long.
+        option: numberedRows(singleLine({ max: 1_000 }), MAX_OPTIONS),
+        sku: singleLine(),
+        price: typedNumber(),
+        compareAtPrice: typedNumber(),
+        inventoryQuantity: typedNumber(),
+        weightGrams: typedNumber(),
+        continueSelling: tickedBox(),
+        selected: tickedBox(),
+      }),
+      MAX_FORM_VARIANTS,
+    ),
+    bulkAction: choice(BULK_KINDS, "Choose what to change.").optional(),
+    bulkValue: typedNumber(),
+    // Absent when the product had no images to list.
+    imageCount: wholeNumber(UNREADABLE, { max: MAX_FORM_IMAGES }).optional(),
+    images: numberedRows(z.object({ id: singleLine({ max: 20 }), alt: singleLine({ max: MAX_ALT_FIELD }), remove: tickedBox() }), MAX_FORM_IMAGES),
+    newImages: numberedRows(z.object({ alt: singleLine({ max: MAX_ALT_FIELD }) }), MAX_FORM_IMAGES),
+    filesKept: checkboxValue("1"),
+  });
+}
+
+// Alt text is judged after its spaces are collapsed (MAX_ALT_LENGTH); this bounds what is read at all.
+const MAX_ALT_FIELD = 5_000;
+
+type ProductEditorForm = z.output<ReturnType<typeof productEditorForm>>;
+
+/** A field's text by its name ("variants.3.sku"): from the parsed form, or as typed when the form was refused. */
+type FieldText = (name: string) => string | boolean | undefined;
+
+/** The draft a form describes, its rows bounded by their counts; anything missing reads as blank. */
+function draftOf(field: FieldText, count: (name: string, max: number) => number): ProductDraft {
   const text = (name: string) => {
-    const value = form.get(name);
+    const value = field(name);
     return typeof value === "string" ? value : "";
   };
-  const count = (name: string, max: number) => Math.min(Math.max(Number.parseInt(text(name), 10) || 0, 0), max);
+  const ticked = (name: string) => field(name) === true || field(name) === "on";
   const options = Array.from({ length: count("optionCount", MAX_OPTIONS + 1) }, (_, i) => ({
     name: text(`options.${i}.name`),
     values: text(`options.${i}.values`),
@@ -104,9 +186,9 @@ export function readProductDraft(form: FormData): ProductDraft {
     price: text(`variants.${i}.price`),
     compareAtPrice: text(`variants.${i}.compareAtPrice`),
     inventoryQuantity: text(`variants.${i}.inventoryQuantity`),
-    continueSelling: form.get(`variants.${i}.continueSelling`) === "on",
+    continueSelling: ticked(`variants.${i}.continueSelling`),
     weightGrams: text(`variants.${i}.weightGrams`),
-    selected: form.get(`variants.${i}.selected`) === "on",
+    selected: ticked(`variants.${i}.selected`),
   }));
   return {
     title: text("title"),
@@ -125,6 +207,30 @@ export function readProductDraft(form: FormData): ProductDraft {
   };
 }
 
+/** The draft of a form the schema accepted. */
+function parsedDraft(value: ProductEditorForm): ProductDraft {
+  const field: FieldText = (name) => {
+    let at: unknown = value;
+    for (const key of name.split(".")) at = at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined;
+    return typeof at === "string" || typeof at === "boolean" ? at : typeof at === "number" ? String(at) : undefined;
+  };
+  return draftOf(field, (name) => Number(field(name) ?? 0));
+}
+
+/** The draft of a refused form, as typed, so the page shows it again next to its messages. */
+function typedDraft(values: TypedValues): ProductDraft {
+  return draftOf(
+    (name) => values[name],
+    (name, max) => Math.min(Math.max(Number.parseInt(values[name] ?? "", 10) || 0, 0), max),
+  );
+}
+
+/** The image rows the form posted, in their order, or null when the form listed none (it had none to list). */
+function imageRows(value: ProductEditorForm): { id: string; alt: string; remove: boolean }[] | null {
+  if (value.imageCount === undefined) return null;
+  return Array.from({ length: value.imageCount }, (_, i) => ({ id: "", alt: "", remove: false, ...value.images?.[i] }));
+}
+
 /** The options the rows were built from travel as JSON in a hidden field; anything malformed counts as none. */
 function readBuiltFrom(json: string): ProductDraft["builtFrom"] {
   try {
@@ -137,22 +243,41 @@ function readBuiltFrom(json: string): ProductDraft["builtFrom"] {
   }
 }
 
-function readBulkEdit(form: FormData): VariantBulkEdit | null {
-  const kind = form.get("bulkAction");
-  const value = String(form.get("bulkValue") ?? "");
-  switch (kind) {
+function bulkEditOf({ bulkAction, bulkValue }: ProductEditorForm): VariantBulkEdit | null {
+  switch (bulkAction) {
     case "price":
     case "compareAtPrice":
     case "inventoryQuantity":
     case "weightGrams":
-      return { kind, value };
+      return { kind: bulkAction, value: bulkValue };
     case "continueSelling":
     case "stopSelling":
     case "delete":
-      return { kind };
+      return { kind: bulkAction };
     default:
       return null;
   }
+}
+
+/** A refused field's message where the editor shows it: rows' hidden parts on the row, hidden fields at the top. */
+function shownErrors(errors: FieldErrors): ProductErrors {
+  const shown: ProductErrors = {};
+  for (const [name, message] of Object.entries(errors)) {
+    const option = /^variants\.(\d+)\.option\b/.exec(name);
+    const key = option
+      ? `variants.${option[1]}.optionValues`
+      : /^(new)?[iI]mages\b/.test(name)
+        ? "images"
+        : /^(title|handle|descriptionHtml|status|vendor|productType|tags|seoTitle|seoDescription|bulkValue)$|^options\.\d+\.(name|values)$|^variants\.\d+\.(sku|price|compareAtPrice|inventoryQuantity|weightGrams)$/.test(
+              name,
+            )
+          ? name
+          : name === "bulkAction"
+            ? "bulk"
+            : "form";
+    shown[key] ??= message;
+  }
+  return shown;
 }
 
 function resultOf(draft: ProductDraft, images: EditorImage[], errors: ProductErrors, notice: string | null, status = 200) {
@@ -196,14 +321,23 @@ export async function productEditorAction({ request, context, params }: ActionFu
   } else {
     form = await request.formData();
   }
-  const intent = String(form.get("intent") ?? "save");
-  const draft = readProductDraft(form);
   const style = await moneyStyle(db);
   const base = `/admin/${shop.slug}/products`;
+  const stored = productId ? await editorImages(db, productId, shop.slug) : [];
+  // The files are read from the form as they came; the schema reads its text.
+  const submitted = parseForm(textFields(form), productEditorForm({ editing: productId !== undefined }));
+  if (!submitted.ok) {
+    // What saving would also say about the typed draft, so every field's problem shows at once.
+    const typed = draftToInput(typedDraft(submitted.values), style);
+    const errors = { ...saveErrors(typed.errors, validateProduct(typed.input)), ...shownErrors(submitted.errors) };
+    return resultOf(typed.draft, stored, errors, null, 400);
+  }
+  const fields = submitted.value;
+  const { intent } = fields;
+  const draft = parsedDraft(fields);
 
   // The stored images in the posted order with the posted alt text; ids this product doesn't have are left out.
-  const stored = productId ? await editorImages(db, productId, shop.slug) : [];
-  const rows = readImageRows(form);
+  const rows = imageRows(fields);
   const storedById = new Map(stored.map((image) => [image.id, image]));
   let images: EditorImage[] = rows
     ? rows.flatMap((row) => {
@@ -213,7 +347,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     : stored;
   const files = chosenFiles(form, "newImages");
   // Without JavaScript a file input comes back empty after a round trip; with it, the page keeps the files.
-  const filesLost = files.length && form.get("filesKept") !== "1" ? " Choose the new images again: they're kept only when you save." : "";
+  const filesLost = files.length && !fields.filesKept ? " Choose the new images again: they're kept only when you save." : "";
   const result = (d: ProductDraft, errors: ProductErrors, notice: string | null, status = 200) =>
     resultOf(d, images, errors, notice || filesLost ? `${notice ?? ""}${filesLost}`.trim() : null, status);
 
@@ -246,7 +380,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     return result(rebuilt.draft, {}, `${count} variant${count === 1 ? "" : "s"} from the options. Set their prices and save.`);
   }
   if (intent === "bulk") {
-    const edit = readBulkEdit(form);
+    const edit = bulkEditOf(fields);
     if (!edit) return result(draft, { bulk: "Choose what to change." }, null, 400);
     const applied = applyVariantBulkEdit(draft, edit, style);
     if (Object.keys(applied.errors).length) return result(draft, applied.errors, null, 400);
@@ -267,7 +401,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     removed: images.filter((image) => image.remove).map((image) => image.id),
   };
   if (edits && images.length !== stored.length) errors.images = "The images changed while you were editing them: reload the page and try again.";
-  const newAlts = files.map((_, n) => String(form.get(`newImages.${n}.alt`) ?? ""));
+  const newAlts = files.map((_, n) => fields.newImages?.[n]?.alt ?? "");
   const { prepared, fileErrors } = await prepareFiles(files);
   if (fileErrors.length) errors.newImages = fileErrors.join(" ");
   const altError = [...images.map((image) => image.alt), ...newAlts].find((alt) => alt.trim().replace(/\s+/g, " ").length > MAX_ALT_LENGTH);
@@ -277,7 +411,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     const plan = await planOf(context.services.db, shop);
     const saved = await saveProduct(db, actor, parsed.input, productId, {
       productLimit: productId ? undefined : planLimit(plan, plan.max_products),
-      expectedVersion: productId && draft.version ? Number(draft.version) : undefined,
+      expectedVersion: fields.version,
     });
     const done = `${base}/${saved.id}?${saved.created ? "created" : "saved"}=1`;
     const notSaved = await saveImagesOf(() =>
