@@ -5,9 +5,10 @@ import { createShippingZone } from "../shop/settings.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminPost, logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
+import { adminPost, adminSave, logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
+import { productForm, type ProductFormInput } from "./support/product-forms.ts";
 import { createProduct, variant } from "./support/storefront.ts";
 
 // Converted routes answer a refused form with 400 and the field's message, and save nothing (decision 030).
@@ -128,6 +129,82 @@ describe("text, handles and ids", () => {
     expect(res.body).toContain("Enter a rate from 0 to 100 with at most two decimals");
     const settings = await db(north).selectFrom("settings").select("tax_rate_bp").executeTakeFirstOrThrow();
     expect(settings.tax_rate_bp).toBe(0);
+  });
+});
+
+describe("the product editor", () => {
+  // Each shop's catalogue as stored: a refused save changes neither.
+  const catalogue = async (shop: Shop) => ({
+    products: await db(shop).selectFrom("products").select(["id", "title", "version"]).orderBy("id").execute(),
+    variants: await db(shop).selectFrom("variants").select(["option_values", "price", "sku"]).orderBy("id").execute(),
+    options: await db(shop).selectFrom("product_options").select(["name", "option_values"]).orderBy("id").execute(),
+  });
+  const hat = (edit: Partial<ProductFormInput> = {}): ProductFormInput => ({
+    title: "Wool hat",
+    handle: "wool-hat",
+    status: "active",
+    options: [["Colour", "Red, Blue"]],
+    variants: [
+      { options: ["Red"], price: "12,50" },
+      { options: ["Blue"], price: "12,50" },
+    ],
+    ...edit,
+  });
+
+  it("refuses an action sent twice, an over-long option name, a line break or NUL in a variant and a missing version, saving nothing in either shop", async () => {
+    const northHat = await createProduct(db(north), {
+      title: "Wool hat",
+      handle: "wool-hat",
+      options: [{ name: "Colour", values: ["Red", "Blue"] }],
+      variants: [variant(["Red"], 1250), variant(["Blue"], 1250)],
+    });
+    await createProduct(db(south), { title: "Sun hat", handle: "sun-hat", variants: [variant([], 900)] });
+    const path = `/admin/north/products/${northHat.id}`;
+    const before = { north: await catalogue(north), south: await catalogue(south) };
+    const refusals: [string, Awaited<ReturnType<typeof adminPost>>, string][] = [
+      ["action twice", await adminSave(app, northCookie, path, [["intent", "save"], ...productForm(hat({ title: "Twice" }))]), "Unknown action."],
+      [
+        "long option name",
+        await adminSave(app, northCookie, path, productForm(hat({ options: [["C".repeat(256), "Red, Blue"]] }))),
+        "Use at most 255 characters.",
+      ],
+      [
+        "line break in a variant",
+        await adminSave(app, northCookie, path, productForm(hat({ variants: [{ options: ["Red\n"], price: "1" }, { options: ["Blue"], price: "1" }] }))),
+        "Use a single line of text, without control characters.",
+      ],
+      [
+        "missing version",
+        await adminPost(app, northCookie, path, productForm(hat({ title: "Unchecked" }))),
+        "Reload the page: this form lost track of the version it was opened on.",
+      ],
+      [
+        "price field twice",
+        await adminSave(app, northCookie, path, [...productForm(hat()), ["variants.0.price", "99"]]),
+        "Enter text.",
+      ],
+    ];
+    for (const [what, res, message] of refusals) {
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    // A NUL (or any control character but tab and line breaks) never reaches the editor: the edge refuses the form.
+    const nul = await adminSave(app, northCookie, path, productForm(hat({ variants: [{ options: ["Red\u0000"], price: "1" }] })));
+    expect(nul.status).toBe(400);
+    expect(nul.body).toContain("control characters (such as NUL)");
+    // A product id past bigint is no product of this shop's.
+    expect((await adminPost(app, northCookie, "/admin/north/products/9223372036854775808", productForm(hat()))).status).toBe(404);
+    expect({ north: await catalogue(north), south: await catalogue(south) }).toEqual(before);
+
+    // The same form with its version saves, amounts in the shop's notation; the other shop is untouched.
+    const saved = await adminSave(app, northCookie, path, productForm(hat({ title: "Wool hat, felted" })));
+    expect(saved.status).toBe(302);
+    expect((await catalogue(north)).variants).toEqual([
+      { option_values: ["Red"], price: "1250", sku: "" },
+      { option_values: ["Blue"], price: "1250", sku: "" },
+    ]);
+    expect((await catalogue(north)).products[0]).toMatchObject({ title: "Wool hat, felted", version: 2 });
+    expect(await catalogue(south)).toEqual(before.south);
   });
 });
 
