@@ -9,7 +9,7 @@ import { adminPost, adminSave, logIn, ORIGIN, PLATFORM } from "./support/admin-f
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { productForm, type ProductFormInput } from "./support/product-forms.ts";
-import { createProduct, variant } from "./support/storefront.ts";
+import { createCollection, createProduct, variant } from "./support/storefront.ts";
 
 // Converted routes answer a refused form with 400 and the field's message, and save nothing (decision 030).
 // Two shops with different number formats: the same text means different amounts, or is refused, in each.
@@ -205,6 +205,41 @@ describe("the product editor", () => {
     ]);
     expect((await catalogue(north)).products[0]).toMatchObject({ title: "Wool hat, felted", version: 2 });
     expect(await catalogue(south)).toEqual(before.south);
+  });
+});
+
+describe("edit versions", () => {
+  it("refuses a page, a collection or the taxes posted without the version they were opened on, and saves them with it", async () => {
+    const lost = "Reload the page: this form lost track of the version it was opened on.";
+    const page = await adminPost(app, northCookie, "/admin/north/pages/new", { title: "Returns", bodyHtml: "", visibility: "visible" });
+    expect(page.status).toBe(302);
+    const pagePath = page.headers.location!.replace(/\?.*$/, "");
+    const collectionPath = `/admin/north/collections/${await createCollection(db(north), "hats", "Hats", [])}`;
+    const forms: [string, Record<string, string>][] = [
+      [pagePath, { title: "Returns and refunds", handle: "returns", bodyHtml: "", visibility: "visible" }],
+      [collectionPath, { intent: "save", title: "All hats", handle: "hats", kind: "manual", rulesMatch: "all", ruleCount: "0" }],
+      ["/admin/north/settings/taxes", { rate: "7" }],
+    ];
+    const stored = async () => ({
+      page: await db(north).selectFrom("pages").select(["title", "version"]).where("handle", "=", "returns").executeTakeFirst(),
+      collection: await db(north).selectFrom("collections").select(["title", "version"]).where("handle", "=", "hats").executeTakeFirst(),
+      taxes: await db(north).selectFrom("settings").select(["tax_rate_bp", "version"]).executeTakeFirstOrThrow(),
+      south: await db(south).selectFrom("settings").select(["tax_rate_bp", "version"]).executeTakeFirstOrThrow(),
+    });
+    const before = await stored();
+    for (const [path, fields] of forms) {
+      for (const version of [undefined, "", "x", "9999999999"]) {
+        const res = await adminPost(app, northCookie, path, version === undefined ? fields : { ...fields, version });
+        expect(res.status, `${path} with version ${version}`).toBe(400);
+        expect(res.body).toContain(lost);
+      }
+    }
+    expect(await stored()).toEqual(before);
+
+    for (const [path, fields] of forms) expect((await adminSave(app, northCookie, path, fields)).status, path).toBeLessThan(400);
+    const after = await stored();
+    expect([after.page?.title, after.collection?.title, after.taxes.tax_rate_bp]).toEqual(["Returns and refunds", "All hats", 700]);
+    expect(after.south).toEqual(before.south);
   });
 });
 
