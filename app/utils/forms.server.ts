@@ -4,7 +4,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import { editVersion } from "../../shop/fields.server.ts";
+import { editVersion, UNREADABLE_FORM } from "../../shop/fields.server.ts";
 
 /** One message per field, keyed by the field's name ("title", "rules[0].value"); `form` for the whole form. */
 export type FieldErrors = Record<string, string>;
@@ -36,7 +36,7 @@ export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Sche
     delete errors.version;
   }
   // A submission without errors but not successful is an intent Conform handles (validate, reset): nothing to save.
-  if (!Object.keys(errors).length) errors.form = "The form couldn't be read. Reload the page and try again.";
+  if (!Object.keys(errors).length) errors.form = UNREADABLE_FORM;
   return { ok: false, errors, values: typedValues(form), form };
 }
 
@@ -53,6 +53,37 @@ export function refuse<Extra extends object>(errors: FieldErrors, extra: Extra =
 /** The typed text of the named fields ("" for one not sent), to show a refused form again. */
 export function typedFields<Name extends string>(values: TypedValues, names: readonly Name[]): Record<Name, string> {
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""])) as Record<Name, string>;
+}
+
+/** A form of numbered rows read by field name ("variants.3.sku"), so one function builds an editor's draft from it. */
+export interface RowFields {
+  /** The field's text, "" when absent. */
+  text(name: string): string;
+  ticked(name: string): boolean;
+  /** A hidden row count, from 0 to `max`. */
+  count(name: string, max: number): number;
+}
+
+/** The fields of a form its schema accepted (nested, as Conform reads "a.0.b"; numbers, such as the version, as text). */
+export function acceptedFields(value: unknown): RowFields {
+  const at = (name: string) => name.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), value);
+  return {
+    text: (name) => {
+      const field = at(name);
+      return typeof field === "string" ? field : typeof field === "number" ? String(field) : "";
+    },
+    ticked: (name) => at(name) === true,
+    count: (name, max) => Math.min(Number(at(name) ?? 0), max),
+  };
+}
+
+/** The fields of a refused form, as typed, so its page shows them again next to their messages. */
+export function refusedFields(values: TypedValues): RowFields {
+  return {
+    text: (name) => values[name] ?? "",
+    ticked: (name) => values[name] === "on",
+    count: (name, max) => Math.min(Math.max(Number.parseInt(values[name] ?? "", 10) || 0, 0), max),
+  };
 }
 
 /** The form's text fields without its files, for a schema whose text fields share a name with a file field ("newImages.0.alt"). */

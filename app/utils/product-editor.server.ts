@@ -34,15 +34,19 @@ import {
   handleText,
   LIMITS,
   multiline,
+  numberedRows,
+  rowCount,
   seoDescription,
   seoTitle,
   singleLine,
+  tickedBox,
+  UNREADABLE_FORM,
   wholeNumber,
 } from "../../shop/fields.server.ts";
 import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
 import { planOf } from "../../tenants/plans.server.ts";
 import { requireShopAdmin } from "./guards.server.ts";
-import { parseForm, textFields, type FieldErrors, type TypedValues } from "./forms.server.ts";
+import { acceptedFields, parseForm, refusedFields, textFields, type FieldErrors, type RowFields } from "./forms.server.ts";
 import { chosenFiles, prepareFiles, readImageForm } from "./image-upload.server.ts";
 
 /** A stored image as the editor lists it: its place is its index; `remove` is ticked until saving removes it. */
@@ -84,27 +88,8 @@ function moveEditorImage(images: EditorImage[], index: number, direction: "up" |
 
 const MAX_FORM_VARIANTS = 2001;
 const MAX_FORM_IMAGES = 251;
-const UNREADABLE = "The form couldn't be read. Reload the page and try again.";
 const INTENT = /^(save|delete|add-option|generate|bulk|remove-option:\d{1,2}|image-(up|down):\d{1,3})$/;
 const BULK_KINDS = ["price", "compareAtPrice", "inventoryQuantity", "weightGrams", "continueSelling", "stopSelling", "delete"] as const;
-
-/** Numbered rows ("variants.3.sku"), which Conform reads as an object keyed by the row's number. */
-function numberedRows<Row extends z.ZodType>(row: Row, max: number) {
-  return z
-    .record(z.string().regex(/^\d{1,4}$/), row, { error: UNREADABLE })
-    .refine((rows) => Object.keys(rows).length <= max, { error: UNREADABLE })
-    .optional();
-}
-
-/** A hidden count of rows, at most `max`. */
-function rowCount(max: number) {
-  return wholeNumber(UNREADABLE, { max })
-    .optional()
-    .transform((count) => count ?? 0);
-}
-
-/** A checkbox in a numbered row, where Conform leaves "on" as text. */
-const tickedBox = () => checkboxValue("on");
 
 /** Amounts and counts stay as typed (draftToInput reads them with parseMoney), bounded like any line. */
 const typedNumber = () => singleLine({ max: 64 });
@@ -153,7 +138,7 @@ export function productEditorForm({ editing }: { editing: boolean }) {
     bulkAction: choice(BULK_KINDS, "Choose what to change.").optional(),
     bulkValue: typedNumber(),
     // Absent when the product had no images to list.
-    imageCount: wholeNumber(UNREADABLE, { max: MAX_FORM_IMAGES }).optional(),
+    imageCount: wholeNumber(UNREADABLE_FORM, { max: MAX_FORM_IMAGES }).optional(),
     images: numberedRows(z.object({ id: singleLine({ max: 20 }), alt: singleLine({ max: MAX_ALT_FIELD }), remove: tickedBox() }), MAX_FORM_IMAGES),
     newImages: numberedRows(z.object({ alt: singleLine({ max: MAX_ALT_FIELD }) }), MAX_FORM_IMAGES),
     filesKept: checkboxValue("1"),
@@ -165,16 +150,8 @@ const MAX_ALT_FIELD = 5_000;
 
 type ProductEditorForm = z.output<ReturnType<typeof productEditorForm>>;
 
-/** A field's text by its name ("variants.3.sku"): from the parsed form, or as typed when the form was refused. */
-type FieldText = (name: string) => string | boolean | undefined;
-
 /** The draft a form describes, its rows bounded by their counts; anything missing reads as blank. */
-function draftOf(field: FieldText, count: (name: string, max: number) => number): ProductDraft {
-  const text = (name: string) => {
-    const value = field(name);
-    return typeof value === "string" ? value : "";
-  };
-  const ticked = (name: string) => field(name) === true || field(name) === "on";
+function draftOf({ text, ticked, count }: RowFields): ProductDraft {
   const options = Array.from({ length: count("optionCount", MAX_OPTIONS + 1) }, (_, i) => ({
     name: text(`options.${i}.name`),
     values: text(`options.${i}.values`),
@@ -205,24 +182,6 @@ function draftOf(field: FieldText, count: (name: string, max: number) => number)
     builtFrom,
     variants,
   };
-}
-
-/** The draft of a form the schema accepted. */
-function parsedDraft(value: ProductEditorForm): ProductDraft {
-  const field: FieldText = (name) => {
-    let at: unknown = value;
-    for (const key of name.split(".")) at = at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined;
-    return typeof at === "string" || typeof at === "boolean" ? at : typeof at === "number" ? String(at) : undefined;
-  };
-  return draftOf(field, (name) => Number(field(name) ?? 0));
-}
-
-/** The draft of a refused form, as typed, so the page shows it again next to its messages. */
-function typedDraft(values: TypedValues): ProductDraft {
-  return draftOf(
-    (name) => values[name],
-    (name, max) => Math.min(Math.max(Number.parseInt(values[name] ?? "", 10) || 0, 0), max),
-  );
 }
 
 /** The image rows the form posted, in their order, or null when the form listed none (it had none to list). */
@@ -328,13 +287,13 @@ export async function productEditorAction({ request, context, params }: ActionFu
   const submitted = parseForm(textFields(form), productEditorForm({ editing: productId !== undefined }));
   if (!submitted.ok) {
     // What saving would also say about the typed draft, so every field's problem shows at once.
-    const typed = draftToInput(typedDraft(submitted.values), style);
+    const typed = draftToInput(draftOf(refusedFields(submitted.values)), style);
     const errors = { ...saveErrors(typed.errors, validateProduct(typed.input)), ...shownErrors(submitted.errors) };
     return resultOf(typed.draft, stored, errors, null, 400);
   }
   const fields = submitted.value;
   const { intent } = fields;
-  const draft = parsedDraft(fields);
+  const draft = draftOf(acceptedFields(fields));
 
   // The stored images in the posted order with the posted alt text; ids this product doesn't have are left out.
   const rows = imageRows(fields);
