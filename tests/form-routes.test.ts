@@ -208,6 +208,40 @@ describe("the product editor", () => {
   });
 });
 
+describe("the collection editor's rule rows", () => {
+  it("refuses a rule value with a line break, a value sent twice and a count that isn't one, saving no collection in either shop", async () => {
+    const collections = async (shop: Shop) => db(shop).selectFrom("collections").select(["handle", "rules"]).orderBy("id").execute();
+    const before = { north: await collections(north), south: await collections(south) };
+    const automated = (rules: [string, string][], ruleCount = "1"): [string, string][] => [
+      ["intent", "save"],
+      ["title", "Cheap hats"],
+      ["handle", "cheap-hats"],
+      ["kind", "automated"],
+      ["rulesMatch", "all"],
+      ["ruleCount", ruleCount],
+      ["rules.0.field", "price"],
+      ["rules.0.relation", "less_than"],
+      ...rules,
+    ];
+    const refusals: [string, [string, string][], string][] = [
+      ["line break", automated([["rules.0.value", "10\n"]]), "Use a single line of text, without control characters."],
+      ["value twice", automated([["rules.0.value", "10"], ["rules.0.value", "20"]]), "Enter text."],
+      ["count past the rows' limit", automated([["rules.0.value", "10"]], "99999999999"), "The form couldn&#x27;t be read. Reload the page and try again."],
+    ];
+    for (const [what, fields, message] of refusals) {
+      const res = await adminPost(app, northCookie, "/admin/north/collections/new", fields);
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    expect({ north: await collections(north), south: await collections(south) }).toEqual(before);
+
+    // The same rule, typed in the shop's notation, saves in minor units; the other shop has no new collection.
+    expect((await adminPost(app, northCookie, "/admin/north/collections/new", automated([["rules.0.value", "10,50"]]))).status).toBe(302);
+    expect((await collections(north)).at(-1)).toEqual({ handle: "cheap-hats", rules: [{ field: "price", relation: "less_than", amount: "1050", currency: "EUR" }] });
+    expect(await collections(south)).toEqual(before.south);
+  });
+});
+
 describe("edit versions", () => {
   it("refuses a page, a collection or the taxes posted without the version they were opened on, and saves them with it", async () => {
     const lost = "Reload the page: this form lost track of the version it was opened on.";

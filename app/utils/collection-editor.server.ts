@@ -45,7 +45,8 @@ export function collectionEditorForm({ editing }: { editing: boolean }) {
     seoTitle: seoTitle(),
     seoDescription: seoDescription(),
     ruleCount: rowCount(MAX_FORM_RULES),
-    rules: numberedRows(z.object({ field: singleLine(), relation: singleLine(), value: singleLine() }), MAX_FORM_RULES),
+    // validateCollection judges a value's length once trimmed; this bounds what is read at all.
+    rules: numberedRows(z.object({ field: singleLine(), relation: singleLine(), value: singleLine({ max: 1_000 }) }), MAX_FORM_RULES),
   });
 }
 
