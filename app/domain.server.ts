@@ -69,6 +69,7 @@ export {
   deleteDiscount,
   describeValue,
   discountFieldsFromForm,
+  discountEditForm,
   discountForm,
   discountTargets,
   discountToFields,

@@ -277,6 +277,33 @@ describe("edit versions", () => {
   });
 });
 
+describe("the discount editor", () => {
+  it("refuses an action sent twice or unknown, and a value sent twice, changing neither shop's discount", async () => {
+    const created = await adminPost(app, northCookie, "/admin/north/discounts/new", { code: "AUTUMN", kind: "percentage", value: "15", appliesTo: "order" });
+    expect(created.status).toBe(302);
+    const path = created.headers.location!.replace(/\?.*$/, "");
+    const stored = async () => ({
+      north: await db(north).selectFrom("discounts").select(["code", "value"]).orderBy("id").execute(),
+      south: await db(south).selectFrom("discounts").select(["code", "value"]).orderBy("id").execute(),
+    });
+    const before = await stored();
+    const fields: [string, string][] = [["code", "AUTUMN"], ["kind", "percentage"], ["value", "20"], ["appliesTo", "order"]];
+    for (const [what, form, message] of [
+      ["save twice", [["intent", "save"], ["intent", "save"], ...fields], "Unknown action."],
+      ["save and delete", [["intent", "save"], ["intent", "delete"], ...fields], "Unknown action."],
+      ["unknown", [["intent", "explode"], ...fields], "Unknown action."],
+      ["value twice", [["intent", "save"], ...fields, ["value", "90"]], "Enter text."],
+    ] as [string, [string, string][], string][]) {
+      const res = await adminPost(app, northCookie, path, form);
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    expect(await stored()).toEqual(before);
+    expect((await adminPost(app, northCookie, path, [["intent", "save"], ...fields])).status).toBe(302);
+    expect((await stored()).south).toEqual(before.south);
+  });
+});
+
 describe("billing", () => {
   it("refuses an action sent twice and an over-long confirmation, changing nothing", async () => {
     const status = async () => (await t.db.selectFrom("platform.shops").select("status").where("id", "=", north.id).executeTakeFirstOrThrow()).status;
