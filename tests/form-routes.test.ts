@@ -170,7 +170,19 @@ describe("the product editor", () => {
       ],
       [
         "line break in a variant",
-        await adminSave(app, northCookie, path, productForm(hat({ variants: [{ options: ["Red\n"], price: "1" }, { options: ["Blue"], price: "1" }] }))),
+        await adminSave(
+          app,
+          northCookie,
+          path,
+          productForm(
+            hat({
+              variants: [
+                { options: ["Red\n"], price: "1" },
+                { options: ["Blue"], price: "1" },
+              ],
+            }),
+          ),
+        ),
         "Use a single line of text, without control characters.",
       ],
       [
@@ -178,11 +190,7 @@ describe("the product editor", () => {
         await adminPost(app, northCookie, path, productForm(hat({ title: "Unchecked" }))),
         "Reload the page: this form lost track of the version it was opened on.",
       ],
-      [
-        "price field twice",
-        await adminSave(app, northCookie, path, [...productForm(hat()), ["variants.0.price", "99"]]),
-        "Enter text.",
-      ],
+      ["price field twice", await adminSave(app, northCookie, path, [...productForm(hat()), ["variants.0.price", "99"]]), "Enter text."],
     ];
     for (const [what, res, message] of refusals) {
       expect(res.status, what).toBe(400);
@@ -225,7 +233,14 @@ describe("the collection editor's rule rows", () => {
     ];
     const refusals: [string, [string, string][], string][] = [
       ["line break", automated([["rules.0.value", "10\n"]]), "Use a single line of text, without control characters."],
-      ["value twice", automated([["rules.0.value", "10"], ["rules.0.value", "20"]]), "Enter text."],
+      [
+        "value twice",
+        automated([
+          ["rules.0.value", "10"],
+          ["rules.0.value", "20"],
+        ]),
+        "Enter text.",
+      ],
       ["count past the rows' limit", automated([["rules.0.value", "10"]], "99999999999"), "The form couldn&#x27;t be read. Reload the page and try again."],
     ];
     for (const [what, fields, message] of refusals) {
@@ -237,7 +252,10 @@ describe("the collection editor's rule rows", () => {
 
     // The same rule, typed in the shop's notation, saves in minor units; the other shop has no new collection.
     expect((await adminPost(app, northCookie, "/admin/north/collections/new", automated([["rules.0.value", "10,50"]]))).status).toBe(302);
-    expect((await collections(north)).at(-1)).toEqual({ handle: "cheap-hats", rules: [{ field: "price", relation: "less_than", amount: "1050", currency: "EUR" }] });
+    expect((await collections(north)).at(-1)).toEqual({
+      handle: "cheap-hats",
+      rules: [{ field: "price", relation: "less_than", amount: "1050", currency: "EUR" }],
+    });
     expect(await collections(south)).toEqual(before.south);
   });
 });
@@ -287,7 +305,12 @@ describe("the discount editor", () => {
       south: await db(south).selectFrom("discounts").select(["code", "value"]).orderBy("id").execute(),
     });
     const before = await stored();
-    const fields: [string, string][] = [["code", "AUTUMN"], ["kind", "percentage"], ["value", "20"], ["appliesTo", "order"]];
+    const fields: [string, string][] = [
+      ["code", "AUTUMN"],
+      ["kind", "percentage"],
+      ["value", "20"],
+      ["appliesTo", "order"],
+    ];
     for (const [what, form, message] of [
       ["save twice", [["intent", "save"], ["intent", "save"], ...fields], "Unknown action."],
       ["save and delete", [["intent", "save"], ["intent", "delete"], ...fields], "Unknown action."],

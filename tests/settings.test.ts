@@ -260,7 +260,9 @@ describe("shipping zones and rates", () => {
       { id: expect.any(String), name: "Standard", price: "495", minSubtotal: null, version: 1 },
     ]);
     const standard = rates.find((r) => r.name === "Standard")!;
-    expect((await post_({ intent: "update-rate", rateId: standard.id, name: "Standard", price: "5.50", minSubtotal: "", version: String(standard.version) })).status).toBe(200);
+    expect(
+      (await post_({ intent: "update-rate", rateId: standard.id, name: "Standard", price: "5.50", minSubtotal: "", version: String(standard.version) })).status,
+    ).toBe(200);
     expect((await listShippingZones(db))[0].rates.find((r) => r.id === standard.id)!.price).toBe("550");
 
     const page = await get("/admin/north/settings/shipping", northCookie);

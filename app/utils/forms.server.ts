@@ -66,7 +66,8 @@ export interface RowFields {
 
 /** The fields of a form its schema accepted (nested, as Conform reads "a.0.b"; numbers, such as the version, as text). */
 export function acceptedFields(value: unknown): RowFields {
-  const at = (name: string) => name.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), value);
+  const at = (name: string) =>
+    name.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), value);
   return {
     text: (name) => {
       const field = at(name);
