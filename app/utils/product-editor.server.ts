@@ -88,6 +88,8 @@ function moveEditorImage(images: EditorImage[], index: number, direction: "up" |
 
 const MAX_FORM_VARIANTS = 2001;
 const MAX_FORM_IMAGES = 251;
+// Alt text is judged after its spaces are collapsed (MAX_ALT_LENGTH); this bounds what is read at all.
+const MAX_ALT_FIELD = 5_000;
 const INTENT = /^(save|delete|add-option|generate|bulk|remove-option:\d{1,2}|image-(up|down):\d{1,3})$/;
 const BULK_KINDS = ["price", "compareAtPrice", "inventoryQuantity", "weightGrams", "continueSelling", "stopSelling", "delete"] as const;
 
@@ -144,9 +146,6 @@ export function productEditorForm({ editing }: { editing: boolean }) {
     filesKept: checkboxValue("1"),
   });
 }
-
-// Alt text is judged after its spaces are collapsed (MAX_ALT_LENGTH); this bounds what is read at all.
-const MAX_ALT_FIELD = 5_000;
 
 type ProductEditorForm = z.output<ReturnType<typeof productEditorForm>>;
 
@@ -218,24 +217,22 @@ function bulkEditOf({ bulkAction, bulkValue }: ProductEditorForm): VariantBulkEd
   }
 }
 
-/** A refused field's message where the editor shows it: rows' hidden parts on the row, hidden fields at the top. */
+// Fields the editor shows a message next to; any other refused field's message goes at the top of the form.
+const FIELDS_WITH_MESSAGES =
+  /^(title|handle|descriptionHtml|status|vendor|productType|tags|seoTitle|seoDescription|bulkValue)$|^options\.\d+\.(name|values)$|^variants\.\d+\.(sku|price|compareAtPrice|inventoryQuantity|weightGrams)$/;
+
+/** Where the editor shows a refused field's message: a row's option values on the row, images together, else the top. */
+function shownAt(name: string): string {
+  const optionValue = /^variants\.(\d+)\.option\b/.exec(name);
+  if (optionValue) return `variants.${optionValue[1]}.optionValues`;
+  if (/^(images|newImages)\b/.test(name)) return "images";
+  if (name === "bulkAction") return "bulk";
+  return FIELDS_WITH_MESSAGES.test(name) ? name : "form";
+}
+
 function shownErrors(errors: FieldErrors): ProductErrors {
   const shown: ProductErrors = {};
-  for (const [name, message] of Object.entries(errors)) {
-    const option = /^variants\.(\d+)\.option\b/.exec(name);
-    const key = option
-      ? `variants.${option[1]}.optionValues`
-      : /^(new)?[iI]mages\b/.test(name)
-        ? "images"
-        : /^(title|handle|descriptionHtml|status|vendor|productType|tags|seoTitle|seoDescription|bulkValue)$|^options\.\d+\.(name|values)$|^variants\.\d+\.(sku|price|compareAtPrice|inventoryQuantity|weightGrams)$/.test(
-              name,
-            )
-          ? name
-          : name === "bulkAction"
-            ? "bulk"
-            : "form";
-    shown[key] ??= message;
-  }
+  for (const [name, message] of Object.entries(errors)) shown[shownAt(name)] ??= message;
   return shown;
 }
 
