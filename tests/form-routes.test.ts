@@ -216,6 +216,51 @@ describe("the product editor", () => {
   });
 });
 
+describe("the product images page", () => {
+  it("refuses an action sent twice or unknown, a direction that isn't one and a variant's image sent twice, changing nothing", async () => {
+    const scarf = await createProduct(db(north), { title: "Scarf", handle: "scarf", variants: [variant([], 2000)] });
+    const [scarfVariant] = await db(north).selectFrom("variants").select("id").where("product_id", "=", scarf.id).execute();
+    const path = `/admin/north/products/${scarf.id}/media`;
+    const variants = async () => ({
+      north: await db(north).selectFrom("variants").select(["id", "image_id"]).orderBy("id").execute(),
+      south: await db(south).selectFrom("variants").select(["id", "image_id"]).orderBy("id").execute(),
+    });
+    const before = await variants();
+    for (const [what, form] of [
+      [
+        "delete twice",
+        [
+          ["intent", "delete"],
+          ["intent", "delete"],
+          ["imageId", "1"],
+        ],
+      ],
+      ["unknown", [["intent", "explode"]]],
+      [
+        "sideways",
+        [
+          ["intent", "move"],
+          ["imageId", "1"],
+          ["direction", "sideways"],
+        ],
+      ],
+      [
+        "variant twice",
+        [
+          ["intent", "variant-images"],
+          [`variant-${scarfVariant.id}`, ""],
+          [`variant-${scarfVariant.id}`, "1"],
+        ],
+      ],
+    ] as [string, [string, string][]][]) {
+      const res = await adminPost(app, northCookie, path, form);
+      expect(res.status, what).toBe(400);
+    }
+    expect((await adminPost(app, northCookie, path, [["intent", "explode"]])).body).toContain("Unknown action.");
+    expect(await variants()).toEqual(before);
+  });
+});
+
 describe("the collection editor's rule rows", () => {
   it("refuses a rule value with a line break, a value sent twice and a count that isn't one, saving no collection in either shop", async () => {
     const collections = async (shop: Shop) => db(shop).selectFrom("collections").select(["handle", "rules"]).orderBy("id").execute();
