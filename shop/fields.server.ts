@@ -245,9 +245,11 @@ export function problemsOf(schema: z.ZodType, input: unknown): Record<string, st
  * row (a new one) leaves it out of its schema.
  */
 export function editVersion() {
-  const lost = "Reload the page: this form lost track of the version it was opened on.";
   return z
-    .string({ error: lost })
-    .regex(/^\d{1,9}$/, { error: lost })
+    .string({ error: VERSION_LOST })
+    .regex(/^\d{1,9}$/, { error: VERSION_LOST })
     .transform(Number);
 }
+
+/** What a form that lost its version says; a form with a button that needs none checks it with this message. */
+export const VERSION_LOST = "Reload the page: this form lost track of the version it was opened on.";

@@ -372,6 +372,49 @@ describe("the discount editor", () => {
   });
 });
 
+describe("the theme editor", () => {
+  it("refuses a button sent twice or unknown and a save without its version, leaving both shops' drafts as they were", async () => {
+    const path = "/admin/north/themes/editorial";
+    const drafts = async () => ({
+      north: await db(north).selectFrom("theme_settings").selectAll().execute(),
+      south: await db(south).selectFrom("theme_settings").selectAll().execute(),
+    });
+    const before = await drafts();
+    for (const [what, form, message] of [
+      [
+        "save twice",
+        [
+          ["intent", "save"],
+          ["intent", "publish"],
+          ["announcement.text", "Twice"],
+        ],
+        "Unknown action.",
+      ],
+      [
+        "unknown",
+        [
+          ["intent", "explode"],
+          ["announcement.text", "Explode"],
+        ],
+        "Unknown action.",
+      ],
+      [
+        "no version",
+        [
+          ["intent", "publish"],
+          ["announcement.text", "Unchecked"],
+        ],
+        "Reload the page: this form lost track of the version it was opened on.",
+      ],
+    ] as [string, [string, string][], string][]) {
+      const res = await adminPost(app, northCookie, path, form);
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    expect(await drafts()).toEqual(before);
+  });
+});
+
 describe("billing", () => {
   it("refuses an action sent twice and an over-long confirmation, changing nothing", async () => {
     const status = async () => (await t.db.selectFrom("platform.shops").select("status").where("id", "=", north.id).executeTakeFirstOrThrow()).status;

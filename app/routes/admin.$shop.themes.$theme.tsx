@@ -32,7 +32,8 @@ import {
   themeDraft,
   themeDraftVersion,
 } from "../domain.server.ts";
-import { parseEditVersion } from "../utils/forms.server.ts";
+import { themeEditorForm } from "../utils/admin-forms.server.ts";
+import { parseForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { useHydrated } from "../utils/use-hydrated.ts";
 import styles from "../styles/themes.css";
@@ -75,8 +76,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type Intent = "save" | "publish" | "reset" | "add" | `remove:${number}` | `up:${number}` | `down:${number}`;
-
 /** Applies the editor's section buttons (add, remove, move) to the posted sections. */
 function applySectionIntent(input: Record<string, unknown>, intent: string, newType: string): void {
   const sections = input.sections as Record<string, unknown>[];
@@ -100,20 +99,24 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor, shop } = await requireShopAdmin(context, request, params.shop, "themes");
   const manifest = manifestFor(params.theme);
   const form = await request.formData();
-  const intent = String(form.get("intent") ?? "save") as Intent;
+  const parsed = parseForm(form, themeEditorForm());
   const editor = `/admin/${shop.slug}/themes/${manifest.id}`;
-
+  const input = settingsFromForm(form);
+  if (!parsed.ok) {
+    // The buttons and the version are hidden: their message is the whole form's.
+    const { intent: unknown, newSectionType, autosave, ...errors } = parsed.errors;
+    const whole = unknown ?? newSectionType ?? autosave ?? errors.form;
+    return data({ errors: { ...errors, ...(whole ? { form: whole } : {}) }, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
+  }
+  const { intent, newSectionType } = parsed.value;
   if (intent === "reset") {
     await resetThemeDraft(db, actor, manifest.id);
     throw redirect(`${editor}?done=reset&at=${Date.now()}`);
   }
-  const input = settingsFromForm(form);
-  applySectionIntent(input, intent, String(form.get("newSectionType") ?? ""));
-  const expected = parseEditVersion(form);
-  if (!expected.ok) return data({ errors: expected.errors, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
+  applySectionIntent(input, intent, newSectionType);
   let version: number;
   try {
-    version = await saveThemeDraft(db, actor, manifest.id, input, { expectedVersion: expected.value.version });
+    version = await saveThemeDraft(db, actor, manifest.id, input, { expectedVersion: parsed.value.version });
   } catch (error) {
     if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values: input, savedAt: null, version: null, stale: null }, { status: 400 });
     // What was typed stays in the form, now on the newer version: the next save replaces the draft knowingly.
@@ -123,7 +126,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (intent === "publish") await publishTheme(db, actor, manifest.id);
   // Typing saves in the background (a fetcher): answer with data so the page stays put and only the preview reloads.
-  if (form.get("autosave") === "1") return { errors: {} as SettingsErrors, values: null, savedAt: Date.now(), version, stale: null };
+  if (parsed.value.autosave) return { errors: {} as SettingsErrors, values: null, savedAt: Date.now(), version, stale: null };
   throw redirect(`${editor}?done=${intent === "publish" ? "publish" : "save"}&at=${Date.now()}`);
 }
 

@@ -1,7 +1,7 @@
 // Admin forms whose pages have no domain module of their own to keep a schema in, as zod schemas of the shared
 // fields (shop/fields.server.ts).
 import { z } from "zod";
-import { choice, LIMITS, multiline, recordIds, singleLine } from "../../shop/fields.server.ts";
+import { checkboxValue, choice, editVersion, LIMITS, multiline, recordIds, singleLine, VERSION_LOST } from "../../shop/fields.server.ts";
 
 /**
  * The dashboard's buttons: launch the shop (`confirmed` names the open onboarding steps the merchant confirmed), or
@@ -89,4 +89,25 @@ export function productMediaForm() {
     ],
     { error: "Unknown action." },
   );
+}
+
+/**
+ * The theme editor's buttons: save, publish, add a section, move or remove one (with the draft's version), or reset,
+ * a form of its own that needs no version. The settings' fields are the theme's settings checker's to judge.
+ */
+export function themeEditorForm() {
+  return z
+    .object({
+      intent: z
+        .string({ error: "Unknown action." })
+        .regex(/^(save|publish|reset|add|(remove|up|down):\d{1,2})$/, { error: "Unknown action." })
+        .optional()
+        .transform((intent) => intent ?? "save"),
+      newSectionType: singleLine({ max: 40 }),
+      autosave: checkboxValue("1"),
+      version: editVersion().optional(),
+    })
+    .superRefine(({ intent, version }, ctx) => {
+      if (intent !== "reset" && version === undefined) ctx.addIssue({ code: "custom", path: ["version"], message: VERSION_LOST });
+    });
 }
