@@ -69,6 +69,7 @@ export {
   deleteDiscount,
   describeValue,
   discountFieldsFromForm,
+  discountEditForm,
   discountForm,
   discountTargets,
   discountToFields,
@@ -116,7 +117,17 @@ export {
   type ProductDraft,
   type VariantBulkEdit,
 } from "../shop/product-drafts.server.ts";
-export { deletePage, getPage, listPages, pageForm, PageValidationError, savePage, type PageErrors, type PageVisibility } from "../shop/pages.server.ts";
+export {
+  deletePage,
+  getPage,
+  listPages,
+  pageEditForm,
+  pageForm,
+  PageValidationError,
+  savePage,
+  type PageErrors,
+  type PageVisibility,
+} from "../shop/pages.server.ts";
 export { findProducts, listProducts, productFacets, readProductListQuery } from "../shop/product-list.server.ts";
 export {
   applyProductBulkAction,

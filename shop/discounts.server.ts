@@ -306,6 +306,13 @@ export const discountForm = z.object({
   perCustomerLimit: singleLine({ max: 20 }),
 }) satisfies z.ZodType<DiscountFields, unknown>;
 
+/** A saved discount's page: its form saves the fields; its delete button is a form of its own. */
+export const discountEditForm = z.discriminatedUnion(
+  "intent",
+  [z.object({ intent: z.literal("delete") }), discountForm.extend({ intent: z.literal("save") })],
+  { error: "Unknown action." },
+);
+
 /** The fields of a submitted discount form as typed, to show a refused one again. */
 export function discountFieldsFromForm(form: FormData): DiscountFields {
   const text = (name: keyof DiscountFields) => String(form.get(name) ?? "");

@@ -119,6 +119,29 @@ export function choice<const Values extends readonly [string, ...string[]]>(valu
   return z.enum(values, { error: message });
 }
 
+/** What a hidden field that came back malformed (a count, a row's number) says: nobody typed it. */
+export const UNREADABLE_FORM = "The form couldn't be read. Reload the page and try again.";
+
+/** Numbered rows ("variants.3.sku", "rules.0.value"), which Conform reads as an object keyed by the row's number. */
+export function numberedRows<Row extends z.ZodType>(row: Row, max: number) {
+  return z
+    .record(z.string().regex(/^\d{1,4}$/), row, { error: UNREADABLE_FORM })
+    .refine((rows) => Object.keys(rows).length <= max, { error: UNREADABLE_FORM })
+    .optional();
+}
+
+/** The hidden count of a form's numbered rows, at most `max`; 0 when not sent. */
+export function rowCount(max: number) {
+  return wholeNumber(UNREADABLE_FORM, { max })
+    .optional()
+    .transform((count) => count ?? 0);
+}
+
+/** A checkbox in a numbered row, where Conform leaves "on" as text: ticked or not sent. */
+export function tickedBox() {
+  return checkboxValue("on");
+}
+
 /** A whole number from `min` to `max` (default 2,147,483,647, PostgreSQL's integer). */
 export function wholeNumber(message: string, { min = 0, max = 2_147_483_647 }: { min?: number; max?: number } = {}) {
   return z
@@ -218,12 +241,15 @@ export function problemsOf(schema: z.ZodType, input: unknown): Record<string, st
 
 /**
  * The version of the row a form was opened on (docs/decisions/035-edit-versions.md), in a hidden field: the save is
- * refused if the row moved on since. Absent for a caller that opened nothing (a new row, a script): no check then.
+ * refused if the row moved on since. Required, so a form that lost it can't overwrite unchecked; a form that opens no
+ * row (a new one) leaves it out of its schema.
  */
 export function editVersion() {
   return z
-    .string({ error: "Reload the page: this form lost track of the version it was opened on." })
-    .regex(/^\d{1,9}$/, { error: "Reload the page: this form lost track of the version it was opened on." })
-    .transform(Number)
-    .optional();
+    .string({ error: VERSION_LOST })
+    .regex(/^\d{1,9}$/, { error: VERSION_LOST })
+    .transform(Number);
 }
+
+/** What a form that lost its version says; a form with a button that needs none checks it with this message. */
+export const VERSION_LOST = "Reload the page: this form lost track of the version it was opened on.";

@@ -38,18 +38,20 @@ export class PageValidationError extends Error {
   }
 }
 
-/** The page form: what the editor's form is read with and every save is checked against. */
-export const pageForm = z
-  .object({
-    title: singleLine({ required: "Give the page a title." }),
-    handle: handleText(),
-    bodyHtml: multiline({ max: LIMITS.longText }),
-    visibility: choice(["visible", "hidden"], "Choose visible or hidden."),
-    seoTitle: seoTitle(),
-    seoDescription: seoDescription(),
-    version: editVersion(),
-  })
-  .superRefine(handleOf);
+const pageFields = z.object({
+  title: singleLine({ required: "Give the page a title." }),
+  handle: handleText(),
+  bodyHtml: multiline({ max: LIMITS.longText }),
+  visibility: choice(["visible", "hidden"], "Choose visible or hidden."),
+  seoTitle: seoTitle(),
+  seoDescription: seoDescription(),
+});
+
+/** The new page's form: what it is read with and every save is checked against. */
+export const pageForm = pageFields.superRefine(handleOf);
+
+/** A saved page's form: the same fields, and the version it was opened on. */
+export const pageEditForm = pageFields.extend({ version: editVersion() }).superRefine(handleOf);
 
 export function validatePage(input: PageInput): PageErrors {
   return problemsOf(pageForm, input);

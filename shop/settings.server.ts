@@ -64,17 +64,19 @@ export interface GeneralSettingsInput {
   locale: string;
 }
 
-/** The general settings form. The name goes into page titles and email subjects: one line of text. */
-export const generalSettingsForm = z.object({
+/** The general settings. The name goes into page titles and email subjects: one line of text. */
+const generalSettingsFields = z.object({
   name: singleLine({ max: 80, required: "Give your shop a name." }),
   contactEmail: email().optional(),
   currency: choice(CURRENCIES, "Choose a currency from the list."),
   locale: choice(SHOP_LOCALES, "Choose a number format from the list."),
-  version: editVersion(),
 });
 
+/** The general settings form: the fields and the version they were opened on. */
+export const generalSettingsForm = generalSettingsFields.extend({ version: editVersion() });
+
 export function validateGeneralSettings(input: GeneralSettingsInput): SettingsErrors {
-  return problemsOf(generalSettingsForm, input);
+  return problemsOf(generalSettingsFields, input);
 }
 
 /**
@@ -645,18 +647,22 @@ export interface TaxInput {
   pricesIncludeTax: boolean;
 }
 
-/** The taxes form: one rate, typed in the shop's notation, and whether prices include it. */
-export function taxForm(locale: string) {
+/** The taxes: one rate, typed in the shop's notation, and whether prices include it. */
+function taxFields(locale: string) {
   return z.object({
     rate: percent(locale, { message: `Enter a rate from 0 to 100 with at most two decimals, like 20 or ${formatPercent(725, locale)}.` }),
     pricesIncludeTax: checkbox(),
-    version: editVersion(),
   });
+}
+
+/** The taxes form: the fields and the version they were opened on. */
+export function taxForm(locale: string) {
+  return taxFields(locale).extend({ version: editVersion() });
 }
 
 export async function saveTaxSettings(db: TenantDb, actor: Actor, input: TaxInput, { expectedVersion }: { expectedVersion?: number } = {}): Promise<boolean> {
   const { locale } = await moneyStyle(db);
-  const checked = checkInput(taxForm(locale), input);
+  const checked = checkInput(taxFields(locale), input);
   if (!checked.ok) throw new SettingsValidationError(checked.problems);
   const basisPoints = Number(checked.value.rate);
   return db.transaction().execute(async (trx) => {

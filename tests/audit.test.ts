@@ -5,6 +5,7 @@ import { recordAudit } from "../shop/audit.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
+import { adminSave } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
 
@@ -72,11 +73,7 @@ describe("audit log page", () => {
   });
 
   it("shows who did what to which object, when and from where, for admin actions over HTTP", async () => {
-    const res = await app.request(PLATFORM, "/admin/north/settings/taxes", {
-      method: "POST",
-      form: { rate: "19" },
-      headers: { origin: ORIGIN, cookie: northCookie },
-    });
+    const res = await adminSave(app, northCookie, "/admin/north/settings/taxes", { rate: "19" });
     expect(res.status).toBe(200);
     await app.request(PLATFORM, "/admin/north/staff", {
       method: "POST",

@@ -9,7 +9,7 @@ import { saveProduct, type ProductInput } from "../shop/products.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
+import { adminGet, adminPost, adminSave, inputValue, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 
@@ -174,17 +174,17 @@ describe("manual collections", () => {
     expect(await getCollection(alphaDb, id)).toMatchObject({ title: "Front page", handle: "front-page", kind: "manual", rules: [] });
 
     const path = `/admin/alpha/collections/${id}`;
-    const add = (productIds: string[]) => adminPost(app, alice, path, [["intent", "add-products"], ...productIds.map((p): [string, string] => ["ids", p])]);
+    const add = (productIds: string[]) => adminSave(app, alice, path, [["intent", "add-products"], ...productIds.map((p): [string, string] => ["ids", p])]);
     expect((await add([products["red-shirt"], products["blue-shirt"], products["wool-hat"]])).body).toContain("Added 3 products.");
     expect(await order()).toEqual(["Red Shirt", "Blue Shirt", "Wool Hat"]);
     // Already there, or not this shop's product: skipped.
     expect((await add([products["red-shirt"], products.scarf, betaProducts.only])).body).toContain("Added 1 product.");
     expect(await order()).toEqual(["Red Shirt", "Blue Shirt", "Wool Hat", "Scarf"]);
-    const none = await adminPost(app, alice, path, [["intent", "add-products"]]);
+    const none = await adminSave(app, alice, path, [["intent", "add-products"]]);
     expect(none.status).toBe(400);
     expect(none.body).toContain("Tick the products to add first.");
 
-    const post = (intent: string) => adminPost(app, alice, path, [["intent", intent]]);
+    const post = (intent: string) => adminSave(app, alice, path, [["intent", intent]]);
     expect((await post(`move-up:${products["wool-hat"]}`)).status).toBe(200);
     expect(await order()).toEqual(["Red Shirt", "Wool Hat", "Blue Shirt", "Scarf"]);
     await post(`move-down:${products["red-shirt"]}`);
@@ -303,7 +303,7 @@ describe("automated collections", () => {
     expect(page.body).not.toContain("Beta Red Shirt");
 
     // Products join an automated collection only through its conditions.
-    const added = await adminPost(app, alice, `/admin/alpha/collections/${id}`, [
+    const added = await adminSave(app, alice, `/admin/alpha/collections/${id}`, [
       ["intent", "add-products"],
       ["ids", products.scarf],
     ]);
@@ -510,11 +510,11 @@ describe("nesting and handles", () => {
     const before = await snapshot(alphaDb);
 
     for (const parentId of [bottom.id, middle.id, top.id]) {
-      const res = await adminPost(app, alice, path, collectionForm({ title: "Clothing", parentId }));
+      const res = await adminSave(app, alice, path, collectionForm({ title: "Clothing", parentId }));
       expect(res.status).toBe(400);
       expect(res.body).toContain("A collection can&#x27;t sit inside itself or one of its own sub-collections.");
     }
-    const missing = await adminPost(app, alice, path, collectionForm({ title: "Clothing", parentId: betaProducts.only }));
+    const missing = await adminSave(app, alice, path, collectionForm({ title: "Clothing", parentId: betaProducts.only }));
     expect(missing.body).toContain("Choose a collection from the list.");
     expect(await snapshot(alphaDb)).toEqual(before);
 
@@ -527,8 +527,8 @@ describe("nesting and handles", () => {
     expect(page.body).not.toContain(`<option value="${middle.id}">Tops</option>`);
 
     // Moving T-shirts to the top level first makes Clothing → T-shirts fine.
-    expect((await adminPost(app, alice, `/admin/alpha/collections/${bottom.id}`, collectionForm({ title: "T-shirts", parentId: "" }))).status).toBe(302);
-    expect((await adminPost(app, alice, path, collectionForm({ title: "Clothing", parentId: bottom.id }))).status).toBe(302);
+    expect((await adminSave(app, alice, `/admin/alpha/collections/${bottom.id}`, collectionForm({ title: "T-shirts", parentId: "" }))).status).toBe(302);
+    expect((await adminSave(app, alice, path, collectionForm({ title: "Clothing", parentId: bottom.id }))).status).toBe(302);
     expect((await getCollection(alphaDb, top.id))!.parentId).toBe(bottom.id);
     const list = await adminGet(app, alice, "/admin/alpha/collections?q=clothing");
     expect(list.body).toMatch(/>Clothing<\/a>.*?<td>Manual<\/td><td[^>]*>T-shirts<\/td>/s);
@@ -549,7 +549,7 @@ describe("nesting and handles", () => {
     const parent = await saveCollection(alphaDb, SEED, collectionInput({ title: "Old season" }));
     const child = await saveCollection(alphaDb, SEED, collectionInput({ title: "Old hats", parentId: parent.id }));
     await alphaDb.insertInto("collection_products").values({ collection_id: parent.id, product_id: products["wool-hat"], position: 0 }).execute();
-    const res = await adminPost(app, alice, `/admin/alpha/collections/${parent.id}`, collectionForm({ intent: "delete", title: "Old season" }));
+    const res = await adminSave(app, alice, `/admin/alpha/collections/${parent.id}`, collectionForm({ intent: "delete", title: "Old season" }));
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/admin/alpha/collections?deleted=1");
     expect(await getCollection(alphaDb, parent.id)).toBeNull();
@@ -579,10 +579,10 @@ describe("who may reach a shop's collections", () => {
     const betaCollection = await saveCollection(betaDb, SEED, collectionInput({ title: "Beta front", handle: "front-page" }));
     const betaBefore = await snapshot(betaDb);
     expect((await adminGet(app, alice, `/admin/beta/collections/${betaCollection.id}`)).status).toBe(404);
-    expect((await adminPost(app, alice, `/admin/beta/collections/${betaCollection.id}`, collectionForm({ title: "Hijacked" }))).status).toBe(404);
+    expect((await adminSave(app, alice, `/admin/beta/collections/${betaCollection.id}`, collectionForm({ title: "Hijacked" }))).status).toBe(404);
     expect(
       (
-        await adminPost(app, alice, `/admin/beta/collections/${betaCollection.id}`, [
+        await adminSave(app, alice, `/admin/beta/collections/${betaCollection.id}`, [
           ["intent", "add-products"],
           ["ids", betaProducts.only],
         ])
@@ -610,7 +610,7 @@ describe("who may reach a shop's collections", () => {
     const id = /collections\/(\d+)/.exec(created.headers.location!)![1];
     expect(
       (
-        await adminPost(app, stan, `/admin/alpha/collections/${id}`, [
+        await adminSave(app, stan, `/admin/alpha/collections/${id}`, [
           ["intent", "add-products"],
           ["ids", products.scarf],
         ])
@@ -619,7 +619,7 @@ describe("who may reach a shop's collections", () => {
     const before = await snapshot(alphaDb);
     expect((await adminGet(app, bob, "/admin/alpha/collections")).status).toBe(404);
     expect((await adminGet(app, bob, `/admin/alpha/collections/${id}`)).status).toBe(404);
-    expect((await adminPost(app, bob, `/admin/alpha/collections/${id}`, [["intent", `remove:${products.scarf}`]])).status).toBe(404);
+    expect((await adminSave(app, bob, `/admin/alpha/collections/${id}`, [["intent", `remove:${products.scarf}`]])).status).toBe(404);
     expect(await snapshot(alphaDb)).toEqual(before);
   });
 });

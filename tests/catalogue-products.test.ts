@@ -7,7 +7,7 @@ import { bumpProductVersions, getProduct, resolveProductHandle, saveProduct, typ
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
+import { adminGet, adminPost, adminSave, inputValue, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { productForm } from "./support/product-forms.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
@@ -313,7 +313,7 @@ describe("product editor", () => {
   it("shows each validation error next to its field and changes nothing", async () => {
     const before = await snapshot(alphaDb);
     const audits = await auditCount(alphaDb);
-    const res = await adminPost(
+    const res = await adminSave(
       app,
       alice,
       `/admin/alpha/products/${ids.alphaTee}`,
@@ -346,7 +346,7 @@ describe("product editor", () => {
     expect(await auditCount(alphaDb)).toBe(audits);
 
     // A title or search text is one line: a line break or a tab gets a message (a NUL never gets here: the edge refuses it).
-    const nul = await adminPost(
+    const nul = await adminSave(
       app,
       alice,
       `/admin/alpha/products/${ids.alphaTee}`,
@@ -363,7 +363,7 @@ describe("product editor", () => {
     const form = (handle: string) =>
       productForm({ title: tee.title, handle, status: tee.status, vendor: tee.vendor, tags: "cotton", variants: [{ sku: "ALPHA-TEE", price: "19.99" }] });
 
-    const renamed = await adminPost(app, alice, `/admin/alpha/products/${ids.alphaTee}`, form("classic-tee-v2"));
+    const renamed = await adminSave(app, alice, `/admin/alpha/products/${ids.alphaTee}`, form("classic-tee-v2"));
     expect(renamed.status).toBe(302);
     expect(renamed.headers.location).toBe(`/admin/alpha/products/${ids.alphaTee}?saved=1`);
     expect(await resolveProductHandle(alphaDb, "classic-tee")).toEqual({ id: ids.alphaTee, handle: "classic-tee-v2", redirected: true });
@@ -373,7 +373,7 @@ describe("product editor", () => {
     const editor = await adminGet(app, alice, renamed.headers.location!);
     expect(editor.body).toContain("Also reached from: /products/classic-tee");
 
-    const taken = await adminPost(app, alice, `/admin/alpha/products/${ids.alphaTee}`, form("hoodie"));
+    const taken = await adminSave(app, alice, `/admin/alpha/products/${ids.alphaTee}`, form("hoodie"));
     expect(taken.status).toBe(400);
     expect(taken.body).toContain("Another product uses this handle.");
     expect((await getProduct(alphaDb, ids.alphaTee))!.handle).toBe("classic-tee-v2");
@@ -404,7 +404,7 @@ describe("product editor", () => {
     };
     const path = `/admin/alpha/products/${ids.hoodie}`;
 
-    const none = await adminPost(
+    const none = await adminSave(
       app,
       alice,
       path,
@@ -420,7 +420,7 @@ describe("product editor", () => {
     );
     expect(none.status).toBe(400);
     expect(none.body).toContain("Tick the variants to change first.");
-    const badValue = await adminPost(
+    const badValue = await adminSave(
       app,
       alice,
       path,
@@ -437,7 +437,7 @@ describe("product editor", () => {
     expect(badValue.status).toBe(400);
     expect(badValue.body).toContain("Enter a whole number.");
 
-    const priced = await adminPost(
+    const priced = await adminSave(
       app,
       alice,
       path,
@@ -454,7 +454,7 @@ describe("product editor", () => {
     expect(priced.status).toBe(200);
     expect(priced.body).toContain("Changed 2 variants. Save to keep the change.");
     expect([0, 1, 4].map((i) => inputValue(priced.body, `variants.${i}.price`))).toEqual(["30", "12.50", "30"]);
-    const stocked = await adminPost(
+    const stocked = await adminSave(
       app,
       alice,
       path,
@@ -469,11 +469,11 @@ describe("product editor", () => {
       }),
     );
     expect([1, 2, 3].map((i) => inputValue(stocked.body, `variants.${i}.inventoryQuantity`))).toEqual(["7", "7", "3"]);
-    const deleted = await adminPost(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([2, 5]), extra: [["bulkAction", "delete"]] }));
+    const deleted = await adminSave(app, alice, path, productForm({ ...base, intent: "bulk", variants: rows([2, 5]), extra: [["bulkAction", "delete"]] }));
     expect(deleted.status).toBe(200);
     expect(inputValue(deleted.body, "variantCount")).toBe("4");
     expect(deleted.body).not.toContain("Red / L");
-    const all = await adminPost(
+    const all = await adminSave(
       app,
       alice,
       path,
@@ -485,7 +485,7 @@ describe("product editor", () => {
     expect(await snapshot(alphaDb)).toEqual(before);
 
     const keptIds = [0, 1, 3, 4].map((i) => hoodie.variants[i].id);
-    const saved = await adminPost(
+    const saved = await adminSave(
       app,
       alice,
       path,
@@ -523,7 +523,7 @@ describe("product editor", () => {
       }),
     );
     // Saving with a changed option list rebuilds the rows first: no separate "Generate" needed.
-    const res = await adminPost(
+    const res = await adminSave(
       app,
       alice,
       `/admin/alpha/products/${created.id}`,
@@ -558,12 +558,12 @@ describe("product editor", () => {
 
   it("adds and removes option rows in the draft, and refuses options that would make too many variants", async () => {
     const path = "/admin/alpha/products/new";
-    const added = await adminPost(app, alice, path, productForm({ intent: "add-option", title: "Cap", variants: [{ price: "10" }] }));
+    const added = await adminSave(app, alice, path, productForm({ intent: "add-option", title: "Cap", variants: [{ price: "10" }] }));
     expect(added.status).toBe(200);
     expect(inputValue(added.body, "optionCount")).toBe("1");
     expect(inputValue(added.body, "options.0.name")).toBe("");
 
-    const removed = await adminPost(
+    const removed = await adminSave(
       app,
       alice,
       path,
@@ -590,7 +590,7 @@ describe("product editor", () => {
 
     // 13 options of two values each: 8192 combinations, refused before any are built.
     const many = Array.from({ length: 13 }, (_, i): [string, string] => [`O${i}`, "a, b"]);
-    const tooMany = await adminPost(
+    const tooMany = await adminSave(
       app,
       alice,
       path,
@@ -600,14 +600,14 @@ describe("product editor", () => {
     expect(tooMany.body).toContain("These options make 8192 combinations; a product can have at most 2000 variants.");
     // Any number of options within that limit is fine: here four.
     const four = Array.from({ length: 4 }, (_, i): [string, string] => [`O${i}`, "a, b"]);
-    const ok = await adminPost(app, alice, path, productForm({ intent: "generate", title: "Cap", options: four, builtFrom: [], variants: [{ price: "1" }] }));
+    const ok = await adminSave(app, alice, path, productForm({ intent: "generate", title: "Cap", options: four, builtFrom: [], variants: [{ price: "1" }] }));
     expect(ok.status).toBe(200);
     expect(inputValue(ok.body, "variantCount")).toBe("16");
   });
 
   it("deletes a product from its editor", async () => {
     const doomed = await saveProduct(alphaDb, SEED, product({ title: "Doomed" }));
-    const res = await adminPost(
+    const res = await adminSave(
       app,
       alice,
       `/admin/alpha/products/${doomed.id}`,
@@ -836,7 +836,7 @@ describe("who may reach a shop's catalogue", () => {
     for (const path of ["/admin/beta/products", "/admin/beta/products/new", `/admin/beta/products/${ids.betaTee}`, "/admin/beta/collections"]) {
       expect((await adminGet(app, alice, path)).status, path).toBe(404);
     }
-    const save = await adminPost(app, alice, `/admin/beta/products/${ids.betaTee}`, productForm({ title: "Hijacked", variants: [{ price: "1" }] }));
+    const save = await adminSave(app, alice, `/admin/beta/products/${ids.betaTee}`, productForm({ title: "Hijacked", variants: [{ price: "1" }] }));
     expect(save.status).toBe(404);
     const bulk = await adminPost(app, alice, "/admin/beta/products?index", [
       ["ids", ids.betaTee],
@@ -849,7 +849,7 @@ describe("who may reach a shop's catalogue", () => {
   it("looks ids up in the shop's own schema: another shop's id is not found or names this shop's own product", async () => {
     expect(await alphaDb.selectFrom("products").select("id").where("id", "=", ids.betaOnly).executeTakeFirst()).toBeUndefined();
     expect((await adminGet(app, alice, `/admin/alpha/products/${ids.betaOnly}`)).status).toBe(404);
-    const save = await adminPost(app, alice, `/admin/alpha/products/${ids.betaOnly}`, productForm({ title: "Hijacked", variants: [{ price: "1" }] }));
+    const save = await adminSave(app, alice, `/admin/alpha/products/${ids.betaOnly}`, productForm({ title: "Hijacked", variants: [{ price: "1" }] }));
     expect(save.status).toBe(404);
     expect((await getProduct(betaDb, ids.betaOnly))!.title).toBe("Beta Only Scarf");
 
@@ -914,14 +914,14 @@ describe("two people editing one product", () => {
     const withVersion = (form: [string, string][], v: string): [string, string][] => [...form.filter(([name]) => name !== "version"), ["version", v]];
 
     // First editor renames it; the second, still on the old version, changes the price.
-    const first = await adminPost(
+    const first = await adminSave(
       app,
       alice,
       path,
       withVersion(productForm({ title: "Shared Lamp, brass", variants: [{ price: "40", inventory: "5" }] }), version),
     );
     expect(first.status).toBe(302);
-    const stale = await adminPost(app, alice, path, withVersion(productForm({ title: "Shared Lamp", variants: [{ price: "45", inventory: "5" }] }), version));
+    const stale = await adminSave(app, alice, path, withVersion(productForm({ title: "Shared Lamp", variants: [{ price: "45", inventory: "5" }] }), version));
     expect(stale.status).toBe(409);
     expect(stale.body).toContain("This product changed since you opened it");
     expect(stale.body).toContain("differs from yours in: title, handle, price of the variant.");
@@ -930,7 +930,7 @@ describe("two people editing one product", () => {
     expect([saved!.title, saved!.variants[0].price]).toEqual(["Shared Lamp, brass", 4000]);
 
     // Saving again from the refused page is a knowing choice: it goes through.
-    const again = await adminPost(
+    const again = await adminSave(
       app,
       alice,
       path,
@@ -943,7 +943,7 @@ describe("two people editing one product", () => {
     const current = inputValue((await adminGet(app, alice, path)).body, "version")!;
     await alphaDb.updateTable("variants").set({ inventory_quantity: 4 }).where("product_id", "=", id).execute();
     await bumpProductVersions(alphaDb, [id]);
-    const afterSale = await adminPost(
+    const afterSale = await adminSave(
       app,
       alice,
       path,

@@ -5,10 +5,11 @@ import { createShippingZone } from "../shop/settings.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminPost, logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
+import { adminPost, adminSave, logIn, ORIGIN, PLATFORM } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
-import { createProduct, variant } from "./support/storefront.ts";
+import { productForm, type ProductFormInput } from "./support/product-forms.ts";
+import { createCollection, createProduct, variant } from "./support/storefront.ts";
 
 // Converted routes answer a refused form with 400 and the field's message, and save nothing (decision 030).
 // Two shops with different number formats: the same text means different amounts, or is refused, in each.
@@ -128,6 +129,289 @@ describe("text, handles and ids", () => {
     expect(res.body).toContain("Enter a rate from 0 to 100 with at most two decimals");
     const settings = await db(north).selectFrom("settings").select("tax_rate_bp").executeTakeFirstOrThrow();
     expect(settings.tax_rate_bp).toBe(0);
+  });
+});
+
+describe("the product editor", () => {
+  // Each shop's catalogue as stored: a refused save changes neither.
+  const catalogue = async (shop: Shop) => ({
+    products: await db(shop).selectFrom("products").select(["id", "title", "version"]).orderBy("id").execute(),
+    variants: await db(shop).selectFrom("variants").select(["option_values", "price", "sku"]).orderBy("id").execute(),
+    options: await db(shop).selectFrom("product_options").select(["name", "option_values"]).orderBy("id").execute(),
+  });
+  const hat = (edit: Partial<ProductFormInput> = {}): ProductFormInput => ({
+    title: "Wool hat",
+    handle: "wool-hat",
+    status: "active",
+    options: [["Colour", "Red, Blue"]],
+    variants: [
+      { options: ["Red"], price: "12,50" },
+      { options: ["Blue"], price: "12,50" },
+    ],
+    ...edit,
+  });
+
+  it("refuses an action sent twice, an over-long option name, a line break or NUL in a variant and a missing version, saving nothing in either shop", async () => {
+    const northHat = await createProduct(db(north), {
+      title: "Wool hat",
+      handle: "wool-hat",
+      options: [{ name: "Colour", values: ["Red", "Blue"] }],
+      variants: [variant(["Red"], 1250), variant(["Blue"], 1250)],
+    });
+    await createProduct(db(south), { title: "Sun hat", handle: "sun-hat", variants: [variant([], 900)] });
+    const path = `/admin/north/products/${northHat.id}`;
+    const before = { north: await catalogue(north), south: await catalogue(south) };
+    const refusals: [string, Awaited<ReturnType<typeof adminPost>>, string][] = [
+      ["action twice", await adminSave(app, northCookie, path, [["intent", "save"], ...productForm(hat({ title: "Twice" }))]), "Unknown action."],
+      [
+        "long option name",
+        await adminSave(app, northCookie, path, productForm(hat({ options: [["C".repeat(256), "Red, Blue"]] }))),
+        "Use at most 255 characters.",
+      ],
+      [
+        "line break in a variant",
+        await adminSave(
+          app,
+          northCookie,
+          path,
+          productForm(
+            hat({
+              variants: [
+                { options: ["Red\n"], price: "1" },
+                { options: ["Blue"], price: "1" },
+              ],
+            }),
+          ),
+        ),
+        "Use a single line of text, without control characters.",
+      ],
+      [
+        "missing version",
+        await adminPost(app, northCookie, path, productForm(hat({ title: "Unchecked" }))),
+        "Reload the page: this form lost track of the version it was opened on.",
+      ],
+      ["price field twice", await adminSave(app, northCookie, path, [...productForm(hat()), ["variants.0.price", "99"]]), "Enter text."],
+    ];
+    for (const [what, res, message] of refusals) {
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    // A NUL (or any control character but tab and line breaks) never reaches the editor: the edge refuses the form.
+    const nul = await adminSave(app, northCookie, path, productForm(hat({ variants: [{ options: ["Red\u0000"], price: "1" }] })));
+    expect(nul.status).toBe(400);
+    expect(nul.body).toContain("control characters (such as NUL)");
+    // A product id past bigint is no product of this shop's.
+    expect((await adminPost(app, northCookie, "/admin/north/products/9223372036854775808", productForm(hat()))).status).toBe(404);
+    expect({ north: await catalogue(north), south: await catalogue(south) }).toEqual(before);
+
+    // The same form with its version saves, amounts in the shop's notation; the other shop is untouched.
+    const saved = await adminSave(app, northCookie, path, productForm(hat({ title: "Wool hat, felted" })));
+    expect(saved.status).toBe(302);
+    expect((await catalogue(north)).variants).toEqual([
+      { option_values: ["Red"], price: "1250", sku: "" },
+      { option_values: ["Blue"], price: "1250", sku: "" },
+    ]);
+    expect((await catalogue(north)).products[0]).toMatchObject({ title: "Wool hat, felted", version: 2 });
+    expect(await catalogue(south)).toEqual(before.south);
+  });
+});
+
+describe("the product images page", () => {
+  it("refuses an action sent twice or unknown, a direction that isn't one and a variant's image sent twice, changing nothing", async () => {
+    const scarf = await createProduct(db(north), { title: "Scarf", handle: "scarf", variants: [variant([], 2000)] });
+    const [scarfVariant] = await db(north).selectFrom("variants").select("id").where("product_id", "=", scarf.id).execute();
+    const path = `/admin/north/products/${scarf.id}/media`;
+    const variants = async () => ({
+      north: await db(north).selectFrom("variants").select(["id", "image_id"]).orderBy("id").execute(),
+      south: await db(south).selectFrom("variants").select(["id", "image_id"]).orderBy("id").execute(),
+    });
+    const before = await variants();
+    for (const [what, form] of [
+      [
+        "delete twice",
+        [
+          ["intent", "delete"],
+          ["intent", "delete"],
+          ["imageId", "1"],
+        ],
+      ],
+      ["unknown", [["intent", "explode"]]],
+      [
+        "sideways",
+        [
+          ["intent", "move"],
+          ["imageId", "1"],
+          ["direction", "sideways"],
+        ],
+      ],
+      [
+        "variant twice",
+        [
+          ["intent", "variant-images"],
+          [`variant-${scarfVariant.id}`, ""],
+          [`variant-${scarfVariant.id}`, "1"],
+        ],
+      ],
+    ] as [string, [string, string][]][]) {
+      const res = await adminPost(app, northCookie, path, form);
+      expect(res.status, what).toBe(400);
+    }
+    expect((await adminPost(app, northCookie, path, [["intent", "explode"]])).body).toContain("Unknown action.");
+    expect(await variants()).toEqual(before);
+  });
+});
+
+describe("the collection editor's rule rows", () => {
+  it("refuses a rule value with a line break, a value sent twice and a count that isn't one, saving no collection in either shop", async () => {
+    const collections = async (shop: Shop) => db(shop).selectFrom("collections").select(["handle", "rules"]).orderBy("id").execute();
+    const before = { north: await collections(north), south: await collections(south) };
+    const automated = (rules: [string, string][], ruleCount = "1"): [string, string][] => [
+      ["intent", "save"],
+      ["title", "Cheap hats"],
+      ["handle", "cheap-hats"],
+      ["kind", "automated"],
+      ["rulesMatch", "all"],
+      ["ruleCount", ruleCount],
+      ["rules.0.field", "price"],
+      ["rules.0.relation", "less_than"],
+      ...rules,
+    ];
+    const refusals: [string, [string, string][], string][] = [
+      ["line break", automated([["rules.0.value", "10\n"]]), "Use a single line of text, without control characters."],
+      [
+        "value twice",
+        automated([
+          ["rules.0.value", "10"],
+          ["rules.0.value", "20"],
+        ]),
+        "Enter text.",
+      ],
+      ["count past the rows' limit", automated([["rules.0.value", "10"]], "99999999999"), "The form couldn&#x27;t be read. Reload the page and try again."],
+    ];
+    for (const [what, fields, message] of refusals) {
+      const res = await adminPost(app, northCookie, "/admin/north/collections/new", fields);
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    expect({ north: await collections(north), south: await collections(south) }).toEqual(before);
+
+    // The same rule, typed in the shop's notation, saves in minor units; the other shop has no new collection.
+    expect((await adminPost(app, northCookie, "/admin/north/collections/new", automated([["rules.0.value", "10,50"]]))).status).toBe(302);
+    expect((await collections(north)).at(-1)).toEqual({
+      handle: "cheap-hats",
+      rules: [{ field: "price", relation: "less_than", amount: "1050", currency: "EUR" }],
+    });
+    expect(await collections(south)).toEqual(before.south);
+  });
+});
+
+describe("edit versions", () => {
+  it("refuses a page, a collection or the taxes posted without the version they were opened on, and saves them with it", async () => {
+    const lost = "Reload the page: this form lost track of the version it was opened on.";
+    const page = await adminPost(app, northCookie, "/admin/north/pages/new", { title: "Returns", bodyHtml: "", visibility: "visible" });
+    expect(page.status).toBe(302);
+    const pagePath = page.headers.location!.replace(/\?.*$/, "");
+    const collectionPath = `/admin/north/collections/${await createCollection(db(north), "hats", "Hats", [])}`;
+    const forms: [string, Record<string, string>][] = [
+      [pagePath, { title: "Returns and refunds", handle: "returns", bodyHtml: "", visibility: "visible" }],
+      [collectionPath, { intent: "save", title: "All hats", handle: "hats", kind: "manual", rulesMatch: "all", ruleCount: "0" }],
+      ["/admin/north/settings/taxes", { rate: "7" }],
+    ];
+    const stored = async () => ({
+      page: await db(north).selectFrom("pages").select(["title", "version"]).where("handle", "=", "returns").executeTakeFirst(),
+      collection: await db(north).selectFrom("collections").select(["title", "version"]).where("handle", "=", "hats").executeTakeFirst(),
+      taxes: await db(north).selectFrom("settings").select(["tax_rate_bp", "version"]).executeTakeFirstOrThrow(),
+      south: await db(south).selectFrom("settings").select(["tax_rate_bp", "version"]).executeTakeFirstOrThrow(),
+    });
+    const before = await stored();
+    for (const [path, fields] of forms) {
+      for (const version of [undefined, "", "x", "9999999999"]) {
+        const res = await adminPost(app, northCookie, path, version === undefined ? fields : { ...fields, version });
+        expect(res.status, `${path} with version ${version}`).toBe(400);
+        expect(res.body).toContain(lost);
+      }
+    }
+    expect(await stored()).toEqual(before);
+
+    for (const [path, fields] of forms) expect((await adminSave(app, northCookie, path, fields)).status, path).toBeLessThan(400);
+    const after = await stored();
+    expect([after.page?.title, after.collection?.title, after.taxes.tax_rate_bp]).toEqual(["Returns and refunds", "All hats", 700]);
+    expect(after.south).toEqual(before.south);
+  });
+});
+
+describe("the discount editor", () => {
+  it("refuses an action sent twice or unknown, and a value sent twice, changing neither shop's discount", async () => {
+    const created = await adminPost(app, northCookie, "/admin/north/discounts/new", { code: "AUTUMN", kind: "percentage", value: "15", appliesTo: "order" });
+    expect(created.status).toBe(302);
+    const path = created.headers.location!.replace(/\?.*$/, "");
+    const stored = async () => ({
+      north: await db(north).selectFrom("discounts").select(["code", "value"]).orderBy("id").execute(),
+      south: await db(south).selectFrom("discounts").select(["code", "value"]).orderBy("id").execute(),
+    });
+    const before = await stored();
+    const fields: [string, string][] = [
+      ["code", "AUTUMN"],
+      ["kind", "percentage"],
+      ["value", "20"],
+      ["appliesTo", "order"],
+    ];
+    for (const [what, form, message] of [
+      ["save twice", [["intent", "save"], ["intent", "save"], ...fields], "Unknown action."],
+      ["save and delete", [["intent", "save"], ["intent", "delete"], ...fields], "Unknown action."],
+      ["unknown", [["intent", "explode"], ...fields], "Unknown action."],
+      ["value twice", [["intent", "save"], ...fields, ["value", "90"]], "Enter text."],
+    ] as [string, [string, string][], string][]) {
+      const res = await adminPost(app, northCookie, path, form);
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    expect(await stored()).toEqual(before);
+    expect((await adminPost(app, northCookie, path, [["intent", "save"], ...fields])).status).toBe(302);
+    expect((await stored()).south).toEqual(before.south);
+  });
+});
+
+describe("the theme editor", () => {
+  it("refuses a button sent twice or unknown and a save without its version, leaving both shops' drafts as they were", async () => {
+    const path = "/admin/north/themes/editorial";
+    const drafts = async () => ({
+      north: await db(north).selectFrom("theme_settings").selectAll().execute(),
+      south: await db(south).selectFrom("theme_settings").selectAll().execute(),
+    });
+    const before = await drafts();
+    for (const [what, form, message] of [
+      [
+        "save twice",
+        [
+          ["intent", "save"],
+          ["intent", "publish"],
+          ["announcement.text", "Twice"],
+        ],
+        "Unknown action.",
+      ],
+      [
+        "unknown",
+        [
+          ["intent", "explode"],
+          ["announcement.text", "Explode"],
+        ],
+        "Unknown action.",
+      ],
+      [
+        "no version",
+        [
+          ["intent", "publish"],
+          ["announcement.text", "Unchecked"],
+        ],
+        "Reload the page: this form lost track of the version it was opened on.",
+      ],
+    ] as [string, [string, string][], string][]) {
+      const res = await adminPost(app, northCookie, path, form);
+      expect(res.status, what).toBe(400);
+      expect(res.body, what).toContain(message);
+    }
+    expect(await drafts()).toEqual(before);
   });
 });
 

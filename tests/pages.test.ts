@@ -4,7 +4,7 @@ import type { Shop } from "../db/types.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
+import { adminGet, adminPost, adminSave, inputValue, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { launch } from "./support/storefront.ts";
@@ -152,7 +152,7 @@ describe("writing content pages", () => {
 
   it("shows an edit to anonymous shoppers on the next request, although the page was cached", async () => {
     expect((await storefront("north", "/pages/about-us")).headers["x-page-cache"]).toBe("hit");
-    const saved = await adminPost(
+    const saved = await adminSave(
       app,
       nora,
       `/admin/north/pages/${northAbout}`,
@@ -172,7 +172,7 @@ describe("writing content pages", () => {
     const sitemap = async (shop: string) => (await storefront(shop, "/sitemap-pages-1.xml")).body;
     expect(await sitemap("north")).toContain("<loc>http://north.shops.test/pages/about-us</loc>");
 
-    await adminPost(
+    await adminSave(
       app,
       nora,
       `/admin/north/pages/${northAbout}`,
@@ -185,7 +185,7 @@ describe("writing content pages", () => {
     expect((await storefront("south", "/pages/about-us")).status).toBe(200);
     expect(await sitemap("south")).toContain("<loc>http://south.shops.test/pages/about-us</loc>");
 
-    await adminPost(app, nora, `/admin/north/pages/${northAbout}`, pageForm({ title: "About North", handle: "our-story", bodyHtml: "<p>Hats.</p>" }));
+    await adminSave(app, nora, `/admin/north/pages/${northAbout}`, pageForm({ title: "About North", handle: "our-story", bodyHtml: "<p>Hats.</p>" }));
     expect((await storefront("north", "/pages/about-us")).status).toBe(404);
     expect(richText(await storefront("north", "/pages/our-story"))).toBe("<p>Hats.</p>");
     expect(await sitemap("north")).toContain("<loc>http://north.shops.test/pages/our-story</loc>");
@@ -200,7 +200,7 @@ describe("writing content pages", () => {
   it("deletes a page: gone from the admin list, the storefront and the sitemap, with an audit event", async () => {
     const doomed = await create(ada, "north", { title: "Summer sale", bodyHtml: "<p>All hats half price.</p>" });
     expect((await storefront("north", "/pages/summer-sale")).status).toBe(200);
-    const deleted = await adminPost(app, ada, `/admin/north/pages/${doomed}`, pageForm({ intent: "delete" }));
+    const deleted = await adminSave(app, ada, `/admin/north/pages/${doomed}`, pageForm({ intent: "delete" }));
     expect(deleted.status).toBe(302);
     expect(deleted.headers.location).toBe("/admin/north/pages?deleted=1");
     expect((await adminGet(app, ada, "/admin/north/pages?deleted=1")).body).toContain("Page deleted.");
@@ -257,7 +257,7 @@ describe("refused input", () => {
     // Editing: the same rules, and the stored page stays as it was.
     const story = pagesBefore.find((p) => p.handle === "our-story")!;
     const wholesale = pagesBefore.find((p) => p.handle === "wholesale")!;
-    const taken = await adminPost(
+    const taken = await adminSave(
       app,
       nora,
       `/admin/north/pages/${wholesale.id}`,
@@ -265,11 +265,11 @@ describe("refused input", () => {
     );
     expect(taken.status).toBe(400);
     expect(taken.body).toContain('<p class="error" id="handle-error">Another page uses this handle.</p>');
-    const untitled = await adminPost(app, nora, `/admin/north/pages/${story.id}`, pageForm({ title: "", handle: "our-story", bodyHtml: "<p>Changed</p>" }));
+    const untitled = await adminSave(app, nora, `/admin/north/pages/${story.id}`, pageForm({ title: "", handle: "our-story", bodyHtml: "<p>Changed</p>" }));
     expect(untitled.status).toBe(400);
-    expect((await adminPost(app, nora, `/admin/north/pages/${story.id}`, pageForm({ intent: "publish-everything", title: "x" }))).status).toBe(400);
+    expect((await adminSave(app, nora, `/admin/north/pages/${story.id}`, pageForm({ intent: "publish-everything", title: "x" }))).status).toBe(400);
     // Ids that aren't this shop's pages.
-    expect((await adminPost(app, nora, "/admin/north/pages/999999", pageForm({ title: "Ghost" }))).status).toBe(404);
+    expect((await adminSave(app, nora, "/admin/north/pages/999999", pageForm({ title: "Ghost" }))).status).toBe(404);
     expect((await adminPost(app, nora, "/admin/north/pages/abc", pageForm({ intent: "delete" }))).status).toBe(404);
 
     expect(await pagesOf(northDb)).toEqual(pagesBefore);
@@ -312,7 +312,7 @@ describe("merchant HTML and text", () => {
       ["admin edit", await adminGet(app, nora, `/admin/north/pages/${id}`)],
       ["admin list", await adminGet(app, nora, "/admin/north/pages")],
       // A refused save echoes what was typed.
-      ["refused save", await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title, handle: "Care!", bodyHtml: body }))],
+      ["refused save", await adminSave(app, nora, `/admin/north/pages/${id}`, pageForm({ title, handle: "Care!", bodyHtml: body }))],
     ] as const) {
       expect({ where, vectors: executableVectors(res.body) }).toEqual({ where, vectors: [] });
     }
@@ -335,12 +335,12 @@ describe("who may edit pages", () => {
       expect((await adminGet(app, stu, path)).status, path).toBe(403);
     }
     expect((await adminPost(app, stu, "/admin/north/pages/new", pageForm({ title: "Staff page" }))).status).toBe(403);
-    expect((await adminPost(app, stu, `/admin/north/pages/${story.id}`, pageForm({ title: "Staff edit", handle: "our-story" }))).status).toBe(403);
-    expect((await adminPost(app, stu, `/admin/north/pages/${story.id}`, pageForm({ intent: "delete" }))).status).toBe(403);
+    expect((await adminSave(app, stu, `/admin/north/pages/${story.id}`, pageForm({ title: "Staff edit", handle: "our-story" }))).status).toBe(403);
+    expect((await adminSave(app, stu, `/admin/north/pages/${story.id}`, pageForm({ intent: "delete" }))).status).toBe(403);
 
     // Another shop's owner: the same 404 as for a shop that doesn't exist.
     expect((await adminGet(app, sam, "/admin/north/pages")).status).toBe(404);
-    expect((await adminPost(app, sam, `/admin/north/pages/${story.id}`, pageForm({ intent: "delete" }))).status).toBe(404);
+    expect((await adminSave(app, sam, `/admin/north/pages/${story.id}`, pageForm({ intent: "delete" }))).status).toBe(404);
     expect((await adminPost(app, nora, "/admin/south/pages/new", pageForm({ title: "Planted" }))).status).toBe(404);
 
     expect(await pagesOf(northDb)).toEqual(before);

@@ -9,6 +9,7 @@ import { createShippingRate, createShippingZone, listShippingZones, parseCountry
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
+import { adminSave } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
 import { makeImage } from "./support/images.ts";
@@ -36,8 +37,9 @@ function get(pathname: string, cookie: string) {
   return app.request(PLATFORM, pathname, { headers: { cookie } });
 }
 
+/** A settings form as the page posts it: with the version the page shows, unless the form names its own. */
 function post(pathname: string, form: Record<string, string>, cookie: string) {
-  return app.request(PLATFORM, pathname, { method: "POST", form, headers: { origin: ORIGIN, cookie } });
+  return adminSave(app, cookie, pathname, form);
 }
 
 const settingsOf = (shop: Shop) => tenantDb(t.db, shop.schema_name).selectFrom("settings").selectAll().executeTakeFirstOrThrow();
@@ -258,7 +260,9 @@ describe("shipping zones and rates", () => {
       { id: expect.any(String), name: "Standard", price: "495", minSubtotal: null, version: 1 },
     ]);
     const standard = rates.find((r) => r.name === "Standard")!;
-    expect((await post_({ intent: "update-rate", rateId: standard.id, name: "Standard", price: "5.50", minSubtotal: "" })).status).toBe(200);
+    expect(
+      (await post_({ intent: "update-rate", rateId: standard.id, name: "Standard", price: "5.50", minSubtotal: "", version: String(standard.version) })).status,
+    ).toBe(200);
     expect((await listShippingZones(db))[0].rates.find((r) => r.id === standard.id)!.price).toBe("550");
 
     const page = await get("/admin/north/settings/shipping", northCookie);
@@ -266,7 +270,9 @@ describe("shipping zones and rates", () => {
     expect(page.body).toContain('value="5.50"');
     expect(page.body).toContain('value="50.00"');
 
-    expect((await post_({ intent: "update-zone", zoneId: zone.id, name: "EU core", countries: "FR, DE, BE, NL" })).status).toBe(200);
+    // Each zone and rate has its own version, which its form carries.
+    const { version } = (await listShippingZones(db))[0];
+    expect((await post_({ intent: "update-zone", zoneId: zone.id, name: "EU core", countries: "FR, DE, BE, NL", version: String(version) })).status).toBe(200);
     expect((await listShippingZones(db))[0]).toMatchObject({ name: "EU core", countries: ["BE", "DE", "FR", "NL"] });
     expect((await post_({ intent: "delete-rate", rateId: standard.id })).status).toBe(200);
     rates = (await listShippingZones(db))[0].rates;

@@ -6,7 +6,7 @@ import { publishTheme } from "../shop/themes.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import { adminPost, logIn } from "./support/admin-forms.ts";
+import { adminPost, adminSave, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { createPage, launch, setPolicy } from "./support/storefront.ts";
@@ -108,19 +108,19 @@ describe("content pages in the storefront footer", () => {
 
     await cached();
     expect(
-      (await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", bodyHtml: "<p>Hi.</p>" }))).status,
+      (await adminSave(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", bodyHtml: "<p>Hi.</p>" }))).status,
     ).toBe(302);
     expect(footerPages(await get("north", "/collections/all"))).toContainEqual(["Get in touch", "/pages/contact"]);
 
     await cached();
-    expect((await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", visibility: "hidden" }))).status).toBe(
+    expect((await adminSave(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact", visibility: "hidden" }))).status).toBe(
       302,
     );
     expect(footerPages(await get("north", "/collections/all")).map(([title]) => title)).toEqual(["About North", "care guide", "FAQ"]);
 
-    await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact" }));
+    await adminSave(app, nora, `/admin/north/pages/${id}`, pageForm({ title: "Get in touch", handle: "contact" }));
     await cached();
-    expect((await adminPost(app, nora, `/admin/north/pages/${id}`, pageForm({ intent: "delete" }))).status).toBe(302);
+    expect((await adminSave(app, nora, `/admin/north/pages/${id}`, pageForm({ intent: "delete" }))).status).toBe(302);
     expect(footerPages(await get("north", "/collections/all")).map(([title]) => title)).toEqual(["About North", "care guide", "FAQ"]);
     // South's footer never changed.
     expect(footerPages(await get("south", "/collections/all")).map(([title]) => title)).toEqual(["About South", "Stockists"]);

@@ -13,7 +13,7 @@ import { provisionShop } from "../tenants/provision.server.ts";
 import { showDefaultTexts } from "../themes/default-texts.ts";
 import { themeManifest } from "../themes/manifest.ts";
 import type { ThemeSettings } from "../themes/settings.ts";
-import { adminGet, adminPost, logIn, themeEditorForm } from "./support/admin-forms.ts";
+import { adminGet, adminPost, adminSave, logIn, themeEditorForm } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { readMailDir } from "./support/mail.ts";
@@ -72,7 +72,7 @@ async function variantId(db: TenantDb, handle: string): Promise<string> {
 describe("the merchant picks the storefront's language", () => {
   it("refuses a language that isn't offered and changes nothing", async () => {
     await expect(saveStorefrontLanguage(chaDb, SYSTEM_ACTOR, "fr")).rejects.toBeInstanceOf(SettingsValidationError);
-    const refused = await adminPost(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "xx-<b>" });
+    const refused = await adminSave(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "xx-<b>" });
     expect(refused.status).toBe(400);
     expect(refused.body).toContain("Choose a language from the list.");
     expect((await chaDb.selectFrom("settings").select("storefront_language").executeTakeFirstOrThrow()).storefront_language).toBe("en");
@@ -87,7 +87,7 @@ describe("the merchant picks the storefront's language", () => {
 
     const settings = await adminGet(app, owner, "/admin/cha/settings");
     expect(settings.body).toMatch(/<label[^>]*for="storefrontLanguage"[^>]*>Storefront language<\/label>/);
-    const saved = await adminPost(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "zh-CN" });
+    const saved = await adminSave(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "zh-CN" });
     expect(saved.status).toBe(200);
     expect(saved.body).toContain("Storefront language saved.");
     expect(htmlLang(saved)).toBe("en");
@@ -288,7 +288,7 @@ function englishWords(html: string): string[] {
 describe("every page of the Chinese storefront", () => {
   it("has no English on any page a shopper can reach, signed in or not, with the server's refusals", async () => {
     await setPolicy(chaDb, "refund-policy", "<p>七天无理由退货。</p>");
-    expect((await adminPost(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "zh-CN" })).status).toBe(200);
+    expect((await adminSave(app, owner, "/admin/cha/settings?index", { intent: "language", storefrontLanguage: "zh-CN" })).status).toBe(200);
     const shopper = new ShopperClient(app, "cha.shops.test");
     const pages = new Map<string, TestResponse>();
     const visit = async (label: string, response: Promise<TestResponse>) => pages.set(label, await response);

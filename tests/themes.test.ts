@@ -18,7 +18,7 @@ import {
   validateThemeSettings,
   type ThemeSettings,
 } from "../themes/settings.ts";
-import { themeEditorForm } from "./support/admin-forms.ts";
+import { adminSave, themeEditorForm } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { cookiePair, startTestApp, type TestApp } from "./support/http.ts";
 import { createProduct, launch } from "./support/storefront.ts";
@@ -166,8 +166,8 @@ describe("the theme editor", () => {
     const res = await app.request(PLATFORM, "/login", { method: "POST", form: { email, password }, headers: { origin: ORIGIN } });
     return cookiePair(res.headers["set-cookie"], "bazaar_session");
   }
-  const post = (cookie: string, path: string, form: Record<string, string>) =>
-    app.request(PLATFORM, path, { method: "POST", form, headers: { cookie, origin: ORIGIN } });
+  // As the editor posts it: with the version the page was opened on, unless the form names its own.
+  const post = (cookie: string, path: string, form: Record<string, string>) => adminSave(app, cookie, path, form);
 
   beforeAll(async () => {
     t = await createTestDatabase();

@@ -24,12 +24,11 @@ import { CollectionProducts } from "../components/admin/collection-products.tsx"
 import {
   collectionInput,
   collectionResult,
-  readCollectionDraft,
+  readCollectionForm,
   ruleRowIntent,
   staleCollection,
   type CollectionDraft,
 } from "../utils/collection-editor.server.ts";
-import { parseEditVersion } from "../utils/forms.server.ts";
 import { requireShopAdmin, type ShopAdmin } from "../utils/guards.server.ts";
 import styles from "../styles/catalogue.css";
 
@@ -136,7 +135,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw new Response("Not found", { status: 404 });
   }
   const form = await request.formData();
+  // The product list has forms of its own (no version, no draft); deleting needs no draft either.
   const intent = String(form.get("intent") ?? "save");
+  const read = readCollectionForm(form, { editing: true });
   try {
     const productResult = await productIntent(intent, form, { db, actor, id });
     if (productResult) return data(productResult, { status: Object.keys(productResult.productErrors).length ? 400 : 200 });
@@ -144,18 +145,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await deleteCollection(db, actor, id);
       throw redirect(`/admin/${shop.slug}/collections?deleted=1`);
     }
-    const draft = readCollectionDraft(form);
-    const changed = ruleRowIntent(intent, draft);
+    if (!read.ok) return collectionResult(read.draft, read.errors, null, 400);
+    const changed = ruleRowIntent(read.intent, read.draft);
     if (changed) return collectionResult(changed, {}, null);
-    if (intent !== "save") return collectionResult(draft, { collection: "Unknown action." }, null, 400);
-    const version = parseEditVersion(form);
-    if (!version.ok) return collectionResult(draft, version.errors, null, 400);
-    await saveCollection(db, actor, collectionInput(draft), id, { expectedVersion: version.value.version });
+    if (read.intent !== "save") return collectionResult(read.draft, { collection: "Unknown action." }, null, 400);
+    await saveCollection(db, actor, collectionInput(read.draft), id, { expectedVersion: read.version });
     throw redirect(`/admin/${shop.slug}/collections/${id}?saved=1`);
   } catch (error) {
-    if (error instanceof StaleEditError) return staleCollection(readCollectionDraft(form), error);
+    if (error instanceof StaleEditError) return staleCollection(read.draft, error);
     if (!(error instanceof CollectionValidationError)) throw error;
-    if (intent === "save") return collectionResult(readCollectionDraft(form), error.errors, null, 400);
+    if (intent === "save") return collectionResult(read.draft, error.errors, null, 400);
     return data({ productErrors: error.errors, productNotice: null }, { status: 400 });
   }
 }

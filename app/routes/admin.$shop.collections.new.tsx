@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { CollectionValidationError, moneyStyle, parentChoices, RULE_RELATIONS, saveCollection } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { CollectionForm } from "../components/admin/collection-form.tsx";
-import { collectionInput, collectionResult, emptyRule, readCollectionDraft, ruleRowIntent, type CollectionDraft } from "../utils/collection-editor.server.ts";
+import { collectionInput, collectionResult, emptyRule, readCollectionForm, ruleRowIntent, type CollectionDraft } from "../utils/collection-editor.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import styles from "../styles/catalogue.css";
 
@@ -31,9 +31,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shop, actor } = await requireShopAdmin(context, request, params.shop, "catalogue");
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "save");
-  const draft = readCollectionDraft(form);
+  const read = readCollectionForm(await request.formData(), { editing: false });
+  if (!read.ok) return collectionResult(read.draft, read.errors, null, 400);
+  const { intent, draft } = read;
   const changed = ruleRowIntent(intent, draft);
   if (changed) return collectionResult(changed, {}, null);
   if (intent !== "save") return collectionResult(draft, { collection: "Unknown action." }, null, 400);

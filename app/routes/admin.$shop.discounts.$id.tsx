@@ -9,7 +9,7 @@ import {
   deleteDiscount,
   describeValue,
   discountFieldsFromForm,
-  discountForm,
+  discountEditForm,
   discountTargets,
   discountToFields,
   getDiscount,
@@ -52,18 +52,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const discount = await getDiscount(db, params.id ?? "");
   if (!discount) throw new Response("Not found", { status: 404 });
   const form = await request.formData();
-  const intent = form.get("intent");
-  if (intent === "delete") {
+  const parsed = parseForm(form, discountEditForm);
+  if (!parsed.ok) {
+    const { intent, ...errors } = parsed.errors;
+    // An unknown or repeated action has no field to show its message by: it is the whole form's.
+    if (intent) return data({ errors: { form: intent } as DiscountErrors, fields: null as DiscountFields | null }, { status: 400 });
+    return data({ errors: errors as DiscountErrors, fields: discountFieldsFromForm(form) }, { status: 400 });
+  }
+  if (parsed.value.intent === "delete") {
     const result = await deleteDiscount(db, actor, discount.id);
-    if (!result.ok) return data({ errors: { form: result.error } as DiscountErrors, fields: null as DiscountFields | null }, { status: 400 });
+    if (!result.ok) return data({ errors: { form: result.error } as DiscountErrors, fields: null }, { status: 400 });
     throw redirect(`/admin/${shop.slug}/discounts?deleted=${encodeURIComponent(discount.code)}`);
   }
-  if (intent !== "save") return data({ errors: { form: "Unknown action." } as DiscountErrors, fields: null }, { status: 400 });
   const style = await moneyStyle(db);
-  const parsed = parseForm(form, discountForm);
   const fields = discountFieldsFromForm(form);
-  if (!parsed.ok) return data({ errors: parsed.errors as DiscountErrors, fields }, { status: 400 });
-  const result = await saveDiscount(db, actor, parsed.value, style, discount.id);
+  const { intent: _intent, ...input } = parsed.value;
+  const result = await saveDiscount(db, actor, input, style, discount.id);
   if (!result.ok) return data({ errors: result.errors, fields }, { status: 400 });
   throw redirect(`/admin/${shop.slug}/discounts/${discount.id}?saved=updated`);
 }

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
-import { deletePage, getPage, pageForm, PageValidationError, savePage, StaleEditError } from "../domain.server.ts";
+import { deletePage, getPage, pageEditForm, PageValidationError, savePage, StaleEditError } from "../domain.server.ts";
 import { AdminErrorBoundary } from "../components/admin-error.tsx";
 import { PageForm } from "../components/admin/page-form.tsx";
 import { requireShopAdmin } from "../utils/guards.server.ts";
@@ -47,7 +47,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await deletePage(db, actor, id);
     throw redirect(`/admin/${shop.slug}/pages?deleted=1`);
   }
-  const parsed = parseForm(form, pageForm);
+  const parsed = parseForm(form, pageEditForm);
   if (intent !== "save") return refusedPage(pageDraftOf(parsed.ok ? {} : parsed.values), { page: "Unknown action." });
   if (!parsed.ok) return refusedPage(pageDraftOf(parsed.values), parsed.errors);
   try {

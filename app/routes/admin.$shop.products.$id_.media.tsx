@@ -22,6 +22,8 @@ import {
   planOf,
 } from "../domain.server.ts";
 import styles from "../styles/media.css";
+import { productMediaForm } from "../utils/admin-forms.server.ts";
+import { readForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { chosenFiles, MAX_MEGABYTES, prepareFiles, readImageForm } from "../utils/image-upload.server.ts";
 
@@ -101,45 +103,41 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   } catch (error) {
     return refusal(error, "upload");
   }
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const imageId = String(form.get("imageId") ?? "");
+  const parsed = await readForm(request, productMediaForm());
+  if (!parsed.ok) {
+    const intent = parsed.values.intent ?? "";
+    const { alt, ...others } = parsed.errors;
+    if (alt) return data<ActionResult>({ intent, imageId: parsed.values.imageId, altError: alt }, { status: 400 });
+    return data<ActionResult>({ intent, error: Object.values(others)[0] }, { status: 400 });
+  }
+  const submitted = parsed.value;
+  const imageId = "imageId" in submitted ? submitted.imageId : undefined;
   try {
-    switch (intent) {
+    switch (submitted.intent) {
       case "alt":
-        await updateImageAlt(db, actor, productId, imageId, String(form.get("alt") ?? ""));
-        return data<ActionResult>({ intent, imageId, ok: "Alt text saved." });
-      case "move": {
-        const direction = form.get("direction");
-        if (direction !== "up" && direction !== "down") break;
-        await moveImage(db, actor, productId, imageId, direction);
-        return data<ActionResult>({ intent, imageId, ok: "Image moved." });
-      }
+        await updateImageAlt(db, actor, productId, submitted.imageId, submitted.alt);
+        return data<ActionResult>({ intent: submitted.intent, imageId, ok: "Alt text saved." });
+      case "move":
+        await moveImage(db, actor, productId, submitted.imageId, submitted.direction);
+        return data<ActionResult>({ intent: submitted.intent, imageId, ok: "Image moved." });
       case "reorder":
-        await reorderImages(
-          db,
-          actor,
-          productId,
-          String(form.get("order") ?? "")
-            .split(",")
-            .filter(Boolean),
-        );
-        return data<ActionResult>({ intent, ok: "Order saved." });
+        await reorderImages(db, actor, productId, submitted.order.split(",").filter(Boolean));
+        return data<ActionResult>({ intent: submitted.intent, ok: "Order saved." });
       case "delete":
-        await deleteImage(db, storage, actor, productId, imageId);
-        return data<ActionResult>({ intent, ok: "Image deleted." });
+        await deleteImage(db, storage, actor, productId, submitted.imageId);
+        return data<ActionResult>({ intent: submitted.intent, ok: "Image deleted." });
       case "variant-images": {
-        const assignments = [...form.entries()]
+        const assignments = Object.entries(submitted)
           .filter(([name]) => name.startsWith("variant-"))
-          .map(([name, value]) => ({ variantId: name.slice("variant-".length), imageId: value ? String(value) : null }));
+          .map(([name, value]) => ({ variantId: name.slice("variant-".length), imageId: value || null }));
         const changed = await setVariantImages(db, actor, productId, assignments);
-        return data<ActionResult>({ intent, ok: changed ? `Images saved for ${changed} variant${changed === 1 ? "" : "s"}.` : "Nothing changed." });
+        const ok = changed ? `Images saved for ${changed} variant${changed === 1 ? "" : "s"}.` : "Nothing changed.";
+        return data<ActionResult>({ intent: submitted.intent, ok });
       }
     }
   } catch (error) {
-    return refusal(error, intent, imageId);
+    return refusal(error, submitted.intent, imageId);
   }
-  return data<ActionResult>({ intent, error: "Unknown action." }, { status: 400 });
 }
 
 /** Domain errors as the page shows them: unknown ids are a 404, rejected input a message next to its field. */

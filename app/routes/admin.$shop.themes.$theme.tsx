@@ -34,7 +34,8 @@ import {
   themeDraft,
   themeDraftVersion,
 } from "../domain.server.ts";
-import { parseEditVersion } from "../utils/forms.server.ts";
+import { themeEditorForm } from "../utils/admin-forms.server.ts";
+import { parseForm } from "../utils/forms.server.ts";
 import { requireShopAdmin } from "../utils/guards.server.ts";
 import { useHydrated } from "../utils/use-hydrated.ts";
 import styles from "../styles/themes.css";
@@ -85,8 +86,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-type Intent = "save" | "publish" | "reset" | "add" | `remove:${number}` | `up:${number}` | `down:${number}`;
-
 /** Applies the editor's section buttons (add, remove, move) to the posted sections. */
 function applySectionIntent(input: Record<string, unknown>, intent: string, newType: string): void {
   const sections = input.sections as Record<string, unknown>[];
@@ -110,24 +109,29 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, actor, shop } = await requireShopAdmin(context, request, params.shop, "themes");
   const manifest = manifestFor(params.theme);
   const form = await request.formData();
-  const intent = String(form.get("intent") ?? "save") as Intent;
+  const parsed = parseForm(form, themeEditorForm());
   const editor = `/admin/${shop.slug}/themes/${manifest.id}`;
-
-  if (intent === "reset") {
-    await resetThemeDraft(db, actor, manifest.id);
-    throw redirect(`${editor}?done=reset&at=${Date.now()}`);
-  }
   // The editor shows the theme's untouched texts in the storefront's language; they are saved as untouched again.
   const intl = await shopperIntl(db);
   const input = settingsFromForm(form);
   input.sections = storeDefaultTexts(input.sections as Record<string, unknown>[], intl);
-  applySectionIntent(input, intent, String(form.get("newSectionType") ?? ""));
-  const values = { ...input, sections: showDefaultTexts(input.sections as Record<string, unknown>[], intl) };
-  const expected = parseEditVersion(form);
-  if (!expected.ok) return data({ errors: expected.errors, values, savedAt: null, version: null, stale: null }, { status: 400 });
+  const shown = () => ({ ...input, sections: showDefaultTexts(input.sections as Record<string, unknown>[], intl) });
+  if (!parsed.ok) {
+    // The buttons and the version are hidden: their message is the whole form's.
+    const { intent: unknown, newSectionType, autosave, ...errors } = parsed.errors;
+    const whole = unknown ?? newSectionType ?? autosave ?? errors.form;
+    return data({ errors: { ...errors, ...(whole ? { form: whole } : {}) }, values: shown(), savedAt: null, version: null, stale: null }, { status: 400 });
+  }
+  const { intent, newSectionType } = parsed.value;
+  if (intent === "reset") {
+    await resetThemeDraft(db, actor, manifest.id);
+    throw redirect(`${editor}?done=reset&at=${Date.now()}`);
+  }
+  applySectionIntent(input, intent, newSectionType);
+  const values = shown();
   let version: number;
   try {
-    version = await saveThemeDraft(db, actor, manifest.id, input, { expectedVersion: expected.value.version });
+    version = await saveThemeDraft(db, actor, manifest.id, input, { expectedVersion: parsed.value.version });
   } catch (error) {
     if (error instanceof ThemeSettingsError) return data({ errors: error.errors, values, savedAt: null, version: null, stale: null }, { status: 400 });
     // What was typed stays in the form, now on the newer version: the next save replaces the draft knowingly.
@@ -137,7 +141,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (intent === "publish") await publishTheme(db, actor, manifest.id);
   // Typing saves in the background (a fetcher): answer with data so the page stays put and only the preview reloads.
-  if (form.get("autosave") === "1") return { errors: {} as SettingsErrors, values: null, savedAt: Date.now(), version, stale: null };
+  if (parsed.value.autosave) return { errors: {} as SettingsErrors, values: null, savedAt: Date.now(), version, stale: null };
   throw redirect(`${editor}?done=${intent === "publish" ? "publish" : "save"}&at=${Date.now()}`);
 }
 
@@ -265,7 +269,7 @@ export default function ThemeEditor() {
       ) : null}
       {actionData?.errors && Object.keys(actionData.errors).length ? (
         <p className="banner" role="alert">
-          Some settings need fixing; nothing was saved.
+          {errors.form ?? "Some settings need fixing; nothing was saved."}
         </p>
       ) : null}
       <div className="theme-editor">

@@ -17,7 +17,7 @@ import {
 } from "../domain.server.ts";
 import { parseForm, typedFields } from "../utils/forms.server.ts";
 import { requireOperator } from "../utils/guards.server.ts";
-import { operatorSettingsForm, planForm } from "../utils/operator-forms.server.ts";
+import { operatorPlansForm } from "../utils/operator-forms.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plans and settings · Operator console · Bazaar" }];
 
@@ -49,43 +49,40 @@ const PLAN_TEXT_FIELDS = [
 export async function action({ request, context }: ActionFunctionArgs) {
   const operator = requireOperator(context, request);
   const log = (action: string, detail: string) => logOperatorAction(context.services.db, operator, { action, detail, ip: context.clientAddress });
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  if (intent === "settings") {
-    const parsed = parseForm(form, operatorSettingsForm);
-    if (!parsed.ok) {
+  const parsed = parseForm(await request.formData(), operatorPlansForm);
+  if (!parsed.ok) {
+    // An unknown or repeated action has no form to answer in.
+    if (parsed.errors.intent) return data<ActionResult>({ form: "settings", errors: {}, values: null, done: null }, { status: 400 });
+    if (parsed.values.intent === "settings") {
       const values = typedFields(parsed.values, SETTING_NAMES);
       return data<ActionResult>({ form: "settings", errors: parsed.errors as SettingsErrors, values, done: null }, { status: 400 });
     }
+    const values = { ...typedFields(parsed.values, PLAN_TEXT_FIELDS), public: parsed.values.public === "on" };
+    const key = parsed.values.intent === "create-plan" ? "new" : (parsed.values.id ?? "");
+    return data<ActionResult>({ form: key, errors: parsed.errors, values, done: null }, { status: 400 });
+  }
+  if (parsed.value.intent === "settings") {
     const { trial_days, grace_days, retention_days } = parsed.value;
     await updateOperatorSettings(context.services.db, { trial_days, grace_days, retention_days });
     await log("settings.update", `Trial ${trial_days} days, grace ${grace_days} days, retention ${retention_days} days`);
     return data<ActionResult>({ form: "settings", errors: {}, values: null, done: "Settings saved. New trials and closings use them from now on." });
   }
-  if (intent === "create-plan" || intent === "save-plan") {
-    const parsed = parseForm(form, planForm);
-    const key = intent === "create-plan" ? "new" : (parsed.values.id ?? "");
-    if (!parsed.ok) {
-      const values = { ...typedFields(parsed.values, PLAN_TEXT_FIELDS), public: parsed.values.public === "on" };
-      return data<ActionResult>({ form: key, errors: parsed.errors, values, done: null }, { status: 400 });
-    }
-    const { intent: _intent, ...input } = parsed.value;
-    try {
-      const plan = await savePlan(context.services.db, input, { create: intent === "create-plan" });
-      const summary = describePlan(plan);
-      await log(
-        `plan.${intent === "create-plan" ? "create" : "update"}`,
-        `${plan.id}: ${summary.price} a month, ${summary.fee} fee, ${summary.products}, ${summary.staff}`,
-      );
-      const done =
-        intent === "create-plan" ? `Plan ${plan.name} created.` : `Plan ${plan.name} saved. A new price applies to each shop from its next billing period.`;
-      return data<ActionResult>({ form: key, errors: {}, values: null, done });
-    } catch (error) {
-      if (!(error instanceof PlanValidationError)) throw error;
-      return data<ActionResult>({ form: key, errors: error.errors, values: input, done: null }, { status: 400 });
-    }
+  const { intent, ...input } = parsed.value;
+  const key = intent === "create-plan" ? "new" : input.id;
+  try {
+    const plan = await savePlan(context.services.db, input, { create: intent === "create-plan" });
+    const summary = describePlan(plan);
+    await log(
+      `plan.${intent === "create-plan" ? "create" : "update"}`,
+      `${plan.id}: ${summary.price} a month, ${summary.fee} fee, ${summary.products}, ${summary.staff}`,
+    );
+    const done =
+      intent === "create-plan" ? `Plan ${plan.name} created.` : `Plan ${plan.name} saved. A new price applies to each shop from its next billing period.`;
+    return data<ActionResult>({ form: key, errors: {}, values: null, done });
+  } catch (error) {
+    if (!(error instanceof PlanValidationError)) throw error;
+    return data<ActionResult>({ form: key, errors: error.errors, values: input, done: null }, { status: 400 });
   }
-  return data<ActionResult>({ form: "settings", errors: {}, values: null, done: null }, { status: 400 });
 }
 
 export default function OperatorPlans() {

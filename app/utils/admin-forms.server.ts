@@ -1,7 +1,7 @@
 // Admin forms whose pages have no domain module of their own to keep a schema in, as zod schemas of the shared
 // fields (shop/fields.server.ts).
 import { z } from "zod";
-import { choice, recordIds, singleLine } from "../../shop/fields.server.ts";
+import { checkboxValue, choice, editVersion, LIMITS, multiline, recordIds, singleLine, VERSION_LOST } from "../../shop/fields.server.ts";
 
 /**
  * The dashboard's buttons: launch the shop (`confirmed` names the open onboarding steps the merchant confirmed), or
@@ -69,3 +69,45 @@ export const productBulkForm = z.object({
   tag: singleLine(),
   ids: recordIds("Tick the products to change first."),
 });
+
+/**
+ * The product images page's small forms (its upload is a multipart form of its own). Ids and alt text are judged by
+ * the media functions, which know the product's images; here they are bounded text. Assigning images to variants
+ * sends one `variant-<id>` field per variant.
+ */
+export function productMediaForm() {
+  const imageId = singleLine({ max: 40 });
+  return z.discriminatedUnion(
+    "intent",
+    [
+      // An alt text is collapsed to one line of at most MAX_ALT_LENGTH by updateImageAlt, with its message.
+      z.object({ intent: z.literal("alt"), imageId, alt: multiline({ max: 5_000 }) }),
+      z.object({ intent: z.literal("move"), imageId, direction: choice(["up", "down"], "Unknown action.") }),
+      z.object({ intent: z.literal("reorder"), order: singleLine({ max: LIMITS.longText }) }),
+      z.object({ intent: z.literal("delete"), imageId }),
+      z.object({ intent: z.literal("variant-images") }).catchall(singleLine({ max: 40 })),
+    ],
+    { error: "Unknown action." },
+  );
+}
+
+/**
+ * The theme editor's buttons: save, publish, add a section, move or remove one (with the draft's version), or reset,
+ * a form of its own that needs no version. The settings' fields are the theme's settings checker's to judge.
+ */
+export function themeEditorForm() {
+  return z
+    .object({
+      intent: z
+        .string({ error: "Unknown action." })
+        .regex(/^(save|publish|reset|add|(remove|up|down):\d{1,2})$/, { error: "Unknown action." })
+        .optional()
+        .transform((intent) => intent ?? "save"),
+      newSectionType: singleLine({ max: 40 }),
+      autosave: checkboxValue("1"),
+      version: editVersion().optional(),
+    })
+    .superRefine(({ intent, version }, ctx) => {
+      if (intent !== "reset" && version === undefined) ctx.addIssue({ code: "custom", path: ["version"], message: VERSION_LOST });
+    });
+}

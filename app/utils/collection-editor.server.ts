@@ -1,5 +1,8 @@
 import { data } from "@remix-run/node";
+import { z } from "zod";
+import { editVersion, handleText, LIMITS, multiline, numberedRows, rowCount, seoDescription, seoTitle, singleLine } from "../../shop/fields.server.ts";
 import { sanitizeRichText, staleEditMessage, type CollectionErrors, type CollectionInput, type RuleInput, type StaleEditError } from "../domain.server.ts";
+import { acceptedFields, parseForm, refusedFields, type RowFields } from "./forms.server.ts";
 
 /** The collection form as typed; rules stay strings so a bad one comes back next to its error. */
 export interface CollectionDraft {
@@ -20,12 +23,35 @@ export type CollectionEditorResult = { draft: CollectionDraft; errors: Collectio
 
 const MAX_FORM_RULES = 61;
 
-export function readCollectionDraft(form: FormData): CollectionDraft {
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  const ruleCount = Math.min(Math.max(Number.parseInt(text("ruleCount"), 10) || 0, 0), MAX_FORM_RULES);
+/**
+ * The collection editor's form (docs/decisions/030-forms-with-zod-and-conform.md): every field's limits and control
+ * characters, the rule rows bounded by their count, one intent. Editing a saved collection needs its version.
+ */
+export function collectionEditorForm({ editing }: { editing: boolean }) {
+  return z.object({
+    intent: z
+      .string({ error: "Unknown action." })
+      .regex(/^(save|delete|add-rule|remove-rule:\d{1,2})$/, { error: "Unknown action." })
+      .optional()
+      .transform((intent) => intent ?? "save"),
+    // A new collection has no version to check.
+    version: editing ? editVersion() : editVersion().optional(),
+    title: singleLine(),
+    handle: handleText(),
+    descriptionHtml: multiline({ max: LIMITS.longText }),
+    kind: singleLine(),
+    rulesMatch: singleLine(),
+    parentId: singleLine({ max: 20 }),
+    seoTitle: seoTitle(),
+    seoDescription: seoDescription(),
+    ruleCount: rowCount(MAX_FORM_RULES),
+    // validateCollection judges a value's length once trimmed; this bounds what is read at all.
+    rules: numberedRows(z.object({ field: singleLine(), relation: singleLine(), value: singleLine({ max: 1_000 }) }), MAX_FORM_RULES),
+  });
+}
+
+/** The draft a form describes; anything missing reads as blank. */
+function draftOf({ text, count }: RowFields): CollectionDraft {
   return {
     title: text("title"),
     handle: text("handle").trim().toLowerCase(),
@@ -36,12 +62,27 @@ export function readCollectionDraft(form: FormData): CollectionDraft {
     seoTitle: text("seoTitle"),
     seoDescription: text("seoDescription"),
     version: text("version"),
-    rules: Array.from({ length: ruleCount }, (_, i) => ({
+    rules: Array.from({ length: count("ruleCount", MAX_FORM_RULES) }, (_, i) => ({
       field: text(`rules.${i}.field`),
       relation: text(`rules.${i}.relation`),
       value: text(`rules.${i}.value`),
     })),
   };
+}
+
+/** The collection form read with its schema: the draft and intent, or the draft as typed with what is wrong. */
+export function readCollectionForm(
+  form: FormData,
+  { editing }: { editing: boolean },
+): { ok: true; intent: string; version?: number; draft: CollectionDraft } | { ok: false; draft: CollectionDraft; errors: CollectionErrors } {
+  const parsed = parseForm(form, collectionEditorForm({ editing }));
+  if (!parsed.ok) {
+    const { intent, ruleCount, ...errors } = parsed.errors;
+    // Hidden fields have nowhere to show their message but the top of the form.
+    const hidden = intent ?? ruleCount;
+    return { ok: false, draft: draftOf(refusedFields(parsed.values)), errors: hidden ? { ...errors, collection: hidden } : errors };
+  }
+  return { ok: true, intent: parsed.value.intent, version: parsed.value.version, draft: draftOf(acceptedFields(parsed.value)) };
 }
 
 /** validateCollection names unknown kinds, fields and relations, so the casts only carry them there. */

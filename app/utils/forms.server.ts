@@ -4,7 +4,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import { editVersion } from "../../shop/fields.server.ts";
+import { editVersion, UNREADABLE_FORM } from "../../shop/fields.server.ts";
 
 /** One message per field, keyed by the field's name ("title", "rules[0].value"); `form` for the whole form. */
 export type FieldErrors = Record<string, string>;
@@ -30,8 +30,13 @@ export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Sche
   for (const [name, messages] of Object.entries(submission.error ?? {})) {
     if (messages?.length) errors[name || "form"] = messages[0];
   }
+  // The version is a hidden field (decision 035): its message is the whole form's.
+  if (errors.version) {
+    errors.form ??= errors.version;
+    delete errors.version;
+  }
   // A submission without errors but not successful is an intent Conform handles (validate, reset): nothing to save.
-  if (!Object.keys(errors).length) errors.form = "The form couldn't be read. Reload the page and try again.";
+  if (!Object.keys(errors).length) errors.form = UNREADABLE_FORM;
   return { ok: false, errors, values: typedValues(form), form };
 }
 
@@ -50,7 +55,46 @@ export function typedFields<Name extends string>(values: TypedValues, names: rea
   return Object.fromEntries(names.map((name) => [name, values[name] ?? ""])) as Record<Name, string>;
 }
 
+/** A form of numbered rows read by field name ("variants.3.sku"), so one function builds an editor's draft from it. */
+export interface RowFields {
+  /** The field's text, "" when absent. */
+  text(name: string): string;
+  ticked(name: string): boolean;
+  /** A hidden row count, from 0 to `max`. */
+  count(name: string, max: number): number;
+}
+
+/** The fields of a form its schema accepted (nested, as Conform reads "a.0.b"; numbers, such as the version, as text). */
+export function acceptedFields(value: unknown): RowFields {
+  const at = (name: string) =>
+    name.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), value);
+  return {
+    text: (name) => {
+      const field = at(name);
+      return typeof field === "string" ? field : typeof field === "number" ? String(field) : "";
+    },
+    ticked: (name) => at(name) === true,
+    count: (name, max) => Math.min(Number(at(name) ?? 0), max),
+  };
+}
+
+/** The fields of a refused form, as typed, so its page shows them again next to their messages. */
+export function refusedFields(values: TypedValues): RowFields {
+  return {
+    text: (name) => values[name] ?? "",
+    ticked: (name) => values[name] === "on",
+    count: (name, max) => Math.min(Math.max(Number.parseInt(values[name] ?? "", 10) || 0, 0), max),
+  };
+}
+
+/** The form's text fields without its files, for a schema whose text fields share a name with a file field ("newImages.0.alt"). */
+export function textFields(form: FormData): FormData {
+  const text = new FormData();
+  for (const [name, value] of form) if (typeof value === "string") text.append(name, value);
+  return text;
+}
+
 /** The `version` field alone, for a form read field by field rather than with a schema (the collection and theme editors). */
-export function parseEditVersion(form: FormData): ParsedForm<{ version?: number }> {
+export function parseEditVersion(form: FormData): ParsedForm<{ version: number }> {
   return parseForm(form, z.object({ version: editVersion() }));
 }

@@ -27,6 +27,9 @@ export const planForm = z.object({
   public: checkbox(),
 });
 
+/** The plans page: its settings form, or a plan's (a new one or a saved one). */
+export const operatorPlansForm = z.discriminatedUnion("intent", [operatorSettingsForm, planForm], { error: "Unknown action." });
+
 /** A lifecycle action or a plan change on a shop's page; which actions the shop's status allows is the route's to say. */
 export const operatorShopForm = z.object({
   intent: singleLine({ max: 40 }),

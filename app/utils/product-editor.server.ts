@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import {
   applyVariantBulkEdit,
   deleteProductImageFiles,
@@ -26,9 +27,26 @@ import {
   type ProductErrors,
   type VariantBulkEdit,
 } from "../domain.server.ts";
+import {
+  checkboxValue,
+  choice,
+  editVersion,
+  handleText,
+  LIMITS,
+  multiline,
+  numberedRows,
+  rowCount,
+  seoDescription,
+  seoTitle,
+  singleLine,
+  tickedBox,
+  UNREADABLE_FORM,
+  wholeNumber,
+} from "../../shop/fields.server.ts";
 import { planLimit, PlanLimitError } from "../../tenants/plan-limits.ts";
 import { planOf } from "../../tenants/plans.server.ts";
 import { requireShopAdmin } from "./guards.server.ts";
+import { acceptedFields, parseForm, refusedFields, textFields, type FieldErrors, type RowFields } from "./forms.server.ts";
 import { chosenFiles, prepareFiles, readImageForm } from "./image-upload.server.ts";
 
 /** A stored image as the editor lists it: its place is its index; `remove` is ticked until saving removes it. */
@@ -59,21 +77,6 @@ export async function editorImages(db: Parameters<typeof listProductImages>[0], 
   }));
 }
 
-/** The image rows the form posted, in their order, or null when the form listed none (it had none to list). */
-function readImageRows(form: FormData): { id: string; alt: string; remove: boolean }[] | null {
-  const count = form.get("imageCount");
-  if (typeof count !== "string") return null;
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  return Array.from({ length: Math.min(Math.max(Number.parseInt(count, 10) || 0, 0), MAX_FORM_IMAGES) }, (_, i) => ({
-    id: text(`images.${i}.id`),
-    alt: text(`images.${i}.alt`),
-    remove: form.get(`images.${i}.remove`) === "on",
-  }));
-}
-
 /** Moves the image at `index` one place; out-of-range moves change nothing. */
 function moveEditorImage(images: EditorImage[], index: number, direction: "up" | "down"): EditorImage[] {
   const to = direction === "up" ? index - 1 : index + 1;
@@ -85,14 +88,69 @@ function moveEditorImage(images: EditorImage[], index: number, direction: "up" |
 
 const MAX_FORM_VARIANTS = 2001;
 const MAX_FORM_IMAGES = 251;
+// Alt text is judged after its spaces are collapsed (MAX_ALT_LENGTH); this bounds what is read at all.
+const MAX_ALT_FIELD = 5_000;
+const INTENT = /^(save|delete|add-option|generate|bulk|remove-option:\d{1,2}|image-(up|down):\d{1,3})$/;
+const BULK_KINDS = ["price", "compareAtPrice", "inventoryQuantity", "weightGrams", "continueSelling", "stopSelling", "delete"] as const;
 
-/** The editor form, read back into a draft. Counts bound the loops; anything missing reads as blank. */
-export function readProductDraft(form: FormData): ProductDraft {
-  const text = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  const count = (name: string, max: number) => Math.min(Math.max(Number.parseInt(text(name), 10) || 0, 0), max);
+/** Amounts and counts stay as typed (draftToInput reads them with parseMoney), bounded like any line. */
+const typedNumber = () => singleLine({ max: 64 });
+
+/**
+ * The product editor's form (docs/decisions/030-forms-with-zod-and-conform.md): every field's limits and control
+ * characters, the rows bounded by their counts, one intent. Editing a saved product needs the version it was opened on.
+ */
+export function productEditorForm({ editing }: { editing: boolean }) {
+  return z.object({
+    intent: z
+      .string({ error: "Unknown action." })
+      .regex(INTENT, { error: "Unknown action." })
+      .optional()
+      .transform((intent) => intent ?? "save"),
+    // A new product has no version to check.
+    version: editing ? editVersion() : editVersion().optional(),
+    title: singleLine(),
+    handle: handleText(),
+    descriptionHtml: multiline({ max: LIMITS.longText }),
+    status: singleLine(),
+    vendor: singleLine(),
+    productType: singleLine(),
+    // 250 tags of 255 characters, with their commas.
+    tags: singleLine({ max: 65_000 }),
+    seoTitle: seoTitle(),
+    seoDescription: seoDescription(),
+    optionCount: rowCount(MAX_OPTIONS + 1),
+    options: numberedRows(z.object({ name: singleLine(), values: singleLine({ max: LIMITS.longText }) }), MAX_OPTIONS + 1),
+    builtFrom: singleLine({ max: LIMITS.longText }),
+    variantCount: rowCount(MAX_FORM_VARIANTS),
+    variants: numberedRows(
+      z.object({
+        // The option's own field says when a value is too long.
+        option: numberedRows(singleLine({ max: 1_000 }), MAX_OPTIONS),
+        sku: singleLine(),
+        price: typedNumber(),
+        compareAtPrice: typedNumber(),
+        inventoryQuantity: typedNumber(),
+        weightGrams: typedNumber(),
+        continueSelling: tickedBox(),
+        selected: tickedBox(),
+      }),
+      MAX_FORM_VARIANTS,
+    ),
+    bulkAction: choice(BULK_KINDS, "Choose what to change.").optional(),
+    bulkValue: typedNumber(),
+    // Absent when the product had no images to list.
+    imageCount: wholeNumber(UNREADABLE_FORM, { max: MAX_FORM_IMAGES }).optional(),
+    images: numberedRows(z.object({ id: singleLine({ max: 20 }), alt: singleLine({ max: MAX_ALT_FIELD }), remove: tickedBox() }), MAX_FORM_IMAGES),
+    newImages: numberedRows(z.object({ alt: singleLine({ max: MAX_ALT_FIELD }) }), MAX_FORM_IMAGES),
+    filesKept: checkboxValue("1"),
+  });
+}
+
+type ProductEditorForm = z.output<ReturnType<typeof productEditorForm>>;
+
+/** The draft a form describes, its rows bounded by their counts; anything missing reads as blank. */
+function draftOf({ text, ticked, count }: RowFields): ProductDraft {
   const options = Array.from({ length: count("optionCount", MAX_OPTIONS + 1) }, (_, i) => ({
     name: text(`options.${i}.name`),
     values: text(`options.${i}.values`),
@@ -104,9 +162,9 @@ export function readProductDraft(form: FormData): ProductDraft {
     price: text(`variants.${i}.price`),
     compareAtPrice: text(`variants.${i}.compareAtPrice`),
     inventoryQuantity: text(`variants.${i}.inventoryQuantity`),
-    continueSelling: form.get(`variants.${i}.continueSelling`) === "on",
+    continueSelling: ticked(`variants.${i}.continueSelling`),
     weightGrams: text(`variants.${i}.weightGrams`),
-    selected: form.get(`variants.${i}.selected`) === "on",
+    selected: ticked(`variants.${i}.selected`),
   }));
   return {
     title: text("title"),
@@ -125,6 +183,12 @@ export function readProductDraft(form: FormData): ProductDraft {
   };
 }
 
+/** The image rows the form posted, in their order, or null when the form listed none (it had none to list). */
+function imageRows(value: ProductEditorForm): { id: string; alt: string; remove: boolean }[] | null {
+  if (value.imageCount === undefined) return null;
+  return Array.from({ length: value.imageCount }, (_, i) => ({ id: "", alt: "", remove: false, ...value.images?.[i] }));
+}
+
 /** The options the rows were built from travel as JSON in a hidden field; anything malformed counts as none. */
 function readBuiltFrom(json: string): ProductDraft["builtFrom"] {
   try {
@@ -137,22 +201,39 @@ function readBuiltFrom(json: string): ProductDraft["builtFrom"] {
   }
 }
 
-function readBulkEdit(form: FormData): VariantBulkEdit | null {
-  const kind = form.get("bulkAction");
-  const value = String(form.get("bulkValue") ?? "");
-  switch (kind) {
+function bulkEditOf({ bulkAction, bulkValue }: ProductEditorForm): VariantBulkEdit | null {
+  switch (bulkAction) {
     case "price":
     case "compareAtPrice":
     case "inventoryQuantity":
     case "weightGrams":
-      return { kind, value };
+      return { kind: bulkAction, value: bulkValue };
     case "continueSelling":
     case "stopSelling":
     case "delete":
-      return { kind };
+      return { kind: bulkAction };
     default:
       return null;
   }
+}
+
+// Fields the editor shows a message next to; any other refused field's message goes at the top of the form.
+const FIELDS_WITH_MESSAGES =
+  /^(title|handle|descriptionHtml|status|vendor|productType|tags|seoTitle|seoDescription|bulkValue)$|^options\.\d+\.(name|values)$|^variants\.\d+\.(sku|price|compareAtPrice|inventoryQuantity|weightGrams)$/;
+
+/** Where the editor shows a refused field's message: a row's option values on the row, images together, else the top. */
+function shownAt(name: string): string {
+  const optionValue = /^variants\.(\d+)\.option\b/.exec(name);
+  if (optionValue) return `variants.${optionValue[1]}.optionValues`;
+  if (/^(images|newImages)\b/.test(name)) return "images";
+  if (name === "bulkAction") return "bulk";
+  return FIELDS_WITH_MESSAGES.test(name) ? name : "form";
+}
+
+function shownErrors(errors: FieldErrors): ProductErrors {
+  const shown: ProductErrors = {};
+  for (const [name, message] of Object.entries(errors)) shown[shownAt(name)] ??= message;
+  return shown;
 }
 
 function resultOf(draft: ProductDraft, images: EditorImage[], errors: ProductErrors, notice: string | null, status = 200) {
@@ -196,14 +277,23 @@ export async function productEditorAction({ request, context, params }: ActionFu
   } else {
     form = await request.formData();
   }
-  const intent = String(form.get("intent") ?? "save");
-  const draft = readProductDraft(form);
   const style = await moneyStyle(db);
   const base = `/admin/${shop.slug}/products`;
+  const stored = productId ? await editorImages(db, productId, shop.slug) : [];
+  // The files are read from the form as they came; the schema reads its text.
+  const submitted = parseForm(textFields(form), productEditorForm({ editing: productId !== undefined }));
+  if (!submitted.ok) {
+    // What saving would also say about the typed draft, so every field's problem shows at once.
+    const typed = draftToInput(draftOf(refusedFields(submitted.values)), style);
+    const errors = { ...saveErrors(typed.errors, validateProduct(typed.input)), ...shownErrors(submitted.errors) };
+    return resultOf(typed.draft, stored, errors, null, 400);
+  }
+  const fields = submitted.value;
+  const { intent } = fields;
+  const draft = draftOf(acceptedFields(fields));
 
   // The stored images in the posted order with the posted alt text; ids this product doesn't have are left out.
-  const stored = productId ? await editorImages(db, productId, shop.slug) : [];
-  const rows = readImageRows(form);
+  const rows = imageRows(fields);
   const storedById = new Map(stored.map((image) => [image.id, image]));
   let images: EditorImage[] = rows
     ? rows.flatMap((row) => {
@@ -213,7 +303,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     : stored;
   const files = chosenFiles(form, "newImages");
   // Without JavaScript a file input comes back empty after a round trip; with it, the page keeps the files.
-  const filesLost = files.length && form.get("filesKept") !== "1" ? " Choose the new images again: they're kept only when you save." : "";
+  const filesLost = files.length && !fields.filesKept ? " Choose the new images again: they're kept only when you save." : "";
   const result = (d: ProductDraft, errors: ProductErrors, notice: string | null, status = 200) =>
     resultOf(d, images, errors, notice || filesLost ? `${notice ?? ""}${filesLost}`.trim() : null, status);
 
@@ -246,7 +336,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     return result(rebuilt.draft, {}, `${count} variant${count === 1 ? "" : "s"} from the options. Set their prices and save.`);
   }
   if (intent === "bulk") {
-    const edit = readBulkEdit(form);
+    const edit = bulkEditOf(fields);
     if (!edit) return result(draft, { bulk: "Choose what to change." }, null, 400);
     const applied = applyVariantBulkEdit(draft, edit, style);
     if (Object.keys(applied.errors).length) return result(draft, applied.errors, null, 400);
@@ -267,7 +357,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     removed: images.filter((image) => image.remove).map((image) => image.id),
   };
   if (edits && images.length !== stored.length) errors.images = "The images changed while you were editing them: reload the page and try again.";
-  const newAlts = files.map((_, n) => String(form.get(`newImages.${n}.alt`) ?? ""));
+  const newAlts = files.map((_, n) => fields.newImages?.[n]?.alt ?? "");
   const { prepared, fileErrors } = await prepareFiles(files);
   if (fileErrors.length) errors.newImages = fileErrors.join(" ");
   const altError = [...images.map((image) => image.alt), ...newAlts].find((alt) => alt.trim().replace(/\s+/g, " ").length > MAX_ALT_LENGTH);
@@ -277,7 +367,7 @@ export async function productEditorAction({ request, context, params }: ActionFu
     const plan = await planOf(context.services.db, shop);
     const saved = await saveProduct(db, actor, parsed.input, productId, {
       productLimit: productId ? undefined : planLimit(plan, plan.max_products),
-      expectedVersion: productId && draft.version ? Number(draft.version) : undefined,
+      expectedVersion: fields.version,
     });
     const done = `${base}/${saved.id}?${saved.created ? "created" : "saved"}=1`;
     const notSaved = await saveImagesOf(() =>

@@ -75,3 +75,16 @@ export function themeEditorForm(settings: ThemeSettings, extra: Record<string, s
   });
   return { ...form, ...extra };
 }
+
+/**
+ * A save from an edit page as a browser sends it: with the `version` the page was opened on (decision 035), read
+ * from the page at `opened` (default: the path posted to). The fields' own `version`, if any, wins; a page that
+ * doesn't open (another shop's, a forbidden one) has none to send.
+ */
+export async function adminSave(app: TestApp, cookie: string, path: string, fields: FormFields, opened = path): Promise<TestResponse> {
+  const entries = Array.isArray(fields) ? fields : Object.entries(fields);
+  if (entries.some(([name]) => name === "version")) return adminPost(app, cookie, path, entries);
+  const page = await adminGet(app, cookie, opened);
+  const version = page.status === 200 ? inputValue(page.body, "version") : null;
+  return adminPost(app, cookie, path, version === null ? entries : [...entries, ["version", version]]);
+}

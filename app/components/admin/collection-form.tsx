@@ -140,7 +140,7 @@ export function CollectionForm({
       ) : null}
       {errorCount ? (
         <p className="banner" role="alert">
-          {errors.collection ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
+          {errors.collection ?? errors.form ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
         </p>
       ) : null}
 

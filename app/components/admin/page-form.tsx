@@ -51,7 +51,7 @@ export function PageForm({
       ) : null}
       {errorCount ? (
         <p className="banner" role="alert">
-          {errors.page ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
+          {errors.page ?? errors.form ?? `Nothing was saved: ${errorCount === 1 ? "one field needs" : `${errorCount} fields need`} your attention.`}
         </p>
       ) : null}
 
