@@ -13,7 +13,7 @@ import { provisionShop } from "../tenants/provision.server.ts";
 import { showDefaultTexts } from "../themes/default-texts.ts";
 import { themeManifest } from "../themes/manifest.ts";
 import type { ThemeSettings } from "../themes/settings.ts";
-import { adminGet, adminPost, adminSave, logIn, themeEditorForm } from "./support/admin-forms.ts";
+import { adminGet, adminSave, logIn, themeEditorForm } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp, type TestResponse } from "./support/http.ts";
 import { readMailDir } from "./support/mail.ts";
@@ -241,7 +241,7 @@ describe("the theme's own texts in the shop's language", () => {
     // Saving the editor's form as shown keeps those texts untouched (stored in English, so they follow the language);
     // the heading the merchant typed over is kept as typed.
     const shown = { ...classic.defaults, sections: showDefaultTexts(classic.defaults.sections, storefrontIntl("zh-CN")) };
-    const published = await adminPost(app, owner, "/admin/cha/themes/classic", themeEditorForm(shown, { intent: "publish", "sections.2.heading": "本周上新" }));
+    const published = await adminSave(app, owner, "/admin/cha/themes/classic", themeEditorForm(shown, { intent: "publish", "sections.2.heading": "本周上新" }));
     expect(published.status).toBe(302);
     const draft = await classicDraft();
     expect(draft.sections.map((s) => s.heading)).toEqual(["", "Best sellers", "本周上新"]);
