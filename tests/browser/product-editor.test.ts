@@ -64,6 +64,7 @@ describe("the product editor in a browser", () => {
     await page.keyboard.type("Hand-poured ");
     await page.getByRole("button", { name: "Bold" }).click();
     await page.keyboard.type("bold text");
+    // Typed at once after the click, as the editor keeps focus: no letter may go to the button.
     await expect.poll(() => page.getByRole("button", { name: "Bold" }).getAttribute("aria-pressed")).toBe("true");
     // New products are active, as in Shopify; this one stays a draft until the list publishes it below.
     await page.getByText("Shoppers will see Sold out: stock is 0.", { exact: false }).waitFor();

@@ -137,6 +137,9 @@ function VisualEditor({
                 aria-label={command.name}
                 aria-pressed={command.active ? Boolean(active?.[n]) : undefined}
                 disabled={!editor}
+                // The editor keeps focus and selection: the command refocuses it only on the next frame, and keys typed
+                // before that went to the button.
+                onMouseDown={(event) => event.preventDefault()}
                 onClick={() => editor && command.run(editor)}
               >
                 {command.label}
