@@ -120,6 +120,20 @@ export function choice<const Values extends readonly [string, ...string[]]>(valu
 }
 
 /** What a hidden field that came back malformed (a count, a row's number) says: nobody typed it. */
+/**
+ * The button an editor's form was sent with: its `intent` matches `pattern` (a row's button carries its row, as in
+ * `remove-option:2`), or the form was sent with Enter, which is a save.
+ *
+ * @example editorIntent(/^(save|delete|remove-rule:\d{1,2})$/) // "remove-rule:3" passes, "drop" is "Unknown action."
+ */
+export function editorIntent(pattern: RegExp) {
+  return z
+    .string({ error: "Unknown action." })
+    .regex(pattern, { error: "Unknown action." })
+    .optional()
+    .transform((intent) => intent ?? "save");
+}
+
 export const UNREADABLE_FORM = "The form couldn't be read. Reload the page and try again.";
 
 /** Numbered rows ("variants.3.sku", "rules.0.value"), which Conform reads as an object keyed by the row's number. */

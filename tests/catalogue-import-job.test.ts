@@ -23,9 +23,10 @@ import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { planOf } from "../tenants/plans.server.ts";
-import { generatedCsv, startImageServer, waitFor, type LocalServer } from "./support/catalogue-csv.ts";
+import { generatedCsv, startImageServer, type LocalServer } from "./support/catalogue-csv.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { createProduct, variant } from "./support/storefront.ts";
+import { waitFor } from "./support/wait.ts";
 
 // The catalogue import job against real Redis and PostgreSQL, delivered twice, stalled, failing and retried.
 if (process.env.CI && !process.env.REDIS_URL) throw new Error("CI must set REDIS_URL");

@@ -12,19 +12,10 @@ import { LocalDiskStorage } from "../shop/storage.server.ts";
 import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import {
-  catalogueSnapshot,
-  logIn,
-  ORIGIN,
-  PLATFORM,
-  startHostProxy,
-  startImageServer,
-  UNREACHABLE_IMAGES,
-  waitFor,
-  type LocalServer,
-} from "./support/catalogue-csv.ts";
+import { catalogueSnapshot, logIn, ORIGIN, PLATFORM, startHostProxy, startImageServer, UNREACHABLE_IMAGES, type LocalServer } from "./support/catalogue-csv.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
+import { waitFor } from "./support/wait.ts";
 
 const actor: Actor = { userId: null, email: "test@example.com", ip: "" };
 const fixture = (name: string) => path.resolve("tests/fixtures", name);

@@ -14,20 +14,11 @@ import { createUser } from "../tenants/accounts.server.ts";
 import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { changeShopPlan } from "../tenants/plans.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
-import {
-  catalogueSnapshot,
-  generatedCsv,
-  logIn,
-  ORIGIN,
-  PLATFORM,
-  startImageServer,
-  UNREACHABLE_IMAGES,
-  waitFor,
-  type LocalServer,
-} from "./support/catalogue-csv.ts";
+import { catalogueSnapshot, generatedCsv, logIn, ORIGIN, PLATFORM, startImageServer, UNREACHABLE_IMAGES, type LocalServer } from "./support/catalogue-csv.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { multipartBody, rawRequest } from "./support/raw-http.ts";
+import { waitFor } from "./support/wait.ts";
 
 const fixture = (name: string) => path.resolve("tests/fixtures", name);
 const actor: Actor = { userId: null, email: "test@example.com", ip: "" };

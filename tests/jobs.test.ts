@@ -9,6 +9,7 @@ import { tenantDb } from "../tenants/handle.server.ts";
 import { countSpareShops, provisionShop } from "../tenants/provision.server.ts";
 import { ShopSweepError } from "../tenants/sweep.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { waitFor } from "./support/wait.ts";
 
 // The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
 if (process.env.CI && !process.env.REDIS_URL) throw new Error("CI must set REDIS_URL so the Redis backend is tested too");
@@ -22,16 +23,6 @@ beforeAll(async () => {
   t = await createTestDatabase();
 });
 afterAll(() => t?.drop());
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
   it("purges expired sessions and stale login failures, keeping live ones", async () => {

@@ -24,7 +24,7 @@ import {
 import { provisionShop } from "../tenants/provision.server.ts";
 import { signUpMerchant } from "../tenants/signup.server.ts";
 import { adminGet, adminPost, logIn, ORIGIN } from "./support/admin-forms.ts";
-import { waitFor } from "./support/catalogue-csv.ts";
+import { waitFor } from "./support/wait.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { operatorSession } from "./support/operator.ts";

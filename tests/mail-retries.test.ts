@@ -19,6 +19,7 @@ import { startTestApp, type TestApp } from "./support/http.ts";
 import { parseMail, type SavedMail } from "./support/mail.ts";
 import { ShopperClient } from "./support/shopper.ts";
 import { launch } from "./support/storefront.ts";
+import { waitFor } from "./support/wait.ts";
 
 // SMTP_URL points at a port where nothing listens until a test starts the fake server there. The app keeps its
 // jobs in PostgreSQL (this test database: no REDIS_URL given to it); the last block runs the mail queue on Redis.
@@ -68,16 +69,6 @@ afterAll(async () => {
   await app?.close();
   await t?.drop();
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The messages waiting in the mail queue, oldest first. */
 async function queuedMail(store: Queue<MailJob> = queue) {

@@ -9,7 +9,7 @@ import { readOperatorSettings } from "../tenants/lifecycle.server.ts";
 import { changeShopPlan, lockPeriodPrice, platformFee, platformFeeFor, planToInput, savePlan, findPlan } from "../tenants/plans.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { adminGet, adminPost, logIn, ORIGIN } from "./support/admin-forms.ts";
-import { waitFor } from "./support/catalogue-csv.ts";
+import { waitFor } from "./support/wait.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { operatorSession } from "./support/operator.ts";

@@ -21,6 +21,7 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { createProduct, variant } from "./support/storefront.ts";
+import { waitFor } from "./support/wait.ts";
 
 // The recommendations queue against real Redis: one scheduler per shop, one pending job however often a shop asks,
 // retries, and a worker killed mid-run.
@@ -35,16 +36,6 @@ let queue: Queue<RecommendationJob>;
 let north: Shop;
 let south: Shop;
 let northDb: TenantDb;
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The shop's jobs that haven't run yet: waiting, delayed or prioritised. */
 async function pendingJobs(shopId: string) {

@@ -22,7 +22,7 @@ import { changeShopStatus } from "../tenants/lifecycle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { adminGet, adminPost, inputValue, logIn } from "./support/admin-forms.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
-import { waitFor } from "./support/catalogue-csv.ts";
+import { waitFor } from "./support/wait.ts";
 import { FakeStripe, stripeError } from "./support/fake-stripe.ts";
 import { startTestApp, type TestApp } from "./support/http.ts";
 import { deliverWebhook, type WebhookEndpoint } from "./support/stripe-webhooks.ts";

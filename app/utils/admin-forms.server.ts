@@ -1,7 +1,7 @@
 // Admin forms whose pages have no domain module of their own to keep a schema in, as zod schemas of the shared
 // fields (shop/fields.server.ts).
 import { z } from "zod";
-import { checkboxValue, choice, editVersion, LIMITS, multiline, recordIds, singleLine, VERSION_LOST } from "../../shop/fields.server.ts";
+import { checkboxValue, choice, editorIntent, editVersion, LIMITS, multiline, recordIds, singleLine, VERSION_LOST } from "../../shop/fields.server.ts";
 
 /**
  * The dashboard's buttons: launch the shop (`confirmed` names the open onboarding steps the merchant confirmed), or
@@ -98,11 +98,7 @@ export function productMediaForm() {
 export function themeEditorForm() {
   return z
     .object({
-      intent: z
-        .string({ error: "Unknown action." })
-        .regex(/^(save|publish|reset|add|(remove|up|down):\d{1,2})$/, { error: "Unknown action." })
-        .optional()
-        .transform((intent) => intent ?? "save"),
+      intent: editorIntent(/^(save|publish|reset|add|(remove|up|down):\d{1,2})$/),
       newSectionType: singleLine({ max: 40 }),
       autosave: checkboxValue("1"),
       version: editVersion().optional(),

@@ -1,6 +1,17 @@
 import { data } from "@remix-run/node";
 import { z } from "zod";
-import { editVersion, handleText, LIMITS, multiline, numberedRows, rowCount, seoDescription, seoTitle, singleLine } from "../../shop/fields.server.ts";
+import {
+  editorIntent,
+  editVersion,
+  handleText,
+  LIMITS,
+  multiline,
+  numberedRows,
+  rowCount,
+  seoDescription,
+  seoTitle,
+  singleLine,
+} from "../../shop/fields.server.ts";
 import { sanitizeRichText, staleEditMessage, type CollectionErrors, type CollectionInput, type RuleInput, type StaleEditError } from "../domain.server.ts";
 import { acceptedFields, parseForm, refusedFields, type RowFields } from "./forms.server.ts";
 
@@ -29,11 +40,7 @@ const MAX_FORM_RULES = 61;
  */
 export function collectionEditorForm({ editing }: { editing: boolean }) {
   return z.object({
-    intent: z
-      .string({ error: "Unknown action." })
-      .regex(/^(save|delete|add-rule|remove-rule:\d{1,2})$/, { error: "Unknown action." })
-      .optional()
-      .transform((intent) => intent ?? "save"),
+    intent: editorIntent(/^(save|delete|add-rule|remove-rule:\d{1,2})$/),
     // A new collection has no version to check.
     version: editing ? editVersion() : editVersion().optional(),
     title: singleLine(),

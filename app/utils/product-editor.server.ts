@@ -30,6 +30,7 @@ import {
 import {
   checkboxValue,
   choice,
+  editorIntent,
   editVersion,
   handleText,
   LIMITS,
@@ -102,11 +103,7 @@ const typedNumber = () => singleLine({ max: 64 });
  */
 export function productEditorForm({ editing }: { editing: boolean }) {
   return z.object({
-    intent: z
-      .string({ error: "Unknown action." })
-      .regex(INTENT, { error: "Unknown action." })
-      .optional()
-      .transform((intent) => intent ?? "save"),
+    intent: editorIntent(INTENT),
     // A new product has no version to check.
     version: editing ? editVersion() : editVersion().optional(),
     title: singleLine(),

@@ -100,16 +100,6 @@ export async function catalogueSnapshot(db: TenantDb) {
   return snapshot;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 40): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 /** A Shopify product CSV of `products` products with four variants each (about `products * 4` rows), plus the bad rows given. */
 export function generatedCsv(products: number, { badPriceEvery = 0 }: { badPriceEvery?: number } = {}): string {
   const header =
