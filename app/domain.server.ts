@@ -190,6 +190,8 @@ export {
   logInShopper,
   readShopperSession,
   registerShopper,
+  validateRegistration,
+  validateAddress,
   saveAddress,
   setDefaultAddress,
   startShopperSession,
