@@ -2,11 +2,13 @@
 // the same limits and control-character rules. Every message here is a message id of the storefront catalogue
 // (app/locales), said in the shop's language by `parseStoreForm`. The schemas judge a form's shape (sent once, bounded,
 // one line, ids and buttons that exist); what the fields mean is judged by the domain functions, in their own words.
+import type { IntlShape } from "react-intl";
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH } from "../../tenants/accounts.server.ts";
 import { checkboxValue, choice, LIMITS, recordId, singleLine } from "../../shop/fields.server.ts";
-import { ADDRESS_LIMITS, NAME_MAX } from "../../shop/shopper-accounts.server.ts";
+import { ADDRESS_FIELDS, ADDRESS_LIMITS, NAME_MAX, validateAddress } from "../../shop/shopper-accounts.server.ts";
 import { redirectTo } from "./account-forms.server.ts";
+import { typedFields, type FieldErrors, type TypedValues } from "./forms.server.ts";
 
 /** One line of text, at most `max` characters, "" when empty (the domain function says what an empty one means). */
 function storeLine(max: number = LIMITS.line, required?: string) {
@@ -75,3 +77,9 @@ export const addressBookForm = z.discriminatedUnion(
   ],
   { error: "account.addresses.unknownAction" },
 );
+
+/** A refused address form shown again: the text as typed, the schema's messages over what saving would also say. */
+export function refusedAddress(errors: FieldErrors, values: TypedValues, intl: IntlShape) {
+  const typed = typedFields(values, ADDRESS_FIELDS);
+  return { errors: { ...validateAddress(typed, intl), ...errors }, values: typed };
+}
