@@ -177,7 +177,6 @@ export {
   shopperIntl,
 } from "../shop/settings.server.ts";
 export {
-  addressFromForm,
   countryOptions,
   deleteAddress,
   deleteShopperAccount,

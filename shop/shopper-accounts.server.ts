@@ -409,11 +409,6 @@ export function countryOptions(locale = "en"): { code: string; name: string }[] 
   return choices;
 }
 
-export function addressFromForm(form: FormData): AddressInput {
-  const read = (field: AddressField) => String(form.get(field) ?? "").trim();
-  return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, f === "country" ? read(f).toUpperCase() : read(f)])) as AddressInput;
-}
-
 /** The address's problems, in the words of `intl` (the shop's language on the storefront). */
 export function validateAddress(input: AddressInput, intl: IntlShape = storefrontIntl(DEFAULT_STOREFRONT_LANGUAGE)): FieldErrors {
   const errors: FieldErrors = {};

@@ -41,8 +41,8 @@ afterAll(async () => {
 });
 
 const shops = () => [
-  { slug: "cha", db: chaDb, say: { sentTwice: "此字段被提交了多次", tooLong: "最多使用 100 个字符", oneLine: "请只输入一行文字", unknownCart: "未知的购物车操作" } },
-  { slug: "north", db: northDb, say: { sentTwice: "This field was sent more than once.", tooLong: "Use at most 100 characters.", oneLine: "Use a single line of text", unknownCart: "Unknown cart action." } },
+  { slug: "cha", db: chaDb, say: { sentTwice: "此字段被提交了多次", tooLong: "最多使用 100 个字符", oneLine: "请只输入一行文字", unknownCart: "未知的购物车操作", unknownCheckout: "未知的结账操作" } },
+  { slug: "north", db: northDb, say: { sentTwice: "This field was sent more than once.", tooLong: "Use at most 100 characters.", oneLine: "Use a single line of text", unknownCart: "Unknown cart action.", unknownCheckout: "Unknown checkout action." } },
 ];
 
 /** What a shop holds that these forms could change. */
@@ -134,6 +134,29 @@ describe("a storefront form of the wrong shape", () => {
       const notAnId = await browser.post("/account/addresses", { intent: "delete", addressId: "1 OR 1=1" });
       expect(notAnId.status).toBe(400);
       expect({ cha: await contents(chaDb), north: await contents(northDb) }).toEqual(before);
+    }
+  });
+
+  it("checkout: an unknown button or a line break in the address is a 400 in the shop's language, and the checkout keeps what it had", async () => {
+    for (const { slug, db, say } of shops()) {
+      const browser = new ShopperClient(app, `${slug}.shops.test`);
+      expect((await browser.post("/cart", { variantId: variantIds[slug], quantity: "1" })).status).toBe(303);
+      const started = await browser.post("/cart", { intent: "checkout" });
+      expect(started.status).toBe(303);
+      const here = String(started.headers.location);
+      const address = { name: "Ann Lee", line1: "1 Tea Street", city: "Hangzhou", postalCode: "310000", country: "CN" };
+      const saved = await browser.post(here, { intent: "update", email: "first@example.com", ...address });
+      expect(saved.status, saved.body.slice(0, 300)).toBe(303);
+      const before = { cha: await chaDb.selectFrom("checkouts").selectAll().execute(), north: await northDb.selectFrom("checkouts").selectAll().execute() };
+
+      const unknown = await browser.post(here, { intent: "refund-everything", email: "second@example.com", ...address });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toContain(say.unknownCheckout);
+      const broken = await browser.post(here, { intent: "update", email: "second@example.com", ...address, line1: "1 Tea Street\nSecond line" });
+      expect(broken.status).toBe(400);
+      expect(broken.body).toContain(say.oneLine);
+      expect({ cha: await chaDb.selectFrom("checkouts").selectAll().execute(), north: await northDb.selectFrom("checkouts").selectAll().execute() }).toEqual(before);
+      expect((await db.selectFrom("checkouts").select("email").executeTakeFirstOrThrow()).email).toBe("first@example.com");
     }
   });
 });

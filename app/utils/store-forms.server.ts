@@ -78,8 +78,30 @@ export const addressBookForm = z.discriminatedUnion(
   { error: "account.addresses.unknownAction" },
 );
 
+/**
+ * The checkout page's one form and its buttons (the address book's address, save, apply or remove a discount, pay);
+ * Enter in a field saves. The email, shipping rate, discount code and card are judged by the checkout's functions.
+ */
+export const checkoutForm = z.object({
+  intent: choice(["update", "use_address", "discount", "remove_discount", "pay"], "checkout.error.unknownAction").default("update"),
+  addressId: recordId("checkout.error.chooseSavedAddress").optional(),
+  email: storeLine(),
+  marketingConsent: checkboxValue("1", "form.error.unreadable"),
+  ...addressFields,
+  shippingRateId: storeLine(),
+  discountCode: storeLine(),
+  card: storeLine(),
+  // The total the shopper saw, checked by the payment functions when sent.
+  expectedTotal: storeLine().transform((total) => total || undefined),
+});
+
+/** The address of a refused form, as typed. */
+export function typedAddress(values: TypedValues) {
+  return typedFields(values, ADDRESS_FIELDS);
+}
+
 /** A refused address form shown again: the text as typed, the schema's messages over what saving would also say. */
 export function refusedAddress(errors: FieldErrors, values: TypedValues, intl: IntlShape) {
-  const typed = typedFields(values, ADDRESS_FIELDS);
+  const typed = typedAddress(values);
   return { errors: { ...validateAddress(typed, intl), ...errors }, values: typed };
 }
