@@ -384,7 +384,16 @@ export interface ShopperAddress extends AddressInput {
   isDefault: boolean;
 }
 
-export const ADDRESS_LIMITS: Record<AddressField, number> = { name: 200, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, country: 2, phone: 40 };
+export const ADDRESS_LIMITS: Record<AddressField, number> = {
+  name: 200,
+  line1: 200,
+  line2: 200,
+  city: 100,
+  region: 100,
+  postalCode: 20,
+  country: 2,
+  phone: 40,
+};
 /** The message id for each required field left empty. */
 const ADDRESS_REQUIRED: Partial<Record<AddressField, string>> = {
   name: "address.error.name",

@@ -41,14 +41,41 @@ afterAll(async () => {
 });
 
 const shops = () => [
-  { slug: "cha", db: chaDb, say: { sentTwice: "此字段被提交了多次", tooLong: "最多使用 100 个字符", oneLine: "请只输入一行文字", unknownCart: "未知的购物车操作", unknownCheckout: "未知的结账操作" } },
-  { slug: "north", db: northDb, say: { sentTwice: "This field was sent more than once.", tooLong: "Use at most 100 characters.", oneLine: "Use a single line of text", unknownCart: "Unknown cart action.", unknownCheckout: "Unknown checkout action." } },
+  {
+    slug: "cha",
+    db: chaDb,
+    say: {
+      sentTwice: "此字段被提交了多次",
+      tooLong: "最多使用 100 个字符",
+      oneLine: "请只输入一行文字",
+      unknownCart: "未知的购物车操作",
+      unknownCheckout: "未知的结账操作",
+    },
+  },
+  {
+    slug: "north",
+    db: northDb,
+    say: {
+      sentTwice: "This field was sent more than once.",
+      tooLong: "Use at most 100 characters.",
+      oneLine: "Use a single line of text",
+      unknownCart: "Unknown cart action.",
+      unknownCheckout: "Unknown checkout action.",
+    },
+  },
 ];
 
 /** What a shop holds that these forms could change. */
 async function contents(db: TenantDb) {
   const count = async (table: "cart_lines" | "carts" | "customers" | "customer_addresses") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { carts: await count("carts"), lines: await count("cart_lines"), customers: await count("customers"), addresses: await count("customer_addresses") };
 }
 
@@ -155,7 +182,9 @@ describe("a storefront form of the wrong shape", () => {
       const broken = await browser.post(here, { intent: "update", email: "second@example.com", ...address, line1: "1 Tea Street\nSecond line" });
       expect(broken.status).toBe(400);
       expect(broken.body).toContain(say.oneLine);
-      expect({ cha: await chaDb.selectFrom("checkouts").selectAll().execute(), north: await northDb.selectFrom("checkouts").selectAll().execute() }).toEqual(before);
+      expect({ cha: await chaDb.selectFrom("checkouts").selectAll().execute(), north: await northDb.selectFrom("checkouts").selectAll().execute() }).toEqual(
+        before,
+      );
       expect((await db.selectFrom("checkouts").select("email").executeTakeFirstOrThrow()).email).toBe("first@example.com");
     }
   });
