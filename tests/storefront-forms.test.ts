@@ -50,6 +50,7 @@ const shops = () => [
       oneLine: "请只输入一行文字",
       unknownCart: "未知的购物车操作",
       unknownCheckout: "未知的结账操作",
+      unreadable: "无法读取此表单",
     },
   },
   {
@@ -61,6 +62,7 @@ const shops = () => [
       oneLine: "Use a single line of text",
       unknownCart: "Unknown cart action.",
       unknownCheckout: "Unknown checkout action.",
+      unreadable: "The form couldn&#x27;t be read.",
     },
   },
 ];
@@ -107,6 +109,9 @@ describe("a storefront form of the wrong shape", () => {
       const unknown = await browser.post("/cart", { intent: "empty-everything", variantId: variantIds[slug], quantity: "1" });
       expect(unknown.status).toBe(400);
       expect(unknown.body).toContain(say.unknownCart);
+      const drawer = await browser.post("/cart", { variantId: variantIds[slug], quantity: "1", drawer: "yes" });
+      expect(drawer.status).toBe(400);
+      expect(drawer.body).toContain(say.unreadable);
       const past = await browser.post("/cart", { variantId: "99999999999999999999999", quantity: "1" });
       expect(past.status).toBe(400);
       expect({ cha: await contents(chaDb), north: await contents(northDb) }).toEqual(before);

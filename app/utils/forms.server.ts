@@ -45,7 +45,7 @@ export function parseStoreForm<Schema extends z.ZodType>(form: FormData, schema:
     // zod's own English (a schema that forgot a message id) never reaches a shopper.
     if (!(issue.message in intl.messages)) return unreadable;
     const max = issue.code === "too_big" ? issue.maximum : issue.code === "custom" ? issue.params?.max : undefined;
-    return intl.formatMessage({ id: issue.message }, { max: typeof max === "number" ? intl.formatNumber(max) : "" });
+    return intl.formatMessage({ id: issue.message }, typeof max === "number" ? { max } : {});
   };
   return parseWith(form, schema, say, unreadable);
 }

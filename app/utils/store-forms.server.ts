@@ -1,4 +1,4 @@
-// The storefront's forms (cart, account, addresses), as zod schemas of the shared fields (shop/fields.server.ts) with
+// The storefront's forms (cart, account, addresses, checkout), as zod schemas of the shared fields (shop/fields.server.ts) with
 // the same limits and control-character rules. Every message here is a message id of the storefront catalogue
 // (app/locales), said in the shop's language by `parseStoreForm`. The schemas judge a form's shape (sent once, bounded,
 // one line, ids and buttons that exist); what the fields mean is judged by the domain functions, in their own words.
@@ -18,15 +18,13 @@ function storeLine(max: number = LIMITS.line, required?: string) {
 /** A password as typed: one line, bounded by the accounts' maximum, judged by the domain function. */
 const password = (required?: string) => storeLine(PASSWORD_MAX_LENGTH, required);
 
-/** A quantity as typed; the cart reads it (whole number, 1 to the line's maximum) with its own messages. */
-const quantity = () => storeLine(20);
-
 /** Add (the product page's form sends no intent), change a quantity, remove a line, go to checkout. */
 export const cartForm = z.object({
   intent: choice(["add", "update", "remove", "checkout"], "cart.error.unknownAction").default("add"),
   variantId: recordId("cart.error.productUnavailable").optional(),
   lineId: recordId("cart.error.lineGone").optional(),
-  quantity: quantity(),
+  // As typed: the cart reads it (a whole number from 1 to the line's maximum) and says what is wrong in its words.
+  quantity: storeLine(),
   drawer: checkboxValue("1", "form.error.unreadable"),
 });
 
