@@ -177,7 +177,6 @@ export {
   shopperIntl,
 } from "../shop/settings.server.ts";
 export {
-  addressFromForm,
   countryOptions,
   deleteAddress,
   deleteShopperAccount,
@@ -190,6 +189,8 @@ export {
   logInShopper,
   readShopperSession,
   registerShopper,
+  validateRegistration,
+  validateAddress,
   saveAddress,
   setDefaultAddress,
   startShopperSession,

@@ -33,19 +33,21 @@ interface TextOptions {
   max?: number;
   /** The message for an empty field; without it the field may be empty and reads as "". */
   required?: string;
-  /** The message for a value past `max`, when the field has its own. */
+  /** The message for a value past `max`, when the field has its own; its issue carries `params: { max }`. */
   tooLong?: string;
+  /** The message for a control character, when the field has its own (the storefront's are message ids). */
+  controlCharacters?: string;
 }
 
 function tooLongMessage(max: number): string {
   return `Use at most ${max.toLocaleString("en")} characters.`;
 }
 
-function text({ max = LIMITS.line, required, tooLong }: TextOptions, controlProblem: (value: string) => string | undefined) {
+function text({ max = LIMITS.line, required, tooLong, controlCharacters }: TextOptions, controlProblem: (value: string) => string | undefined) {
   const checked = z.string({ error: required ?? "Enter text." }).superRefine((value, ctx) => {
     const problem = controlProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-    else if (value.length > max) ctx.addIssue({ code: "custom", message: tooLong ?? tooLongMessage(max) });
+    if (problem) ctx.addIssue({ code: "custom", message: controlCharacters ?? problem });
+    else if (value.length > max) ctx.addIssue({ code: "custom", message: tooLong ?? tooLongMessage(max), params: { max } });
     else if (required && !value.trim()) ctx.addIssue({ code: "custom", message: required });
   });
   return required ? checked : checked.optional().transform((value) => value ?? "");
@@ -107,9 +109,9 @@ export function checkbox() {
 }
 
 /** A checkbox whose value is `value` rather than "on": ticked or not sent. */
-export function checkboxValue(value: string) {
+export function checkboxValue(value: string, message = "Tick the box or leave it empty.") {
   return z
-    .literal(value, { error: "Tick the box or leave it empty." })
+    .literal(value, { error: message })
     .optional()
     .transform((ticked) => ticked === value);
 }

@@ -35,7 +35,7 @@ const SESSION_DAYS = 30;
 const RENEW_WITHIN_DAYS = 15;
 const DAY_MS = 86_400_000;
 
-const NAME_MAX = 100;
+export const NAME_MAX = 100;
 
 export const SHOPPER_ORDERS_PER_PAGE = 20;
 
@@ -384,7 +384,16 @@ export interface ShopperAddress extends AddressInput {
   isDefault: boolean;
 }
 
-const ADDRESS_LIMITS: Record<AddressField, number> = { name: 200, line1: 200, line2: 200, city: 100, region: 100, postalCode: 20, country: 2, phone: 40 };
+export const ADDRESS_LIMITS: Record<AddressField, number> = {
+  name: 200,
+  line1: 200,
+  line2: 200,
+  city: 100,
+  region: 100,
+  postalCode: 20,
+  country: 2,
+  phone: 40,
+};
 /** The message id for each required field left empty. */
 const ADDRESS_REQUIRED: Partial<Record<AddressField, string>> = {
   name: "address.error.name",
@@ -407,11 +416,6 @@ export function countryOptions(locale = "en"): { code: string; name: string }[] 
     countryChoices.set(locale, choices);
   }
   return choices;
-}
-
-export function addressFromForm(form: FormData): AddressInput {
-  const read = (field: AddressField) => String(form.get(field) ?? "").trim();
-  return Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, f === "country" ? read(f).toUpperCase() : read(f)])) as AddressInput;
 }
 
 /** The address's problems, in the words of `intl` (the shop's language on the storefront). */

@@ -6,9 +6,11 @@ import { AddressForm } from "../components/store/account-address.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { addressFromForm, countryOptions, getAddress, saveAddress } from "../domain.server.ts";
+import { countryOptions, getAddress, saveAddress } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
+import { parseStoreForm } from "../utils/forms.server.ts";
 import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
+import { addressForm, refusedAddress } from "../utils/store-forms.server.ts";
 
 // /account/addresses/:id: edit one of the shopper's own addresses; anyone else's is a 404.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -36,9 +38,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, shopper, intl } = await requireShopper(context, request);
-  const form = await request.formData();
-  const input = addressFromForm(form);
-  const result = await saveAddress(db, shopper.id, params.id ?? "", input, form.get("makeDefault") === "1", intl);
+  const parsed = parseStoreForm(await request.formData(), addressForm, intl);
+  if (!parsed.ok) return data(refusedAddress(parsed.errors, parsed.values, intl), { status: 400 });
+  const { makeDefault, ...input } = parsed.value;
+  const result = await saveAddress(db, shopper.id, params.id ?? "", input, makeDefault, intl);
   if (!result.ok) {
     if ("notFound" in result) throw new Response("Not found", { status: 404 });
     return data({ errors: result.errors, values: input }, { status: 400 });

@@ -7,9 +7,11 @@ import { FormNotice } from "../components/store/account-fields.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
-import { addressFromForm, countryOptions, deleteAddress, listAddresses, saveAddress, setDefaultAddress, type FieldErrors } from "../domain.server.ts";
+import { countryOptions, deleteAddress, listAddresses, saveAddress, setDefaultAddress, type FieldErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
+import { parseStoreForm } from "../utils/forms.server.ts";
 import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
+import { addressBookForm, refusedAddress } from "../utils/store-forms.server.ts";
 
 // /account/addresses: the shopper's saved addresses; add one, make one the default, delete one.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -38,24 +40,27 @@ const DONE: Record<string, string> = {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, shopper, intl } = await requireShopper(context, request);
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const addressId = String(form.get("addressId") ?? "");
-  if (intent === "create") {
-    const input = addressFromForm(form);
-    const result = await saveAddress(db, shopper.id, null, input, form.get("makeDefault") === "1", intl);
+  const parsed = parseStoreForm(await request.formData(), addressBookForm, intl);
+  if (!parsed.ok) {
+    // The button and the address's id are hidden fields: their messages are the form's.
+    const { intent, addressId, ...errors } = parsed.errors;
+    const form = errors.form ?? intent ?? addressId;
+    if (parsed.values.intent === "create") return data(refusedAddress({ ...errors, form }, parsed.values, intl), { status: 400 });
+    return data({ errors: { form } as FieldErrors, values: undefined }, { status: 400 });
+  }
+  if (parsed.value.intent === "create") {
+    const { intent: _create, makeDefault, ...input } = parsed.value;
+    const result = await saveAddress(db, shopper.id, null, input, makeDefault, intl);
     if (!result.ok) {
       const errors = "errors" in result ? result.errors : { form: intl.formatMessage({ id: "account.addresses.notFound" }) };
       return data({ errors, values: input }, { status: 400 });
     }
     throw redirect("/account/addresses?done=created", 303);
   }
-  if (intent === "delete" || intent === "default") {
-    const found = intent === "delete" ? await deleteAddress(db, shopper.id, addressId) : await setDefaultAddress(db, shopper.id, addressId);
-    if (!found) throw new Response("Not found", { status: 404 });
-    throw redirect(`/account/addresses?done=${intent === "delete" ? "deleted" : "default"}`, 303);
-  }
-  return data({ errors: { form: intl.formatMessage({ id: "account.addresses.unknownAction" }) } as FieldErrors, values: undefined }, { status: 400 });
+  const { intent, addressId } = parsed.value;
+  const found = intent === "delete" ? await deleteAddress(db, shopper.id, addressId) : await setDefaultAddress(db, shopper.id, addressId);
+  if (!found) throw new Response("Not found", { status: 404 });
+  throw redirect(`/account/addresses?done=${intent === "delete" ? "deleted" : "default"}`, 303);
 }
 
 export default function Addresses() {

@@ -7,6 +7,8 @@ import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import { emailProblem, normalizeEmail, requestShopperPasswordReset } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
+import { parseStoreForm } from "../utils/forms.server.ts";
+import { shopperForgotPasswordForm } from "../utils/store-forms.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
@@ -24,8 +26,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, shop, headers, intl } = await shopperContext(context, request);
-  const form = await request.formData();
-  const email = normalizeEmail(String(form.get("email") ?? ""));
+  const parsed = parseStoreForm(await request.formData(), shopperForgotPasswordForm, intl);
+  if (!parsed.ok) return data({ error: parsed.errors.email ?? parsed.errors.form, sent: false }, { status: 400, headers });
+  const email = normalizeEmail(parsed.value.email);
   if (emailProblem(email)) return data({ error: intl.formatMessage({ id: "account.forgot.enterEmail" }), sent: false }, { status: 400, headers });
   const gate = await context.services.limits.consume("passwordReset", `${shop.id}|${context.clientAddress}`);
   if (!gate.ok) return data({ error: shopperTooManyAttempts(intl, gate), sent: false }, { status: 429, headers });

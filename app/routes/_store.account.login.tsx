@@ -8,6 +8,8 @@ import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import { adoptCart, clearCartCookie, endShopperSession, linkVisitorToCustomer, readVisitorId, logInShopper, startShopperSession } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
+import { parseStoreForm } from "../utils/forms.server.ts";
+import { shopperLogInForm } from "../utils/store-forms.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
@@ -34,14 +36,10 @@ type LoginErrors = { email?: string; password?: string; form?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, shop, owner, secure, intl } = await shopperContext(context, request);
-  const form = await request.formData();
-  const email = String(form.get("email") ?? "").trim();
-  const password = String(form.get("password") ?? "");
-  const redirectTo = safeRedirectPath(form.get("redirectTo"), "/account");
-  const errors: LoginErrors = {};
-  if (!email) errors.email = intl.formatMessage({ id: "account.error.enterEmail" });
-  if (!password) errors.password = intl.formatMessage({ id: "account.error.enterPassword" });
-  if (errors.email || errors.password) return data({ errors, email }, { status: 400 });
+  const parsed = parseStoreForm(await request.formData(), shopperLogInForm, intl);
+  if (!parsed.ok) return data({ errors: parsed.errors as LoginErrors, email: parsed.values.email ?? "" }, { status: 400 });
+  const { email, password } = parsed.value;
+  const redirectTo = safeRedirectPath(parsed.value.redirectTo ?? null, "/account");
 
   const result = await logInShopper(db, context.services.limits, { shopId: shop.id, email, password, address: context.clientAddress });
   if (!result.ok) {

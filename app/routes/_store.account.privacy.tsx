@@ -2,12 +2,14 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormattedMessage, useIntl } from "react-intl";
-import { TextField } from "../components/store/account-fields.tsx";
+import { FormNotice, TextField } from "../components/store/account-fields.tsx";
 import { AccountNav } from "../components/store/account-nav.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import { clearCartCookie, clearVisitorCookie, deleteShopperAccount, endShopperSession, type FieldErrors } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
+import { parseStoreForm } from "../utils/forms.server.ts";
+import { shopperDeletionForm } from "../utils/store-forms.server.ts";
 import { privatePageHeaders, requireShopper } from "../utils/shopper.server.ts";
 
 // /account/privacy: download your data, or delete your account (the shop keeps its order records without you).
@@ -34,11 +36,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, shopper, secure, intl } = await requireShopper(context, request);
-  const form = await request.formData();
-  if (form.get("confirm") !== "delete") {
+  const parsed = parseStoreForm(await request.formData(), shopperDeletionForm, intl);
+  if (!parsed.ok) return data({ errors: parsed.errors as FieldErrors }, { status: 400 });
+  if (!parsed.value.confirm) {
     return data({ errors: { confirm: intl.formatMessage({ id: "account.privacy.confirmError" }) } as FieldErrors }, { status: 400 });
   }
-  const result = await deleteShopperAccount(db, shopper, String(form.get("password") ?? ""), intl);
+  const result = await deleteShopperAccount(db, shopper, parsed.value.password, intl);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const headers = new Headers();
   headers.append("Set-Cookie", await endShopperSession(db, request.headers.get("cookie"), secure));
@@ -78,6 +81,7 @@ export default function Privacy() {
               <FormattedMessage id="account.privacy.deleteText" values={{ email, shopName }} />
             </p>
             <Form method="post" className="store-form" noValidate>
+              {errors.form ? <FormNotice error>{errors.form}</FormNotice> : null}
               <TextField
                 label={intl.formatMessage({ id: "account.privacy.password" })}
                 name="password"

@@ -13,11 +13,14 @@ import {
   readVisitorId,
   registerShopper,
   startShopperSession,
+  validateRegistration,
   type FieldErrors,
   PASSWORD_MIN_LENGTH,
 } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { safeRedirectPath } from "../utils/guards.server.ts";
+import { parseStoreForm } from "../utils/forms.server.ts";
+import { shopperRegistrationForm } from "../utils/store-forms.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
 import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
@@ -48,24 +51,21 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, shop, owner, secure, intl } = await shopperContext(context, request);
-  const form = await request.formData();
-  const input = {
-    email: String(form.get("email") ?? ""),
-    password: String(form.get("password") ?? ""),
-    firstName: String(form.get("firstName") ?? ""),
-    lastName: String(form.get("lastName") ?? ""),
-    acceptsMarketing: form.get("acceptsMarketing") === "1",
-  };
-  const redirectTo = safeRedirectPath(form.get("redirectTo"), "/account");
+  const parsed = parseStoreForm(await request.formData(), shopperRegistrationForm, intl);
+  if (!parsed.ok) {
+    const { email = "", password = "", firstName = "", lastName = "", acceptsMarketing } = parsed.values;
+    // What saving would also say, so every field's problem shows at once; the schema's messages come first.
+    const errors: FieldErrors = { ...validateRegistration({ email, password, firstName, lastName }, intl), ...parsed.errors };
+    return data({ errors, values: { email, firstName, lastName, acceptsMarketing: acceptsMarketing === "1" } }, { status: 400 });
+  }
+  const { redirectTo: requestedPath, ...input } = parsed.value;
+  const redirectTo = safeRedirectPath(requestedPath ?? null, "/account");
   const values = { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing };
   const gate = await context.services.limits.consume("registration", `${shop.id}|${context.clientAddress}`);
   if (!gate.ok) return data({ errors: { form: shopperTooManyAttempts(intl, gate) } as FieldErrors, values }, { status: 429 });
   const result = await registerShopper(db, input, intl);
   if (!result.ok) {
-    return data(
-      { errors: result.errors, values: { email: input.email, firstName: input.firstName, lastName: input.lastName, acceptsMarketing: input.acceptsMarketing } },
-      { status: 400 },
-    );
+    return data({ errors: result.errors, values }, { status: 400 });
   }
   const headers = new Headers();
   await endShopperSession(db, request.headers.get("cookie"), secure);

@@ -7,6 +7,8 @@ import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import { PASSWORD_MIN_LENGTH, resetShopperPassword, shopperResetLinkValid, startShopperSession } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
+import { parseStoreForm } from "../utils/forms.server.ts";
+import { shopperNewPasswordForm } from "../utils/store-forms.server.ts";
 import { shopperContext } from "../utils/shopper.server.ts";
 
 // /account/reset-password/:token: the link from the email sets a new password once and signs the shopper in.
@@ -35,8 +37,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db, secure, headers, intl } = await shopperContext(context, request);
-  const form = await request.formData();
-  const result = await resetShopperPassword(db, params.token ?? "", String(form.get("password") ?? ""), { intl });
+  const parsed = parseStoreForm(await request.formData(), shopperNewPasswordForm, intl);
+  if (!parsed.ok) return data({ field: "password", message: parsed.errors.password ?? parsed.errors.form }, { status: 400, headers });
+  const result = await resetShopperPassword(db, params.token ?? "", parsed.value.password, { intl });
   if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400, headers });
   headers.append("Set-Cookie", await startShopperSession(db, result.customerId, secure));
   throw redirect("/account", { status: 303, headers });

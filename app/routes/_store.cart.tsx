@@ -25,7 +25,9 @@ import {
 } from "../domain.server.ts";
 import shopperStyles from "../styles/shopper.css";
 import { shopperRecommendations } from "../utils/recommendations.server.ts";
+import { parseStoreForm } from "../utils/forms.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+import { cartForm } from "../utils/store-forms.server.ts";
 import { shopperTooManyAttempts } from "../utils/storefront.server.ts";
 
 // /cart: the visitor's cart, and its action (add from a product page, change a quantity, remove a line).
@@ -68,14 +70,18 @@ type CartActionData = { intent: string; lineId: string | null; errors: CartError
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, shop, settings, owner, secure, headers, shopper, intl } = await shopperContext(context, request);
-  const form = await request.formData();
-  // The product page's form posts only variantId and quantity.
-  const intent = String(form.get("intent") ?? "add");
-  const lineId = typeof form.get("lineId") === "string" ? String(form.get("lineId")) : null;
+  const parsed = parseStoreForm(await request.formData(), cartForm, intl);
+  if (!parsed.ok) {
+    const { intent = "add", lineId = null } = parsed.values;
+    // The buttons and the drawer flag are hidden fields: their messages are the form's.
+    const { intent: intentError, drawer: drawerError, ...errors } = parsed.errors;
+    return data<CartActionData>({ intent, lineId, errors: { form: intentError ?? drawerError, ...errors } }, { status: 400, headers });
+  }
+  const { intent, variantId = null, lineId = null, quantity, drawer } = parsed.value;
   const fail = (errors: CartErrors) => data<CartActionData>({ intent, lineId, errors }, { status: 400, headers });
 
   if (intent === "add") {
-    const result = await addToCart(db, owner, { variantId: form.get("variantId"), quantity: form.get("quantity") }, intl);
+    const result = await addToCart(db, owner, { variantId, quantity }, intl);
     if (!result.ok) return fail(result.errors);
     if (result.newToken) headers.append("Set-Cookie", cartCookie(result.newToken, secure));
     const visitor = visitorFor(request, secure);
@@ -84,7 +90,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (visitor.setCookie) headers.append("Set-Cookie", visitor.setCookie);
     }
     // The product page's form with JavaScript opens the cart drawer instead of going to the cart.
-    if (form.get("drawer") === "1") {
+    if (drawer) {
       const added: AddedToCart = {
         lineId: result.lineId,
         atLimit: result.atLimit,
@@ -96,7 +102,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }
   if (intent === "update") {
-    const result = await updateCartLine(db, owner, { lineId, quantity: form.get("quantity") }, intl);
+    const result = await updateCartLine(db, owner, { lineId, quantity }, intl);
     if (!result.ok) return fail(result.errors);
     throw redirect(result.atLimit ? `/cart?limit=${result.lineId}` : "/cart", { status: 303, headers });
   }
@@ -108,12 +114,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!result.ok) return fail({ form: result.error });
     throw redirect(`/checkouts/${result.token}`, { status: 303, headers });
   }
-  if (intent === "remove") {
-    const result = await removeCartLine(db, owner, { lineId }, intl);
-    if (!result.ok) return fail(result.errors);
-    throw redirect("/cart", { status: 303, headers });
-  }
-  return fail({ form: intl.formatMessage({ id: "cart.error.unknownAction" }) });
+  // The schema allows only the four buttons: this one is "remove".
+  const removed = await removeCartLine(db, owner, { lineId }, intl);
+  if (!removed.ok) return fail(removed.errors);
+  throw redirect("/cart", { status: 303, headers });
 }
 
 export default function Cart() {

@@ -11,7 +11,6 @@ import { useStore } from "../components/store/context.tsx";
 import { PageHeader } from "../components/store/page-header.tsx";
 import { storeFromMatches, storeMeta } from "../components/store/seo.ts";
 import {
-  addressFromForm,
   addressInput,
   countryOptions,
   findCheckout,
@@ -29,7 +28,9 @@ import {
 import shopperStyles from "../styles/shopper.css";
 import { StripePayment } from "../components/store/stripe-payment.tsx";
 import { checkoutDeps, checkoutGateway } from "../utils/checkout.server.ts";
+import { parseStoreForm } from "../utils/forms.server.ts";
 import { privatePageHeaders, shopperContext } from "../utils/shopper.server.ts";
+import { checkoutForm, typedAddress } from "../utils/store-forms.server.ts";
 
 // /checkouts/:token: contact, shipping address, shipping method, discount code, review and payment on one page.
 // Every amount comes from the server; the form sends what the shopper typed and chose.
@@ -105,17 +106,6 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => storeMet
 /** `values`: what was typed in a refused form, shown again (nothing of it was saved). */
 type CheckoutActionData = { errors: FieldErrors; payment?: string; clientSecret?: string; values?: CheckoutInput };
 
-function checkoutInput(form: FormData): CheckoutInput {
-  const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
-  return {
-    email: text("email"),
-    marketingConsent: form.get("marketingConsent") === "1",
-    address: addressFromForm(form),
-    shippingRateId: text("shippingRateId"),
-    discountCode: form.get("intent") === "remove_discount" ? "" : text("discountCode"),
-  };
-}
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const current = await shopperContext(context, request);
   const { db, shopper, headers, intl } = current;
@@ -136,19 +126,26 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await releaseCheckout(db, checkout.id);
     checkout = (await findCheckout(db, checkout.token))!;
   }
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "update");
+  const parsed = parseStoreForm(await request.formData(), checkoutForm, intl);
+  if (!parsed.ok) {
+    // The buttons and the saved address's id are hidden fields: their messages are the form's.
+    const { intent: intentError, addressId: addressError, ...errors } = parsed.errors;
+    const { email = "", discountCode = "", shippingRateId = "", marketingConsent } = parsed.values;
+    const values: CheckoutInput = { email, discountCode, shippingRateId, marketingConsent: marketingConsent === "1", address: typedAddress(parsed.values) };
+    return data<CheckoutActionData>({ errors: { ...errors, form: errors.form ?? intentError ?? addressError }, values }, { status: 400, headers });
+  }
+  const { intent, addressId, email, marketingConsent, shippingRateId, discountCode, card, expectedTotal, ...address } = parsed.value;
   const fail = (errors: FieldErrors, payment?: string) => data<CheckoutActionData>({ errors, payment }, { status: 400, headers });
   const here = `/checkouts/${checkout.token}`;
 
   if (intent === "use_address") {
-    const saved = shopper ? (await listAddresses(db, shopper.id)).find((a) => a.id === form.get("addressId")) : undefined;
+    const saved = shopper ? (await listAddresses(db, shopper.id)).find((a) => a.id === addressId) : undefined;
     if (!saved) return fail({ addressId: intl.formatMessage({ id: "checkout.error.chooseSavedAddress" }) });
     const { errors } = await updateCheckout(db, checkout, { address: saved }, intl);
     return Object.keys(errors).length ? fail(errors) : redirect(here, { status: 303, headers });
   }
 
-  const input = checkoutInput(form);
+  const input: CheckoutInput = { email, marketingConsent, address, shippingRateId, discountCode: intent === "remove_discount" ? "" : discountCode };
   const { errors } = await updateCheckout(db, checkout, input, intl);
   if (Object.keys(errors).length) return data<CheckoutActionData>({ errors, values: input }, { status: 400, headers });
   const saved = await findCheckout(db, checkout.token);
@@ -156,13 +153,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (delay !== null) context.services.requestCheckoutReminder({ shopId: current.shop.id, checkoutId: checkout.id }, delay);
   if (intent !== "pay") throw redirect(here, { status: 303, headers });
 
-  const expectedTotal = typeof form.get("expectedTotal") === "string" ? String(form.get("expectedTotal")) : undefined;
   const gateway = await checkoutGateway(context, current.shop);
   if (gateway.kind === "unavailable") return fail({ form: intl.formatMessage({ id: "checkout.paymentsUnavailable" }) });
   const result =
     gateway.kind === "stripe"
       ? await startStripePayment(checkoutDeps(context, current), gateway.stripe, checkout.token, { expectedTotal, intl })
-      : await payWithTestCard(checkoutDeps(context, current), checkout.token, String(form.get("card") ?? ""), { expectedTotal, intl });
+      : await payWithTestCard(checkoutDeps(context, current), checkout.token, card, { expectedTotal, intl });
   switch (result.kind) {
     case "client":
       return data<CheckoutActionData>({ errors: {}, clientSecret: result.clientSecret }, { headers });

@@ -6,7 +6,7 @@ import { currentPassword, email, newPassword, singleLine } from "../../shop/fiel
 const ENTER_BOTH = "Enter your email and password.";
 
 /** Where to go after logging in: `safeRedirectPath` judges it; one that isn't text of a sane length is dropped, not refused. */
-const redirectTo = () => z.string().max(2_048).optional().catch(undefined);
+export const redirectTo = () => z.string().max(2_048).optional().catch(undefined);
 
 export const logInForm = z.object({ email: email(ENTER_BOTH), password: currentPassword(ENTER_BOTH), redirectTo: redirectTo() });
 

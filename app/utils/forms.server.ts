@@ -3,6 +3,7 @@
 // per field and the values as typed, so the page shows them again next to their messages, with or without JavaScript.
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "@remix-run/node";
+import type { IntlShape } from "react-intl";
 import { z } from "zod";
 import { editVersion, UNREADABLE_FORM } from "../../shop/fields.server.ts";
 
@@ -24,7 +25,38 @@ function typedValues(form: FormData): TypedValues {
 
 /** Reads `form` with `schema`: the parsed value, or the first message of each refused field. */
 export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Schema): ParsedForm<z.output<Schema>> {
-  const submission = parseWithZod(form, { schema });
+  return parseWith(form, schema, (issue) => issue.message, UNREADABLE_FORM);
+}
+
+/**
+ * Reads a storefront form (docs/decisions/030-forms-with-zod-and-conform.md): its schema's messages are message ids
+ * of the storefront catalogue (app/locales), said here in the shop's language, with the issue's `max` as a value. A
+ * storefront form sends each field once, so a field sent twice is refused (under `form`, since it may be hidden)
+ * before its schema reads it.
+ */
+export function parseStoreForm<Schema extends z.ZodType>(form: FormData, schema: Schema, intl: IntlShape): ParsedForm<z.output<Schema>> {
+  const seen = new Set<string>();
+  for (const [name] of form) {
+    if (seen.has(name)) return { ok: false, errors: { form: intl.formatMessage({ id: "form.error.sentTwice" }) }, values: typedValues(form), form };
+    seen.add(name);
+  }
+  const unreadable = intl.formatMessage({ id: "form.error.unreadable" });
+  const say = (issue: z.core.$ZodIssue) => {
+    // zod's own English (a schema that forgot a message id) never reaches a shopper.
+    if (!(issue.message in intl.messages)) return unreadable;
+    const max = issue.code === "too_big" ? issue.maximum : issue.code === "custom" ? issue.params?.max : undefined;
+    return intl.formatMessage({ id: issue.message }, typeof max === "number" ? { max } : {});
+  };
+  return parseWith(form, schema, say, unreadable);
+}
+
+function parseWith<Schema extends z.ZodType>(
+  form: FormData,
+  schema: Schema,
+  say: (issue: z.core.$ZodIssue) => string,
+  unreadable: string,
+): ParsedForm<z.output<Schema>> {
+  const submission = parseWithZod(form, { schema, formatError: (issues: z.core.$ZodIssue[]) => issues.map(say) });
   if (submission.status === "success") return { ok: true, value: submission.value, values: typedValues(form), form };
   const errors: FieldErrors = {};
   for (const [name, messages] of Object.entries(submission.error ?? {})) {
@@ -36,7 +68,7 @@ export function parseForm<Schema extends z.ZodType>(form: FormData, schema: Sche
     delete errors.version;
   }
   // A submission without errors but not successful is an intent Conform handles (validate, reset): nothing to save.
-  if (!Object.keys(errors).length) errors.form = UNREADABLE_FORM;
+  if (!Object.keys(errors).length) errors.form = unreadable;
   return { ok: false, errors, values: typedValues(form), form };
 }
 

@@ -18,7 +18,11 @@ export interface TestApp {
   config: Config;
   port: number;
   /** Sends a request with an explicit Host header, as a browser at that host would. */
-  request(host: string, pathname: string, init?: { method?: string; headers?: Record<string, string>; form?: Record<string, string> }): Promise<TestResponse>;
+  request(
+    host: string,
+    pathname: string,
+    init?: { method?: string; headers?: Record<string, string>; form?: Record<string, string> | [string, string][] },
+  ): Promise<TestResponse>;
   close(): Promise<void>;
 }
 

@@ -36,7 +36,7 @@ export class ShopperClient {
     return this.remember(await this.app.request(this.host, path, { headers: { cookie: this.cookieHeader(), ...headers } }));
   }
 
-  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<TestResponse> {
+  async post(path: string, form: Record<string, string> | [string, string][], headers: Record<string, string> = {}): Promise<TestResponse> {
     return this.remember(
       await this.app.request(this.host, path, { method: "POST", form, headers: { cookie: this.cookieHeader(), origin: `http://${this.host}`, ...headers } }),
     );

@@ -74,7 +74,7 @@ export function AddressForm({
   );
 }
 
-/** The fields of a postal address, named as `addressFromForm` reads them: the address book's form and checkout's. */
+/** The fields of a postal address, named as the storefront schemas read them (`addressFields`): the address book's form and checkout's. */
 export function AddressFields({
   countries,
   values,
