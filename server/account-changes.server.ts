@@ -4,7 +4,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import type { DeliverMail, MailDelivery } from "../shop/mail.server.ts";
 import { spendAccountLinks } from "../tenants/account-links.server.ts";
 import { emailProblem, normalizeEmail, passwordProblem } from "../tenants/accounts.server.ts";
-import { mailVerificationLink } from "../tenants/email-verification.server.ts";
+import { sendVerificationEmail } from "../tenants/email-verification.server.ts";
 import { storedSessionId } from "./auth-adapter.server.ts";
 
 /**
@@ -67,7 +67,7 @@ export async function changeEmail(
       await spendAccountLinks(trx, userId, changed ? ["password", "email"] : ["password"]);
       if (!changed) return [];
       return [
-        await mailVerificationLink(trx, deliver, userId, platformOrigin),
+        await sendVerificationEmail(trx, deliver, userId, platformOrigin),
         await deliver({
           to: previous,
           subject: "Your Bazaar email was changed",

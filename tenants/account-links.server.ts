@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { PlatformDb } from "../db/database.server.ts";
 import type { AccountLinkPurpose } from "../db/types.ts";
+import type { DeliverMail, MailDelivery, MailMessage } from "../shop/mail.server.ts";
 
 /**
  * Links mailed to a merchant (a password reset, an email verification): a random token in the link, only its SHA-256
@@ -19,6 +20,31 @@ export async function issueAccountLink(db: PlatformDb, userId: string, purpose: 
     .values({ token_hash: sha256(token), user_id: userId, purpose, expires_at: new Date(now.getTime() + minutes * 60_000) })
     .execute();
   return token;
+}
+
+/**
+ * Issues a link and mails it. The mail goes out with no transaction open (a slow mail server must not hold a pooled
+ * connection or a lock); if it can be neither sent nor queued, the link is taken back before the error goes on, so
+ * no working link is left that nobody received. Inside a caller's transaction the same holds through its rollback.
+ *
+ * @example await mailAccountLink(db, deliver, user.id, "password", 60, (token) => ({ to, subject, text: `…/reset-password/${token}` }));
+ */
+export async function mailAccountLink(
+  db: PlatformDb,
+  deliver: DeliverMail,
+  userId: string,
+  purpose: AccountLinkPurpose,
+  minutes: number,
+  message: (token: string) => MailMessage,
+  now = new Date(),
+): Promise<MailDelivery> {
+  const token = await issueAccountLink(db, userId, purpose, minutes, now);
+  try {
+    return await deliver(message(token));
+  } catch (error) {
+    await db.deleteFrom("platform.account_links").where("token_hash", "=", sha256(token)).execute();
+    throw error;
+  }
 }
 
 /** Whether a link can still be used, without using it (a form's page). */

@@ -1,6 +1,6 @@
 import type { PlatformDb } from "../db/database.server.ts";
 import type { DeliverMail, MailDelivery } from "../shop/mail.server.ts";
-import { issueAccountLink, useAccountLink } from "./account-links.server.ts";
+import { mailAccountLink, useAccountLink } from "./account-links.server.ts";
 
 /**
  * A merchant who signed up, or changed their email, proves the address is theirs by following a link mailed to it
@@ -11,8 +11,9 @@ import { issueAccountLink, useAccountLink } from "./account-links.server.ts";
 const LINK_HOURS = 24;
 
 /**
- * Mails a verification link to the account's current address. The link is saved only if the mail went out or was
- * queued: a MailUnavailableError leaves nothing behind.
+ * Mails a verification link to the account's current address, in the caller's transaction if there is one (an email
+ * change mails the link before it commits). The link is kept only if the mail went out or was queued: a
+ * MailUnavailableError leaves nothing behind.
  */
 export async function sendVerificationEmail(
   db: PlatformDb,
@@ -21,28 +22,24 @@ export async function sendVerificationEmail(
   platformOrigin: string,
   now = new Date(),
 ): Promise<MailDelivery> {
-  return db.transaction().execute((trx) => mailVerificationLink(trx, deliver, userId, platformOrigin, now));
-}
-
-/** sendVerificationEmail's work, inside the caller's transaction (an email change mails the link before it commits). */
-export async function mailVerificationLink(
-  trx: PlatformDb,
-  deliver: DeliverMail,
-  userId: string,
-  platformOrigin: string,
-  now = new Date(),
-): Promise<MailDelivery> {
-  const user = await trx.selectFrom("platform.users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
-  const token = await issueAccountLink(trx, userId, "email", LINK_HOURS * 60, now);
-  return deliver({
-    to: user.email,
-    subject: "Verify your Bazaar email",
-    text: [
-      `Follow this link within ${LINK_HOURS} hours to confirm that ${user.email} is yours: ${platformOrigin}/verify-email/${token}`,
-      "",
-      "Your shop can launch once your email is verified. If you didn't sign up for Bazaar, ignore this email.",
-    ].join("\n"),
-  });
+  const user = await db.selectFrom("platform.users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
+  return mailAccountLink(
+    db,
+    deliver,
+    userId,
+    "email",
+    LINK_HOURS * 60,
+    (token) => ({
+      to: user.email,
+      subject: "Verify your Bazaar email",
+      text: [
+        `Follow this link within ${LINK_HOURS} hours to confirm that ${user.email} is yours: ${platformOrigin}/verify-email/${token}`,
+        "",
+        "Your shop can launch once your email is verified. If you didn't sign up for Bazaar, ignore this email.",
+      ].join("\n"),
+    }),
+    now,
+  );
 }
 
 /** Marks the link's account verified, once: its email, or null for a link that is unknown, spent or expired. */

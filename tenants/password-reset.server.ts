@@ -1,7 +1,7 @@
 import { hash } from "@node-rs/argon2";
 import type { PlatformDb } from "../db/database.server.ts";
 import { isMailUnavailable, type DeliverMail } from "../shop/mail.server.ts";
-import { accountLinkValid, issueAccountLink, useAccountLink } from "./account-links.server.ts";
+import { accountLinkValid, mailAccountLink, useAccountLink } from "./account-links.server.ts";
 import { normalizeEmail, passwordProblem } from "./accounts.server.ts";
 
 /**
@@ -21,9 +21,13 @@ export async function requestPasswordReset(db: PlatformDb, deliver: DeliverMail,
   const user = await db.selectFrom("platform.users").select(["id", "email"]).where("email", "=", normalizeEmail(email)).executeTakeFirst();
   if (!user) return;
   try {
-    await db.transaction().execute(async (trx) => {
-      const token = await issueAccountLink(trx, user.id, "password", LINK_MINUTES, now);
-      await deliver({
+    await mailAccountLink(
+      db,
+      deliver,
+      user.id,
+      "password",
+      LINK_MINUTES,
+      (token) => ({
         to: user.email,
         subject: "Reset your Bazaar password",
         text: [
@@ -33,8 +37,9 @@ export async function requestPasswordReset(db: PlatformDb, deliver: DeliverMail,
           "",
           "If it wasn't you, ignore this email: your password stays as it is.",
         ].join("\n"),
-      });
-    });
+      }),
+      now,
+    );
   } catch (error) {
     if (!isMailUnavailable(error)) throw error;
   }
