@@ -9,7 +9,7 @@ import { tenantDb } from "../tenants/handle.server.ts";
 import { countSpareShops, provisionShop } from "../tenants/provision.server.ts";
 import { ShopSweepError } from "../tenants/sweep.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
-import { waitFor } from "./support/wait.ts";
+import { failedJob, waitFor } from "./support/wait.ts";
 
 // The PostgreSQL backend always runs; Redis runs wherever REDIS_URL is set, which .ci/run guarantees.
 if (process.env.CI && !process.env.REDIS_URL) throw new Error("CI must set REDIS_URL so the Redis backend is tested too");
@@ -211,11 +211,8 @@ describe.each(backends)("maintenance worker on $kind", ({ redisUrl }) => {
     try {
       const before = await t.db.selectFrom("platform.sessions").select("id").execute();
       const job = await queue.add("bogus", { task: "drop-everything" } as unknown as MaintenanceJob);
-      const failed = await waitFor(async () => {
-        const current = await queue.getJob(job.id!);
-        return (await current?.getState()) === "failed" ? current : undefined;
-      });
-      expect(failed!.failedReason).toContain("unknown maintenance task");
+      const failed = await failedJob(queue, job.id!);
+      expect(failed.failedReason).toContain("unknown maintenance task");
       expect(await t.db.selectFrom("platform.sessions").select("id").execute()).toEqual(before);
     } finally {
       await queue.obliterate({ force: true });

@@ -21,7 +21,7 @@ import { tenantDb, type TenantDb } from "../tenants/handle.server.ts";
 import { provisionShop } from "../tenants/provision.server.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { createProduct, variant } from "./support/storefront.ts";
-import { waitFor } from "./support/wait.ts";
+import { failedJob, waitFor } from "./support/wait.ts";
 
 // The recommendations queue against real Redis: one scheduler per shop, one pending job however often a shop asks,
 // retries, and a worker killed mid-run.
@@ -127,12 +127,9 @@ describe("the worker", () => {
     const worker = startRecommendationsWorker(store, t.db);
     try {
       const gone = await queue.add("compute", { shopId: "987654" }, { attempts: 5, backoff: { type: "exponential", delay: 30_000 } });
-      const failed = await waitFor(async () => {
-        const job = await Job.fromId<RecommendationJob>(queue, gone.id!);
-        return (await job?.getState()) === "failed" ? job : undefined;
-      });
-      expect(failed!.attemptsMade).toBe(1);
-      expect(failed!.failedReason).toMatch(/unknown shop/);
+      const failed = await failedJob(queue, gone.id!);
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toMatch(/unknown shop/);
 
       // The shop's schema is unreachable for a moment: the run fails and waits for its retry.
       await sql`alter schema ${sql.id(north.schema_name)} rename to ${sql.id(`${north.schema_name}_away`)}`.execute(t.db);
